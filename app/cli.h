@@ -1,0 +1,2 @@
+#pragma once
+namespace dmftlab { int runCli(int argc, char **argv); }

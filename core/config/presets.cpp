@@ -1,0 +1,96 @@
+#include "config/presets.h"
+
+namespace dmftlab {
+
+const std::vector<Preset> &presets()
+{
+    static const std::vector<Preset> list = {
+        {"linear-regression", "Noisy linear regression, square loss",
+         "A linear student learns a linear teacher from n = alpha d noisy samples (noise 0.5) "
+         "with the square loss. Everything is Gaussian here, so the DMFT memory kernel is "
+         "deterministic and the picture is the cleanest one: the train loss falls below the "
+         "noise floor (over-fitting) while the test loss levels off; SGD noise (tau = 0.5) "
+         "shows as a higher plateau of both. Set optimizer.tau = 0 for gradient flow.",
+         json::parse(R"({
+            "model": {"activation": "linear", "width": 1, "loss": "square"},
+            "teacher": {"activation": "linear", "width": 1, "noise": 0.5, "labels": "real"},
+            "data": {"alpha": 2.0},
+            "optimizer": {"learning_rate": 0.5, "batch_size": 1, "ridge": 0.01},
+            "init": {"q0": 1.0, "m0": 0.0},
+            "time": {"horizon": 10.0, "steps": 50},
+            "sim": {"dimension": 1000, "seeds": 8}
+         })")},
+        {"logistic-regression", "Logistic regression on a linearly separable-ish teacher",
+         "A linear classifier trained with the logistic loss and a small ridge (0.05) on sign "
+         "labels of a linear teacher. The overlap M with the teacher grows, the test error "
+         "(misclassification probability, arccos formula) falls, and at large tau = eta/B the "
+         "SGD and SGF dynamics visibly part ways (SGD moves the margins by jumps).",
+         json::parse(R"({
+            "model": {"activation": "linear", "width": 1, "loss": "logistic"},
+            "teacher": {"activation": "linear", "width": 1, "noise": 0.0, "labels": "sign"},
+            "data": {"alpha": 2.0},
+            "optimizer": {"learning_rate": 0.5, "batch_size": 5, "ridge": 0.05},
+            "init": {"q0": 0.25, "m0": 0.0},
+            "time": {"horizon": 10.0, "steps": 50},
+            "sim": {"dimension": 1000, "seeds": 8}
+         })")},
+        {"phase-retrieval", "Phase retrieval, quadratic activation (tamed increments)",
+         "Recover a signal from the squares of its projections: student and teacher are "
+         "quadratic, so the loss is quartic and the gradient grows like r^3. A small initial "
+         "overlap m0 = 0.1 lets the student leave the symmetric point. Explicit Euler steps of "
+         "such gradients explode on rare samples, so increments are tamed, g/(1 + dt |g|), "
+         "identically in simulation and DMFT (optimizer.taming).",
+         json::parse(R"({
+            "model": {"activation": "quadratic", "width": 1, "loss": "square"},
+            "teacher": {"activation": "quadratic", "width": 1, "noise": 0.0, "labels": "real"},
+            "data": {"alpha": 3.0},
+            "optimizer": {"learning_rate": 0.5, "batch_size": 5, "ridge": 0.0, "taming": "auto"},
+            "init": {"q0": 1.0, "m0": 0.1},
+            "time": {"horizon": 6.0, "steps": 120},
+            "sim": {"dimension": 1000, "seeds": 8}
+         })")},
+        {"committee-erf", "Two-layer erf committee machine (k = k* = 2)",
+         "A two-layer network with k = 2 erf hidden units learns a teacher of the same shape. "
+         "Starting from small overlaps the student first learns the teacher's average "
+         "direction (a plateau where both units are alike) and then specialises, each unit "
+         "to one teacher unit. M0 is slightly asymmetric (init.m0_asymmetry): at d = infinity "
+         "an exactly symmetric start never breaks the permutation symmetry of the units.",
+         json::parse(R"({
+            "model": {"activation": "erf", "width": 2, "loss": "square"},
+            "teacher": {"activation": "erf", "width": 2, "noise": 0.0, "labels": "real"},
+            "data": {"alpha": 2.0},
+            "optimizer": {"learning_rate": 0.5, "batch_size": 1, "ridge": 0.0},
+            "init": {"q0": 0.25, "m0": 0.05, "m0_asymmetry": 0.05},
+            "time": {"horizon": 20.0, "steps": 80},
+            "sim": {"dimension": 1000, "seeds": 8}
+         })")},
+    };
+    return list;
+}
+
+const Preset *findPreset(const std::string &name)
+{
+    for (const auto &p : presets())
+        if (p.name == name)
+            return &p;
+    return nullptr;
+}
+
+std::string presetNames()
+{
+    std::string s;
+    for (const auto &p : presets())
+        s += (s.empty() ? "" : ", ") + p.name;
+    return s;
+}
+
+RunConfig presetConfig(const std::string &name)
+{
+    const Preset *p = findPreset(name);
+    json j = p->overrides;
+    j["preset"] = name;
+    auto result = configFromJson(j, RunConfig{});
+    return *result.config; // presets are tested to be valid
+}
+
+} // namespace dmftlab

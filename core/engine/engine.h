@@ -1,0 +1,51 @@
+// One entry point for every engine (simulations sgd/sgf/online, DMFT, online ODE), so
+// the CLI, the GUI's run controller, the tests and the benchmarks drive them alike.
+// Errors are values; progress is an immutable snapshot; cancel is an atomic flag.
+#pragma once
+
+#include "config/config.h"
+#include "observables/curves.h"
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dmftlab {
+
+struct ProgressReport {
+    std::string engine;
+    double fraction = 0.0; ///< 0..1 of the expected work
+    std::string text;      ///< e.g. "SGF seed 3/8, t = 2.4" or "DMFT iteration 12, residual 3.1e-4"
+    /// Curves so far (partial for simulations, the current iterate for DMFT). May be null.
+    std::shared_ptr<const Curves> snapshot;
+};
+using ProgressCallback = std::function<void(const ProgressReport &)>;
+
+struct EngineResult {
+    Status status = Status::Running;
+    std::string message; ///< one line for users: why it stopped, which parameter to lower
+    Curves curves;
+    double wallSeconds = 0.0;
+    json extra = json::object(); ///< engine-specific summary entries (iterations, residual, ...)
+};
+
+/// "sgd", "sgf", "online", "dmft", "ode".
+const std::vector<std::string> &engineNames();
+bool isKnownEngine(const std::string &engine);
+/// SGF-type engines take τ only (SGF, DMFT, ODE); SGD and online need η and B.
+bool isSgfType(const std::string &engine);
+
+/// Checks that `engine` can run `config` (memory, τ set directly for an SGD engine,
+/// unsupported models...). Empty when fine, else a one-line reason.
+std::string checkEngine(const std::string &engine, const RunConfig &config);
+
+/// Runs one engine to completion, cancellation or failure. Thread-safe for distinct
+/// calls; uses up to config.sim.threads worker threads. `progress` may be empty and is
+/// called from worker threads. `cancel` may be null.
+EngineResult runEngine(const std::string &engine, const RunConfig &config,
+                       const ProgressCallback &progress = {},
+                       const std::atomic<bool> *cancel = nullptr);
+
+} // namespace dmftlab

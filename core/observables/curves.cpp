@@ -1,0 +1,64 @@
+#include "observables/curves.h"
+
+namespace dmftlab {
+
+void Estimate::resize(std::size_t n)
+{
+    mean.assign(n, 0.0);
+    se.assign(n, 0.0);
+}
+
+std::string toString(Status s)
+{
+    switch (s) {
+    case Status::Running: return "running";
+    case Status::Completed: return "completed";
+    case Status::Converged: return "converged";
+    case Status::MaxIterations: return "max_iterations";
+    case Status::Diverged: return "diverged";
+    case Status::Cancelled: return "cancelled";
+    case Status::InvalidInput: return "invalid_input";
+    }
+    return "?";
+}
+
+Eigen::MatrixXd Kernel::trace() const
+{
+    if (mean.empty())
+        return {};
+    Eigen::MatrixXd out = Eigen::MatrixXd::Zero(mean[0].rows(), mean[0].cols());
+    for (int a = 0; a < std::min(rowsPerBlock, colsPerBlock); ++a)
+        out += mean[a * colsPerBlock + a];
+    return out;
+}
+
+Eigen::MatrixXd Kernel::traceSe() const
+{
+    // Units are correlated, so the SE of the trace is not derivable from per-block SEs;
+    // engines that need it store it as a 1×1 block kernel. Here: root-sum-square bound.
+    if (se.empty())
+        return {};
+    Eigen::MatrixXd out = Eigen::MatrixXd::Zero(se[0].rows(), se[0].cols());
+    for (int a = 0; a < std::min(rowsPerBlock, colsPerBlock); ++a)
+        out += se[a * colsPerBlock + a].cwiseAbs2();
+    return out.cwiseSqrt();
+}
+
+void Curves::allocate(int k_, int kStar_, const std::vector<double> &grid)
+{
+    k = k_;
+    kStar = kStar_;
+    t = grid;
+    const std::size_t n = grid.size();
+    trainLoss.resize(n);
+    testLoss.resize(n);
+    testError.resize(n);
+    Q.assign(k * k, Estimate{});
+    M.assign(k * kStar, Estimate{});
+    for (auto &e : Q)
+        e.resize(n);
+    for (auto &e : M)
+        e.resize(n);
+}
+
+} // namespace dmftlab

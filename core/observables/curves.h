@@ -1,0 +1,56 @@
+// What every engine produces on the grid t_0..t_N (theory §2 "Observables", §4
+// "DMFT observables"): mean ± standard error of each curve, and the correlation
+// kernels. Shared by simulations, DMFT and ODE, the CLI writers and the GUI plots.
+#pragma once
+
+#include <Eigen/Dense>
+#include <string>
+#include <vector>
+
+namespace dmftlab {
+
+/// mean[n] ± se[n] at grid index n. se is NaN where it is not defined (one seed).
+struct Estimate {
+    std::vector<double> mean, se;
+    void resize(std::size_t n);
+};
+
+enum class Status { Running, Completed, Converged, MaxIterations, Diverged, Cancelled, InvalidInput };
+std::string toString(Status s);
+
+/// A matrix-valued kernel K(t_n, t_m) with k×k' blocks: entry (a, b) is an
+/// (N+1)×(N+1) matrix; se likewise (empty when not estimated).
+struct Kernel {
+    int rowsPerBlock = 0, colsPerBlock = 0; // k, k'
+    std::vector<Eigen::MatrixXd> mean, se;  // index a * colsPerBlock + b
+    bool empty() const { return mean.empty(); }
+    /// Σ_a K_aa (for square blocks), the trace over units.
+    Eigen::MatrixXd trace() const;
+    Eigen::MatrixXd traceSe() const;
+};
+
+struct Curves {
+    std::string engine; // "sgd", "sgf", "online", "dmft", "ode"
+    int k = 1, kStar = 1;
+    std::vector<double> t; // grid, N+1 points
+    /// Number of grid points that hold computed values (N+1 when the run completed).
+    int validPoints = 0;
+
+    Estimate trainLoss, testLoss, testError;
+    std::vector<Estimate> Q; // k*k,  index a * k + b
+    std::vector<Estimate> M; // k*k*, index a * kStar + m
+
+    Kernel Ctheta; // C_θ(t, s) = θ_tᵀθ_s / d (k×k blocks)
+    Kernel Cg;     // simulations: C_g(t, s) = (1/n) Σ_i g_i(t) g_i(s)ᵀ
+    // DMFT only:
+    Kernel Rtheta; // R_θ(t, s)
+    Kernel Cu;     // C_u(t, s)
+    Kernel K;      // memory kernel K(t, s)
+    std::vector<double> residuals; // fixed-point residual per iteration
+    int iterations = 0;
+
+    /// Allocates every per-time estimate for N+1 grid points.
+    void allocate(int k, int kStar, const std::vector<double> &grid);
+};
+
+} // namespace dmftlab
