@@ -103,6 +103,7 @@ void TestPopulation::againstMonteCarlo_data()
     row("linear-square-noisy", A::Linear, A::Linear, Loss::Square, Labels::Real, 1, 1, 0.5);
     row("linear-logistic-sign", A::Linear, A::Linear, Loss::Logistic, Labels::Sign, 1, 1, 0.0);
     row("linear-logistic-sign-noisy", A::Linear, A::Linear, Loss::Logistic, Labels::Sign, 1, 1, 0.4);
+    row("linear k=2 logistic sign", A::Linear, A::Linear, Loss::Logistic, Labels::Sign, 2, 1, 0.2);
     row("linear-square-sign", A::Linear, A::Linear, Loss::Square, Labels::Sign, 1, 1, 0.0);
     row("phase-retrieval (GH)", A::Quadratic, A::Quadratic, Loss::Square, Labels::Real, 1, 1, 0.1);
     row("tanh k=2 vs erf (GH)", A::Tanh, A::Erf, Loss::Square, Labels::Real, 2, 1, 0.0);

@@ -73,9 +73,10 @@ double Problem::label(const double *z, double eps) const
     return y;
 }
 
-double Problem::loss(const double *r, double y) const
+double Problem::loss(const double *r, double y) const { return lossFromOutput(output(r), y); }
+
+double Problem::lossFromOutput(double f, double y) const
 {
-    const double f = output(r);
     if (m_spec.loss == Loss::Square)
         return 0.5 * (f - y) * (f - y);
     return softplus(-y * f);

@@ -58,6 +58,8 @@ public:
     double label(const double *z, double eps) const;
 
     double loss(const double *r, double y) const;
+    /// ℓ as a function of the output f and the label y.
+    double lossFromOutput(double f, double y) const;
 
     /// Loss at r; writes g (k entries) and, if H is non-null, H (k×k column-major).
     /// tamingStep > 0 returns the tamed g̃, H̃ (the loss itself is never tamed).

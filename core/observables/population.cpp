@@ -186,9 +186,8 @@ PopulationMetrics PopulationEvaluator::linearClosedForm(double varF, double cov,
     for (int i = 0; i < m_ghNodes1d.size(); ++i) {
         const double f = sdF * m_ghNodes1d[i];
         const double p = normalCdf(beta * f / condSd);
-        // loss depends on f only through f, so use a 1-unit linear evaluation
-        const double lp = s.loss == Loss::Square ? 0.5 * (f - 1) * (f - 1) : std::log1p(std::exp(-f));
-        const double lm = s.loss == Loss::Square ? 0.5 * (f + 1) * (f + 1) : std::log1p(std::exp(f));
+        const double lp = m_problem.lossFromOutput(f, 1.0);
+        const double lm = m_problem.lossFromOutput(f, -1.0);
         loss += m_ghWeights1d[i] * (p * lp + (1 - p) * lm);
     }
     out.loss = loss;
