@@ -1,0 +1,212 @@
+// Shared figures (ui/figures.h): every plot type draws, and exportPlot writes valid PNG,
+// PDF and SVG files of the requested size, or fails with a message.
+#include "figures.h"
+
+#include <QApplication>
+#include <QImage>
+#include <QSvgRenderer>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <qcustomplot.h>
+
+#include <cmath>
+
+using namespace dmftlab;
+
+namespace
+{
+
+// Smooth synthetic curves with the shapes of a run (this tests drawing, not physics).
+Curves makeCurves(const std::string &engine, int k, int N, int valid)
+{
+    Curves c;
+    c.engine = engine;
+    std::vector<double> t(N + 1);
+    for (int i = 0; i <= N; ++i)
+        t[i] = 0.2 * i;
+    c.allocate(k, k, t);
+    c.validPoints = valid;
+    for (int i = 0; i <= N; ++i) {
+        c.trainLoss.mean[i] = 0.5 * std::exp(-t[i]) + 0.1;
+        c.testLoss.mean[i] = 0.5 * std::exp(-0.8 * t[i]) + 0.15;
+        c.testError.mean[i] = 0.4 * std::exp(-0.8 * t[i]) + 0.05;
+        c.trainLoss.se[i] = c.testLoss.se[i] = c.testError.se[i] = 0.01;
+        for (auto &e : c.Q) {
+            e.mean[i] = 1.0 - 0.5 * std::exp(-t[i]);
+            e.se[i] = 0.02;
+        }
+        for (auto &e : c.M) {
+            e.mean[i] = 0.8 * (1.0 - std::exp(-t[i]));
+            e.se[i] = 0.02;
+        }
+    }
+    for (Kernel *K : { &c.Ctheta, &c.Rtheta }) {
+        K->rowsPerBlock = K->colsPerBlock = k;
+        for (int b = 0; b < k * k; ++b) {
+            Eigen::MatrixXd m(N + 1, N + 1);
+            for (int i = 0; i <= N; ++i)
+                for (int j = 0; j <= N; ++j)
+                    m(i, j)
+                        = std::exp(-0.3 * std::fabs(t[i] - t[j])) + (K == &c.Rtheta && j > i ? -1.0 : 0.0);
+            K->mean.push_back(m);
+        }
+    }
+    c.residuals = { 1.0, 0.3, 0.05, 0.01, 2e-3, 4e-4, 8e-5 };
+    return c;
+}
+
+int countDistinctColours(const QImage &img)
+{
+    QSet<QRgb> colours;
+    for (int y = 0; y < img.height(); y += 3)
+        for (int x = 0; x < img.width(); x += 3)
+            colours.insert(img.pixel(x, y));
+    return colours.size();
+}
+
+} // namespace
+
+class TestGuiFigures : public QObject
+{
+    Q_OBJECT
+private slots:
+    void drawsEveryPlotType_data();
+    void drawsEveryPlotType();
+    void exportFormats_data();
+    void exportFormats();
+    void exportFailsWithMessage();
+    void partialRunDrawsOnlyValidPoints();
+};
+
+void TestGuiFigures::drawsEveryPlotType_data()
+{
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<int>("k");
+    QTest::addColumn<bool>("slide");
+    for (int kind = 0; kind < 5; ++kind)
+        for (int k : { 1, 2 })
+            QTest::addRow("plot%d-k%d", kind, k) << kind << k << (kind % 2 == 1);
+}
+
+void TestGuiFigures::drawsEveryPlotType()
+{
+    QFETCH(int, kind);
+    QFETCH(int, k);
+    QFETCH(bool, slide);
+    const Curves dmft = makeCurves("dmft", k, 40, 41);
+    const Curves sgf = makeCurves("sgf", k, 40, 41);
+    QCustomPlot plot;
+    plot.resize(640, 420);
+    const figures::Style style { slide };
+    switch (kind) {
+    case 0:
+        figures::plotLoss(&plot, { &dmft, &sgf }, style);
+        break;
+    case 1:
+        figures::plotOverlaps(&plot, { &dmft, &sgf }, style);
+        break;
+    case 2:
+        figures::plotKernel(&plot, sgf, style);
+        break;
+    case 3:
+        figures::plotKernelComparison(&plot, &dmft, &sgf, style);
+        break;
+    case 4:
+        figures::plotConvergence(&plot, { &dmft }, style);
+        break;
+    }
+    QVERIFY(plot.plottableCount() > 0);
+    if (kind == 0) // 3 quantities × (line + 2 band graphs | markers + error bars) + legend keys
+        QVERIFY(plot.plottableCount() >= 3 * 3 + 3 * 2);
+    if (kind == 3) // DMFT, simulation and difference maps
+        QCOMPARE(plot.plottableCount(), 3);
+    const QImage img = plot.toPixmap(640, 420).toImage();
+    QVERIFY2(countDistinctColours(img) > 20, "the plot looks empty");
+    // For looking at the pictures: DMFTLAB_FIGURE_DIR=/tmp/figs test_gui_figures
+    if (const QByteArray dir = qgetenv("DMFTLAB_FIGURE_DIR"); !dir.isEmpty())
+        img.save(QString::fromLocal8Bit(dir) + "/" + QTest::currentDataTag() + ".png");
+}
+
+void TestGuiFigures::exportFormats_data()
+{
+    QTest::addColumn<QString>("suffix");
+    QTest::addColumn<int>("width");
+    QTest::addColumn<int>("height");
+    QTest::addColumn<double>("scale");
+    QTest::newRow("png") << "png" << 800 << 500 << 1.0;
+    QTest::newRow("png@2x") << "png" << 640 << 400 << 2.0;
+    QTest::newRow("pdf") << "pdf" << 700 << 450 << 1.0;
+    QTest::newRow("svg") << "svg" << 720 << 480 << 1.0;
+}
+
+void TestGuiFigures::exportFormats()
+{
+    QFETCH(QString, suffix);
+    QFETCH(int, width);
+    QFETCH(int, height);
+    QFETCH(double, scale);
+    const Curves dmft = makeCurves("dmft", 1, 30, 31);
+    const Curves sgd = makeCurves("sgd", 1, 30, 31);
+    QCustomPlot plot;
+    plot.resize(300, 200);
+    figures::plotLoss(&plot, { &dmft, &sgd }, {});
+    QTemporaryDir dir;
+    const QString path = dir.filePath("figure." + suffix);
+    QString error;
+    QVERIFY2(figures::exportPlot(&plot, path, width, height, scale, &error), qPrintable(error));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray bytes = file.readAll();
+    if (suffix == "png") {
+        QImage img;
+        QVERIFY(img.loadFromData(bytes, "PNG"));
+        QCOMPARE(img.width(), qRound(width * scale));
+        QCOMPARE(img.height(), qRound(height * scale));
+        QVERIFY(countDistinctColours(img) > 20);
+    } else if (suffix == "pdf") {
+        QVERIFY(bytes.startsWith("%PDF-"));
+        QVERIFY(bytes.contains("%%EOF"));
+        // Page size in points equals the requested size (savePdf maps 1 px to 1 pt).
+        const QRegularExpression box("/MediaBox\\s*\\[\\s*0\\s+0\\s+([0-9.]+)\\s+([0-9.]+)\\s*\\]");
+        const auto match = box.match(QString::fromLatin1(bytes));
+        QVERIFY2(match.hasMatch(), "no MediaBox in the PDF");
+        QVERIFY(std::fabs(match.captured(1).toDouble() - width) <= 1.0);
+        QVERIFY(std::fabs(match.captured(2).toDouble() - height) <= 1.0);
+    } else {
+        QSvgRenderer svg(bytes);
+        QVERIFY(svg.isValid());
+        QCOMPARE(svg.viewBox().size(), QSize(width, height));
+        QVERIFY(bytes.contains("<path") || bytes.contains("<polyline"));
+    }
+}
+
+void TestGuiFigures::exportFailsWithMessage()
+{
+    QCustomPlot plot;
+    plot.resize(300, 200);
+    const Curves c = makeCurves("sgf", 1, 10, 11);
+    figures::plotLoss(&plot, { &c }, {});
+    QString error;
+    QVERIFY(!figures::exportPlot(&plot, "/nonexistent-folder/x.png", 100, 100, 1.0, &error));
+    QVERIFY(error.contains("folder does not exist"));
+    QTemporaryDir dir;
+    QVERIFY(!figures::exportPlot(&plot, dir.filePath("x.bmp"), 100, 100, 1.0, &error));
+    QVERIFY(error.contains("unknown figure format"));
+    QVERIFY(!figures::exportPlot(&plot, dir.filePath("x.png"), 100, 100, 0.0, &error));
+    QVERIFY(error.contains("scale"));
+}
+
+void TestGuiFigures::partialRunDrawsOnlyValidPoints()
+{
+    const Curves sgf = makeCurves("sgf", 1, 40, 12);
+    QCustomPlot plot;
+    figures::plotLoss(&plot, { &sgf }, {});
+    double maxKey = 0.0;
+    for (int i = 0; i < plot.graphCount(); ++i)
+        if (!plot.graph(i)->data()->isEmpty())
+            maxKey = std::max(maxKey, (plot.graph(i)->data()->constEnd() - 1)->key);
+    QCOMPARE(maxKey, sgf.t[11]);
+}
+
+QTEST_MAIN(TestGuiFigures)
+#include "test_gui_figures.moc"

@@ -1,0 +1,84 @@
+// Shared figure code: the GUI's plot panels and the CLI's `--plots png,pdf,svg` draw the
+// same pictures through these functions. Conventions (issue 4):
+//  * d = ∞ engines (DMFT, ODE) are lines with a ±1 SE band; simulations (SGF, SGD,
+//    online) are markers with ±1 SE error bars. Colour names the quantity (train loss,
+//    Q_ab, ...), line/marker style names the engine, so "DMFT vs SGF" of one quantity is
+//    one colour.
+//  * Only the first Curves::validPoints grid points are drawn (runs in progress, diverged).
+//  * Axes carry the symbols: t, C_θ(t, s), Q(t), M(t), ...
+// No numerics here beyond differences and traces of stored kernels.
+#pragma once
+
+#include "observables/curves.h"
+
+#include <QString>
+#include <vector>
+
+class QCustomPlot;
+
+namespace dmftlab::figures
+{
+
+struct Style {
+    bool slide = false; ///< slide: larger fonts, thicker lines, no clutter
+};
+
+// ---- the API the CLI relies on ----------------------------------------------------
+
+/// Train loss, test loss and test error against t, for every engine in `curves`.
+void plotLoss(QCustomPlot *plot, const std::vector<const Curves *> &curves, const Style &style);
+/// M_am(t) and Q_ab(t) (a ≤ b) against t.
+void plotOverlaps(QCustomPlot *plot, const std::vector<const Curves *> &curves, const Style &style);
+/// Heatmap of C_θ(t, s) (the trace over units for k > 1).
+void plotKernel(QCustomPlot *plot, const Curves &curves, const Style &style);
+/// Writes the plot at width×height (logical pixels); the format comes from the suffix:
+/// .png (pixels = size × scale), .pdf, .svg. False with a one-line message on failure.
+bool exportPlot(QCustomPlot *plot, const QString &path, int width, int height, double scale, QString *error);
+
+// ---- additions used by the GUI ------------------------------------------------------
+
+struct LossOptions {
+    bool train = true, test = true, error = true;
+    bool logX = false, logY = false;
+};
+void plotLoss(QCustomPlot *plot, const std::vector<const Curves *> &curves, const Style &style,
+    const LossOptions &options);
+
+struct OverlapOptions {
+    bool showQ = true, showM = true;
+    /// Entries to draw, as "Q_a_b" / "M_a_m" with 1-based indices; empty = all.
+    std::vector<QString> entries;
+    bool logX = false;
+};
+void plotOverlaps(QCustomPlot *plot, const std::vector<const Curves *> &curves, const Style &style,
+    const OverlapOptions &options);
+/// The names OverlapOptions::entries accepts for widths k, k* ("Q_1_1", "M_2_1", ...).
+std::vector<QString> overlapEntryNames(int k, int kStar);
+
+/// Which kernel of a Curves a heatmap shows.
+enum class KernelKind { Ctheta, Rtheta, Cu, Cg, K };
+QString kernelSymbol(KernelKind kind, bool trace); ///< e.g. "C_θ(t, s)", "tr R_θ(t, s)"
+const Kernel &kernelOf(const Curves &curves, KernelKind kind);
+
+/// Heatmap of one kernel of `curves` (trace over units when k > 1).
+void plotKernel(QCustomPlot *plot, const Curves &curves, KernelKind kind, const Style &style);
+
+/// Side by side: C_θ from the theory and from the simulation on ONE shared colour scale,
+/// and their difference (theory − simulation) on a symmetric diverging scale. Either
+/// pointer may be null; the missing map then shows `missingReason`.
+void plotKernelComparison(QCustomPlot *plot, const Curves *theory, const Curves *simulation,
+    const Style &style, const QString &missingReason = QString());
+
+/// DMFT fixed-point residual against iteration, log y.
+void plotConvergence(QCustomPlot *plot, const std::vector<const Curves *> &curves, const Style &style);
+
+/// Clears the plot and shows a centred message instead of data (e.g. "DMFT solver not
+/// available in this build") — a panel never shows invented curves.
+void plotMessage(QCustomPlot *plot, const QString &title, const QString &message, const Style &style);
+
+/// Engine name as shown to users ("DMFT", "SGF", ...).
+QString engineLabel(const std::string &engine);
+/// True for the d = ∞ engines (drawn as lines with bands).
+bool isTheoryEngine(const std::string &engine);
+
+} // namespace dmftlab::figures
