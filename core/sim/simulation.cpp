@@ -1,14 +1,404 @@
 #include "sim/simulation.h"
 
-namespace dmftlab {
+#include "observables/population.h"
+#include "sim/instance.h"
+#include "sim/seedsimulation.h"
 
-EngineResult runSimulation(SimEngine, const RunConfig &, const ProgressCallback &,
-                           const std::atomic<bool> *)
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <thread>
+
+namespace dmftlab
 {
-    EngineResult r;
-    r.status = Status::InvalidInput;
-    r.message = "simulation not implemented yet";
-    return r;
+
+namespace
+{
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+using Clock = std::chrono::steady_clock;
+
+/// Mean and SE across seeds, entry by entry, skipping NaN entries (points a seed did not
+/// reach). Welford updates, added in seed order, so the result does not depend on threads.
+class MaskedStatistics
+{
+public:
+    void add(const Eigen::Ref<const Eigen::ArrayXd> &x)
+    {
+        if (m_count.size() == 0) {
+            m_count = Eigen::ArrayXd::Zero(x.size());
+            m_mean = Eigen::ArrayXd::Zero(x.size());
+            m_m2 = Eigen::ArrayXd::Zero(x.size());
+        }
+        for (Eigen::Index i = 0; i < x.size(); ++i) {
+            if (std::isnan(x[i]))
+                continue;
+            m_count[i] += 1.0;
+            const double delta = x[i] - m_mean[i];
+            m_mean[i] += delta / m_count[i];
+            m_m2[i] += delta * (x[i] - m_mean[i]);
+        }
+    }
+    bool empty() const { return m_count.size() == 0; }
+    double mean(Eigen::Index i) const { return m_count[i] > 0 ? m_mean[i] : kNaN; }
+    double se(Eigen::Index i) const
+    {
+        const double c = m_count[i];
+        return c > 1 ? std::sqrt(std::max(m_m2[i], 0.0) / (c - 1) / c) : kNaN;
+    }
+
+private:
+    Eigen::ArrayXd m_count, m_mean, m_m2;
+};
+
+double pointValue(const SeedResult &r, int n, const Eigen::VectorXd &v)
+{
+    return n < r.validPoints ? v[n] : kNaN;
+}
+
+void fillEstimate(Estimate &e, const std::vector<const SeedResult *> &seeds, int points,
+    const std::function<double(const SeedResult &, int)> &value)
+{
+    for (int n = 0; n < static_cast<int>(e.mean.size()); ++n) {
+        MaskedStatistics st;
+        Eigen::ArrayXd x(1);
+        for (const SeedResult *r : seeds) {
+            x[0] = n < points && n < r->validPoints ? value(*r, n) : kNaN;
+            st.add(x);
+        }
+        e.mean[n] = st.empty() ? kNaN : st.mean(0);
+        e.se[n] = st.empty() ? kNaN : st.se(0);
+    }
+}
+
+void fillKernel(Kernel &K, const MaskedStatistics &st, int k, int N1, int points)
+{
+    K.rowsPerBlock = K.colsPerBlock = k;
+    K.mean.assign(k * k, Eigen::MatrixXd::Constant(N1, N1, kNaN));
+    K.se.assign(k * k, Eigen::MatrixXd::Constant(N1, N1, kNaN));
+    if (st.empty())
+        return;
+    const Eigen::Index L = static_cast<Eigen::Index>(N1) * k; // column-major (N1 k)² kernel
+    for (int n = 0; n < points; ++n)
+        for (int m = 0; m < points; ++m)
+            for (int a = 0; a < k; ++a)
+                for (int b = 0; b < k; ++b) {
+                    const Eigen::Index i = (static_cast<Eigen::Index>(m) * k + b) * L + n * k + a;
+                    K.mean[a * k + b](n, m) = st.mean(i);
+                    K.se[a * k + b](n, m) = st.se(i);
+                }
+}
+
+/// Everything the workers share; guarded by `mutex` unless atomic.
+struct SharedRun {
+    std::mutex mutex;
+    std::vector<std::unique_ptr<SeedResult>> seeds; // scalar series, copied at each point
+    std::vector<std::optional<std::pair<Eigen::MatrixXd, Eigen::MatrixXd>>> pendingKernels;
+    MaskedStatistics ctheta, cg; // kernels of seeds 0..committed−1
+    int committed = 0;
+    int finishedSeeds = 0;
+    std::string error;
+    std::atomic<int> nextSeed { 0 };
+    std::atomic<int> limit { 0 }; // grid points every seed computes (lowered on divergence)
+    Clock::time_point lastSnapshot {};
+    std::mutex callbackMutex;
+
+    void commitInOrder(bool flushAll)
+    {
+        while (committed < static_cast<int>(pendingKernels.size())) {
+            auto &p = pendingKernels[committed];
+            if (!p) {
+                if (!flushAll)
+                    return;
+            } else {
+                ctheta.add(Eigen::Map<const Eigen::ArrayXd>(p->first.data(), p->first.size()));
+                if (p->second.size() > 0)
+                    cg.add(Eigen::Map<const Eigen::ArrayXd>(p->second.data(), p->second.size()));
+                p.reset();
+            }
+            ++committed;
+        }
+    }
+};
+
+Curves buildCurves(const SharedRun &run, const RunConfig &config, int points)
+{
+    const int k = config.problem.width, ks = config.problem.teacherWidth;
+    const std::vector<double> grid = config.grid();
+    const int N1 = static_cast<int>(grid.size());
+    Curves c;
+    c.allocate(k, ks, grid);
+    c.validPoints = points;
+    std::vector<const SeedResult *> seeds;
+    for (const auto &s : run.seeds)
+        if (s)
+            seeds.push_back(s.get());
+    fillEstimate(
+        c.trainLoss, seeds, points, [](const SeedResult &r, int n) { return pointValue(r, n, r.trainLoss); });
+    fillEstimate(
+        c.testLoss, seeds, points, [](const SeedResult &r, int n) { return pointValue(r, n, r.testLoss); });
+    fillEstimate(
+        c.testError, seeds, points, [](const SeedResult &r, int n) { return pointValue(r, n, r.testError); });
+    for (int j = 0; j < k * k; ++j)
+        fillEstimate(c.Q[j], seeds, points, [j](const SeedResult &r, int n) { return r.Q(n, j); });
+    for (int j = 0; j < k * ks; ++j)
+        fillEstimate(c.M[j], seeds, points, [j](const SeedResult &r, int n) { return r.M(n, j); });
+    fillKernel(c.Ctheta, run.ctheta, k, N1, points);
+    if (!run.cg.empty())
+        fillKernel(c.Cg, run.cg, k, N1, points);
+    return c;
+}
+
+const char *progressLabel(SimEngine e)
+{
+    switch (e) {
+    case SimEngine::Sgd:
+        return "SGD";
+    case SimEngine::Sgf:
+        return "SGF";
+    case SimEngine::Online:
+        return "Online SGD";
+    }
+    return "?";
+}
+
+std::string formatNumber(double x)
+{
+    std::ostringstream os;
+    os.precision(3);
+    os << x;
+    return os.str();
+}
+
+} // namespace
+
+std::string toString(SimEngine e)
+{
+    switch (e) {
+    case SimEngine::Sgd:
+        return "sgd";
+    case SimEngine::Sgf:
+        return "sgf";
+    case SimEngine::Online:
+        return "online";
+    }
+    return "?";
+}
+
+std::string checkSimulation(SimEngine engine, const RunConfig &config)
+{
+    if (auto err = validate(config); !err.empty())
+        return err;
+    const int d = config.sim.dimension, k = config.problem.width, ks = config.problem.teacherWidth;
+    if (d < k + ks)
+        return "sim.dimension must be at least model.width + teacher.width (" + std::to_string(k + ks) + ")";
+    if (engine == SimEngine::Sgf) {
+        const double tau = config.tau();
+        if (!std::isfinite(tau) || tau < 0.0)
+            return "optimizer.tau must be a finite number >= 0";
+        return {};
+    }
+    const double eta = config.optimizer.learningRate;
+    if (!(eta > 0.0))
+        return toString(engine) + " needs optimizer.learning_rate > 0";
+    if (eta * config.problem.ridge / d >= 1.0)
+        return "optimizer.learning_rate * optimizer.ridge / sim.dimension must be < 1";
+    if (engine == SimEngine::Sgd && config.optimizer.batchSize > config.samples())
+        return "optimizer.batch_size exceeds the number of samples n = " + std::to_string(config.samples());
+    if (config.time.horizon * d / eta > 9e15)
+        return "time.horizon * sim.dimension / optimizer.learning_rate is too many steps";
+    return {};
+}
+
+EngineResult runSimulation(SimEngine engine, const RunConfig &config, const ProgressCallback &progress,
+    const std::atomic<bool> *cancel)
+{
+    EngineResult result;
+    result.curves.engine = toString(engine);
+    result.curves.allocate(config.problem.width, config.problem.teacherWidth, config.grid());
+    if (auto err = checkSimulation(engine, config); !err.empty()) {
+        result.status = Status::InvalidInput;
+        result.message = err;
+        return result;
+    }
+
+    const int S = config.sim.seeds;
+    const int N1 = config.time.steps + 1;
+    const int threads = std::max(1, std::min(resolvedThreads(config.sim.threads), S));
+    const PopulationEvaluator evaluator(config.problem);
+
+    SharedRun run;
+    run.seeds.resize(S);
+    run.pendingKernels.resize(S);
+    run.limit = N1;
+    std::vector<Status> seedStatus(S, Status::Running);
+    std::vector<std::string> seedMessage(S);
+    std::vector<double> seedStoppedAt(S, 0.0);
+    long long stepsPerSeed = 0;
+    const std::string label = progressLabel(engine);
+
+    auto isCancelled = [cancel] { return cancel && cancel->load(std::memory_order_relaxed); };
+
+    // Called under run.mutex after seed s recorded a point (or finished).
+    auto report = [&](int s, double t, bool seedFinished, std::unique_lock<std::mutex> &lock) {
+        if (!progress)
+            return;
+        ProgressReport rep;
+        rep.engine = toString(engine);
+        long long done = 0;
+        for (const auto &r : run.seeds)
+            if (r)
+                done += r->validPoints;
+        rep.fraction = std::min(1.0, static_cast<double>(done) / (static_cast<double>(S) * N1));
+        rep.text
+            = label + " seed " + std::to_string(s + 1) + "/" + std::to_string(S) + ", t = " + formatNumber(t);
+        const auto now = Clock::now();
+        if (seedFinished || now - run.lastSnapshot >= std::chrono::milliseconds(50)) {
+            int furthest = 0;
+            for (const auto &r : run.seeds)
+                if (r)
+                    furthest = std::max(furthest, r->validPoints);
+            auto snap
+                = std::make_shared<Curves>(buildCurves(run, config, std::min(furthest, run.limit.load())));
+            snap->engine = toString(engine);
+            rep.snapshot = std::move(snap);
+            run.lastSnapshot = now;
+        }
+        lock.unlock();
+        std::lock_guard<std::mutex> cb(run.callbackMutex);
+        progress(rep);
+    };
+
+    auto worker = [&] {
+        for (;;) {
+            const int s = run.nextSeed.fetch_add(1);
+            if (s >= S || isCancelled())
+                return;
+            const Instance inst = makeInstance(
+                config, config.sim.seed + static_cast<std::uint64_t>(s), engine != SimEngine::Online, cancel);
+            if (inst.cancelled)
+                return;
+            if (!inst.ok()) {
+                std::lock_guard<std::mutex> lock(run.mutex);
+                if (run.error.empty())
+                    run.error = inst.error;
+                return;
+            }
+            SeedSimulation sim(engine, config, inst, evaluator);
+            {
+                std::lock_guard<std::mutex> lock(run.mutex);
+                stepsPerSeed = sim.totalSteps();
+                run.seeds[s] = std::make_unique<SeedResult>();
+            }
+            // Copies the scalar series (not the histories) so snapshots can read them.
+            auto publish = [&](bool finished) {
+                std::unique_lock<std::mutex> lock(run.mutex);
+                SeedResult &dst = *run.seeds[s];
+                const SeedResult &src = sim.result();
+                dst.trainLoss = src.trainLoss;
+                dst.testLoss = src.testLoss;
+                dst.testError = src.testError;
+                dst.Q = src.Q;
+                dst.M = src.M;
+                dst.validPoints = src.validPoints;
+                dst.steps = src.steps;
+                if (finished) {
+                    dst.status = src.status;
+                    seedStatus[s] = src.status;
+                    seedMessage[s] = src.message;
+                    seedStoppedAt[s] = src.stoppedAt;
+                    run.pendingKernels[s] = std::make_pair(src.Ctheta, src.Cg);
+                    run.commitInOrder(false);
+                    ++run.finishedSeeds;
+                }
+                report(s, sim.time(), finished, lock);
+            };
+            sim.init();
+            publish(false);
+            while (!sim.stopped() && sim.pointsDone() < run.limit.load()) {
+                sim.step(cancel);
+                if (sim.result().status != Status::Cancelled)
+                    publish(false);
+            }
+            if (sim.result().status == Status::Diverged) {
+                int cur = run.limit.load();
+                while (sim.pointsDone() < cur && !run.limit.compare_exchange_weak(cur, sim.pointsDone())) { }
+            }
+            sim.finish();
+            publish(true);
+        }
+    };
+
+    std::vector<std::thread> pool;
+    for (int i = 1; i < threads; ++i)
+        pool.emplace_back(worker);
+    worker();
+    for (auto &t : pool)
+        t.join();
+
+    std::lock_guard<std::mutex> lock(run.mutex);
+    run.commitInOrder(true);
+    if (!run.error.empty()) {
+        result.status = Status::InvalidInput;
+        result.message = run.error;
+        return result;
+    }
+
+    int completed = 0, furthest = 0, divergedSeed = -1;
+    for (int s = 0; s < S; ++s) {
+        if (seedStatus[s] == Status::Completed)
+            ++completed;
+        if (run.seeds[s])
+            furthest = std::max(furthest, run.seeds[s]->validPoints);
+        if (seedStatus[s] == Status::Diverged
+            && (divergedSeed < 0 || run.seeds[s]->validPoints < run.seeds[divergedSeed]->validPoints))
+            divergedSeed = s;
+    }
+    int points = N1;
+    if (divergedSeed >= 0) {
+        points = run.limit.load();
+        result.status = Status::Diverged;
+        result.message = seedMessage[divergedSeed] + " (seed " + std::to_string(divergedSeed + 1) + " of "
+            + std::to_string(S) + ")";
+        result.extra["diverged_at"] = seedStoppedAt[divergedSeed];
+    } else if (completed < S) {
+        points = furthest;
+        result.status = Status::Cancelled;
+        result.message = label + " cancelled: " + std::to_string(completed) + " of " + std::to_string(S)
+            + " seeds complete";
+    } else {
+        result.status = Status::Completed;
+    }
+    result.curves = buildCurves(run, config, points);
+    result.curves.engine = toString(engine);
+
+    json &x = result.extra;
+    x["dimension"] = config.sim.dimension;
+    x["samples"] = engine == SimEngine::Online ? 0 : config.samples();
+    x["seeds"] = S;
+    x["seeds_completed"] = completed;
+    x["threads"] = threads;
+    x["steps_per_seed"] = stepsPerSeed;
+    x["taming"] = config.tamingEnabled();
+    if (engine == SimEngine::Sgf) {
+        x["tau"] = config.tau();
+        x["time_step"] = config.dt() / config.sim.substeps;
+        x["epochs"] = config.epochs();
+    } else {
+        x["tau"] = config.sgdTau();
+        x["learning_rate"] = config.optimizer.learningRate;
+        x["batch_size"] = config.optimizer.batchSize;
+        if (engine == SimEngine::Sgd)
+            x["epochs"] = static_cast<double>(stepsPerSeed) * config.optimizer.batchSize / config.samples();
+    }
+    if (engine == SimEngine::Online)
+        x["train_loss"] = "mean loss of the fresh samples of the steps since the previous grid point";
+    return result;
 }
 
 } // namespace dmftlab

@@ -1,16 +1,38 @@
 // Finite-d simulations (theory §2): multi-pass minibatch SGD, SGF by Euler–Maruyama,
 // online SGD. The ground truth every d = ∞ engine is checked against.
+//
+// Seed s = 0..S−1 uses the seed value config.sim.seed + s (see sim/instance.h for the
+// instance and sim/seedsimulation.h for the dynamics); seeds run in parallel on
+// resolvedThreads(config.sim.threads) std::threads, each seed single-threaded, and are
+// combined in seed order, so results are identical for every thread count.
+//
+// Result: mean ± SE over seeds of train loss, test loss/error, Q, M and the kernels C_θ,
+// C_g (k×k blocks; no C_g for online SGD). Status Completed (validPoints = N+1);
+// Diverged when any seed blows up (every seed is then cut at the earliest blow-up,
+// validPoints = the grid points before it, message names the parameter to lower);
+// Cancelled with whatever was computed (a grid point then averages the seeds that reached
+// it, validPoints = the furthest point reached); InvalidInput for unusable sizes.
+// Progress: after every grid point of every seed, from worker threads but never two
+// calls at once; snapshots (the seeds' points so far, kernels of finished seeds) at most
+// every 50 ms and when a seed finishes.
 #pragma once
 
 #include "engine/engine.h"
 
-namespace dmftlab {
+namespace dmftlab
+{
 
 enum class SimEngine { Sgd, Sgf, Online };
 
+/// "sgd", "sgf", "online".
+std::string toString(SimEngine e);
+
+/// Empty when `engine` can simulate `config`, else a one-line reason naming the field.
+std::string checkSimulation(SimEngine engine, const RunConfig &config);
+
 /// Runs config.sim.seeds independent seeds (in parallel over config.sim.threads) and
 /// returns mean ± SE of every observable on the grid.
-EngineResult runSimulation(SimEngine engine, const RunConfig &config,
-                           const ProgressCallback &progress, const std::atomic<bool> *cancel);
+EngineResult runSimulation(SimEngine engine, const RunConfig &config, const ProgressCallback &progress,
+    const std::atomic<bool> *cancel);
 
 } // namespace dmftlab

@@ -1,0 +1,89 @@
+#include "sim/instance.h"
+
+#include "model/problem.h"
+#include "observables/population.h"
+#include "sim/random.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace dmftlab
+{
+
+Eigen::MatrixXd orthonormalColumns(const Eigen::Ref<const Eigen::MatrixXd> &A)
+{
+    const Eigen::Index d = A.rows(), m = A.cols();
+    Eigen::HouseholderQR<Eigen::MatrixXd> qr(A);
+    Eigen::MatrixXd Q = qr.householderQ() * Eigen::MatrixXd::Identity(d, m);
+    return std::sqrt(static_cast<double>(d)) * Q;
+}
+
+Instance makeInstance(
+    const RunConfig &config, std::uint64_t seed, bool withData, const std::atomic<bool> *cancel)
+{
+    Instance inst;
+    inst.seed = seed;
+    const int d = config.sim.dimension, k = config.problem.width, ks = config.problem.teacherWidth;
+    if (d < k + ks) {
+        inst.error = "sim.dimension must be at least model.width + teacher.width";
+        return inst;
+    }
+
+    // Teacher: orthonormalised Gaussian columns scaled by √d, so θ*ᵀθ*/d = I exactly.
+    {
+        SimRandom rng(seed, TeacherStream);
+        Eigen::MatrixXd A(d, ks);
+        rng.normals(A.data(), A.size());
+        inst.teacher = orthonormalColumns(A);
+    }
+    inst.rho = inst.teacher.transpose() * inst.teacher / d;
+
+    if (withData) {
+        const int n = config.samples();
+        SimRandom rng(seed, DataStream);
+        inst.Xt.resize(d, n);
+        const double scale = 1.0 / std::sqrt(static_cast<double>(d));
+        constexpr int kChunk = 1024; // samples between cancel checks
+        for (int i0 = 0; i0 < n; i0 += kChunk) {
+            if (cancel && cancel->load(std::memory_order_relaxed)) {
+                inst.cancelled = true;
+                return inst;
+            }
+            const int m = std::min(kChunk, n - i0);
+            rng.normals(inst.Xt.col(i0).data(), static_cast<long>(m) * d, scale);
+        }
+        const Problem problem(config.problem);
+        const Eigen::MatrixXd Z = inst.Xt.transpose() * inst.teacher; // n×k*, row i = z_iᵀ
+        inst.y.resize(n);
+        Eigen::VectorXd z(ks);
+        for (int i = 0; i < n; ++i) {
+            z = Z.row(i).transpose();
+            inst.y[i] = problem.label(z.data(), rng.normal());
+        }
+    }
+
+    // θ_0 = θ* ρ⁻¹ M_0ᵀ + Z' S^{1/2}. ρ is the configured I_{k*} (the teacher realises it).
+    {
+        const Eigen::MatrixXd rho = config.rho();
+        const Eigen::MatrixXd M0 = config.M0(), Q0 = config.Q0();
+        const Eigen::MatrixXd rhoInvM0t = rho.ldlt().solve(M0.transpose()); // k*×k
+        const Eigen::MatrixXd S = Q0 - M0 * rhoInvM0t;
+        const double minEig = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(S).eigenvalues().minCoeff();
+        if (minEig < -1e-12 * std::max(1.0, Q0.diagonal().maxCoeff())) {
+            inst.error = "init.m0 is too large for init.q0: Q0 - M0 M0^T must be positive semidefinite";
+            return inst;
+        }
+        SimRandom rng(seed, InitStream);
+        Eigen::MatrixXd A(d, k);
+        rng.normals(A.data(), A.size());
+        // Project off the teacher twice (re-orthogonalisation keeps Z'ᵀθ* at rounding level).
+        const Eigen::MatrixXd U = inst.teacher / std::sqrt(static_cast<double>(d));
+        for (int pass = 0; pass < 2; ++pass)
+            A -= U * (U.transpose() * A);
+        const Eigen::MatrixXd Zp = orthonormalColumns(A);
+        inst.theta0 = inst.teacher * rhoInvM0t + Zp * psdSqrt(S);
+    }
+    return inst;
+}
+
+} // namespace dmftlab

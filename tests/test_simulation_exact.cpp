@@ -1,0 +1,303 @@
+// Finite-d simulation against exact results: the initialisation (θ*ᵀθ*/d = I, Q(0) = Q0,
+// M(0) = M0 exactly), gradient flow on linear regression against the eigendecomposition
+// of XᵀX/α (the discrete Euler recursion to rounding, the continuous flow to O(Δ)), and
+// the population-loss plumbing (t_0 value; Monte Carlo on fresh samples at the end).
+#include "observables/population.h"
+#include "sim/instance.h"
+#include "sim/seedsimulation.h"
+#include "sim/simulation.h"
+#include "test_simulation_util.h"
+
+#include <random>
+
+using namespace dmftlab;
+
+namespace
+{
+
+RunConfig linearRegression(int d, double alpha, double ridge, double noise)
+{
+    RunConfig c;
+    c.problem = ProblemSpec {};
+    c.problem.noise = noise;
+    c.problem.ridge = ridge;
+    c.alpha = alpha;
+    c.sim.dimension = d;
+    c.sim.seeds = 1;
+    c.sim.threads = 1;
+    return c;
+}
+
+RunConfig logisticRegression(int d)
+{
+    RunConfig c = linearRegression(d, 2.0, 0.05, 0.0);
+    c.problem.loss = Loss::Logistic;
+    c.problem.labels = Labels::Sign;
+    c.init.q0 = 0.25;
+    return c;
+}
+
+RunConfig committee(int d)
+{
+    RunConfig c = linearRegression(d, 2.0, 0.0, 0.0);
+    c.problem.activation = c.problem.teacherActivation = Activation::Erf;
+    c.problem.width = c.problem.teacherWidth = 2;
+    c.init.q0 = 0.25;
+    c.init.m0 = Eigen::MatrixXd::Constant(2, 2, 0.05);
+    c.init.m0Asymmetry = 0.05;
+    return c;
+}
+
+struct ExactFlow {
+    Eigen::VectorXd a; // eigenvalues of A = λI + XᵀX/α
+    Eigen::MatrixXd V; // eigenvectors
+    Eigen::VectorXd u0, us; // θ_0 and the fixed point A⁻¹Xᵀy/α in the eigenbasis
+};
+
+ExactFlow exactFlow(const RunConfig &c, const Instance &inst)
+{
+    const int d = c.sim.dimension;
+    const Eigen::MatrixXd A
+        = c.problem.ridge * Eigen::MatrixXd::Identity(d, d) + inst.Xt * inst.Xt.transpose() / c.alpha;
+    const Eigen::VectorXd b = inst.Xt * inst.y / c.alpha;
+    Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(A);
+    ExactFlow f;
+    f.a = es.eigenvalues();
+    f.V = es.eigenvectors();
+    f.u0 = f.V.transpose() * inst.theta0.col(0);
+    f.us = (f.V.transpose() * b).cwiseQuotient(f.a);
+    return f;
+}
+
+/// Largest |θ_sim(t_n) − θ_exact(t_n)| over grid points and coordinates.
+double flowError(const RunConfig &c, const SeedResult &r, const ExactFlow &f, bool discrete)
+{
+    const std::vector<double> grid = c.grid();
+    const double dt = c.dt() / c.sim.substeps;
+    double worst = 0.0;
+    for (int n = 0; n < static_cast<int>(grid.size()); ++n) {
+        Eigen::VectorXd factor(f.a.size());
+        for (int i = 0; i < f.a.size(); ++i)
+            factor[i]
+                = discrete ? std::pow(1.0 - dt * f.a[i], n * c.sim.substeps) : std::exp(-f.a[i] * grid[n]);
+        const Eigen::VectorXd u = f.us + factor.cwiseProduct(f.u0 - f.us);
+        const Eigen::VectorXd theta = f.V * u;
+        worst = std::max(worst, (r.thetaHistory.col(n) - theta).cwiseAbs().maxCoeff());
+    }
+    return worst;
+}
+
+} // namespace
+
+class TestSimulationExact : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initialisation_data()
+    {
+        QTest::addColumn<int>("k");
+        QTest::addColumn<int>("kStar");
+        QTest::addColumn<double>("q0");
+        QTest::addColumn<double>("m0");
+        QTest::addColumn<double>("asymmetry");
+        QTest::newRow("glm") << 1 << 1 << 1.0 << 0.0 << 0.0;
+        QTest::newRow("glm-overlap") << 1 << 1 << 0.5 << 0.3 << 0.0;
+        QTest::newRow("glm-singular-S") << 1 << 1 << 0.25 << 0.5 << 0.0; // S = q0 − m0² = 0
+        QTest::newRow("q0-zero") << 1 << 1 << 0.0 << 0.0 << 0.0;
+        QTest::newRow("committee-2-2") << 2 << 2 << 0.25 << 0.05 << 0.05;
+        QTest::newRow("student-1-teacher-2") << 1 << 2 << 1.0 << 0.2 << 0.1;
+        QTest::newRow("student-3-teacher-2") << 3 << 2 << 0.5 << 0.1 << 0.2;
+    }
+    void initialisation()
+    {
+        QFETCH(int, k);
+        QFETCH(int, kStar);
+        QFETCH(double, q0);
+        QFETCH(double, m0);
+        QFETCH(double, asymmetry);
+        RunConfig c = linearRegression(300, 2.0, 0.0, 0.0);
+        c.problem.width = k;
+        c.problem.teacherWidth = kStar;
+        c.init.q0 = q0;
+        c.init.m0 = Eigen::MatrixXd::Constant(k, kStar, m0);
+        c.init.m0Asymmetry = asymmetry;
+        for (std::uint64_t seed : { 1u, 2u, 99u }) {
+            const Instance inst = makeInstance(c, seed);
+            QVERIFY2(inst.ok(), inst.error.c_str());
+            const double d = c.sim.dimension;
+            const Eigen::MatrixXd rho = inst.teacher.transpose() * inst.teacher / d;
+            const Eigen::MatrixXd Q = inst.theta0.transpose() * inst.theta0 / d;
+            const Eigen::MatrixXd M = inst.theta0.transpose() * inst.teacher / d;
+            QVERIFY((rho - Eigen::MatrixXd::Identity(kStar, kStar)).cwiseAbs().maxCoeff() < 1e-12);
+            QVERIFY((Q - c.Q0()).cwiseAbs().maxCoeff() < 1e-12);
+            QVERIFY((M - c.M0()).cwiseAbs().maxCoeff() < 1e-12);
+            // The data are N(0, I/d): the mean squared entry of X is 1/d to sampling accuracy.
+            const double meanSq = inst.Xt.squaredNorm() / inst.Xt.size();
+            DMFT_COMPARE_TOL(meanSq * d, 1.0, 5.0 * std::sqrt(2.0 / inst.Xt.size()));
+        }
+        // The engine reports the same start at t_0 (every seed, hence mean with SE 0).
+        c.sim.seeds = 3;
+        c.time.steps = 1;
+        c.time.horizon = 0.01;
+        c.optimizer.tau = 0.0;
+        const EngineResult r = runSimulation(SimEngine::Sgf, c, {}, nullptr);
+        DMFT_COMPARE_STATUS(r.status, Status::Completed);
+        for (int a = 0; a < k; ++a) {
+            for (int b = 0; b < k; ++b)
+                DMFT_COMPARE_TOL(r.curves.Q[a * k + b].mean[0], c.Q0()(a, b), 1e-12);
+            for (int m = 0; m < kStar; ++m)
+                DMFT_COMPARE_TOL(r.curves.M[a * kStar + m].mean[0], c.M0()(a, m), 1e-12);
+        }
+    }
+
+    void invalidInitialisation()
+    {
+        RunConfig c = linearRegression(50, 2.0, 0.0, 0.0);
+        c.init.q0 = 0.1;
+        c.init.m0 = Eigen::MatrixXd::Constant(1, 1, 0.5); // q0 < m0²: no such θ_0
+        const EngineResult r = runSimulation(SimEngine::Sgf, c, {}, nullptr);
+        DMFT_COMPARE_STATUS(r.status, Status::InvalidInput);
+        QVERIFY(r.message.find("init.m0") != std::string::npos);
+    }
+
+    // Euler steps of gradient flow are θ_{m+1} = (I − Δ(λ + XᵀX/α))θ_m + Δ Xᵀy/α exactly.
+    void gradientFlowDiscrete()
+    {
+        RunConfig c = linearRegression(40, 2.0, 0.01, 0.5);
+        c.optimizer.tau = 0.0;
+        c.init.q0 = 1.0;
+        c.init.m0 = Eigen::MatrixXd::Constant(1, 1, 0.3);
+        c.time.horizon = 3.0;
+        c.time.steps = 15;
+        c.sim.substeps = 20; // Δ = 0.01
+        const Instance inst = makeInstance(c, 11);
+        const PopulationEvaluator ev(c.problem);
+        SeedSimulation sim(SimEngine::Sgf, c, inst, ev);
+        const SeedResult &r = sim.run();
+        DMFT_COMPARE_STATUS(r.status, Status::Completed);
+        const ExactFlow f = exactFlow(c, inst);
+        const double err = flowError(c, r, f, true);
+        qInfo("gradient flow vs exact discrete recursion: max |θ error| = %.3g", err);
+        QVERIFY2(err < 1e-10, QByteArray::number(err));
+        // Train loss at t_N from the exact θ as well.
+        const Eigen::VectorXd theta = r.thetaHistory.col(c.time.steps);
+        const double loss = 0.5 * (inst.Xt.transpose() * theta - inst.y).squaredNorm() / c.samples();
+        DMFT_COMPARE_TOL(r.trainLoss[c.time.steps], loss, 1e-12, 1e-12);
+    }
+
+    // Against the continuous flow e^{−At}: error O(Δ), halving with Δ.
+    void gradientFlowContinuous()
+    {
+        RunConfig c = linearRegression(40, 2.0, 0.01, 0.5);
+        c.optimizer.tau = 0.0;
+        c.init.m0 = Eigen::MatrixXd::Constant(1, 1, 0.3);
+        c.time.horizon = 3.0;
+        c.time.steps = 15;
+        const Instance inst = makeInstance(c, 11);
+        const PopulationEvaluator ev(c.problem);
+        const ExactFlow f = exactFlow(c, inst);
+        double errors[2];
+        for (int i = 0; i < 2; ++i) {
+            c.sim.substeps = 10 * (1 << i); // Δ = 0.02, 0.01
+            SeedSimulation sim(SimEngine::Sgf, c, inst, ev);
+            const SeedResult &r = sim.run();
+            DMFT_COMPARE_STATUS(r.status, Status::Completed);
+            errors[i] = flowError(c, r, f, false);
+            // Per mode |(1 − Δa)^{t/Δ} − e^{−at}| ≈ (a²Δt/2) e^{−at} ≤ aΔ/(2e); allow 2×.
+            const double dt = c.dt() / c.sim.substeps;
+            const double bound = 2.0 * f.a.maxCoeff() * dt / (2.0 * std::exp(1.0)) * (f.u0 - f.us).norm();
+            qInfo("gradient flow vs continuous solution, dt = %.3g: max |θ error| = %.3g (bound %.3g)", dt,
+                errors[i], bound);
+            QVERIFY(errors[i] < bound);
+        }
+        const double ratio = errors[0] / errors[1];
+        qInfo("error ratio for dt -> dt/2: %.4f (first order: 2)", ratio);
+        QVERIFY(ratio > 1.8 && ratio < 2.2);
+    }
+
+    void populationAtStart_data()
+    {
+        QTest::addColumn<QString>("model");
+        QTest::newRow("linear") << "linear";
+        QTest::newRow("logistic") << "logistic";
+        QTest::newRow("committee") << "committee";
+    }
+    void populationAtStart()
+    {
+        QFETCH(QString, model);
+        RunConfig c = model == "linear" ? linearRegression(200, 2.0, 0.0, 0.5)
+            : model == "logistic"       ? logisticRegression(200)
+                                        : committee(200);
+        c.sim.seeds = 2;
+        c.time.horizon = 0.5;
+        c.time.steps = 2;
+        c.optimizer.tau = 0.3;
+        const EngineResult r = runSimulation(SimEngine::Sgf, c, {}, nullptr);
+        DMFT_COMPARE_STATUS(r.status, Status::Completed);
+        const PopulationEvaluator ev(c.problem);
+        const PopulationMetrics m = ev.evaluate(c.Q0(), c.M0(), c.rho());
+        DMFT_COMPARE_TOL(r.curves.testLoss.mean[0], m.loss, 1e-12);
+        DMFT_COMPARE_TOL(r.curves.testError.mean[0], m.error, 1e-12);
+    }
+
+    // The recorded test loss of the final θ against fresh samples (x, y) of the same teacher.
+    void populationMonteCarlo_data()
+    {
+        QTest::addColumn<QString>("model");
+        QTest::newRow("linear") << "linear";
+        QTest::newRow("logistic") << "logistic";
+        QTest::newRow("committee") << "committee";
+    }
+    void populationMonteCarlo()
+    {
+        QFETCH(QString, model);
+        const int d = 100;
+        RunConfig c = model == "linear" ? linearRegression(d, 2.0, 0.0, 0.5)
+            : model == "logistic"       ? logisticRegression(d)
+                                        : committee(d);
+        c.optimizer.tau = 0.5;
+        c.time.horizon = 2.0;
+        c.time.steps = 4;
+        const Instance inst = makeInstance(c, 5);
+        const PopulationEvaluator ev(c.problem);
+        SeedSimulation sim(SimEngine::Sgf, c, inst, ev);
+        const SeedResult &r = sim.run();
+        DMFT_COMPARE_STATUS(r.status, Status::Completed);
+        const int N = c.time.steps, k = c.problem.width, ks = c.problem.teacherWidth;
+        const Eigen::MatrixXd theta = r.thetaHistory.middleCols(N * k, k);
+
+        const Problem p(c.problem);
+        std::mt19937_64 rng(2024);
+        std::normal_distribution<double> normal;
+        const int S = 200000;
+        double sl = 0, sl2 = 0, se = 0, se2 = 0;
+        Eigen::VectorXd x(d);
+        for (int s = 0; s < S; ++s) {
+            for (int i = 0; i < d; ++i)
+                x[i] = normal(rng) / std::sqrt(double(d));
+            const Eigen::VectorXd rv = theta.transpose() * x, z = inst.teacher.transpose() * x;
+            const double y = p.label(z.data(), normal(rng));
+            const double l = p.loss(rv.data(), y);
+            const double f = p.output(rv.data());
+            const double e = c.problem.labels == Labels::Sign
+                ? ((f >= 0 ? 1.0 : -1.0) != y ? 1.0 : 0.0)
+                : 0.5 * std::pow(f - p.teacherOutput(z.data()), 2);
+            sl += l;
+            sl2 += l * l;
+            se += e;
+            se2 += e * e;
+        }
+        const double ml = sl / S, me = se / S;
+        const double sel = std::sqrt((sl2 / S - ml * ml) / S), see = std::sqrt((se2 / S - me * me) / S);
+        qInfo("%s: recorded test loss %.5f, Monte Carlo %.5f ± %.5f (%.2f SE); error %.5f vs %.5f ± %.5f",
+            qPrintable(model), r.testLoss[N], ml, sel, std::fabs(r.testLoss[N] - ml) / sel, r.testError[N],
+            me, see);
+        QVERIFY(r.testLoss[N] != r.testLoss[0]); // it learned something
+        DMFT_COMPARE_SE(r.testLoss[N], ml, sel, 4.0);
+        DMFT_COMPARE_SE(r.testError[N], me, see, 4.0);
+        (void)ks;
+    }
+};
+
+QTEST_APPLESS_MAIN(TestSimulationExact)
+#include "test_simulation_exact.moc"
