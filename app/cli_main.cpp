@@ -1,2 +1,5 @@
 #include "cli.h"
-int main(int argc, char **argv) { return dmftlab::runCli(argc, argv); }
+int main(int argc, char **argv)
+{
+    return dmftlab::runCli(argc, argv);
+}

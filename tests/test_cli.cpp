@@ -1,0 +1,523 @@
+// The dmftlab-cli binary, driven through QProcess as a user would: help and presets,
+// one error line and exit code 2 (and nothing written) for each kind of bad input,
+// well-formed output files for every preset, plots with valid magic numbers, τ = 0,
+// divergence (exit 3) and cancellation by SIGINT (exit 130).
+#include "config/config.h"
+#include "config/presets.h"
+#include "io/csv.h"
+#include "io/files.h"
+#include "testutil.h"
+
+#include <QProcess>
+#include <QTemporaryDir>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+
+using namespace dmftlab;
+namespace fs = std::filesystem;
+
+namespace
+{
+
+struct Run {
+    int exitCode = -1;
+    QProcess::ExitStatus exitStatus = QProcess::CrashExit;
+    QString out, err;
+};
+
+QProcessEnvironment headlessEnvironment()
+{
+    // No display at all: the CLI itself must pick the offscreen platform for --plots.
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove("DISPLAY");
+    env.remove("WAYLAND_DISPLAY");
+    env.remove("QT_QPA_PLATFORM");
+    return env;
+}
+
+Run runCli(const QStringList &args, int timeoutMs = 60000)
+{
+    QProcess p;
+    p.setProcessEnvironment(headlessEnvironment());
+    p.start(QStringLiteral(DMFTLAB_CLI_PATH), args);
+    Run r;
+    if (!p.waitForStarted(10000) || !p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished(5000);
+        r.err = "did not finish: " + p.errorString();
+        return r;
+    }
+    r.exitCode = p.exitCode();
+    r.exitStatus = p.exitStatus();
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+QByteArray describe(const Run &r)
+{
+    return ("exit " + QString::number(r.exitCode) + "\nstdout: " + r.out + "\nstderr: " + r.err).toUtf8();
+}
+
+std::string readText(const fs::path &p)
+{
+    std::string text;
+    const std::string err = io::readFile(p.string(), &text);
+    return err.empty() ? text : std::string();
+}
+
+json readJson(const fs::path &p)
+{
+    return json::parse(readText(p), nullptr, false);
+}
+
+std::vector<std::string> lines(const std::string &text)
+{
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line))
+        if (!line.empty())
+            out.push_back(line);
+    return out;
+}
+
+int countFields(const std::string &line)
+{
+    return 1 + static_cast<int>(std::count(line.begin(), line.end(), ','));
+}
+
+/// Keys of configToJson(RunConfig{}), dotted.
+void flatten(const json &j, const std::string &prefix, QStringList *out)
+{
+    for (auto it = j.begin(); it != j.end(); ++it) {
+        const std::string key = prefix.empty() ? it.key() : prefix + "." + it.key();
+        if (it.value().is_object())
+            flatten(it.value(), key, out);
+        else
+            out->append(QString::fromStdString(key));
+    }
+}
+
+QStringList smallRun(const QString &preset, const QString &out)
+{
+    return { "run", "--preset", preset, "--engine", "sgf", "--out", out, "--set", "sim.dimension=200",
+        "--set", "sim.seeds=2", "--set", "time.steps=10", "--set", "sim.threads=2" };
+}
+
+/// Width and height from a PNG's IHDR chunk, or (0, 0).
+std::pair<int, int> pngSize(const std::string &data)
+{
+    if (data.size() < 24 || data.compare(0, 8, "\x89PNG\r\n\x1a\n") != 0 || data.compare(12, 4, "IHDR") != 0)
+        return { 0, 0 };
+    auto be32 = [&data](std::size_t at) {
+        return (static_cast<unsigned char>(data[at]) << 24) | (static_cast<unsigned char>(data[at + 1]) << 16)
+            | (static_cast<unsigned char>(data[at + 2]) << 8) | static_cast<unsigned char>(data[at + 3]);
+    };
+    return { static_cast<int>(be32(16)), static_cast<int>(be32(20)) };
+}
+
+} // namespace
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+private slots:
+    void helpDocumentsEverything();
+    void versionAndPresets();
+    void badInput_data();
+    void badInput();
+    void everyPresetWritesWellFormedFiles_data();
+    void everyPresetWritesWellFormedFiles();
+    void plotsInEveryFormat();
+    void resolvedConfigRoundTrips();
+    void gradientFlowWithTauZero();
+    void severalEnginesSideBySide();
+    void divergenceWritesTruncatedCurves();
+    void sigintCancels();
+};
+
+void TestCli::helpDocumentsEverything()
+{
+    const Run r = runCli({ "--help" });
+    QVERIFY2(r.exitCode == 0, describe(r));
+    QStringList keys;
+    flatten(configToJson(RunConfig {}), "", &keys);
+    QVERIFY(keys.size() > 30);
+    for (const QString &key : keys)
+        QVERIFY2(r.out.contains("  " + key + " "), qPrintable("--help lacks key " + key));
+    QVERIFY2(!r.out.contains("(undocumented)"), "a config key has no description in cli.cpp's keyDocs()");
+    for (const char *s : { "run", "presets", "--preset", "--config", "--set", "--engine", "--out", "--plots",
+             "config.json", "summary.json", "_curves.csv", "_C_theta.csv", "_residuals.csv", "Exit codes",
+             "130", "epochs", "tau = eta/B" })
+        QVERIFY2(r.out.contains(s), s);
+    QCOMPARE(runCli({ "run", "--help" }).out, r.out);
+}
+
+void TestCli::versionAndPresets()
+{
+    const Run v = runCli({ "--version" });
+    QVERIFY2(v.exitCode == 0 && v.out.startsWith("dmftlab-cli "), describe(v));
+    const Run p = runCli({ "presets" });
+    QVERIFY2(p.exitCode == 0, describe(p));
+    for (const auto &preset : presets()) {
+        QVERIFY(p.out.contains(QString::fromStdString(preset.name + " - " + preset.title)));
+        QVERIFY(p.out.contains("data.alpha="));
+    }
+    const Run none = runCli({});
+    QCOMPARE(none.exitCode, 2);
+}
+
+void TestCli::badInput_data()
+{
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("config"); // written to FILE.json when non-empty
+    QTest::addColumn<QString>("message");
+    const QStringList base = { "run", "--preset", "linear-regression", "--engine", "sgf" };
+    QTest::newRow("unknown key --set") << (base + QStringList { "--set", "model.widht=2" }) << ""
+                                       << "unknown key 'model.widht'";
+    QTest::newRow("unknown key in file") << (base + QStringList { "--config", "FILE" })
+                                         << R"({"model": {"activation": "erf"}, "sim": {"seedz": 3}})"
+                                         << "unknown key 'sim.seedz'";
+    QTest::newRow("wrong type --set") << (base + QStringList { "--set", "model.width=two" }) << ""
+                                      << "model.width: expected an integer";
+    QTest::newRow("wrong type in file")
+        << (base + QStringList { "--config", "FILE" }) << R"({"data": {"alpha": "2"}})"
+        << "data.alpha: expected a number";
+    QTest::newRow("alpha zero") << (base + QStringList { "--set", "data.alpha=0" }) << ""
+                                << "data.alpha must be";
+    QTest::newRow("alpha negative") << (base + QStringList { "--set", "data.alpha=-1" }) << ""
+                                    << "data.alpha must be";
+    QTest::newRow("negative learning rate")
+        << (base + QStringList { "--set", "optimizer.learning_rate=-0.1" }) << ""
+        << "optimizer.learning_rate must be";
+    QTest::newRow("batch size 0") << (base + QStringList { "--set", "optimizer.batch_size=0" }) << ""
+                                  << "optimizer.batch_size must be >= 1";
+    QTest::newRow("d too large") << (base + QStringList { "--set", "sim.dimension=3000000" }) << ""
+                                 << "sgf would need";
+    QTest::newRow("N too large") << (base + QStringList { "--set", "time.steps=100000" }) << ""
+                                 << "time.steps";
+    QTest::newRow("malformed JSON") << (base + QStringList { "--config", "FILE" })
+                                    << "{\n  \"data\": {\"alpha\": 2,}\n}\n"
+                                    << "FILE.json: malformed JSON at line 2, column";
+    QTest::newRow("config not an object") << (base + QStringList { "--config", "FILE" }) << "[1, 2]"
+                                          << "expected a JSON object";
+    QTest::newRow("missing config file")
+        << QStringList { "run", "--config", "/nonexistent/x.json", "--engine", "sgf" } << ""
+        << "cannot read /nonexistent/x.json";
+    QTest::newRow("unknown preset") << QStringList { "run", "--preset", "nope", "--engine", "sgf" } << ""
+                                    << "unknown preset 'nope'";
+    QTest::newRow("unknown engine") << QStringList { "run", "--preset", "linear-regression", "--engine",
+        "sgf,sgx" } << ""
+                                    << "unknown engine 'sgx'";
+    QTest::newRow("engine twice") << QStringList { "run", "--preset", "linear-regression", "--engine",
+        "sgf,sgf" } << ""
+                                  << "given twice";
+    QTest::newRow("missing engine") << QStringList { "run", "--preset", "linear-regression" } << ""
+                                    << "missing --engine";
+    QTest::newRow("missing --out") << QStringList { "run", "--preset", "linear-regression", "--engine", "sgf",
+        "NOOUT" } << ""
+                                   << "";
+    QTest::newRow("unwritable DIR") << (base + QStringList { "--out", "FILEDIR" }) << ""
+                                    << "is not a folder";
+    QTest::newRow("unknown option") << (base + QStringList { "--frobnicate" }) << ""
+                                    << "unknown option '--frobnicate'";
+    QTest::newRow("unknown command") << QStringList { "walk" } << ""
+                                     << "unknown command 'walk'";
+    QTest::newRow("bad plot format") << (base + QStringList { "--plots", "png,gif" }) << ""
+                                     << "unknown plot format 'gif'";
+    QTest::newRow("sgd with tau set directly")
+        << QStringList { "run", "--preset", "linear-regression", "--engine", "sgf,sgd", "--set",
+               "optimizer.tau=0.1" }
+        << ""
+        << "sgd runs with learning_rate/batch_size = 0.5 but optimizer.tau = 0.1 was set directly";
+    QTest::newRow("m0 wrong shape") << (base + QStringList { "--set", "init.m0=[[0.1,0.2]]" }) << ""
+                                    << "init.m0 must be a number or a 1x1 matrix";
+}
+
+void TestCli::badInput()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, config);
+    QFETCH(QString, message);
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString out = tmp.path() + "/out";
+    const QString file = tmp.path() + "/FILE.json";
+    if (!config.isEmpty()) {
+        std::ofstream(file.toStdString()) << config.toStdString();
+        args.replaceInStrings("FILE", file);
+        message.replace("FILE.json", file);
+    }
+    const QString fileDir = tmp.path() + "/plainfile";
+    std::ofstream(fileDir.toStdString()) << "x";
+    bool wantOut = true;
+    for (QString &a : args) {
+        if (a == "FILEDIR") {
+            a = fileDir + "/sub";
+            wantOut = false;
+        }
+    }
+    if (args.removeAll("NOOUT") > 0) {
+        wantOut = false;
+        message = "missing --out DIR";
+    }
+    if (wantOut && args.value(0) == "run")
+        args << "--out" << out;
+
+    const Run r = runCli(args);
+    QVERIFY2(r.exitCode == 2, describe(r));
+    QVERIFY2(r.exitStatus == QProcess::NormalExit, describe(r));
+    const QStringList errLines = r.err.split('\n', Qt::SkipEmptyParts);
+    QVERIFY2(errLines.size() == 1, describe(r));
+    QVERIFY2(errLines[0].startsWith("dmftlab-cli: error: "), describe(r));
+    QVERIFY2(errLines[0].contains(message), describe(r) + "\nexpected: " + message.toUtf8());
+    QVERIFY2(!fs::exists(out.toStdString()), "output folder created despite bad input");
+    QVERIFY(!fs::exists((fileDir + "/sub").toStdString()));
+}
+
+void TestCli::everyPresetWritesWellFormedFiles_data()
+{
+    QTest::addColumn<QString>("preset");
+    for (const auto &p : presets())
+        QTest::newRow(p.name.c_str()) << QString::fromStdString(p.name);
+}
+
+void TestCli::everyPresetWritesWellFormedFiles()
+{
+    QFETCH(QString, preset);
+    QTemporaryDir tmp;
+    const fs::path dir = (tmp.path() + "/run/nested").toStdString();
+    const Run r = runCli(smallRun(preset, QString::fromStdString(dir.string())));
+    QVERIFY2(r.exitCode == 0, describe(r));
+    QVERIFY2(r.out.contains("tau = eta/B = "), describe(r));
+    QVERIFY2(r.out.contains("epochs T/(alpha tau) = "), describe(r));
+
+    const RunConfig expected = presetConfig(preset.toStdString());
+    const int N = 10, k = expected.problem.width, kStar = expected.problem.teacherWidth;
+
+    const json config = readJson(dir / "config.json");
+    QVERIFY(config.is_object());
+    const auto parsed = configFromJson(config);
+    QVERIFY2(parsed.ok(), parsed.error.c_str());
+    QCOMPARE(parsed.config->time.steps, N);
+    QCOMPARE(parsed.config->sim.dimension, 200);
+    QCOMPARE(parsed.config->preset, preset.toStdString());
+    DMFT_COMPARE_TOL(config["derived"]["tau"].get<double>(), expected.sgdTau(), 1e-15);
+    DMFT_COMPARE_TOL(config["derived"]["epochs"].get<double>(), expected.epochs(), 1e-12);
+
+    const json summary = readJson(dir / "summary.json");
+    QVERIFY(summary.is_object());
+    QCOMPARE(summary["status"].get<std::string>(), std::string("completed"));
+    const json &sgf = summary["engines"]["sgf"];
+    QCOMPARE(sgf["status"].get<std::string>(), std::string("completed"));
+    QCOMPARE(sgf["valid_points"].get<int>(), N + 1);
+    QCOMPARE(sgf["grid_points"].get<int>(), N + 1);
+    QCOMPARE(sgf["dimension"].get<int>(), 200);
+    QCOMPARE(sgf["seeds"].get<int>(), 2);
+    QCOMPARE(sgf["samples"].get<int>(), expected.samples() * 200 / expected.sim.dimension);
+    QVERIFY(sgf["wall_seconds"].get<double>() >= 0.0);
+    QVERIFY(summary["wall_seconds"].get<double>() >= sgf["wall_seconds"].get<double>());
+    QVERIFY(summary["version"].is_string());
+
+    // Curves: header + N+1 rows, right column count, finite values.
+    const auto csv = lines(readText(dir / "sgf_curves.csv"));
+    QCOMPARE(int(csv.size()), N + 2);
+    const int columns = 1 + 2 * (3 + k * k + k * kStar);
+    QCOMPARE(countFields(csv[0]), columns);
+    QVERIFY(
+        csv[0].rfind(
+            "t,train_loss,train_loss_se,test_loss,test_loss_se,test_error,test_error_se,Q_1_1,Q_1_1_se", 0)
+        == 0);
+    for (std::size_t i = 1; i < csv.size(); ++i)
+        QCOMPARE(countFields(csv[i]), columns);
+    Curves back;
+    QVERIFY(io::parseCurvesCsv(readText(dir / "sgf_curves.csv"), &back).empty());
+    DMFT_COMPARE_TOL(back.t.back(), expected.time.horizon, 1e-12);
+    for (int n = 0; n <= N; ++n) {
+        QVERIFY(std::isfinite(back.trainLoss.mean[n]));
+        QVERIFY(std::isfinite(back.Q[0].mean[n]) && back.Q[0].mean[n] >= 0.0);
+        QVERIFY(std::isfinite(back.Q[0].se[n])); // two seeds: a standard error exists
+    }
+    DMFT_COMPARE_TOL(back.Q[0].mean[0], expected.init.q0, 1e-9, 1e-9); // Q(0) = q0 exactly (theory §1)
+
+    // C_θ: square, symmetric, diagonal = tr Q.
+    std::vector<std::string> kernelFiles = { "sgf_C_theta.csv" };
+    if (k > 1)
+        for (int a = 1; a <= k; ++a)
+            for (int b = 1; b <= k; ++b)
+                kernelFiles.push_back("sgf_C_theta_" + std::to_string(a) + "_" + std::to_string(b) + ".csv");
+    for (const auto &name : kernelFiles) {
+        Eigen::MatrixXd C;
+        const std::string err = io::parseMatrixCsv(readText(dir / name), &C);
+        QVERIFY2(err.empty(), (name + ": " + err).c_str());
+        QCOMPARE(C.rows(), Eigen::Index(N + 1));
+        QCOMPARE(C.cols(), Eigen::Index(N + 1));
+        if (name == "sgf_C_theta.csv") {
+            QVERIFY2(
+                (C - C.transpose()).cwiseAbs().maxCoeff() <= 1e-12 * C.cwiseAbs().maxCoeff(), name.c_str());
+            double trQ = 0;
+            for (int a = 0; a < k; ++a)
+                trQ += back.Q[a * k + a].mean[N];
+            DMFT_COMPARE_TOL(C(N, N), trQ, 1e-9, 1e-9);
+        }
+    }
+    // Nothing half-written left behind.
+    for (const auto &entry : fs::directory_iterator(dir))
+        QVERIFY2(entry.path().filename().string().find(".tmp-") == std::string::npos, entry.path().c_str());
+}
+
+void TestCli::plotsInEveryFormat()
+{
+    QTemporaryDir tmp;
+    const QString out = tmp.path() + "/plots";
+    QStringList args = smallRun("committee-erf", out);
+    args << "--plots"
+         << "png,pdf,svg"
+         << "--plot-size"
+         << "640x480"
+         << "--plot-scale"
+         << "2";
+    const Run r = runCli(args);
+    QVERIFY2(r.exitCode == 0, describe(r));
+    const fs::path dir = out.toStdString();
+    for (const char *stem : { "loss", "overlaps", "C_theta_sgf" }) {
+        const std::string png = readText(dir / (std::string(stem) + ".png"));
+        const auto [w, h] = pngSize(png);
+        QVERIFY2(w == 1280 && h == 960,
+            (std::string(stem) + ".png: " + std::to_string(w) + "x" + std::to_string(h)).c_str());
+        const std::string pdf = readText(dir / (std::string(stem) + ".pdf"));
+        QVERIFY2(pdf.size() > 1000 && pdf.compare(0, 5, "%PDF-") == 0, stem);
+        const std::string svg = readText(dir / (std::string(stem) + ".svg"));
+        QVERIFY2(
+            svg.size() > 1000 && (svg.compare(0, 5, "<?xml") == 0 || svg.compare(0, 4, "<svg") == 0), stem);
+        QVERIFY2(svg.find("</svg>") != std::string::npos, stem);
+    }
+    const json summary = readJson(dir / "summary.json");
+    QCOMPARE(summary["plots"].size(), std::size_t(9));
+}
+
+void TestCli::resolvedConfigRoundTrips()
+{
+    // A run's config.json fed back as --config resolves to the same configuration.
+    QTemporaryDir tmp;
+    const QString first = tmp.path() + "/first", second = tmp.path() + "/second";
+    Run r = runCli(smallRun("logistic-regression", first) + QStringList { "--set", "init.m0=0.2" });
+    QVERIFY2(r.exitCode == 0, describe(r));
+    r = runCli({ "run", "--config", first + "/config.json", "--engine", "sgf", "--out", second });
+    QVERIFY2(r.exitCode == 0, describe(r));
+    QCOMPARE(readText(fs::path(second.toStdString()) / "config.json"),
+        readText(fs::path(first.toStdString()) / "config.json"));
+    // Same seed, same config: identical curves (deterministic given the seed).
+    QCOMPARE(readText(fs::path(second.toStdString()) / "sgf_curves.csv"),
+        readText(fs::path(first.toStdString()) / "sgf_curves.csv"));
+}
+
+void TestCli::gradientFlowWithTauZero()
+{
+    QTemporaryDir tmp;
+    const QString out = tmp.path() + "/gf";
+    const Run r = runCli(smallRun("linear-regression", out) + QStringList { "--set", "optimizer.tau=0" });
+    QVERIFY2(r.exitCode == 0, describe(r));
+    QVERIFY2(r.out.contains("tau = 0 (set directly)") && r.out.contains("gradient flow"), describe(r));
+    const json config = readJson(fs::path(out.toStdString()) / "config.json");
+    QCOMPARE(config["derived"]["tau"].get<double>(), 0.0);
+    QVERIFY(config["derived"]["epochs"].is_string()); // "infinite (tau = 0)"
+    QCOMPARE(config["optimizer"]["tau"].get<double>(), 0.0);
+    const json summary = readJson(fs::path(out.toStdString()) / "summary.json");
+    QCOMPARE(summary["engines"]["sgf"]["tau"].get<double>(), 0.0);
+}
+
+void TestCli::severalEnginesSideBySide()
+{
+    QTemporaryDir tmp;
+    const QString out = tmp.path() + "/both";
+    QStringList args = smallRun("linear-regression", out);
+    args[args.indexOf("sgf")] = "sgf,sgd";
+    args << "--engine"
+         << "online";
+    const Run r = runCli(args);
+    QVERIFY2(r.exitCode == 0, describe(r));
+    const fs::path dir = out.toStdString();
+    const json summary = readJson(dir / "summary.json");
+    QCOMPARE(summary["engine_order"], json({ "sgf", "sgd", "online" }));
+    for (const char *e : { "sgf", "sgd", "online" }) {
+        QCOMPARE(summary["engines"][e]["status"].get<std::string>(), std::string("completed"));
+        QCOMPARE(int(lines(readText(dir / (std::string(e) + "_curves.csv"))).size()), 12);
+        QVERIFY(fs::exists(dir / (std::string(e) + "_C_theta.csv")));
+    }
+    QCOMPARE(summary["engines"]["sgd"]["samples"].get<int>(), 400);
+    // Progress on stderr: at least a line per engine.
+    for (const char *e : { "sgf", "sgd", "online" })
+        QVERIFY2(r.err.contains(QString("dmftlab-cli: ") + e + " "), describe(r));
+}
+
+void TestCli::divergenceWritesTruncatedCurves()
+{
+    // Linear regression, τ = η/B = 50 ≫ 2: SGF noise makes q grow like e^{(τ - 2) t}.
+    QTemporaryDir tmp;
+    const QString out = tmp.path() + "/div";
+    QStringList args = { "run", "--preset", "linear-regression", "--engine", "sgf", "--out", out, "--set",
+        "optimizer.learning_rate=50", "--set", "sim.dimension=200", "--set", "sim.seeds=2", "--set",
+        "time.steps=50", "--set", "time.horizon=50" };
+    const Run r = runCli(args);
+    QVERIFY2(r.exitCode == 3, describe(r));
+    QVERIFY2(r.err.contains("dmftlab-cli: sgf diverged: "), describe(r));
+    const fs::path dir = out.toStdString();
+    const json summary = readJson(dir / "summary.json");
+    QCOMPARE(summary["status"].get<std::string>(), std::string("diverged"));
+    QCOMPARE(summary["engines"]["sgf"]["status"].get<std::string>(), std::string("diverged"));
+    QVERIFY(!summary["engines"]["sgf"]["message"].get<std::string>().empty());
+    const int valid = summary["engines"]["sgf"]["valid_points"].get<int>();
+    QVERIFY2(valid >= 1 && valid < 51, QByteArray::number(valid));
+    const auto csv = lines(readText(dir / "sgf_curves.csv"));
+    QCOMPARE(int(csv.size()), valid + 1);
+    Eigen::MatrixXd C;
+    QVERIFY(io::parseMatrixCsv(readText(dir / "sgf_C_theta.csv"), &C).empty());
+    QCOMPARE(C.rows(), Eigen::Index(valid));
+}
+
+void TestCli::sigintCancels()
+{
+    QTemporaryDir tmp;
+    const QString out = tmp.path() + "/cancel";
+    QProcess p;
+    p.setProcessEnvironment(headlessEnvironment());
+    // Big enough to take many seconds; cancelled long before the end.
+    p.start(QStringLiteral(DMFTLAB_CLI_PATH),
+        { "run", "--preset", "linear-regression", "--engine", "sgf,sgd", "--out", out, "--set",
+            "sim.dimension=4000", "--set", "sim.seeds=64", "--set", "time.steps=200", "--set",
+            "sim.threads=1" });
+    QVERIFY(p.waitForStarted(10000));
+    QByteArray err;
+    QElapsedTimer timer;
+    timer.start();
+    while (!err.contains("dmftlab-cli: sgf") && timer.elapsed() < 20000 && p.state() == QProcess::Running) {
+        p.waitForReadyRead(100);
+        err += p.readAllStandardError();
+    }
+    QVERIFY2(p.state() == QProcess::Running, err);
+    QTest::qWait(300);
+    ::kill(static_cast<pid_t>(p.processId()), SIGINT);
+    timer.restart();
+    QVERIFY2(p.waitForFinished(15000), "no exit within 15 s of SIGINT");
+    const qint64 latency = timer.elapsed();
+    qInfo("exit %lld ms after SIGINT", static_cast<long long>(latency));
+    err += p.readAllStandardError();
+    QVERIFY2(p.exitStatus() == QProcess::NormalExit, err);
+    QCOMPARE(p.exitCode(), 130);
+    const fs::path dir = out.toStdString();
+    const json summary = readJson(dir / "summary.json");
+    QCOMPARE(summary["status"].get<std::string>(), std::string("cancelled"));
+    QCOMPARE(summary["engines"]["sgf"]["status"].get<std::string>(), std::string("cancelled"));
+    QCOMPARE(summary["engines"]["sgd"]["status"].get<std::string>(), std::string("skipped"));
+    QVERIFY(fs::exists(dir / "config.json"));
+    const int valid = summary["engines"]["sgf"]["valid_points"].get<int>();
+    QVERIFY(valid < 201);
+    if (valid > 0)
+        QCOMPARE(int(lines(readText(dir / "sgf_curves.csv")).size()), valid + 1);
+}
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "test_cli.moc"
