@@ -1,19 +1,33 @@
 #include "engine/theory.h"
 
-namespace dmftlab {
+#include "dmft/dmftsolver.h"
+#include "dmft/onlineode.h"
 
-std::string checkTheoryEngine(const std::string &engine, const RunConfig &)
+namespace dmftlab
 {
-    return "the " + engine + " engine is not available yet in this build";
+
+std::string checkTheoryEngine(const std::string &engine, const RunConfig &config)
+{
+    if (engine == "dmft")
+        return checkDmft(config);
+    if (engine == "ode")
+        return {};
+    return "unknown theory engine '" + engine + "'";
 }
 
 EngineResult runTheoryEngine(const std::string &engine, const RunConfig &config,
-                             const ProgressCallback &, const std::atomic<bool> *)
+    const ProgressCallback &progress, const std::atomic<bool> *cancel)
 {
-    EngineResult r;
-    r.status = Status::InvalidInput;
-    r.message = checkTheoryEngine(engine, config);
-    return r;
+    if (auto err = checkTheoryEngine(engine, config); !err.empty()) {
+        EngineResult r;
+        r.status = Status::InvalidInput;
+        r.message = err;
+        r.curves.engine = engine;
+        return r;
+    }
+    if (engine == "dmft")
+        return runDmftEngine(config, progress, cancel);
+    return runOnlineOdeEngine(config, progress, cancel);
 }
 
 } // namespace dmftlab

@@ -1,0 +1,727 @@
+#include "dmft/dmftsolver.h"
+
+#include "dmft/onlineode.h"
+#include "dmft/thetaprocess.h"
+#include "observables/statistics.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <random>
+#include <sstream>
+#include <thread>
+
+namespace dmftlab
+{
+
+namespace
+{
+using Clock = std::chrono::steady_clock;
+double seconds(Clock::time_point a)
+{
+    return std::chrono::duration<double>(Clock::now() - a).count();
+}
+
+std::uint64_t splitmix(std::uint64_t x)
+{
+    x += 0x9E3779B97F4A7C15ULL;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+    return x ^ (x >> 31);
+}
+
+/// Runs f(chunk, begin, end) over `count` items split into `chunks` contiguous ranges,
+/// one std::thread per chunk beyond the first.
+template <class F> void parallelChunks(int chunks, int count, F &&f)
+{
+    chunks = std::max(1, std::min(chunks, count));
+    if (chunks == 1) {
+        f(0, 0, count);
+        return;
+    }
+    std::vector<std::thread> pool;
+    for (int c = 1; c < chunks; ++c)
+        pool.emplace_back([&, c] {
+            f(c, static_cast<int>(static_cast<long>(count) * c / chunks),
+                static_cast<int>(static_cast<long>(count) * (c + 1) / chunks));
+        });
+    f(0, 0, static_cast<int>(count / chunks));
+    for (auto &t : pool)
+        t.join();
+}
+
+std::string fmt(double x, int precision = 3)
+{
+    std::ostringstream os;
+    os.precision(precision);
+    os << x;
+    return os.str();
+}
+} // namespace
+
+// ---------------------------------------------------------------------------------------
+// Memory
+
+namespace
+{
+double dmftDoubles(int N, int k, int ks, double P, double PJ, int R, int threads)
+{
+    const double D = (N + 1.0) * k, Dz = D + ks;
+    const double perReplica = Dz * P // ξ
+        + 3.0 * D * P // W, G, dG
+        + (N + 1.0) * P // S
+        + (ks + 1.0) * P + 2.0 * (N + 1.0) * k * k * PJ // H̃, A
+        + 2.0 * D * PJ * k // tangent work X, Y (all chunks)
+        + 16.0 * Dz * Dz; // Σ, L, state, kernels, partial sums
+    const double perThread = 3.0 * D * D; // partial sums of K, C_u
+    const double snapshot = 6.0 * D * D * 3.0; // statistics of 4 kernels
+    return R * perReplica + threads * perThread + snapshot;
+}
+} // namespace
+
+double dmftMemoryBytes(const RunConfig &c)
+{
+    return 8.0
+        * dmftDoubles(c.time.steps, c.problem.width, c.problem.teacherWidth, c.dmft.paths,
+            c.dmft.tangentPaths, c.dmft.replicas, resolvedThreads(c.sim.threads));
+}
+
+std::string checkDmft(const RunConfig &c)
+{
+    if (c.problem.activation == Activation::Relu || c.problem.teacherActivation == Activation::Relu)
+        return "dmft does not support relu activations (the pathwise Hessian misses the Dirac part of "
+               "sigma'', theory 5.4); use the sgf simulation or another activation";
+    const double bytes = dmftMemoryBytes(c);
+    if (bytes > kDmftMemoryLimit) {
+        RunConfig probe = c;
+        int lo = 1, hi = c.time.steps;
+        while (lo < hi) { // largest N that fits at these P, P_J, R, k
+            const int mid = (lo + hi + 1) / 2;
+            probe.time.steps = mid;
+            if (dmftMemoryBytes(probe) <= kDmftMemoryLimit)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        std::ostringstream os;
+        os << "dmft would need " << fmt(bytes / 1073741824.0) << " GiB (limit 4 GiB); lower time.steps "
+           << "(at most " << lo
+           << " fit with these settings), dmft.paths, dmft.tangent_paths or dmft.replicas";
+        return os.str();
+    }
+    return {};
+}
+
+// ---------------------------------------------------------------------------------------
+// One replica
+
+DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int threads)
+    : m_N(config.time.steps)
+    , m_k(config.problem.width)
+    , m_ks(config.problem.teacherWidth)
+    , m_P(config.dmft.paths)
+    , m_PJ(config.dmft.tangentPaths)
+    , m_D((config.time.steps + 1) * config.problem.width)
+    , m_threads(std::max(1, threads))
+    , m_dt(config.dt())
+    , m_alpha(config.alpha)
+    , m_tau(config.tau())
+    , m_tamingStep(config.tamingStep())
+    , m_damping(config.dmft.damping)
+    , m_problem(config.problem)
+    , m_Q0(config.Q0())
+    , m_M0(config.M0())
+    , m_rho(config.rho())
+{
+    m_rhoInv = m_rho.inverse();
+    // All normals of a path: ξ for (z, w_0..w_N), ε, and ΔB_0..ΔB_N / √Δ.
+    std::mt19937_64 rng(seed);
+    std::normal_distribution<double> normal;
+    const int Dz = m_ks + m_D, rows = Dz + 1 + (m_N + 1);
+    Eigen::MatrixXd E(rows, m_P);
+    for (Eigen::Index j = 0; j < E.cols(); ++j)
+        for (Eigen::Index i = 0; i < E.rows(); ++i)
+            E(i, j) = normal(rng);
+    // Moment matching (theory §5.7): centre and whiten the stored normals so that their
+    // sample covariance over the P paths is exactly I. The DMFT's dominant Monte-Carlo
+    // error at small P is the sampling error of second moments (e.g. E[y z], E[w_n w_mᵀ]);
+    // this removes it at an O(1/P) cost in bias. Needs P well above the dimension.
+    m_momentMatched = 4 * rows <= m_P;
+    if (m_momentMatched) {
+        E.colwise() -= E.rowwise().mean();
+        Eigen::MatrixXd cov = Eigen::MatrixXd::Zero(rows, rows);
+        cov.selfadjointView<Eigen::Lower>().rankUpdate(E, 1.0 / m_P);
+        Eigen::LLT<Eigen::MatrixXd> llt(cov.selfadjointView<Eigen::Lower>());
+        if (llt.info() == Eigen::Success)
+            llt.matrixL().solveInPlace(E);
+        else
+            m_momentMatched = false;
+    }
+    m_xi = E.topRows(Dz);
+    const double noiseScale = std::sqrt(m_tau * m_alpha * m_dt);
+    m_S = (m_dt - noiseScale * E.bottomRows(m_N + 1).array()).matrix();
+    // z = chol(ρ) ξ_z is the same in every iteration (the factor's leading block).
+    const Eigen::MatrixXd Lz = Eigen::LLT<Eigen::MatrixXd>(m_rho).matrixL();
+    m_Z = Lz * m_xi.topRows(m_ks);
+    m_y.resize(m_P);
+    for (int p = 0; p < m_P; ++p)
+        m_y[p] = m_problem.label(m_Z.col(p).data(), E(Dz, p));
+    m_W.resize(m_D, m_P);
+    m_G.resize(m_D, m_P);
+    m_dG.resize(m_D, m_P);
+    m_Hs.resize((m_N + 1) * m_k * m_k, m_PJ);
+    m_As.resize((m_N + 1) * m_k * m_k, m_PJ);
+    m_trainLoss = Eigen::VectorXd::Zero(m_N + 1);
+    setNoLearningState();
+}
+
+void DmftReplica::setState(const Eigen::MatrixXd &C, const Eigen::MatrixXd &M, const Eigen::MatrixXd &R)
+{
+    m_C = C;
+    m_M = M;
+    m_R = R;
+}
+
+void DmftReplica::setNoLearningState()
+{
+    m_C.resize(m_D, m_D);
+    m_M.resize(m_D, m_ks);
+    m_R = Eigen::MatrixXd::Zero(m_D, m_D);
+    const double lambda = m_problem.spec().ridge;
+    for (int n = 0; n <= m_N; ++n) {
+        m_M.middleRows(n * m_k, m_k) = m_M0;
+        for (int m = 0; m <= m_N; ++m) {
+            m_C.block(n * m_k, m * m_k, m_k, m_k) = m_Q0;
+            if (m < n)
+                m_R.block(n * m_k, m * m_k, m_k, m_k)
+                    = std::exp(-lambda * (n - m - 1) * m_dt) * Eigen::MatrixXd::Identity(m_k, m_k);
+        }
+    }
+}
+
+bool DmftReplica::factorCovariance()
+{
+    const int Dz = m_ks + m_D;
+    Eigen::MatrixXd Sigma(Dz, Dz);
+    Sigma.topLeftCorner(m_ks, m_ks) = m_rho;
+    Sigma.bottomLeftCorner(m_D, m_ks) = m_M;
+    Sigma.topRightCorner(m_ks, m_D) = m_M.transpose();
+    Sigma.bottomRightCorner(m_D, m_D) = m_C;
+    const double scale = std::max(1e-300, m_C.diagonal().cwiseAbs().maxCoeff());
+    for (double jitter = 1e-10; jitter <= 1e-5; jitter *= 100.0) {
+        Eigen::MatrixXd S = Sigma;
+        S.diagonal().tail(m_D).array() += jitter * scale;
+        Eigen::LLT<Eigen::MatrixXd> llt(S);
+        if (llt.info() == Eigen::Success) {
+            m_L = llt.matrixL();
+            return true;
+        }
+    }
+    return false;
+}
+
+void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, Eigen::VectorXd &loss,
+    Eigen::MatrixXd &Hsum, Eigen::MatrixXd &ggSum, Eigen::MatrixXd &CuSum, Eigen::MatrixXd &gzSum) const
+{
+    const int c = p1 - p0, k = m_k;
+    if (c <= 0)
+        return;
+    {
+        const Eigen::MatrixXd zw = m_L.triangularView<Eigen::Lower>() * m_xi.middleCols(p0, c);
+        m_W.middleCols(p0, c) = zw.bottomRows(m_D);
+    }
+    Eigen::MatrixXd r(k, c);
+    Eigen::VectorXd g(k);
+    Eigen::MatrixXd H(k, k);
+    for (int n = 0; n <= m_N; ++n) {
+        if (cancel && cancel->load(std::memory_order_relaxed))
+            return;
+        r = m_W.block(n * k, p0, k, c);
+        if (n > 0)
+            r.noalias() -= m_R.block(n * k, 0, k, n * k) * m_dG.block(0, p0, n * k, c);
+        double lsum = 0.0;
+        Eigen::MatrixXd hsum = Eigen::MatrixXd::Zero(k, k);
+        for (int j = 0; j < c; ++j) {
+            const int p = p0 + j;
+            lsum += m_problem.evaluate(r.col(j).data(), m_y[p], g.data(), H.data(), m_tamingStep);
+            const double s = m_S(n, p) / m_alpha;
+            m_G.block(n * k, p, k, 1) = g;
+            m_dG.block(n * k, p, k, 1) = s * g;
+            hsum += H;
+            if (p < m_PJ) {
+                const Eigen::Map<const Eigen::VectorXd> h(H.data(), k * k);
+                m_Hs.block(n * k * k, p, k * k, 1) = h;
+                m_As.block(n * k * k, p, k * k, 1) = s * h;
+            }
+        }
+        loss[n] += lsum;
+        Hsum.middleRows(n * k, k) += hsum;
+        ggSum.middleRows(n * k, k).noalias()
+            += m_G.block(n * k, p0, k, c) * m_G.block(n * k, p0, k, c).transpose();
+    }
+    // C_u(n,m) = α E[dG_n dG_mᵀ]. The Brownian increment ΔB_n is independent of everything
+    // at times ≤ n except itself (Itô), so E[s_n | past] = Δ and E[s_n² | past] = Δ² + ταΔ:
+    //   n > m:  C_u(n,m) = E[g_n (Δ/α) ... ] = Δ E[g_n dG_mᵀ]
+    //   n = m:  C_u(n,n) = (Δ² + ταΔ)/α E[g_n g_nᵀ].
+    // Same expectation as the plain estimator, without the pure-noise part of s_n, whose
+    // sum over N² entries otherwise dominates the Monte-Carlo error of C_θ.
+    CuSum.noalias() += m_G.middleCols(p0, c) * m_dG.middleCols(p0, c).transpose();
+    gzSum.noalias() += m_G.middleCols(p0, c) * m_Z.middleCols(p0, c).transpose();
+}
+
+void DmftReplica::tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, Eigen::MatrixXd &Ksum) const
+{
+    const int c = q1 - q0, k = m_k, kk = k * k, N = m_N;
+    if (c <= 0)
+        return;
+    constexpr int kBlock = 16; // time steps per GEMM block
+    // X: J_{·m} of every path in the chunk (path q's k directions in columns q k..q k+k−1);
+    // Y_l = A_l J_lm.
+    Eigen::MatrixXd X(m_D, c * k), Y(m_D, c * k);
+    for (int m = 0; m < N; ++m) {
+        if (cancel && cancel->load(std::memory_order_relaxed))
+            return;
+        if (k == 1) {
+            Y.row(m) = m_As.block(m, q0, 1, c);
+        } else {
+            for (int q = 0; q < c; ++q)
+                Y.block(m * k, q * k, k, k) = Eigen::Map<const Eigen::MatrixXd>(&m_As(m * kk, q0 + q), k, k);
+        }
+        for (int n0 = m + 1; n0 <= N; n0 += kBlock) {
+            const int n1 = std::min(n0 + kBlock, N + 1);
+            X.middleRows(n0 * k, (n1 - n0) * k).noalias()
+                = -m_R.block(n0 * k, m * k, (n1 - n0) * k, (n0 - m) * k) * Y.middleRows(m * k, (n0 - m) * k);
+            for (int n = n0; n < n1; ++n) {
+                if (n > n0)
+                    X.middleRows(n * k, k).noalias()
+                        -= m_R.block(n * k, n0 * k, k, (n - n0) * k) * Y.middleRows(n0 * k, (n - n0) * k);
+                if (k == 1) {
+                    Ksum(n, m) += m_Hs.row(n).segment(q0, c).dot(X.row(n));
+                    Y.row(n) = m_As.row(n).segment(q0, c).cwiseProduct(X.row(n));
+                } else {
+                    for (int q = 0; q < c; ++q) {
+                        const Eigen::Map<const Eigen::MatrixXd> Hn(&m_Hs(n * kk, q0 + q), k, k);
+                        const Eigen::Map<const Eigen::MatrixXd> An(&m_As(n * kk, q0 + q), k, k);
+                        const auto Xq = X.block(n * k, q * k, k, k);
+                        Ksum.block(n * k, m * k, k, k).noalias() += Hn * Xq;
+                        Y.block(n * k, q * k, k, k).noalias() = An * Xq;
+                    }
+                }
+            }
+        }
+    }
+}
+
+DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
+{
+    const int k = m_k, D = m_D, N = m_N;
+    auto t0 = Clock::now();
+    if (!factorCovariance()) {
+        m_divergenceIndex = 0;
+        return StepResult::Diverged;
+    }
+    m_Cdrawn = m_C;
+    m_Mdrawn = m_M;
+    m_Rdrawn = m_R;
+    m_timings.factor += seconds(t0);
+
+    // r-process over all paths, split across threads
+    t0 = Clock::now();
+    const int chunks = m_threads;
+    std::vector<Eigen::VectorXd> loss(chunks, Eigen::VectorXd::Zero(N + 1));
+    std::vector<Eigen::MatrixXd> Hsum(chunks, Eigen::MatrixXd::Zero(D, k)),
+        ggSum(chunks, Eigen::MatrixXd::Zero(D, k));
+    std::vector<Eigen::MatrixXd> CuSum(chunks, Eigen::MatrixXd::Zero(D, D));
+    std::vector<Eigen::MatrixXd> gzSum(chunks, Eigen::MatrixXd::Zero(D, m_ks));
+    parallelChunks(chunks, m_P, [&](int ch, int p0, int p1) {
+        forwardChunk(p0, p1, cancel, loss[ch], Hsum[ch], ggSum[ch], CuSum[ch], gzSum[ch]);
+    });
+    if (cancel && cancel->load())
+        return StepResult::Cancelled;
+    for (int ch = 1; ch < chunks && ch < static_cast<int>(loss.size()); ++ch) {
+        loss[0] += loss[ch];
+        Hsum[0] += Hsum[ch];
+        ggSum[0] += ggSum[ch];
+        CuSum[0] += CuSum[ch];
+        gzSum[0] += gzSum[ch];
+    }
+    m_trainLoss = loss[0] / m_P;
+    m_Cu.resize(D, D);
+    for (int n = 0; n <= N; ++n) {
+        for (int m = 0; m < n; ++m) {
+            m_Cu.block(n * k, m * k, k, k) = (m_dt / m_P) * CuSum[0].block(n * k, m * k, k, k);
+            m_Cu.block(m * k, n * k, k, k) = m_Cu.block(n * k, m * k, k, k).transpose();
+        }
+        m_Cu.block(n * k, n * k, k, k)
+            = (m_dt * m_dt + m_tau * m_alpha * m_dt) / (m_alpha * m_P) * ggSum[0].middleRows(n * k, k);
+    }
+    m_gz = gzSum[0] / m_P;
+    m_timings.paths += seconds(t0);
+
+    // tangents on the first P_J paths
+    t0 = Clock::now();
+    std::vector<Eigen::MatrixXd> Ksum(chunks, Eigen::MatrixXd::Zero(D, D));
+    parallelChunks(chunks, m_PJ, [&](int ch, int q0, int q1) { tangentChunk(q0, q1, cancel, Ksum[ch]); });
+    if (cancel && cancel->load())
+        return StepResult::Cancelled;
+    for (int ch = 1; ch < chunks; ++ch)
+        Ksum[0] += Ksum[ch];
+    m_K = Ksum[0] / m_PJ;
+    for (int n = 0; n <= N; ++n)
+        m_K.block(n * k, n * k, k, k) = Hsum[0].middleRows(n * k, k) / m_P;
+    m_timings.tangents += seconds(t0);
+
+    // μ by Stein's lemma, then the θ-process
+    t0 = Clock::now();
+    m_mu = (m_gz - m_K * m_M) * m_rhoInv;
+    ThetaProcessInput in;
+    in.steps = N;
+    in.k = k;
+    in.kStar = m_ks;
+    in.dt = m_dt;
+    in.ridge = m_problem.spec().ridge;
+    in.K = m_K;
+    in.Cu = m_Cu;
+    in.mu = m_mu;
+    in.Q0 = m_Q0;
+    in.M0 = m_M0;
+    in.rho = m_rho;
+    ThetaProcessOutput out;
+    solveThetaProcess(in, out);
+    m_timings.theta += seconds(t0);
+
+    // divergence: non-finite or exploding overlaps
+    const double bound = 1e8 * (1.0 + m_Q0.cwiseAbs().maxCoeff() + m_rho.cwiseAbs().maxCoeff());
+    m_divergenceIndex = -1;
+    for (int n = 0; n <= N && m_divergenceIndex < 0; ++n) {
+        const auto q = out.C.block(n * k, n * k, k, k);
+        if (!std::isfinite(m_trainLoss[n]) || !q.allFinite() || q.cwiseAbs().maxCoeff() > bound
+            || !out.M.middleRows(n * k, k).allFinite())
+            m_divergenceIndex = n;
+    }
+    if (m_divergenceIndex >= 0 || !out.R.allFinite())
+        return StepResult::Diverged;
+
+    // residual relative to the scales, then damping
+    const double cScale = std::max(1e-12, m_C.cwiseAbs().maxCoeff());
+    const double mScale = std::max(1e-12,
+        std::sqrt(
+            std::max(m_C.diagonal().maxCoeff(), out.C.diagonal().maxCoeff()) * m_rho.diagonal().maxCoeff()));
+    const double rScale = std::max(1.0, m_R.cwiseAbs().maxCoeff());
+    m_residual = std::max({ (out.C - m_C).cwiseAbs().maxCoeff() / cScale,
+        (out.M - m_M).cwiseAbs().maxCoeff() / mScale, (out.R - m_R).cwiseAbs().maxCoeff() / rScale });
+    const double beta = m_damping;
+    m_C = (1.0 - beta) * m_C + beta * out.C;
+    m_M = (1.0 - beta) * m_M + beta * out.M;
+    m_R = (1.0 - beta) * m_R + beta * out.R;
+    return StepResult::Ok;
+}
+
+Eigen::MatrixXd DmftReplica::steinMismatch() const
+{
+    const Eigen::MatrixXd gw = m_G * m_W.transpose() / m_P;
+    return gw - m_K * m_Cdrawn - m_mu * m_Mdrawn.transpose();
+}
+
+// ---------------------------------------------------------------------------------------
+// Replicas in lock step
+
+DmftSolver::DmftSolver(const RunConfig &config)
+    : m_config(config)
+    , m_population(config.problem)
+{
+}
+
+DmftTimings DmftSolver::timings() const
+{
+    DmftTimings t;
+    for (const auto &r : m_replicas) {
+        t.factor += r->timings().factor;
+        t.paths += r->timings().paths;
+        t.tangents += r->timings().tangents;
+        t.theta += r->timings().theta;
+    }
+    return t;
+}
+
+Status DmftSolver::init(const std::atomic<bool> *cancel)
+{
+    m_replicas.clear();
+    m_residuals.clear();
+    m_iterations = 0;
+    if (auto err = validate(m_config); !err.empty()) {
+        m_status = Status::InvalidInput;
+        m_message = err;
+        return m_status;
+    }
+    if (auto err = checkDmft(m_config); !err.empty()) {
+        m_status = Status::InvalidInput;
+        m_message = err;
+        return m_status;
+    }
+    const int R = m_config.dmft.replicas;
+    const int threads = resolvedThreads(m_config.sim.threads);
+    m_workers = std::min(R, threads);
+    m_threadsPerReplica = std::max(1, threads / R);
+
+    // Starting state, shared by all replicas.
+    ThetaProcessOutput warm;
+    bool haveWarm = false;
+    m_warmStartUsed = "none";
+    if (m_config.dmft.warmStart == "ode") {
+        const OnlineOdeTrajectory traj = integrateOnlineOde(m_config, cancel);
+        if (traj.status == Status::Cancelled) {
+            m_status = Status::Cancelled;
+            m_message = "cancelled during the ODE warm start";
+            return m_status;
+        }
+        haveWarm = traj.status == Status::Completed && onlineWarmStart(m_config, traj, warm);
+        m_warmStartUsed = haveWarm ? "ode" : "none (the online ODE diverged; no-learning guess used)";
+    }
+    m_replicas.resize(R);
+    m_converged.assign(R, 0);
+    parallelChunks(m_workers, R, [&](int, int r0, int r1) {
+        for (int r = r0; r < r1; ++r) {
+            const std::uint64_t seed
+                = splitmix(m_config.dmft.seed * 0x100000001B3ULL + static_cast<std::uint64_t>(r));
+            m_replicas[r] = std::make_unique<DmftReplica>(m_config, seed, m_threadsPerReplica);
+            if (haveWarm)
+                m_replicas[r]->setState(warm.C, warm.M, warm.R);
+        }
+    });
+    if (cancel && cancel->load()) {
+        m_status = Status::Cancelled;
+        m_message = "cancelled";
+        return m_status;
+    }
+    m_status = Status::Running;
+    m_message = "initialised";
+    return m_status;
+}
+
+Status DmftSolver::step(const std::atomic<bool> *cancel)
+{
+    if (m_status != Status::Running)
+        return m_status;
+    std::vector<int> active;
+    for (int r = 0; r < replicaCount(); ++r)
+        if (!m_converged[r])
+            active.push_back(r);
+    std::vector<DmftReplica::StepResult> results(replicaCount(), DmftReplica::StepResult::Ok);
+    parallelChunks(m_workers, static_cast<int>(active.size()), [&](int, int i0, int i1) {
+        for (int i = i0; i < i1; ++i)
+            results[active[i]] = m_replicas[active[i]]->step(cancel);
+    });
+    ++m_iterations;
+    if (cancel && cancel->load()) {
+        m_status = Status::Cancelled;
+        m_message = "cancelled at iteration " + std::to_string(m_iterations);
+        return m_status;
+    }
+    double res = 0.0;
+    for (int r : active) {
+        if (results[r] == DmftReplica::StepResult::Diverged) {
+            const int n = std::max(0, m_replicas[r]->divergenceIndex());
+            m_status = Status::Diverged;
+            m_message = "dmft diverged at iteration " + std::to_string(m_iterations)
+                + " (non-finite or exploding "
+                  "values from t = "
+                + fmt(m_config.grid()[n])
+                + "): lower optimizer.tau or the step "
+                  "dt = T/N (raise time.steps)";
+            m_residuals.push_back(std::numeric_limits<double>::infinity());
+            return m_status;
+        }
+    }
+    for (int r = 0; r < replicaCount(); ++r) {
+        res = std::max(res, m_replicas[r]->residual());
+        if (m_replicas[r]->residual() < m_config.dmft.tolerance)
+            m_converged[r] = 1;
+    }
+    m_residuals.push_back(res);
+    const bool all = std::all_of(m_converged.begin(), m_converged.end(), [](char c) { return c != 0; });
+    if (all) {
+        m_status = Status::Converged;
+        m_message = "converged in " + std::to_string(m_iterations) + " iterations (residual " + fmt(res, 2)
+            + " < tolerance " + fmt(m_config.dmft.tolerance, 2) + "; " + std::to_string(replicaCount())
+            + " replicas x " + std::to_string(m_config.dmft.paths) + " paths)";
+    } else if (m_iterations >= m_config.dmft.maxIterations) {
+        m_status = Status::MaxIterations;
+        m_message = "not converged after " + std::to_string(m_iterations) + " iterations: residual "
+            + fmt(res, 2) + " > tolerance " + fmt(m_config.dmft.tolerance, 2)
+            + " (raise dmft.max_iterations or lower dmft.damping); the curves are the last iterate";
+    } else {
+        m_message = "iteration " + std::to_string(m_iterations) + ", residual " + fmt(res, 2);
+    }
+    return m_status;
+}
+
+namespace
+{
+// (N+1)k × (N+1)k time-major matrix → Kernel blocks (a, b) of (N+1)×(N+1).
+void toKernel(const ReplicaStatistics &stats, int N, int k, Kernel &out)
+{
+    const int D = (N + 1) * k;
+    const Eigen::ArrayXd mean = stats.mean(), se = stats.se();
+    out.rowsPerBlock = out.colsPerBlock = k;
+    out.mean.assign(k * k, Eigen::MatrixXd(N + 1, N + 1));
+    out.se.assign(k * k, Eigen::MatrixXd(N + 1, N + 1));
+    for (int a = 0; a < k; ++a)
+        for (int b = 0; b < k; ++b)
+            for (int m = 0; m <= N; ++m)
+                for (int n = 0; n <= N; ++n) {
+                    const Eigen::Index idx = (n * k + a) + static_cast<Eigen::Index>(m * k + b) * D;
+                    out.mean[a * k + b](n, m) = mean[idx];
+                    out.se[a * k + b](n, m) = se[idx];
+                }
+}
+
+Eigen::Map<const Eigen::ArrayXd> flat(const Eigen::MatrixXd &m)
+{
+    return { m.data(), m.size() };
+}
+} // namespace
+
+std::shared_ptr<const Curves> DmftSolver::snapshot() const
+{
+    auto c = std::make_shared<Curves>();
+    const int N = m_config.time.steps, k = m_config.problem.width, ks = m_config.problem.teacherWidth;
+    c->engine = "dmft";
+    c->allocate(k, ks, m_config.grid());
+    c->validPoints = m_replicas.empty() ? 0 : N + 1;
+    c->residuals = m_residuals;
+    c->iterations = m_iterations;
+    if (m_replicas.empty())
+        return c;
+    ReplicaStatistics train, test, err, Q, M, Ct, Rt, Cu, K;
+    const Eigen::MatrixXd rho = m_config.rho();
+    const Eigen::MatrixXd I = Eigen::MatrixXd::Identity(k, k);
+    for (const auto &rep : m_replicas) {
+        Eigen::ArrayXd te(N + 1), tr(N + 1), q((N + 1) * k * k), mm((N + 1) * k * ks);
+        for (int n = 0; n <= N; ++n) {
+            const Eigen::MatrixXd Qn = rep->C().block(n * k, n * k, k, k);
+            const Eigen::MatrixXd Mn = rep->M().middleRows(n * k, k);
+            const PopulationMetrics pm = m_population.evaluate(Qn, Mn, rho);
+            tr[n] = pm.loss;
+            te[n] = pm.error;
+            for (int a = 0; a < k; ++a) {
+                for (int b = 0; b < k; ++b)
+                    q[(a * k + b) * (N + 1) + n] = Qn(a, b);
+                for (int m = 0; m < ks; ++m)
+                    mm[(a * ks + m) * (N + 1) + n] = Mn(a, m);
+            }
+        }
+        train.add(rep->trainLoss().array());
+        test.add(tr);
+        err.add(te);
+        Q.add(q);
+        M.add(mm);
+        Ct.add(flat(rep->C()));
+        Eigen::MatrixXd R = rep->R();
+        for (int n = 0; n <= N; ++n)
+            R.block(n * k, n * k, k, k) = I; // R_θ(t⁺, t) = I on the diagonal for display
+        Rt.add(flat(R));
+        if (rep->Cu().size() > 0) {
+            Cu.add(flat(rep->Cu()));
+            K.add(flat(rep->K()));
+        }
+    }
+    auto fill = [&](const ReplicaStatistics &s, Estimate &e, int offset) {
+        const Eigen::ArrayXd mu = s.mean(), se = s.se();
+        for (int n = 0; n <= N; ++n) {
+            e.mean[n] = mu[offset + n];
+            e.se[n] = se[offset + n];
+        }
+    };
+    fill(train, c->trainLoss, 0);
+    fill(test, c->testLoss, 0);
+    fill(err, c->testError, 0);
+    for (int i = 0; i < k * k; ++i)
+        fill(Q, c->Q[i], i * (N + 1));
+    for (int i = 0; i < k * ks; ++i)
+        fill(M, c->M[i], i * (N + 1));
+    toKernel(Ct, N, k, c->Ctheta);
+    toKernel(Rt, N, k, c->Rtheta);
+    if (Cu.count() > 0) {
+        toKernel(Cu, N, k, c->Cu);
+        toKernel(K, N, k, c->K);
+    }
+    return c;
+}
+
+json DmftSolver::extra() const
+{
+    json j;
+    j["iterations"] = m_iterations;
+    j["final_residual"] = m_residuals.empty() ? json(nullptr) : json(m_residuals.back());
+    j["paths"] = m_config.dmft.paths;
+    j["tangent_paths"] = m_config.dmft.tangentPaths;
+    j["replicas"] = m_config.dmft.replicas;
+    j["damping"] = m_config.dmft.damping;
+    j["tolerance"] = m_config.dmft.tolerance;
+    j["warm_start"] = m_warmStartUsed;
+    j["taming"] = m_config.tamingEnabled();
+    j["memory_bytes"] = dmftMemoryBytes(m_config);
+    // relative SE of tr Q at the final time, across replicas
+    if (!m_replicas.empty()) {
+        const int N = m_config.time.steps, k = m_config.problem.width;
+        ReplicaStatistics trQ;
+        for (const auto &rep : m_replicas) {
+            Eigen::ArrayXd v(1);
+            v[0] = rep->C().block(N * k, N * k, k, k).trace();
+            trQ.add(v);
+        }
+        const double rel = trQ.se()[0] / std::fabs(trQ.mean()[0]);
+        j["rel_se_Q_final"] = std::isfinite(rel) ? json(rel) : json(nullptr);
+    }
+    const DmftTimings t = timings();
+    j["seconds_factor"] = t.factor;
+    j["seconds_paths"] = t.paths;
+    j["seconds_tangents"] = t.tangents;
+    j["seconds_theta"] = t.theta;
+    return j;
+}
+
+EngineResult DmftSolver::run(const ProgressCallback &progress, const std::atomic<bool> *cancel)
+{
+    EngineResult result;
+    result.curves.engine = "dmft";
+    if (init(cancel) != Status::Running) {
+        result.status = m_status;
+        result.message = m_message;
+        return result;
+    }
+    while (step(cancel) == Status::Running) {
+        if (progress) {
+            ProgressReport r;
+            r.engine = "dmft";
+            r.fraction = static_cast<double>(m_iterations) / m_config.dmft.maxIterations;
+            r.text = "DMFT " + m_message;
+            r.snapshot = snapshot();
+            progress(r);
+        }
+    }
+    auto snap = snapshot();
+    if (progress && m_status != Status::Cancelled) {
+        ProgressReport r;
+        r.engine = "dmft";
+        r.fraction = 1.0;
+        r.text = "DMFT " + m_message;
+        r.snapshot = snap;
+        progress(r);
+    }
+    result.status = m_status;
+    result.message = m_message;
+    result.curves = *snap;
+    result.extra = extra();
+    return result;
+}
+
+EngineResult runDmftEngine(
+    const RunConfig &config, const ProgressCallback &progress, const std::atomic<bool> *cancel)
+{
+    DmftSolver solver(config);
+    return solver.run(progress, cancel);
+}
+
+} // namespace dmftlab

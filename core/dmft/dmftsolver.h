@@ -1,0 +1,171 @@
+// DMFT solver for stochastic gradient flow (theory §3–§5): the discrete scheme of §4,
+// solved by damped fixed-point iteration with common random numbers.
+//
+// One iteration (DmftReplica::step), for the current (C_θ, M, R_θ):
+//   1. factor the covariance of (z, w_0..w_N) — Cholesky with z first and a jitter of
+//      1e-10·scale on the w diagonal, a continuous function of (C_θ, M) (§5.2) — and draw
+//      every path from the same stored normals: (z, w) = L ξ;
+//   2. r-process, all P paths at once per time step (Itô, left end points):
+//        r_n = w_n − Σ_{m<n} R_θ(n,m) dG_m,  dG_m = (1/α) g̃(r_m; y) (Δ − √(τα) ΔB_m);
+//   3. tangents on the first P_J paths, vectorised over paths per column m:
+//        J_nm = −Σ_{l=m}^{n−1} R_θ(n,l) A_l J_lm,  A_l = (1/α) H̃(r_l; y)(Δ − √(τα) ΔB_l),
+//      K(n,m) = E[H̃_n J_nm] (m < n), K(n,n) = E[H̃_n] over all P paths;
+//   4. C_u(n,m) = α E[dG_n dG_mᵀ] (estimated with the Itô conditional means of the later
+//      increment, E[s_n | past] = Δ, E[s_n² | past] = Δ² + ταΔ — same expectation, far less
+//      Monte-Carlo noise);  μ_n = (E[g_n zᵀ] − Σ_{m≤n} K_nm M(m)) ρ⁻¹ (Stein, §5.3);
+//   5. the exact θ-process (thetaprocess.h) gives (R_θ, M, C_θ)_new;
+//   6. residual = max of the largest changes of C_θ, M, R_θ relative to their scales, then
+//      X ← (1 − β) X + β X_new (β = dmft.damping).
+// g̃, H̃ are the tamed gradient and its Jacobian when config.tamingEnabled() (§5.6), with
+// the step config.tamingStep() — identical to the simulation.
+//
+// DmftSolver runs R = dmft.replicas independent replicas (path sets with seeds derived
+// from dmft.seed) in lock step, in parallel over resolvedThreads(sim.threads) threads
+// (paths are split across threads inside a replica when R < threads), and reports
+// mean ± SE across replicas of every output. The configuration is RunConfig::dmft
+// (config.h documents the defaults: P = 10000, P_J = 1000, R = 4, β = 0.5, tolerance 1e-4,
+// 100 iterations, warm start "ode"). Status: Running → Converged | MaxIterations |
+// Diverged | Cancelled | InvalidInput, with a one-line message.
+#pragma once
+
+#include "config/config.h"
+#include "engine/engine.h"
+#include "observables/population.h"
+
+#include <Eigen/Dense>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dmftlab
+{
+
+/// Bytes the DMFT needs at these sizes (all replicas are held at once).
+double dmftMemoryBytes(const RunConfig &config);
+constexpr double kDmftMemoryLimit = 4.0 * 1024 * 1024 * 1024;
+/// Empty when the DMFT can run this config; otherwise a one-line reason.
+std::string checkDmft(const RunConfig &config);
+
+/// Wall time spent in the phases of an iteration (seconds, summed over iterations).
+struct DmftTimings {
+    double factor = 0.0, paths = 0.0, tangents = 0.0, theta = 0.0;
+};
+
+class DmftReplica
+{
+public:
+    enum class StepResult { Ok, Cancelled, Diverged };
+
+    DmftReplica(const RunConfig &config, std::uint64_t seed, int threads);
+
+    /// State (time-major blocks of k rows): C_θ (D×D), M (D×k*), R_θ (D×D strictly lower),
+    /// with D = (N+1)k.
+    void setState(const Eigen::MatrixXd &C, const Eigen::MatrixXd &M, const Eigen::MatrixXd &R);
+    /// The no-learning guess: C_θ(n,n') = Q_0, M = M_0, R_θ(n,m) = e^{−λ(n−m)Δ}.
+    void setNoLearningState();
+
+    StepResult step(const std::atomic<bool> *cancel);
+
+    double residual() const { return m_residual; }
+    const Eigen::MatrixXd &C() const { return m_C; }
+    const Eigen::MatrixXd &M() const { return m_M; }
+    const Eigen::MatrixXd &R() const { return m_R; }
+    const Eigen::MatrixXd &K() const { return m_K; }
+    const Eigen::MatrixXd &Cu() const { return m_Cu; }
+    const Eigen::MatrixXd &mu() const { return m_mu; }
+    /// R_θ, C_θ, M the last step's paths were drawn with (before damping).
+    const Eigen::MatrixXd &Rdrawn() const { return m_Rdrawn; }
+    const Eigen::MatrixXd &Cdrawn() const { return m_Cdrawn; }
+    const Eigen::MatrixXd &Mdrawn() const { return m_Mdrawn; }
+    const Eigen::VectorXd &trainLoss() const { return m_trainLoss; }
+    const DmftTimings &timings() const { return m_timings; }
+    /// Grid index from which the last diverged step went non-finite or exploded.
+    int divergenceIndex() const { return m_divergenceIndex; }
+    /// Whether the stored normals were centred and whitened (P ≥ 4 × normals per path).
+    bool momentMatched() const { return m_momentMatched; }
+
+    /// Stein consistency (§5.3) on the last step's paths and the state they were drawn
+    /// from: E[g_n w_n'ᵀ] − (Σ_{m≤n} K_nm C_θ(m,n') + μ_n M(n')ᵀ), D×D. Zero in expectation.
+    Eigen::MatrixXd steinMismatch() const;
+
+private:
+    void forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, Eigen::VectorXd &loss,
+        Eigen::MatrixXd &Hsum, Eigen::MatrixXd &ggSum, Eigen::MatrixXd &CuSum, Eigen::MatrixXd &gzSum) const;
+    void tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, Eigen::MatrixXd &Ksum) const;
+    bool factorCovariance();
+
+    // sizes and parameters
+    int m_N, m_k, m_ks, m_P, m_PJ, m_D, m_threads;
+    double m_dt, m_alpha, m_tau, m_tamingStep, m_damping;
+    Problem m_problem;
+    Eigen::MatrixXd m_Q0, m_M0, m_rho, m_rhoInv;
+
+    // common random numbers, fixed across iterations
+    Eigen::MatrixXd m_xi; // (k* + D) × P standard normals for (z, w)
+    Eigen::MatrixXd m_S; // (N+1) × P: Δ − √(τα) ΔB_n
+    Eigen::VectorXd m_y; // P labels
+    Eigen::MatrixXd m_Z; // k* × P teacher pre-activations
+
+    // per-iteration path data (mutable so chunks can write disjoint columns)
+    Eigen::MatrixXd m_L; // factor of Cov(z, w)
+    mutable Eigen::MatrixXd m_W, m_G, m_dG; // D × P
+    mutable Eigen::MatrixXd m_Hs, m_As; // (N+1)k² × P_J: H̃_n and A_n per tangent path
+
+    // state and last outputs
+    Eigen::MatrixXd m_C, m_M, m_R;
+    Eigen::MatrixXd m_Cdrawn, m_Mdrawn, m_Rdrawn; // state the last paths were drawn from
+    Eigen::MatrixXd m_K, m_Cu, m_mu, m_gz;
+    Eigen::VectorXd m_trainLoss;
+    double m_residual = 1.0;
+    int m_divergenceIndex = -1;
+    bool m_momentMatched = false;
+    DmftTimings m_timings;
+};
+
+class DmftSolver
+{
+public:
+    explicit DmftSolver(const RunConfig &config);
+
+    /// Builds the replicas and the starting state (ODE warm start or no-learning guess).
+    Status init(const std::atomic<bool> *cancel = nullptr);
+    /// One damped fixed-point iteration of every unconverged replica. Returns Running while
+    /// more iterations are needed, else the final status.
+    Status step(const std::atomic<bool> *cancel = nullptr);
+    /// init() then step() until done; progress after every iteration.
+    EngineResult run(const ProgressCallback &progress = {}, const std::atomic<bool> *cancel = nullptr);
+
+    Status status() const { return m_status; }
+    const std::string &message() const { return m_message; }
+    int iterations() const { return m_iterations; }
+    double residual() const { return m_residuals.empty() ? 1.0 : m_residuals.back(); }
+    const std::vector<double> &residuals() const { return m_residuals; }
+    int replicaCount() const { return static_cast<int>(m_replicas.size()); }
+    const DmftReplica &replica(int r) const { return *m_replicas[r]; }
+    DmftTimings timings() const;
+    std::string warmStartUsed() const { return m_warmStartUsed; }
+
+    /// Curves (mean ± SE across replicas) of the current iterate, with kernels.
+    std::shared_ptr<const Curves> snapshot() const;
+    json extra() const;
+
+private:
+    RunConfig m_config;
+    PopulationEvaluator m_population;
+    std::vector<std::unique_ptr<DmftReplica>> m_replicas;
+    std::vector<char> m_converged;
+    std::vector<double> m_residuals;
+    int m_iterations = 0;
+    Status m_status = Status::Running;
+    std::string m_message;
+    std::string m_warmStartUsed;
+    int m_workers = 1, m_threadsPerReplica = 1;
+};
+
+/// The "dmft" engine.
+EngineResult runDmftEngine(
+    const RunConfig &config, const ProgressCallback &progress, const std::atomic<bool> *cancel);
+
+} // namespace dmftlab

@@ -1,0 +1,216 @@
+#include "dmft/onlinemoments.h"
+
+#include "observables/population.h"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+namespace dmftlab
+{
+
+namespace
+{
+constexpr double kPi = 3.14159265358979323846;
+
+double halton(long index, int base)
+{
+    double f = 1.0, r = 0.0;
+    while (index > 0) {
+        f /= base;
+        r += f * (index % base);
+        index /= base;
+    }
+    return r;
+}
+
+std::vector<int> firstPrimes(int count)
+{
+    std::vector<int> primes;
+    for (int c = 2; static_cast<int>(primes.size()) < count; ++c) {
+        bool prime = true;
+        for (int p : primes)
+            if (c % p == 0) {
+                prime = false;
+                break;
+            }
+        if (prime)
+            primes.push_back(c);
+    }
+    return primes;
+}
+
+// Saad–Solla integrals for σ(x) = erf(x/√2), σ'(x) = √(2/π) e^{−x²/2}, over a centred
+// Gaussian with covariance C of the named variables.
+// I3 = E[σ'(u) v σ(w)]
+double I3(double c11, double c12, double c13, double c23, double c33)
+{
+    const double lambda3 = (1.0 + c11) * (1.0 + c33) - c13 * c13;
+    return (2.0 / kPi) / std::sqrt(lambda3) * (c23 * (1.0 + c11) - c12 * c13) / (1.0 + c11);
+}
+
+// I4 = E[σ'(u) σ'(v) σ(w) σ(x)], variables 1..4 = u, v, w, x.
+double I4(const double C[4][4])
+{
+    const double l4 = (1 + C[0][0]) * (1 + C[1][1]) - C[0][1] * C[0][1];
+    const double l0 = l4 * C[2][3] - C[1][2] * C[1][3] * (1 + C[0][0]) - C[0][2] * C[0][3] * (1 + C[1][1])
+        + C[0][1] * C[0][2] * C[1][3] + C[0][1] * C[0][3] * C[1][2];
+    const double l1 = l4 * (1 + C[2][2]) - C[1][2] * C[1][2] * (1 + C[0][0])
+        - C[0][2] * C[0][2] * (1 + C[1][1]) + 2 * C[0][1] * C[0][2] * C[1][2];
+    const double l2 = l4 * (1 + C[3][3]) - C[1][3] * C[1][3] * (1 + C[0][0])
+        - C[0][3] * C[0][3] * (1 + C[1][1]) + 2 * C[0][1] * C[0][3] * C[1][3];
+    double x = l0 / std::sqrt(l1 * l2);
+    x = std::max(-1.0, std::min(1.0, x));
+    return 4.0 / (kPi * kPi) / std::sqrt(l4) * std::asin(x);
+}
+
+// J2 = E[σ'(u) σ'(v)]
+double J2(double c11, double c12, double c22)
+{
+    return (2.0 / kPi) / std::sqrt((1 + c11) * (1 + c22) - c12 * c12);
+}
+} // namespace
+
+OnlineMomentEvaluator::OnlineMomentEvaluator(
+    const ProblemSpec &spec, double tamingStep, bool forceSampled, int quasiRandomPoints)
+    : m_problem(spec)
+    , m_tamingStep(tamingStep)
+{
+    const int k = spec.width, ks = spec.teacherWidth;
+    const bool erfPair = spec.activation == Activation::Erf && spec.teacherActivation == Activation::Erf
+        && spec.loss == Loss::Square && spec.labels == Labels::Real && tamingStep <= 0.0;
+    m_noiseDim = spec.noise > 0.0;
+    if (erfPair && !forceSampled) {
+        m_method = Method::SaadSolla;
+        m_hessianFallback
+            = std::make_unique<OnlineMomentEvaluator>(spec, tamingStep, true, quasiRandomPoints);
+        return;
+    }
+    const int D0 = k + ks, D = D0 + (m_noiseDim ? 1 : 0);
+    if (spec.labels == Labels::Real && D0 <= 3) {
+        m_method = Method::GaussHermite;
+        const int per = D0 == 1 ? 60 : D0 == 2 ? 24 : 12;
+        Eigen::VectorXd x, w, xe, we;
+        gaussHermite(per, x, w);
+        gaussHermite(6, xe, we);
+        long S = 1;
+        for (int i = 0; i < D0; ++i)
+            S *= per;
+        if (m_noiseDim)
+            S *= 6;
+        m_normals.resize(D, S);
+        m_weights.resize(S);
+        for (long s = 0; s < S; ++s) {
+            long idx = s;
+            double weight = 1.0;
+            for (int i = 0; i < D0; ++i) {
+                const int j = static_cast<int>(idx % per);
+                idx /= per;
+                m_normals(i, s) = x[j];
+                weight *= w[j];
+            }
+            if (m_noiseDim) {
+                const int j = static_cast<int>(idx % 6);
+                m_normals(D0, s) = xe[j];
+                weight *= we[j];
+            }
+            m_weights[s] = weight;
+        }
+    } else {
+        m_method = Method::QuasiMonteCarlo;
+        const auto primes = firstPrimes(D);
+        m_normals.resize(D, quasiRandomPoints);
+        for (int s = 0; s < quasiRandomPoints; ++s)
+            for (int i = 0; i < D; ++i)
+                m_normals(i, s) = normalQuantile(halton(s + 1, primes[i]));
+        m_weights = Eigen::VectorXd::Constant(quasiRandomPoints, 1.0 / quasiRandomPoints);
+    }
+}
+
+OnlineMoments OnlineMomentEvaluator::evaluate(const Eigen::Ref<const Eigen::MatrixXd> &Q,
+    const Eigen::Ref<const Eigen::MatrixXd> &M, const Eigen::Ref<const Eigen::MatrixXd> &rho,
+    bool withHessian) const
+{
+    const int k = m_problem.k(), ks = m_problem.kStar();
+    Eigen::MatrixXd Sigma(k + ks, k + ks);
+    Sigma << Q, M, M.transpose(), rho;
+    if (m_method == Method::SaadSolla) {
+        OnlineMoments out = saadSolla(Sigma);
+        if (withHessian)
+            out.H = m_hessianFallback->sampled(Sigma, true).H;
+        return out;
+    }
+    return sampled(Sigma, withHessian);
+}
+
+OnlineMoments OnlineMomentEvaluator::saadSolla(const Eigen::MatrixXd &S) const
+{
+    // Variables: r_1..r_k (indices 0..k−1), z_1..z_k* (indices k..k+k*−1).
+    // g_a = (f − y) v σ'(r_a), f = v Σ_b σ(r_b), y = v* Σ_n σ(z_n) + σ_noise ε.
+    const auto &spec = m_problem.spec();
+    const int k = spec.width, ks = spec.teacherWidth, D = k + ks;
+    const double v = spec.secondLayer, vs = spec.teacherSecondLayer, s2 = spec.noise * spec.noise;
+    auto coef = [&](int i) { return i < k ? v : -vs; }; // f − y = Σ_i coef(i) σ(x_i) − σε
+    OnlineMoments out;
+    out.gz = Eigen::MatrixXd::Zero(k, ks);
+    out.gr = Eigen::MatrixXd::Zero(k, k);
+    out.gg = Eigen::MatrixXd::Zero(k, k);
+    for (int a = 0; a < k; ++a) {
+        for (int j = 0; j < D; ++j) { // E[g_a x_j] with x_j = r_b or z_m
+            double s = 0.0;
+            for (int i = 0; i < D; ++i)
+                s += coef(i) * I3(S(a, a), S(a, j), S(a, i), S(j, i), S(i, i));
+            s *= v;
+            if (j < k)
+                out.gr(a, j) = s;
+            else
+                out.gz(a, j - k) = s;
+        }
+        for (int b = 0; b < k; ++b) {
+            double s = 0.0;
+            for (int i = 0; i < D; ++i)
+                for (int j = 0; j < D; ++j) {
+                    const int idx[4] = { a, b, i, j };
+                    double C[4][4];
+                    for (int p = 0; p < 4; ++p)
+                        for (int q = 0; q < 4; ++q)
+                            C[p][q] = S(idx[p], idx[q]);
+                    s += coef(i) * coef(j) * I4(C);
+                }
+            s += s2 * J2(S(a, a), S(a, b), S(b, b));
+            out.gg(a, b) = v * v * s;
+        }
+    }
+    return out;
+}
+
+OnlineMoments OnlineMomentEvaluator::sampled(const Eigen::MatrixXd &Sigma, bool withHessian) const
+{
+    const int k = m_problem.k(), ks = m_problem.kStar(), D0 = k + ks;
+    const Eigen::MatrixXd L = psdSqrt(Sigma);
+    const Eigen::MatrixXd X = L * m_normals.topRows(D0);
+    OnlineMoments out;
+    out.gz = Eigen::MatrixXd::Zero(k, ks);
+    out.gr = Eigen::MatrixXd::Zero(k, k);
+    out.gg = Eigen::MatrixXd::Zero(k, k);
+    if (withHessian)
+        out.H = Eigen::MatrixXd::Zero(k, k);
+    Eigen::VectorXd g(k);
+    Eigen::MatrixXd H(k, k);
+    for (Eigen::Index s = 0; s < X.cols(); ++s) {
+        const double *x = X.col(s).data();
+        const double eps = m_noiseDim ? m_normals(D0, s) : 0.0;
+        const double y = m_problem.label(x + k, eps);
+        m_problem.evaluate(x, y, g.data(), withHessian ? H.data() : nullptr, m_tamingStep);
+        const double w = m_weights[s];
+        const Eigen::Map<const Eigen::VectorXd> r(x, k), z(x + k, ks);
+        out.gz.noalias() += w * g * z.transpose();
+        out.gr.noalias() += w * g * r.transpose();
+        out.gg.noalias() += w * g * g.transpose();
+        if (withHessian)
+            out.H += w * H;
+    }
+    return out;
+}
+
+} // namespace dmftlab

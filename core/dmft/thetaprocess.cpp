@@ -1,0 +1,43 @@
+#include "dmft/thetaprocess.h"
+
+namespace dmftlab
+{
+
+void solveThetaProcess(const ThetaProcessInput &in, ThetaProcessOutput &out)
+{
+    const int N = in.steps, k = in.k, ks = in.kStar, D = (N + 1) * k;
+    const double decay = 1.0 - in.ridge * in.dt;
+    out.R.setZero(D, D);
+    out.a.setZero(D, k);
+    out.b.setZero(D, ks);
+    out.a.topRows(k).setIdentity();
+    for (int n = 0; n < N; ++n) {
+        const int rows = (n + 1) * k; // blocks 0..n
+        const auto Kn = in.K.block(n * k, 0, k, rows);
+        // R(n+1, m) for m < n; columns ≥ n of rows ≤ n are zero, so the product needs only
+        // the leading rows × rows corner of R.
+        out.R.block((n + 1) * k, 0, k, rows).noalias()
+            = decay * out.R.block(n * k, 0, k, rows) - in.dt * Kn * out.R.topLeftCorner(rows, rows);
+        out.R.block((n + 1) * k, n * k, k, k).setIdentity();
+        out.a.middleRows((n + 1) * k, k).noalias()
+            = decay * out.a.middleRows(n * k, k) - in.dt * Kn * out.a.topRows(rows);
+        out.b.middleRows((n + 1) * k, k).noalias() = decay * out.b.middleRows(n * k, k)
+            - in.dt * (Kn * out.b.topRows(rows)) - in.dt * in.mu.middleRows(n * k, k);
+    }
+    out.M.noalias() = out.a * in.M0 + out.b * in.rho;
+
+    Eigen::MatrixXd S0(k + ks, k + ks);
+    S0 << in.Q0, in.M0, in.M0.transpose(), in.rho;
+    Eigen::MatrixXd ab(D, k + ks);
+    ab << out.a, out.b;
+    const Eigen::MatrixXd abS = ab * S0;
+    out.C.noalias() = abS * ab.transpose();
+    // R C_u Rᵀ with R strictly lower triangular element-wise.
+    const Eigen::MatrixXd RCu = out.R.triangularView<Eigen::StrictlyLower>() * in.Cu;
+    const Eigen::MatrixXd RCuRt
+        = (out.R.triangularView<Eigen::StrictlyLower>() * RCu.transpose()).transpose();
+    out.C += RCuRt;
+    out.C = 0.5 * (out.C + out.C.transpose()).eval();
+}
+
+} // namespace dmftlab

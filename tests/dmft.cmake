@@ -1,0 +1,4 @@
+# DMFT solver and online ODE (issue 3).
+dmftlab_core_test(test_dmft_kernels)
+dmftlab_core_test(test_dmft_status)
+dmftlab_core_test(test_ode)

@@ -1,0 +1,174 @@
+// Status behaviour of the DMFT engine: Converged vs MaxIterations (with the residual in
+// the message), a progress snapshot after every iteration, cooperative cancel (latency
+// measured), Diverged with the parameter to lower, InvalidInput for relu and for sizes
+// beyond the memory limit.
+#include "config/presets.h"
+#include "dmft/dmftsolver.h"
+#include "engine/engine.h"
+#include "testutil.h"
+
+#include <chrono>
+#include <thread>
+
+using namespace dmftlab;
+
+namespace
+{
+RunConfig small(const std::string &preset)
+{
+    RunConfig c = presetConfig(preset);
+    c.optimizer.tau = c.sgdTau();
+    c.time.horizon = 4.0;
+    c.time.steps = 20;
+    c.dmft.paths = 2000;
+    c.dmft.tangentPaths = 400;
+    c.dmft.replicas = 2;
+    c.sim.threads = 2;
+    return c;
+}
+} // namespace
+
+class TestDmftStatus : public QObject
+{
+    Q_OBJECT
+private slots:
+    void convergesWithProgressEveryIteration();
+    void maxIterationsSaysSo();
+    void cancelIsPrompt();
+    void divergesNamingTheParameter();
+    void refusesRelu();
+    void refusesTooMuchMemory();
+    void noWarmStart();
+};
+
+void TestDmftStatus::convergesWithProgressEveryIteration()
+{
+    RunConfig c = small("logistic-regression");
+    int reports = 0, lastIteration = 0;
+    bool ordered = true;
+    const EngineResult r = runEngine("dmft", c, [&](const ProgressReport &p) {
+        ++reports;
+        if (!p.snapshot)
+            ordered = false;
+        else {
+            ordered = ordered && p.snapshot->iterations == lastIteration + 1
+                && static_cast<int>(p.snapshot->residuals.size()) == p.snapshot->iterations;
+            lastIteration = p.snapshot->iterations;
+        }
+    });
+    QVERIFY2(r.status == Status::Converged, r.message.c_str());
+    QVERIFY(ordered);
+    QCOMPARE(reports, r.curves.iterations);
+    QVERIFY(r.curves.residuals.back() < c.dmft.tolerance);
+    QCOMPARE(r.extra["iterations"].get<int>(), r.curves.iterations);
+    QVERIFY(r.extra["final_residual"].get<double>() < c.dmft.tolerance);
+    QCOMPARE(r.extra["paths"].get<int>(), c.dmft.paths);
+    QCOMPARE(r.extra["tangent_paths"].get<int>(), c.dmft.tangentPaths);
+    QCOMPARE(r.extra["replicas"].get<int>(), c.dmft.replicas);
+    QVERIFY(r.extra["rel_se_Q_final"].get<double>() > 0.0);
+    QVERIFY(r.message.find("converged") != std::string::npos);
+    // kernels are delivered with (N+1)×(N+1) blocks and SEs
+    QCOMPARE(static_cast<int>(r.curves.Ctheta.mean[0].rows()), c.time.steps + 1);
+    QVERIFY(!r.curves.K.empty() && !r.curves.Cu.empty() && !r.curves.Rtheta.empty());
+    QVERIFY(r.curves.Q[0].se[c.time.steps] > 0.0);
+}
+
+void TestDmftStatus::maxIterationsSaysSo()
+{
+    RunConfig c = small("logistic-regression");
+    c.dmft.maxIterations = 2;
+    c.dmft.warmStart = "none";
+    const EngineResult r = runEngine("dmft", c);
+    QVERIFY2(r.status == Status::MaxIterations, r.message.c_str());
+    QVERIFY(r.message.find("not converged") != std::string::npos);
+    QVERIFY(r.message.find("residual") != std::string::npos);
+    QCOMPARE(r.curves.iterations, 2);
+    QVERIFY(r.extra["final_residual"].get<double>() > c.dmft.tolerance);
+}
+
+void TestDmftStatus::cancelIsPrompt()
+{
+    // default sizes (P = 10000, P_J = 1000, R = 4) on the default preset
+    RunConfig c = presetConfig("linear-regression");
+    c.sim.threads = 2;
+    std::atomic<bool> cancel { false };
+    std::atomic<int> reports { 0 };
+    EngineResult r;
+    std::thread worker([&] {
+        r = runEngine(
+            "dmft", c, [&](const ProgressReport &) { ++reports; }, &cancel);
+    });
+    const auto start = std::chrono::steady_clock::now();
+    while (reports.load() < 1 && std::chrono::steady_clock::now() - start < std::chrono::seconds(60))
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::this_thread::sleep_for(std::chrono::milliseconds(20)); // land inside an iteration
+    const auto t0 = std::chrono::steady_clock::now();
+    cancel = true;
+    worker.join();
+    const double ms
+        = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    qInfo("cancel latency at default sizes: %.1f ms", ms);
+    QVERIFY2(r.status == Status::Cancelled, r.message.c_str());
+    // The requirement is 100 ms; the assertion allows for a loaded shared machine.
+    QVERIFY2(ms < 500.0, QByteArray::number(ms));
+}
+
+void TestDmftStatus::divergesNamingTheParameter()
+{
+    RunConfig c = small("linear-regression");
+    c.optimizer.tau = 5.0;
+    c.time.horizon = 30.0;
+    c.time.steps = 40;
+    const EngineResult r = runEngine("dmft", c);
+    QVERIFY2(r.status == Status::Diverged, r.message.c_str());
+    QVERIFY(r.message.find("optimizer.tau") != std::string::npos);
+}
+
+void TestDmftStatus::refusesRelu()
+{
+    RunConfig c = small("linear-regression");
+    c.problem.activation = Activation::Relu;
+    const std::string err = checkEngine("dmft", c);
+    QVERIFY(err.find("relu") != std::string::npos);
+    const EngineResult r = runEngine("dmft", c);
+    QVERIFY(r.status == Status::InvalidInput);
+    QVERIFY(checkEngine("sgf", c).empty());
+    QVERIFY(checkEngine("ode", c).empty());
+}
+
+void TestDmftStatus::refusesTooMuchMemory()
+{
+    RunConfig c = presetConfig("committee-erf");
+    c.time.steps = 2000;
+    c.dmft.paths = 100000;
+    c.dmft.tangentPaths = 10000;
+    const std::string err = checkEngine("dmft", c);
+    QVERIFY2(
+        err.find("GiB") != std::string::npos && err.find("time.steps") != std::string::npos, err.c_str());
+    QVERIFY(dmftMemoryBytes(c) > kDmftMemoryLimit);
+    const EngineResult r = runEngine("dmft", c);
+    QVERIFY(r.status == Status::InvalidInput);
+    QVERIFY(checkEngine("dmft", presetConfig("committee-erf")).empty());
+}
+
+void TestDmftStatus::noWarmStart()
+{
+    RunConfig c = small("linear-regression");
+    c.dmft.warmStart = "none";
+    DmftSolver a(c);
+    const EngineResult ra = a.run();
+    c.dmft.warmStart = "ode";
+    DmftSolver b(c);
+    const EngineResult rb = b.run();
+    QVERIFY2(
+        ra.status == Status::Converged && rb.status == Status::Converged, (ra.message + rb.message).c_str());
+    QCOMPARE(QString::fromStdString(a.warmStartUsed()), QString("none"));
+    QCOMPARE(QString::fromStdString(b.warmStartUsed()), QString("ode"));
+    // same random numbers, same fixed point from either start (within the tolerance)
+    for (int n = 0; n <= c.time.steps; ++n)
+        DMFT_COMPARE_TOL(ra.curves.Q[0].mean[n], rb.curves.Q[0].mean[n], 5e-3);
+    qInfo("iterations: no-learning start %d, ode warm start %d", ra.curves.iterations, rb.curves.iterations);
+}
+
+QTEST_GUILESS_MAIN(TestDmftStatus)
+#include "test_dmft_status.moc"
