@@ -1,10 +1,126 @@
+// dmftlab: the interactive visualiser. Only wiring here; everything lives in ui/.
+//
+//   dmftlab [--preset NAME] [--session FILE] [--run] [--screenshot FILE.png]
+//
+// --screenshot with --run waits for the run to finish, saves the window and exits — for
+// the docs, the tests and headless checks under xvfb-run.
+#include "config/presets.h"
+#include "mainwindow.h"
+#include "parameterpanel.h"
+
 #include <QApplication>
-#include <QLabel>
+#include <QCommandLineParser>
+#include <QFileInfo>
+#include <QPixmap>
+#include <QTimer>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace
+{
+
+bool displayAvailable()
+{
+    const QByteArray platform = qgetenv("QT_QPA_PLATFORM");
+    if (!platform.isEmpty())
+        return true; // the user chose (offscreen, xcb, wayland, ...)
+    return !qgetenv("DISPLAY").isEmpty() || !qgetenv("WAYLAND_DISPLAY").isEmpty();
+}
+
+} // namespace
 
 int main(int argc, char **argv)
 {
+    const bool wantsHelp = [&] {
+        for (int i = 1; i < argc; ++i)
+            if (QByteArray(argv[i]) == "--help" || QByteArray(argv[i]) == "-h")
+                return true;
+        return false;
+    }();
+    if (!wantsHelp && !displayAvailable()) {
+        std::fprintf(stderr,
+            "dmftlab: no display found (DISPLAY and WAYLAND_DISPLAY are unset).\n"
+            "  Headless: xvfb-run -a -s \"-screen 0 1600x1000x24\" dmftlab --preset committee-erf "
+            "--run --screenshot shot.png\n"
+            "  or:       QT_QPA_PLATFORM=offscreen dmftlab --preset NAME --run --screenshot shot.png\n"
+            "  or use the command-line program: dmftlab-cli --help\n");
+        return 2;
+    }
+    if (wantsHelp && !displayAvailable())
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+
     QApplication app(argc, argv);
-    QLabel label("DMFT Lab");
-    label.show();
-    return app.exec();
+    QApplication::setOrganizationName("dmftlab");
+    QApplication::setApplicationName("dmftlab");
+    QApplication::setApplicationVersion("0.1.0");
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        "DMFT Lab: multi-pass SGD and stochastic gradient flow at finite d next to their exact d -> infinity "
+        "dynamical mean-field theory.\nPresets: "
+        + QString::fromStdString(dmftlab::presetNames()));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption presetOpt("preset", "Load the named preset.", "NAME");
+    const QCommandLineOption sessionOpt("session", "Load a saved session (or a config.json).", "FILE");
+    const QCommandLineOption runOpt("run", "Start the run at once.");
+    const QCommandLineOption shotOpt("screenshot",
+        "Save a screenshot of the window to FILE.png and exit (after the run "
+        "finishes when --run is given).",
+        "FILE");
+    parser.addOptions({ presetOpt, sessionOpt, runOpt, shotOpt });
+    parser.process(app);
+
+    dmftlab::MainWindow window;
+    if (parser.isSet(presetOpt) && !window.loadPreset(parser.value(presetOpt))) {
+        std::fprintf(stderr, "dmftlab: unknown preset '%s' (known: %s)\n",
+            qPrintable(parser.value(presetOpt)), dmftlab::presetNames().c_str());
+        return 2;
+    }
+    if (parser.isSet(sessionOpt)) {
+        if (const QString err = window.loadSession(parser.value(sessionOpt)); !err.isEmpty()) {
+            std::fprintf(stderr, "dmftlab: %s\n", qPrintable(err));
+            return 2;
+        }
+    }
+    const QString shot = parser.value(shotOpt);
+    if (!shot.isEmpty()) {
+        window.resize(1600, 1000);
+        if (QFileInfo(shot).suffix().toLower() != "png") {
+            std::fprintf(stderr, "dmftlab: --screenshot needs a .png file name\n");
+            return 2;
+        }
+    }
+    window.show();
+
+    int exitCode = 0;
+    auto takeScreenshot = [&] {
+        // Let queued replots land before grabbing.
+        QTimer::singleShot(400, &window, [&] {
+            const QPixmap pixmap = window.grab();
+            if (!pixmap.save(shot, "PNG")) {
+                std::fprintf(stderr, "dmftlab: could not write %s\n", qPrintable(shot));
+                exitCode = 1;
+            } else {
+                std::printf("dmftlab: wrote %s (%dx%d)\n", qPrintable(shot), pixmap.width(), pixmap.height());
+            }
+            app.exit(exitCode);
+        });
+    };
+    if (parser.isSet(runOpt)) {
+        if (!window.run()) {
+            std::fprintf(stderr, "dmftlab: cannot run: %s\n", qPrintable(window.parameters()->error()));
+            if (shot.isEmpty())
+                return 2;
+            exitCode = 2;
+            takeScreenshot();
+        } else if (!shot.isEmpty()) {
+            QObject::connect(&window, &dmftlab::MainWindow::runFinished, &window, takeScreenshot);
+        }
+    } else if (!shot.isEmpty()) {
+        takeScreenshot();
+    }
+    const int rc = app.exec();
+    return exitCode != 0 ? exitCode : rc;
 }

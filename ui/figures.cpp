@@ -244,7 +244,7 @@ void addEngineKeys(QCPAxisRect *rect, const std::vector<const Curves *> &curves,
     const Metrics m = metricsFor(style);
     std::vector<std::string> seen;
     for (const Curves *c : curves) {
-        if (std::find(seen.begin(), seen.end(), c->engine) != seen.end())
+        if (validCount(*c) == 0 || std::find(seen.begin(), seen.end(), c->engine) != seen.end())
             continue;
         seen.push_back(c->engine);
         auto *g = new QCPGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));

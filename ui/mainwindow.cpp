@@ -1,0 +1,333 @@
+#include "mainwindow.h"
+
+#include "config/presets.h"
+#include "exportdialog.h"
+#include "exportservice.h"
+#include "parameterpanel.h"
+#include "plotarea.h"
+#include "runcontroller.h"
+#include "runstatus.h"
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QScrollArea>
+#include <QSettings>
+#include <QStatusBar>
+#include <QToolBar>
+
+namespace dmftlab
+{
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent)
+    , m_params(new ParameterPanel)
+    , m_area(new PlotArea)
+    , m_controller(new RunController(this))
+    , m_status(new RunStatus)
+{
+    setWindowTitle("DMFT Lab — SGD/SGF in high dimension, simulation vs DMFT");
+    setCentralWidget(m_area);
+
+    auto *scroll = new QScrollArea;
+    scroll->setWidget(m_params);
+    scroll->setWidgetResizable(true);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    scroll->setMinimumWidth(m_params->sizeHint().width() + 24);
+    auto *dock = new QDockWidget("Parameters");
+    dock->setObjectName("parametersDock");
+    dock->setWidget(scroll);
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    addDockWidget(Qt::LeftDockWidgetArea, dock);
+
+    statusBar()->addWidget(m_status, 1);
+    buildActions();
+
+    connect(m_params, &ParameterPanel::changed, this, &MainWindow::updateActions);
+    connect(m_controller, &RunController::updated, this, &MainWindow::refresh);
+    connect(m_controller, &RunController::engineFinished, this, &MainWindow::onEngineFinished);
+    connect(m_controller, &RunController::finished, this, [this] {
+        refresh();
+        updateActions();
+        emit runFinished();
+    });
+    connect(m_area, &PlotArea::exportRequested, this, &MainWindow::exportPanel);
+
+    QSettings settings;
+    restoreGeometry(settings.value("window/geometry").toByteArray());
+    restoreState(settings.value("window/state").toByteArray());
+    if (!settings.contains("window/geometry"))
+        resize(1600, 1000);
+    m_shownEngines = m_params->engines();
+    updateActions();
+    refresh();
+}
+
+MainWindow::~MainWindow() = default; // RunController (a child) cancels and waits
+
+void MainWindow::buildActions()
+{
+    QMenu *file = menuBar()->addMenu("&File");
+    file->addAction("&Open session…", QKeySequence::Open, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, "Open session", QString(), "DMFT Lab session or config (*.json)");
+        if (path.isEmpty())
+            return;
+        if (const QString err = loadSession(path); !err.isEmpty())
+            QMessageBox::warning(this, "Could not open the session", err);
+    });
+    m_recent = file->addMenu("Open &recent");
+    rebuildRecentMenu();
+    file->addAction("&Save session…", QKeySequence::Save, this, [this] {
+        const QString path
+            = QFileDialog::getSaveFileName(this, "Save session", "session.json", "JSON (*.json)");
+        if (path.isEmpty())
+            return;
+        if (const QString err = saveSession(path); !err.isEmpty())
+            QMessageBox::warning(this, "Could not save the session", err);
+    });
+    file->addSeparator();
+    file->addAction("Export all &figures…", this, &MainWindow::exportAll);
+    file->addAction("Export &data (CSV, JSON)…", this, &MainWindow::exportData);
+    file->addSeparator();
+    file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu *runMenu = menuBar()->addMenu("&Run");
+    m_run = runMenu->addAction("&Run", QKeySequence(Qt::Key_F5), this, [this] { run(); });
+    m_run->setToolTip("Start the selected engines (F5); restarts a run in progress.");
+    m_stop = runMenu->addAction("&Stop", QKeySequence(Qt::Key_Escape), this, &MainWindow::stop);
+    m_stop->setToolTip("Cancel every engine of the run (Esc).");
+
+    QMenu *presetsMenu = menuBar()->addMenu("&Presets");
+    for (const Preset &p : presets()) {
+        const QString name = QString::fromStdString(p.name);
+        QAction *a = presetsMenu->addAction(name + " — " + QString::fromStdString(p.title));
+        a->setToolTip(QString::fromStdString(p.description));
+        connect(a, &QAction::triggered, this, [this, name] { loadPreset(name); });
+    }
+
+    QMenu *help = menuBar()->addMenu("&Help");
+    help->addAction("&About DMFT Lab", this, [this] {
+        QMessageBox::about(this, "DMFT Lab",
+            "<b>DMFT Lab</b><p>Multi-pass SGD and stochastic gradient flow at finite d, next to "
+            "the exact d → ∞ dynamical mean-field theory.</p><p>Simulations are markers with "
+            "±1 SE error bars; theory curves are lines with ±1 SE bands. Hover over a plot to "
+            "read values; drag and wheel to pan and zoom; double-click to reset.</p>"
+            "<p>Licensed GPL-3.0-or-later.</p>");
+    });
+
+    QToolBar *bar = addToolBar("Run");
+    bar->setObjectName("runToolbar");
+    bar->addAction(m_run);
+    bar->addAction(m_stop);
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recent->clear();
+    const QStringList files = SessionStore::recentFiles();
+    for (const QString &path : files) {
+        m_recent
+            ->addAction(QFileInfo(path).fileName(), this,
+                [this, path] {
+                    if (const QString err = loadSession(path); !err.isEmpty())
+                        QMessageBox::warning(this, "Could not open the session", err);
+                })
+            ->setToolTip(path);
+    }
+    m_recent->setEnabled(!files.isEmpty());
+}
+
+bool MainWindow::loadPreset(const QString &name)
+{
+    return m_params->loadPreset(name);
+}
+
+bool MainWindow::run()
+{
+    if (!m_params->isValid())
+        return false;
+    m_shownConfig = *m_params->config();
+    m_shownEngines = m_params->engines();
+    m_unavailable.clear();
+    m_errors.clear();
+    std::vector<std::string> engines;
+    for (const std::string &e : m_shownEngines.engines()) {
+        const QString reason = m_params->theoryUnavailable(e);
+        if (reason.isEmpty())
+            engines.push_back(e);
+        else
+            m_unavailable[e] = reason;
+    }
+    m_area->setBanner({}, false);
+    m_controller->start(m_shownConfig, engines);
+    refresh();
+    updateActions();
+    return true;
+}
+
+void MainWindow::stop()
+{
+    m_controller->stop();
+}
+
+void MainWindow::refresh()
+{
+    auto view = std::make_shared<ResultView>();
+    for (const auto &s : m_controller->states())
+        if (s.curves)
+            view->curves.push_back(s.curves);
+    view->unavailable = m_unavailable;
+    m_area->setView(view);
+    m_status->update(m_controller->states(), m_controller->isRunning());
+}
+
+void MainWindow::onEngineFinished(const QString &engine)
+{
+    const auto *s = m_controller->state(engine.toStdString());
+    if (!s)
+        return;
+    const QString name = figures::engineLabel(s->engine);
+    QString line;
+    switch (s->status) {
+    case Status::Diverged:
+        line = name + " diverged: " + s->message;
+        break;
+    case Status::InvalidInput:
+        line = name + " did not run: " + s->message;
+        break;
+    case Status::MaxIterations:
+        line = name + " did not converge: " + s->message;
+        break;
+    default:
+        break;
+    }
+    if (!line.isEmpty()) {
+        m_errors << line;
+        m_area->setBanner(m_errors.join("\n"), true);
+    }
+}
+
+void MainWindow::updateActions()
+{
+    const bool valid = m_params->isValid();
+    m_run->setEnabled(valid);
+    m_run->setToolTip(
+        valid ? "Start the selected engines (F5)" : "Fix the parameters first: " + m_params->error());
+    m_stop->setEnabled(m_controller->isRunning());
+}
+
+Session MainWindow::currentSession() const
+{
+    Session s;
+    s.config = m_params->config() ? *m_params->config() : m_shownConfig;
+    s.engines = m_params->engines();
+    for (const auto &st : m_controller->states())
+        if (st.finished)
+            s.results.push_back(st);
+    return s;
+}
+
+QString MainWindow::saveSession(const QString &path)
+{
+    if (!m_params->isValid())
+        return "the parameters are invalid: " + m_params->error();
+    const QString err = SessionStore::save(currentSession(), path);
+    if (err.isEmpty()) {
+        SessionStore::addRecentFile(path);
+        rebuildRecentMenu();
+    }
+    return err;
+}
+
+QString MainWindow::loadSession(const QString &path)
+{
+    Session s;
+    if (const QString err = SessionStore::load(path, &s); !err.isEmpty()) {
+        m_area->setBanner("Could not open " + path + ": " + err, true);
+        return err;
+    }
+    m_controller->stop();
+    m_params->setConfig(s.config);
+    m_params->setEngines(s.engines);
+    m_shownConfig = s.config;
+    m_shownEngines = s.engines;
+    m_unavailable.clear();
+    m_errors.clear();
+    for (const std::string &e : s.engines.engines()) {
+        bool have = false;
+        for (const auto &r : s.results)
+            have = have || r.engine == e;
+        if (!have && (e == "dmft" || e == "ode"))
+            if (const QString reason = m_params->theoryUnavailable(e); !reason.isEmpty())
+                m_unavailable[e] = reason;
+    }
+    m_controller->setResults(s.results);
+    m_area->setBanner({}, false);
+    SessionStore::addRecentFile(path);
+    rebuildRecentMenu();
+    updateActions();
+    return {};
+}
+
+void MainWindow::exportPanel(PlotPanel *panel)
+{
+    ExportDialog dialog(QDir::home().filePath(panel->fileStem() + ".png"), false, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    if (const QString err = ExportService::exportFigure(*panel, dialog.path(), dialog.settings());
+        !err.isEmpty())
+        QMessageBox::warning(this, "Export failed", err);
+    else
+        statusBar()->showMessage("Wrote " + dialog.path(), 5000);
+}
+
+void MainWindow::exportAll()
+{
+    ExportDialog dialog(QDir::home().filePath("dmftlab-figures"), true, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    std::vector<const PlotPanel *> panels(m_area->panels().begin(), m_area->panels().end());
+    QStringList written;
+    if (const QString err = ExportService::exportAllFigures(
+            panels, dialog.path(), dialog.formats(), dialog.settings(), &written);
+        !err.isEmpty())
+        QMessageBox::warning(this, "Export failed", err);
+    else
+        statusBar()->showMessage(
+            QString("Wrote %1 files to %2").arg(written.size()).arg(dialog.path()), 5000);
+}
+
+void MainWindow::exportData()
+{
+    const QString dir = QFileDialog::getExistingDirectory(this, "Export data into folder");
+    if (dir.isEmpty())
+        return;
+    QStringList written;
+    std::vector<RunController::EngineState> results;
+    for (const auto &s : m_controller->states())
+        if (s.curves)
+            results.push_back(s);
+    if (const QString err
+        = ExportService::exportData(m_shownConfig, results, dir, { "csv", "json" }, &written);
+        !err.isEmpty())
+        QMessageBox::warning(this, "Export failed", err);
+    else
+        statusBar()->showMessage(QString("Wrote %1 files to %2").arg(written.size()).arg(dir), 5000);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings;
+    settings.setValue("window/geometry", saveGeometry());
+    settings.setValue("window/state", saveState());
+    m_controller->stop();
+    event->accept();
+}
+
+} // namespace dmftlab

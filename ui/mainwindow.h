@@ -1,0 +1,77 @@
+// The main window only wires: the parameter dock, the plot area, the run controller,
+// the export service and the session store, plus menus, shortcuts and QSettings layout.
+#pragma once
+
+#include "plotpanel.h"
+#include "sessionstore.h"
+
+#include <QMainWindow>
+#include <map>
+
+class QAction;
+class QMenu;
+
+namespace dmftlab
+{
+
+class ParameterPanel;
+class PlotArea;
+class RunController;
+class RunStatus;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    ParameterPanel *parameters() const { return m_params; }
+    PlotArea *plotArea() const { return m_area; }
+    RunController *controller() const { return m_controller; }
+    RunStatus *runStatus() const { return m_status; }
+    QAction *runAction() const { return m_run; }
+    QAction *stopAction() const { return m_stop; }
+
+    bool loadPreset(const QString &name);
+    /// Starts the engines the parameter panel selects (restarts a run in progress).
+    /// False (with the reason in the panel) when the parameters are invalid.
+    bool run();
+    void stop();
+
+    Session currentSession() const;
+    /// Empty on success, else the message shown to the user.
+    QString saveSession(const QString &path);
+    QString loadSession(const QString &path);
+
+signals:
+    /// Every engine of a run returned.
+    void runFinished();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildActions();
+    void refresh();
+    void onEngineFinished(const QString &engine);
+    void updateActions();
+    void rebuildRecentMenu();
+    void exportPanel(PlotPanel *panel);
+    void exportAll();
+    void exportData();
+
+    ParameterPanel *m_params;
+    PlotArea *m_area;
+    RunController *m_controller;
+    RunStatus *m_status;
+    QAction *m_run = nullptr, *m_stop = nullptr;
+    QMenu *m_recent = nullptr;
+    /// Config and engines of the run the panels show.
+    RunConfig m_shownConfig;
+    EngineSelection m_shownEngines;
+    std::map<std::string, QString> m_unavailable;
+    QStringList m_errors;
+};
+
+} // namespace dmftlab

@@ -1,0 +1,83 @@
+#include "plotarea.h"
+
+#include "plotpanels.h"
+
+#include <QGridLayout>
+#include <QLabel>
+#include <QVBoxLayout>
+
+namespace dmftlab
+{
+
+PlotArea::PlotArea(QWidget *parent)
+    : QWidget(parent)
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    m_banner = new QLabel;
+    m_banner->setObjectName("banner");
+    m_banner->setWordWrap(true);
+    m_banner->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_banner->hide();
+    layout->addWidget(m_banner);
+    m_grid = new QGridLayout;
+    m_grid->setSpacing(4);
+    layout->addLayout(m_grid, 1);
+
+    auto *loss = new LossPanel;
+    auto *overlaps = new OverlapsPanel;
+    auto *convergence = new ConvergencePanel;
+    auto *kernel = new KernelComparisonPanel;
+    auto *dmftKernels = new DmftKernelPanel;
+    m_grid->addWidget(loss, 0, 0);
+    m_grid->addWidget(overlaps, 0, 1);
+    m_grid->addWidget(convergence, 0, 2);
+    m_grid->addWidget(kernel, 1, 0, 1, 2);
+    m_grid->addWidget(dmftKernels, 1, 2);
+    for (int c = 0; c < 3; ++c)
+        m_grid->setColumnStretch(c, 1);
+    m_panels = { loss, overlaps, kernel, dmftKernels, convergence };
+    for (PlotPanel *p : m_panels) {
+        connect(p, &PlotPanel::maximiseToggled, this, [this, p](bool on) { maximise(p, on); });
+        connect(p, &PlotPanel::exportRequested, this, [this, p] { emit exportRequested(p); });
+    }
+}
+
+PlotPanel *PlotArea::panel(const QString &fileStem) const
+{
+    for (PlotPanel *p : m_panels)
+        if (p->fileStem() == fileStem)
+            return p;
+    return nullptr;
+}
+
+void PlotArea::setView(const std::shared_ptr<const ResultView> &view)
+{
+    for (PlotPanel *p : m_panels)
+        p->setView(view);
+}
+
+void PlotArea::setBanner(const QString &message, bool error)
+{
+    m_banner->setText(message);
+    m_banner->setStyleSheet(error
+            ? "background: #fde2e2; color: #8b0000; padding: 4px; border: 1px solid #d99;"
+            : "background: #fff4d6; color: #6b4e00; padding: 4px; border: 1px solid #e0c070;");
+    m_banner->setVisible(!message.isEmpty());
+}
+
+QString PlotArea::banner() const
+{
+    return m_banner->isVisible() ? m_banner->text() : QString();
+}
+
+void PlotArea::maximise(PlotPanel *panel, bool on)
+{
+    for (PlotPanel *p : m_panels) {
+        if (p == panel)
+            continue;
+        p->setVisible(!on);
+    }
+}
+
+} // namespace dmftlab

@@ -1,0 +1,48 @@
+// The plot grid: loss, overlaps and DMFT convergence on top; C_θ (theory vs simulation
+// and their difference) and the DMFT kernels below. A panel can be maximised; errors
+// of the run (divergence, failures) show in a banner above the grid, never swallowed.
+#pragma once
+
+#include "plotpanel.h"
+
+#include <QWidget>
+#include <vector>
+
+class QGridLayout;
+class QLabel;
+
+namespace dmftlab
+{
+
+class LossPanel;
+class OverlapsPanel;
+class KernelComparisonPanel;
+class DmftKernelPanel;
+class ConvergencePanel;
+
+class PlotArea : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit PlotArea(QWidget *parent = nullptr);
+
+    void setView(const std::shared_ptr<const ResultView> &view);
+    std::vector<PlotPanel *> panels() const { return m_panels; }
+    PlotPanel *panel(const QString &fileStem) const;
+
+    /// Shows `message` in the banner (empty hides it). Errors are red, notes amber.
+    void setBanner(const QString &message, bool error);
+    QString banner() const;
+
+signals:
+    void exportRequested(PlotPanel *panel);
+
+private:
+    void maximise(PlotPanel *panel, bool on);
+
+    QLabel *m_banner;
+    QGridLayout *m_grid;
+    std::vector<PlotPanel *> m_panels;
+};
+
+} // namespace dmftlab

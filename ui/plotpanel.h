@@ -1,0 +1,89 @@
+// A plot panel: a QCustomPlot with a small toolbar (options, maximise, export) that draws
+// one figure of the current results through ui/figures. Panels keep the user's zoom and
+// pan across live updates (double-click returns to automatic ranges) and show values
+// under the mouse. Subclasses only say what to draw (`draw`), so the same code paints
+// the screen and the exports (in the slide style when asked).
+#pragma once
+
+#include "figures.h"
+#include "observables/curves.h"
+
+#include <QFrame>
+#include <QString>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+class QCustomPlot;
+class QHBoxLayout;
+class QLabel;
+class QMouseEvent;
+class QToolButton;
+
+namespace dmftlab
+{
+
+/// What the panels show: the latest curves of every engine of the run, and why a
+/// requested theory engine has no curves (e.g. "the dmft engine is not available").
+struct ResultView {
+    std::vector<std::shared_ptr<const Curves>> curves;
+    std::map<std::string, QString> unavailable; ///< engine → reason
+
+    const Curves *find(const std::string &engine) const;
+    const Curves *firstSimulation() const;
+    const Curves *firstTheory() const;
+    std::vector<const Curves *> all() const;
+    /// Short notes for the panel headers ("DMFT: not available in this build").
+    QString notes() const;
+};
+
+class PlotPanel : public QFrame
+{
+    Q_OBJECT
+public:
+    PlotPanel(const QString &title, const QString &fileStem, QWidget *parent = nullptr);
+
+    QString title() const { return m_title; }
+    QString fileStem() const { return m_fileStem; } ///< "loss", "overlaps", ...
+    QCustomPlot *plot() const { return m_plot; }
+
+    void setView(std::shared_ptr<const ResultView> view);
+    const ResultView *view() const { return m_view.get(); }
+
+    /// Draws this panel's figure into `plot` (the screen, or an offscreen export plot).
+    virtual void draw(QCustomPlot *plot, const figures::Style &style) const = 0;
+    /// Redraws on screen, keeping a user zoom.
+    void redraw();
+    /// Renders offscreen and writes `path` (format from the suffix).
+    bool exportTo(const QString &path, int width, int height, double scale, const figures::Style &style,
+        QString *error) const;
+
+    bool isMaximised() const { return m_maximised; }
+    void setMaximised(bool on);
+
+signals:
+    void maximiseToggled(bool on);
+    void exportRequested();
+
+protected:
+    /// Adds an option widget to the toolbar (before Export and Maximise).
+    void addOption(QWidget *widget);
+    /// Called when a new view arrives, before the redraw (e.g. to list k×k* entries).
+    virtual void viewChanged() { }
+
+private:
+    void showHover(QMouseEvent *event);
+
+    QString m_title, m_fileStem;
+    QCustomPlot *m_plot = nullptr;
+    QHBoxLayout *m_toolbar = nullptr;
+    QLabel *m_note = nullptr;
+    QToolButton *m_maximise = nullptr;
+    std::shared_ptr<const ResultView> m_view;
+    bool m_userRange = false;
+    bool m_maximised = false;
+};
+
+} // namespace dmftlab

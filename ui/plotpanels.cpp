@@ -1,0 +1,176 @@
+#include "plotpanels.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QMenu>
+#include <QToolButton>
+#include <qcustomplot.h>
+
+namespace dmftlab
+{
+
+namespace
+{
+
+QCheckBox *option(const QString &text, const QString &tip, bool checked = false)
+{
+    auto *box = new QCheckBox(text);
+    box->setToolTip(tip);
+    box->setChecked(checked);
+    return box;
+}
+
+} // namespace
+
+// ---- loss ---------------------------------------------------------------------------
+
+LossPanel::LossPanel(QWidget *parent)
+    : PlotPanel("Loss", "loss", parent)
+{
+    m_logX = option("log t", "Logarithmic time axis.");
+    m_logY = option("log y", "Logarithmic loss axis.");
+    m_error
+        = option("test error", "Also show the test error (misclassification rate, or ½E(f − f*)²).", true);
+    for (QCheckBox *b : { m_error, m_logX, m_logY }) {
+        addOption(b);
+        connect(b, &QCheckBox::toggled, this, &PlotPanel::redraw);
+    }
+}
+
+void LossPanel::draw(QCustomPlot *plot, const figures::Style &style) const
+{
+    figures::LossOptions o;
+    o.logX = m_logX->isChecked();
+    o.logY = m_logY->isChecked();
+    o.error = m_error->isChecked();
+    figures::plotLoss(plot, view() ? view()->all() : std::vector<const Curves *> {}, style, o);
+}
+
+// ---- overlaps -----------------------------------------------------------------------
+
+OverlapsPanel::OverlapsPanel(QWidget *parent)
+    : PlotPanel("Overlaps", "overlaps", parent)
+{
+    m_entriesButton = new QToolButton;
+    m_entriesButton->setText("Entries");
+    m_entriesButton->setToolTip("Choose which entries of M (k×k*) and Q (k×k) to draw.");
+    m_entriesButton->setPopupMode(QToolButton::InstantPopup);
+    m_entries = new QMenu(m_entriesButton);
+    m_entriesButton->setMenu(m_entries);
+    addOption(m_entriesButton);
+    rebuildEntries(1, 1);
+}
+
+void OverlapsPanel::rebuildEntries(int k, int kStar)
+{
+    if (k == m_k && kStar == m_kStar)
+        return;
+    m_k = k;
+    m_kStar = kStar;
+    m_entries->clear();
+    for (const QString &name : figures::overlapEntryNames(k, kStar)) {
+        QAction *a = m_entries->addAction(name);
+        a->setCheckable(true);
+        a->setChecked(true);
+        connect(a, &QAction::toggled, this, &PlotPanel::redraw);
+    }
+    m_entriesButton->setEnabled(k * kStar > 1 || k > 1);
+}
+
+void OverlapsPanel::viewChanged()
+{
+    int k = 1, kStar = 1;
+    if (view())
+        for (const Curves *c : view()->all()) {
+            k = std::max(k, c->k);
+            kStar = std::max(kStar, c->kStar);
+        }
+    rebuildEntries(k, kStar);
+}
+
+void OverlapsPanel::draw(QCustomPlot *plot, const figures::Style &style) const
+{
+    figures::OverlapOptions o;
+    for (QAction *a : m_entries->actions())
+        if (a->isChecked())
+            o.entries.push_back(a->text());
+    if (o.entries.empty())
+        o.entries.push_back("none");
+    figures::plotOverlaps(plot, view() ? view()->all() : std::vector<const Curves *> {}, style, o);
+}
+
+// ---- C_θ comparison -----------------------------------------------------------------
+
+KernelComparisonPanel::KernelComparisonPanel(QWidget *parent)
+    : PlotPanel("Correlation kernel C_θ(t, s)", "kernel_C_theta", parent)
+{
+}
+
+void KernelComparisonPanel::draw(QCustomPlot *plot, const figures::Style &style) const
+{
+    const ResultView *v = view();
+    if (!v) {
+        figures::plotMessage(plot, "C_θ(t, s)", "press Run (F5) to compute", style);
+        return;
+    }
+    const Curves *theory = v->firstTheory();
+    const Curves *sim = v->firstSimulation();
+    QString reason;
+    if (!theory && v->unavailable.count("dmft"))
+        reason = "DMFT: " + v->unavailable.at("dmft");
+    figures::plotKernelComparison(plot, theory, sim, style, reason);
+}
+
+// ---- DMFT kernels -------------------------------------------------------------------
+
+DmftKernelPanel::DmftKernelPanel(QWidget *parent)
+    : PlotPanel("DMFT response and noise", "dmft_kernels", parent)
+{
+    m_kind = new QComboBox;
+    m_kind->addItem("R_θ(t, s) response", static_cast<int>(figures::KernelKind::Rtheta));
+    m_kind->addItem("C_u(t, s) noise", static_cast<int>(figures::KernelKind::Cu));
+    m_kind->addItem("K(t, s) memory", static_cast<int>(figures::KernelKind::K));
+    m_kind->setToolTip("Which DMFT kernel to show.");
+    addOption(m_kind);
+    connect(m_kind, &QComboBox::currentIndexChanged, this, &PlotPanel::redraw);
+}
+
+void DmftKernelPanel::draw(QCustomPlot *plot, const figures::Style &style) const
+{
+    const auto kind = static_cast<figures::KernelKind>(m_kind->currentData().toInt());
+    const QString symbol = figures::kernelSymbol(kind, false);
+    const ResultView *v = view();
+    const Curves *dmft = v ? v->find("dmft") : nullptr;
+    if (dmft) {
+        figures::plotKernel(plot, *dmft, kind, style);
+    } else if (v && v->unavailable.count("dmft")) {
+        figures::plotMessage(plot, symbol, "DMFT solver not available: " + v->unavailable.at("dmft"), style);
+    } else {
+        figures::plotMessage(
+            plot, symbol, v ? "DMFT not run (enable it in the parameters)" : "press Run (F5)", style);
+    }
+}
+
+// ---- convergence --------------------------------------------------------------------
+
+ConvergencePanel::ConvergencePanel(QWidget *parent)
+    : PlotPanel("DMFT convergence", "dmft_convergence", parent)
+{
+}
+
+void ConvergencePanel::draw(QCustomPlot *plot, const figures::Style &style) const
+{
+    const ResultView *v = view();
+    const Curves *dmft = v ? v->find("dmft") : nullptr;
+    if (dmft) {
+        figures::plotConvergence(plot, { dmft }, style);
+    } else if (v && v->unavailable.count("dmft")) {
+        figures::plotMessage(
+            plot, "DMFT convergence", "DMFT solver not available: " + v->unavailable.at("dmft"), style);
+    } else {
+        figures::plotMessage(plot, "DMFT convergence",
+            v ? "DMFT not run (enable it in the parameters)" : "press Run (F5)", style);
+    }
+}
+
+} // namespace dmftlab

@@ -1,0 +1,73 @@
+// The five panels of the plot area (issue 4): loss, overlaps, C_θ of theory vs
+// simulation (shared colour scale + difference), the DMFT's R_θ / C_u / K, and the DMFT
+// fixed-point convergence. Each only chooses what ui/figures draws.
+#pragma once
+
+#include "plotpanel.h"
+
+class QCheckBox;
+class QComboBox;
+class QToolButton;
+class QMenu;
+
+namespace dmftlab
+{
+
+class LossPanel : public PlotPanel
+{
+    Q_OBJECT
+public:
+    explicit LossPanel(QWidget *parent = nullptr);
+    void draw(QCustomPlot *plot, const figures::Style &style) const override;
+    QCheckBox *logX() const { return m_logX; }
+    QCheckBox *logY() const { return m_logY; }
+
+private:
+    QCheckBox *m_logX, *m_logY, *m_error;
+};
+
+class OverlapsPanel : public PlotPanel
+{
+    Q_OBJECT
+public:
+    explicit OverlapsPanel(QWidget *parent = nullptr);
+    void draw(QCustomPlot *plot, const figures::Style &style) const override;
+
+protected:
+    void viewChanged() override;
+
+private:
+    void rebuildEntries(int k, int kStar);
+    QToolButton *m_entriesButton;
+    QMenu *m_entries;
+    int m_k = 0, m_kStar = 0;
+};
+
+class KernelComparisonPanel : public PlotPanel
+{
+    Q_OBJECT
+public:
+    explicit KernelComparisonPanel(QWidget *parent = nullptr);
+    void draw(QCustomPlot *plot, const figures::Style &style) const override;
+};
+
+class DmftKernelPanel : public PlotPanel
+{
+    Q_OBJECT
+public:
+    explicit DmftKernelPanel(QWidget *parent = nullptr);
+    void draw(QCustomPlot *plot, const figures::Style &style) const override;
+
+private:
+    QComboBox *m_kind;
+};
+
+class ConvergencePanel : public PlotPanel
+{
+    Q_OBJECT
+public:
+    explicit ConvergencePanel(QWidget *parent = nullptr);
+    void draw(QCustomPlot *plot, const figures::Style &style) const override;
+};
+
+} // namespace dmftlab

@@ -1,0 +1,193 @@
+#include "runcontroller.h"
+
+#include <QtConcurrent/QtConcurrent>
+
+#include <mutex>
+
+namespace dmftlab
+{
+
+/// Written by one worker, read by the GUI thread's drain.
+struct RunController::Channel {
+    std::mutex mutex;
+    bool fresh = false;
+    ProgressReport latest;
+    bool done = false;
+    EngineResult result;
+};
+
+struct RunController::Run {
+    std::atomic<bool> cancel { false };
+    std::vector<std::shared_ptr<Channel>> channels;
+    QElapsedTimer clock;
+};
+
+RunController::RunController(QObject *parent)
+    : QObject(parent)
+    , m_runner(&runEngine)
+{
+    // Own pool: a cancelled run still finishing must not delay the next run's workers.
+    m_pool.setMaxThreadCount(8);
+    m_timer.setInterval(33);
+    connect(&m_timer, &QTimer::timeout, this, &RunController::drain);
+}
+
+RunController::~RunController()
+{
+    if (m_run)
+        m_run->cancel = true;
+    m_pool.waitForDone();
+}
+
+void RunController::start(const RunConfig &config, const std::vector<std::string> &engines)
+{
+    if (m_run)
+        m_run->cancel = true; // the old workers stop on their own; their channels are dropped
+    auto run = std::make_shared<Run>();
+    run->clock.start();
+    m_states.clear();
+    for (const std::string &engine : engines) {
+        auto channel = std::make_shared<Channel>();
+        run->channels.push_back(channel);
+        EngineState s;
+        s.engine = engine;
+        s.text = "starting";
+        m_states.push_back(s);
+        const Runner runner = m_runner;
+        // The worker owns copies of everything it touches; `run` keeps the flag alive.
+        QThreadPool *pool = &m_pool;
+        (void)QtConcurrent::run(pool, [runner, engine, config, channel, run]() {
+            ProgressCallback progress = [channel](const ProgressReport &report) {
+                std::lock_guard<std::mutex> lock(channel->mutex);
+                channel->latest = report;
+                channel->fresh = true;
+            };
+            EngineResult result;
+            try {
+                result = runner(engine, config, progress, &run->cancel);
+            } catch (const std::exception &e) { // never let an exception cross the thread
+                result.status = Status::InvalidInput;
+                result.message = std::string("internal error: ") + e.what();
+            } catch (...) {
+                result.status = Status::InvalidInput;
+                result.message = "internal error";
+            }
+            std::lock_guard<std::mutex> lock(channel->mutex);
+            channel->result = std::move(result);
+            channel->done = true;
+        });
+    }
+    m_run = run;
+    m_running = !engines.empty();
+    emit started();
+    if (m_running)
+        m_timer.start();
+    else
+        emit finished();
+}
+
+void RunController::stop()
+{
+    if (m_run)
+        m_run->cancel = true;
+}
+
+const RunController::EngineState *RunController::state(const std::string &engine) const
+{
+    for (const auto &s : m_states)
+        if (s.engine == engine)
+            return &s;
+    return nullptr;
+}
+
+std::shared_ptr<const Curves> RunController::curves(const std::string &engine) const
+{
+    const EngineState *s = state(engine);
+    return s ? s->curves : nullptr;
+}
+
+void RunController::setResults(std::vector<EngineState> states)
+{
+    if (m_run)
+        m_run->cancel = true;
+    m_run.reset();
+    m_timer.stop();
+    m_running = false;
+    m_states = std::move(states);
+    emit updated();
+}
+
+void RunController::drain()
+{
+    if (!m_run)
+        return;
+    bool changed = false;
+    std::vector<QString> justFinished;
+    const double elapsed = m_run->clock.elapsed() / 1000.0;
+    for (std::size_t i = 0; i < m_run->channels.size(); ++i) {
+        Channel &ch = *m_run->channels[i];
+        EngineState &s = m_states[i];
+        if (s.finished)
+            continue;
+        ProgressReport report;
+        bool fresh = false, done = false;
+        EngineResult result;
+        {
+            std::lock_guard<std::mutex> lock(ch.mutex);
+            if (ch.fresh) {
+                report = ch.latest; // copies a shared_ptr, not the curves
+                ch.fresh = false;
+                fresh = true;
+            }
+            if (ch.done) {
+                result = std::move(ch.result);
+                done = true;
+            }
+        }
+        s.elapsedSeconds = elapsed;
+        if (fresh) {
+            s.fraction = std::clamp(report.fraction, 0.0, 1.0);
+            s.text = QString::fromStdString(report.text);
+            if (report.snapshot)
+                s.curves = report.snapshot;
+            s.etaSeconds = s.fraction > 0.01 ? elapsed * (1.0 - s.fraction) / s.fraction : -1.0;
+            changed = true;
+        }
+        if (done) {
+            s.finished = true;
+            s.status = result.status;
+            s.message = QString::fromStdString(result.message);
+            s.wallSeconds = result.wallSeconds;
+            s.etaSeconds = 0.0;
+            if (result.status == Status::Completed || result.status == Status::Converged)
+                s.fraction = 1.0;
+            // Keep the last snapshot when a failed engine returns no curves at all.
+            if (result.curves.validPoints > 0 || !result.curves.residuals.empty() || !s.curves)
+                s.curves = std::make_shared<const Curves>(std::move(result.curves));
+            if (s.text.isEmpty() || result.status != Status::Running)
+                s.text = QString::fromStdString(toString(result.status));
+            justFinished.push_back(QString::fromStdString(s.engine));
+            changed = true;
+        }
+    }
+    // A slot may start a new run; stop touching this one if so.
+    const std::shared_ptr<Run> current = m_run;
+    if (changed)
+        emit updated();
+    for (const QString &engine : justFinished) {
+        if (m_run != current)
+            return;
+        emit engineFinished(engine);
+    }
+    if (m_run != current)
+        return;
+    const bool all
+        = std::all_of(m_states.begin(), m_states.end(), [](const EngineState &s) { return s.finished; });
+    if (all && m_running) {
+        m_running = false;
+        m_timer.stop();
+        emit finished();
+    }
+}
+
+} // namespace dmftlab

@@ -1,0 +1,96 @@
+// Runs engines (simulation, DMFT, ODE) concurrently in worker threads and hands their
+// progress to the GUI thread as immutable snapshots.
+//
+// Workers call runEngine() on a private thread pool; their progress callbacks only store
+// the latest ProgressReport under a mutex. A ~30 Hz QTimer in the GUI thread drains those
+// stores and emits at most one `updated` per tick, so plots redraw at most 30 times a
+// second whatever the engines do. Cancel is the shared std::atomic<bool> every engine
+// polls; the controller's destructor cancels and waits (nothing outlives its owner).
+// The GUI thread never waits on a future.
+#pragma once
+
+#include "engine/engine.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QString>
+#include <QThreadPool>
+#include <QTimer>
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace dmftlab
+{
+
+class RunController : public QObject
+{
+    Q_OBJECT
+public:
+    /// What a worker calls; runEngine by default (tests may substitute a slow engine).
+    using Runner = std::function<EngineResult(
+        const std::string &, const RunConfig &, const ProgressCallback &, const std::atomic<bool> *)>;
+
+    /// The GUI-side view of one engine of the current run.
+    struct EngineState {
+        std::string engine;
+        double fraction = 0.0;
+        QString text;
+        double elapsedSeconds = 0.0;
+        double etaSeconds = -1.0; ///< < 0 while unknown
+        bool finished = false;
+        Status status = Status::Running;
+        QString message; ///< the engine's final one-line message
+        double wallSeconds = 0.0;
+        std::shared_ptr<const Curves> curves; ///< latest snapshot or final result
+    };
+
+    explicit RunController(QObject *parent = nullptr);
+    ~RunController() override;
+
+    void setRunner(Runner runner) { m_runner = std::move(runner); }
+    /// Drain period in ms (default 33, i.e. ~30 Hz).
+    void setDrainInterval(int ms) { m_timer.setInterval(ms); }
+
+    /// Starts `engines` on `config`. A run in progress is cancelled first (its workers
+    /// finish in the background and their results are dropped).
+    void start(const RunConfig &config, const std::vector<std::string> &engines);
+    /// Cooperative cancel of the current run; `finished` follows once every worker returned.
+    void stop();
+    bool isRunning() const { return m_running; }
+
+    const std::vector<EngineState> &states() const { return m_states; }
+    const EngineState *state(const std::string &engine) const;
+    /// Latest curves of `engine`, null when it has none.
+    std::shared_ptr<const Curves> curves(const std::string &engine) const;
+
+    /// Installs finished results without running (loaded sessions).
+    void setResults(std::vector<EngineState> states);
+
+signals:
+    void started();
+    /// New progress or results since the last tick (at most once per drain interval).
+    void updated();
+    /// One engine returned (status in state(engine)).
+    void engineFinished(const QString &engine);
+    /// Every engine of the run returned (completed, failed or cancelled).
+    void finished();
+
+private:
+    struct Channel;
+    struct Run;
+    void drain();
+
+    Runner m_runner;
+    QThreadPool m_pool;
+    QTimer m_timer;
+    std::shared_ptr<Run> m_run;
+    std::vector<EngineState> m_states;
+    bool m_running = false;
+};
+
+} // namespace dmftlab
