@@ -2,3 +2,5 @@
 # run them in parallel. Together they take well under 90 s in Release.
 dmftlab_core_test(test_simulation_exact)
 dmftlab_core_test(test_simulation_control)
+dmftlab_core_test(test_simulation_sgd_sgf)
+dmftlab_core_test(test_simulation_online)
