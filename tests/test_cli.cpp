@@ -134,6 +134,8 @@ private slots:
     void resolvedConfigRoundTrips();
     void gradientFlowWithTauZero();
     void severalEnginesSideBySide();
+    void theoryEnginesWriteTheirKernels();
+    void dmftNotConvergedExitsFour();
     void divergenceWritesTruncatedCurves();
     void sigintCancels();
 };
@@ -451,6 +453,64 @@ void TestCli::severalEnginesSideBySide()
     // Progress on stderr: at least a line per engine.
     for (const char *e : { "sgf", "sgd", "online" })
         QVERIFY2(r.err.contains(QString("dmftlab-cli: ") + e + " "), describe(r));
+}
+
+QStringList smallTheoryRun(const QString &engines, const QString &out)
+{
+    return { "run", "--preset", "linear-regression", "--engine", engines, "--out", out, "--set",
+        "time.steps=10", "--set", "dmft.paths=1000", "--set", "dmft.tangent_paths=100", "--set",
+        "dmft.replicas=2", "--set", "sim.threads=2" };
+}
+
+void TestCli::theoryEnginesWriteTheirKernels()
+{
+    QTemporaryDir tmp;
+    const QString out = tmp.path() + "/theory";
+    const Run r = runCli(smallTheoryRun("ode,dmft", out));
+    QVERIFY2(r.exitCode == 0, describe(r));
+    const fs::path dir = out.toStdString();
+    const json summary = readJson(dir / "summary.json");
+    QCOMPARE(summary["status"].get<std::string>(), std::string("completed"));
+    const json &dmft = summary["engines"]["dmft"];
+    QCOMPARE(dmft["status"].get<std::string>(), std::string("converged"));
+    QCOMPARE(dmft["paths"].get<int>(), 1000);
+    QCOMPARE(dmft["replicas"].get<int>(), 2);
+    const int iterations = dmft["iterations"].get<int>();
+    QVERIFY(iterations >= 1);
+    QVERIFY(dmft["final_residual"].get<double>() < 1e-4); // the default dmft.tolerance
+    // Residual history: header + one row per iteration, last row = final residual.
+    const auto res = lines(readText(dir / "dmft_residuals.csv"));
+    QCOMPARE(int(res.size()), iterations + 1);
+    QCOMPARE(res[0], std::string("iteration,residual"));
+    double last = 0;
+    QVERIFY(io::parseNumber(res.back().substr(res.back().find(',') + 1), &last));
+    QCOMPARE(last, dmft["final_residual"].get<double>());
+    for (const char *name :
+        { "dmft_C_theta.csv", "dmft_R_theta.csv", "dmft_C_u.csv", "dmft_K.csv", "ode_C_theta.csv" }) {
+        Eigen::MatrixXd m;
+        QVERIFY2(io::parseMatrixCsv(readText(dir / name), &m).empty(), name);
+        QVERIFY2(m.rows() == 11 && m.cols() == 11, name);
+        QVERIFY2(m.allFinite(), name);
+    }
+    QCOMPARE(int(lines(readText(dir / "dmft_curves.csv")).size()), 12);
+    QCOMPARE(int(lines(readText(dir / "ode_curves.csv")).size()), 12);
+    // No simulation fields for the d = infinity engines.
+    QVERIFY(!dmft.contains("dimension"));
+    QVERIFY(!summary["engines"]["ode"].contains("seeds"));
+}
+
+void TestCli::dmftNotConvergedExitsFour()
+{
+    QTemporaryDir tmp;
+    const QString out = tmp.path() + "/capped";
+    const Run r = runCli(smallTheoryRun("dmft", out)
+        + QStringList { "--set", "dmft.max_iterations=2", "--set", "dmft.warm_start=none" });
+    QVERIFY2(r.exitCode == 4, describe(r));
+    QVERIFY2(r.err.contains("dmftlab-cli: dmft did not converge"), describe(r));
+    const json summary = readJson(fs::path(out.toStdString()) / "summary.json");
+    QCOMPARE(summary["status"].get<std::string>(), std::string("not_converged"));
+    QCOMPARE(summary["engines"]["dmft"]["status"].get<std::string>(), std::string("max_iterations"));
+    QCOMPARE(int(lines(readText(fs::path(out.toStdString()) / "dmft_residuals.csv")).size()), 3);
 }
 
 void TestCli::divergenceWritesTruncatedCurves()
