@@ -2,3 +2,4 @@
 dmftlab_core_test(test_dmft_kernels)
 dmftlab_core_test(test_dmft_status)
 dmftlab_core_test(test_ode)
+dmftlab_core_test(test_dmft_simulation)

@@ -346,6 +346,8 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
         gzSum[0] += gzSum[ch];
     }
     m_trainLoss = loss[0] / m_P;
+    if (m_pathsOnly)
+        return StepResult::Ok;
     m_Cu.resize(D, D);
     for (int n = 0; n <= N; ++n) {
         for (int m = 0; m < n; ++m) {
@@ -417,6 +419,19 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
     return StepResult::Ok;
 }
 
+Eigen::VectorXd DmftReplica::trainLossOnFreshPaths(
+    const RunConfig &config, std::uint64_t seed, const std::atomic<bool> *cancel) const
+{
+    RunConfig c = config;
+    c.dmft.tangentPaths = 1;
+    DmftReplica fresh(c, seed, m_threads);
+    fresh.setState(m_C, m_M, m_R);
+    fresh.m_pathsOnly = true;
+    if (fresh.step(cancel) != StepResult::Ok)
+        return Eigen::VectorXd::Constant(m_N + 1, std::numeric_limits<double>::quiet_NaN());
+    return fresh.m_trainLoss;
+}
+
 Eigen::MatrixXd DmftReplica::steinMismatch() const
 {
     const Eigen::MatrixXd gw = m_G * m_W.transpose() / m_P;
@@ -482,8 +497,7 @@ Status DmftSolver::init(const std::atomic<bool> *cancel)
     m_converged.assign(R, 0);
     parallelChunks(m_workers, R, [&](int, int r0, int r1) {
         for (int r = r0; r < r1; ++r) {
-            const std::uint64_t seed
-                = splitmix(m_config.dmft.seed * 0x100000001B3ULL + static_cast<std::uint64_t>(r));
+            const std::uint64_t seed = replicaSeed(r);
             m_replicas[r] = std::make_unique<DmftReplica>(m_config, seed, m_threadsPerReplica);
             if (haveWarm)
                 m_replicas[r]->setState(warm.C, warm.M, warm.R);
@@ -596,7 +610,8 @@ std::shared_ptr<const Curves> DmftSolver::snapshot() const
     ReplicaStatistics train, test, err, Q, M, Ct, Rt, Cu, K;
     const Eigen::MatrixXd rho = m_config.rho();
     const Eigen::MatrixXd I = Eigen::MatrixXd::Identity(k, k);
-    for (const auto &rep : m_replicas) {
+    for (std::size_t ri = 0; ri < m_replicas.size(); ++ri) {
+        const auto &rep = m_replicas[ri];
         Eigen::ArrayXd te(N + 1), tr(N + 1), q((N + 1) * k * k), mm((N + 1) * k * ks);
         for (int n = 0; n <= N; ++n) {
             const Eigen::MatrixXd Qn = rep->C().block(n * k, n * k, k, k);
@@ -611,7 +626,7 @@ std::shared_ptr<const Curves> DmftSolver::snapshot() const
                     mm[(a * ks + m) * (N + 1) + n] = Mn(a, m);
             }
         }
-        train.add(rep->trainLoss().array());
+        train.add(ri < m_freshTrainLoss.size() ? m_freshTrainLoss[ri].array() : rep->trainLoss().array());
         test.add(tr);
         err.add(te);
         Q.add(q);
@@ -647,6 +662,24 @@ std::shared_ptr<const Curves> DmftSolver::snapshot() const
         toKernel(K, N, k, c->K);
     }
     return c;
+}
+
+void DmftSolver::evaluateFreshTrainLoss(const std::atomic<bool> *cancel)
+{
+    std::vector<Eigen::VectorXd> out(replicaCount());
+    parallelChunks(m_workers, replicaCount(), [&](int, int r0, int r1) {
+        for (int r = r0; r < r1; ++r)
+            out[r] = m_replicas[r]->trainLossOnFreshPaths(
+                m_config, splitmix(replicaSeed(r) ^ 0x5DEECE66DULL), cancel);
+    });
+    if (cancel && cancel->load())
+        return;
+    m_freshTrainLoss = std::move(out);
+}
+
+std::uint64_t DmftSolver::replicaSeed(int r) const
+{
+    return splitmix(m_config.dmft.seed * 0x100000001B3ULL + static_cast<std::uint64_t>(r));
 }
 
 json DmftSolver::extra() const
@@ -701,6 +734,8 @@ EngineResult DmftSolver::run(const ProgressCallback &progress, const std::atomic
             progress(r);
         }
     }
+    if (m_status == Status::Converged || m_status == Status::MaxIterations)
+        evaluateFreshTrainLoss(cancel);
     auto snap = snapshot();
     if (progress && m_status != Status::Cancelled) {
         ProgressReport r;

@@ -90,6 +90,12 @@ public:
     /// from: E[g_n w_n'ᵀ] − (Σ_{m≤n} K_nm C_θ(m,n') + μ_n M(n')ᵀ), D×D. Zero in expectation.
     Eigen::MatrixXd steinMismatch() const;
 
+    /// Train loss E ℓ(r_n; y) of P fresh paths (independent normals from `seed`) drawn
+    /// from the current state — free of the O(1/P) self-interaction of the paths that
+    /// built the state (see DmftSolver).
+    Eigen::VectorXd trainLossOnFreshPaths(
+        const RunConfig &config, std::uint64_t seed, const std::atomic<bool> *cancel) const;
+
 private:
     void forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, Eigen::VectorXd &loss,
         Eigen::MatrixXd &Hsum, Eigen::MatrixXd &ggSum, Eigen::MatrixXd &CuSum, Eigen::MatrixXd &gzSum) const;
@@ -121,6 +127,7 @@ private:
     double m_residual = 1.0;
     int m_divergenceIndex = -1;
     bool m_momentMatched = false;
+    bool m_pathsOnly = false;
     DmftTimings m_timings;
 };
 
@@ -150,13 +157,19 @@ public:
     /// Curves (mean ± SE across replicas) of the current iterate, with kernels.
     std::shared_ptr<const Curves> snapshot() const;
     json extra() const;
+    /// Replaces the train loss of the paths that built the fixed point by that of P fresh
+    /// paths per replica (run() does this once the iteration has stopped).
+    void evaluateFreshTrainLoss(const std::atomic<bool> *cancel = nullptr);
 
 private:
+    std::uint64_t replicaSeed(int r) const;
+
     RunConfig m_config;
     PopulationEvaluator m_population;
     std::vector<std::unique_ptr<DmftReplica>> m_replicas;
     std::vector<char> m_converged;
     std::vector<double> m_residuals;
+    std::vector<Eigen::VectorXd> m_freshTrainLoss;
     int m_iterations = 0;
     Status m_status = Status::Running;
     std::string m_message;

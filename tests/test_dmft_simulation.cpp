@@ -1,0 +1,109 @@
+// DMFT vs the finite-d SGF simulation (theory §7), at small CI sizes: N = 30 grid steps,
+// d = 500 with 16 seeds, P = 4000 paths × 4 replicas. Train loss, test loss, Q and M
+// within 3 combined standard errors (simulation SE ⊕ DMFT replica SE) at every grid
+// time, and C_θ(t, s) at a few (t, s). τ = 0 rows compare with gradient flow.
+#include "config/presets.h"
+#include "engine/engine.h"
+#include "testutil.h"
+
+#include <cmath>
+
+using namespace dmftlab;
+
+namespace
+{
+
+struct Worst {
+    double z = 0.0;
+    int n = -1;
+};
+
+void checkEstimate(const char *what, const Estimate &dmft, const Estimate &sim, int points, Worst &worst)
+{
+    for (int n = 1; n < points; ++n) {
+        const double se = std::hypot(dmft.se[n], sim.se[n]);
+        QVERIFY2(std::isfinite(dmft.mean[n]) && std::isfinite(sim.mean[n]) && se > 0.0, what);
+        const double z = std::fabs(dmft.mean[n] - sim.mean[n]) / se;
+        if (z > worst.z)
+            worst = { z, n };
+        if (z > 3.0) {
+            const std::string msg = std::string(what) + " at n = " + std::to_string(n) + ": dmft "
+                + std::to_string(dmft.mean[n]) + " ± " + std::to_string(dmft.se[n]) + ", sim "
+                + std::to_string(sim.mean[n]) + " ± " + std::to_string(sim.se[n]);
+            QFAIL(msg.c_str());
+        }
+    }
+}
+
+} // namespace
+
+class TestDmftSimulation : public QObject
+{
+    Q_OBJECT
+private slots:
+    void dmftMatchesSgf_data();
+    void dmftMatchesSgf();
+};
+
+void TestDmftSimulation::dmftMatchesSgf_data()
+{
+    QTest::addColumn<QString>("preset");
+    QTest::addColumn<double>("tau");
+    QTest::addColumn<double>("horizon");
+    QTest::newRow("linear-regression tau=0.5") << "linear-regression" << 0.5 << 6.0;
+    QTest::newRow("linear-regression GF") << "linear-regression" << 0.0 << 6.0;
+    QTest::newRow("logistic-regression tau=0.5") << "logistic-regression" << 0.5 << 6.0;
+    QTest::newRow("logistic-regression GF") << "logistic-regression" << 0.0 << 6.0;
+    QTest::newRow("committee-erf tau=0.5") << "committee-erf" << 0.5 << 6.0;
+    QTest::newRow("committee-erf GF") << "committee-erf" << 0.0 << 6.0;
+}
+
+void TestDmftSimulation::dmftMatchesSgf()
+{
+    QFETCH(QString, preset);
+    QFETCH(double, tau);
+    QFETCH(double, horizon);
+    RunConfig c = presetConfig(preset.toStdString());
+    c.optimizer.tau = tau;
+    c.time.horizon = horizon;
+    c.time.steps = 30;
+    c.sim.dimension = 500;
+    c.sim.seeds = 16;
+    c.sim.seed = 7;
+    c.sim.threads = 2;
+    c.dmft.paths = 4000;
+    c.dmft.tangentPaths = 1000;
+    c.dmft.replicas = 4;
+    const EngineResult sim = runEngine("sgf", c);
+    QVERIFY2(sim.status == Status::Completed, sim.message.c_str());
+    const EngineResult dmft = runEngine("dmft", c);
+    QVERIFY2(dmft.status == Status::Converged, dmft.message.c_str());
+
+    const int points = c.time.steps + 1, k = c.problem.width, ks = c.problem.teacherWidth;
+    Worst train, test, q, m, ct;
+    checkEstimate("train loss", dmft.curves.trainLoss, sim.curves.trainLoss, points, train);
+    checkEstimate("test loss", dmft.curves.testLoss, sim.curves.testLoss, points, test);
+    for (int i = 0; i < k * k; ++i)
+        checkEstimate("Q", dmft.curves.Q[i], sim.curves.Q[i], points, q);
+    for (int i = 0; i < k * ks; ++i)
+        checkEstimate("M", dmft.curves.M[i], sim.curves.M[i], points, m);
+    // C_θ(t, s) at a few off-diagonal points, every block
+    const Kernel &kd = dmft.curves.Ctheta, &ksim = sim.curves.Ctheta;
+    QVERIFY(!kd.empty() && !ksim.empty() && !ksim.se.empty());
+    const int N = c.time.steps;
+    for (int b = 0; b < k * k; ++b)
+        for (auto [n, s] : { std::pair { N, 0 }, std::pair { N, N / 2 }, std::pair { N / 2, N / 6 },
+                 std::pair { 2 * N / 3, N / 3 } }) {
+            const double se = std::hypot(kd.se[b](n, s), ksim.se[b](n, s));
+            const double z = std::fabs(kd.mean[b](n, s) - ksim.mean[b](n, s)) / se;
+            if (z > ct.z)
+                ct = { z, n };
+            DMFT_COMPARE_SE(kd.mean[b](n, s), ksim.mean[b](n, s), se, 3.0);
+        }
+    qInfo("worst |dmft - sim| / combined SE: train %.2f, test %.2f, Q %.2f, M %.2f, C_theta %.2f "
+          "(dmft %d iterations, rel SE of Q(T) %.4f)",
+        train.z, test.z, q.z, m.z, ct.z, dmft.curves.iterations, dmft.extra["rel_se_Q_final"].get<double>());
+}
+
+QTEST_GUILESS_MAIN(TestDmftSimulation)
+#include "test_dmft_simulation.moc"
