@@ -516,12 +516,18 @@ double simulationMemoryBytes(const RunConfig &c, const std::string &engine)
     const double d = c.sim.dimension, k = c.problem.width, ks = c.problem.teacherWidth;
     const double N1 = c.time.steps + 1.0;
     const double n = engine == "online" ? 0.0 : c.samples();
+    const double B = c.optimizer.batchSize;
     const double concurrent = std::min(resolvedThreads(c.sim.threads), c.sim.seeds);
-    // per worker: X (n×d), θ history (N+1)×d×k, teacher d×k*, G history (N+1)×n×k,
-    // work arrays ~4 n k; shared: kernels per seed 2 (N+1)² k² (C_θ and C_g).
-    const double perWorker = n * d + N1 * d * k + d * (k + ks) + N1 * n * k + 6.0 * n * k + 4.0 * d * k;
-    const double kernels = 2.0 * N1 * N1 * k * k * 3.0;
-    return 8.0 * (concurrent * perWorker + kernels);
+    const double kernel = N1 * k * N1 * k; // one (N+1)k × (N+1)k kernel
+    // Per worker (core/sim/seedsimulation.h): Xᵀ (d×n), labels, θ history d×(N+1)k, G history
+    // n×(N+1)k, R/G/W/ξ work arrays, teacher/θ_0/θ, an online batch d×B, and the seed's C_θ
+    // and C_g kept until they are merged in seed order (two copies each).
+    const double perWorker
+        = n * d + n + N1 * d * k + N1 * n * k + 4.0 * n * k + d * (ks + 3.0 * k) + d * B + 4.0 * kernel;
+    // Shared: running statistics of C_θ and C_g (3 arrays each), the result's mean and SE
+    // blocks, and the per-seed scalar series.
+    const double shared = 6.0 * kernel + 4.0 * kernel + c.sim.seeds * N1 * (3.0 + k * k + k * ks);
+    return 8.0 * (concurrent * perWorker + shared);
 }
 
 } // namespace dmftlab
