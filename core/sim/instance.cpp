@@ -43,7 +43,7 @@ Instance makeInstance(
         SimRandom rng(seed, DataStream);
         inst.Xt.resize(d, n);
         const double scale = 1.0 / std::sqrt(static_cast<double>(d));
-        constexpr int kChunk = 1024; // samples between cancel checks
+        const int kChunk = std::max(1, (1 << 18) / d); // samples between cancel checks (~4 ms of normals)
         for (int i0 = 0; i0 < n; i0 += kChunk) {
             if (cancel && cancel->load(std::memory_order_relaxed)) {
                 inst.cancelled = true;
