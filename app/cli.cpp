@@ -199,6 +199,15 @@ std::string keysText()
 {
     std::vector<std::pair<std::string, json>> keys;
     flatten(configToJson(RunConfig {}), "", &keys);
+    // JSON objects come back sorted; show the sections in the order a user thinks in.
+    static const std::vector<std::string> sections
+        = { "preset", "model", "teacher", "data", "optimizer", "init", "time", "sim", "dmft" };
+    auto rank = [](const std::string &key) {
+        const auto it = std::find(sections.begin(), sections.end(), key.substr(0, key.find('.')));
+        return static_cast<int>(it - sections.begin());
+    };
+    std::stable_sort(keys.begin(), keys.end(),
+        [&rank](const auto &a, const auto &b) { return rank(a.first) < rank(b.first); });
     std::size_t keyWidth = 0;
     for (const auto &[key, value] : keys)
         keyWidth = std::max(keyWidth, key.size());
@@ -913,13 +922,13 @@ std::string presetsText()
     for (const auto &p : presets()) {
         out += p.name + " - " + p.title + "\n";
         out += "    " + wrap(p.description, 92, 4, 4) + "\n";
-        out += "    parameters:";
+        out += "    parameters: ";
         std::vector<std::pair<std::string, json>> keys;
         flatten(p.overrides, "", &keys);
         std::string params;
         for (const auto &[key, value] : keys)
             params += " " + key + "=" + value.dump();
-        out += wrap(params, 92, 6, 15) + "\n";
+        out += wrap(params, 92, 6, 16) + "\n";
         const RunConfig c = presetConfig(p.name);
         out += "    derived: tau = eta/B = " + num(c.sgdTau()) + ", epochs = " + num(c.epochs())
             + ", n = " + std::to_string(c.samples()) + ", dt = " + num(c.dt())
