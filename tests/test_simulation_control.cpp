@@ -135,6 +135,25 @@ private slots:
             DMFT_COMPARE_TOL(a.curves.Ctheta.mean[0](n, n), a.curves.Q[0].mean[n], 1e-12, 1e-12);
     }
 
+    // Kernel normalisations: for the square loss with a linear student g = r − y = −√(2ℓ)·sign,
+    // so C_g(t,t) = (1/n) Σ g_i² = 2 × train loss; C_θ(t,t) = Q; both kernels are symmetric.
+    void kernelNormalisation()
+    {
+        const RunConfig c = base(150, 3, 2);
+        for (SimEngine e : { SimEngine::Sgf, SimEngine::Sgd }) {
+            const EngineResult r = runSimulation(e, c, {}, nullptr);
+            DMFT_COMPARE_STATUS(r.status, Status::Completed);
+            const Eigen::MatrixXd &Cg = r.curves.Cg.mean[0], &Ct = r.curves.Ctheta.mean[0];
+            for (int n = 0; n <= c.time.steps; ++n) {
+                DMFT_COMPARE_TOL(Cg(n, n), 2.0 * r.curves.trainLoss.mean[n], 1e-12, 1e-10);
+                DMFT_COMPARE_TOL(Ct(n, n), r.curves.Q[0].mean[n], 1e-12, 1e-10);
+            }
+            QVERIFY((Cg - Cg.transpose()).cwiseAbs().maxCoeff() < 1e-12);
+            QVERIFY((Ct - Ct.transpose()).cwiseAbs().maxCoeff() < 1e-12);
+            QVERIFY(r.curves.Cg.se[0](c.time.steps, 0) > 0.0);
+        }
+    }
+
     void progressReports()
     {
         RunConfig c = base(200, 4, 2);
