@@ -672,8 +672,13 @@ std::string describeTau(const RunConfig &c, const std::vector<std::string> &engi
            << c.sgdTau() << ", " << epochs(c.sgdTau()) << (c.optimizer.tau ? " (sgd, online)" : "") << "\n";
     if (c.optimizer.tau && sgfType)
         os << "tau = " << c.tau() << " (set directly), " << epochs(c.tau()) << " (sgf, dmft, ode)\n";
-    os << "n = alpha d = " << c.samples() << ", dt = T/N = " << c.dt() << ", taming "
-       << (c.tamingEnabled() ? "on" : "off");
+    bool finiteD = false;
+    for (const auto &e : engines)
+        finiteD = finiteD || e == "sgd" || e == "sgf" || e == "online";
+    if (finiteD)
+        os << "d = " << c.sim.dimension << ", n = alpha d = " << c.samples() << ", " << c.sim.seeds
+           << " seeds, ";
+    os << "dt = T/N = " << c.dt() << ", taming " << (c.tamingEnabled() ? "on" : "off");
     return os.str();
 }
 
@@ -758,13 +763,16 @@ int runCommand(const std::vector<std::string> &args)
         }
         summary["engines"][engine] = engineSummary(engine, config, *result, files);
         const auto &c = result->curves;
-        std::printf("%s: %s in %.2f s (%d of %d grid points)%s%s\n", engine.c_str(),
+        // The engine's message says why it stopped (DMFT: iterations and residual).
+        std::string detail;
+        if (!result->message.empty())
+            detail = "; " + result->message;
+        else if (!c.residuals.empty())
+            detail = ", " + std::to_string(c.residuals.size()) + " iterations, residual "
+                + num(c.residuals.back(), 3);
+        std::printf("%s: %s in %.2f s (%d of %d grid points)%s\n", engine.c_str(),
             toString(result->status).c_str(), result->wallSeconds, c.validPoints, config.time.steps + 1,
-            c.residuals.empty() ? ""
-                                : (", " + std::to_string(c.residuals.size()) + " iterations, residual "
-                                    + num(c.residuals.back(), 3))
-                                      .c_str(),
-            result->message.empty() ? "" : ("; " + result->message).c_str());
+            detail.c_str());
         std::fflush(stdout);
         if (code == cli::kExitBadInput)
             fail(engine + ": " + result->message);
