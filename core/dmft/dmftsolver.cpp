@@ -16,6 +16,7 @@ namespace dmftlab
 
 namespace
 {
+constexpr int kMaxUnits = 16; // Problem's width limit
 using Clock = std::chrono::steady_clock;
 double seconds(Clock::time_point a)
 {
@@ -115,7 +116,7 @@ std::string checkDmft(const RunConfig &c)
 // ---------------------------------------------------------------------------------------
 // One replica
 
-DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int threads)
+DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int threads, bool momentMatching)
     : m_N(config.time.steps)
     , m_k(config.problem.width)
     , m_ks(config.problem.teacherWidth)
@@ -146,7 +147,7 @@ DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int thread
     // sample covariance over the P paths is exactly I. The DMFT's dominant Monte-Carlo
     // error at small P is the sampling error of second moments (e.g. E[y z], E[w_n w_mᵀ]);
     // this removes it at an O(1/P) cost in bias. Needs P well above the dimension.
-    m_momentMatched = 4 * rows <= m_P;
+    m_momentMatched = momentMatching && 4 * rows <= m_P;
     if (m_momentMatched) {
         E.colwise() -= E.rowwise().mean();
         Eigen::MatrixXd cov = Eigen::MatrixXd::Zero(rows, rows);
@@ -157,20 +158,23 @@ DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int thread
         else
             m_momentMatched = false;
     }
-    m_xi = E.topRows(Dz);
+    m_xi = E.topRows(Dz).transpose();
     const double noiseScale = std::sqrt(m_tau * m_alpha * m_dt);
-    m_S = (m_dt - noiseScale * E.bottomRows(m_N + 1).array()).matrix();
+    m_S = (m_dt - noiseScale * E.bottomRows(m_N + 1).array()).matrix().transpose();
     // z = chol(ρ) ξ_z is the same in every iteration (the factor's leading block).
     const Eigen::MatrixXd Lz = Eigen::LLT<Eigen::MatrixXd>(m_rho).matrixL();
-    m_Z = Lz * m_xi.topRows(m_ks);
+    m_Z = m_xi.leftCols(m_ks) * Lz.transpose();
     m_y.resize(m_P);
-    for (int p = 0; p < m_P; ++p)
-        m_y[p] = m_problem.label(m_Z.col(p).data(), E(Dz, p));
-    m_W.resize(m_D, m_P);
-    m_G.resize(m_D, m_P);
-    m_dG.resize(m_D, m_P);
-    m_Hs.resize((m_N + 1) * m_k * m_k, m_PJ);
-    m_As.resize((m_N + 1) * m_k * m_k, m_PJ);
+    Eigen::VectorXd z(m_ks);
+    for (int p = 0; p < m_P; ++p) {
+        z = m_Z.row(p).transpose();
+        m_y[p] = m_problem.label(z.data(), E(Dz, p));
+    }
+    m_W.resize(m_P, m_D);
+    m_G.resize(m_P, m_D);
+    m_dG.resize(m_P, m_D);
+    m_Hs.resize(m_PJ, (m_N + 1) * m_k * m_k);
+    m_As.resize(m_PJ, (m_N + 1) * m_k * m_k);
     m_trainLoss = Eigen::VectorXd::Zero(m_N + 1);
     setNoLearningState();
 }
@@ -223,50 +227,58 @@ bool DmftReplica::factorCovariance()
 void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, Eigen::VectorXd &loss,
     Eigen::MatrixXd &Hsum, Eigen::MatrixXd &ggSum, Eigen::MatrixXd &CuSum, Eigen::MatrixXd &gzSum) const
 {
-    const int c = p1 - p0, k = m_k;
+    // Path-major storage (row p = path p, column n k + a = unit a at time n): the per-step
+    // product over all paths is a column-major GEMV and every write below is contiguous.
+    const int c = p1 - p0, k = m_k, kk = k * k;
     if (c <= 0)
         return;
     {
-        const Eigen::MatrixXd zw = m_L.triangularView<Eigen::Lower>() * m_xi.middleCols(p0, c);
-        m_W.middleCols(p0, c) = zw.bottomRows(m_D);
+        const Eigen::MatrixXd zw = m_xi.middleRows(p0, c) * m_L.transpose().triangularView<Eigen::Upper>();
+        m_W.middleRows(p0, c) = zw.rightCols(m_D);
     }
-    Eigen::MatrixXd r(k, c);
-    Eigen::VectorXd g(k);
-    Eigen::MatrixXd H(k, k);
+    Eigen::MatrixXd r(c, k);
+    double rp[kMaxUnits], g[kMaxUnits], H[kMaxUnits * kMaxUnits];
     for (int n = 0; n <= m_N; ++n) {
         if (cancel && cancel->load(std::memory_order_relaxed))
             return;
-        r = m_W.block(n * k, p0, k, c);
+        r = m_W.block(p0, n * k, c, k);
         if (n > 0)
-            r.noalias() -= m_R.block(n * k, 0, k, n * k) * m_dG.block(0, p0, n * k, c);
+            r.noalias() -= m_dG.block(p0, 0, c, n * k) * m_R.block(n * k, 0, k, n * k).transpose();
         double lsum = 0.0;
-        Eigen::MatrixXd hsum = Eigen::MatrixXd::Zero(k, k);
+        double hsum[kMaxUnits * kMaxUnits] = {};
+        const double *S = &m_S(p0, n);
         for (int j = 0; j < c; ++j) {
             const int p = p0 + j;
-            lsum += m_problem.evaluate(r.col(j).data(), m_y[p], g.data(), H.data(), m_tamingStep);
-            const double s = m_S(n, p) / m_alpha;
-            m_G.block(n * k, p, k, 1) = g;
-            m_dG.block(n * k, p, k, 1) = s * g;
-            hsum += H;
-            if (p < m_PJ) {
-                const Eigen::Map<const Eigen::VectorXd> h(H.data(), k * k);
-                m_Hs.block(n * k * k, p, k * k, 1) = h;
-                m_As.block(n * k * k, p, k * k, 1) = s * h;
+            for (int a = 0; a < k; ++a)
+                rp[a] = r(j, a);
+            lsum += m_problem.evaluate(rp, m_y[p], g, H, m_tamingStep);
+            const double s = S[j] / m_alpha;
+            for (int a = 0; a < k; ++a) {
+                m_G(p, n * k + a) = g[a];
+                m_dG(p, n * k + a) = s * g[a];
             }
+            for (int i = 0; i < kk; ++i)
+                hsum[i] += H[i];
+            if (p < m_PJ)
+                for (int i = 0; i < kk; ++i) {
+                    m_Hs(p, n * kk + i) = H[i];
+                    m_As(p, n * kk + i) = s * H[i];
+                }
         }
         loss[n] += lsum;
-        Hsum.middleRows(n * k, k) += hsum;
-        ggSum.middleRows(n * k, k).noalias()
-            += m_G.block(n * k, p0, k, c) * m_G.block(n * k, p0, k, c).transpose();
+        for (int b = 0; b < k; ++b)
+            for (int a = 0; a < k; ++a)
+                Hsum(n * k + a, b) += hsum[a + b * k];
+        const auto Gn = m_G.block(p0, n * k, c, k);
+        ggSum.middleRows(n * k, k).noalias() += Gn.transpose() * Gn;
     }
     // C_u(n,m) = α E[dG_n dG_mᵀ]. The Brownian increment ΔB_n is independent of everything
     // at times ≤ n except itself (Itô), so E[s_n | past] = Δ and E[s_n² | past] = Δ² + ταΔ:
-    //   n > m:  C_u(n,m) = E[g_n (Δ/α) ... ] = Δ E[g_n dG_mᵀ]
+    //   n > m:  C_u(n,m) = Δ E[g_n dG_mᵀ]
     //   n = m:  C_u(n,n) = (Δ² + ταΔ)/α E[g_n g_nᵀ].
-    // Same expectation as the plain estimator, without the pure-noise part of s_n, whose
-    // sum over N² entries otherwise dominates the Monte-Carlo error of C_θ.
-    CuSum.noalias() += m_G.middleCols(p0, c) * m_dG.middleCols(p0, c).transpose();
-    gzSum.noalias() += m_G.middleCols(p0, c) * m_Z.middleCols(p0, c).transpose();
+    // Same expectation as the plain estimator, without the pure-noise part of s_n.
+    CuSum.noalias() += m_G.middleRows(p0, c).transpose() * m_dG.middleRows(p0, c);
+    gzSum.noalias() += m_G.middleRows(p0, c).transpose() * m_Z.middleRows(p0, c);
 }
 
 void DmftReplica::tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, Eigen::MatrixXd &Ksum) const
@@ -274,37 +286,52 @@ void DmftReplica::tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, 
     const int c = q1 - q0, k = m_k, kk = k * k, N = m_N;
     if (c <= 0)
         return;
-    constexpr int kBlock = 16; // time steps per GEMM block
-    // X: J_{·m} of every path in the chunk (path q's k directions in columns q k..q k+k−1);
-    // Y_l = A_l J_lm.
-    Eigen::MatrixXd X(m_D, c * k), Y(m_D, c * k);
+    constexpr int kBlock = 24; // time steps per GEMM block
+    // Xt: transposed tangents of every path in the chunk for one column m: row q k + j is
+    // direction j of path q, column n k + a is unit a at time n, i.e. the block
+    // Xt(q k.., n k..) = J_nmᵀ; Yt likewise holds (A_l J_lm)ᵀ.
+    Eigen::MatrixXd Xt(c * k, m_D), Yt(c * k, m_D);
     for (int m = 0; m < N; ++m) {
         if (cancel && cancel->load(std::memory_order_relaxed))
             return;
         if (k == 1) {
-            Y.row(m) = m_As.block(m, q0, 1, c);
+            Yt.col(m) = m_As.col(m).segment(q0, c);
         } else {
             for (int q = 0; q < c; ++q)
-                Y.block(m * k, q * k, k, k) = Eigen::Map<const Eigen::MatrixXd>(&m_As(m * kk, q0 + q), k, k);
+                for (int a = 0; a < k; ++a)
+                    for (int j = 0; j < k; ++j) // (A_m J_mm)ᵀ = A_mᵀ
+                        Yt(q * k + j, m * k + a) = m_As(q0 + q, m * kk + j + a * k);
         }
         for (int n0 = m + 1; n0 <= N; n0 += kBlock) {
             const int n1 = std::min(n0 + kBlock, N + 1);
-            X.middleRows(n0 * k, (n1 - n0) * k).noalias()
-                = -m_R.block(n0 * k, m * k, (n1 - n0) * k, (n0 - m) * k) * Y.middleRows(m * k, (n0 - m) * k);
+            Xt.middleCols(n0 * k, (n1 - n0) * k).noalias() = -Yt.middleCols(m * k, (n0 - m) * k)
+                * m_R.block(n0 * k, m * k, (n1 - n0) * k, (n0 - m) * k).transpose();
             for (int n = n0; n < n1; ++n) {
                 if (n > n0)
-                    X.middleRows(n * k, k).noalias()
-                        -= m_R.block(n * k, n0 * k, k, (n - n0) * k) * Y.middleRows(n0 * k, (n - n0) * k);
+                    Xt.middleCols(n * k, k).noalias() -= Yt.middleCols(n0 * k, (n - n0) * k)
+                        * m_R.block(n * k, n0 * k, k, (n - n0) * k).transpose();
                 if (k == 1) {
-                    Ksum(n, m) += m_Hs.row(n).segment(q0, c).dot(X.row(n));
-                    Y.row(n) = m_As.row(n).segment(q0, c).cwiseProduct(X.row(n));
+                    Ksum(n, m) += m_Hs.col(n).segment(q0, c).dot(Xt.col(n));
+                    Yt.col(n) = m_As.col(n).segment(q0, c).cwiseProduct(Xt.col(n));
                 } else {
+                    double Hn[kMaxUnits * kMaxUnits], An[kMaxUnits * kMaxUnits];
                     for (int q = 0; q < c; ++q) {
-                        const Eigen::Map<const Eigen::MatrixXd> Hn(&m_Hs(n * kk, q0 + q), k, k);
-                        const Eigen::Map<const Eigen::MatrixXd> An(&m_As(n * kk, q0 + q), k, k);
-                        const auto Xq = X.block(n * k, q * k, k, k);
-                        Ksum.block(n * k, m * k, k, k).noalias() += Hn * Xq;
-                        Y.block(n * k, q * k, k, k).noalias() = An * Xq;
+                        for (int i = 0; i < kk; ++i) {
+                            Hn[i] = m_Hs(q0 + q, n * kk + i);
+                            An[i] = m_As(q0 + q, n * kk + i);
+                        }
+                        // J = Xt blockᵀ: K += H J, (A J)ᵀ = Jᵀ Aᵀ = Xt block · Aᵀ
+                        for (int a = 0; a < k; ++a)
+                            for (int j = 0; j < k; ++j) {
+                                double kv = 0.0, yv = 0.0;
+                                for (int b = 0; b < k; ++b) {
+                                    const double Jbj = Xt(q * k + j, n * k + b);
+                                    kv += Hn[a + b * k] * Jbj;
+                                    yv += An[a + b * k] * Jbj;
+                                }
+                                Ksum(n * k + a, m * k + j) += kv;
+                                Yt(q * k + j, n * k + a) = yv;
+                            }
                     }
                 }
             }
@@ -434,7 +461,7 @@ Eigen::VectorXd DmftReplica::trainLossOnFreshPaths(
 
 Eigen::MatrixXd DmftReplica::steinMismatch() const
 {
-    const Eigen::MatrixXd gw = m_G * m_W.transpose() / m_P;
+    const Eigen::MatrixXd gw = m_G.transpose() * m_W / m_P;
     return gw - m_K * m_Cdrawn - m_mu * m_Mdrawn.transpose();
 }
 
@@ -498,7 +525,8 @@ Status DmftSolver::init(const std::atomic<bool> *cancel)
     parallelChunks(m_workers, R, [&](int, int r0, int r1) {
         for (int r = r0; r < r1; ++r) {
             const std::uint64_t seed = replicaSeed(r);
-            m_replicas[r] = std::make_unique<DmftReplica>(m_config, seed, m_threadsPerReplica);
+            m_replicas[r]
+                = std::make_unique<DmftReplica>(m_config, seed, m_threadsPerReplica, m_momentMatching);
             if (haveWarm)
                 m_replicas[r]->setState(warm.C, warm.M, warm.R);
         }

@@ -58,7 +58,8 @@ class DmftReplica
 public:
     enum class StepResult { Ok, Cancelled, Diverged };
 
-    DmftReplica(const RunConfig &config, std::uint64_t seed, int threads);
+    /// `momentMatching`: centre and whiten the stored normals (default; see the .cpp).
+    DmftReplica(const RunConfig &config, std::uint64_t seed, int threads, bool momentMatching = true);
 
     /// State (time-major blocks of k rows): C_θ (D×D), M (D×k*), R_θ (D×D strictly lower),
     /// with D = (N+1)k.
@@ -109,15 +110,16 @@ private:
     Eigen::MatrixXd m_Q0, m_M0, m_rho, m_rhoInv;
 
     // common random numbers, fixed across iterations
-    Eigen::MatrixXd m_xi; // (k* + D) × P standard normals for (z, w)
-    Eigen::MatrixXd m_S; // (N+1) × P: Δ − √(τα) ΔB_n
+    // Path-major: row p = path p.
+    Eigen::MatrixXd m_xi; // P × (k* + D) standard normals for (z, w)
+    Eigen::MatrixXd m_S; // P × (N+1): Δ − √(τα) ΔB_n
     Eigen::VectorXd m_y; // P labels
-    Eigen::MatrixXd m_Z; // k* × P teacher pre-activations
+    Eigen::MatrixXd m_Z; // P × k* teacher pre-activations
 
     // per-iteration path data (mutable so chunks can write disjoint columns)
     Eigen::MatrixXd m_L; // factor of Cov(z, w)
-    mutable Eigen::MatrixXd m_W, m_G, m_dG; // D × P
-    mutable Eigen::MatrixXd m_Hs, m_As; // (N+1)k² × P_J: H̃_n and A_n per tangent path
+    mutable Eigen::MatrixXd m_W, m_G, m_dG; // P × D
+    mutable Eigen::MatrixXd m_Hs, m_As; // P_J × (N+1)k²: H̃_n and A_n (column-major k×k)
 
     // state and last outputs
     Eigen::MatrixXd m_C, m_M, m_R;
@@ -135,6 +137,10 @@ class DmftSolver
 {
 public:
     explicit DmftSolver(const RunConfig &config);
+
+    /// Plain Monte-Carlo normals instead of moment-matched ones (checks of estimators whose
+    /// standard error must be the replica spread alone). Call before init().
+    void setMomentMatching(bool on) { m_momentMatching = on; }
 
     /// Builds the replicas and the starting state (ODE warm start or no-learning guess).
     Status init(const std::atomic<bool> *cancel = nullptr);
@@ -175,6 +181,7 @@ private:
     std::string m_message;
     std::string m_warmStartUsed;
     int m_workers = 1, m_threadsPerReplica = 1;
+    bool m_momentMatching = true;
 };
 
 /// The "dmft" engine.
