@@ -37,23 +37,20 @@ void projectSamples(const Eigen::MatrixXd &Xt, const Eigen::MatrixXd &theta, Eig
     }
 }
 
-// θ −= Xᵀ W (d×k) in one pass over X, blocked over coordinates so that a block of θ stays in
-// L1 while the samples stream by (again GEMV for k = 1).
+// θ −= Xᵀ W (d×k) in one pass over X: per sample, k axpys into θ (which stays in cache).
+// Measured at d = 2000, n = 4000, k = 2: 9–13 ms against 17–19 ms for k GEMVs, 20–27 ms for
+// Eigen's GEMM and 28–30 ms for a version blocked over coordinates (GEMV for k = 1).
 void subtractSampleSum(const Eigen::MatrixXd &Xt, const Eigen::MatrixXd &W, Eigen::MatrixXd &theta)
 {
     if (theta.cols() == 1) {
         theta.col(0).noalias() -= Xt * W.col(0);
         return;
     }
-    constexpr Eigen::Index kBlock = 512;
     const Eigen::Index d = Xt.rows(), n = Xt.cols(), k = theta.cols();
-    for (Eigen::Index j0 = 0; j0 < d; j0 += kBlock) {
-        const Eigen::Index m = std::min(kBlock, d - j0);
-        for (Eigen::Index i = 0; i < n; ++i) {
-            const Eigen::Map<const Eigen::VectorXd> x(Xt.col(i).data() + j0, m);
-            for (Eigen::Index a = 0; a < k; ++a)
-                theta.col(a).segment(j0, m) -= W(i, a) * x;
-        }
+    for (Eigen::Index i = 0; i < n; ++i) {
+        const Eigen::Map<const Eigen::VectorXd> x(Xt.col(i).data(), d);
+        for (Eigen::Index a = 0; a < k; ++a)
+            theta.col(a) -= W(i, a) * x;
     }
 }
 
