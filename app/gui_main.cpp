@@ -1,6 +1,6 @@
 // dmftlab: the interactive visualiser. Only wiring here; everything lives in ui/.
 //
-//   dmftlab [--preset NAME] [--session FILE] [--run] [--screenshot FILE.png]
+//   dmftlab [--preset NAME] [--session FILE] [--set key=value ...] [--run] [--screenshot FILE.png]
 //
 // --screenshot with --run waits for the run to finish, saves the window and exits — for
 // the docs, the tests and headless checks under xvfb-run.
@@ -69,7 +69,11 @@ int main(int argc, char **argv)
         "Save a screenshot of the window to FILE.png and exit (after the run "
         "finishes when --run is given).",
         "FILE");
-    parser.addOptions({ presetOpt, sessionOpt, runOpt, shotOpt });
+    const QCommandLineOption setOpt("set",
+        "Override one config key, dotted as in dmftlab-cli (e.g. sim.dimension=200); "
+        "may be repeated.",
+        "key=value");
+    parser.addOptions({ presetOpt, sessionOpt, setOpt, runOpt, shotOpt });
     parser.process(app);
 
     dmftlab::MainWindow window;
@@ -83,6 +87,27 @@ int main(int argc, char **argv)
             std::fprintf(stderr, "dmftlab: %s\n", qPrintable(err));
             return 2;
         }
+    }
+    if (parser.isSet(setOpt)) {
+        const auto current = window.parameters()->config();
+        if (!current) {
+            std::fprintf(stderr, "dmftlab: %s\n", qPrintable(window.parameters()->error()));
+            return 2;
+        }
+        dmftlab::json patch = dmftlab::json::object();
+        for (const QString &assignment : parser.values(setOpt)) {
+            if (const std::string err = dmftlab::applySetting(patch, assignment.toStdString());
+                !err.empty()) {
+                std::fprintf(stderr, "dmftlab: %s\n", err.c_str());
+                return 2;
+            }
+        }
+        const dmftlab::ConfigResult r = dmftlab::configFromJson(patch, *current);
+        if (!r.ok()) {
+            std::fprintf(stderr, "dmftlab: %s\n", r.error.c_str());
+            return 2;
+        }
+        window.parameters()->setConfig(*r.config);
     }
     const QString shot = parser.value(shotOpt);
     if (!shot.isEmpty()) {

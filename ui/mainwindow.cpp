@@ -12,6 +12,7 @@
 #include <QCloseEvent>
 #include <QDir>
 #include <QDockWidget>
+#include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QMenuBar>
@@ -178,13 +179,17 @@ void MainWindow::stop()
 
 void MainWindow::refresh()
 {
+    QElapsedTimer timer;
+    timer.start();
     auto view = std::make_shared<ResultView>();
     for (const auto &s : m_controller->states())
         if (s.curves)
             view->curves.push_back(s.curves);
     view->unavailable = m_unavailable;
-    m_area->setView(view);
+    m_area->setView(view, m_controller->isRunning());
     m_status->update(m_controller->states(), m_controller->isRunning());
+    if (qEnvironmentVariableIsSet("DMFTLAB_PROFILE"))
+        qInfo("refresh %lld ms", timer.elapsed());
 }
 
 void MainWindow::onEngineFinished(const QString &engine)

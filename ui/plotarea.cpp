@@ -37,6 +37,9 @@ PlotArea::PlotArea(QWidget *parent)
     for (int c = 0; c < 3; ++c)
         m_grid->setColumnStretch(c, 1);
     m_panels = { loss, overlaps, kernel, dmftKernels, convergence };
+    m_stagger = new QTimer(this);
+    m_stagger->setInterval(4);
+    connect(m_stagger, &QTimer::timeout, this, &PlotArea::redrawNextDirty);
     for (PlotPanel *p : m_panels) {
         connect(p, &PlotPanel::maximiseToggled, this, [this, p](bool on) { maximise(p, on); });
         connect(p, &PlotPanel::exportRequested, this, [this, p] { emit exportRequested(p); });
@@ -51,10 +54,26 @@ PlotPanel *PlotArea::panel(const QString &fileStem) const
     return nullptr;
 }
 
-void PlotArea::setView(const std::shared_ptr<const ResultView> &view)
+void PlotArea::setView(const std::shared_ptr<const ResultView> &view, bool live)
 {
     for (PlotPanel *p : m_panels)
-        p->setView(view);
+        p->setView(view, live);
+    if (live && !m_stagger->isActive())
+        m_stagger->start();
+}
+
+void PlotArea::redrawNextDirty()
+{
+    // Visible panels first, round robin; a panel hidden behind a maximised one waits.
+    for (std::size_t i = 0; i < m_panels.size(); ++i) {
+        PlotPanel *p = m_panels[(m_next + i) % m_panels.size()];
+        if (p->isDirty() && !p->isHidden()) {
+            p->redraw();
+            m_next = (m_next + i + 1) % m_panels.size();
+            return;
+        }
+    }
+    m_stagger->stop();
 }
 
 void PlotArea::setBanner(const QString &message, bool error)
@@ -68,7 +87,7 @@ void PlotArea::setBanner(const QString &message, bool error)
 
 QString PlotArea::banner() const
 {
-    return m_banner->isVisible() ? m_banner->text() : QString();
+    return m_banner->isHidden() ? QString() : m_banner->text();
 }
 
 void PlotArea::maximise(PlotPanel *panel, bool on)
@@ -77,6 +96,10 @@ void PlotArea::maximise(PlotPanel *panel, bool on)
         if (p == panel)
             continue;
         p->setVisible(!on);
+        if (!on && p->isDirty())
+            p->redraw();
+        if (!on && p->isDirty())
+            p->redraw();
     }
 }
 

@@ -5,6 +5,7 @@
 
 #include "plotpanel.h"
 
+#include <QTimer>
 #include <QWidget>
 #include <vector>
 
@@ -26,8 +27,11 @@ class PlotArea : public QWidget
 public:
     explicit PlotArea(QWidget *parent = nullptr);
 
-    void setView(const std::shared_ptr<const ResultView> &view);
-    std::vector<PlotPanel *> panels() const { return m_panels; }
+    /// Hands `view` to every panel. live: panels that changed are redrawn one per event
+    /// loop turn (never all in one go, so input and timers are served in between);
+    /// otherwise all at once.
+    void setView(const std::shared_ptr<const ResultView> &view, bool live = false);
+    const std::vector<PlotPanel *> &panels() const { return m_panels; }
     PlotPanel *panel(const QString &fileStem) const;
 
     /// Shows `message` in the banner (empty hides it). Errors are red, notes amber.
@@ -39,10 +43,13 @@ signals:
 
 private:
     void maximise(PlotPanel *panel, bool on);
+    void redrawNextDirty();
 
     QLabel *m_banner;
     QGridLayout *m_grid;
     std::vector<PlotPanel *> m_panels;
+    QTimer *m_stagger;
+    std::size_t m_next = 0;
 };
 
 } // namespace dmftlab

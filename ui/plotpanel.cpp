@@ -100,6 +100,9 @@ PlotPanel::PlotPanel(const QString &title, const QString &fileStem, QWidget *par
     m_toolbar->addWidget(exportButton);
     m_toolbar->addWidget(m_maximise);
 
+    if (qEnvironmentVariableIsSet("DMFTLAB_PROFILE"))
+        connect(m_plot, &QCustomPlot::afterReplot, this,
+            [this] { qInfo("replot %s %.1f ms", qPrintable(m_fileStem), m_plot->replotTime()); });
     connect(m_plot, &QCustomPlot::mouseWheel, this, [this] { m_userRange = true; });
     connect(m_plot, &QCustomPlot::mouseMove, this, [this](QMouseEvent *e) {
         if (e->buttons() & Qt::LeftButton)
@@ -123,22 +126,43 @@ void PlotPanel::setMaximised(bool on)
     m_maximise->setChecked(on);
 }
 
-void PlotPanel::setView(std::shared_ptr<const ResultView> view)
+void PlotPanel::setView(std::shared_ptr<const ResultView> view, bool deferRedraw)
 {
+    std::vector<const void *> signature;
+    if (view) {
+        for (const auto &c : view->curves)
+            if (c && uses(c->engine))
+                signature.push_back(c.get());
+    }
+    const bool same = m_view && view && signature == m_signature && view->unavailable == m_view->unavailable;
     m_view = std::move(view);
+    m_signature = std::move(signature);
+    if (same)
+        return;
     m_note->setText(m_view ? m_view->notes() : QString());
     m_note->setToolTip(m_note->text());
     viewChanged();
-    redraw();
+    m_dirty = true;
+    m_live = deferRedraw;
+    if (!deferRedraw)
+        redraw();
 }
 
 void PlotPanel::redraw()
 {
+    m_dirty = false;
     // Remember a user zoom: figures rebuild the axes on every draw.
     std::vector<std::pair<QCPRange, QCPRange>> ranges;
     if (m_userRange)
         for (QCPAxisRect *r : m_plot->axisRects())
             ranges.emplace_back(r->axis(QCPAxis::atBottom)->range(), r->axis(QCPAxis::atLeft)->range());
+    // Live updates skip antialiasing (the costliest part of a replot); the final
+    // picture of a run is drawn with it.
+    if (m_live)
+        m_plot->setNotAntialiasedElements(QCP::aeAll);
+    else
+        m_plot->setAntialiasedElements(
+            QCP::aePlottables | QCP::aeItems | QCP::aeScatters | QCP::aeLegendItems | QCP::aeFills);
     draw(m_plot, figures::Style {});
     const auto rects = m_plot->axisRects();
     if (m_userRange && static_cast<std::size_t>(rects.size()) == ranges.size()) {

@@ -49,7 +49,10 @@ public:
     QString fileStem() const { return m_fileStem; } ///< "loss", "overlaps", ...
     QCustomPlot *plot() const { return m_plot; }
 
-    void setView(std::shared_ptr<const ResultView> view);
+    /// New results. The figure is redrawn at once, or — with deferRedraw — marked dirty
+    /// for the owner to redraw when it chooses (PlotArea spreads live redraws over ticks).
+    void setView(std::shared_ptr<const ResultView> view, bool deferRedraw = false);
+    bool isDirty() const { return m_dirty; }
     const ResultView *view() const { return m_view.get(); }
 
     /// Draws this panel's figure into `plot` (the screen, or an offscreen export plot).
@@ -72,6 +75,13 @@ protected:
     void addOption(QWidget *widget);
     /// Called when a new view arrives, before the redraw (e.g. to list k×k* entries).
     virtual void viewChanged() { }
+    /// Whether the figure depends on `engine`'s curves: a new snapshot of an engine the
+    /// panel does not show causes no redraw (live runs update at ~30 Hz).
+    virtual bool uses(const std::string &engine) const
+    {
+        (void)engine;
+        return true;
+    }
 
 private:
     void showHover(QMouseEvent *event);
@@ -82,7 +92,10 @@ private:
     QLabel *m_note = nullptr;
     QToolButton *m_maximise = nullptr;
     std::shared_ptr<const ResultView> m_view;
+    std::vector<const void *> m_signature; ///< curves this panel last drew
     bool m_userRange = false;
+    bool m_dirty = false;
+    bool m_live = false; ///< the last view came from a run in progress
     bool m_maximised = false;
 };
 

@@ -58,6 +58,9 @@ public:
     explicit DmftKernelPanel(QWidget *parent = nullptr);
     void draw(QCustomPlot *plot, const figures::Style &style) const override;
 
+protected:
+    bool uses(const std::string &engine) const override { return engine == "dmft"; }
+
 private:
     QComboBox *m_kind;
 };
@@ -68,6 +71,9 @@ class ConvergencePanel : public PlotPanel
 public:
     explicit ConvergencePanel(QWidget *parent = nullptr);
     void draw(QCustomPlot *plot, const figures::Style &style) const override;
+
+protected:
+    bool uses(const std::string &engine) const override { return engine == "dmft"; }
 };
 
 } // namespace dmftlab

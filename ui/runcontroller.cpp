@@ -4,6 +4,12 @@
 
 #include <mutex>
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 namespace dmftlab
 {
 
@@ -15,6 +21,24 @@ struct RunController::Channel {
     bool done = false;
     EngineResult result;
 };
+
+namespace
+{
+
+/// Engines saturate every core; a higher nice value for the worker (inherited by the
+/// threads the engine starts) keeps the GUI thread's share of the CPU, so the window
+/// stays responsive while a run goes on at full speed otherwise.
+void lowerThreadPriority()
+{
+#ifdef __linux__
+    const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
+    const int current = ::getpriority(PRIO_PROCESS, tid);
+    if (current < 10)
+        ::setpriority(PRIO_PROCESS, tid, 10);
+#endif
+}
+
+} // namespace
 
 struct RunController::Run {
     std::atomic<bool> cancel { false };
@@ -57,6 +81,7 @@ void RunController::start(const RunConfig &config, const std::vector<std::string
         // The worker owns copies of everything it touches; `run` keeps the flag alive.
         QThreadPool *pool = &m_pool;
         (void)QtConcurrent::run(pool, [runner, engine, config, channel, run]() {
+            lowerThreadPriority();
             ProgressCallback progress = [channel](const ProgressReport &report) {
                 std::lock_guard<std::mutex> lock(channel->mutex);
                 channel->latest = report;

@@ -70,7 +70,14 @@ void RunStatus::update(const std::vector<RunController::EngineState> &states, bo
                 + (s.wallSeconds > 0 ? QString(" (%1 s)").arg(s.wallSeconds, 0, 'f', 1) : QString());
         bar->setFormat(format);
         bar->setToolTip(s.message.isEmpty() ? s.text : s.message);
-        lines << (s.finished && !s.message.isEmpty() ? name + ": " + s.message : s.text);
+        if (!s.finished)
+            lines << s.text;
+        else if (!s.message.isEmpty())
+            lines << name + ": " + s.message;
+        else
+            lines << QString("%1 %2 in %3 s")
+                         .arg(name, QString::fromStdString(toString(s.status)))
+                         .arg(s.wallSeconds, 0, 'f', 1);
     }
     if (!states.empty())
         m_text->setText((running ? "" : "Done. ") + lines.join("  ·  "));

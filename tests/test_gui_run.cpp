@@ -1,0 +1,430 @@
+// The main window end to end on the offscreen platform (issue 4): a preset run fills the
+// panels and finishes; Stop cancels within 200 ms; Run restarts cleanly; an invalid
+// parameter disables Run and shows the reason; the event loop stays responsive during
+// a run; exports write valid files of the requested size; a loaded session equals the
+// saved one. Small sizes (d = 200, 2 seeds, N = 10) keep it quick.
+#include "config/presets.h"
+#include "engine/engine.h"
+#include "exportservice.h"
+#include "io/curvesjson.h"
+#include "mainwindow.h"
+#include "parameterpanel.h"
+#include "plotarea.h"
+#include "plotpanel.h"
+#include "runcontroller.h"
+#include "runstatus.h"
+#include "sessionstore.h"
+
+#include <QAction>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QElapsedTimer>
+#include <QImage>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QSvgRenderer>
+#include <QTemporaryDir>
+#include <QtTest>
+#include <chrono>
+#include <map>
+#include <qcustomplot.h>
+#include <thread>
+
+using namespace dmftlab;
+
+namespace
+{
+
+void setField(MainWindow &w, const QString &key, const QString &text)
+{
+    QWidget *e = w.parameters()->editor(key);
+    QVERIFY2(e, qPrintable("no editor for " + key));
+    if (auto *edit = qobject_cast<QLineEdit *>(e))
+        edit->setText(text);
+    else if (auto *combo = qobject_cast<QComboBox *>(e))
+        combo->setCurrentIndex(combo->findData(text));
+}
+
+/// A small but complete run: d = 200, 2 seeds, N = 10; a light DMFT.
+void makeSmall(MainWindow &w, const QString &preset)
+{
+    QVERIFY(w.loadPreset(preset));
+    setField(w, "sim.dimension", "200");
+    setField(w, "sim.seeds", "2");
+    setField(w, "time.steps", "10");
+    setField(w, "dmft.paths", "1000");
+    setField(w, "dmft.tangent_paths", "200");
+    setField(w, "dmft.replicas", "2");
+    setField(w, "dmft.max_iterations", "40");
+    setField(w, "dmft.tolerance", "1e-3");
+    QVERIFY2(w.parameters()->isValid(), qPrintable(w.parameters()->error()));
+}
+
+/// Data graphs (named "quantity · ENGINE") with points, per engine label.
+int pointsOf(QCustomPlot *plot, const QString &engineLabel)
+{
+    int n = 0;
+    for (int i = 0; i < plot->graphCount(); ++i)
+        if (plot->graph(i)->name().endsWith("· " + engineLabel))
+            n = std::max(n, plot->graph(i)->data()->size());
+    return n;
+}
+
+QString st(Status s)
+{
+    return QString::fromStdString(toString(s));
+}
+
+bool dmftAvailable()
+{
+    return checkEngine("dmft", presetConfig("linear-regression")).find("not available") == std::string::npos;
+}
+
+} // namespace
+
+class TestGuiRun : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void presetRunFillsPanels();
+    void stopCancelsPromptlyAndRunRestarts();
+    void controllerStopOverhead();
+    void invalidParameterDisablesRun();
+    void eventLoopStaysResponsive();
+    void exportsAndSessionRoundTrip();
+    void badSessionNamesTheField();
+};
+
+void TestGuiRun::initTestCase()
+{
+    QCoreApplication::setOrganizationName("dmftlab-test");
+    QCoreApplication::setApplicationName("test_gui_run");
+    QSettings().clear();
+    qInfo() << "DMFT available in this build:" << dmftAvailable();
+}
+
+void TestGuiRun::presetRunFillsPanels()
+{
+    MainWindow w;
+    w.resize(1400, 900);
+    w.show();
+    makeSmall(w, "linear-regression");
+    QSignalSpy finished(&w, &MainWindow::runFinished);
+    QSignalSpy updated(w.controller(), &RunController::updated);
+    QElapsedTimer clock;
+    clock.start();
+    QVERIFY(w.run());
+    QVERIFY(w.stopAction()->isEnabled());
+    QVERIFY(finished.wait(60000));
+    qInfo() << "linear-regression (d = 200, 2 seeds, N = 10) run took" << clock.elapsed() << "ms with"
+            << updated.count() << "GUI updates";
+    QVERIFY(!w.stopAction()->isEnabled());
+    QVERIFY(w.runAction()->isEnabled());
+
+    const auto *sgf = w.controller()->state("sgf");
+    QVERIFY(sgf && sgf->finished);
+    QCOMPARE(st(sgf->status), st(Status::Completed));
+    QCOMPARE(sgf->curves->validPoints, 11);
+
+    QCustomPlot *loss = w.plotArea()->panel("loss")->plot();
+    QCOMPARE(pointsOf(loss, "SGF"), 11);
+    QCustomPlot *overlaps = w.plotArea()->panel("overlaps")->plot();
+    QCOMPARE(pointsOf(overlaps, "SGF"), 11);
+    QCustomPlot *kernel = w.plotArea()->panel("kernel_C_theta")->plot();
+    QVERIFY(kernel->plottableCount() >= 1);
+
+    if (dmftAvailable()) {
+        const auto *dmft = w.controller()->state("dmft");
+        QVERIFY(dmft && dmft->finished);
+        QVERIFY2(dmft->status == Status::Converged || dmft->status == Status::MaxIterations,
+            qPrintable(dmft->message));
+        QCOMPARE(pointsOf(loss, "DMFT"), 11);
+        QCOMPARE(kernel->plottableCount(), 3); // DMFT, SGF, difference
+        QVERIFY(w.plotArea()->panel("dmft_convergence")->plot()->graphCount() >= 1);
+        QVERIFY(w.plotArea()->panel("dmft_kernels")->plot()->plottableCount() == 1);
+    } else {
+        // The DMFT panels say so; no curves are invented.
+        QCOMPARE(pointsOf(loss, "DMFT"), 0);
+        auto *note = w.plotArea()->panel("dmft_kernels")->findChild<QLabel *>("note");
+        QVERIFY(note->text().contains("not available"));
+    }
+    QVERIFY(w.runStatus()->text().contains("Done"));
+}
+
+void TestGuiRun::stopCancelsPromptlyAndRunRestarts()
+{
+    MainWindow w;
+    w.show();
+    // The preset's own sizes (d = 1000, 8 seeds, N = 50, DMFT with 10 000 paths): a run
+    // of many seconds, stopped in the middle.
+    QVERIFY(w.loadPreset("logistic-regression"));
+    QSignalSpy finished(&w, &MainWindow::runFinished);
+    QVERIFY(w.run());
+    QTest::qWait(1500);
+    QVERIFY(w.controller()->isRunning());
+    QElapsedTimer clock;
+    std::map<QString, qint64> perEngine;
+    auto conn = connect(w.controller(), &RunController::engineFinished, this,
+        [&](const QString &engine) { perEngine[engine] = clock.elapsed(); });
+    clock.start();
+    w.stopAction()->trigger();
+    QVERIFY(finished.wait(5000));
+    const qint64 latency = clock.elapsed();
+    disconnect(conn);
+    for (const auto &[engine, ms] : perEngine)
+        qInfo() << "Stop ->" << engine << "returned after" << ms << "ms";
+    qInfo() << "Stop -> every engine returned and the window was idle after" << latency << "ms";
+    for (const auto &s : w.controller()->states())
+        QCOMPARE(st(s.status), st(Status::Cancelled));
+    QVERIFY(w.runAction()->isEnabled());
+    QVERIFY(!w.stopAction()->isEnabled());
+    QVERIFY2(latency < 200, qPrintable(QString("stop took %1 ms").arg(latency)));
+
+    // Change a parameter and run again: a clean restart with the new config.
+    makeSmall(w, "linear-regression");
+    setField(w, "sim.seeds", "3");
+    finished.clear();
+    QVERIFY(w.run());
+    // Restart while running: the first run is dropped, the second finishes.
+    QVERIFY(w.run());
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(finished.count(), 1);
+    const auto *sgf = w.controller()->state("sgf");
+    QVERIFY(sgf);
+    QCOMPARE(st(sgf->status), st(Status::Completed));
+    QCOMPARE(sgf->curves->validPoints, 11);
+}
+
+void TestGuiRun::controllerStopOverhead()
+{
+    // The controller's own share of the stop latency, with an engine that polls the
+    // flag every millisecond: what remains is the drain tick and the signal delivery.
+    RunController controller;
+    controller.setRunner([](const std::string &engine, const RunConfig &, const ProgressCallback &progress,
+                             const std::atomic<bool> *cancel) {
+        EngineResult r;
+        r.curves.engine = engine;
+        for (int i = 0; i < 60000; ++i) {
+            if (cancel->load()) {
+                r.status = Status::Cancelled;
+                return r;
+            }
+            if (i % 10 == 0)
+                progress({ engine, i / 60000.0, "polling", nullptr });
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        r.status = Status::Completed;
+        return r;
+    });
+    QSignalSpy finished(&controller, &RunController::finished);
+    QSignalSpy updated(&controller, &RunController::updated);
+    controller.start(RunConfig {}, { "sgf", "dmft" });
+    QTest::qWait(300);
+    QVERIFY(controller.isRunning());
+    QVERIFY(updated.count() >= 3);
+    QVERIFY2(updated.count() <= 300 / 33 + 2, "more than one update per drain tick");
+    QElapsedTimer clock;
+    clock.start();
+    controller.stop();
+    QVERIFY(finished.wait(2000));
+    qInfo() << "controller stop overhead:" << clock.elapsed() << "ms (drain interval 33 ms)";
+    QVERIFY(clock.elapsed() < 200);
+    QCOMPARE(st(controller.state("sgf")->status), st(Status::Cancelled));
+}
+
+void TestGuiRun::invalidParameterDisablesRun()
+{
+    MainWindow w;
+    QVERIFY(w.runAction()->isEnabled());
+    auto *error = w.parameters()->findChild<QLabel *>("error");
+    QVERIFY(error);
+
+    setField(w, "data.alpha", "-1");
+    QVERIFY(!w.runAction()->isEnabled());
+    QVERIFY(!w.run());
+    QVERIFY2(error->text().contains("data.alpha"), qPrintable(error->text()));
+    QVERIFY(w.parameters()->editor("data.alpha")->property("invalid").toBool());
+    QVERIFY(w.parameters()->editor("data.alpha")->toolTip().contains("data.alpha must be"));
+
+    setField(w, "data.alpha", "abc");
+    QVERIFY(!w.runAction()->isEnabled());
+    QVERIFY2(error->text().contains("not a number"), qPrintable(error->text()));
+
+    setField(w, "data.alpha", "2");
+    QVERIFY(w.runAction()->isEnabled());
+    QVERIFY(!w.parameters()->editor("data.alpha")->property("invalid").toBool());
+    QVERIFY(error->text().isEmpty());
+
+    // A cross-field rule marks both fields it names.
+    setField(w, "init.m0", "2");
+    QVERIFY(!w.runAction()->isEnabled());
+    QVERIFY(w.parameters()->editor("init.q0")->property("invalid").toBool());
+    QVERIFY(w.parameters()->editor("init.m0")->property("invalid").toBool());
+    setField(w, "init.m0", "0");
+    QVERIFY(w.runAction()->isEnabled());
+
+    // Engine-specific checks: SGD batch larger than n.
+    setField(w, "engine.simulation", "sgd");
+    setField(w, "optimizer.batch_size", "100000");
+    QVERIFY(!w.runAction()->isEnabled());
+    QVERIFY2(error->text().contains("batch_size"), qPrintable(error->text()));
+
+    // Derived τ and epochs follow the fields live.
+    setField(w, "optimizer.batch_size", "5");
+    setField(w, "optimizer.learning_rate", "1");
+    QVERIFY2(
+        w.parameters()->derivedText().contains("τ = η/B = 0.2"), qPrintable(w.parameters()->derivedText()));
+}
+
+void TestGuiRun::eventLoopStaysResponsive()
+{
+    MainWindow w;
+    w.resize(1400, 900);
+    w.show();
+    makeSmall(w, "committee-erf");
+    setField(w, "time.steps", "40");
+    setField(w, "sim.dimension", "500");
+    QSignalSpy finished(&w, &MainWindow::runFinished);
+    QElapsedTimer sinceLast;
+    qint64 worst = 0;
+    int ticks = 0;
+    QTimer probe;
+    probe.setInterval(10);
+    probe.setTimerType(Qt::PreciseTimer);
+    connect(&probe, &QTimer::timeout, this, [&] {
+        if (ticks++ > 0)
+            worst = std::max(worst, sinceLast.elapsed() - 10);
+        sinceLast.restart();
+    });
+    QVERIFY(w.run());
+    probe.start();
+    sinceLast.start();
+    QVERIFY(finished.wait(90000));
+    probe.stop();
+    qInfo() << "worst lateness of a 10 ms timer during the run:" << worst << "ms over" << ticks << "ticks";
+    QVERIFY(ticks > 10);
+    QVERIFY2(worst < 50, qPrintable(QString("worst lateness %1 ms").arg(worst)));
+}
+
+void TestGuiRun::exportsAndSessionRoundTrip()
+{
+    MainWindow w;
+    w.resize(1400, 900);
+    w.show();
+    makeSmall(w, "committee-erf");
+    QSignalSpy finished(&w, &MainWindow::runFinished);
+    QVERIFY(w.run());
+    QVERIFY(finished.wait(60000));
+
+    // Figures of every panel, each format, at the requested size.
+    QTemporaryDir dir;
+    QStringList written;
+    const FigureSettings settings { 900, 600, 1.5, true };
+    std::vector<const PlotPanel *> panels(w.plotArea()->panels().begin(), w.plotArea()->panels().end());
+    QString err
+        = ExportService::exportAllFigures(panels, dir.path(), { "png", "pdf", "svg" }, settings, &written);
+    QVERIFY2(err.isEmpty(), qPrintable(err));
+    QCOMPARE(written.size(), 3 * static_cast<int>(panels.size()));
+    for (const QString &path : written) {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray bytes = f.readAll();
+        if (path.endsWith(".png")) {
+            QImage img;
+            QVERIFY(img.loadFromData(bytes, "PNG"));
+            QCOMPARE(img.size(), QSize(1350, 900));
+        } else if (path.endsWith(".pdf")) {
+            QVERIFY(bytes.startsWith("%PDF-") && bytes.contains("%%EOF"));
+            const QRegularExpression box("/MediaBox\\s*\\[\\s*0\\s+0\\s+([0-9.]+)\\s+([0-9.]+)\\s*\\]");
+            const auto match = box.match(QString::fromLatin1(bytes));
+            QVERIFY2(match.hasMatch(), "no MediaBox in the PDF");
+            QVERIFY(std::fabs(match.captured(1).toDouble() - 900) <= 1.0);
+            QVERIFY(std::fabs(match.captured(2).toDouble() - 600) <= 1.0);
+        } else {
+            QSvgRenderer svg(bytes);
+            QVERIFY(svg.isValid());
+            QCOMPARE(svg.viewBox().size(), QSize(900, 600));
+        }
+    }
+    // A failed export says why.
+    err = ExportService::exportFigure(*panels[0], "/proc/no-such-dir/x.png", settings);
+    QVERIFY(!err.isEmpty());
+
+    // Data in the CLI's formats.
+    QStringList data;
+    err = ExportService::exportData(
+        *w.parameters()->config(), w.controller()->states(), dir.filePath("data"), { "csv", "json" }, &data);
+    QVERIFY2(err.isEmpty(), qPrintable(err));
+    QVERIFY(QFile::exists(dir.filePath("data/config.json")));
+    QVERIFY(QFile::exists(dir.filePath("data/sgf_curves.csv")));
+    QVERIFY(QFile::exists(dir.filePath("data/sgf_C_theta.csv")));
+    QVERIFY(QFile::exists(dir.filePath("data/sgf_curves.json")));
+    QVERIFY(QFile::exists(dir.filePath("data/summary.json")));
+
+    // Session: save, load into a fresh window, compare.
+    const QString path = dir.filePath("session.json");
+    err = w.saveSession(path);
+    QVERIFY2(err.isEmpty(), qPrintable(err));
+    const Session saved = w.currentSession();
+    MainWindow w2;
+    err = w2.loadSession(path);
+    QVERIFY2(err.isEmpty(), qPrintable(err));
+    const Session loaded = w2.currentSession();
+    QCOMPARE(configToJson(loaded.config).dump(), configToJson(saved.config).dump());
+    QCOMPARE(loaded.engines.engines(), saved.engines.engines());
+    QCOMPARE(loaded.results.size(), saved.results.size());
+    QVERIFY(!saved.results.empty());
+    for (std::size_t i = 0; i < saved.results.size(); ++i) {
+        QCOMPARE(loaded.results[i].engine, saved.results[i].engine);
+        QCOMPARE(st(loaded.results[i].status), st(saved.results[i].status));
+        QCOMPARE(loaded.results[i].message, saved.results[i].message);
+        QCOMPARE(io::curvesToJson(*loaded.results[i].curves).dump(),
+            io::curvesToJson(*saved.results[i].curves).dump());
+    }
+    // The loaded results are on screen.
+    QCOMPARE(pointsOf(w2.plotArea()->panel("loss")->plot(), "SGF"), 11);
+    QVERIFY(SessionStore::recentFiles().contains(QFileInfo(path).absoluteFilePath()));
+}
+
+void TestGuiRun::badSessionNamesTheField()
+{
+    QTemporaryDir dir;
+    auto write = [&](const QString &name, const QByteArray &text) {
+        QFile f(dir.filePath(name));
+        f.open(QIODevice::WriteOnly);
+        f.write(text);
+        return dir.filePath(name);
+    };
+    Session s;
+    QString err = SessionStore::load(write("a.json", "{ not json"), &s);
+    QVERIFY2(err.contains("not valid JSON"), qPrintable(err));
+    err = SessionStore::load(
+        write("b.json", R"({"format":"dmftlab-session","version":1,"config":{"data":{"alpha":"two"}}})"), &s);
+    QVERIFY2(err.contains("config: data.alpha: expected a number"), qPrintable(err));
+    err = SessionStore::load(
+        write("c.json", R"({"format":"dmftlab-session","version":1,"config":{},"engines":{"dmft":"yes"}})"),
+        &s);
+    QVERIFY2(err.contains("engines.dmft: expected true or false"), qPrintable(err));
+    err = SessionStore::load(
+        write("d.json",
+            R"({"format":"dmftlab-session","version":1,"config":{},"results":[{"engine":"sgf","status":"done"}]})"),
+        &s);
+    QVERIFY2(err.contains("results[0].status"), qPrintable(err));
+    // A bare config (as the CLI writes) loads.
+    err = SessionStore::load(write("e.json", R"({"data":{"alpha":3.0},"derived":{"tau":1}})"), &s);
+    QVERIFY2(err.isEmpty(), qPrintable(err));
+    QCOMPARE(s.config.alpha, 3.0);
+
+    // The window shows the error instead of crashing or loading defaults.
+    MainWindow w;
+    const double alphaBefore = w.parameters()->config()->alpha;
+    err = w.loadSession(dir.filePath("b.json"));
+    QVERIFY(!err.isEmpty());
+    QVERIFY(w.plotArea()->banner().contains("data.alpha"));
+    QCOMPARE(w.parameters()->config()->alpha, alphaBefore);
+}
+
+QTEST_MAIN(TestGuiRun)
+#include "test_gui_run.moc"

@@ -1,0 +1,72 @@
+// `dmftlab --preset NAME --set ... --run --screenshot FILE.png` for every preset, run as
+// a separate process (offscreen): it must finish, exit 0 and write a full-window PNG
+// with drawn plots. Small sizes (d = 200, 2 seeds, N = 10, a light DMFT).
+#include "config/presets.h"
+
+#include <QImage>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+class TestGuiScreenshot : public QObject
+{
+    Q_OBJECT
+private slots:
+    void everyPreset_data();
+    void everyPreset();
+    void unknownPresetFails();
+};
+
+void TestGuiScreenshot::everyPreset_data()
+{
+    QTest::addColumn<QString>("preset");
+    for (const auto &p : dmftlab::presets())
+        QTest::newRow(p.name.c_str()) << QString::fromStdString(p.name);
+}
+
+void TestGuiScreenshot::everyPreset()
+{
+    QFETCH(QString, preset);
+    QTemporaryDir dir;
+    const QString shot = dir.filePath(preset + ".png");
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("QT_QPA_PLATFORM", "offscreen");
+    env.insert("XDG_CONFIG_HOME", dir.path()); // do not touch the user's settings
+    p.setProcessEnvironment(env);
+    QElapsedTimer clock;
+    clock.start();
+    p.start(DMFTLAB_GUI_BINARY,
+        { "--preset", preset, "--set", "sim.dimension=200", "--set", "sim.seeds=2", "--set", "time.steps=10",
+            "--set", "dmft.paths=1000", "--set", "dmft.tangent_paths=200", "--set", "dmft.replicas=2",
+            "--set", "dmft.max_iterations=40", "--set", "dmft.tolerance=1e-3", "--run", "--screenshot",
+            shot });
+    QVERIFY(p.waitForFinished(60000));
+    qInfo() << preset << "screenshot run took" << clock.elapsed() << "ms";
+    QVERIFY2(
+        p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0, p.readAllStandardError().constData());
+    QImage img(shot);
+    QVERIFY(!img.isNull());
+    QCOMPARE(img.size(), QSize(1600, 1000));
+    // Something was drawn: the plot area is not one flat colour.
+    QSet<QRgb> colours;
+    for (int y = 0; y < img.height(); y += 7)
+        for (int x = img.width() / 3; x < img.width(); x += 7)
+            colours.insert(img.pixel(x, y));
+    QVERIFY2(colours.size() > 50, qPrintable(QString("only %1 colours").arg(colours.size())));
+}
+
+void TestGuiScreenshot::unknownPresetFails()
+{
+    QProcess p;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("QT_QPA_PLATFORM", "offscreen");
+    p.setProcessEnvironment(env);
+    p.start(DMFTLAB_GUI_BINARY, { "--preset", "no-such-preset", "--run" });
+    QVERIFY(p.waitForFinished(20000));
+    QCOMPARE(p.exitCode(), 2);
+    QVERIFY(p.readAllStandardError().contains("unknown preset 'no-such-preset'"));
+}
+
+QTEST_MAIN(TestGuiScreenshot)
+#include "test_gui_screenshot.moc"
