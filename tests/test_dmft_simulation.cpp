@@ -1,7 +1,8 @@
 // DMFT vs the finite-d SGF simulation (theory §7), at small CI sizes: N = 30 grid steps,
 // d = 500 with 16 seeds, P = 4000 paths × 4 replicas. Train loss, test loss, Q and M
 // within 3 combined standard errors (simulation SE ⊕ DMFT replica SE) at every grid
-// time, and C_θ(t, s) at a few (t, s). τ = 0 rows compare with gradient flow.
+// time, and C_θ(t, s) at a few (t, s). τ = 0 rows compare with gradient flow. The committee
+// rows use d = 1000 (see below).
 #include "config/presets.h"
 #include "engine/engine.h"
 #include "testutil.h"
@@ -67,7 +68,10 @@ void TestDmftSimulation::dmftMatchesSgf()
     c.optimizer.tau = tau;
     c.time.horizon = horizon;
     c.time.steps = 30;
-    c.sim.dimension = 500;
+    // The committee machine leaves its symmetric plateau partly through finite-d
+    // fluctuations (theory §1), which at d = 500 visibly speed up the early drop of the
+    // loss (3.3 SE at t = 0.8 with 16 seeds; 0.0 SE at d = 2000): use d = 1000 there.
+    c.sim.dimension = c.problem.width > 1 ? 1000 : 500;
     c.sim.seeds = 16;
     c.sim.seed = 7;
     c.sim.threads = 2;

@@ -76,13 +76,20 @@ double dmftDoubles(int N, int k, int ks, double P, double PJ, int R, int threads
         + 16.0 * Dz * Dz; // Σ, L, state, kernels, partial sums
     const double perThread = 3.0 * D * D; // partial sums of K, C_u
     const double snapshot = 6.0 * D * D * 3.0; // statistics of 4 kernels
-    return R * perReplica + threads * perThread + snapshot;
+    // transient, one per concurrent worker: the normals being whitened at set-up
+    // ((D + k* + N + 2) × P and its covariance), or a fresh-path replica at the end
+    const double rows = Dz + N + 2.0;
+    const double transient = std::max(2.0 * rows * P + rows * rows, Dz * P + 3.0 * D * P + (N + 1.0) * P);
+    const double workers = std::min<double>(R, threads);
+    return R * perReplica + threads * perThread + snapshot + workers * transient;
 }
 } // namespace
 
 double dmftMemoryBytes(const RunConfig &c)
 {
-    return 8.0
+    // 15 % for allocator overhead and temporaries (measured: committee-erf N = 100 at the
+    // defaults peaked at 0.52 GiB resident against 0.48 GiB of counted arrays)
+    return 1.15 * 8.0
         * dmftDoubles(c.time.steps, c.problem.width, c.problem.teacherWidth, c.dmft.paths,
             c.dmft.tangentPaths, c.dmft.replicas, resolvedThreads(c.sim.threads));
 }
@@ -225,7 +232,7 @@ bool DmftReplica::factorCovariance()
 }
 
 void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, Eigen::VectorXd &loss,
-    Eigen::MatrixXd &Hsum, Eigen::MatrixXd &ggSum, Eigen::MatrixXd &CuSum, Eigen::MatrixXd &gzSum) const
+    Eigen::MatrixXd &Hsum, Eigen::MatrixXd &CuSum, Eigen::MatrixXd &gzSum) const
 {
     // Path-major storage (row p = path p, column n k + a = unit a at time n): the per-step
     // product over all paths is a column-major GEMV and every write below is contiguous.
@@ -269,15 +276,12 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
         for (int b = 0; b < k; ++b)
             for (int a = 0; a < k; ++a)
                 Hsum(n * k + a, b) += hsum[a + b * k];
-        const auto Gn = m_G.block(p0, n * k, c, k);
-        ggSum.middleRows(n * k, k).noalias() += Gn.transpose() * Gn;
     }
-    // C_u(n,m) = α E[dG_n dG_mᵀ]. The Brownian increment ΔB_n is independent of everything
-    // at times ≤ n except itself (Itô), so E[s_n | past] = Δ and E[s_n² | past] = Δ² + ταΔ:
-    //   n > m:  C_u(n,m) = Δ E[g_n dG_mᵀ]
-    //   n = m:  C_u(n,n) = (Δ² + ταΔ)/α E[g_n g_nᵀ].
-    // Same expectation as the plain estimator, without the pure-noise part of s_n.
-    CuSum.noalias() += m_G.middleRows(p0, c).transpose() * m_dG.middleRows(p0, c);
+    // C_u(n,m) = α E[dG_n dG_mᵀ] as a Gram matrix, so that C_θ = … + R C_u Rᵀ stays positive
+    // semidefinite jointly with M (the Gaussian of the next iteration must exist). An Itô
+    // conditioned estimator (E[s_n | past] = Δ for the later index) has the same mean but
+    // is not PSD; it broke phase retrieval near exact recovery, where (z, w) is nearly singular.
+    CuSum.selfadjointView<Eigen::Lower>().rankUpdate(m_dG.middleRows(p0, c).transpose());
     gzSum.noalias() += m_G.middleRows(p0, c).transpose() * m_Z.middleRows(p0, c);
 }
 
@@ -344,7 +348,7 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
     const int k = m_k, D = m_D, N = m_N;
     auto t0 = Clock::now();
     if (!factorCovariance()) {
-        m_divergenceIndex = 0;
+        m_divergenceIndex = -2; // the Gaussian of (z, w) is not positive semidefinite
         return StepResult::Diverged;
     }
     m_Cdrawn = m_C;
@@ -356,34 +360,25 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
     t0 = Clock::now();
     const int chunks = m_threads;
     std::vector<Eigen::VectorXd> loss(chunks, Eigen::VectorXd::Zero(N + 1));
-    std::vector<Eigen::MatrixXd> Hsum(chunks, Eigen::MatrixXd::Zero(D, k)),
-        ggSum(chunks, Eigen::MatrixXd::Zero(D, k));
+    std::vector<Eigen::MatrixXd> Hsum(chunks, Eigen::MatrixXd::Zero(D, k));
     std::vector<Eigen::MatrixXd> CuSum(chunks, Eigen::MatrixXd::Zero(D, D));
     std::vector<Eigen::MatrixXd> gzSum(chunks, Eigen::MatrixXd::Zero(D, m_ks));
     parallelChunks(chunks, m_P, [&](int ch, int p0, int p1) {
-        forwardChunk(p0, p1, cancel, loss[ch], Hsum[ch], ggSum[ch], CuSum[ch], gzSum[ch]);
+        forwardChunk(p0, p1, cancel, loss[ch], Hsum[ch], CuSum[ch], gzSum[ch]);
     });
     if (cancel && cancel->load())
         return StepResult::Cancelled;
     for (int ch = 1; ch < chunks && ch < static_cast<int>(loss.size()); ++ch) {
         loss[0] += loss[ch];
         Hsum[0] += Hsum[ch];
-        ggSum[0] += ggSum[ch];
         CuSum[0] += CuSum[ch];
         gzSum[0] += gzSum[ch];
     }
     m_trainLoss = loss[0] / m_P;
     if (m_pathsOnly)
         return StepResult::Ok;
-    m_Cu.resize(D, D);
-    for (int n = 0; n <= N; ++n) {
-        for (int m = 0; m < n; ++m) {
-            m_Cu.block(n * k, m * k, k, k) = (m_dt / m_P) * CuSum[0].block(n * k, m * k, k, k);
-            m_Cu.block(m * k, n * k, k, k) = m_Cu.block(n * k, m * k, k, k).transpose();
-        }
-        m_Cu.block(n * k, n * k, k, k)
-            = (m_dt * m_dt + m_tau * m_alpha * m_dt) / (m_alpha * m_P) * ggSum[0].middleRows(n * k, k);
-    }
+    m_Cu = CuSum[0].selfadjointView<Eigen::Lower>();
+    m_Cu *= m_alpha / m_P;
     m_gz = gzSum[0] / m_P;
     m_timings.paths += seconds(t0);
 
@@ -565,6 +560,13 @@ Status DmftSolver::step(const std::atomic<bool> *cancel)
         if (results[r] == DmftReplica::StepResult::Diverged) {
             const int n = std::max(0, m_replicas[r]->divergenceIndex());
             m_status = Status::Diverged;
+            if (m_replicas[r]->divergenceIndex() == -2) {
+                m_message = "dmft stopped at iteration " + std::to_string(m_iterations)
+                    + ": the covariance of (z, w) is not positive semidefinite beyond round-off; "
+                      "lower dmft.damping or raise dmft.paths";
+                m_residuals.push_back(std::numeric_limits<double>::infinity());
+                return m_status;
+            }
             m_message = "dmft diverged at iteration " + std::to_string(m_iterations)
                 + " (non-finite or exploding "
                   "values from t = "

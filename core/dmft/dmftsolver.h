@@ -10,9 +10,8 @@
 //   3. tangents on the first P_J paths, vectorised over paths per column m:
 //        J_nm = −Σ_{l=m}^{n−1} R_θ(n,l) A_l J_lm,  A_l = (1/α) H̃(r_l; y)(Δ − √(τα) ΔB_l),
 //      K(n,m) = E[H̃_n J_nm] (m < n), K(n,n) = E[H̃_n] over all P paths;
-//   4. C_u(n,m) = α E[dG_n dG_mᵀ] (estimated with the Itô conditional means of the later
-//      increment, E[s_n | past] = Δ, E[s_n² | past] = Δ² + ταΔ — same expectation, far less
-//      Monte-Carlo noise);  μ_n = (E[g_n zᵀ] − Σ_{m≤n} K_nm M(m)) ρ⁻¹ (Stein, §5.3);
+//   4. C_u(n,m) = α E[dG_n dG_mᵀ] (a Gram matrix: keeps C_θ PSD);  μ_n = (E[g_n zᵀ] − Σ_{m≤n} K_nm M(m)) ρ⁻¹
+//   (Stein, §5.3);
 //   5. the exact θ-process (thetaprocess.h) gives (R_θ, M, C_θ)_new;
 //   6. residual = max of the largest changes of C_θ, M, R_θ relative to their scales, then
 //      X ← (1 − β) X + β X_new (β = dmft.damping).
@@ -99,7 +98,7 @@ public:
 
 private:
     void forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, Eigen::VectorXd &loss,
-        Eigen::MatrixXd &Hsum, Eigen::MatrixXd &ggSum, Eigen::MatrixXd &CuSum, Eigen::MatrixXd &gzSum) const;
+        Eigen::MatrixXd &Hsum, Eigen::MatrixXd &CuSum, Eigen::MatrixXd &gzSum) const;
     void tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, Eigen::MatrixXd &Ksum) const;
     bool factorCovariance();
 
