@@ -289,6 +289,10 @@ void finishAxes(QCPAxisRect *rect, bool logY)
     x->setRange(kr);
     if (logY) {
         vr.lower = std::max(vr.lower, vr.upper * 1e-8);
+        if (vr.upper < 10.0 * vr.lower) { // at least one decade, or the log ticker repeats labels
+            const double mid = std::sqrt(vr.lower * vr.upper);
+            vr = QCPRange(mid / std::sqrt(10.0), mid * std::sqrt(10.0));
+        }
         y->setRange(vr.lower / 1.25, vr.upper * 1.25);
     } else {
         const double pad = 0.05 * std::max(vr.size(), 1e-12);

@@ -182,9 +182,21 @@ void MainWindow::refresh()
     QElapsedTimer timer;
     timer.start();
     auto view = std::make_shared<ResultView>();
-    for (const auto &s : m_controller->states())
-        if (s.curves)
-            view->curves.push_back(s.curves);
+    for (const auto &s : m_controller->states()) {
+        if (!s.curves)
+            continue;
+        const bool theory = figures::isTheoryEngine(s.engine);
+        const QString status = QString::fromStdString(toString(s.status));
+        if (theory && s.finished && (s.status == Status::Diverged || s.status == Status::InvalidInput)) {
+            // A diverged fixed-point iterate is no answer: say so instead of drawing it.
+            view->failed.push_back(s.curves);
+            view->warnings[s.engine] = status + (s.message.isEmpty() ? QString() : " — " + s.message);
+            continue;
+        }
+        view->curves.push_back(s.curves);
+        if (theory && s.finished && (s.status == Status::MaxIterations || s.status == Status::Cancelled))
+            view->warnings[s.engine] = "not converged (" + status + "): the curves are its last iterate";
+    }
     view->unavailable = m_unavailable;
     m_area->setView(view, m_controller->isRunning());
     m_status->update(m_controller->states(), m_controller->isRunning());

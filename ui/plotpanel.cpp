@@ -52,7 +52,27 @@ QString ResultView::notes() const
     QStringList parts;
     for (const auto &[engine, reason] : unavailable)
         parts << figures::engineLabel(engine) + ": " + reason;
+    for (const auto &[engine, warning] : warnings)
+        parts << figures::engineLabel(engine) + ": " + warning;
     return parts.join("; ");
+}
+
+const Curves *ResultView::findFailed(const std::string &engine) const
+{
+    for (const auto &c : failed)
+        if (c && c->engine == engine)
+            return c.get();
+    return nullptr;
+}
+
+QString ResultView::reasonFor(const std::string &engine) const
+{
+    if (const auto it = unavailable.find(engine); it != unavailable.end())
+        return "solver not available: " + it->second;
+    if (findFailed(engine))
+        if (const auto it = warnings.find(engine); it != warnings.end())
+            return it->second;
+    return {};
 }
 
 // ---- PlotPanel ----------------------------------------------------------------------
@@ -73,6 +93,7 @@ PlotPanel::PlotPanel(const QString &title, const QString &fileStem, QWidget *par
     m_note = new QLabel;
     m_note->setStyleSheet("color: #8a5a00;");
     m_note->setObjectName("note");
+    m_note->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     m_toolbar->addWidget(m_note, 1);
     layout->addLayout(m_toolbar);
 
@@ -133,8 +154,12 @@ void PlotPanel::setView(std::shared_ptr<const ResultView> view, bool deferRedraw
         for (const auto &c : view->curves)
             if (c && uses(c->engine))
                 signature.push_back(c.get());
+        for (const auto &c : view->failed)
+            if (c && uses(c->engine))
+                signature.push_back(c.get());
     }
-    const bool same = m_view && view && signature == m_signature && view->unavailable == m_view->unavailable;
+    const bool same = m_view && view && signature == m_signature && view->unavailable == m_view->unavailable
+        && view->warnings == m_view->warnings;
     m_view = std::move(view);
     m_signature = std::move(signature);
     if (same)

@@ -30,6 +30,14 @@ namespace dmftlab
 struct ResultView {
     std::vector<std::shared_ptr<const Curves>> curves;
     std::map<std::string, QString> unavailable; ///< engine → reason
+    /// Theory results that are no answer (diverged): only the convergence panel shows
+    /// them; the data panels say why instead of drawing the last iterate.
+    std::vector<std::shared_ptr<const Curves>> failed;
+    std::map<std::string, QString> warnings; ///< engine → e.g. "not converged: last iterate"
+
+    const Curves *findFailed(const std::string &engine) const;
+    /// Why `engine` has no usable curves (unavailable or failed), empty if it has them.
+    QString reasonFor(const std::string &engine) const;
 
     const Curves *find(const std::string &engine) const;
     const Curves *firstSimulation() const;

@@ -116,8 +116,8 @@ void KernelComparisonPanel::draw(QCustomPlot *plot, const figures::Style &style)
     const Curves *theory = v->firstTheory();
     const Curves *sim = v->firstSimulation();
     QString reason;
-    if (!theory && v->unavailable.count("dmft"))
-        reason = "DMFT: " + v->unavailable.at("dmft");
+    if (!theory && !v->reasonFor("dmft").isEmpty())
+        reason = "DMFT: " + v->reasonFor("dmft");
     figures::plotKernelComparison(plot, theory, sim, style, reason);
 }
 
@@ -143,8 +143,8 @@ void DmftKernelPanel::draw(QCustomPlot *plot, const figures::Style &style) const
     const Curves *dmft = v ? v->find("dmft") : nullptr;
     if (dmft) {
         figures::plotKernel(plot, *dmft, kind, style);
-    } else if (v && v->unavailable.count("dmft")) {
-        figures::plotMessage(plot, symbol, "DMFT solver not available: " + v->unavailable.at("dmft"), style);
+    } else if (v && !v->reasonFor("dmft").isEmpty()) {
+        figures::plotMessage(plot, symbol, "DMFT " + v->reasonFor("dmft"), style);
     } else {
         figures::plotMessage(
             plot, symbol, v ? "DMFT not run (enable it in the parameters)" : "press Run (F5)", style);
@@ -162,11 +162,12 @@ void ConvergencePanel::draw(QCustomPlot *plot, const figures::Style &style) cons
 {
     const ResultView *v = view();
     const Curves *dmft = v ? v->find("dmft") : nullptr;
+    if (!dmft && v)
+        dmft = v->findFailed("dmft"); // the residuals up to the divergence are real
     if (dmft) {
         figures::plotConvergence(plot, { dmft }, style);
-    } else if (v && v->unavailable.count("dmft")) {
-        figures::plotMessage(
-            plot, "DMFT convergence", "DMFT solver not available: " + v->unavailable.at("dmft"), style);
+    } else if (v && !v->reasonFor("dmft").isEmpty()) {
+        figures::plotMessage(plot, "DMFT convergence", "DMFT " + v->reasonFor("dmft"), style);
     } else {
         figures::plotMessage(plot, "DMFT convergence",
             v ? "DMFT not run (enable it in the parameters)" : "press Run (F5)", style);

@@ -34,6 +34,10 @@ RunStatus::RunStatus(QWidget *parent)
     layout->addLayout(m_bars);
     m_text = new QLabel("Ready — choose a preset and press Run (F5).");
     m_text->setObjectName("statusText");
+    // Long engine messages must not widen the window: the label may be cut, the tooltip
+    // holds the whole text.
+    m_text->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_text->setMinimumWidth(50);
     layout->addWidget(m_text, 1);
 }
 
@@ -83,6 +87,7 @@ void RunStatus::update(const std::vector<RunController::EngineState> &states, bo
         m_text->setText((running ? "" : "Done. ") + lines.join("  ·  "));
     else if (!running)
         m_text->setText("Ready — choose a preset and press Run (F5).");
+    m_text->setToolTip(m_text->text());
 }
 
 } // namespace dmftlab
