@@ -320,6 +320,24 @@ void placeLegend(QCustomPlot *plot, const Layout &layout, const Style &style)
     }
 }
 
+/// Breaks a long message into lines of about `width` characters (text elements of
+/// QCustomPlot do not wrap).
+QString wrapped(const QString &text, int width = 60)
+{
+    QStringList lines;
+    QString line;
+    for (const QString &word : text.split(' ', Qt::SkipEmptyParts)) {
+        if (!line.isEmpty() && line.size() + 1 + word.size() > width) {
+            lines << line;
+            line.clear();
+        }
+        line += (line.isEmpty() ? "" : " ") + word;
+    }
+    if (!line.isEmpty())
+        lines << line;
+    return lines.join('\n');
+}
+
 // Perceptually uniform sequential map (matplotlib's viridis, 5 stops).
 QCPColorGradient sequentialGradient()
 {
@@ -737,7 +755,7 @@ void plotKernelComparison(QCustomPlot *plot, const Curves *theory, const Curves 
         const QString reason = !missingReason.isEmpty() ? missingReason
             : !haveT                                    ? QString("no DMFT kernel")
                                                         : QString("no simulation kernel");
-        auto *text = new QCPTextElement(plot, reason, font(m.font));
+        auto *text = new QCPTextElement(plot, wrapped(reason, 110), font(m.font));
         text->setTextColor(QColor(90, 90, 90));
         plot->plotLayout()->addElement(2, 0, text);
         plot->plotLayout()->setRowStretchFactor(2, 0.001);
@@ -796,7 +814,7 @@ void plotMessage(QCustomPlot *plot, const QString &title, const QString &message
     plot->plotLayout()->clear();
     plot->setBackground(Qt::white);
     plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, title, font(m.titleFont, true)));
-    auto *text = new QCPTextElement(plot, message, font(m.font * 1.1));
+    auto *text = new QCPTextElement(plot, wrapped(message), font(m.font * 1.1));
     text->setTextColor(QColor(90, 90, 90));
     plot->plotLayout()->addElement(1, 0, text);
     plot->plotLayout()->setRowStretchFactor(0, 0.001);
