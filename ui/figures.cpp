@@ -312,8 +312,14 @@ void placeLegend(QCustomPlot *plot, const Layout &layout, const Style &style)
     QCPAxisRect *rect = layout.rects[0];
     if (rect->insetLayout()->take(lg)) {
         rect->insetLayout()->simplify();
-        layout.grid->addElement(0, layout.grid->columnCount(), lg);
+        // A legend given a whole grid cell spreads its rows over the full height; stack it
+        // above an empty element that takes the spare height instead.
+        auto *side = new QCPLayoutGrid;
+        layout.grid->addElement(0, layout.grid->columnCount(), side);
         layout.grid->setColumnStretchFactor(layout.grid->columnCount() - 1, 0.001);
+        side->addElement(0, 0, lg);
+        side->addElement(1, 0, new QCPLayoutElement(plot));
+        side->setRowStretchFactor(0, 0.001);
         lg->setBorderPen(Qt::NoPen);
         lg->setBrush(Qt::NoBrush);
         lg->setMargins(QMargins(4, 4, 8, 4));
