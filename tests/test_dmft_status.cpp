@@ -35,6 +35,8 @@ private slots:
     void convergesWithProgressEveryIteration();
     void maxIterationsSaysSo();
     void cancelIsPrompt();
+    void cancelDuringSetUp_data();
+    void cancelDuringSetUp();
     void divergesNamingTheParameter();
     void refusesRelu();
     void refusesTooMuchMemory();
@@ -108,6 +110,34 @@ void TestDmftStatus::cancelIsPrompt()
     const double ms
         = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     qInfo("cancel latency at default sizes: %.1f ms", ms);
+    QVERIFY2(r.status == Status::Cancelled, r.message.c_str());
+    // The requirement is 100 ms; the assertion allows for a loaded shared machine.
+    QVERIFY2(ms < 500.0, QByteArray::number(ms));
+}
+
+void TestDmftStatus::cancelDuringSetUp_data()
+{
+    // Before the first iteration: ODE warm start, drawing and whitening the stored normals.
+    QTest::addColumn<int>("delayMs");
+    for (int ms : {5, 120, 400, 700, 1000, 1300})
+        QTest::newRow(qPrintable(QString("cancel after %1 ms").arg(ms))) << ms;
+}
+
+void TestDmftStatus::cancelDuringSetUp()
+{
+    QFETCH(int, delayMs);
+    RunConfig c = presetConfig("logistic-regression"); // default P, P_J, R
+    c.sim.threads = 2;
+    std::atomic<bool> cancel { false };
+    EngineResult r;
+    std::thread worker([&] { r = runEngine("dmft", c, {}, &cancel); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(delayMs));
+    const auto t0 = std::chrono::steady_clock::now();
+    cancel = true;
+    worker.join();
+    const double ms
+        = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    qInfo("cancel %d ms after the start returned after %.1f ms: %s", delayMs, ms, r.message.c_str());
     QVERIFY2(r.status == Status::Cancelled, r.message.c_str());
     // The requirement is 100 ms; the assertion allows for a loaded shared machine.
     QVERIFY2(ms < 500.0, QByteArray::number(ms));

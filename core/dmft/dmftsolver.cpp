@@ -123,7 +123,8 @@ std::string checkDmft(const RunConfig &c)
 // ---------------------------------------------------------------------------------------
 // One replica
 
-DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int threads, bool momentMatching)
+DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int threads, bool momentMatching,
+                         const std::atomic<bool> *cancel)
     : m_N(config.time.steps)
     , m_k(config.problem.width)
     , m_ks(config.problem.teacherWidth)
@@ -146,10 +147,17 @@ DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int thread
     std::mt19937_64 rng(seed);
     std::normal_distribution<double> normal;
     const int Dz = m_ks + m_D, rows = Dz + 1 + (m_N + 1);
+    // Drawing and whitening take ~0.1-0.5 s at default sizes: check cancel between blocks of
+    // paths. A cancelled replica is left unusable; the solver stops before touching it.
+    auto cancelled = [cancel] { return cancel && cancel->load(std::memory_order_relaxed); };
+    constexpr Eigen::Index kBlock = 512;
     Eigen::MatrixXd E(rows, m_P);
-    for (Eigen::Index j = 0; j < E.cols(); ++j)
+    for (Eigen::Index j = 0; j < E.cols(); ++j) {
+        if (j % kBlock == 0 && cancelled())
+            return;
         for (Eigen::Index i = 0; i < E.rows(); ++i)
             E(i, j) = normal(rng);
+    }
     // Moment matching (theory §5.7): centre and whiten the stored normals so that their
     // sample covariance over the P paths is exactly I. The DMFT's dominant Monte-Carlo
     // error at small P is the sampling error of second moments (e.g. E[y z], E[w_n w_mᵀ]);
@@ -158,12 +166,23 @@ DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int thread
     if (m_momentMatched) {
         E.colwise() -= E.rowwise().mean();
         Eigen::MatrixXd cov = Eigen::MatrixXd::Zero(rows, rows);
-        cov.selfadjointView<Eigen::Lower>().rankUpdate(E, 1.0 / m_P);
+        for (Eigen::Index c = 0; c < m_P; c += kBlock) {
+            if (cancelled())
+                return;
+            cov.selfadjointView<Eigen::Lower>().rankUpdate(E.middleCols(c, std::min(kBlock, m_P - c)),
+                                                           1.0 / m_P);
+        }
         Eigen::LLT<Eigen::MatrixXd> llt(cov.selfadjointView<Eigen::Lower>());
-        if (llt.info() == Eigen::Success)
-            llt.matrixL().solveInPlace(E);
-        else
+        if (llt.info() == Eigen::Success) {
+            for (Eigen::Index c = 0; c < m_P; c += kBlock) {
+                if (cancelled())
+                    return;
+                auto block = E.middleCols(c, std::min(kBlock, m_P - c));
+                llt.matrixL().solveInPlace(block);
+            }
+        } else {
             m_momentMatched = false;
+        }
     }
     m_xi = E.topRows(Dz).transpose();
     const double noiseScale = std::sqrt(m_tau * m_alpha * m_dt);
@@ -446,7 +465,9 @@ Eigen::VectorXd DmftReplica::trainLossOnFreshPaths(
 {
     RunConfig c = config;
     c.dmft.tangentPaths = 1;
-    DmftReplica fresh(c, seed, m_threads);
+    DmftReplica fresh(c, seed, m_threads, /*momentMatching=*/true, cancel);
+    if (cancel && cancel->load())
+        return Eigen::VectorXd::Constant(m_N + 1, std::numeric_limits<double>::quiet_NaN());
     fresh.setState(m_C, m_M, m_R);
     fresh.m_pathsOnly = true;
     if (fresh.step(cancel) != StepResult::Ok)
@@ -521,7 +542,9 @@ Status DmftSolver::init(const std::atomic<bool> *cancel)
         for (int r = r0; r < r1; ++r) {
             const std::uint64_t seed = replicaSeed(r);
             m_replicas[r]
-                = std::make_unique<DmftReplica>(m_config, seed, m_threadsPerReplica, m_momentMatching);
+                = std::make_unique<DmftReplica>(m_config, seed, m_threadsPerReplica, m_momentMatching, cancel);
+            if (cancel && cancel->load())
+                return;
             if (haveWarm)
                 m_replicas[r]->setState(warm.C, warm.M, warm.R);
         }

@@ -69,7 +69,10 @@ public:
     enum class StepResult { Ok, Cancelled, Diverged };
 
     /// `momentMatching`: centre and whiten the stored normals (default; see the .cpp).
-    DmftReplica(const RunConfig &config, std::uint64_t seed, int threads, bool momentMatching = true);
+    /// Draws and stores the path normals. When `cancel` is raised meanwhile it returns early
+    /// and the replica must not be used.
+    DmftReplica(const RunConfig &config, std::uint64_t seed, int threads, bool momentMatching = true,
+                const std::atomic<bool> *cancel = nullptr);
 
     /// State (time-major blocks of k rows): C_θ (D×D), M (D×k*), R_θ (D×D strictly lower),
     /// with D = (N+1)k.
