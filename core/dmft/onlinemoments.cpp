@@ -13,33 +13,6 @@ namespace
 {
 constexpr double kPi = 3.14159265358979323846;
 
-double halton(long index, int base)
-{
-    double f = 1.0, r = 0.0;
-    while (index > 0) {
-        f /= base;
-        r += f * (index % base);
-        index /= base;
-    }
-    return r;
-}
-
-std::vector<int> firstPrimes(int count)
-{
-    std::vector<int> primes;
-    for (int c = 2; static_cast<int>(primes.size()) < count; ++c) {
-        bool prime = true;
-        for (int p : primes)
-            if (c % p == 0) {
-                prime = false;
-                break;
-            }
-        if (prime)
-            primes.push_back(c);
-    }
-    return primes;
-}
-
 // Saad–Solla integrals for σ(x) = erf(x/√2), σ'(x) = √(2/π) e^{−x²/2}, over a centred
 // Gaussian with covariance C of the named variables.
 // I3 = E[σ'(u) v σ(w)]
@@ -118,11 +91,7 @@ OnlineMomentEvaluator::OnlineMomentEvaluator(
         }
     } else {
         m_method = Method::QuasiMonteCarlo;
-        const auto primes = firstPrimes(D);
-        m_normals.resize(D, quasiRandomPoints);
-        for (int s = 0; s < quasiRandomPoints; ++s)
-            for (int i = 0; i < D; ++i)
-                m_normals(i, s) = normalQuantile(halton(s + 1, primes[i]));
+        m_normals = quasiRandomNormals(D, quasiRandomPoints);
         m_weights = Eigen::VectorXd::Constant(quasiRandomPoints, 1.0 / quasiRandomPoints);
     }
 }

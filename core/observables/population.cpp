@@ -88,6 +88,16 @@ void gaussHermite(int n, Eigen::VectorXd &nodes, Eigen::VectorXd &weights)
     weights /= weights.sum();
 }
 
+Eigen::MatrixXd quasiRandomNormals(int dims, int count)
+{
+    const auto primes = firstPrimes(dims);
+    Eigen::MatrixXd out(dims, count);
+    for (int s = 0; s < count; ++s)
+        for (int i = 0; i < dims; ++i)
+            out(i, s) = normalQuantile(halton(s + 1, primes[i]));
+    return out;
+}
+
 Eigen::MatrixXd psdSqrt(const Eigen::Ref<const Eigen::MatrixXd> &S)
 {
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(0.5 * (S + S.transpose()));
@@ -128,11 +138,7 @@ PopulationEvaluator::PopulationEvaluator(const ProblemSpec &spec, int quasiRando
         }
     } else {
         m_method = Method::QuasiMonteCarlo;
-        const auto primes = firstPrimes(D);
-        m_normals.resize(D, quasiRandomPoints);
-        for (int s = 0; s < quasiRandomPoints; ++s)
-            for (int i = 0; i < D; ++i)
-                m_normals(i, s) = normalQuantile(halton(s + 1, primes[i]));
+        m_normals = quasiRandomNormals(D, quasiRandomPoints);
         m_weights = Eigen::VectorXd::Constant(quasiRandomPoints, 1.0 / quasiRandomPoints);
     }
 }

@@ -60,6 +60,10 @@ double normalCdf(double x);
 /// Φ⁻¹ (Acklam's rational approximation refined by one Halley step).
 double normalQuantile(double p);
 
+/// `count` fixed quasi-random standard normal points in `dims` dimensions (a Halton sequence
+/// through Φ⁻¹), dims × count. Deterministic: the same set every call.
+Eigen::MatrixXd quasiRandomNormals(int dims, int count);
+
 /// Symmetric PSD square root V diag(√max(λ,0)) Vᵀ — continuous in the matrix (theory §5.2).
 Eigen::MatrixXd psdSqrt(const Eigen::Ref<const Eigen::MatrixXd> &S);
 

@@ -54,18 +54,6 @@ void subtractSampleSum(const Eigen::MatrixXd &Xt, const Eigen::MatrixXd &W, Eige
     }
 }
 
-const char *engineLabel(SimEngine e)
-{
-    switch (e) {
-    case SimEngine::Sgd:
-        return "SGD";
-    case SimEngine::Sgf:
-        return "SGF";
-    case SimEngine::Online:
-        return "Online SGD";
-    }
-    return "?";
-}
 } // namespace
 
 SeedSimulation::SeedSimulation(
@@ -364,14 +352,14 @@ void SeedSimulation::diverge(double t)
         advice = "lower optimizer.learning_rate or raise optimizer.batch_size";
     }
     m_result.message
-        = std::string(engineLabel(m_engine)) + " diverged at t = " + formatTime(t) + " \u2014 " + advice;
+        = std::string(displayName(m_engine)) + " diverged at t = " + formatTime(t) + " \u2014 " + advice;
 }
 
 void SeedSimulation::cancelled(double t)
 {
     m_result.status = Status::Cancelled;
     m_result.stoppedAt = t;
-    m_result.message = std::string(engineLabel(m_engine)) + " cancelled at t = " + formatTime(t);
+    m_result.message = std::string(displayName(m_engine)) + " cancelled at t = " + formatTime(t);
 }
 
 void SeedSimulation::finish()

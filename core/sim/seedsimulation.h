@@ -35,6 +35,7 @@
 #include "observables/curves.h"
 #include "observables/population.h"
 #include "sim/instance.h"
+#include "sim/simulation.h"
 #include "sim/random.h"
 #include "sim/simulation.h"
 

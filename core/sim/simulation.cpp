@@ -154,7 +154,18 @@ Curves buildCurves(const SharedRun &run, const RunConfig &config, int points)
     return c;
 }
 
-const char *progressLabel(SimEngine e)
+
+std::string formatNumber(double x)
+{
+    std::ostringstream os;
+    os.precision(3);
+    os << x;
+    return os.str();
+}
+
+} // namespace
+
+const char *displayName(SimEngine e)
 {
     switch (e) {
     case SimEngine::Sgd:
@@ -166,16 +177,6 @@ const char *progressLabel(SimEngine e)
     }
     return "?";
 }
-
-std::string formatNumber(double x)
-{
-    std::ostringstream os;
-    os.precision(3);
-    os << x;
-    return os.str();
-}
-
-} // namespace
 
 std::string toString(SimEngine e)
 {
@@ -240,7 +241,7 @@ EngineResult runSimulation(SimEngine engine, const RunConfig &config, const Prog
     std::vector<std::string> seedMessage(S);
     std::vector<double> seedStoppedAt(S, 0.0);
     long long stepsPerSeed = 0;
-    const std::string label = progressLabel(engine);
+    const std::string label = displayName(engine);
 
     auto isCancelled = [cancel] { return cancel && cancel->load(std::memory_order_relaxed); };
 

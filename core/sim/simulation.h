@@ -26,6 +26,8 @@ enum class SimEngine { Sgd, Sgf, Online };
 
 /// "sgd", "sgf", "online".
 std::string toString(SimEngine e);
+/// "SGD", "SGF", "Online SGD" — for progress and messages.
+const char *displayName(SimEngine e);
 
 /// Empty when `engine` can simulate `config`, else a one-line reason naming the field.
 std::string checkSimulation(SimEngine engine, const RunConfig &config);
