@@ -63,32 +63,10 @@ OnlineMomentEvaluator::OnlineMomentEvaluator(
     if (spec.labels == Labels::Real && D0 <= 3) {
         m_method = Method::GaussHermite;
         const int per = D0 == 1 ? 60 : D0 == 2 ? 24 : 12;
-        Eigen::VectorXd x, w, xe, we;
-        gaussHermite(per, x, w);
-        gaussHermite(6, xe, we);
-        long S = 1;
-        for (int i = 0; i < D0; ++i)
-            S *= per;
+        std::vector<int> points(D0, per);
         if (m_noiseDim)
-            S *= 6;
-        m_normals.resize(D, S);
-        m_weights.resize(S);
-        for (long s = 0; s < S; ++s) {
-            long idx = s;
-            double weight = 1.0;
-            for (int i = 0; i < D0; ++i) {
-                const int j = static_cast<int>(idx % per);
-                idx /= per;
-                m_normals(i, s) = x[j];
-                weight *= w[j];
-            }
-            if (m_noiseDim) {
-                const int j = static_cast<int>(idx % 6);
-                m_normals(D0, s) = xe[j];
-                weight *= we[j];
-            }
-            m_weights[s] = weight;
-        }
+            points.push_back(6); // label noise ε, the last (slowest) dimension
+        gaussHermiteProduct(points, m_normals, m_weights);
     } else {
         m_method = Method::QuasiMonteCarlo;
         m_normals = quasiRandomNormals(D, quasiRandomPoints);

@@ -4,8 +4,6 @@
 #include "sim/simulation.h"
 
 #include <chrono>
-#include <cmath>
-#include <sstream>
 
 namespace dmftlab {
 
@@ -34,34 +32,13 @@ std::string checkEngine(const std::string &engine, const RunConfig &config)
         return "unknown engine '" + engine + "' (known: sgd, sgf, online, dmft, ode)";
     if (auto err = validate(config); !err.empty())
         return err;
-    if (!isSgfType(engine)) {
-        if (config.optimizer.learningRate <= 0.0)
-            return engine + " needs optimizer.learning_rate > 0";
-        if (config.optimizer.tau && std::fabs(*config.optimizer.tau - config.sgdTau()) > 1e-12) {
-            std::ostringstream os;
-            os << engine << " runs with learning_rate/batch_size = " << config.sgdTau()
-               << " but optimizer.tau = " << *config.optimizer.tau
-               << " was set directly; unset optimizer.tau (null) or make them agree";
-            return os.str();
-        }
-        if (engine == "sgd" && config.optimizer.batchSize > config.samples())
-            return "optimizer.batch_size (" + std::to_string(config.optimizer.batchSize)
-                   + ") exceeds the number of samples n = " + std::to_string(config.samples());
-    }
-    if (engine == "sgd" || engine == "sgf" || engine == "online") {
-        const double bytes = simulationMemoryBytes(config, engine);
-        if (bytes > kSimulationMemoryLimit) {
-            std::ostringstream os;
-            os.precision(3);
-            os << engine << " would need " << bytes / 1073741824.0 << " GiB (limit "
-               << kSimulationMemoryLimit / 1073741824.0
-               << " GiB); lower sim.dimension, data.alpha, time.steps or sim.threads";
-            return os.str();
-        }
-    }
-    if (engine == "dmft" || engine == "ode")
-        return checkTheoryEngine(engine, config);
-    return {};
+    if (engine == "sgd")
+        return checkSimulation(SimEngine::Sgd, config);
+    if (engine == "sgf")
+        return checkSimulation(SimEngine::Sgf, config);
+    if (engine == "online")
+        return checkSimulation(SimEngine::Online, config);
+    return checkTheoryEngine(engine, config);
 }
 
 EngineResult runEngine(const std::string &engine, const RunConfig &config,

@@ -88,6 +88,31 @@ void gaussHermite(int n, Eigen::VectorXd &nodes, Eigen::VectorXd &weights)
     weights /= weights.sum();
 }
 
+void gaussHermiteProduct(const std::vector<int> &pointsPerDim, Eigen::MatrixXd &nodes,
+                         Eigen::VectorXd &weights)
+{
+    const int D = static_cast<int>(pointsPerDim.size());
+    std::vector<Eigen::VectorXd> x(D), w(D);
+    long S = 1;
+    for (int i = 0; i < D; ++i) {
+        gaussHermite(pointsPerDim[i], x[i], w[i]);
+        S *= pointsPerDim[i];
+    }
+    nodes.resize(D, S);
+    weights.resize(S);
+    for (long s = 0; s < S; ++s) {
+        long idx = s;
+        double weight = 1.0;
+        for (int i = 0; i < D; ++i) {
+            const int j = static_cast<int>(idx % pointsPerDim[i]);
+            idx /= pointsPerDim[i];
+            nodes(i, s) = x[i][j];
+            weight *= w[i][j];
+        }
+        weights[s] = weight;
+    }
+}
+
 Eigen::MatrixXd quasiRandomNormals(int dims, int count)
 {
     const auto primes = firstPrimes(dims);
@@ -118,24 +143,7 @@ PopulationEvaluator::PopulationEvaluator(const ProblemSpec &spec, int quasiRando
     } else if (D <= 3) {
         m_method = Method::GaussHermite;
         const int per = D == 2 ? 64 : 28;
-        Eigen::VectorXd x, w;
-        gaussHermite(per, x, w);
-        long S = 1;
-        for (int i = 0; i < D; ++i)
-            S *= per;
-        m_normals.resize(D, S);
-        m_weights.resize(S);
-        for (long s = 0; s < S; ++s) {
-            long idx = s;
-            double weight = 1.0;
-            for (int i = 0; i < D; ++i) {
-                const int j = static_cast<int>(idx % per);
-                idx /= per;
-                m_normals(i, s) = x[j];
-                weight *= w[j];
-            }
-            m_weights[s] = weight;
-        }
+        gaussHermiteProduct(std::vector<int>(D, per), m_normals, m_weights);
     } else {
         m_method = Method::QuasiMonteCarlo;
         m_normals = quasiRandomNormals(D, quasiRandomPoints);

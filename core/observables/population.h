@@ -18,6 +18,7 @@
 #include "model/problem.h"
 
 #include <Eigen/Dense>
+#include <vector>
 
 namespace dmftlab {
 
@@ -59,6 +60,11 @@ void gaussHermite(int n, Eigen::VectorXd &nodes, Eigen::VectorXd &weights);
 double normalCdf(double x);
 /// Φ⁻¹ (Acklam's rational approximation refined by one Halley step).
 double normalQuantile(double p);
+
+/// Tensor-product Gauss–Hermite rule for E f(ξ), ξ ~ N(0, I): pointsPerDim[i] nodes in
+/// dimension i (dimension 0 varies fastest). nodes is dims × S, weights sum to 1.
+void gaussHermiteProduct(const std::vector<int> &pointsPerDim, Eigen::MatrixXd &nodes,
+                         Eigen::VectorXd &weights);
 
 /// `count` fixed quasi-random standard normal points in `dims` dimensions (a Halton sequence
 /// through Φ⁻¹), dims × count. Deterministic: the same set every call.

@@ -195,24 +195,38 @@ std::string checkSimulation(SimEngine engine, const RunConfig &config)
 {
     if (auto err = validate(config); !err.empty())
         return err;
+    const std::string name = toString(engine);
     const int d = config.sim.dimension, k = config.problem.width, ks = config.problem.teacherWidth;
     if (d < k + ks)
         return "sim.dimension must be at least model.width + teacher.width (" + std::to_string(k + ks) + ")";
-    if (engine == SimEngine::Sgf) {
-        const double tau = config.tau();
-        if (!std::isfinite(tau) || tau < 0.0)
-            return "optimizer.tau must be a finite number >= 0";
-        return {};
+    if (engine != SimEngine::Sgf) {
+        const double eta = config.optimizer.learningRate;
+        if (!(eta > 0.0))
+            return name + " needs optimizer.learning_rate > 0";
+        if (config.optimizer.tau && std::fabs(*config.optimizer.tau - config.sgdTau()) > 1e-12) {
+            std::ostringstream os;
+            os << name << " runs with learning_rate/batch_size = " << config.sgdTau()
+               << " but optimizer.tau = " << *config.optimizer.tau
+               << " was set directly; unset optimizer.tau (null) or make them agree";
+            return os.str();
+        }
+        if (eta * config.problem.ridge / d >= 1.0)
+            return "optimizer.learning_rate * optimizer.ridge / sim.dimension must be < 1";
+        if (engine == SimEngine::Sgd && config.optimizer.batchSize > config.samples())
+            return "optimizer.batch_size (" + std::to_string(config.optimizer.batchSize)
+                + ") exceeds the number of samples n = " + std::to_string(config.samples());
+        if (config.time.horizon * d / eta > 9e15)
+            return "time.horizon * sim.dimension / optimizer.learning_rate is too many steps";
     }
-    const double eta = config.optimizer.learningRate;
-    if (!(eta > 0.0))
-        return toString(engine) + " needs optimizer.learning_rate > 0";
-    if (eta * config.problem.ridge / d >= 1.0)
-        return "optimizer.learning_rate * optimizer.ridge / sim.dimension must be < 1";
-    if (engine == SimEngine::Sgd && config.optimizer.batchSize > config.samples())
-        return "optimizer.batch_size exceeds the number of samples n = " + std::to_string(config.samples());
-    if (config.time.horizon * d / eta > 9e15)
-        return "time.horizon * sim.dimension / optimizer.learning_rate is too many steps";
+    const double bytes = simulationMemoryBytes(config, name);
+    if (bytes > kSimulationMemoryLimit) {
+        std::ostringstream os;
+        os.precision(3);
+        os << name << " would need " << bytes / 1073741824.0 << " GiB (limit "
+           << kSimulationMemoryLimit / 1073741824.0
+           << " GiB); lower sim.dimension, data.alpha, time.steps or sim.threads";
+        return os.str();
+    }
     return {};
 }
 
