@@ -9,10 +9,6 @@
 namespace dmftlab
 {
 
-namespace
-{
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
 std::string formatTime(double t)
 {
     std::ostringstream os;
@@ -20,6 +16,11 @@ std::string formatTime(double t)
     os << t;
     return os.str();
 }
+
+namespace
+{
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
 
 // R = X θ (n×k) in one pass over X. For k = 1 Eigen's GEMV does it; for k > 1 Eigen's GEMM
 // would first pack (copy) all of X, which made a k = 2 step four times slower than k = 1.

@@ -46,6 +46,9 @@
 namespace dmftlab
 {
 
+/// A time for messages: three significant digits ("2.4", "0.125").
+std::string formatTime(double t);
+
 struct SeedResult {
     Status status = Status::Running; ///< Completed, Diverged or Cancelled once stopped
     std::string message; ///< one line, for Diverged/Cancelled

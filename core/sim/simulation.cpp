@@ -155,14 +155,6 @@ Curves buildCurves(const SharedRun &run, const RunConfig &config, int points)
 }
 
 
-std::string formatNumber(double x)
-{
-    std::ostringstream os;
-    os.precision(3);
-    os << x;
-    return os.str();
-}
-
 } // namespace
 
 const char *displayName(SimEngine e)
@@ -271,7 +263,7 @@ EngineResult runSimulation(SimEngine engine, const RunConfig &config, const Prog
                 done += r->validPoints;
         rep.fraction = std::min(1.0, static_cast<double>(done) / (static_cast<double>(S) * N1));
         rep.text
-            = label + " seed " + std::to_string(s + 1) + "/" + std::to_string(S) + ", t = " + formatNumber(t);
+            = label + " seed " + std::to_string(s + 1) + "/" + std::to_string(S) + ", t = " + formatTime(t);
         const auto now = Clock::now();
         if (seedFinished || now - run.lastSnapshot >= std::chrono::milliseconds(50)) {
             int furthest = 0;
