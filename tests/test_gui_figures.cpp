@@ -1,6 +1,8 @@
 // Shared figures (ui/figures.h): every plot type draws, and exportPlot writes valid PNG,
 // PDF and SVG files of the requested size, or fails with a message.
 #include "figures.h"
+#include "plotarea.h"
+#include "plotpanel.h"
 
 #include <QApplication>
 #include <QImage>
@@ -76,6 +78,7 @@ private slots:
     void exportFormats();
     void exportFailsWithMessage();
     void partialRunDrawsOnlyValidPoints();
+    void finalViewDrawnAfterQueuedLiveUpdate();
 };
 
 void TestGuiFigures::drawsEveryPlotType_data()
@@ -206,6 +209,27 @@ void TestGuiFigures::partialRunDrawsOnlyValidPoints()
         if (!plot.graph(i)->data()->isEmpty())
             maxKey = std::max(maxKey, (plot.graph(i)->data()->constEnd() - 1)->key);
     QCOMPARE(maxKey, sgf.t[11]);
+}
+
+void TestGuiFigures::finalViewDrawnAfterQueuedLiveUpdate()
+{
+    // A fast run: the last snapshot arrives as a live update (queued for the staggered
+    // redraw), and the run ends before that redraw. The end-of-run view has the same
+    // curves; it must still be drawn at once, not left to the timer.
+    PlotArea area;
+    area.resize(1200, 800);
+    auto view = std::make_shared<ResultView>();
+    view->curves.push_back(std::make_shared<const Curves>(makeCurves("sgf", 1, 10, 11)));
+    area.setView(view, true);
+    QCustomPlot *loss = area.panel("loss")->plot();
+    QVERIFY(loss->graphCount() == 0 || loss->graph(0)->data()->isEmpty()); // deferred
+    auto finalView = std::make_shared<ResultView>(*view);
+    area.setView(finalView, false);
+    int points = 0;
+    for (int i = 0; i < loss->graphCount(); ++i)
+        points = std::max(points, loss->graph(i)->data()->size());
+    QCOMPARE(points, 11);
+    QVERIFY(!area.panel("loss")->isDirty());
 }
 
 QTEST_MAIN(TestGuiFigures)

@@ -98,8 +98,6 @@ void PlotArea::maximise(PlotPanel *panel, bool on)
         p->setVisible(!on);
         if (!on && p->isDirty())
             p->redraw();
-        if (!on && p->isDirty())
-            p->redraw();
     }
 }
 

@@ -162,8 +162,16 @@ void PlotPanel::setView(std::shared_ptr<const ResultView> view, bool deferRedraw
         && view->warnings == m_view->warnings;
     m_view = std::move(view);
     m_signature = std::move(signature);
-    if (same)
+    if (same) {
+        // Nothing new, but a run that just ended still owes its final picture: a live
+        // update may have been queued for the staggered redraw (drawn without
+        // antialiasing) a moment before the run finished.
+        if (!deferRedraw && (m_dirty || m_live)) {
+            m_live = false;
+            redraw();
+        }
         return;
+    }
     m_note->setText(m_view ? m_view->notes() : QString());
     m_note->setToolTip(m_note->text());
     viewChanged();
