@@ -5,6 +5,8 @@
 // --screenshot with --run waits for the run to finish, saves the window and exits — for
 // the docs, the tests and headless checks under xvfb-run.
 #include "config/presets.h"
+#include "helpcontent.h"
+#include "helpwindow.h"
 #include "mainwindow.h"
 #include "parameterpanel.h"
 
@@ -73,7 +75,14 @@ int main(int argc, char **argv)
         "Override one config key, dotted as in dmftlab-cli (e.g. sim.dimension=200); "
         "may be repeated.",
         "key=value");
-    parser.addOptions({ presetOpt, sessionOpt, setOpt, runOpt, shotOpt });
+    QStringList topicIds;
+    for (const dmftlab::help::Topic &t : dmftlab::help::topics())
+        topicIds << t.id;
+    const QCommandLineOption helpTopicOpt("help-topic",
+        "Open the help window at TOPIC (" + topicIds.join(", ")
+            + "); with --screenshot, the help window is saved instead of the main window.",
+        "TOPIC");
+    parser.addOptions({ presetOpt, sessionOpt, setOpt, runOpt, shotOpt, helpTopicOpt });
     parser.process(app);
 
     dmftlab::MainWindow window;
@@ -118,12 +127,23 @@ int main(int argc, char **argv)
         }
     }
     window.show();
+    QWidget *shotWidget = &window;
+    if (parser.isSet(helpTopicOpt)) {
+        const QString topic = parser.value(helpTopicOpt);
+        if (!topicIds.contains(topic)) {
+            std::fprintf(stderr, "dmftlab: unknown help topic '%s' (known: %s)\n", qPrintable(topic),
+                qPrintable(topicIds.join(", ")));
+            return 2;
+        }
+        window.showHelp(topic);
+        shotWidget = window.helpWindow();
+    }
 
     int exitCode = 0;
     auto takeScreenshot = [&] {
         // Let queued replots land before grabbing.
         QTimer::singleShot(400, &window, [&] {
-            const QPixmap pixmap = window.grab();
+            const QPixmap pixmap = shotWidget->grab();
             if (!pixmap.save(shot, "PNG")) {
                 std::fprintf(stderr, "dmftlab: could not write %s\n", qPrintable(shot));
                 exitCode = 1;

@@ -1,6 +1,7 @@
 # GUI area (issue 4): figures, run controller, parameter panel, sessions, main window.
 # All run on the offscreen platform (dmftlab_ui_test sets QT_QPA_PLATFORM).
 dmftlab_ui_test(test_gui_figures)
+dmftlab_ui_test(test_gui_help)
 dmftlab_ui_test(test_gui_run)
 dmftlab_ui_test(test_gui_screenshot)
 target_compile_definitions(test_gui_screenshot PRIVATE DMFTLAB_GUI_BINARY="$<TARGET_FILE:dmftlab>")

@@ -771,7 +771,8 @@ void plotKernelComparison(QCustomPlot *plot, const Curves *theory, const Curves 
 
 // ---- convergence --------------------------------------------------------------------
 
-void plotConvergence(QCustomPlot *plot, const std::vector<const Curves *> &all, const Style &style)
+void plotConvergence(
+    QCustomPlot *plot, const std::vector<const Curves *> &all, const Style &style, double tolerance)
 {
     const auto curves = nonNull(all);
     bool any = false;
@@ -788,6 +789,7 @@ void plotConvergence(QCustomPlot *plot, const std::vector<const Curves *> &all, 
     styleAxis(rect->axis(QCPAxis::atLeft), style, "residual (max relative change)");
     setLogScale(rect->axis(QCPAxis::atLeft), true);
     int colour = 0;
+    double last = 1.0;
     for (const Curves *c : curves) {
         if (c->residuals.empty())
             continue;
@@ -804,9 +806,19 @@ void plotConvergence(QCustomPlot *plot, const std::vector<const Curves *> &all, 
         g->setPen(QPen(color, m.pen));
         g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, color, color, m.marker * 0.8));
         g->setData(keys, values, true);
+        last = std::max(last, static_cast<double>(c->residuals.size()));
+    }
+    if (tolerance > 0.0 && std::isfinite(tolerance)) {
+        // The stopping level, drawn across the iterations so far (part of the y range).
+        auto *g = new QCPGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+        g->setName(QString("tolerance %1").arg(tolerance, 0, 'g', 3));
+        g->setPen(QPen(QColor(90, 90, 90), std::max(1.0, m.pen * 0.7), Qt::DashLine));
+        g->setSelectable(QCP::stNone);
+        g->setData(QVector<double> { 0.5, std::max(1.0, last) + 0.5 },
+            QVector<double> { tolerance, tolerance }, true);
     }
     finishAxes(rect, true);
-    rect->axis(QCPAxis::atBottom)->setRange(0.5, rect->axis(QCPAxis::atBottom)->range().upper + 0.5);
+    rect->axis(QCPAxis::atBottom)->setRange(0.5, std::max(1.0, last) + 0.5);
     plot->replot(QCustomPlot::rpQueuedReplot);
 }
 

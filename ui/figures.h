@@ -69,8 +69,10 @@ void plotKernel(QCustomPlot *plot, const Curves &curves, KernelKind kind, const 
 void plotKernelComparison(QCustomPlot *plot, const Curves *theory, const Curves *simulation,
     const Style &style, const QString &missingReason = QString());
 
-/// DMFT fixed-point residual against iteration, log y.
-void plotConvergence(QCustomPlot *plot, const std::vector<const Curves *> &curves, const Style &style);
+/// DMFT fixed-point residual against iteration, log y; with tolerance > 0 also the
+/// stopping level as a dashed horizontal line.
+void plotConvergence(
+    QCustomPlot *plot, const std::vector<const Curves *> &curves, const Style &style, double tolerance = 0.0);
 
 /// Clears the plot and shows a centred message instead of data (e.g. "DMFT solver not
 /// available in this build") — a panel never shows invented curves.

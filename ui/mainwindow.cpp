@@ -3,6 +3,8 @@
 #include "config/presets.h"
 #include "exportdialog.h"
 #include "exportservice.h"
+#include "helpcontent.h"
+#include "helpwindow.h"
 #include "parameterpanel.h"
 #include "plotarea.h"
 #include "runcontroller.h"
@@ -58,6 +60,7 @@ MainWindow::MainWindow(QWidget *parent)
         emit runFinished();
     });
     connect(m_area, &PlotArea::exportRequested, this, &MainWindow::exportPanel);
+    connect(m_params, &ParameterPanel::helpRequested, this, &MainWindow::showHelp);
 
     QSettings settings;
     restoreGeometry(settings.value("window/geometry").toByteArray());
@@ -113,6 +116,16 @@ void MainWindow::buildActions()
     }
 
     QMenu *help = menuBar()->addMenu("&Help");
+    m_help = help->addAction("DMFT Lab &help", QKeySequence::HelpContents, this, [this] { showHelp(); });
+    m_help->setToolTip("Quick start, the panels, every parameter, the engines (F1).");
+    for (const help::Topic &t : help::topics()) {
+        if (t.id == help::topics().front().id)
+            continue;
+        const QString id = t.id;
+        help->addAction(t.title, this, [this, id] { showHelp(id); });
+    }
+    help->addAction("&Keyboard shortcuts", this, [this] { showHelp("files", "shortcuts"); });
+    help->addSeparator();
     help->addAction("&About DMFT Lab", this, [this] {
         QMessageBox::about(this, "DMFT Lab",
             "<b>DMFT Lab</b><p>Multi-pass SGD and stochastic gradient flow at finite d, next to "
@@ -142,6 +155,16 @@ void MainWindow::rebuildRecentMenu()
             ->setToolTip(path);
     }
     m_recent->setEnabled(!files.isEmpty());
+}
+
+void MainWindow::showHelp(const QString &topic, const QString &anchor)
+{
+    if (!m_helpWindow)
+        m_helpWindow = new HelpWindow(this); // a child window: closed with the main window
+    m_helpWindow->showTopic(topic.isEmpty() ? help::topics().front().id : topic, anchor);
+    m_helpWindow->show();
+    m_helpWindow->raise();
+    m_helpWindow->activateWindow();
 }
 
 bool MainWindow::loadPreset(const QString &name)
@@ -198,6 +221,7 @@ void MainWindow::refresh()
             view->warnings[s.engine] = "not converged (" + status + "): the curves are its last iterate";
     }
     view->unavailable = m_unavailable;
+    view->dmftTolerance = m_shownConfig.dmft.tolerance;
     m_area->setView(view, m_controller->isRunning());
     m_status->update(m_controller->states(), m_controller->isRunning());
     if (qEnvironmentVariableIsSet("DMFTLAB_PROFILE"))

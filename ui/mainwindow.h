@@ -14,6 +14,7 @@ class QMenu;
 namespace dmftlab
 {
 
+class HelpWindow;
 class ParameterPanel;
 class PlotArea;
 class RunController;
@@ -32,6 +33,11 @@ public:
     RunStatus *runStatus() const { return m_status; }
     QAction *runAction() const { return m_run; }
     QAction *stopAction() const { return m_stop; }
+    QAction *helpAction() const { return m_help; }
+    /// The help window, null until help was first shown.
+    HelpWindow *helpWindow() const { return m_helpWindow; }
+    /// Shows the (non-modal) help window at `topic` and `anchor` (ui/helpcontent.h).
+    void showHelp(const QString &topic = QString(), const QString &anchor = QString());
 
     bool loadPreset(const QString &name);
     /// Starts the engines the parameter panel selects (restarts a run in progress).
@@ -65,7 +71,8 @@ private:
     PlotArea *m_area;
     RunController *m_controller;
     RunStatus *m_status;
-    QAction *m_run = nullptr, *m_stop = nullptr;
+    QAction *m_run = nullptr, *m_stop = nullptr, *m_help = nullptr;
+    HelpWindow *m_helpWindow = nullptr;
     QMenu *m_recent = nullptr;
     /// Config and engines of the run the panels show.
     RunConfig m_shownConfig;

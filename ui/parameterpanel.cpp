@@ -2,6 +2,7 @@
 
 #include "config/presets.h"
 #include "engine/engine.h"
+#include "helpcontent.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -131,6 +132,12 @@ void ParameterPanel::buildUi()
     m_presetDescription->setWordWrap(true);
     m_presetDescription->setStyleSheet("color: #555;");
     f->addRow(m_presetDescription);
+    m_presetHelp = new QLabel;
+    m_presetHelp->setObjectName("presetHelp");
+    m_presetHelp->setToolTip("Open the help on this preset: what it shows and why (F1 for all help).");
+    f->addRow(m_presetHelp);
+    connect(m_presetHelp, &QLabel::linkActivated, this,
+        [this](const QString &link) { emit helpRequested("presets", link.section('#', 1)); });
     connect(m_preset, &QComboBox::activated, this,
         [this](int i) { loadPreset(m_preset->itemData(i).toString()); });
 
@@ -317,6 +324,10 @@ void ParameterPanel::setConfig(const RunConfig &config)
         m_preset->setCurrentIndex(presetIndex);
     const Preset *p = findPreset(config.preset);
     m_presetDescription->setText(p ? QString::fromStdString(p->description) : "Custom configuration.");
+    m_presetHelp->setText(p ? QString("<a href=\"presets.html#%1\">What's this preset?</a>")
+                                  .arg(help::presetAnchor(QString::fromStdString(p->name)))
+                            : QString());
+    m_presetHelp->setVisible(p != nullptr);
     m_family->setCurrentIndex(config.problem.width > 1 ? 1 : 0);
     editor("model.width")->setEnabled(config.problem.width > 1);
     m_loading = false;

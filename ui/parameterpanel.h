@@ -59,6 +59,8 @@ signals:
     /// Fields changed and were re-validated.
     void changed();
     void validityChanged(bool valid);
+    /// The user asked for the help on `topic` at `anchor` (e.g. "What's this preset?").
+    void helpRequested(const QString &topic, const QString &anchor);
 
 private:
     enum class Kind { Number, Int, OptionalNumber, NumberOrMatrix, Choice };
@@ -78,6 +80,7 @@ private:
     std::vector<Field> m_fields;
     QComboBox *m_preset = nullptr;
     QLabel *m_presetDescription = nullptr;
+    QLabel *m_presetHelp = nullptr;
     QComboBox *m_family = nullptr;
     QComboBox *m_simEngine = nullptr;
     QCheckBox *m_dmft = nullptr;

@@ -34,6 +34,7 @@ struct ResultView {
     /// them; the data panels say why instead of drawing the last iterate.
     std::vector<std::shared_ptr<const Curves>> failed;
     std::map<std::string, QString> warnings; ///< engine → e.g. "not converged: last iterate"
+    double dmftTolerance = 0.0; ///< the run's dmft.tolerance (drawn in the convergence panel)
 
     const Curves *findFailed(const std::string &engine) const;
     /// Why `engine` has no usable curves (unavailable or failed), empty if it has them.

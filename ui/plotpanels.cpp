@@ -165,7 +165,7 @@ void ConvergencePanel::draw(QCustomPlot *plot, const figures::Style &style) cons
     if (!dmft && v)
         dmft = v->findFailed("dmft"); // the residuals up to the divergence are real
     if (dmft) {
-        figures::plotConvergence(plot, { dmft }, style);
+        figures::plotConvergence(plot, { dmft }, style, v->dmftTolerance);
     } else if (v && !v->reasonFor("dmft").isEmpty()) {
         figures::plotMessage(plot, "DMFT convergence", "DMFT " + v->reasonFor("dmft"), style);
     } else {
