@@ -79,6 +79,11 @@ private slots:
     void exportFailsWithMessage();
     void partialRunDrawsOnlyValidPoints();
     void finalViewDrawnAfterQueuedLiveUpdate();
+    void legendNeverCoversData_data();
+    void legendNeverCoversData();
+    void equalTestLossAndErrorDrawnOnce();
+    void heatmapsAreSquare_data();
+    void heatmapsAreSquare();
 };
 
 void TestGuiFigures::drawsEveryPlotType_data()
@@ -230,6 +235,119 @@ void TestGuiFigures::finalViewDrawnAfterQueuedLiveUpdate()
         points = std::max(points, loss->graph(i)->data()->size());
     QCOMPARE(points, 11);
     QVERIFY(!area.panel("loss")->isDirty());
+}
+
+void TestGuiFigures::legendNeverCoversData_data()
+{
+    // Overlaps that rise into the top-right corner (where a legend starts), and a loss
+    // that falls from the top left: the legend must find a free corner or go beside.
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<double>("level");
+    QTest::newRow("overlaps rising to the top right") << 1 << 1.2;
+    QTest::newRow("overlaps, every corner busy") << 1 << -1.0;
+    QTest::newRow("loss") << 0 << 0.0;
+}
+
+void TestGuiFigures::legendNeverCoversData()
+{
+    QFETCH(int, kind);
+    QFETCH(double, level);
+    Curves dmft = makeCurves("dmft", 1, 40, 41);
+    Curves sgf = makeCurves("sgf", 1, 40, 41);
+    for (Curves *c : { &dmft, &sgf }) {
+        for (int i = 0; i <= 40; ++i) {
+            if (level > 0) {
+                c->Q[0].mean[i] = level * c->t[i] / c->t.back(); // ends at the top right
+            } else if (level < 0) {
+                c->Q[0].mean[i] = (i % 2) ? 1.0 : 0.0; // zig-zag over the whole height
+                c->M[0].mean[i] = 0.5;
+            }
+        }
+    }
+    QCustomPlot plot;
+    plot.resize(420, 320);
+    if (kind == 0)
+        figures::plotLoss(&plot, { &dmft, &sgf }, figures::Style {});
+    else
+        figures::plotOverlaps(&plot, { &dmft, &sgf }, figures::Style {});
+    plot.replot();
+    QCPAxisRect *rect = plot.axisRect(0);
+    const bool inside = rect->insetLayout()->elementCount() > 0;
+    const QRect legend = plot.legend->outerRect();
+    QVERIFY(legend.width() > 10 && legend.height() > 10);
+    if (!inside) {
+        QVERIFY2(!rect->rect().intersects(legend), "a legend beside the axes overlaps them");
+        return;
+    }
+    int covered = 0;
+    for (int i = 0; i < plot.graphCount(); ++i) {
+        const QCPGraph *g = plot.graph(i);
+        for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it)
+            covered += legend.contains(g->coordsToPixels(it->key, it->value).toPoint()) ? 1 : 0;
+    }
+    QVERIFY2(covered == 0, qPrintable(QString("the legend covers %1 data points").arg(covered)));
+}
+
+void TestGuiFigures::equalTestLossAndErrorDrawnOnce()
+{
+    // Square loss without label noise: test loss and test error are the same number.
+    Curves sgf = makeCurves("sgf", 1, 20, 21);
+    sgf.testError = sgf.testLoss;
+    QCustomPlot plot;
+    plot.resize(500, 350);
+    figures::plotLoss(&plot, { &sgf }, figures::Style {});
+    QStringList names;
+    for (int i = 0; i < plot.graphCount(); ++i)
+        names << plot.graph(i)->name();
+    QVERIFY2(names.contains("test loss = test error · SGF"), qPrintable(names.join(", ")));
+    QVERIFY2(!names.contains("test error · SGF"), qPrintable(names.join(", ")));
+    // Different values stay two curves.
+    sgf.testError.mean[3] += 1e-6;
+    figures::plotLoss(&plot, { &sgf }, figures::Style {});
+    names.clear();
+    for (int i = 0; i < plot.graphCount(); ++i)
+        names << plot.graph(i)->name();
+    QVERIFY(names.contains("test error · SGF"));
+    QVERIFY(names.contains("test loss · SGF"));
+}
+
+void TestGuiFigures::heatmapsAreSquare_data()
+{
+    QTest::addColumn<int>("width");
+    QTest::addColumn<int>("height");
+    QTest::addColumn<bool>("comparison");
+    QTest::newRow("wide comparison") << 1400 << 420 << true;
+    QTest::newRow("narrow comparison") << 700 << 600 << true;
+    QTest::newRow("tall single kernel") << 320 << 600 << false;
+}
+
+void TestGuiFigures::heatmapsAreSquare()
+{
+    QFETCH(int, width);
+    QFETCH(int, height);
+    QFETCH(bool, comparison);
+    const Curves dmft = makeCurves("dmft", 1, 30, 31);
+    const Curves sgf = makeCurves("sgf", 1, 30, 31);
+    QCustomPlot plot;
+    plot.resize(width, height);
+    if (comparison)
+        figures::plotKernelComparison(&plot, &dmft, &sgf, figures::Style {});
+    else
+        figures::plotKernel(&plot, dmft, figures::KernelKind::Rtheta, figures::Style {});
+    plot.replot();
+    const auto rects = plot.axisRects();
+    QCOMPARE(rects.size(), comparison ? 3 : 1);
+    for (QCPAxisRect *r : rects) {
+        QVERIFY2(std::abs(r->rect().width() - r->rect().height()) <= 1,
+            qPrintable(QString("%1 x %2").arg(r->rect().width()).arg(r->rect().height())));
+        QVERIFY(r->rect().width() > 80); // and not shrunk to nothing
+    }
+    // Exports keep the aspect at their own size.
+    QTemporaryDir dir;
+    QString error;
+    QVERIFY2(figures::exportPlot(&plot, dir.filePath("k.png"), 900, 500, 1.0, &error), qPrintable(error));
+    for (QCPAxisRect *r : plot.axisRects())
+        QVERIFY(std::abs(r->rect().width() - r->rect().height()) <= 1);
 }
 
 QTEST_MAIN(TestGuiFigures)

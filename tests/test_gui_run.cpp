@@ -179,7 +179,8 @@ void TestGuiRun::stopCancelsPromptlyAndRunRestarts()
     QTest::qWait(stopAfterMs);
     QVERIFY(w.controller()->isRunning());
     for (const auto &s : w.controller()->states())
-        QVERIFY2(!s.finished, qPrintable(QString::fromStdString(s.engine + ": " + toString(s.status) + " ") + s.message));
+        QVERIFY2(!s.finished,
+            qPrintable(QString::fromStdString(s.engine + ": " + toString(s.status) + " ") + s.message));
     QElapsedTimer clock;
     std::map<QString, qint64> perEngine;
     auto conn = connect(w.controller(), &RunController::engineFinished, this,
@@ -339,6 +340,10 @@ void TestGuiRun::exportsAndSessionRoundTrip()
 
     // Figures of every panel, each format, at the requested size.
     QTemporaryDir dir;
+    if (qEnvironmentVariableIsSet("DMFTLAB_KEEP_EXPORTS")) { // to look at them
+        dir.setAutoRemove(false);
+        qInfo() << "exports kept in" << dir.path();
+    }
     QStringList written;
     const FigureSettings settings { 900, 600, 1.5, true };
     std::vector<const PlotPanel *> panels(w.plotArea()->panels().begin(), w.plotArea()->panels().end());

@@ -286,6 +286,13 @@ void finishAxes(QCPAxisRect *rect, bool logY)
     }
     if (x->scaleType() == QCPAxis::stLogarithmic && kr.lower <= 0.0)
         kr.lower = std::max(kr.upper * 1e-3, 1e-12);
+    if (x->scaleType() == QCPAxis::stLinear) {
+        // A little room at both ends, so the first and last markers are not cut in half.
+        const double pad = 0.02 * std::max(kr.size(), 1e-12);
+        kr = QCPRange(kr.lower - pad, kr.upper + pad);
+    } else {
+        kr = QCPRange(kr.lower / 1.05, kr.upper * 1.05);
+    }
     x->setRange(kr);
     if (logY) {
         vr.lower = std::max(vr.lower, vr.upper * 1e-8);
@@ -300,16 +307,109 @@ void finishAxes(QCPAxisRect *rect, bool logY)
     }
 }
 
-/// Small legends sit inside the axes; long ones (or slide style) move to the right of
-/// them, so they never cover data.
+/// Lays `plot` out now (what a replot does first), so element rects and axis-to-pixel
+/// conversions are valid before drawing. Returns false when the plot has no usable size.
+bool layoutNow(QCustomPlot *plot)
+{
+    const QRect viewport = plot->viewport();
+    if (viewport.width() < 50 || viewport.height() < 50)
+        return false;
+    QCPLayoutGrid *layout = plot->plotLayout();
+    layout->setOuterRect(viewport);
+    layout->update(QCPLayoutElement::upPreparation);
+    layout->update(QCPLayoutElement::upMargins);
+    layout->update(QCPLayoutElement::upLayout);
+    return true;
+}
+
+/// Heatmaps of C(t, s) have the same quantity on both axes: their axis rects are kept
+/// square. Marked rects share one side (the largest square every one of them fits), set
+/// as a maximum size right before each layout, so resizes and exports keep the aspect.
+void applySquareAspect(QCustomPlot *plot)
+{
+    std::vector<QCPAxisRect *> rects;
+    for (QCPAxisRect *r : plot->axisRects())
+        if (r->property("dmftlabSquare").toBool())
+            rects.push_back(r);
+    if (rects.empty())
+        return;
+    for (QCPAxisRect *r : rects)
+        r->setMaximumSize(QWIDGETSIZE_MAX, QWIDGETSIZE_MAX);
+    if (!layoutNow(plot))
+        return;
+    int side = std::numeric_limits<int>::max();
+    for (QCPAxisRect *r : rects)
+        side = std::min({ side, r->rect().width(), r->rect().height() });
+    if (side < 40)
+        return;
+    for (QCPAxisRect *r : rects)
+        r->setMaximumSize(side, side);
+}
+
+void keepSquare(QCustomPlot *plot, QCPAxisRect *rect)
+{
+    rect->setProperty("dmftlabSquare", true);
+    if (!plot->property("dmftlabSquareHook").toBool()) {
+        plot->setProperty("dmftlabSquareHook", true);
+        QObject::connect(plot, &QCustomPlot::beforeReplot, plot, [plot] { applySquareAspect(plot); });
+    }
+}
+
+/// Data points (means and band edges) of the graphs in `rect` that fall inside `area`.
+int pointsInside(QCPAxisRect *rect, const QRectF &area)
+{
+    int n = 0;
+    for (QCPGraph *g : rect->graphs()) {
+        for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it)
+            if (area.contains(g->coordsToPixels(it->key, it->value)))
+                ++n;
+        // The line between two points may cross the area too: sample the midpoints.
+        if (g->lineStyle() != QCPGraph::lsNone && g->data()->size() > 1) {
+            for (auto it = g->data()->constBegin(); it + 1 != g->data()->constEnd(); ++it)
+                if (area.contains(g->coordsToPixels(
+                        0.5 * (it->key + (it + 1)->key), 0.5 * (it->value + (it + 1)->value))))
+                    ++n;
+        }
+    }
+    return n;
+}
+
+/// Legends never cover data. A short legend goes into the corner of the axes where it
+/// hides no data point; when every corner would hide some (or for long legends, or in
+/// the slide style) it moves to the right of the axes.
 void placeLegend(QCustomPlot *plot, const Layout &layout, const Style &style)
 {
     QCPLegend *lg = plot->legend;
     if (!lg || layout.rects.empty())
         return;
-    if (!style.slide && lg->itemCount() <= 5)
-        return;
     QCPAxisRect *rect = layout.rects[0];
+    bool outside = style.slide || lg->itemCount() > 5;
+    if (!outside && layoutNow(plot)) {
+        const QSize size = lg->minimumOuterSizeHint();
+        const QRect area = rect->rect();
+        const int pad = 7; // the inset layout's margin around the legend
+        const Qt::Alignment corners[] = { Qt::AlignTop | Qt::AlignRight, Qt::AlignTop | Qt::AlignLeft,
+            Qt::AlignBottom | Qt::AlignRight, Qt::AlignBottom | Qt::AlignLeft };
+        int best = -1, bestCount = 0;
+        for (int i = 0; i < 4; ++i) {
+            const int x
+                = (corners[i] & Qt::AlignRight) ? area.right() - pad - size.width() : area.left() + pad;
+            const int y
+                = (corners[i] & Qt::AlignTop) ? area.top() + pad : area.bottom() - pad - size.height();
+            const int count
+                = pointsInside(rect, QRectF(x, y, size.width(), size.height()).adjusted(-3, -3, 3, 3));
+            if (best < 0 || count < bestCount) {
+                best = i;
+                bestCount = count;
+            }
+        }
+        if (bestCount == 0)
+            rect->insetLayout()->setInsetAlignment(0, corners[best]);
+        else
+            outside = true;
+    }
+    if (!outside)
+        return;
     if (rect->insetLayout()->take(lg)) {
         rect->insetLayout()->simplify();
         // A legend given a whole grid cell spreads its rows over the full height; stack it
@@ -387,6 +487,7 @@ QCPColorMap *addHeatmap(
     styleAxis(y, style, "s");
     x->grid()->setVisible(false);
     y->grid()->setVisible(false);
+    keepSquare(rect->parentPlot(), rect);
     auto *map = new QCPColorMap(x, y);
     map->setInterpolate(false);
     map->setTightBoundary(false);
@@ -483,10 +584,27 @@ void plotLoss(
         const Estimate Curves::*member;
         QColor color;
     };
+    // Without label noise and with the square loss the test loss is the test error
+    // (½E(f − f*)²): one curve, named for both, instead of one hidden under the other.
+    bool errorIsLoss = options.test && options.error;
+    bool anyPoint = false;
+    for (const Curves *c : curves) {
+        const int n = std::min({ validCount(*c), static_cast<int>(c->testLoss.mean.size()),
+            static_cast<int>(c->testError.mean.size()) });
+        for (int i = 0; i < n && errorIsLoss; ++i) {
+            const double a = c->testLoss.mean[i], b = c->testError.mean[i];
+            if (std::isfinite(a) || std::isfinite(b)) {
+                anyPoint = true;
+                errorIsLoss = std::fabs(a - b) <= 1e-12 * std::max({ 1.0, std::fabs(a), std::fabs(b) });
+            }
+        }
+    }
+    errorIsLoss = errorIsLoss && anyPoint;
     const Quantity quantities[] = {
         { options.train, "train loss", &Curves::trainLoss, kPalette[0] },
-        { options.test, "test loss", &Curves::testLoss, kPalette[1] },
-        { options.error, "test error", &Curves::testError, kPalette[2] },
+        { options.test, errorIsLoss ? "test loss = test error" : "test loss", &Curves::testLoss,
+            kPalette[1] },
+        { options.error && !errorIsLoss, "test error", &Curves::testError, kPalette[2] },
     };
     for (const Quantity &q : quantities) {
         if (!q.on)
@@ -650,6 +768,18 @@ void plotKernel(QCustomPlot *plot, const Curves &curves, KernelKind kind, const 
         map->setDataRange(QCPRange(-m, m));
     }
     alignMargins(plot, { layout.rects[0], scale });
+    // Spacers around the square map centre it: rows above and below, columns either side.
+    QCPLayoutGrid *top = plot->plotLayout();
+    top->insertRow(1);
+    top->addElement(1, 0, new QCPLayoutElement(plot));
+    top->addElement(3, 0, new QCPLayoutElement(plot));
+    for (int row : { 1, 3 })
+        top->setRowStretchFactor(row, 0.001);
+    layout.grid->insertColumn(0);
+    layout.grid->addElement(0, 0, new QCPLayoutElement(plot));
+    layout.grid->addElement(0, 3, new QCPLayoutElement(plot));
+    for (int column : { 0, 3 })
+        layout.grid->setColumnStretchFactor(column, 0.001);
     plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -680,15 +810,22 @@ void plotKernelComparison(QCustomPlot *plot, const Curves *theory, const Curves 
     plot->clearItems();
     plot->plotLayout()->clear();
     plot->setBackground(Qt::white);
-    plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, symbol, font(m.titleFont, true)));
+    // Rows: title, spacer, maps, spacer (the spacers centre square maps vertically).
+    QCPLayoutGrid *top = plot->plotLayout();
+    top->addElement(0, 0, new QCPTextElement(plot, symbol, font(m.titleFont, true)));
+    top->addElement(1, 0, new QCPLayoutElement(plot));
     auto *outer = new QCPLayoutGrid;
-    plot->plotLayout()->addElement(1, 0, outer);
-    plot->plotLayout()->setRowStretchFactor(0, 0.001);
+    top->addElement(2, 0, outer);
+    top->addElement(3, 0, new QCPLayoutElement(plot));
+    for (int row : { 0, 1, 3 })
+        top->setRowStretchFactor(row, 0.001);
 
-    // Each group: titles over maps over a horizontal colour bar, so the maps get the width.
+    // Each group: titles over maps (one grid, so a title sits over its map, between spacer
+    // columns that centre square maps) over a horizontal colour bar.
     struct Group {
-        QCPLayoutGrid *titles, *maps;
+        QCPLayoutGrid *maps;
         QCPColorScale *scale;
+        int columns;
     };
     int groupColumn = 0;
     auto addGroup = [&](const QString &scaleLabel, double stretch) {
@@ -696,12 +833,12 @@ void plotKernelComparison(QCustomPlot *plot, const Curves *theory, const Curves 
         outer->addElement(0, groupColumn, g);
         outer->setColumnStretchFactor(groupColumn, stretch);
         ++groupColumn;
-        Group out { new QCPLayoutGrid, new QCPLayoutGrid, new QCPColorScale(plot) };
-        g->addElement(0, 0, out.titles);
-        g->addElement(1, 0, out.maps);
-        g->addElement(2, 0, out.scale);
-        g->setRowStretchFactor(0, 0.001);
-        g->setRowStretchFactor(2, 0.001);
+        Group out { new QCPLayoutGrid, new QCPColorScale(plot), 0 };
+        g->addElement(0, 0, out.maps);
+        g->addElement(1, 0, out.scale);
+        g->setRowStretchFactor(1, 0.001);
+        out.maps->addElement(1, 0, new QCPLayoutElement(plot));
+        out.maps->setColumnStretchFactor(0, 0.001);
         out.scale->setType(QCPAxis::atBottom);
         out.scale->setBarWidth(style.slide ? 14 : 10);
         out.scale->axis()->setLabel(scaleLabel);
@@ -712,13 +849,18 @@ void plotKernelComparison(QCustomPlot *plot, const Curves *theory, const Curves 
         out.scale->axis()->setNumberPrecision(2);
         return out;
     };
+    auto closeGroup = [&](Group &g) {
+        g.maps->addElement(1, g.columns + 1, new QCPLayoutElement(plot));
+        g.maps->setColumnStretchFactor(g.columns + 1, 0.001);
+        g.maps->setRowStretchFactor(0, 0.001);
+    };
     std::vector<QCPLayoutElement *> aligned;
     auto addMap = [&](Group &g, const Eigen::MatrixXd &values, const std::vector<double> &t, int n,
                       const QString &name) {
-        const int column = g.maps->elementCount();
+        const int column = ++g.columns;
         auto *rect = new QCPAxisRect(plot);
-        g.maps->addElement(0, column, rect);
-        g.titles->addElement(0, column, new QCPTextElement(plot, name, font(m.font, true)));
+        g.maps->addElement(1, column, rect);
+        g.maps->addElement(0, column, new QCPTextElement(plot, name, font(m.font, true)));
         aligned.push_back(rect);
         QCPColorMap *map = addHeatmap(rect, values, t, n, style);
         map->setColorScale(g.scale);
@@ -745,6 +887,7 @@ void plotKernelComparison(QCustomPlot *plot, const Curves *theory, const Curves 
         range = QCPRange(range.lower - 0.5, range.upper + 0.5);
     shared.scale->setDataRange(range);
     shared.scale->setGradient(sequentialGradient());
+    closeGroup(shared);
 
     if (nDiff > 0) {
         const Eigen::MatrixXd D = A.topLeftCorner(nDiff, nDiff) - B.topLeftCorner(nDiff, nDiff);
@@ -755,6 +898,7 @@ void plotKernelComparison(QCustomPlot *plot, const Curves *theory, const Curves 
         diff.scale->setGradient(divergingGradient());
         const double mx = std::max(D.cwiseAbs().maxCoeff(), 1e-12);
         diff.scale->setDataRange(QCPRange(-mx, mx));
+        closeGroup(diff);
     }
     alignMargins(plot, aligned);
     if (!haveT || !haveS) {
@@ -763,8 +907,8 @@ void plotKernelComparison(QCustomPlot *plot, const Curves *theory, const Curves 
                                                         : QString("no simulation kernel");
         auto *text = new QCPTextElement(plot, wrapped(reason, 110), font(m.font));
         text->setTextColor(QColor(90, 90, 90));
-        plot->plotLayout()->addElement(2, 0, text);
-        plot->plotLayout()->setRowStretchFactor(2, 0.001);
+        top->addElement(4, 0, text);
+        top->setRowStretchFactor(4, 0.001);
     }
     plot->replot(QCustomPlot::rpQueuedReplot);
 }
@@ -819,6 +963,7 @@ void plotConvergence(
     }
     finishAxes(rect, true);
     rect->axis(QCPAxis::atBottom)->setRange(0.5, std::max(1.0, last) + 0.5);
+    placeLegend(plot, layout, style);
     plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -862,6 +1007,9 @@ bool exportPlot(QCustomPlot *plot, const QString &path, int width, int height, d
     if (!info.absoluteDir().exists())
         return fail("cannot write " + path + ": folder does not exist");
     const QString suffix = info.suffix().toLower();
+    // Lay out at the export size first (square heatmaps depend on it).
+    plot->setViewport(QRect(0, 0, width, height));
+    applySquareAspect(plot);
     bool ok = false;
     if (suffix == "png") {
         ok = plot->savePng(path, width, height, scale);
