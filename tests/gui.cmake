@@ -4,6 +4,7 @@ dmftlab_ui_test(test_gui_figures)
 dmftlab_ui_test(test_gui_help)
 dmftlab_ui_test(test_gui_run)
 dmftlab_ui_test(test_gui_screenshot)
+dmftlab_ui_test(test_gui_window)
 target_compile_definitions(test_gui_screenshot PRIVATE DMFTLAB_GUI_BINARY="$<TARGET_FILE:dmftlab>")
 add_dependencies(test_gui_screenshot dmftlab)
 # Stop latency (< 200 ms) and event-loop lateness (< 50 ms) are measured: run this suite

@@ -174,6 +174,13 @@ void TestGuiRun::stopCancelsPromptlyAndRunRestarts()
     // even on an idle machine, so both engines are stopped mid-run.
     setField(w, "sim.seeds", "32");
     setField(w, "sim.substeps", "8");
+    // And a DMFT that cannot converge within the test (a faster solver must not turn the
+    // stop into a race with convergence): at the preset's sizes, so the cancel latency is
+    // the default one, but with strong damping (the residual shrinks ~3 % per iteration)
+    // and a tolerance that takes hundreds of iterations to reach.
+    setField(w, "dmft.damping", "0.05");
+    setField(w, "dmft.tolerance", "1e-12");
+    setField(w, "dmft.max_iterations", "100000");
     QSignalSpy finished(&w, &MainWindow::runFinished);
     QVERIFY(w.run());
     QTest::qWait(stopAfterMs);

@@ -234,10 +234,15 @@ void MainWindow::onEngineFinished(const QString &engine)
     if (!s)
         return;
     const QString name = figures::engineLabel(s->engine);
+    // Engine messages often begin with the engine's own name ("dmft diverged at ...",
+    // "SGF diverged at t = 3.2 — lower ..."): say it once, as users know it.
+    const QString key = QString::fromStdString(s->engine);
+    const bool named = s->message.startsWith(key + " ", Qt::CaseInsensitive);
+    const QString rest = named ? s->message.mid(key.size() + 1) : s->message;
     QString line;
     switch (s->status) {
     case Status::Diverged:
-        line = name + " diverged: " + s->message;
+        line = named && rest.startsWith("diverged") ? name + " " + rest : name + " diverged: " + s->message;
         break;
     case Status::InvalidInput:
         line = name + " did not run: " + s->message;

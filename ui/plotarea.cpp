@@ -92,6 +92,10 @@ QString PlotArea::banner() const
 
 void PlotArea::maximise(PlotPanel *panel, bool on)
 {
+    // The grid's stretch factors would keep the hidden panels' columns: let the
+    // maximised panel have every column while it is alone.
+    for (int c = 0; c < m_grid->columnCount(); ++c)
+        m_grid->setColumnStretch(c, on ? 0 : 1);
     for (PlotPanel *p : m_panels) {
         if (p == panel)
             continue;

@@ -1,0 +1,303 @@
+// The window against issue 4's "Window" bullets not covered by test_gui_run: divergence
+// is shown with its time and the parameter to lower; the status bar names what each
+// engine is doing with an ETA; a panel can be maximised and restored; the loss panel's
+// log toggles and the overlaps' entry selection (k > 1) act on the plot; hovering shows
+// value ± SE; the window layout is remembered (QSettings). Small sizes, no timing
+// assertions: every wait is on a signal.
+#include "mainwindow.h"
+#include "parameterpanel.h"
+#include "plotarea.h"
+#include "plotpanel.h"
+#include "plotpanels.h"
+#include "runcontroller.h"
+#include "runstatus.h"
+
+#include <QAction>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QLineEdit>
+#include <QMenu>
+#include <QProgressBar>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QToolButton>
+#include <QToolTip>
+#include <QtTest>
+#include <qcustomplot.h>
+
+#include <cmath>
+
+using namespace dmftlab;
+
+namespace
+{
+
+void setField(MainWindow &w, const QString &key, const QString &text)
+{
+    QWidget *e = w.parameters()->editor(key);
+    QVERIFY2(e, qPrintable("no editor for " + key));
+    if (auto *edit = qobject_cast<QLineEdit *>(e))
+        edit->setText(text);
+    else if (auto *combo = qobject_cast<QComboBox *>(e))
+        combo->setCurrentIndex(combo->findData(text));
+}
+
+void makeSmall(MainWindow &w, const QString &preset)
+{
+    QVERIFY(w.loadPreset(preset));
+    setField(w, "sim.dimension", "200");
+    setField(w, "sim.seeds", "2");
+    setField(w, "time.steps", "10");
+    setField(w, "dmft.paths", "1000");
+    setField(w, "dmft.tangent_paths", "200");
+    setField(w, "dmft.replicas", "2");
+    setField(w, "dmft.max_iterations", "40");
+    setField(w, "dmft.tolerance", "1e-3");
+    QVERIFY2(w.parameters()->isValid(), qPrintable(w.parameters()->error()));
+}
+
+/// Synthetic curves of width k (drawing, not physics).
+std::shared_ptr<const Curves> curves(const std::string &engine, int k, int N)
+{
+    auto c = std::make_shared<Curves>();
+    c->engine = engine;
+    std::vector<double> t(N + 1);
+    for (int i = 0; i <= N; ++i)
+        t[i] = 0.5 * i;
+    c->allocate(k, k, t);
+    c->validPoints = N + 1;
+    for (int i = 0; i <= N; ++i) {
+        c->trainLoss.mean[i] = 0.5 * std::exp(-t[i]) + 0.01;
+        c->testLoss.mean[i] = 0.5 * std::exp(-0.5 * t[i]) + 0.02;
+        c->testError.mean[i] = 0.3 * std::exp(-0.5 * t[i]) + 0.01;
+        c->trainLoss.se[i] = c->testLoss.se[i] = c->testError.se[i] = 0.005;
+        for (auto *list : { &c->Q, &c->M })
+            for (std::size_t e = 0; e < list->size(); ++e) {
+                (*list)[e].mean[i] = 0.1 * (e + 1) + 0.5 * (1 - std::exp(-t[i]));
+                (*list)[e].se[i] = 0.01;
+            }
+    }
+    return c;
+}
+
+int dataGraphs(QCustomPlot *plot)
+{
+    int n = 0;
+    for (int i = 0; i < plot->graphCount(); ++i)
+        n += plot->graph(i)->name().contains(" · ") ? 1 : 0;
+    return n;
+}
+
+} // namespace
+
+class TestGuiWindow : public QObject
+{
+    Q_OBJECT
+private slots:
+    void initTestCase();
+    void divergenceIsShown();
+    void statusNamesWhatEachEngineDoes();
+    void panelMaximisesAndRestores();
+    void lossLogTogglesAndOverlapEntries();
+    void hoverShowsValueAndError();
+    void layoutIsRemembered();
+};
+
+void TestGuiWindow::initTestCase()
+{
+    QCoreApplication::setOrganizationName("dmftlab-test");
+    QCoreApplication::setApplicationName("test_gui_window");
+    QSettings().clear();
+}
+
+void TestGuiWindow::divergenceIsShown()
+{
+    MainWindow w;
+    w.resize(1400, 900);
+    w.show();
+    makeSmall(w, "linear-regression");
+    setField(w, "optimizer.learning_rate", "20"); // τ = 20: SGF and DMFT blow up
+    QVERIFY(w.parameters()->isValid());
+    QSignalSpy finished(&w, &MainWindow::runFinished);
+    QVERIFY(w.run());
+    QVERIFY(finished.wait(60000));
+    const auto *sgf = w.controller()->state("sgf");
+    QVERIFY(sgf);
+    QCOMPARE(QString::fromStdString(toString(sgf->status)), QString("diverged"));
+    const QString banner = w.plotArea()->banner();
+    // "SGF diverged at t = 4 — lower optimizer.learning_rate ...": when, and what to change.
+    QVERIFY2(QRegularExpression("SGF diverged at t = [0-9.]+ — lower optimizer\\.learning_rate")
+                 .match(banner)
+                 .hasMatch(),
+        qPrintable(banner));
+    QVERIFY2(!banner.contains("SGF diverged: SGF"), qPrintable(banner));
+    // The simulation's curves stop before the divergence; they are still drawn.
+    QVERIFY(sgf->curves->validPoints < 11);
+    QCustomPlot *loss = w.plotArea()->panel("loss")->plot();
+    int sgfPoints = 0, dmftPoints = 0;
+    for (int i = 0; i < loss->graphCount(); ++i) {
+        if (loss->graph(i)->name().endsWith("· SGF"))
+            sgfPoints = std::max(sgfPoints, loss->graph(i)->data()->size());
+        if (loss->graph(i)->name().endsWith("· DMFT"))
+            dmftPoints = std::max(dmftPoints, loss->graph(i)->data()->size());
+    }
+    QVERIFY(sgfPoints > 0 && sgfPoints <= sgf->curves->validPoints);
+    const auto *dmft = w.controller()->state("dmft");
+    if (dmft && dmft->status == Status::Diverged) {
+        // A diverged DMFT iterate is no answer: not drawn, and the banner says why.
+        QCOMPARE(dmftPoints, 0);
+        QVERIFY2(banner.contains("DMFT diverged at iteration"), qPrintable(banner));
+        QVERIFY2(banner.contains("lower optimizer.tau"), qPrintable(banner));
+        auto *note = w.plotArea()->panel("loss")->findChild<QLabel *>("note");
+        QVERIFY2(note->text().contains("DMFT"), qPrintable(note->text()));
+    }
+    QVERIFY(w.runStatus()->text().contains("diverged"));
+}
+
+void TestGuiWindow::statusNamesWhatEachEngineDoes()
+{
+    MainWindow w;
+    w.resize(1400, 900);
+    w.show();
+    makeSmall(w, "linear-regression");
+    // Long enough for many 30 Hz updates while both engines run.
+    setField(w, "sim.dimension", "800");
+    setField(w, "sim.seeds", "8");
+    setField(w, "time.steps", "30");
+    setField(w, "sim.substeps", "8");
+    setField(w, "dmft.paths", "4000");
+    setField(w, "dmft.tolerance", "1e-5");
+    setField(w, "dmft.max_iterations", "60");
+    QSignalSpy finished(&w, &MainWindow::runFinished);
+    QStringList texts, formats;
+    connect(w.controller(), &RunController::updated, this, [&] {
+        texts << w.runStatus()->text();
+        for (QProgressBar *bar : w.runStatus()->findChildren<QProgressBar *>())
+            formats << bar->format();
+    });
+    QVERIFY(w.run());
+    QVERIFY(finished.wait(120000));
+    const QString all = texts.join("\n");
+    qInfo() << texts.size() << "status updates," << texts.filter("SGF seed").size() << "with SGF progress,"
+            << texts.filter("DMFT iteration").size() << "with DMFT iterations";
+    QVERIFY2(QRegularExpression("SGF seed \\d+/\\d+, t = [0-9.]+").match(all).hasMatch(),
+        qPrintable(all.left(400)));
+    QVERIFY2(QRegularExpression("DMFT iteration \\d+, residual [0-9.e+-]+").match(all).hasMatch(),
+        qPrintable(all.left(400)));
+    QVERIFY2(formats.join("\n").contains("ETA"), qPrintable(formats.join("\n").left(400)));
+    // One bar per engine; at the end each shows its final status.
+    const auto bars = w.runStatus()->findChildren<QProgressBar *>();
+    QCOMPARE(bars.size(), 2);
+    QVERIFY(bars[0]->format().startsWith("SGF completed"));
+    QVERIFY(bars[1]->format().startsWith("DMFT converged")
+        || bars[1]->format().startsWith("DMFT max_iterations"));
+}
+
+void TestGuiWindow::panelMaximisesAndRestores()
+{
+    MainWindow w;
+    w.resize(1400, 900);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    PlotPanel *kernel = w.plotArea()->panel("kernel_C_theta");
+    const QSize before = kernel->size();
+    kernel->setMaximised(true);
+    for (PlotPanel *p : w.plotArea()->panels())
+        QCOMPARE(p->isVisible(), p == kernel);
+    QTRY_VERIFY(kernel->width() > before.width() && kernel->height() > before.height());
+    kernel->setMaximised(false);
+    for (PlotPanel *p : w.plotArea()->panels())
+        QVERIFY(p->isVisible());
+    QTRY_COMPARE(kernel->size(), before);
+}
+
+void TestGuiWindow::lossLogTogglesAndOverlapEntries()
+{
+    PlotArea area;
+    area.resize(1200, 700);
+    area.show();
+    auto view = std::make_shared<ResultView>();
+    view->curves = { curves("dmft", 2, 20), curves("sgf", 2, 20) };
+    area.setView(view);
+
+    auto *loss = static_cast<LossPanel *>(area.panel("loss"));
+    QCustomPlot *plot = loss->plot();
+    QCOMPARE(plot->xAxis->scaleType(), QCPAxis::stLinear);
+    loss->logY()->setChecked(true);
+    QCOMPARE(plot->yAxis->scaleType(), QCPAxis::stLogarithmic);
+    loss->logX()->setChecked(true);
+    QCOMPARE(plot->xAxis->scaleType(), QCPAxis::stLogarithmic);
+    QVERIFY(plot->xAxis->range().lower > 0.0); // t = 0 cannot sit on a log axis
+
+    // k = 2: M is 2×2 and Q has 3 entries (a ≤ b); each drawn for DMFT and SGF.
+    QCustomPlot *overlaps = area.panel("overlaps")->plot();
+    QCOMPARE(dataGraphs(overlaps), 2 * (4 + 3));
+    QToolButton *button = nullptr;
+    for (QToolButton *b : area.panel("overlaps")->findChildren<QToolButton *>())
+        if (b->text() == "Entries")
+            button = b;
+    QVERIFY(button && button->menu());
+    QVERIFY(button->isEnabled());
+    const auto actions = button->menu()->actions();
+    QCOMPARE(actions.size(), 7);
+    for (QAction *a : actions)
+        if (a->text() != "M_1_1" && a->text() != "M_2_2")
+            a->setChecked(false);
+    QCOMPARE(dataGraphs(overlaps), 2 * 2);
+    for (int i = 0; i < overlaps->graphCount(); ++i)
+        if (overlaps->graph(i)->name().contains(" · "))
+            QVERIFY(
+                overlaps->graph(i)->name().startsWith("M₁₁") || overlaps->graph(i)->name().startsWith("M₂₂"));
+}
+
+void TestGuiWindow::hoverShowsValueAndError()
+{
+    PlotArea area;
+    area.resize(1200, 700);
+    area.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&area));
+    auto view = std::make_shared<ResultView>();
+    view->curves = { curves("sgf", 1, 20) };
+    area.setView(view);
+    QCustomPlot *plot = area.panel("loss")->plot();
+    plot->replot();
+    QCPGraph *train = nullptr;
+    for (int i = 0; i < plot->graphCount(); ++i)
+        if (plot->graph(i)->name() == "train loss · SGF")
+            train = plot->graph(i);
+    QVERIFY(train);
+    const auto point = train->data()->at(6); // t = 3
+    const QPoint pixel = train->coordsToPixels(point->key, point->value).toPoint();
+    QMouseEvent move(QEvent::MouseMove, QPointF(pixel), plot->mapToGlobal(QPointF(pixel)), Qt::NoButton,
+        Qt::NoButton, Qt::NoModifier);
+    QCoreApplication::sendEvent(plot, &move);
+    const QString tip = QToolTip::text();
+    QVERIFY2(tip.contains("train loss · SGF"), qPrintable(tip));
+    QVERIFY2(tip.contains("t = 3"), qPrintable(tip));
+    QVERIFY2(tip.contains(QString::number(point->value, 'g', 6)), qPrintable(tip));
+    QVERIFY2(tip.contains("± 0.005"), qPrintable(tip));
+}
+
+void TestGuiWindow::layoutIsRemembered()
+{
+    QSettings().clear();
+    {
+        MainWindow w;
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto *dock = w.findChild<QDockWidget *>("parametersDock");
+        QVERIFY(dock);
+        QCOMPARE(w.dockWidgetArea(dock), Qt::LeftDockWidgetArea);
+        w.addDockWidget(Qt::RightDockWidgetArea, dock); // the user moved it
+        w.resize(1450, 930);
+        QVERIFY(w.close());
+    }
+    MainWindow again;
+    auto *dock = again.findChild<QDockWidget *>("parametersDock");
+    QCOMPARE(again.dockWidgetArea(dock), Qt::RightDockWidgetArea);
+    QCOMPARE(again.size(), QSize(1450, 930));
+}
+
+QTEST_MAIN(TestGuiWindow)
+#include "test_gui_window.moc"
