@@ -410,6 +410,25 @@ void placeLegend(QCustomPlot *plot, const Layout &layout, const Style &style)
     }
     if (!outside)
         return;
+    if (!style.slide && rect->insetLayout()->take(lg)) {
+        // On screen a panel is narrow: a long legend goes under the axes, in as many
+        // columns as fit, rather than taking half the width beside them.
+        rect->insetLayout()->simplify();
+        int itemWidth = 1;
+        for (int i = 0; i < lg->itemCount(); ++i)
+            itemWidth = std::max(itemWidth, lg->item(i)->minimumOuterSizeHint().width());
+        itemWidth += lg->columnSpacing();
+        const int available = std::max(1, plot->viewport().width() - 80);
+        lg->setFillOrder(QCPLayoutGrid::foColumnsFirst, false);
+        lg->setWrap(std::clamp(available / itemWidth, 1, lg->itemCount()));
+        lg->setFillOrder(QCPLayoutGrid::foColumnsFirst, true); // rearrange into the new wrap
+        layout.grid->addElement(1, 0, lg);
+        layout.grid->setRowStretchFactor(1, 0.001);
+        lg->setBorderPen(Qt::NoPen);
+        lg->setBrush(Qt::NoBrush);
+        lg->setMargins(QMargins(8, 0, 8, 2));
+        return;
+    }
     if (rect->insetLayout()->take(lg)) {
         rect->insetLayout()->simplify();
         // A legend given a whole grid cell spreads its rows over the full height; stack it
@@ -768,13 +787,10 @@ void plotKernel(QCustomPlot *plot, const Curves &curves, KernelKind kind, const 
         map->setDataRange(QCPRange(-m, m));
     }
     alignMargins(plot, { layout.rects[0], scale });
-    // Spacers around the square map centre it: rows above and below, columns either side.
+    // Spacers around the square map: spare height below it, spare width either side.
     QCPLayoutGrid *top = plot->plotLayout();
-    top->insertRow(1);
-    top->addElement(1, 0, new QCPLayoutElement(plot));
-    top->addElement(3, 0, new QCPLayoutElement(plot));
-    for (int row : { 1, 3 })
-        top->setRowStretchFactor(row, 0.001);
+    top->addElement(2, 0, new QCPLayoutElement(plot));
+    top->setRowStretchFactor(2, 0.001);
     layout.grid->insertColumn(0);
     layout.grid->addElement(0, 0, new QCPLayoutElement(plot));
     layout.grid->addElement(0, 3, new QCPLayoutElement(plot));
@@ -810,14 +826,13 @@ void plotKernelComparison(QCustomPlot *plot, const Curves *theory, const Curves 
     plot->clearItems();
     plot->plotLayout()->clear();
     plot->setBackground(Qt::white);
-    // Rows: title, spacer, maps, spacer (the spacers centre square maps vertically).
+    // Rows: title, maps, spacer (square maps stay under the title; spare height goes below).
     QCPLayoutGrid *top = plot->plotLayout();
     top->addElement(0, 0, new QCPTextElement(plot, symbol, font(m.titleFont, true)));
-    top->addElement(1, 0, new QCPLayoutElement(plot));
     auto *outer = new QCPLayoutGrid;
-    top->addElement(2, 0, outer);
-    top->addElement(3, 0, new QCPLayoutElement(plot));
-    for (int row : { 0, 1, 3 })
+    top->addElement(1, 0, outer);
+    top->addElement(2, 0, new QCPLayoutElement(plot));
+    for (int row : { 0, 2 })
         top->setRowStretchFactor(row, 0.001);
 
     // Each group: titles over maps (one grid, so a title sits over its map, between spacer
@@ -907,8 +922,8 @@ void plotKernelComparison(QCustomPlot *plot, const Curves *theory, const Curves 
                                                         : QString("no simulation kernel");
         auto *text = new QCPTextElement(plot, wrapped(reason, 110), font(m.font));
         text->setTextColor(QColor(90, 90, 90));
-        top->addElement(4, 0, text);
-        top->setRowStretchFactor(4, 0.001);
+        top->addElement(3, 0, text);
+        top->setRowStretchFactor(3, 0.001);
     }
     plot->replot(QCustomPlot::rpQueuedReplot);
 }
