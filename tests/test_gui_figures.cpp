@@ -119,15 +119,26 @@ void TestGuiFigures::drawsEveryPlotType()
     case 3:
         figures::plotKernelComparison(&plot, &dmft, &sgf, style);
         break;
-    case 4:
-        figures::plotConvergence(&plot, { &dmft }, style);
+    case 4: {
+        Curves sixteen = dmft; // 16 iterations: a default ticker would put ticks at 2.5, 7.5, ...
+        sixteen.residuals.clear();
+        for (int i = 0; i < 16; ++i)
+            sixteen.residuals.push_back(std::pow(0.6, i));
+        figures::plotConvergence(&plot, { &sixteen }, style, 1e-4);
         break;
+    }
     }
     QVERIFY(plot.plottableCount() > 0);
     if (kind == 0) // 3 quantities × (line + 2 band graphs | markers + error bars) + legend keys
         QVERIFY(plot.plottableCount() >= 3 * 3 + 3 * 2);
     if (kind == 3) // DMFT, simulation and difference maps
         QCOMPARE(plot.plottableCount(), 3);
+    if (kind == 4) { // whole iterations on the axis
+        plot.replot();
+        for (double tick : plot.xAxis->tickVector())
+            QCOMPARE(tick, std::round(tick));
+        QVERIFY(plot.xAxis->tickVector().size() >= 2);
+    }
     const QImage img = plot.toPixmap(640, 420).toImage();
     QVERIFY2(countDistinctColours(img) > 20, "the plot looks empty");
     // For looking at the pictures: DMFTLAB_FIGURE_DIR=/tmp/figs test_gui_figures

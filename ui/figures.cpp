@@ -945,6 +945,13 @@ void plotConvergence(
     Layout layout = resetPlot(plot, style, "DMFT convergence", 1, true);
     QCPAxisRect *rect = layout.rects[0];
     styleAxis(rect->axis(QCPAxis::atBottom), style, "iteration");
+    {
+        // Iterations are whole numbers: ticks at integer multiples only.
+        QSharedPointer<QCPAxisTickerFixed> integer(new QCPAxisTickerFixed);
+        integer->setTickStep(1.0);
+        integer->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+        rect->axis(QCPAxis::atBottom)->setTicker(integer);
+    }
     styleAxis(rect->axis(QCPAxis::atLeft), style, "residual (max relative change)");
     setLogScale(rect->axis(QCPAxis::atLeft), true);
     int colour = 0;
