@@ -102,6 +102,7 @@ private slots:
     void lossLogTogglesAndOverlapEntries();
     void hoverShowsValueAndError();
     void layoutIsRemembered();
+    void keyboardShortcuts();
 };
 
 void TestGuiWindow::initTestCase()
@@ -297,6 +298,32 @@ void TestGuiWindow::layoutIsRemembered()
     auto *dock = again.findChild<QDockWidget *>("parametersDock");
     QCOMPARE(again.dockWidgetArea(dock), Qt::RightDockWidgetArea);
     QCOMPARE(again.size(), QSize(1450, 930));
+}
+
+void TestGuiWindow::keyboardShortcuts()
+{
+    MainWindow w;
+    QCOMPARE(w.runAction()->shortcut(), QKeySequence(Qt::Key_F5));
+    QCOMPARE(w.stopAction()->shortcut(), QKeySequence(Qt::Key_Escape));
+    QCOMPARE(w.helpAction()->shortcut(), QKeySequence(QKeySequence::HelpContents));
+    w.show();
+    QApplication::setActiveWindow(&w);
+    QVERIFY(QTest::qWaitForWindowActive(&w));
+    makeSmall(w, "linear-regression");
+    setField(w, "sim.dimension", "1000"); // a run of seconds, so Esc finds it running
+    setField(w, "sim.seeds", "16");
+    setField(w, "sim.substeps", "8");
+    // Typing in a field of the dock must not swallow F5 / Esc.
+    w.parameters()->editor("data.alpha")->setFocus();
+    QSignalSpy started(w.controller(), &RunController::started);
+    QSignalSpy finished(&w, &MainWindow::runFinished);
+    QTest::keyClick(w.parameters()->editor("data.alpha"), Qt::Key_F5);
+    QCOMPARE(started.count(), 1);
+    QVERIFY(w.controller()->isRunning());
+    QTest::keyClick(w.parameters()->editor("data.alpha"), Qt::Key_Escape);
+    QVERIFY(finished.wait(10000));
+    QVERIFY(!w.controller()->isRunning());
+    QCOMPARE(QString::fromStdString(toString(w.controller()->state("sgf")->status)), QString("cancelled"));
 }
 
 QTEST_MAIN(TestGuiWindow)
