@@ -26,7 +26,7 @@ struct Case {
 };
 
 struct Measure {
-    double solve = 0, perIteration = 0, paths = 0, tangents = 0, theta = 0;
+    double solve = 0, setup = 0, perIteration = 0, paths = 0, tangents = 0, theta = 0;
     int iterations = 0;
     std::string status;
 };
@@ -50,6 +50,7 @@ Measure solveOnce(const Case &cs, int threads)
     Measure m;
     m.solve = std::chrono::duration<double>(t2 - t0).count();
     m.iterations = solver.iterations();
+    m.setup = std::chrono::duration<double>(t1 - t0).count();
     m.perIteration = std::chrono::duration<double>(t2 - t1).count() / std::max(1, m.iterations);
     const DmftTimings t = solver.timings();
     const double total = t.factor + t.paths + t.tangents + t.theta;
@@ -64,14 +65,20 @@ Measure solveOnce(const Case &cs, int threads)
 
 int main(int argc, char **argv)
 {
+    // dmftlab-bench-dmft [repeats] [only: "logistic" | "committee" | "reference"]
     const int repeats = argc > 1 ? std::max(1, std::atoi(argv[1])) : 3;
+    const std::string only = argc > 2 ? argv[2] : "";
+    auto wanted
+        = [&](const std::string &name) { return only.empty() || name.find(only) != std::string::npos; };
     const std::vector<Case> cases
         = { { "logistic-regression", 50, 10000, 1000 }, { "logistic-regression", 100, 10000, 1000 },
               { "logistic-regression", 200, 10000, 1000 }, { "committee-erf", 100, 10000, 500 } };
     std::printf("DMFT solver, one replica, median of %d solves\n", repeats);
-    std::printf("%-20s %4s %6s %5s %3s | %9s %8s %5s | %6s %6s %6s | %s\n", "model", "N", "P", "P_J", "thr",
-        "solve[s]", "iter[ms]", "iters", "paths", "tang", "theta", "status");
+    std::printf("%-20s %4s %6s %5s %3s | %9s %8s %8s %5s | %6s %6s %6s | %s\n", "model", "N", "P", "P_J",
+        "thr", "solve[s]", "setup[s]", "iter[ms]", "iters", "paths", "tang", "theta", "status");
     for (const auto &cs : cases) {
+        if (!wanted(cs.preset))
+            continue;
         for (int threads : { 1, 2 }) {
             std::vector<Measure> ms;
             for (int r = 0; r < repeats; ++r)
@@ -79,9 +86,9 @@ int main(int argc, char **argv)
             std::sort(
                 ms.begin(), ms.end(), [](const Measure &a, const Measure &b) { return a.solve < b.solve; });
             const Measure &m = ms[ms.size() / 2];
-            std::printf("%-20s %4d %6d %5d %3d | %9.3f %8.1f %5d | %5.0f%% %5.0f%% %5.0f%% | %s\n", cs.preset,
-                cs.N, cs.P, cs.PJ, threads, m.solve, 1e3 * m.perIteration, m.iterations, 100 * m.paths,
-                100 * m.tangents, 100 * m.theta, m.status.c_str());
+            std::printf("%-20s %4d %6d %5d %3d | %9.3f %8.3f %8.1f %5d | %5.0f%% %5.0f%% %5.0f%% | %s\n",
+                cs.preset, cs.N, cs.P, cs.PJ, threads, m.solve, m.setup, 1e3 * m.perIteration, m.iterations,
+                100 * m.paths, 100 * m.tangents, 100 * m.theta, m.status.c_str());
             std::fflush(stdout);
         }
     }
@@ -89,13 +96,18 @@ int main(int argc, char **argv)
     std::printf("\nReference work (one thread):\n");
     for (const Case &cs :
         { Case { "logistic-regression", 50, 10000, 1000 }, Case { "committee-erf", 40, 8000, 300 } }) {
+        if (!wanted(cs.preset) && only != "reference")
+            continue;
         std::vector<Measure> ms;
         for (int r = 0; r < repeats; ++r)
             ms.push_back(solveOnce(cs, 1));
         std::sort(ms.begin(), ms.end(), [](const Measure &a, const Measure &b) { return a.solve < b.solve; });
         const Measure &m = ms[ms.size() / 2];
-        std::printf("%-20s (N=%d, P=%d, P_J=%d): %.1f ms/iteration -> 30 iterations %.2f s\n", cs.preset,
-            cs.N, cs.P, cs.PJ, 1e3 * m.perIteration, 30 * m.perIteration);
+        std::printf(
+            "%-20s (N=%d, P=%d, P_J=%d): %.1f ms/iteration, set-up %.2f s; 30 iterations + set-up %.2f s; "
+            "whole solve %.2f s (%d iterations)\n",
+            cs.preset, cs.N, cs.P, cs.PJ, 1e3 * m.perIteration, m.setup, m.setup + 30 * m.perIteration,
+            m.solve, m.iterations);
     }
     return 0;
 }

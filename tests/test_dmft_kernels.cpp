@@ -113,15 +113,27 @@ void TestDmftKernels::linearKernelWithinErrorAtTauPositive()
 void TestDmftKernels::steinConsistency_data()
 {
     QTest::addColumn<QString>("preset");
-    QTest::newRow("logistic-regression k=1") << "logistic-regression";
-    QTest::newRow("committee-erf k=2") << "committee-erf";
-    QTest::newRow("linear-regression k=1") << "linear-regression";
+    QTest::addColumn<bool>("tamed");
+    QTest::addColumn<int>("width");
+    QTest::newRow("logistic-regression k=1") << "logistic-regression" << false << 1;
+    QTest::newRow("committee-erf k=2") << "committee-erf" << false << 2;
+    QTest::newRow("linear-regression k=1") << "linear-regression" << false << 1;
+    // Tamed increments with k = 2 (the tamed Jacobian H̃ is not symmetric in general).
+    QTest::newRow("committee-erf k=2 tamed") << "committee-erf" << true << 2;
+    QTest::newRow("phase-retrieval k=2 tamed") << "phase-retrieval" << true << 2;
 }
 
 void TestDmftKernels::steinConsistency()
 {
     QFETCH(QString, preset);
+    QFETCH(bool, tamed);
+    QFETCH(int, width);
     RunConfig c = smallConfig(preset.toStdString(), 16, 3000, 3000, 12);
+    c.problem.width = width;
+    if (tamed) {
+        c.optimizer.taming = Taming::On;
+        QVERIFY(c.tamingStep() > 0.0);
+    }
     DmftSolver solver(c);
     // Plain normals: the replica spread is then the whole Monte-Carlo error of the sample
     // identity (moment matching leaves an O(1/P) bias that its smaller spread exposes).

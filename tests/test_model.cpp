@@ -12,6 +12,8 @@ class TestModel : public QObject {
 private slots:
     void derivatives_data();
     void derivatives();
+    void batchMatchesPerSample_data() { derivatives_data(); }
+    void batchMatchesPerSample();
     void labels();
     void validation();
 };
@@ -86,6 +88,57 @@ void TestModel::derivatives()
                 DMFT_COMPARE_TOL(g[a], gUntamed[a] / (1 + taming * norm), 1e-14, 1e-12);
         }
     }
+}
+
+void TestModel::batchMatchesPerSample()
+{
+    // evaluateBatch (vectorised over samples, used by the DMFT paths and the simulations)
+    // equals evaluate sample by sample, including |f| large enough to overflow a naive
+    // logistic loss.
+    QFETCH(int, activation);
+    QFETCH(int, loss);
+    QFETCH(int, width);
+    QFETCH(double, taming);
+    ProblemSpec spec;
+    spec.activation = Activation(activation);
+    spec.loss = Loss(loss);
+    spec.width = width;
+    spec.labels = spec.loss == Loss::Logistic ? Labels::Sign : Labels::Real;
+    spec.secondLayer = 0.7;
+    const Problem p(spec);
+    std::mt19937_64 rng(7);
+    std::normal_distribution<double> normal;
+    const int n = 203;
+    Eigen::MatrixXd R(n, width), G(n, width), G2(n, width);
+    Eigen::VectorXd y(n);
+    for (int i = 0; i < n; ++i) {
+        const double scale = i % 10 == 0 ? 400.0 : 1.0;
+        for (int a = 0; a < width; ++a)
+            R(i, a) = scale * normal(rng);
+        y[i] = spec.labels == Labels::Sign ? (i % 2 ? 1.0 : -1.0) : normal(rng);
+    }
+    Eigen::MatrixXd H;
+    const double total = p.evaluateBatch(R, y, G, &H, taming);
+    const double totalNoH = p.evaluateBatch(R, y, G2, nullptr, taming);
+    QCOMPARE(H.rows(), Eigen::Index(n));
+    QCOMPARE(H.cols(), Eigen::Index(width * width));
+    double expected = 0.0;
+    std::vector<double> g(width), h(width * width);
+    for (int i = 0; i < n; ++i) {
+        std::vector<double> r(width);
+        for (int a = 0; a < width; ++a)
+            r[a] = R(i, a);
+        expected += p.evaluate(r.data(), y[i], g.data(), h.data(), taming);
+        for (int a = 0; a < width; ++a) {
+            DMFT_COMPARE_TOL(G(i, a), g[a], 1e-14, 1e-12);
+            QCOMPARE(G2(i, a), G(i, a));
+        }
+        for (int j = 0; j < width * width; ++j)
+            DMFT_COMPARE_TOL(H(i, j), h[j], 1e-14, 1e-12);
+    }
+    QVERIFY(std::isfinite(total));
+    DMFT_COMPARE_TOL(total, expected, 1e-12, 1e-13);
+    QCOMPARE(totalNoH, total);
 }
 
 void TestModel::labels()

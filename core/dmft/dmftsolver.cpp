@@ -16,7 +16,6 @@ namespace dmftlab
 
 namespace
 {
-constexpr int kMaxUnits = 16; // Problem's width limit
 using Clock = std::chrono::steady_clock;
 double seconds(Clock::time_point a)
 {
@@ -49,6 +48,19 @@ template <class F> void parallelChunks(int chunks, int count, F &&f)
     f(0, 0, static_cast<int>(count / chunks));
     for (auto &t : pool)
         t.join();
+}
+
+/// dst −= a bᵀ for a dst of the few columns of one time step (k units). Up to 4 columns,
+/// one matrix–vector product per column: a GEMM would copy (pack) all of `a` on every call,
+/// which cost more than the product itself for k = 2.
+template <class Dst, class A, class B> void subtractProductTransposed(Dst &&dst, const A &a, const B &b)
+{
+    if (dst.cols() <= 4) {
+        for (Eigen::Index j = 0; j < dst.cols(); ++j)
+            dst.col(j).noalias() -= a * b.row(j).transpose();
+    } else {
+        dst.noalias() -= a * b.transpose();
+    }
 }
 
 std::string fmt(double x, int precision = 3)
@@ -254,54 +266,46 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
     Eigen::MatrixXd &Hsum, Eigen::MatrixXd &CuSum, Eigen::MatrixXd &gzSum) const
 {
     // Path-major storage (row p = path p, column n k + a = unit a at time n): the per-step
-    // product over all paths is a column-major GEMV and every write below is contiguous.
-    const int c = p1 - p0, k = m_k, kk = k * k;
-    if (c <= 0)
-        return;
-    {
-        const Eigen::MatrixXd zw = m_xi.middleRows(p0, c) * m_L.transpose().triangularView<Eigen::Upper>();
-        m_W.middleRows(p0, c) = zw.rightCols(m_D);
-    }
-    Eigen::MatrixXd r(c, k);
-    double rp[kMaxUnits], g[kMaxUnits], H[kMaxUnits * kMaxUnits];
-    for (int n = 0; n <= m_N; ++n) {
-        if (cancel && cancel->load(std::memory_order_relaxed))
-            return;
-        r = m_W.block(p0, n * k, c, k);
-        if (n > 0)
-            r.noalias() -= m_dG.block(p0, 0, c, n * k) * m_R.block(n * k, 0, k, n * k).transpose();
-        double lsum = 0.0;
-        double hsum[kMaxUnits * kMaxUnits] = {};
-        const double *S = &m_S(p0, n);
-        for (int j = 0; j < c; ++j) {
-            const int p = p0 + j;
-            for (int a = 0; a < k; ++a)
-                rp[a] = r(j, a);
-            lsum += m_problem.evaluate(rp, m_y[p], g, H, m_tamingStep);
-            const double s = S[j] / m_alpha;
-            for (int a = 0; a < k; ++a) {
-                m_G(p, n * k + a) = g[a];
-                m_dG(p, n * k + a) = s * g[a];
+    // product over a block of paths is a column-major GEMV and every write is contiguous.
+    // Blocks of kPathBlock paths go through all time steps at once, so that their history
+    // dG (block × D) stays in cache for the memory term of every step.
+    constexpr int kPathBlock = 256;
+    const int k = m_k, kk = k * k;
+    Eigen::MatrixXd r, H;
+    for (int b0 = p0; b0 < p1; b0 += kPathBlock) {
+        const int c = std::min(kPathBlock, p1 - b0);
+        m_W.middleRows(b0, c).noalias()
+            = (m_xi.middleRows(b0, c) * m_L.transpose().triangularView<Eigen::Upper>()).rightCols(m_D);
+        const auto y = m_y.segment(b0, c);
+        const int cJ = std::clamp(m_PJ - b0, 0, c); // tangent paths in this block
+        for (int n = 0; n <= m_N; ++n) {
+            if (cancel && cancel->load(std::memory_order_relaxed))
+                return;
+            r = m_W.block(b0, n * k, c, k);
+            if (n > 0)
+                subtractProductTransposed(r, m_dG.block(b0, 0, c, n * k), m_R.block(n * k, 0, k, n * k));
+            auto G = m_G.block(b0, n * k, c, k);
+            loss[n] += m_problem.evaluateBatch(r, y, G, &H, m_tamingStep);
+            // dG_n = s_n g_n / α with s_n = Δ − √(τα) ΔB_n
+            const auto s = m_S.col(n).segment(b0, c).array() / m_alpha;
+            m_dG.block(b0, n * k, c, k) = G.array().colwise() * s;
+            const Eigen::RowVectorXd hsum = H.colwise().sum();
+            for (int bb = 0; bb < k; ++bb)
+                for (int a = 0; a < k; ++a)
+                    Hsum(n * k + a, bb) += hsum[a + bb * k];
+            if (cJ > 0) {
+                m_Hs.block(b0, n * kk, cJ, kk) = H.topRows(cJ);
+                m_As.block(b0, n * kk, cJ, kk) = H.topRows(cJ).array().colwise() * s.head(cJ);
             }
-            for (int i = 0; i < kk; ++i)
-                hsum[i] += H[i];
-            if (p < m_PJ)
-                for (int i = 0; i < kk; ++i) {
-                    m_Hs(p, n * kk + i) = H[i];
-                    m_As(p, n * kk + i) = s * H[i];
-                }
         }
-        loss[n] += lsum;
-        for (int b = 0; b < k; ++b)
-            for (int a = 0; a < k; ++a)
-                Hsum(n * k + a, b) += hsum[a + b * k];
+        // C_u(n,m) = α E[dG_n dG_mᵀ] as a Gram matrix, so that C_θ = … + R C_u Rᵀ stays
+        // positive semidefinite jointly with M (the Gaussian of the next iteration must
+        // exist). An Itô conditioned estimator (E[s_n | past] = Δ for the later index) has the
+        // same mean but is not PSD; it broke phase retrieval near exact recovery, where (z, w)
+        // is nearly singular.
+        CuSum.selfadjointView<Eigen::Lower>().rankUpdate(m_dG.middleRows(b0, c).transpose());
+        gzSum.noalias() += m_G.middleRows(b0, c).transpose() * m_Z.middleRows(b0, c);
     }
-    // C_u(n,m) = α E[dG_n dG_mᵀ] as a Gram matrix, so that C_θ = … + R C_u Rᵀ stays positive
-    // semidefinite jointly with M (the Gaussian of the next iteration must exist). An Itô
-    // conditioned estimator (E[s_n | past] = Δ for the later index) has the same mean but
-    // is not PSD; it broke phase retrieval near exact recovery, where (z, w) is nearly singular.
-    CuSum.selfadjointView<Eigen::Lower>().rankUpdate(m_dG.middleRows(p0, c).transpose());
-    gzSum.noalias() += m_G.middleRows(p0, c).transpose() * m_Z.middleRows(p0, c);
 }
 
 void DmftReplica::tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, Eigen::MatrixXd &Ksum) const
@@ -310,53 +314,43 @@ void DmftReplica::tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, 
     if (c <= 0)
         return;
     constexpr int kBlock = 24; // time steps per GEMM block
-    // Xt: transposed tangents of every path in the chunk for one column m: row q k + j is
-    // direction j of path q, column n k + a is unit a at time n, i.e. the block
-    // Xt(q k.., n k..) = J_nmᵀ; Yt likewise holds (A_l J_lm)ᵀ.
+    // Xt: transposed tangents of every path in the chunk for one column m: row j c + q is
+    // direction j of path q, column n k + a is unit a at time n, i.e. the block of path q
+    // is J_nmᵀ; Yt likewise holds (A_l J_lm)ᵀ with A_l = s_l H̃_l / α. Rows are direction
+    // major, so that one direction of all paths is a contiguous column segment.
     Eigen::MatrixXd Xt(c * k, m_D), Yt(c * k, m_D);
     for (int m = 0; m < N; ++m) {
         if (cancel && cancel->load(std::memory_order_relaxed))
             return;
-        if (k == 1) {
-            Yt.col(m) = m_As.col(m).segment(q0, c);
-        } else {
-            for (int q = 0; q < c; ++q)
-                for (int a = 0; a < k; ++a)
-                    for (int j = 0; j < k; ++j) // (A_m J_mm)ᵀ = A_mᵀ
-                        Yt(q * k + j, m * k + a) = m_As(q0 + q, m * kk + j + a * k);
-        }
+        // (A_m J_mm)ᵀ = A_mᵀ: entry (j, a) is A_m(a, j), column a + j k of m_As
+        for (int j = 0; j < k; ++j)
+            for (int a = 0; a < k; ++a)
+                Yt.col(m * k + a).segment(j * c, c) = m_As.col(m * kk + a + j * k).segment(q0, c);
         for (int n0 = m + 1; n0 <= N; n0 += kBlock) {
             const int n1 = std::min(n0 + kBlock, N + 1);
             Xt.middleCols(n0 * k, (n1 - n0) * k).noalias() = -Yt.middleCols(m * k, (n0 - m) * k)
                 * m_R.block(n0 * k, m * k, (n1 - n0) * k, (n0 - m) * k).transpose();
             for (int n = n0; n < n1; ++n) {
                 if (n > n0)
-                    Xt.middleCols(n * k, k).noalias() -= Yt.middleCols(n0 * k, (n - n0) * k)
-                        * m_R.block(n * k, n0 * k, k, (n - n0) * k).transpose();
-                if (k == 1) {
-                    Ksum(n, m) += m_Hs.col(n).segment(q0, c).dot(Xt.col(n));
-                    Yt.col(n) = m_As.col(n).segment(q0, c).cwiseProduct(Xt.col(n));
-                } else {
-                    double Hn[kMaxUnits * kMaxUnits], An[kMaxUnits * kMaxUnits];
-                    for (int q = 0; q < c; ++q) {
-                        for (int i = 0; i < kk; ++i) {
-                            Hn[i] = m_Hs(q0 + q, n * kk + i);
-                            An[i] = m_As(q0 + q, n * kk + i);
+                    subtractProductTransposed(Xt.middleCols(n * k, k), Yt.middleCols(n0 * k, (n - n0) * k),
+                        m_R.block(n * k, n0 * k, k, (n - n0) * k));
+                // K_nm += H̃_n J_nm and (A_n J_nm)ᵀ, path by path as columns over the paths:
+                // entry (a, j) of both is Σ_b (H̃_n or A_n)(a, b) J_nm(b, j).
+                for (int j = 0; j < k; ++j)
+                    for (int a = 0; a < k; ++a) {
+                        auto Y = Yt.col(n * k + a).segment(j * c, c);
+                        double kv = 0.0;
+                        for (int b = 0; b < k; ++b) {
+                            const auto J = Xt.col(n * k + b).segment(j * c, c);
+                            const auto A = m_As.col(n * kk + a + b * k).segment(q0, c);
+                            kv += m_Hs.col(n * kk + a + b * k).segment(q0, c).dot(J);
+                            if (b == 0)
+                                Y = A.cwiseProduct(J);
+                            else
+                                Y += A.cwiseProduct(J);
                         }
-                        // J = Xt blockᵀ: K += H J, (A J)ᵀ = Jᵀ Aᵀ = Xt block · Aᵀ
-                        for (int a = 0; a < k; ++a)
-                            for (int j = 0; j < k; ++j) {
-                                double kv = 0.0, yv = 0.0;
-                                for (int b = 0; b < k; ++b) {
-                                    const double Jbj = Xt(q * k + j, n * k + b);
-                                    kv += Hn[a + b * k] * Jbj;
-                                    yv += An[a + b * k] * Jbj;
-                                }
-                                Ksum(n * k + a, m * k + j) += kv;
-                                Yt(q * k + j, n * k + a) = yv;
-                            }
+                        Ksum(n * k + a, m * k + j) += kv;
                     }
-                }
             }
         }
     }

@@ -135,28 +135,38 @@ OnlineMoments OnlineMomentEvaluator::sampled(const Eigen::MatrixXd &Sigma, bool 
 {
     const int k = m_problem.k(), ks = m_problem.kStar(), D0 = k + ks;
     const Eigen::MatrixXd L = psdSqrt(Sigma);
-    const Eigen::MatrixXd X = L * m_normals.topRows(D0);
     OnlineMoments out;
     out.gz = Eigen::MatrixXd::Zero(k, ks);
     out.gr = Eigen::MatrixXd::Zero(k, k);
     out.gg = Eigen::MatrixXd::Zero(k, k);
-    if (withHessian)
-        out.H = Eigen::MatrixXd::Zero(k, k);
-    Eigen::VectorXd g(k);
-    Eigen::MatrixXd H(k, k);
-    for (Eigen::Index s = 0; s < X.cols(); ++s) {
-        const double *x = X.col(s).data();
-        const double eps = m_noiseDim ? m_normals(D0, s) : 0.0;
-        const double y = m_problem.label(x + k, eps);
-        m_problem.evaluate(x, y, g.data(), withHessian ? H.data() : nullptr, m_tamingStep);
-        const double w = m_weights[s];
-        const Eigen::Map<const Eigen::VectorXd> r(x, k), z(x + k, ks);
-        out.gz.noalias() += w * g * z.transpose();
-        out.gr.noalias() += w * g * r.transpose();
-        out.gg.noalias() += w * g * g.transpose();
+    Eigen::RowVectorXd h = Eigen::RowVectorXd::Zero(k * k); // column a + b k = E[H_ab]
+    // Blocks of samples as rows, X = (L ξ)ᵀ with columns r_1..r_k, z_1..z_k*: small enough
+    // that no temporary leaves the cache (or the heap's fast path).
+    constexpr Eigen::Index kBlock = 512;
+    Eigen::MatrixXd X, G, Gw, H;
+    Eigen::VectorXd y;
+    for (Eigen::Index s0 = 0; s0 < m_normals.cols(); s0 += kBlock) {
+        const Eigen::Index c = std::min(kBlock, m_normals.cols() - s0);
+        X.noalias() = (L * m_normals.block(0, s0, D0, c)).transpose();
+        y.resize(c);
+        for (Eigen::Index s = 0; s < c; ++s) {
+            double z[kMaxWidth];
+            for (int m = 0; m < ks; ++m)
+                z[m] = X(s, k + m);
+            y[s] = m_problem.label(z, m_noiseDim ? m_normals(D0, s0 + s) : 0.0);
+        }
+        G.resize(c, k);
+        m_problem.evaluateBatch(X.leftCols(k), y, G, withHessian ? &H : nullptr, m_tamingStep);
+        const auto w = m_weights.segment(s0, c);
+        Gw = G.array().colwise() * w.array();
+        out.gz.noalias() += Gw.transpose() * X.rightCols(ks);
+        out.gr.noalias() += Gw.transpose() * X.leftCols(k);
+        out.gg.noalias() += Gw.transpose() * G;
         if (withHessian)
-            out.H += w * H;
+            h.noalias() += w.transpose() * H;
     }
+    if (withHessian)
+        out.H = Eigen::Map<const Eigen::MatrixXd>(h.data(), k, k);
     return out;
 }
 

@@ -5,7 +5,6 @@
 namespace dmftlab {
 
 namespace {
-constexpr int kMaxWidth = 16;
 
 double sigmoid(double x)
 {
@@ -13,6 +12,36 @@ double sigmoid(double x)
         return 1.0 / (1.0 + std::exp(-x));
     const double e = std::exp(x);
     return e / (1.0 + e);
+}
+
+// Taming (theory §5.6) of one sample's g (k entries) and, if non-null, H (k×k column-major):
+// g̃ = g / (1 + Δ|g|), H̃ = c H − Δ c² g (ĝᵀ H) with c = 1/(1 + Δ|g|), ĝ = g/|g|.
+void tame(int k, double *g, double *H, double tamingStep)
+{
+    double norm2 = 0.0;
+    for (int a = 0; a < k; ++a)
+        norm2 += g[a] * g[a];
+    const double norm = std::sqrt(norm2);
+    const double c = 1.0 / (1.0 + tamingStep * norm);
+    if (H) {
+        if (norm > 0.0) {
+            double gH[kMaxWidth];
+            for (int b = 0; b < k; ++b) {
+                double s = 0.0;
+                for (int a = 0; a < k; ++a)
+                    s += g[a] * H[a + b * k];
+                gH[b] = s / norm;
+            }
+            for (int b = 0; b < k; ++b)
+                for (int a = 0; a < k; ++a)
+                    H[a + b * k] = c * H[a + b * k] - tamingStep * c * c * g[a] * gH[b];
+        } else {
+            for (int i = 0; i < k * k; ++i)
+                H[i] *= c;
+        }
+    }
+    for (int a = 0; a < k; ++a)
+        g[a] *= c;
 }
 
 // log(1 + e^{x}) without overflow
@@ -114,33 +143,8 @@ double Problem::evaluate(const double *r, double y, double *g, double *H, double
                                + (a == b ? lf * v * act[a].second : 0.0);
     }
 
-    if (tamingStep > 0.0) {
-        double norm2 = 0.0;
-        for (int a = 0; a < k; ++a)
-            norm2 += g[a] * g[a];
-        const double norm = std::sqrt(norm2);
-        const double c = 1.0 / (1.0 + tamingStep * norm);
-        if (H) {
-            // J = c H − Δ c² g (ĝᵀ H), ĝ = g/|g|
-            if (norm > 0.0) {
-                double gH[kMaxWidth];
-                for (int b = 0; b < k; ++b) {
-                    double s = 0.0;
-                    for (int a = 0; a < k; ++a)
-                        s += g[a] * H[a + b * k];
-                    gH[b] = s / norm;
-                }
-                for (int b = 0; b < k; ++b)
-                    for (int a = 0; a < k; ++a)
-                        H[a + b * k] = c * H[a + b * k] - tamingStep * c * c * g[a] * gH[b];
-            } else {
-                for (int i = 0; i < k * k; ++i)
-                    H[i] *= c;
-            }
-        }
-        for (int a = 0; a < k; ++a)
-            g[a] *= c;
-    }
+    if (tamingStep > 0.0)
+        tame(k, g, H, tamingStep);
     return loss;
 }
 
@@ -160,6 +164,133 @@ double Problem::gradients(const Eigen::Ref<const Eigen::MatrixXd> &R,
             G(i, a) = g[a];
     }
     return total;
+}
+
+double Problem::evaluateBatch(const Eigen::Ref<const Eigen::MatrixXd> &R,
+                             const Eigen::Ref<const Eigen::VectorXd> &y,
+                             Eigen::Ref<Eigen::MatrixXd> G, Eigen::MatrixXd *H,
+                             double tamingStep) const
+{
+    using Eigen::ArrayXd;
+    const int k = m_spec.width;
+    const Eigen::Index n = R.rows();
+    const double v = m_spec.secondLayer;
+    const bool linear = m_spec.activation == Activation::Linear;
+    // σ'(r_a) and σ''(r_a) per unit (not stored for a linear student: 1 and 0)
+    Eigen::ArrayXXd d1, d2;
+    ArrayXd f = ArrayXd::Zero(n);
+    if (!linear) {
+        d1.resize(n, k);
+        if (H)
+            d2.resize(n, k);
+    }
+    for (int a = 0; a < k; ++a) {
+        const auto r = R.col(a).array();
+        switch (m_spec.activation) {
+        case Activation::Linear:
+            f += r;
+            break;
+        case Activation::Erf: {
+            // d/dr erf(r/√2) = √(2/π) e^{−r²/2}
+            d1.col(a) = 0.79788456080286535588 * (-0.5 * r.square()).exp();
+            for (Eigen::Index i = 0; i < n; ++i)
+                f[i] += std::erf(r[i] * 0.70710678118654752440);
+            if (H)
+                d2.col(a) = -r * d1.col(a);
+            break;
+        }
+        case Activation::Tanh: {
+            const ArrayXd th = r.tanh();
+            d1.col(a) = 1.0 - th.square();
+            f += th;
+            if (H)
+                d2.col(a) = -2.0 * th * d1.col(a);
+            break;
+        }
+        case Activation::Quadratic:
+            f += r.square();
+            d1.col(a) = 2.0 * r;
+            if (H)
+                d2.col(a).setConstant(2.0);
+            break;
+        case Activation::Relu:
+            f += r.max(0.0);
+            d1.col(a) = (r > 0.0).cast<double>();
+            if (H)
+                d2.col(a).setZero();
+            break;
+        }
+    }
+    f *= v;
+
+    // The label channel: ℓ, ℓ_f and ℓ_ff as functions of f.
+    ArrayXd lf(n), lff;
+    double loss;
+    const auto yy = y.array();
+    if (m_spec.loss == Loss::Square) {
+        lf = f - yy;
+        loss = 0.5 * lf.square().sum();
+    } else {
+        // x = −y f; with e = e^{−|x|} ∈ (0, 1]: ℓ = max(x, 0) + log(1 + e) (1 + e ∈ (1, 2],
+        // so log is as accurate as log1p here up to an absolute 1e-16), S(x) = 1/(1 + e)
+        // for x ≥ 0 and e/(1 + e) otherwise; ℓ_f = −y S(x), ℓ_ff = S(x) S(−x).
+        const ArrayXd x = -yy * f;
+        const ArrayXd e = (-x.abs()).exp();
+        const ArrayXd inv = 1.0 / (1.0 + e);
+        loss = (x.max(0.0) + (1.0 + e).log()).sum();
+        const ArrayXd sx = (x >= 0.0).select(inv, e * inv);
+        lf = -yy * sx;
+        if (H)
+            lff = sx * (1.0 - sx);
+    }
+
+    const ArrayXd lfv = lf * v;
+    for (int a = 0; a < k; ++a) {
+        if (linear)
+            G.col(a) = lfv.matrix();
+        else
+            G.col(a) = (lfv * d1.col(a)).matrix();
+    }
+    if (H) {
+        H->resize(n, k * k);
+        const double v2 = v * v;
+        for (int b = 0; b < k; ++b)
+            for (int a = 0; a < k; ++a) {
+                auto h = H->col(a + b * k).array();
+                const bool square = m_spec.loss == Loss::Square;
+                if (linear) {
+                    if (square)
+                        h.setConstant(v2);
+                    else
+                        h = v2 * lff;
+                    continue;
+                }
+                if (square)
+                    h = v2 * d1.col(a) * d1.col(b);
+                else
+                    h = v2 * lff * d1.col(a) * d1.col(b);
+                if (a == b)
+                    h += lfv * d2.col(a);
+            }
+    }
+
+    if (tamingStep > 0.0) {
+        double g[kMaxWidth], h[kMaxWidth * kMaxWidth];
+        for (Eigen::Index i = 0; i < n; ++i) {
+            for (int a = 0; a < k; ++a)
+                g[a] = G(i, a);
+            if (H)
+                for (int j = 0; j < k * k; ++j)
+                    h[j] = (*H)(i, j);
+            tame(k, g, H ? h : nullptr, tamingStep);
+            for (int a = 0; a < k; ++a)
+                G(i, a) = g[a];
+            if (H)
+                for (int j = 0; j < k * k; ++j)
+                    (*H)(i, j) = h[j];
+        }
+    }
+    return loss;
 }
 
 } // namespace dmftlab

@@ -19,6 +19,9 @@
 
 namespace dmftlab {
 
+/// Largest student or teacher width k, k* (fixed-size scratch arrays use it).
+inline constexpr int kMaxWidth = 16;
+
 enum class Loss { Square, Logistic };
 enum class Labels { Real, Sign };
 
@@ -71,6 +74,14 @@ public:
     double gradients(const Eigen::Ref<const Eigen::MatrixXd> &R,
                      const Eigen::Ref<const Eigen::VectorXd> &y, Eigen::Ref<Eigen::MatrixXd> G,
                      double tamingStep = 0.0) const;
+
+    /// `evaluate` for a batch of n samples at once, vectorised over the samples (the hot
+    /// loop of the DMFT paths and of the simulations): R is n×k, y has n entries; writes G
+    /// (n×k) and, if H is non-null, H (n×k², column a + b k = H_ab of each sample).
+    /// Returns the sum of the losses. Agrees with `evaluate` to rounding.
+    double evaluateBatch(const Eigen::Ref<const Eigen::MatrixXd> &R,
+                         const Eigen::Ref<const Eigen::VectorXd> &y, Eigen::Ref<Eigen::MatrixXd> G,
+                         Eigen::MatrixXd *H = nullptr, double tamingStep = 0.0) const;
 
 private:
     ProblemSpec m_spec;
