@@ -1,10 +1,12 @@
 #include "runcontroller.h"
 
+#include <QDir>
 #include <QtConcurrent/QtConcurrent>
 
 #include <mutex>
 
 #ifdef __linux__
+#include <cerrno>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -35,6 +37,31 @@ void lowerThreadPriority()
     const int current = ::getpriority(PRIO_PROCESS, tid);
     if (current < 10)
         ::setpriority(PRIO_PROCESS, tid, 10);
+#endif
+}
+
+/// After a cancel, the workers of the run must reach their next cancel check at once,
+/// but at nice +10 on a busy machine they wait for CPU behind every normal process
+/// (measured: Stop took 290-550 ms at load ~9 on 2 cores). So every thread of this process
+/// that runs at a lowered priority — the cancelled workers and the engine threads they
+/// started, which inherit it — gets the normal priority back; they exit soon after, and
+/// the next run's workers lower themselves again. Lowering a nice value needs privilege
+/// (root, CAP_SYS_NICE or RLIMIT_NICE); without it nothing changes.
+void restoreLoweredPriorities()
+{
+#ifdef __linux__
+    const QDir tasks("/proc/self/task");
+    const QStringList tids = tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &name : tids) {
+        bool ok = false;
+        const auto tid = static_cast<id_t>(name.toUInt(&ok));
+        if (!ok)
+            continue;
+        errno = 0;
+        const int nice = ::getpriority(PRIO_PROCESS, tid);
+        if (errno == 0 && nice > 0)
+            ::setpriority(PRIO_PROCESS, tid, 0);
+    }
 #endif
 }
 
@@ -80,7 +107,7 @@ void RunController::start(const RunConfig &config, const std::vector<std::string
         const Runner runner = m_runner;
         // The worker owns copies of everything it touches; `run` keeps the flag alive.
         QThreadPool *pool = &m_pool;
-        (void)QtConcurrent::run(pool, [runner, engine, config, channel, run]() {
+        (void)QtConcurrent::run(pool, [this, runner, engine, config, channel, run]() {
             lowerThreadPriority();
             ProgressCallback progress = [channel](const ProgressReport &report) {
                 std::lock_guard<std::mutex> lock(channel->mutex);
@@ -97,9 +124,21 @@ void RunController::start(const RunConfig &config, const std::vector<std::string
                 result.status = Status::InvalidInput;
                 result.message = "internal error";
             }
-            std::lock_guard<std::mutex> lock(channel->mutex);
-            channel->result = std::move(result);
-            channel->done = true;
+            {
+                std::lock_guard<std::mutex> lock(channel->mutex);
+                channel->result = std::move(result);
+                channel->done = true;
+            }
+            // Report the end at once, not at the next drain tick (up to 33 ms later). The
+            // controller outlives its workers (its destructor waits for the pool), and a
+            // queued call to a deleted object is dropped.
+            QMetaObject::invokeMethod(
+                this,
+                [this, run] {
+                    if (m_run == run)
+                        drain();
+                },
+                Qt::QueuedConnection);
         });
     }
     m_run = run;
@@ -113,8 +152,8 @@ void RunController::start(const RunConfig &config, const std::vector<std::string
 
 void RunController::stop()
 {
-    if (m_run)
-        m_run->cancel = true;
+    if (m_run && !m_run->cancel.exchange(true))
+        restoreLoweredPriorities();
 }
 
 const RunController::EngineState *RunController::state(const std::string &engine) const
