@@ -15,6 +15,7 @@ private slots:
     void everyPreset_data();
     void everyPreset();
     void unknownPresetFails();
+    void helpTopicScreenshot();
 };
 
 void TestGuiScreenshot::everyPreset_data()
@@ -66,6 +67,30 @@ void TestGuiScreenshot::unknownPresetFails()
     QVERIFY(p.waitForFinished(20000));
     QCOMPARE(p.exitCode(), 2);
     QVERIFY(p.readAllStandardError().contains("unknown preset 'no-such-preset'"));
+}
+
+void TestGuiScreenshot::helpTopicScreenshot()
+{
+    // `dmftlab --help-topic TOPIC --screenshot FILE.png` saves the help window (for the docs).
+    QTemporaryDir dir;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("QT_QPA_PLATFORM", "offscreen");
+    env.insert("XDG_CONFIG_HOME", dir.path());
+    QProcess p;
+    p.setProcessEnvironment(env);
+    const QString shot = dir.filePath("help.png");
+    p.start(DMFTLAB_GUI_BINARY, { "--help-topic", "parameters", "--screenshot", shot });
+    QVERIFY(p.waitForFinished(20000));
+    QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+    QImage img(shot);
+    QVERIFY(!img.isNull());
+    QVERIFY(img.width() >= 600 && img.height() >= 400);
+    QProcess bad;
+    bad.setProcessEnvironment(env);
+    bad.start(DMFTLAB_GUI_BINARY, { "--help-topic", "no-such-topic" });
+    QVERIFY(bad.waitForFinished(20000));
+    QCOMPARE(bad.exitCode(), 2);
+    QVERIFY(bad.readAllStandardError().contains("unknown help topic 'no-such-topic'"));
 }
 
 QTEST_MAIN(TestGuiScreenshot)
