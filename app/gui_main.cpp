@@ -1,6 +1,9 @@
 // dmftlab: the interactive visualiser. Only wiring here; everything lives in ui/.
 //
-//   dmftlab [--preset NAME] [--session FILE] [--set key=value ...] [--run] [--screenshot FILE.png]
+//   dmftlab [--preset NAME] [--open FILE] [--set key=value ...] [--run] [--screenshot FILE.png]
+//
+// (Not "--session": QGuiApplication takes -session/--session FILE for X11 session
+// management and removes it from the arguments before we could see it.)
 //
 // --screenshot with --run waits for the run to finish, saves the window and exits — for
 // the docs, the tests and headless checks under xvfb-run.
@@ -65,7 +68,7 @@ int main(int argc, char **argv)
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption presetOpt("preset", "Load the named preset.", "NAME");
-    const QCommandLineOption sessionOpt("session", "Load a saved session (or a config.json).", "FILE");
+    const QCommandLineOption sessionOpt("open", "Load a saved session (or a config.json).", "FILE");
     const QCommandLineOption runOpt("run", "Start the run at once.");
     const QCommandLineOption shotOpt("screenshot",
         "Save a screenshot of the window to FILE.png and exit (after the run "

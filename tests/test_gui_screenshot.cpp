@@ -16,6 +16,7 @@ private slots:
     void everyPreset();
     void unknownPresetFails();
     void helpTopicScreenshot();
+    void openSessionFromCommandLine();
 };
 
 void TestGuiScreenshot::everyPreset_data()
@@ -91,6 +92,34 @@ void TestGuiScreenshot::helpTopicScreenshot()
     QVERIFY(bad.waitForFinished(20000));
     QCOMPARE(bad.exitCode(), 2);
     QVERIFY(bad.readAllStandardError().contains("unknown help topic 'no-such-topic'"));
+}
+
+void TestGuiScreenshot::openSessionFromCommandLine()
+{
+    // `dmftlab --open FILE` loads a session or a CLI config.json (Qt itself swallows
+    // "--session FILE", so the option must have another name); a bad file exits with 2.
+    QTemporaryDir dir;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("QT_QPA_PLATFORM", "offscreen");
+    env.insert("XDG_CONFIG_HOME", dir.path());
+    QFile config(dir.filePath("config.json"));
+    QVERIFY(config.open(QIODevice::WriteOnly));
+    config.write(R"({"init": {"q0": 4.0}, "sim": {"dimension": 100, "seeds": 1}, "time": {"steps": 5}})");
+    config.close();
+    QProcess p;
+    p.setProcessEnvironment(env);
+    // m0 = 1.5 needs Q0 - M0 M0^T >= 0, true for the opened q0 = 4, false for the default 1:
+    // the command succeeds only if the file was loaded.
+    p.start(DMFTLAB_GUI_BINARY,
+        { "--open", config.fileName(), "--set", "init.m0=1.5", "--screenshot", dir.filePath("s.png") });
+    QVERIFY(p.waitForFinished(20000));
+    QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+    QProcess missing;
+    missing.setProcessEnvironment(env);
+    missing.start(DMFTLAB_GUI_BINARY, { "--open", dir.filePath("no-such-file.json") });
+    QVERIFY(missing.waitForFinished(20000));
+    QCOMPARE(missing.exitCode(), 2);
+    QVERIFY(missing.readAllStandardError().contains("no-such-file.json"));
 }
 
 QTEST_MAIN(TestGuiScreenshot)

@@ -414,13 +414,25 @@ void placeLegend(QCustomPlot *plot, const Layout &layout, const Style &style)
         // On screen a panel is narrow: a long legend goes under the axes, in as many
         // columns as fit, rather than taking half the width beside them.
         rect->insetLayout()->simplify();
-        int itemWidth = 1;
-        for (int i = 0; i < lg->itemCount(); ++i)
-            itemWidth = std::max(itemWidth, lg->item(i)->minimumOuterSizeHint().width());
-        itemWidth += lg->columnSpacing();
-        const int available = std::max(1, plot->viewport().width() - 80);
+        // The most columns whose widest items (row-major order) fit the plot's width.
+        const int count = lg->itemCount();
+        const int available = std::max(1, plot->viewport().width() - 16);
+        int columns = 1;
+        for (int c = count; c > 1; --c) {
+            int total = (c - 1) * lg->columnSpacing();
+            for (int j = 0; j < c; ++j) {
+                int widest = 0;
+                for (int i = j; i < count; i += c)
+                    widest = std::max(widest, lg->item(i)->minimumOuterSizeHint().width());
+                total += widest;
+            }
+            if (total <= available) {
+                columns = c;
+                break;
+            }
+        }
         lg->setFillOrder(QCPLayoutGrid::foColumnsFirst, false);
-        lg->setWrap(std::clamp(available / itemWidth, 1, lg->itemCount()));
+        lg->setWrap(columns);
         lg->setFillOrder(QCPLayoutGrid::foColumnsFirst, true); // rearrange into the new wrap
         layout.grid->addElement(1, 0, lg);
         layout.grid->setRowStretchFactor(1, 0.001);

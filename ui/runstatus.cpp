@@ -73,6 +73,9 @@ void RunStatus::update(const std::vector<RunController::EngineState> &states, bo
             format = name + " " + QString::fromStdString(toString(s.status))
                 + (s.wallSeconds > 0 ? QString(" (%1 s)").arg(s.wallSeconds, 0, 'f', 1) : QString());
         bar->setFormat(format);
+        // The whole text on one line ("online SGD completed (1.3 s)" did not fit).
+        bar->setMinimumWidth(std::max(170, bar->fontMetrics().horizontalAdvance(format) + 24));
+        bar->setMaximumWidth(std::max(230, bar->minimumWidth()));
         bar->setToolTip(s.message.isEmpty() ? s.text : s.message);
         if (!s.finished)
             lines << s.text;
