@@ -207,6 +207,15 @@ void TestGuiWindow::panelMaximisesAndRestores()
     for (PlotPanel *p : w.plotArea()->panels())
         QCOMPARE(p->isVisible(), p == kernel);
     QTRY_VERIFY(kernel->width() > before.width() && kernel->height() > before.height());
+    // For looking at the pictures: DMFTLAB_FIGURE_DIR=/tmp/figs test_gui_window
+    if (const QByteArray dir = qgetenv("DMFTLAB_FIGURE_DIR"); !dir.isEmpty()) {
+        for (QToolButton *b : w.parameters()->findChildren<QToolButton *>())
+            if (b->text() == "Advanced")
+                b->setChecked(true);
+        QTest::qWait(50);
+        w.grab().save(QString::fromLocal8Bit(dir) + "/maximised.png");
+        w.parameters()->grab().save(QString::fromLocal8Bit(dir) + "/parameters.png");
+    }
     kernel->setMaximised(false);
     for (PlotPanel *p : w.plotArea()->panels())
         QVERIFY(p->isVisible());

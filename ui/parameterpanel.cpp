@@ -267,6 +267,21 @@ void ParameterPanel::buildUi()
         toggle->setArrowType(on ? Qt::DownArrow : Qt::RightArrow);
     });
 
+    // One label column for every section, so the fields line up from box to box.
+    std::vector<QWidget *> labels;
+    int labelWidth = 0;
+    for (QFormLayout *form : findChildren<QFormLayout *>()) {
+        for (int row = 0; row < form->rowCount(); ++row) {
+            QLayoutItem *item = form->itemAt(row, QFormLayout::LabelRole);
+            if (item && item->widget()) {
+                labels.push_back(item->widget());
+                labelWidth = std::max(labelWidth, item->widget()->sizeHint().width());
+            }
+        }
+    }
+    for (QWidget *label : labels)
+        label->setMinimumWidth(labelWidth);
+
     m_errorLabel = new QLabel;
     m_errorLabel->setObjectName("error");
     m_errorLabel->setWordWrap(true);
