@@ -63,6 +63,10 @@ template <class Dst, class A, class B> void subtractProductTransposed(Dst &&dst,
     }
 }
 
+/// Smallest innovation variance of w_n given (z, w_<n), relative to the largest Q, that the
+/// Stein estimator of K accepts (see DmftReplica::steinConditioning).
+constexpr double kSteinMinInnovation = 1e-6;
+
 std::string fmt(double x, int precision = 3)
 {
     std::ostringstream os;
@@ -97,6 +101,40 @@ double dmftDoubles(int N, int k, int ks, double P, double PJ, int R, int threads
 }
 } // namespace
 
+namespace
+{
+/// A ReLU teacher needs nothing new (μ never differentiates the teacher, §5.3). A ReLU
+/// student's K must come from Stein's identity (steinKernel()), which is not validated for
+/// the engine (see dmftsolver.h): refused unless the caller chooses the estimator with
+/// DmftSolver::setSteinKernel, and then only where Stein's system is well posed.
+std::string checkDmftRelu(const RunConfig &c, bool steinOptIn)
+{
+    if (c.problem.activation != Activation::Relu)
+        return {};
+    if (!steinOptIn)
+        return "dmft does not support a relu student (the pathwise Hessian misses the Dirac part of "
+               "sigma'', theory 5.4; its Stein estimate is not yet accurate enough); use the sgf simulation "
+               "or another student activation";
+    const std::string what = "dmft with a relu student (memory kernel from Stein's identity, theory 5.4) ";
+    if (c.problem.width != 1)
+        return what + "is checked for model.width = 1 only; use the sgf simulation";
+    if (!(c.tau() > 0.0))
+        return what
+            + "needs optimizer.tau > 0: under gradient flow w_t is almost determined by its past "
+              "and the estimate is noise; use the sgf simulation";
+    // w_0 given z must not be degenerate (θ_0 random beyond its teacher part): at q0 = 0 every
+    // r starts on the kink and the Stein system is singular.
+    const Eigen::MatrixXd rho = c.rho(), M0 = c.M0();
+    const Eigen::MatrixXd cond = c.Q0() - M0 * rho.inverse() * M0.transpose();
+    const double minEig = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(cond).eigenvalues().minCoeff();
+    if (!(minEig > 1e-3 * std::max(1e-300, c.Q0().diagonal().maxCoeff())))
+        return what + "needs a random part in the start: init.q0 must exceed the teacher part m0^2";
+    return {};
+}
+
+std::string checkDmftSizes(const RunConfig &c);
+} // namespace
+
 double dmftMemoryBytes(const RunConfig &c)
 {
     // 15 % for allocator overhead and temporaries (measured: committee-erf N = 100 at the
@@ -108,9 +146,15 @@ double dmftMemoryBytes(const RunConfig &c)
 
 std::string checkDmft(const RunConfig &c)
 {
-    if (c.problem.activation == Activation::Relu || c.problem.teacherActivation == Activation::Relu)
-        return "dmft does not support relu activations (the pathwise Hessian misses the Dirac part of "
-               "sigma'', theory 5.4); use the sgf simulation or another activation";
+    if (auto err = checkDmftRelu(c, false); !err.empty())
+        return err;
+    return checkDmftSizes(c);
+}
+
+namespace
+{
+std::string checkDmftSizes(const RunConfig &c)
+{
     const double bytes = dmftMemoryBytes(c);
     if (bytes > kDmftMemoryLimit) {
         RunConfig probe = c;
@@ -131,6 +175,7 @@ std::string checkDmft(const RunConfig &c)
     }
     return {};
 }
+} // namespace
 
 // ---------------------------------------------------------------------------------------
 // One replica
@@ -214,6 +259,8 @@ DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int thread
     m_Hs.resize(m_PJ, (m_N + 1) * m_k * m_k);
     m_As.resize(m_PJ, (m_N + 1) * m_k * m_k);
     m_trainLoss = Eigen::VectorXd::Zero(m_N + 1);
+    // ReLU: the pathwise H̃ misses the Dirac part of σ'' (theory §5.4); K from Stein instead.
+    m_steinKernel = config.problem.activation == Activation::Relu;
     setNoLearningState();
 }
 
@@ -395,18 +442,31 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
     m_gz = gzSum[0] / m_P;
     m_timings.paths += seconds(t0);
 
-    // tangents on the first P_J paths
-    t0 = Clock::now();
-    std::vector<Eigen::MatrixXd> Ksum(chunks, Eigen::MatrixXd::Zero(D, D));
-    parallelChunks(chunks, m_PJ, [&](int ch, int q0, int q1) { tangentChunk(q0, q1, cancel, Ksum[ch]); });
-    if (cancel && cancel->load())
-        return StepResult::Cancelled;
-    for (int ch = 1; ch < chunks; ++ch)
-        Ksum[0] += Ksum[ch];
-    m_K = Ksum[0] / m_PJ;
-    for (int n = 0; n <= N; ++n)
-        m_K.block(n * k, n * k, k, k) = Hsum[0].middleRows(n * k, k) / m_P;
-    m_timings.tangents += seconds(t0);
+    if (m_steinKernel) {
+        // K from Stein's identity on all P paths (steinKernel()); no tangents
+        t0 = Clock::now();
+        const double scale = std::max(1e-300, m_Cdrawn.diagonal().maxCoeff());
+        m_steinConditioning = std::numeric_limits<double>::infinity();
+        for (int j = m_ks + k; j < m_ks + D; ++j)
+            m_steinConditioning = std::min(m_steinConditioning, m_L(j, j) * m_L(j, j) / scale);
+        if (!(m_steinConditioning >= kSteinMinInnovation))
+            return StepResult::IllConditioned;
+        m_K = steinKernel();
+        m_timings.tangents += seconds(t0);
+    } else {
+        // tangents on the first P_J paths
+        t0 = Clock::now();
+        std::vector<Eigen::MatrixXd> Ksum(chunks, Eigen::MatrixXd::Zero(D, D));
+        parallelChunks(chunks, m_PJ, [&](int ch, int q0, int q1) { tangentChunk(q0, q1, cancel, Ksum[ch]); });
+        if (cancel && cancel->load())
+            return StepResult::Cancelled;
+        for (int ch = 1; ch < chunks; ++ch)
+            Ksum[0] += Ksum[ch];
+        m_K = Ksum[0] / m_PJ;
+        for (int n = 0; n <= N; ++n)
+            m_K.block(n * k, n * k, k, k) = Hsum[0].middleRows(n * k, k) / m_P;
+        m_timings.tangents += seconds(t0);
+    }
 
     // μ by Stein's lemma, then the θ-process
     t0 = Clock::now();
@@ -475,6 +535,18 @@ Eigen::MatrixXd DmftReplica::steinMismatch() const
     return gw - m_K * m_Cdrawn - m_mu * m_Mdrawn.transpose();
 }
 
+Eigen::MatrixXd DmftReplica::steinKernel() const
+{
+    const int k = m_k, ks = m_ks, D = m_D;
+    // E[g_n ξᵀ] over all P paths; row block n keeps the columns of (z, w_0..w_n) only
+    Eigen::MatrixXd A = m_G.transpose() * m_xi / m_P; // D × (k* + D)
+    for (int n = 0; n < m_N; ++n)
+        A.block(n * k, ks + (n + 1) * k, k, D - (n + 1) * k).setZero();
+    // A L⁻¹: L⁻¹ is lower triangular, so the truncation (causality) survives the solve
+    m_L.triangularView<Eigen::Lower>().solveInPlace<Eigen::OnTheRight>(A);
+    return A.rightCols(D);
+}
+
 // ---------------------------------------------------------------------------------------
 // Replicas in lock step
 
@@ -506,7 +578,10 @@ Status DmftSolver::init(const std::atomic<bool> *cancel)
         m_message = err;
         return m_status;
     }
-    if (auto err = checkDmft(m_config); !err.empty()) {
+    std::string err = checkDmftRelu(m_config, m_steinKernel.has_value());
+    if (err.empty())
+        err = checkDmftSizes(m_config);
+    if (!err.empty()) {
         m_status = Status::InvalidInput;
         m_message = err;
         return m_status;
@@ -541,6 +616,8 @@ Status DmftSolver::init(const std::atomic<bool> *cancel)
                 return;
             if (haveWarm)
                 m_replicas[r]->setState(warm.C, warm.M, warm.R);
+            if (m_steinKernel)
+                m_replicas[r]->setSteinKernel(*m_steinKernel);
         }
     });
     if (cancel && cancel->load()) {
@@ -574,6 +651,16 @@ Status DmftSolver::step(const std::atomic<bool> *cancel)
     }
     double res = 0.0;
     for (int r : active) {
+        if (results[r] == DmftReplica::StepResult::IllConditioned) {
+            m_status = Status::InvalidInput;
+            m_message = "dmft stopped at iteration " + std::to_string(m_iterations)
+                + ": the Stein estimate of the memory kernel (relu) needs w_t not almost determined by "
+                  "its past, but its innovation variance fell to "
+                + fmt(m_replicas[r]->steinConditioning(), 2)
+                + " of Q; raise optimizer.tau or lower time.steps";
+            m_residuals.push_back(std::numeric_limits<double>::infinity());
+            return m_status;
+        }
         if (results[r] == DmftReplica::StepResult::Diverged) {
             const int n = std::max(0, m_replicas[r]->divergenceIndex());
             m_status = Status::Diverged;

@@ -10,6 +10,7 @@
 //   3. tangents on the first P_J paths, vectorised over paths per column m:
 //        J_nm = −Σ_{l=m}^{n−1} R_θ(n,l) A_l J_lm,  A_l = (1/α) H̃(r_l; y)(Δ − √(τα) ΔB_l),
 //      K(n,m) = E[H̃_n J_nm] (m < n), K(n,n) = E[H̃_n] over all P paths;
+//      for a ReLU student K comes instead from Stein's identity (steinKernel(), §5.4);
 //   4. C_u(n,m) = α E[dG_n dG_mᵀ] (a Gram matrix, so C_θ stays PSD jointly with M);
 //      μ_n = (E[g_n zᵀ] − Σ_{m≤n} K_nm M(m)) ρ⁻¹ (Stein, §5.3);
 //   5. the exact θ-process (thetaprocess.h) gives (R_θ, M, C_θ)_new;
@@ -46,6 +47,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -66,7 +68,9 @@ struct DmftTimings {
 class DmftReplica
 {
 public:
-    enum class StepResult { Ok, Cancelled, Diverged };
+    /// IllConditioned: the Stein estimator of K (ReLU) met a w_t almost determined by its
+    /// past (see steinKernel()); the step's outputs must not be used.
+    enum class StepResult { Ok, Cancelled, Diverged, IllConditioned };
 
     /// `momentMatching`: centre and whiten the stored normals (default; see the .cpp).
     /// Draws and stores the path normals. When `cancel` is raised meanwhile it returns early
@@ -103,6 +107,28 @@ public:
     /// Stein consistency (§5.3) on the last step's paths and the state they were drawn
     /// from: E[g_n w_n'ᵀ] − (Σ_{m≤n} K_nm C_θ(m,n') + μ_n M(n')ᵀ), D×D. Zero in expectation.
     Eigen::MatrixXd steinMismatch() const;
+
+    /// The memory kernel K (D×D, block lower triangular) from Stein's identity (§5.3–5.4) on
+    /// the last step's P paths, with no derivative of g: for each row block n,
+    ///   E[g_n vᵀ] = [μ_n, K_n0 … K_nn] Σ_{≤n},  v = (z, w_0..w_n),  Σ_{≤n} = Cov(v),
+    /// the square system on n' ≤ n (causality: K_nm = 0 for m > n). Σ is the factored
+    /// covariance the paths were drawn from, v = L ξ with L lower triangular (z first, then
+    /// time order), so Σ_{≤n} = L_{≤n} L_{≤n}ᵀ and the solution is
+    ///   [μ_n, K_n,≤n] = E[g_n ξ_{≤n}ᵀ] L_{≤n}⁻¹  —  causally truncated E[g ξᵀ] times L⁻¹,
+    /// one triangular solve. With z first in L this is the identity with μ_n eliminated,
+    /// E[g_n w_n'ᵀ] − E[g_n zᵀ] ρ⁻¹ M(n')ᵀ = Σ_{m≤n} K_nm Ĉ(m,n'), Ĉ = C_θ − M ρ⁻¹ Mᵀ, and μ_n
+    /// from the solver's formula equals the z part. It includes the Dirac part of σ'' that the
+    /// pathwise H̃ misses; on smooth σ both estimates agree within Monte-Carlo error.
+    /// Each K_nm divides by the innovation sd of w_m given (z, w_<m) (L's diagonal): see
+    /// steinConditioning().
+    Eigen::MatrixXd steinKernel() const;
+    /// Smallest innovation variance of w_n given (z, w_<n) (n ≥ 1), relative to the largest
+    /// diagonal entry of C_θ, in the last Stein step's factor; K's noise grows like its −½
+    /// power. Below 1e-6 the step stops (IllConditioned → InvalidInput with a message).
+    double steinConditioning() const { return m_steinConditioning; }
+    /// Estimate K by steinKernel() instead of tangents (always on for a ReLU student).
+    void setSteinKernel(bool on) { m_steinKernel = on; }
+    bool usesSteinKernel() const { return m_steinKernel; }
 
     /// Train loss E ℓ(r_n; y) of P fresh paths (independent normals from `seed`) drawn
     /// from the current state — free of the O(1/P) self-interaction of the paths that
@@ -143,6 +169,8 @@ private:
     int m_divergenceIndex = -1;
     bool m_momentMatched = false;
     bool m_pathsOnly = false;
+    bool m_steinKernel = false;
+    double m_steinConditioning = 0.0;
     DmftTimings m_timings;
 };
 
@@ -154,6 +182,13 @@ public:
     /// Plain Monte-Carlo normals instead of moment-matched ones (checks of estimators whose
     /// standard error must be the replica spread alone). Call before init().
     void setMomentMatching(bool on) { m_momentMatching = on; }
+    /// K from Stein's identity (on) or from tangents (off) whatever the activation, instead
+    /// of the default (Stein for a ReLU student only): checks of the estimator on smooth
+    /// activations, and of the tangents' bias on ReLU. Choosing either also admits a ReLU
+    /// student (k = 1, τ > 0, q0 > m0²), which checkDmft() refuses for the engine: the Stein
+    /// DMFT matches SGF at CI sizes but carries a path-noise bias beyond its replica SE at
+    /// larger sizes (tests/test_dmft_relu.cpp says by how much). Call before init().
+    void setSteinKernel(bool on) { m_steinKernel = on; }
 
     /// Builds the replicas and the starting state (ODE warm start or no-learning guess).
     Status init(const std::atomic<bool> *cancel = nullptr);
@@ -195,6 +230,7 @@ private:
     std::string m_warmStartUsed;
     int m_workers = 1, m_threadsPerReplica = 1;
     bool m_momentMatching = true;
+    std::optional<bool> m_steinKernel;
 };
 
 /// The "dmft" engine.
