@@ -26,7 +26,10 @@
 #include <QtTest>
 #include <qcustomplot.h>
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <thread>
 
 using namespace dmftlab;
 
@@ -103,6 +106,7 @@ private slots:
     void hoverShowsValueAndError();
     void layoutIsRemembered();
     void keyboardShortcuts();
+    void snapshotSurvivesLaterReports();
 };
 
 void TestGuiWindow::initTestCase()
@@ -172,8 +176,13 @@ void TestGuiWindow::statusNamesWhatEachEngineDoes()
     setField(w, "dmft.max_iterations", "60");
     QSignalSpy finished(&w, &MainWindow::runFinished);
     QStringList texts, formats;
+    QSet<int> sgfPoints, dmftIterations; // live snapshots: simulations per grid time, DMFT per iteration
     connect(w.controller(), &RunController::updated, this, [&] {
         texts << w.runStatus()->text();
+        if (const auto *s = w.controller()->state("sgf"); s && !s->finished && s->curves)
+            sgfPoints << s->curves->validPoints;
+        if (const auto *s = w.controller()->state("dmft"); s && !s->finished && s->curves)
+            dmftIterations << static_cast<int>(s->curves->residuals.size());
         for (QProgressBar *bar : w.runStatus()->findChildren<QProgressBar *>())
             formats << bar->format();
     });
@@ -187,6 +196,15 @@ void TestGuiWindow::statusNamesWhatEachEngineDoes()
     QVERIFY2(QRegularExpression("DMFT iteration \\d+, residual [0-9.e+-]+").match(all).hasMatch(),
         qPrintable(all.left(400)));
     QVERIFY2(formats.join("\n").contains("ETA"), qPrintable(formats.join("\n").left(400)));
+    qInfo() << "live snapshots:" << sgfPoints.values() << sgfPoints.size() << "distinct SGF grid times,"
+            << dmftIterations.size() << "distinct DMFT iterations";
+    int partial = 0;
+    for (int n : sgfPoints) {
+        QVERIFY(n <= 31);
+        partial += n > 0 && n < 31 ? 1 : 0;
+    }
+    QVERIFY(partial >= 1); // the simulation's curves grew on screen before it finished
+    QVERIFY(dmftIterations.size() >= 2);
     // One bar per engine; at the end each shows its final status.
     const auto bars = w.runStatus()->findChildren<QProgressBar *>();
     QCOMPARE(bars.size(), 2);
@@ -333,6 +351,41 @@ void TestGuiWindow::keyboardShortcuts()
     QVERIFY(finished.wait(10000));
     QVERIFY(!w.controller()->isRunning());
     QCOMPARE(QString::fromStdString(toString(w.controller()->state("sgf")->status)), QString("cancelled"));
+}
+
+void TestGuiWindow::snapshotSurvivesLaterReports()
+{
+    // Engines attach a snapshot to few of their reports (the simulation at most every
+    // 50 ms) and send many without one in between. A snapshot followed by plain reports
+    // within one drain interval must still reach the screen (it used to be overwritten,
+    // so live curves of a simulation updated only now and then).
+    RunController controller;
+    auto snapshot = std::make_shared<Curves>();
+    snapshot->engine = "sgf";
+    snapshot->validPoints = 7;
+    std::atomic<bool> sent { false };
+    controller.setRunner([&](const std::string &engine, const RunConfig &, const ProgressCallback &progress,
+                             const std::atomic<bool> *cancel) {
+        progress({ engine, 0.2, "SGF seed 1/2, t = 1", snapshot });
+        for (int i = 0; i < 100; ++i)
+            progress({ engine, 0.2 + 0.001 * i, "SGF seed 1/2, t = 1.1", nullptr });
+        sent = true;
+        while (!cancel->load())
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        EngineResult r;
+        r.status = Status::Cancelled;
+        return r;
+    });
+    QSignalSpy updated(&controller, &RunController::updated);
+    QSignalSpy finished(&controller, &RunController::finished);
+    controller.start(RunConfig {}, { "sgf" });
+    QTRY_VERIFY(sent.load());
+    QTRY_VERIFY(updated.count() >= 1 && controller.state("sgf")->text == "SGF seed 1/2, t = 1.1");
+    QVERIFY(controller.state("sgf")->curves != nullptr);
+    QCOMPARE(controller.state("sgf")->curves.get(), snapshot.get());
+    QCOMPARE(controller.state("sgf")->text, QString("SGF seed 1/2, t = 1.1")); // the latest text
+    controller.stop();
+    QVERIFY(finished.wait(2000));
 }
 
 QTEST_MAIN(TestGuiWindow)

@@ -20,6 +20,9 @@ struct RunController::Channel {
     std::mutex mutex;
     bool fresh = false;
     ProgressReport latest;
+    /// The latest snapshot, kept apart: engines send most reports without one (a snapshot
+    /// at most every 50 ms), and the next report must not erase it before the drain.
+    std::shared_ptr<const Curves> snapshot;
     bool done = false;
     EngineResult result;
 };
@@ -112,6 +115,8 @@ void RunController::start(const RunConfig &config, const std::vector<std::string
             ProgressCallback progress = [channel](const ProgressReport &report) {
                 std::lock_guard<std::mutex> lock(channel->mutex);
                 channel->latest = report;
+                if (report.snapshot)
+                    channel->snapshot = report.snapshot;
                 channel->fresh = true;
             };
             EngineResult result;
@@ -200,6 +205,9 @@ void RunController::drain()
             std::lock_guard<std::mutex> lock(ch.mutex);
             if (ch.fresh) {
                 report = ch.latest; // copies a shared_ptr, not the curves
+                if (ch.snapshot)
+                    report.snapshot = std::move(ch.snapshot);
+                ch.snapshot.reset();
                 ch.fresh = false;
                 fresh = true;
             }
