@@ -113,8 +113,8 @@ std::string checkDmftRelu(const RunConfig &c, bool steinOptIn)
         return {};
     if (!steinOptIn)
         return "dmft does not support a relu student (the pathwise Hessian misses the Dirac part of "
-               "sigma'', theory 5.4; its Stein estimate is not yet accurate enough); use the sgf simulation "
-               "or another student activation";
+               "sigma'', theory 5.4; its Stein estimate is not validated beyond small sizes); use the sgf "
+               "simulation or another student activation";
     const std::string what = "dmft with a relu student (memory kernel from Stein's identity, theory 5.4) ";
     if (c.problem.width != 1)
         return what + "is checked for model.width = 1 only; use the sgf simulation";
