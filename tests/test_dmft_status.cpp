@@ -158,6 +158,7 @@ void TestDmftStatus::refusesRelu()
 {
     RunConfig c = small("linear-regression");
     c.problem.activation = Activation::Relu;
+    c.problem.width = 2; // a ReLU student is accepted for k = 1 only (test_dmft_relu)
     const std::string err = checkEngine("dmft", c);
     QVERIFY(err.find("relu") != std::string::npos);
     const EngineResult r = runEngine("dmft", c);

@@ -104,20 +104,16 @@ double dmftDoubles(int N, int k, int ks, double P, double PJ, int R, int threads
 namespace
 {
 /// A ReLU teacher needs nothing new (μ never differentiates the teacher, §5.3). A ReLU
-/// student's K must come from Stein's identity (steinKernel()), which is not validated for
-/// the engine (see dmftsolver.h): refused unless the caller chooses the estimator with
-/// DmftSolver::setSteinKernel, and then only where Stein's system is well posed.
-std::string checkDmftRelu(const RunConfig &c, bool steinOptIn)
+/// student's K comes from Stein's identity (steinKernel()), validated against SGF for k = 1
+/// (tests/test_dmft_relu.cpp) and well posed only when w_t keeps an innovation: τ > 0 and a
+/// random part in θ_0.
+std::string checkDmftRelu(const RunConfig &c)
 {
     if (c.problem.activation != Activation::Relu)
         return {};
-    if (!steinOptIn)
-        return "dmft does not support a relu student (the pathwise Hessian misses the Dirac part of "
-               "sigma'', theory 5.4; its Stein estimate is not validated beyond small sizes); use the sgf "
-               "simulation or another student activation";
     const std::string what = "dmft with a relu student (memory kernel from Stein's identity, theory 5.4) ";
     if (c.problem.width != 1)
-        return what + "is checked for model.width = 1 only; use the sgf simulation";
+        return what + "is validated for model.width = 1 only; use the sgf simulation";
     if (!(c.tau() > 0.0))
         return what
             + "needs optimizer.tau > 0: under gradient flow w_t is almost determined by its past "
@@ -146,7 +142,7 @@ double dmftMemoryBytes(const RunConfig &c)
 
 std::string checkDmft(const RunConfig &c)
 {
-    if (auto err = checkDmftRelu(c, false); !err.empty())
+    if (auto err = checkDmftRelu(c); !err.empty())
         return err;
     return checkDmftSizes(c);
 }
@@ -578,10 +574,7 @@ Status DmftSolver::init(const std::atomic<bool> *cancel)
         m_message = err;
         return m_status;
     }
-    std::string err = checkDmftRelu(m_config, m_steinKernel.has_value());
-    if (err.empty())
-        err = checkDmftSizes(m_config);
-    if (!err.empty()) {
+    if (auto err = checkDmft(m_config); !err.empty()) {
         m_status = Status::InvalidInput;
         m_message = err;
         return m_status;

@@ -183,11 +183,9 @@ public:
     /// standard error must be the replica spread alone). Call before init().
     void setMomentMatching(bool on) { m_momentMatching = on; }
     /// K from Stein's identity (on) or from tangents (off) whatever the activation, instead
-    /// of the default (Stein for a ReLU student only): checks of the estimator on smooth
-    /// activations, and of the tangents' bias on ReLU. Choosing either also admits a ReLU
-    /// student (k = 1, τ > 0, q0 > m0²), which checkDmft() refuses for the engine: the Stein
-    /// DMFT matches SGF at CI sizes, but at d = 2000–4000 its train loss sits 3–3.7 SE above
-    /// SGF's (tests/test_dmft_relu.cpp has the numbers). Call before init().
+    /// of the default (Stein for a ReLU student only, which checkDmft() admits for k = 1,
+    /// τ > 0, q0 > m0²): checks of the estimator on smooth activations, and of the tangents'
+    /// bias on ReLU. Call before init().
     void setSteinKernel(bool on) { m_steinKernel = on; }
 
     /// Builds the replicas and the starting state (ODE warm start or no-learning guess).
