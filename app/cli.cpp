@@ -171,6 +171,8 @@ const std::map<std::string, KeyDoc> &keyDocs()
         { "dmft.replicas",
             { "int", "independent path sets; their spread gives the DMFT's standard errors" } },
         { "dmft.damping", { "number", "fixed-point mixing beta in (0, 1]" } },
+        { "dmft.mixing_memory",
+            { "int", "Anderson mixing over this many past iterates (0..20; 0 = plain damping)" } },
         { "dmft.tolerance",
             { "number", "stop when the relative change of C_theta, M, R_theta is below this" } },
         { "dmft.max_iterations", { "int", "fixed-point iteration cap (status max_iterations when hit)" } },

@@ -31,7 +31,7 @@ struct Measure {
     std::string status;
 };
 
-Measure solveOnce(const Case &cs, int threads)
+Measure solveOnce(const Case &cs, int threads, int mixingMemory = -1)
 {
     RunConfig c = presetConfig(cs.preset);
     c.optimizer.tau = c.sgdTau();
@@ -41,6 +41,8 @@ Measure solveOnce(const Case &cs, int threads)
     c.dmft.tangentPaths = cs.PJ;
     c.dmft.replicas = 1;
     c.sim.threads = threads;
+    if (mixingMemory >= 0)
+        c.dmft.mixingMemory = mixingMemory;
     DmftSolver solver(c);
     const auto t0 = std::chrono::steady_clock::now();
     solver.init();
@@ -65,7 +67,7 @@ Measure solveOnce(const Case &cs, int threads)
 
 int main(int argc, char **argv)
 {
-    // dmftlab-bench-dmft [repeats] [only: "logistic" | "committee" | "reference"]
+    // dmftlab-bench-dmft [repeats] [only: "logistic" | "committee" | "reference" | "mixing"]
     const int repeats = argc > 1 ? std::max(1, std::atoi(argv[1])) : 3;
     const std::string only = argc > 2 ? argv[2] : "";
     auto wanted
@@ -108,6 +110,30 @@ int main(int argc, char **argv)
             "whole solve %.2f s (%d iterations)\n",
             cs.preset, cs.N, cs.P, cs.PJ, 1e3 * m.perIteration, m.setup, m.setup + 30 * m.perIteration,
             m.solve, m.iterations);
+    }
+    // Anderson mixing vs plain damping: iterations and time to convergence, each preset at
+    // its own sizes, one replica on one thread
+    std::printf(
+        "\nFixed-point mixing, presets at their own N and default P, P_J (one replica, one thread):\n");
+    std::printf("%-20s %4s | %18s | %18s\n", "preset", "N", "damping: iters, s", "Anderson(5): iters, s");
+    for (const Preset &preset : presets()) {
+        const std::string &name = preset.name;
+        if (!wanted(name) && only != "mixing")
+            continue;
+        const RunConfig pc = presetConfig(name);
+        const Case cs { name.c_str(), pc.time.steps, pc.dmft.paths, pc.dmft.tangentPaths };
+        Measure by[2];
+        for (int i = 0; i < 2; ++i) {
+            std::vector<Measure> ms;
+            for (int r = 0; r < repeats; ++r)
+                ms.push_back(solveOnce(cs, 1, i == 0 ? 0 : 5));
+            std::sort(
+                ms.begin(), ms.end(), [](const Measure &a, const Measure &b) { return a.solve < b.solve; });
+            by[i] = ms[ms.size() / 2];
+        }
+        std::printf("%-20s %4d | %6d %9.2f s | %6d %9.2f s\n", name.c_str(), cs.N, by[0].iterations,
+            by[0].solve, by[1].iterations, by[1].solve);
+        std::fflush(stdout);
     }
     return 0;
 }

@@ -243,6 +243,9 @@ const std::vector<Field> &fields()
         {"dmft.damping", FieldType::Number,
          [](R &c, const json &v) { c.dmft.damping = v.get<double>(); return std::string(); },
          [](const R &c) { return json(c.dmft.damping); }},
+        {"dmft.mixing_memory", FieldType::Int,
+         [](R &c, const json &v) { c.dmft.mixingMemory = v.get<int>(); return std::string(); },
+         [](const R &c) { return json(c.dmft.mixingMemory); }},
         {"dmft.tolerance", FieldType::Number,
          [](R &c, const json &v) { c.dmft.tolerance = v.get<double>(); return std::string(); },
          [](const R &c) { return json(c.dmft.tolerance); }},
@@ -419,6 +422,8 @@ std::string validate(const RunConfig &c)
         return "dmft.replicas must be >= 1";
     if (!(c.dmft.damping > 0.0 && c.dmft.damping <= 1.0))
         return "dmft.damping must be in (0, 1]";
+    if (c.dmft.mixingMemory < 0 || c.dmft.mixingMemory > 20)
+        return "dmft.mixing_memory must be between 0 and 20 (0 = damped iteration only)";
     if (!finitePositive(c.dmft.tolerance))
         return "dmft.tolerance must be > 0";
     if (c.dmft.maxIterations < 1)

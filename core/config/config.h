@@ -30,7 +30,8 @@
 //   sim.sampling            string   reshuffle|replacement (SGD batches)
 //   sim.threads             int      worker threads, 0 = all cores
 //   dmft.paths, dmft.tangent_paths, dmft.replicas, dmft.damping, dmft.tolerance,
-//   dmft.max_iterations, dmft.seed, dmft.warm_start (string none|ode)
+//   dmft.max_iterations, dmft.seed, dmft.warm_start (string none|ode),
+//   dmft.mixing_memory (int 0..20: Anderson mixing over that many iterates, 0 = damping only)
 #pragma once
 
 #include "model/problem.h"
@@ -81,6 +82,7 @@ struct DmftConfig {
     int tangentPaths = 1000;
     int replicas = 4;
     double damping = 0.5;
+    int mixingMemory = 5; ///< Anderson mixing over this many iterates; 0 = damped iteration only
     double tolerance = 1e-4;
     int maxIterations = 100;
     std::uint64_t seed = 12345;

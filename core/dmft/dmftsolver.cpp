@@ -81,7 +81,7 @@ std::string fmt(double x, int precision = 3)
 
 namespace
 {
-double dmftDoubles(int N, int k, int ks, double P, double PJ, int R, int threads)
+double dmftDoubles(int N, int k, int ks, double P, double PJ, int R, int threads, int mixing)
 {
     const double D = (N + 1.0) * k, Dz = D + ks;
     const double perReplica = Dz * P // ξ
@@ -89,7 +89,8 @@ double dmftDoubles(int N, int k, int ks, double P, double PJ, int R, int threads
         + (N + 1.0) * P // S
         + (ks + 1.0) * P + 2.0 * (N + 1.0) * k * k * PJ // H̃, A
         + 2.0 * D * PJ * k // tangent work X, Y (all chunks)
-        + 16.0 * Dz * Dz; // Σ, L, state, kernels, partial sums
+        + 16.0 * Dz * Dz // Σ, L, state, kernels, partial sums
+        + (2.0 * mixing + 3.0) * (2.0 * D * D + D * ks); // mixer history ΔX, ΔF, x, F(x), f
     const double perThread = 3.0 * D * D; // partial sums of K, C_u
     const double snapshot = 6.0 * D * D * 3.0; // statistics of 4 kernels
     // transient, one per concurrent worker: the normals being whitened at set-up
@@ -137,7 +138,7 @@ double dmftMemoryBytes(const RunConfig &c)
     // defaults peaked at 0.52 GiB resident against 0.48 GiB of counted arrays)
     return 1.15 * 8.0
         * dmftDoubles(c.time.steps, c.problem.width, c.problem.teacherWidth, c.dmft.paths,
-            c.dmft.tangentPaths, c.dmft.replicas, resolvedThreads(c.sim.threads));
+            c.dmft.tangentPaths, c.dmft.replicas, resolvedThreads(c.sim.threads), c.dmft.mixingMemory);
 }
 
 std::string checkDmft(const RunConfig &c)
@@ -190,6 +191,7 @@ DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int thread
     , m_tau(config.tau())
     , m_tamingStep(config.tamingStep())
     , m_damping(config.dmft.damping)
+    , m_mixer(config.dmft.mixingMemory, config.dmft.damping)
     , m_problem(config.problem)
     , m_Q0(config.Q0())
     , m_M0(config.M0())
@@ -403,7 +405,13 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
 {
     const int k = m_k, D = m_D, N = m_N;
     auto t0 = Clock::now();
-    if (!factorCovariance()) {
+    bool factored = factorCovariance();
+    if (!factored && m_mixer.historySize() > 0) {
+        // An accelerated step left the PSD cone: take the plain damped step instead.
+        setStateVector(m_mixer.restartWithDampedStep());
+        factored = factorCovariance();
+    }
+    if (!factored) {
         m_divergenceIndex = -2; // the Gaussian of (z, w) is not positive semidefinite
         return StepResult::Diverged;
     }
@@ -503,11 +511,31 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
     const double rScale = std::max(1.0, m_R.cwiseAbs().maxCoeff());
     m_residual = std::max({ (out.C - m_C).cwiseAbs().maxCoeff() / cScale,
         (out.M - m_M).cwiseAbs().maxCoeff() / mScale, (out.R - m_R).cwiseAbs().maxCoeff() / rScale });
-    const double beta = m_damping;
-    m_C = (1.0 - beta) * m_C + beta * out.C;
-    m_M = (1.0 - beta) * m_M + beta * out.M;
-    m_R = (1.0 - beta) * m_R + beta * out.R;
+    // Mixing: damped, Anderson-accelerated over the last iterates (FixedPointMixer). A step
+    // whose residual grew well past the best one restarts the history (damped step).
+    Eigen::VectorXd next = m_mixer.next(stateVector(m_C, m_M, m_R), stateVector(out.C, out.M, out.R));
+    if (m_residual > 4.0 * m_bestResidual && m_mixer.historySize() > 0)
+        next = m_mixer.restartWithDampedStep();
+    m_bestResidual = std::min(m_bestResidual, m_residual);
+    setStateVector(next);
     return StepResult::Ok;
+}
+
+Eigen::VectorXd DmftReplica::stateVector(const Eigen::MatrixXd &C, const Eigen::MatrixXd &M, const Eigen::MatrixXd &R)
+{
+    Eigen::VectorXd v(C.size() + M.size() + R.size());
+    v << Eigen::Map<const Eigen::VectorXd>(C.data(), C.size()), Eigen::Map<const Eigen::VectorXd>(M.data(), M.size()),
+        Eigen::Map<const Eigen::VectorXd>(R.data(), R.size());
+    return v;
+}
+
+void DmftReplica::setStateVector(const Eigen::VectorXd &v)
+{
+    const Eigen::Index nc = m_C.size(), nm = m_M.size(), nr = m_R.size();
+    m_C = Eigen::Map<const Eigen::MatrixXd>(v.data(), m_C.rows(), m_C.cols());
+    m_M = Eigen::Map<const Eigen::MatrixXd>(v.data() + nc, m_M.rows(), m_M.cols());
+    m_R = Eigen::Map<const Eigen::MatrixXd>(v.data() + nc + nm, m_R.rows(), m_R.cols());
+    (void)nr;
 }
 
 Eigen::VectorXd DmftReplica::trainLossOnFreshPaths(

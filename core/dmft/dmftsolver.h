@@ -40,12 +40,14 @@
 #pragma once
 
 #include "config/config.h"
+#include "dmft/mixing.h"
 #include "engine/engine.h"
 #include "observables/population.h"
 
 #include <Eigen/Dense>
 #include <atomic>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -141,10 +143,13 @@ private:
         Eigen::MatrixXd &Hsum, Eigen::MatrixXd &CuSum, Eigen::MatrixXd &gzSum) const;
     void tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, Eigen::MatrixXd &Ksum) const;
     bool factorCovariance();
+    static Eigen::VectorXd stateVector(const Eigen::MatrixXd &C, const Eigen::MatrixXd &M, const Eigen::MatrixXd &R);
+    void setStateVector(const Eigen::VectorXd &v);
 
     // sizes and parameters
     int m_N, m_k, m_ks, m_P, m_PJ, m_D, m_threads;
     double m_dt, m_alpha, m_tau, m_tamingStep, m_damping;
+    FixedPointMixer m_mixer; // damping, Anderson-accelerated (theory §4, fixed point)
     Problem m_problem;
     Eigen::MatrixXd m_Q0, m_M0, m_rho, m_rhoInv;
 
@@ -166,6 +171,7 @@ private:
     Eigen::MatrixXd m_K, m_Cu, m_mu, m_gz;
     Eigen::VectorXd m_trainLoss;
     double m_residual = 1.0;
+    double m_bestResidual = std::numeric_limits<double>::infinity();
     int m_divergenceIndex = -1;
     bool m_momentMatched = false;
     bool m_pathsOnly = false;
