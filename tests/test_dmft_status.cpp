@@ -95,8 +95,11 @@ void TestDmftStatus::cancelIsPrompt()
     // default sizes (P = 10000, P_J = 1000, R = 4) on the default preset
     RunConfig c = presetConfig("linear-regression");
     c.sim.threads = 2;
-    // still iterating whenever the cancel comes, however fast the machine
-    c.dmft.tolerance = 1e-14;
+    // still iterating whenever the cancel comes, however fast the machine: slow damped
+    // steps towards a tolerance below round-off
+    c.dmft.tolerance = 1e-300;
+    c.dmft.mixingMemory = 0;
+    c.dmft.damping = 0.05;
     c.dmft.maxIterations = 100000;
     std::atomic<bool> cancel { false };
     std::atomic<int> reports { 0 };
@@ -133,8 +136,11 @@ void TestDmftStatus::cancelDuringSetUp()
     QFETCH(int, delayMs);
     RunConfig c = presetConfig("logistic-regression"); // default P, P_J, R
     c.sim.threads = 2;
-    // still iterating whenever the cancel comes, however fast the machine
-    c.dmft.tolerance = 1e-14;
+    // still iterating whenever the cancel comes, however fast the machine: slow damped
+    // steps towards a tolerance below round-off
+    c.dmft.tolerance = 1e-300;
+    c.dmft.mixingMemory = 0;
+    c.dmft.damping = 0.05;
     c.dmft.maxIterations = 100000;
     std::atomic<bool> cancel { false };
     EngineResult r;

@@ -179,6 +179,7 @@ void TestGuiRun::stopCancelsPromptlyAndRunRestarts()
     // the default one, but with strong damping (the residual shrinks ~3 % per iteration)
     // and a tolerance that takes hundreds of iterations to reach.
     setField(w, "dmft.damping", "0.05");
+    setField(w, "dmft.mixing_memory", "0"); // plain damping: Anderson would converge in seconds
     setField(w, "dmft.tolerance", "1e-12");
     setField(w, "dmft.max_iterations", "100000");
     QSignalSpy finished(&w, &MainWindow::runFinished);

@@ -250,6 +250,8 @@ void ParameterPanel::buildUi()
         "Independent path sets; their spread gives the DMFT's SE.");
     addField(adv, "dmft.damping", "Damping β", Kind::Number,
         "Fixed-point mixing X ← (1−β) X + β X_new, in (0, 1].");
+    addField(adv, "dmft.mixing_memory", "Anderson memory", Kind::Int,
+        "Anderson mixing over this many past iterates (0–20; 0 = plain damping).");
     addField(
         adv, "dmft.tolerance", "Tolerance", Kind::Number, "Stop when the relative change falls below this.");
     addField(adv, "dmft.max_iterations", "Max iterations", Kind::Int, "Iteration cap of the fixed point.");
