@@ -791,7 +791,10 @@ std::shared_ptr<const Curves> DmftSolver::snapshot() const
         for (int n = 0; n <= N; ++n)
             R.block(n * k, n * k, k, k) = I; // R_θ(t⁺, t) = I on the diagonal for display
         Rt.add(flat(R));
-        if (rep->Cu().size() > 0) {
+        // A replica cancelled inside its first step has C_u but not yet K (or neither):
+        // only complete pairs enter the statistics, which need equal sizes.
+        const Eigen::Index DD = static_cast<Eigen::Index>(N + 1) * k * (N + 1) * k;
+        if (rep->Cu().size() == DD && rep->K().size() == DD) {
             Cu.add(flat(rep->Cu()));
             K.add(flat(rep->K()));
         }
