@@ -7,6 +7,7 @@
 #include "engine/engine.h"
 #include "exportservice.h"
 #include "io/curvesjson.h"
+#include "guitestutil.h"
 #include "mainwindow.h"
 #include "parameterpanel.h"
 #include "plotarea.h"
@@ -32,34 +33,10 @@
 #include <thread>
 
 using namespace dmftlab;
+using namespace dmftlab::guitest;
 
 namespace
 {
-
-void setField(MainWindow &w, const QString &key, const QString &text)
-{
-    QWidget *e = w.parameters()->editor(key);
-    QVERIFY2(e, qPrintable("no editor for " + key));
-    if (auto *edit = qobject_cast<QLineEdit *>(e))
-        edit->setText(text);
-    else if (auto *combo = qobject_cast<QComboBox *>(e))
-        combo->setCurrentIndex(combo->findData(text));
-}
-
-/// A small but complete run: d = 200, 2 seeds, N = 10; a light DMFT.
-void makeSmall(MainWindow &w, const QString &preset)
-{
-    QVERIFY(w.loadPreset(preset));
-    setField(w, "sim.dimension", "200");
-    setField(w, "sim.seeds", "2");
-    setField(w, "time.steps", "10");
-    setField(w, "dmft.paths", "1000");
-    setField(w, "dmft.tangent_paths", "200");
-    setField(w, "dmft.replicas", "2");
-    setField(w, "dmft.max_iterations", "40");
-    setField(w, "dmft.tolerance", "1e-3");
-    QVERIFY2(w.parameters()->isValid(), qPrintable(w.parameters()->error()));
-}
 
 /// Data graphs (named "quantity · ENGINE") with points, per engine label.
 int pointsOf(QCustomPlot *plot, const QString &engineLabel)

@@ -167,7 +167,7 @@ std::string checkDmftSizes(const RunConfig &c)
         std::ostringstream os;
         os << "dmft would need " << fmt(bytes / 1073741824.0) << " GiB (limit 4 GiB); lower time.steps "
            << "(at most " << lo
-           << " fit with these settings), dmft.paths, dmft.tangent_paths or dmft.replicas";
+           << " fit with these settings), dmft.paths, dmft.tangent_paths, dmft.replicas or dmft.mixing_memory";
         return os.str();
     }
     return {};
