@@ -1,6 +1,6 @@
 // Production-size validation of the DMFT against the finite-d SGF simulation (theory §7,
 // issue 3): for every preset (and gradient flow for the GLMs), N >= 100 grid steps,
-// d >= 2000, >= 8 seeds, default DMFT sizes (P = 10⁴, P_J = 10³, R = 4). Writes
+// d >= 2000, >= 8 seeds, the presets' DMFT sizes (P = 10⁴, 2·10⁴ for phase retrieval, P_J = 10³, R = 4). Writes
 //   DIR/deviations.csv   worst |DMFT − SGF| / combined SE per case and quantity
 //   DIR/<case>_loss.png, DIR/<case>_overlaps.png, DIR/<case>_Ctheta.png   overlays
 // and prints the table. Usage: dmftlab-validate DIR [case-substring]
