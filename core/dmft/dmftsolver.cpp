@@ -531,11 +531,11 @@ Eigen::VectorXd DmftReplica::stateVector(const Eigen::MatrixXd &C, const Eigen::
 
 void DmftReplica::setStateVector(const Eigen::VectorXd &v)
 {
-    const Eigen::Index nc = m_C.size(), nm = m_M.size(), nr = m_R.size();
+    // the layout of stateVector: C, then M, then R, each column-major
+    const Eigen::Index nc = m_C.size(), nm = m_M.size();
     m_C = Eigen::Map<const Eigen::MatrixXd>(v.data(), m_C.rows(), m_C.cols());
     m_M = Eigen::Map<const Eigen::MatrixXd>(v.data() + nc, m_M.rows(), m_M.cols());
     m_R = Eigen::Map<const Eigen::MatrixXd>(v.data() + nc + nm, m_R.rows(), m_R.cols());
-    (void)nr;
 }
 
 Eigen::VectorXd DmftReplica::trainLossOnFreshPaths(
