@@ -7,6 +7,21 @@
 
 using namespace dmftlab;
 
+namespace
+{
+// The problem of one data row of derivatives_data: labels ±1 for the logistic loss.
+ProblemSpec rowSpec(int activation, int loss, int width)
+{
+    ProblemSpec spec;
+    spec.activation = Activation(activation);
+    spec.loss = Loss(loss);
+    spec.width = width;
+    spec.labels = spec.loss == Loss::Logistic ? Labels::Sign : Labels::Real;
+    spec.secondLayer = 0.7;
+    return spec;
+}
+} // namespace
+
 class TestModel : public QObject {
     Q_OBJECT
 private slots:
@@ -42,12 +57,7 @@ void TestModel::derivatives()
     QFETCH(int, loss);
     QFETCH(int, width);
     QFETCH(double, taming);
-    ProblemSpec spec;
-    spec.activation = Activation(activation);
-    spec.loss = Loss(loss);
-    spec.width = width;
-    spec.labels = spec.loss == Loss::Logistic ? Labels::Sign : Labels::Real;
-    spec.secondLayer = 0.7;
+    const ProblemSpec spec = rowSpec(activation, loss, width);
     QVERIFY(validate(spec).empty());
     const Problem p(spec);
     std::mt19937_64 rng(42);
@@ -92,19 +102,14 @@ void TestModel::derivatives()
 
 void TestModel::batchMatchesPerSample()
 {
-    // evaluateBatch (vectorised over samples, used by the DMFT paths and the simulations)
-    // equals evaluate sample by sample, including |f| large enough to overflow a naive
+    // evaluateBatch (vectorised over samples, used by the DMFT paths and the online-ODE
+    // moments) equals evaluate sample by sample, including |f| large enough to overflow a naive
     // logistic loss.
     QFETCH(int, activation);
     QFETCH(int, loss);
     QFETCH(int, width);
     QFETCH(double, taming);
-    ProblemSpec spec;
-    spec.activation = Activation(activation);
-    spec.loss = Loss(loss);
-    spec.width = width;
-    spec.labels = spec.loss == Loss::Logistic ? Labels::Sign : Labels::Real;
-    spec.secondLayer = 0.7;
+    const ProblemSpec spec = rowSpec(activation, loss, width);
     const Problem p(spec);
     std::mt19937_64 rng(7);
     std::normal_distribution<double> normal;

@@ -76,7 +76,7 @@ public:
                      double tamingStep = 0.0) const;
 
     /// `evaluate` for a batch of n samples at once, vectorised over the samples (the hot
-    /// loop of the DMFT paths and of the simulations): R is n×k, y has n entries; writes G
+    /// loop of the DMFT paths and of the online-ODE moments): R is n×k, y has n entries; writes G
     /// (n×k) and, if H is non-null, H (n×k², column a + b k = H_ab of each sample).
     /// Returns the sum of the losses. Agrees with `evaluate` to rounding.
     double evaluateBatch(const Eigen::Ref<const Eigen::MatrixXd> &R,
