@@ -26,6 +26,16 @@ RunConfig small(const std::string &preset)
     c.sim.threads = 2;
     return c;
 }
+
+/// Still iterating whenever a cancel comes, however fast the machine: slow damped steps
+/// towards a tolerance below round-off.
+void neverConverge(RunConfig &c)
+{
+    c.dmft.tolerance = 1e-300;
+    c.dmft.mixingMemory = 0;
+    c.dmft.damping = 0.05;
+    c.dmft.maxIterations = 100000;
+}
 } // namespace
 
 class TestDmftStatus : public QObject
@@ -95,12 +105,7 @@ void TestDmftStatus::cancelIsPrompt()
     // default sizes (P = 10000, P_J = 1000, R = 4) on the default preset
     RunConfig c = presetConfig("linear-regression");
     c.sim.threads = 2;
-    // still iterating whenever the cancel comes, however fast the machine: slow damped
-    // steps towards a tolerance below round-off
-    c.dmft.tolerance = 1e-300;
-    c.dmft.mixingMemory = 0;
-    c.dmft.damping = 0.05;
-    c.dmft.maxIterations = 100000;
+    neverConverge(c);
     std::atomic<bool> cancel { false };
     std::atomic<int> reports { 0 };
     EngineResult r;
@@ -136,12 +141,7 @@ void TestDmftStatus::cancelDuringSetUp()
     QFETCH(int, delayMs);
     RunConfig c = presetConfig("logistic-regression"); // default P, P_J, R
     c.sim.threads = 2;
-    // still iterating whenever the cancel comes, however fast the machine: slow damped
-    // steps towards a tolerance below round-off
-    c.dmft.tolerance = 1e-300;
-    c.dmft.mixingMemory = 0;
-    c.dmft.damping = 0.05;
-    c.dmft.maxIterations = 100000;
+    neverConverge(c);
     std::atomic<bool> cancel { false };
     EngineResult r;
     std::thread worker([&] { r = runEngine("dmft", c, {}, &cancel); });

@@ -128,8 +128,6 @@ std::string checkDmftRelu(const RunConfig &c)
         return what + "needs a random part in the start: init.q0 must exceed the teacher part m0^2";
     return {};
 }
-
-std::string checkDmftSizes(const RunConfig &c);
 } // namespace
 
 double dmftMemoryBytes(const RunConfig &c)
@@ -139,13 +137,6 @@ double dmftMemoryBytes(const RunConfig &c)
     return 1.15 * 8.0
         * dmftDoubles(c.time.steps, c.problem.width, c.problem.teacherWidth, c.dmft.paths,
             c.dmft.tangentPaths, c.dmft.replicas, resolvedThreads(c.sim.threads), c.dmft.mixingMemory);
-}
-
-std::string checkDmft(const RunConfig &c)
-{
-    if (auto err = checkDmftRelu(c); !err.empty())
-        return err;
-    return checkDmftSizes(c);
 }
 
 namespace
@@ -174,6 +165,13 @@ std::string checkDmftSizes(const RunConfig &c)
 }
 } // namespace
 
+std::string checkDmft(const RunConfig &c)
+{
+    if (auto err = checkDmftRelu(c); !err.empty())
+        return err;
+    return checkDmftSizes(c);
+}
+
 // ---------------------------------------------------------------------------------------
 // One replica
 
@@ -188,9 +186,7 @@ DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int thread
     , m_threads(std::max(1, threads))
     , m_dt(config.dt())
     , m_alpha(config.alpha)
-    , m_tau(config.tau())
     , m_tamingStep(config.tamingStep())
-    , m_damping(config.dmft.damping)
     , m_mixer(config.dmft.mixingMemory, config.dmft.damping)
     , m_problem(config.problem)
     , m_Q0(config.Q0())
@@ -240,7 +236,7 @@ DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int thread
         }
     }
     m_xi = E.topRows(Dz).transpose();
-    const double noiseScale = std::sqrt(m_tau * m_alpha * m_dt);
+    const double noiseScale = std::sqrt(config.tau() * m_alpha * m_dt);
     m_S = (m_dt - noiseScale * E.bottomRows(m_N + 1).array()).matrix().transpose();
     // z = chol(ρ) ξ_z is the same in every iteration (the factor's leading block).
     const Eigen::MatrixXd Lz = Eigen::LLT<Eigen::MatrixXd>(m_rho).matrixL();
@@ -316,6 +312,9 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
     // dG (block × D) stays in cache for the memory term of every step.
     constexpr int kPathBlock = 256;
     const int k = m_k, kk = k * k;
+    // Tangents need H̃ (E[H̃_n] is K's diagonal); the Stein estimator of K and the fresh-path
+    // train loss do not, and the fresh paths need neither C_u nor E[g zᵀ].
+    const bool needH = !m_pathsOnly && !m_steinKernel;
     Eigen::MatrixXd r, H;
     for (int b0 = p0; b0 < p1; b0 += kPathBlock) {
         const int c = std::min(kPathBlock, p1 - b0);
@@ -330,10 +329,12 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
             if (n > 0)
                 subtractProductTransposed(r, m_dG.block(b0, 0, c, n * k), m_R.block(n * k, 0, k, n * k));
             auto G = m_G.block(b0, n * k, c, k);
-            loss[n] += m_problem.evaluateBatch(r, y, G, &H, m_tamingStep);
+            loss[n] += m_problem.evaluateBatch(r, y, G, needH ? &H : nullptr, m_tamingStep);
             // dG_n = s_n g_n / α with s_n = Δ − √(τα) ΔB_n
             const auto s = m_S.col(n).segment(b0, c).array() / m_alpha;
             m_dG.block(b0, n * k, c, k) = G.array().colwise() * s;
+            if (!needH)
+                continue;
             const Eigen::RowVectorXd hsum = H.colwise().sum();
             for (int bb = 0; bb < k; ++bb)
                 for (int a = 0; a < k; ++a)
@@ -348,6 +349,8 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
         // exist). An Itô conditioned estimator (E[s_n | past] = Δ for the later index) has the
         // same mean but is not PSD; it broke phase retrieval near exact recovery, where (z, w)
         // is nearly singular.
+        if (m_pathsOnly)
+            continue;
         CuSum.selfadjointView<Eigen::Lower>().rankUpdate(m_dG.middleRows(b0, c).transpose());
         gzSum.noalias() += m_G.middleRows(b0, c).transpose() * m_Z.middleRows(b0, c);
     }
@@ -441,10 +444,13 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
     m_trainLoss = loss[0] / m_P;
     if (m_pathsOnly)
         return StepResult::Ok;
-    m_Cu = CuSum[0].selfadjointView<Eigen::Lower>();
-    m_Cu *= m_alpha / m_P;
-    m_gz = gzSum[0] / m_P;
+    // The step's kernels are published together once K is known (below): a step cancelled
+    // in between leaves the previous C_u, E[g zᵀ] and K, never a mix.
+    Eigen::MatrixXd Cu = CuSum[0].selfadjointView<Eigen::Lower>();
+    Cu *= m_alpha / m_P;
     m_timings.paths += seconds(t0);
+
+    Eigen::MatrixXd K;
 
     if (m_steinKernel) {
         // K from Stein's identity on all P paths (steinKernel()); no tangents
@@ -455,7 +461,7 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
             m_steinConditioning = std::min(m_steinConditioning, m_L(j, j) * m_L(j, j) / scale);
         if (!(m_steinConditioning >= kSteinMinInnovation))
             return StepResult::IllConditioned;
-        m_K = steinKernel();
+        K = steinKernel();
         m_timings.tangents += seconds(t0);
     } else {
         // tangents on the first P_J paths
@@ -466,11 +472,14 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
             return StepResult::Cancelled;
         for (int ch = 1; ch < chunks; ++ch)
             Ksum[0] += Ksum[ch];
-        m_K = Ksum[0] / m_PJ;
+        K = Ksum[0] / m_PJ;
         for (int n = 0; n <= N; ++n)
-            m_K.block(n * k, n * k, k, k) = Hsum[0].middleRows(n * k, k) / m_P;
+            K.block(n * k, n * k, k, k) = Hsum[0].middleRows(n * k, k) / m_P;
         m_timings.tangents += seconds(t0);
     }
+    m_Cu = std::move(Cu);
+    m_gz = gzSum[0] / m_P;
+    m_K = std::move(K);
 
     // μ by Stein's lemma, then the θ-process
     t0 = Clock::now();
@@ -791,10 +800,9 @@ std::shared_ptr<const Curves> DmftSolver::snapshot() const
         for (int n = 0; n <= N; ++n)
             R.block(n * k, n * k, k, k) = I; // R_θ(t⁺, t) = I on the diagonal for display
         Rt.add(flat(R));
-        // A replica cancelled inside its first step has C_u but not yet K (or neither):
-        // only complete pairs enter the statistics, which need equal sizes.
-        const Eigen::Index DD = static_cast<Eigen::Index>(N + 1) * k * (N + 1) * k;
-        if (rep->Cu().size() == DD && rep->K().size() == DD) {
+        // A replica publishes C_u and K together (step()); one cancelled inside its first
+        // step has neither yet.
+        if (rep->K().size() > 0) {
             Cu.add(flat(rep->Cu()));
             K.add(flat(rep->K()));
         }

@@ -148,7 +148,7 @@ private:
 
     // sizes and parameters
     int m_N, m_k, m_ks, m_P, m_PJ, m_D, m_threads;
-    double m_dt, m_alpha, m_tau, m_tamingStep, m_damping;
+    double m_dt, m_alpha, m_tamingStep;
     FixedPointMixer m_mixer; // damping, Anderson-accelerated (theory §4, fixed point)
     Problem m_problem;
     Eigen::MatrixXd m_Q0, m_M0, m_rho, m_rhoInv;
