@@ -300,6 +300,7 @@ void TestConfig::deepNestingIsRefused()
         objects += R"({"a":)";
     objects += "1" + std::string(100000, '}');
     QVERIFY(io::parseJson(objects, &tree).find("nested deeper") != std::string::npos);
+    QVERIFY(applySetting(tree = json::object(), "init.q0=1e400").find("beyond the range of a double") != std::string::npos);
     QVERIFY(applySetting(tree = json::object(), "model.width=" + nested(64000, '[', ']', ""))
                 .find("nested deeper than 64 levels") != std::string::npos);
     // A session or --config file goes through the same reader.

@@ -15,6 +15,7 @@
 #include "testutil.h"
 
 #include <QComboBox>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QLabel>
 #include <QProcess>
@@ -31,6 +32,8 @@ class TestConfigPaths : public QObject
 private slots:
     void threePathsAgree_data();
     void threePathsAgree();
+    void cliRefusesBadInput_data();
+    void cliRefusesBadInput();
     void dockAndHelpReadTheSchema();
     void deepSessionIsRefused();
 };
@@ -103,6 +106,60 @@ void TestConfigPaths::threePathsAgree()
         QCOMPARE(jsonpath::find(fromCli, setting.toStdString())->get<double>(), value);
     else
         QCOMPARE(session.config.time.steps, int(value));
+}
+
+void TestConfigPaths::cliRefusesBadInput_data()
+{
+    // Issue 15's inputs through the binary: one line naming the key, exit 2, nothing written.
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("file"); // written to FILE when non-empty
+    QTest::addColumn<QString>("message");
+    const QStringList lr = { "--preset", "linear-regression" };
+    QTest::newRow("steps wrap") << (lr + QStringList { "--set", "time.steps=4294967297" }) << ""
+                                << "time.steps must be between 1 and 5000 (got 4294967297)";
+    QTest::newRow("n wraps") << (lr + QStringList { "--set", "sim.dimension=100000", "--set", "data.alpha=42949.67" })
+                             << "" << "data.alpha * sim.dimension = n must be at most 2147483647";
+    QTest::newRow("threads") << (lr + QStringList { "--set", "sim.threads=2147483647" }) << ""
+                             << "sim.threads must be between 0 and 256";
+    QTest::newRow("empty preset") << QStringList { "--preset", "" } << "" << "the preset name is empty";
+    QTest::newRow("empty config") << QStringList { "--config", "" } << "" << "the config file name is empty";
+    QTest::newRow("section as value") << QStringList { "--config", "FILE" } << R"({"data": 5})"
+                                      << "data: expected an object";
+    QTest::newRow("newline") << (lr + QStringList { "--set", "model.activation=lin\near" }) << ""
+                             << "model.activation: 'lin\\near' is not one of";
+    QTest::newRow("deep file") << QStringList { "--config", "FILE" }
+                               << R"({"init": {"m0": )" + QString(60000, '[') + QString(60000, ']') + "}}"
+                               << "FILE: JSON nested deeper than 64 levels";
+    QTest::newRow("deep --set") << (lr + QStringList { "--set", "model.width=" + QString(64000, '[') + QString(64000, ']') })
+                                << "" << "model.width: value nested deeper than 64 levels";
+    QTest::newRow("number overflow") << QStringList { "--config", "FILE" } << R"({"init": {"q0": 1e400}})"
+                                     << "FILE: malformed JSON: number overflow";
+    QTest::newRow("given twice") << QStringList { "--config", "FILE" } << R"({"time.steps": 3, "time": {"steps": 4}})"
+                                 << "'time.steps' is given twice";
+}
+
+void TestConfigPaths::cliRefusesBadInput()
+{
+    QFETCH(QStringList, args);
+    QFETCH(QString, file);
+    QFETCH(QString, message);
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString path = tmp.path() + "/bad.json";
+    if (!file.isEmpty()) {
+        std::ofstream(path.toStdString()) << file.toStdString();
+        args.replaceInStrings("FILE", path);
+        message.replace("FILE", path);
+    }
+    QProcess cli;
+    cli.start(DMFTLAB_CLI_PATH, QStringList { "run" } + args + QStringList { "--engine", "sgf", "--out", tmp.path() + "/out" });
+    QVERIFY(cli.waitForFinished(60000));
+    const QString err = QString::fromUtf8(cli.readAllStandardError());
+    QCOMPARE(cli.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(cli.exitCode(), 2);
+    QVERIFY2(err.trimmed().count('\n') == 0, qPrintable(err.left(300)));
+    QVERIFY2(err.contains(message), qPrintable(err.left(300) + "\nexpected: " + message));
+    QVERIFY(!QFileInfo::exists(tmp.path() + "/out"));
 }
 
 void TestConfigPaths::dockAndHelpReadTheSchema()

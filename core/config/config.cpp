@@ -244,8 +244,11 @@ std::string applySetting(json &tree, const std::string &assignment)
     json value;
     if (io::jsonNestingDepth(text) > io::kMaxJsonDepth)
         return key + ": value nested deeper than " + std::to_string(io::kMaxJsonDepth) + " levels";
-    if (!io::parseJson(text, &value).empty())
+    if (const std::string err = io::parseJson(text, &value); !err.empty()) {
+        if (err.find("number overflow") != std::string::npos)
+            return key + ": " + io::printable(text) + " is beyond the range of a double";
         value = text; // not JSON: a string (an activation name, say)
+    }
     jsonpath::set(tree, key, std::move(value));
     return {};
 }
