@@ -1,5 +1,7 @@
 #include "runcontroller.h"
 
+#include "engine/internalerror.h"
+
 #include <QDir>
 #include <QtConcurrent/QtConcurrent>
 
@@ -122,14 +124,8 @@ void RunController::start(const RunConfig &config, const std::vector<std::string
             EngineResult result;
             try {
                 result = runner(engine, config, progress, &run->cancel);
-            } catch (const std::exception &e) { // never let an exception cross the thread
-                result = EngineResult {};
-                result.status = Status::InternalError;
-                result.message = "internal error in " + engine + ": " + e.what();
-            } catch (...) {
-                result = EngineResult {};
-                result.status = Status::InternalError;
-                result.message = "internal error in " + engine + ": unknown exception";
+            } catch (...) { // never let an exception cross the thread
+                result = internalErrorResult(engine, std::current_exception());
             }
             {
                 std::lock_guard<std::mutex> lock(channel->mutex);

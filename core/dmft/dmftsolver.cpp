@@ -2,6 +2,7 @@
 
 #include "dmft/onlineode.h"
 #include "dmft/thetaprocess.h"
+#include "engine/registry.h"
 #include "engine/threadexceptions.h"
 #include "observables/statistics.h"
 
@@ -768,7 +769,7 @@ std::shared_ptr<const Curves> DmftSolver::snapshot() const
 {
     auto c = std::make_shared<Curves>();
     const int N = m_config.time.steps, k = m_config.problem.width, ks = m_config.problem.teacherWidth;
-    c->engine = "dmft";
+    c->engine = engineInfo(EngineId::Dmft).name;
     c->allocate(k, ks, m_config.grid());
     c->validPoints = m_replicas.empty() ? 0 : N + 1;
     c->residuals = m_residuals;
@@ -888,7 +889,7 @@ json DmftSolver::extra() const
 EngineResult DmftSolver::run(const ProgressCallback &progress, const std::atomic<bool> *cancel)
 {
     EngineResult result;
-    result.curves.engine = "dmft";
+    result.curves.engine = engineInfo(EngineId::Dmft).name;
     if (init(cancel) != Status::Running) {
         result.status = m_status;
         result.message = m_message;
@@ -897,7 +898,7 @@ EngineResult DmftSolver::run(const ProgressCallback &progress, const std::atomic
     while (step(cancel) == Status::Running) {
         if (progress) {
             ProgressReport r;
-            r.engine = "dmft";
+            r.engine = engineInfo(EngineId::Dmft).name;
             r.fraction = static_cast<double>(m_iterations) / m_config.dmft.maxIterations;
             r.text = "DMFT " + m_message;
             r.snapshot = snapshot();
@@ -909,7 +910,7 @@ EngineResult DmftSolver::run(const ProgressCallback &progress, const std::atomic
     auto snap = snapshot();
     if (progress && m_status != Status::Cancelled) {
         ProgressReport r;
-        r.engine = "dmft";
+        r.engine = engineInfo(EngineId::Dmft).name;
         r.fraction = 1.0;
         r.text = "DMFT " + m_message;
         r.snapshot = snap;

@@ -1,5 +1,6 @@
 #include "engine/engine.h"
 
+#include "engine/internalerror.h"
 #include "engine/registry.h"
 
 #include <chrono>
@@ -7,6 +8,24 @@
 
 namespace dmftlab
 {
+
+EngineResult internalErrorResult(const std::string &engine, std::exception_ptr error)
+{
+    EngineResult result;
+    result.status = Status::InternalError;
+    result.curves.engine = engine;
+    std::string what = "unknown exception";
+    try {
+        std::rethrow_exception(error);
+    } catch (const std::bad_alloc &) {
+        what = "out of memory (bad_alloc)";
+    } catch (const std::exception &e) {
+        what = e.what();
+    } catch (...) {
+    }
+    result.message = "internal error in " + engine + ": " + what;
+    return result;
+}
 
 const std::vector<std::string> &engineNames()
 {
@@ -52,18 +71,8 @@ EngineResult runEngine(const std::string &engine, const RunConfig &config,
         } else {
             result = findEngine(engine)->run(config, progress, cancel);
         }
-    } catch (const std::bad_alloc &) {
-        result = EngineResult {};
-        result.status = Status::InternalError;
-        result.message = "internal error in " + engine + ": out of memory (bad_alloc)";
-    } catch (const std::exception &e) {
-        result = EngineResult {};
-        result.status = Status::InternalError;
-        result.message = "internal error in " + engine + ": " + e.what();
     } catch (...) {
-        result = EngineResult {};
-        result.status = Status::InternalError;
-        result.message = "internal error in " + engine + ": unknown exception";
+        result = internalErrorResult(engine, std::current_exception());
     }
     result.curves.engine = engine;
     result.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
