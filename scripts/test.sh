@@ -7,10 +7,15 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/install-deps.sh
 
 JOBS="${JOBS:-$(nproc 2>/dev/null || echo 2)}"
+# CI builds with warnings as errors; a local build only shows them.
+WERROR=OFF
+if [ "${CI:-}" = "true" ]; then
+  WERROR=ON
+fi
 if [ -f build/CMakeCache.txt ]; then
-  cmake -S . -B build -DCMAKE_BUILD_TYPE=Release
+  cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DDMFTLAB_WERROR="$WERROR"
 else
-  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DDMFTLAB_WERROR="$WERROR"
 fi
 cmake --build build --parallel "$JOBS"
 

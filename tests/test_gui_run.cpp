@@ -7,6 +7,7 @@
 #include "engine/engine.h"
 #include "exportservice.h"
 #include "io/curvesjson.h"
+#include "io/files.h"
 #include "guitestutil.h"
 #include "mainwindow.h"
 #include "parameterpanel.h"
@@ -24,6 +25,8 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QSignalSpy>
+#include <stdexcept>
+#include <algorithm>
 #include <QSvgRenderer>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -53,11 +56,6 @@ QString st(Status s)
     return QString::fromStdString(toString(s));
 }
 
-bool dmftAvailable()
-{
-    return checkEngine("dmft", presetConfig("linear-regression")).find("not available") == std::string::npos;
-}
-
 } // namespace
 
 class TestGuiRun : public QObject
@@ -69,6 +67,7 @@ private slots:
     void stopCancelsPromptlyAndRunRestarts_data();
     void stopCancelsPromptlyAndRunRestarts();
     void controllerStopOverhead();
+    void workerExceptionIsInternalError();
     void invalidParameterDisablesRun();
     void eventLoopStaysResponsive();
     void exportsAndSessionRoundTrip();
@@ -80,7 +79,6 @@ void TestGuiRun::initTestCase()
     QCoreApplication::setOrganizationName("dmftlab-test");
     QCoreApplication::setApplicationName("test_gui_run");
     QSettings().clear();
-    qInfo() << "DMFT available in this build:" << dmftAvailable();
 }
 
 void TestGuiRun::presetRunFillsPanels()
@@ -113,21 +111,14 @@ void TestGuiRun::presetRunFillsPanels()
     QCustomPlot *kernel = w.plotArea()->panel("kernel_C_theta")->plot();
     QVERIFY(kernel->plottableCount() >= 1);
 
-    if (dmftAvailable()) {
-        const auto *dmft = w.controller()->state("dmft");
-        QVERIFY(dmft && dmft->finished);
-        QVERIFY2(dmft->status == Status::Converged || dmft->status == Status::MaxIterations,
-            qPrintable(dmft->message));
-        QCOMPARE(pointsOf(loss, "DMFT"), 11);
-        QCOMPARE(kernel->plottableCount(), 3); // DMFT, SGF, difference
-        QVERIFY(w.plotArea()->panel("dmft_convergence")->plot()->graphCount() >= 1);
-        QVERIFY(w.plotArea()->panel("dmft_kernels")->plot()->plottableCount() == 1);
-    } else {
-        // The DMFT panels say so; no curves are invented.
-        QCOMPARE(pointsOf(loss, "DMFT"), 0);
-        auto *note = w.plotArea()->panel("dmft_kernels")->findChild<QLabel *>("note");
-        QVERIFY(note->text().contains("not available"));
-    }
+    const auto *dmft = w.controller()->state("dmft");
+    QVERIFY(dmft && dmft->finished);
+    QVERIFY2(dmft->status == Status::Converged || dmft->status == Status::MaxIterations,
+        qPrintable(dmft->message));
+    QCOMPARE(pointsOf(loss, "DMFT"), 11);
+    QCOMPARE(kernel->plottableCount(), 3); // DMFT, SGF, difference
+    QVERIFY(w.plotArea()->panel("dmft_convergence")->plot()->graphCount() >= 1);
+    QVERIFY(w.plotArea()->panel("dmft_kernels")->plot()->plottableCount() == 1);
     QVERIFY(w.runStatus()->text().contains("Done"));
 }
 
@@ -237,6 +228,22 @@ void TestGuiRun::controllerStopOverhead()
     qInfo() << "controller stop overhead:" << clock.elapsed() << "ms (drain interval 33 ms)";
     QVERIFY(clock.elapsed() < 200);
     QCOMPARE(st(controller.state("sgf")->status), st(Status::Cancelled));
+}
+
+// A runner that throws stands for any bug in an engine: the worker reports an internal
+// error with the exception's text (not "invalid input"), and the run still finishes.
+void TestGuiRun::workerExceptionIsInternalError()
+{
+    RunController controller;
+    controller.setRunner([](const std::string &, const RunConfig &, const ProgressCallback &,
+                             const std::atomic<bool> *) -> EngineResult { throw std::logic_error("kernel index"); });
+    QSignalSpy finished(&controller, &RunController::finished);
+    controller.start(RunConfig {}, { "sgf" });
+    QVERIFY(finished.wait(5000));
+    const auto *s = controller.state("sgf");
+    QVERIFY(s && s->finished);
+    QCOMPARE(st(s->status), st(Status::InternalError));
+    QCOMPARE(s->message, QString("internal error in sgf: kernel index"));
 }
 
 void TestGuiRun::invalidParameterDisablesRun()
@@ -384,6 +391,20 @@ void TestGuiRun::exportsAndSessionRoundTrip()
     QVERIFY(QFile::exists(dir.filePath("data/sgf_C_theta.csv")));
     QVERIFY(QFile::exists(dir.filePath("data/sgf_curves.json")));
     QVERIFY(QFile::exists(dir.filePath("data/summary.json")));
+    {
+        // The CLI's schema (one writer, core/io/summary.h), listing the files written.
+        std::string text;
+        QVERIFY(io::readFile(dir.filePath("data/summary.json").toStdString(), &text).empty());
+        const json summary = json::parse(text);
+        for (const char *key : { "version", "preset", "status", "wall_seconds", "engine_order", "derived", "engines" })
+            QVERIFY2(summary.contains(key), key);
+        const json &sgf = summary["engines"]["sgf"];
+        QCOMPARE(QString::fromStdString(sgf["status"].get<std::string>()), QString("completed"));
+        QVERIFY(sgf.contains("dimension") && sgf.contains("samples"));
+        const auto files = sgf["files"].get<std::vector<std::string>>();
+        QVERIFY(std::find(files.begin(), files.end(), "sgf_C_theta.csv") != files.end());
+        QVERIFY(std::find(files.begin(), files.end(), "sgf_curves.json") != files.end());
+    }
 
     // Session: save, load into a fresh window, compare.
     const QString path = dir.filePath("session.json");

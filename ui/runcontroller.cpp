@@ -1,5 +1,7 @@
 #include "runcontroller.h"
 
+#include "engine/internalerror.h"
+
 #include <QDir>
 #include <QtConcurrent/QtConcurrent>
 
@@ -122,12 +124,8 @@ void RunController::start(const RunConfig &config, const std::vector<std::string
             EngineResult result;
             try {
                 result = runner(engine, config, progress, &run->cancel);
-            } catch (const std::exception &e) { // never let an exception cross the thread
-                result.status = Status::InvalidInput;
-                result.message = std::string("internal error: ") + e.what();
-            } catch (...) {
-                result.status = Status::InvalidInput;
-                result.message = "internal error";
+            } catch (...) { // never let an exception cross the thread
+                result = internalErrorResult(engine, std::current_exception());
             }
             {
                 std::lock_guard<std::mutex> lock(channel->mutex);
@@ -230,6 +228,7 @@ void RunController::drain()
             s.status = result.status;
             s.message = QString::fromStdString(result.message);
             s.wallSeconds = result.wallSeconds;
+            s.extra = result.extra;
             s.etaSeconds = 0.0;
             if (result.status == Status::Completed || result.status == Status::Converged)
                 s.fraction = 1.0;

@@ -2,6 +2,8 @@
 
 #include "dmft/onlineode.h"
 #include "dmft/thetaprocess.h"
+#include "engine/registry.h"
+#include "engine/threadexceptions.h"
 #include "observables/statistics.h"
 
 #include <algorithm>
@@ -31,7 +33,8 @@ std::uint64_t splitmix(std::uint64_t x)
 }
 
 /// Runs f(chunk, begin, end) over `count` items split into `chunks` contiguous ranges,
-/// one std::thread per chunk beyond the first.
+/// one std::thread per chunk beyond the first. An exception in any chunk is rethrown here
+/// once every thread has joined (it would terminate the process inside a thread).
 template <class F> void parallelChunks(int chunks, int count, F &&f)
 {
     chunks = std::max(1, std::min(chunks, count));
@@ -39,15 +42,17 @@ template <class F> void parallelChunks(int chunks, int count, F &&f)
         f(0, 0, count);
         return;
     }
+    ThreadExceptions errors;
     std::vector<std::thread> pool;
     for (int c = 1; c < chunks; ++c)
         pool.emplace_back([&, c] {
-            f(c, static_cast<int>(static_cast<long>(count) * c / chunks),
+            errors.guard(f, c, static_cast<int>(static_cast<long>(count) * c / chunks),
                 static_cast<int>(static_cast<long>(count) * (c + 1) / chunks));
         });
-    f(0, 0, static_cast<int>(count / chunks));
+    errors.guard(f, 0, 0, static_cast<int>(count / chunks));
     for (auto &t : pool)
         t.join();
+    errors.rethrow();
 }
 
 /// dst −= a bᵀ for a dst of the few columns of one time step (k units). Up to 4 columns,
@@ -764,7 +769,7 @@ std::shared_ptr<const Curves> DmftSolver::snapshot() const
 {
     auto c = std::make_shared<Curves>();
     const int N = m_config.time.steps, k = m_config.problem.width, ks = m_config.problem.teacherWidth;
-    c->engine = "dmft";
+    c->engine = engineInfo(EngineId::Dmft).name;
     c->allocate(k, ks, m_config.grid());
     c->validPoints = m_replicas.empty() ? 0 : N + 1;
     c->residuals = m_residuals;
@@ -884,7 +889,7 @@ json DmftSolver::extra() const
 EngineResult DmftSolver::run(const ProgressCallback &progress, const std::atomic<bool> *cancel)
 {
     EngineResult result;
-    result.curves.engine = "dmft";
+    result.curves.engine = engineInfo(EngineId::Dmft).name;
     if (init(cancel) != Status::Running) {
         result.status = m_status;
         result.message = m_message;
@@ -893,7 +898,7 @@ EngineResult DmftSolver::run(const ProgressCallback &progress, const std::atomic
     while (step(cancel) == Status::Running) {
         if (progress) {
             ProgressReport r;
-            r.engine = "dmft";
+            r.engine = engineInfo(EngineId::Dmft).name;
             r.fraction = static_cast<double>(m_iterations) / m_config.dmft.maxIterations;
             r.text = "DMFT " + m_message;
             r.snapshot = snapshot();
@@ -905,7 +910,7 @@ EngineResult DmftSolver::run(const ProgressCallback &progress, const std::atomic
     auto snap = snapshot();
     if (progress && m_status != Status::Cancelled) {
         ProgressReport r;
-        r.engine = "dmft";
+        r.engine = engineInfo(EngineId::Dmft).name;
         r.fraction = 1.0;
         r.text = "DMFT " + m_message;
         r.snapshot = snap;

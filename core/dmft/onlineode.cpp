@@ -1,6 +1,7 @@
 #include "dmft/onlineode.h"
 
 #include "dmft/onlinemoments.h"
+#include "engine/registry.h"
 #include "observables/population.h"
 
 #include <algorithm>
@@ -119,7 +120,7 @@ EngineResult runOnlineOdeEngine(
     const OnlineOdeTrajectory traj = integrateOnlineOde(config, cancel);
     const int N = config.time.steps, k = config.problem.width, ks = config.problem.teacherWidth;
     Curves &c = result.curves;
-    c.engine = "ode";
+    c.engine = engineInfo(EngineId::Ode).name;
     c.allocate(k, ks, config.grid());
     c.validPoints = traj.validPoints;
     const PopulationEvaluator pop(config.problem);
@@ -162,7 +163,7 @@ EngineResult runOnlineOdeEngine(
         result.extra["ctheta"] = "online theta-process (K = E[H] delta, no memory)";
     if (progress) {
         ProgressReport r;
-        r.engine = "ode";
+        r.engine = engineInfo(EngineId::Ode).name;
         r.fraction = 1.0;
         r.text = traj.message;
         r.snapshot = std::make_shared<const Curves>(c);

@@ -1,0 +1,129 @@
+#include "clioptions.h"
+
+#include "clicommon.h"
+#include "engine/registry.h"
+
+#include <QCommandLineParser>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace dmftlab::cli
+{
+
+namespace
+{
+
+QString q(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+
+/// "--name" (or "-n" for a one-letter name) as the user typed it.
+std::string dashed(const QString &name)
+{
+    return (name.size() == 1 ? "-" : "--") + name.toStdString();
+}
+
+/// The parser's own message, in the CLI's words where it has them.
+std::string parserError(const QCommandLineParser &parser)
+{
+    if (!parser.unknownOptionNames().isEmpty())
+        return "unknown option '" + dashed(parser.unknownOptionNames().first()) + "' (see dmftlab-cli --help)";
+    const QString text = parser.errorText(); // "Missing value after '--preset'."
+    const int open = text.indexOf('\''), close = text.lastIndexOf('\'');
+    if (text.startsWith("Missing value") && open >= 0 && close > open)
+        return "option " + text.mid(open + 1, close - open - 1).toStdString() + " needs a value";
+    return text.toStdString();
+}
+
+} // namespace
+
+std::string parseRunOptions(const std::vector<std::string> &args, RunOptions *o, bool *help)
+{
+    const QCommandLineOption helpOption(QStringList { "h", "help" });
+    const QCommandLineOption preset("preset", {}, "NAME"), config("config", {}, "FILE"), set("set", {}, "KEY=VALUE");
+    const QCommandLineOption engine(QStringList { "engine", "engines" }, {}, "LIST"), out(QStringList { "o", "out" }, {}, "DIR");
+    const QCommandLineOption plots("plots", {}, "LIST"), plotSize("plot-size", {}, "WxH"),
+        plotScale("plot-scale", {}, "S"), slide("slide"), quiet(QStringList { "q", "quiet" });
+    QCommandLineParser parser;
+    parser.addOptions({ helpOption, preset, config, set, engine, out, plots, plotSize, plotScale, slide, quiet });
+    QStringList argv { "dmftlab-cli run" };
+    for (const auto &a : args)
+        argv << q(a);
+    const bool parsed = parser.parse(argv);
+    if (parser.isSet(helpOption)) {
+        *help = true;
+        return {};
+    }
+    if (!parsed)
+        return parserError(parser);
+    if (!parser.positionalArguments().isEmpty())
+        return "unexpected argument '" + parser.positionalArguments().first().toStdString()
+            + "' (see dmftlab-cli --help)";
+    for (const QCommandLineOption *once : { &preset, &config, &out, &plots })
+        if (parser.values(*once).size() > 1)
+            return "option " + dashed(once->names().last()) + " given twice";
+
+    if (parser.isSet(preset))
+        o->preset = parser.value(preset).toStdString();
+    if (parser.isSet(config))
+        o->configFile = parser.value(config).toStdString();
+    o->out = parser.value(out).toStdString();
+    for (const QString &s : parser.values(set))
+        o->sets.push_back(s.toStdString());
+    for (const QString &value : parser.values(engine)) {
+        const auto list = splitList(value.toStdString());
+        if (list.empty())
+            return "option --engine needs at least one engine (" + engineNameList() + ")";
+        for (const auto &e : list) {
+            if (!isKnownEngine(e))
+                return "unknown engine '" + e + "' (known: " + engineNameList() + ")";
+            for (const auto &seen : o->engines)
+                if (seen == e)
+                    return "engine '" + e + "' given twice";
+            o->engines.push_back(e);
+        }
+    }
+    if (parser.isSet(plots)) {
+        for (const auto &f : splitList(parser.value(plots).toStdString())) {
+            if (f != "png" && f != "pdf" && f != "svg")
+                return "unknown plot format '" + f + "' (known: png, pdf, svg)";
+            bool dup = false;
+            for (const auto &seen : o->plotFormats)
+                dup = dup || seen == f;
+            if (!dup)
+                o->plotFormats.push_back(f);
+        }
+        if (o->plotFormats.empty())
+            return "option --plots needs at least one format (png, pdf, svg)";
+    }
+    for (const QString &v : parser.values(plotSize)) { // the last one counts
+        int w = 0, h = 0;
+        char tail = 0;
+        if (std::sscanf(v.toStdString().c_str(), "%dx%d%c", &w, &h, &tail) != 2 || w < 50 || h < 50 || w > 10000
+            || h > 10000)
+            return "--plot-size expects WIDTHxHEIGHT in pixels (50..10000), got '" + v.toStdString() + "'";
+        o->plotWidth = w;
+        o->plotHeight = h;
+    }
+    for (const QString &v : parser.values(plotScale)) {
+        const std::string text = v.toStdString();
+        char *end = nullptr;
+        o->plotScale = std::strtod(text.c_str(), &end);
+        if (end == text.c_str() || *end != '\0' || !(o->plotScale >= 0.1 && o->plotScale <= 10.0))
+            return "--plot-scale expects a number between 0.1 and 10, got '" + text + "'";
+    }
+    o->slide = parser.isSet(slide);
+    o->quiet = parser.isSet(quiet);
+
+    if (!parser.isSet(out))
+        return "missing --out DIR (the folder to write the results into)";
+    if (o->engines.empty())
+        return "missing --engine (one or more of " + engineNameList() + ", comma-separated)";
+    if (!parser.isSet(preset) && !parser.isSet(config))
+        return "give --preset NAME and/or --config FILE.json (see dmftlab-cli presets)";
+    return {};
+}
+
+} // namespace dmftlab::cli

@@ -1,0 +1,20 @@
+// `dmftlab-cli run --plots`: the GUI's figures (ui/figures.h) drawn offscreen into the
+// output folder — loss.EXT, overlaps.EXT and C_theta_<engine>.EXT in every format asked,
+// each through a temporary file and a rename. A signal stops before the next figure.
+#pragma once
+
+#include "clioptions.h"
+#include "observables/curves.h"
+
+#include <string>
+#include <vector>
+
+namespace dmftlab::cli
+{
+
+/// Starts Qt (offscreen when there is no display) and writes the figures of `curves`.
+/// Empty on success; `files` gets the names written (also those before a failure).
+std::string writeFigures(const RunOptions &options, const std::vector<const Curves *> &curves,
+    std::vector<std::string> *files);
+
+} // namespace dmftlab::cli

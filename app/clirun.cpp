@@ -1,0 +1,213 @@
+// `dmftlab-cli run`: options → resolved and checked configuration → config.json → each
+// engine in turn (progress on stderr, its data files, summary.json "running") → figures →
+// the final summary.json and the exit code of the worst outcome.
+#include "clicommands.h"
+
+#include "clicommon.h"
+#include "clioptions.h"
+#include "cliplots.h"
+#include "cliprogress.h"
+#include "cliresolve.h"
+#include "clisignals.h"
+#include "engine/registry.h"
+#include "io/files.h"
+#include "io/summary.h"
+#include "version.h"
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <sstream>
+
+namespace dmftlab::cli
+{
+
+namespace
+{
+
+int exitCodeFor(io::RunStatus s)
+{
+    switch (s) {
+    case io::RunStatus::Completed:
+        return kExitOk;
+    case io::RunStatus::NotConverged:
+        return kExitNotConverged;
+    case io::RunStatus::Diverged:
+        return kExitDiverged;
+    case io::RunStatus::InvalidInput:
+        return kExitBadInput;
+    case io::RunStatus::InternalError:
+        return kExitInternalError;
+    case io::RunStatus::WriteFailed:
+        return kExitWriteFailed;
+    case io::RunStatus::Cancelled:
+        return kExitCancelled;
+    }
+    return kExitInternalError;
+}
+
+std::string describeTau(const RunConfig &c, const std::vector<std::string> &engines)
+{
+    std::ostringstream os;
+    os.precision(6);
+    bool sgfType = false, sgdType = false;
+    for (const auto &e : engines)
+        (isSgfType(e) ? sgfType : sgdType) = true;
+    auto namesOf = [](bool sgf) { // "sgd, online" / "sgf, dmft, ode"
+        std::string out;
+        for (const EngineInfo &e : engineRegistry())
+            if (e.sgfType == sgf)
+                out += (out.empty() ? "" : ", ") + e.name;
+        return out;
+    };
+    auto epochs = [&](double tau) {
+        std::ostringstream e;
+        e.precision(6);
+        if (tau > 0)
+            e << "epochs T/(alpha tau) = " << c.time.horizon / (c.alpha * tau);
+        else
+            e << "epochs: infinite (tau = 0, gradient flow)";
+        return e.str();
+    };
+    if (!c.optimizer.tau || sgdType)
+        os << "tau = eta/B = " << c.optimizer.learningRate << "/" << c.optimizer.batchSize << " = "
+           << c.sgdTau() << ", " << epochs(c.sgdTau()) << (c.optimizer.tau ? " (" + namesOf(false) + ")" : "") << "\n";
+    if (c.optimizer.tau && sgfType)
+        os << "tau = " << c.tau() << " (set directly), " << epochs(c.tau()) << " (" << namesOf(true) << ")\n";
+    bool finiteD = false;
+    for (const auto &e : engines)
+        finiteD = finiteD || findEngine(e)->isSimulation();
+    if (finiteD)
+        os << "d = " << c.sim.dimension << ", n = alpha d = " << c.samples() << ", " << c.sim.seeds
+           << " seeds, ";
+    os << "dt = T/N = " << c.dt() << ", taming " << (c.tamingEnabled() ? "on" : "off");
+    return os.str();
+}
+
+} // namespace
+
+int runCommand(const std::vector<std::string> &args)
+{
+    RunOptions o;
+    bool help = false;
+    if (auto err = parseRunOptions(args, &o, &help); !help && !err.empty())
+        return fail(err);
+    if (help) {
+        std::fputs(helpText().c_str(), stdout);
+        return kExitOk;
+    }
+    RunConfig config;
+    if (auto err = resolveConfig(o, &config); !err.empty())
+        return fail(err);
+    for (const auto &e : o.engines)
+        if (auto err = checkEngine(e, config); !err.empty())
+            return fail(err);
+    if (auto err = io::checkOutputDirectory(o.out); !err.empty())
+        return fail(err);
+
+    // Everything is checked: from here on files are written.
+    const auto start = std::chrono::steady_clock::now();
+    if (auto err = io::createOutputDirectory(o.out); !err.empty())
+        return fail(err);
+    const std::filesystem::path dir(o.out);
+    const json resolved = configToJson(config, /*withDerived=*/true);
+    if (auto err = io::writeFileAtomic((dir / "config.json").string(), io::jsonText(resolved)); !err.empty())
+        return fail(err, kExitWriteFailed);
+
+    std::printf("dmftlab-cli %s: preset %s, engines", kProgramVersion,
+        config.preset.empty() ? "(none)" : config.preset.c_str());
+    for (const auto &e : o.engines)
+        std::printf(" %s", e.c_str());
+    std::printf(", output %s\n%s\n", o.out.c_str(), describeTau(config, o.engines).c_str());
+    std::fflush(stdout);
+
+    installSignalHandlers();
+    ProgressPrinter printer(o.quiet);
+    io::RunSummary summary(config, o.engines, o.out);
+    auto elapsed = [&start] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+    auto writeFailed = [&summary](const std::string &err) {
+        summary.record(io::RunStatus::WriteFailed);
+        fail(err, kExitWriteFailed);
+    };
+
+    std::vector<std::unique_ptr<EngineResult>> results;
+    for (const auto &engine : o.engines) {
+        if (cancelFlag().load()) {
+            summary.setSkipped(engine, "cancelled before it started");
+            summary.record(io::RunStatus::Cancelled);
+            continue;
+        }
+        printer.start(engine);
+        auto result = std::make_unique<EngineResult>(runEngine(
+            engine, config, [&printer](const ProgressReport &r) { printer.report(r); }, &cancelFlag()));
+        printer.finish();
+        result->curves.engine = engine;
+        if (result->status == Status::Cancelled || cancelFlag().load())
+            result->status = Status::Cancelled;
+        const io::RunStatus runStatus = io::runStatusFor(result->status);
+        summary.record(runStatus);
+
+        // A signal from here on lets this engine's files be written (each is complete or
+        // absent); the next engines are then skipped and no figures are drawn.
+        io::WriteResult written;
+        if (result->curves.validPoints > 0)
+            written = io::writeCurvesFiles(result->curves, o.out);
+        summary.setEngine({ engine, result->status, result->message, result->wallSeconds, &result->curves,
+            result->extra, written.files });
+        const auto &c = result->curves;
+        // The engine's message says why it stopped (DMFT: iterations and residual).
+        std::string detail;
+        if (!result->message.empty())
+            detail = "; " + result->message;
+        else if (!c.residuals.empty())
+            detail = ", " + std::to_string(c.residuals.size()) + " iterations, residual "
+                + num(c.residuals.back(), 3);
+        std::printf("%s: %s in %.2f s (%d of %d grid points)%s\n", engine.c_str(),
+            toString(result->status).c_str(), result->wallSeconds, c.validPoints, config.time.steps + 1,
+            detail.c_str());
+        std::fflush(stdout);
+        if (runStatus == io::RunStatus::InvalidInput)
+            fail(engine + ": " + result->message);
+        else if (runStatus == io::RunStatus::InternalError)
+            fail(engine + ": " + result->message, kExitInternalError);
+        else if (runStatus == io::RunStatus::Diverged)
+            std::fprintf(stderr, "dmftlab-cli: %s diverged: %s\n", engine.c_str(), result->message.c_str());
+        else if (runStatus == io::RunStatus::NotConverged)
+            std::fprintf(
+                stderr, "dmftlab-cli: %s did not converge: %s\n", engine.c_str(), result->message.c_str());
+        if (!written.ok())
+            writeFailed(written.error);
+        summary.setWallSeconds(elapsed());
+        if (auto err = summary.writeProgress(); !err.empty())
+            writeFailed(err);
+        results.push_back(std::move(result));
+    }
+
+    if (!o.plotFormats.empty() && !cancelFlag().load()) {
+        std::vector<const Curves *> curves;
+        for (const auto &r : results)
+            if (r->curves.validPoints > 0)
+                curves.push_back(&r->curves);
+        if (curves.empty()) {
+            std::fprintf(stderr, "dmftlab-cli: no engine computed anything to plot\n");
+        } else {
+            std::vector<std::string> files;
+            const std::string err = writeFigures(o, curves, &files);
+            summary.setPlots(files);
+            if (!err.empty())
+                writeFailed(err);
+        }
+    }
+    if (cancelFlag().load()) // also a signal that arrived while files and figures were written
+        summary.record(io::RunStatus::Cancelled);
+
+    summary.setWallSeconds(elapsed());
+    if (auto err = summary.finish(); !err.empty())
+        writeFailed(err);
+    std::printf("%s: wrote %s (%.2f s)\n", io::toString(summary.status()).c_str(), o.out.c_str(),
+        summary.document()["wall_seconds"].get<double>());
+    return exitCodeFor(summary.status());
+}
+
+} // namespace dmftlab::cli
