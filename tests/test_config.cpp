@@ -188,6 +188,20 @@ void TestConfig::schemaCoversEveryKey()
     QCOMPARE(findField("dmft.damping")->rangeText(), std::string("in (0, 1]"));
     QCOMPARE(findField("model.loss")->rangeText(), std::string("square|logistic"));
     QVERIFY(isSection("dmft") && !isSection("dmft.paths") && !isSection("nope"));
+    // The same table as data (Python's dmftlab.schema()).
+    const json table = schemaJson();
+    QCOMPARE(table.size(), configSchema().size());
+    QCOMPARE(table[0]["key"].get<std::string>(), configSchema()[0].key);
+    for (const json &row : table)
+        QCOMPARE(row["default"].dump(), jsonpath::find(configToJson(RunConfig {}), row["key"].get<std::string>())->dump());
+    const json *steps = nullptr;
+    for (const json &row : table)
+        if (row["key"] == "time.steps")
+            steps = &row;
+    QVERIFY(steps);
+    QCOMPARE((*steps)["min"].get<int>(), 1);
+    QCOMPARE((*steps)["max"].get<int>(), 5000);
+    QVERIFY(table[1]["choices"].size() == 5); // model.activation
 }
 
 void TestConfig::everyInvalidFieldAtOnce()

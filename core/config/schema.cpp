@@ -420,6 +420,31 @@ bool isSection(const std::string &prefix)
     return false;
 }
 
+json schemaJson()
+{
+    json out = json::array();
+    for (const FieldInfo &f : configSchema()) {
+        json row;
+        row["key"] = f.key;
+        row["type"] = f.typeText();
+        row["label"] = f.label;
+        row["doc"] = f.doc;
+        row["default"] = f.defaultValue();
+        row["choices"] = f.choices;
+        row["min"] = std::isfinite(f.min) ? json(f.min) : json(nullptr);
+        row["max"] = std::isfinite(f.max) && !isTypeLimit(f.max) ? json(f.max) : json(nullptr);
+        if (f.type == FieldType::Int && std::isfinite(f.max) && !isTypeLimit(f.max))
+            row["max"] = static_cast<long long>(f.max);
+        if (f.type == FieldType::Int && std::isfinite(f.min))
+            row["min"] = static_cast<long long>(f.min);
+        row["min_exclusive"] = f.minExclusive;
+        row["non_zero"] = f.nonZero;
+        row["range"] = f.rangeText();
+        out.push_back(row);
+    }
+    return out;
+}
+
 std::string checkValue(const FieldInfo &f, const json &v)
 {
     if (!typeMatches(f.type, v))

@@ -50,6 +50,12 @@ const FieldInfo *findField(const std::string &key);
 /// Is `prefix` a section holding keys ("data", "dmft")?
 bool isSection(const std::string &prefix);
 
+/// The schema as data, for the Python module (dmftlab.schema()) and other languages: an
+/// array of {"key", "type", "label", "doc", "default", "choices", "min", "max",
+/// "min_exclusive", "non_zero", "range"} in configSchema() order (min/max null when
+/// unbounded).
+json schemaJson();
+
 /// Checks a JSON value against its row: type, choices, range, finiteness. Empty on
 /// success, else one line naming the key, e.g. "time.steps must be between 1 and 5000
 /// (got 4294967297)" or "model.width: expected an integer, got \"two\"".
