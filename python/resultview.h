@@ -1,0 +1,51 @@
+// One engine's result as Python sees it. The Python object owns the EngineResult; its
+// curves, kernels and residuals come out as read-only NumPy arrays that view the C++
+// vectors and matrices (no copies): their `base` keeps this object alive. Names and
+// layout are those of the CLI's files (core/io/resulttables.h), cut to the valid points.
+#pragma once
+
+#include "engine/engine.h"
+#include "io/resulttables.h"
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <string>
+#include <vector>
+
+namespace dmftlab::python
+{
+
+class ResultView
+{
+public:
+    /// `status` overrides the result's own when not empty (the CLI's "skipped").
+    ResultView(std::string engine, EngineResult result, std::string status = {});
+
+    const std::string &engine() const { return m_engine; }
+    const std::string &status() const { return m_status; }
+    const std::string &message() const { return m_result.message; }
+    double wallSeconds() const { return m_result.wallSeconds; }
+    int validPoints() const { return m_valid; }
+    int gridPoints() const { return static_cast<int>(m_result.curves.t.size()); }
+    int k() const { return m_result.curves.k; }
+    int kStar() const { return m_result.curves.kStar; }
+    /// The engine's extra entries plus, when there are residuals, "iterations" and
+    /// "final_residual" (as in summary.json).
+    pybind11::dict extra() const;
+
+    /// name -> (valid,) array, in the column order of <engine>_curves.csv.
+    static pybind11::dict curves(pybind11::object self);
+    /// name -> (valid, valid) array, in the file order of the kernels.
+    static pybind11::dict kernels(pybind11::object self);
+    /// DMFT fixed-point residual per iteration.
+    static pybind11::array residuals(pybind11::object self);
+
+private:
+    std::string m_engine, m_status;
+    EngineResult m_result;
+    int m_valid = 0;
+    std::vector<io::KernelTable> m_kernels;
+};
+
+} // namespace dmftlab::python

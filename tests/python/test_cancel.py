@@ -1,0 +1,82 @@
+"""Cancelling from Python: a progress callback that raises, and Ctrl-C (SIGINT). The
+running engine returns what it computed with status cancelled; later engines are skipped."""
+
+import os
+import signal
+import threading
+
+import numpy as np
+
+import dmftlab
+
+# A DMFT still iterating whenever a cancel comes: slow damped steps towards a tolerance
+# below round-off (as tests/test_dmft_status.cpp does).
+ENDLESS = {
+    "time.steps": 10,
+    "dmft.paths": 400,
+    "dmft.tangent_paths": 100,
+    "dmft.replicas": 2,
+    "dmft.tolerance": 1e-300,
+    "dmft.damping": 0.05,
+    "dmft.max_iterations": 100000,
+    "dmft.mixing_memory": 0,
+    "sim.threads": 1,
+}
+
+
+class Stop(Exception):
+    pass
+
+
+def test_a_raising_callback_cancels_and_keeps_the_results():
+    calls = []
+
+    def progress(fraction, text):
+        calls.append(text)
+        if len(calls) == 3:
+            raise Stop("enough")
+
+    res = dmftlab.run(dmftlab.config("linear-regression", ENDLESS), engines=["dmft", "ode"], progress=progress)
+    dmft, ode = res["dmft"], res["ode"]
+    assert dmft.status == "cancelled"
+    assert "Stop: enough" in res.interrupted and "Stop: enough" in dmft.message
+    assert len(calls) == 3  # never called again once it raised
+    assert 3 <= dmft.extra["iterations"] < 100000
+    assert dmft.valid_points == 11 and np.all(np.isfinite(dmft.C_theta))
+    assert ode.status == "skipped" and ode.valid_points == 0 and len(ode.t) == 0
+    assert not res.ok
+
+
+def test_ctrl_c_cancels_promptly_and_returns_what_was_computed():
+    # The signal is sent once the run is under way (from the first progress report), as
+    # a user's Ctrl-C would be; it reaches the engine through PyErr_CheckSignals.
+    timers = []
+
+    def progress(fraction, text):
+        if not timers:
+            timers.append(threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)))
+            timers[0].start()
+
+    res = dmftlab.run(dmftlab.config("linear-regression", ENDLESS), engines=["dmft", "sgf"], progress=progress)
+    timers[0].join()
+    assert res.interrupted == "KeyboardInterrupt"
+    assert res["dmft"].status == "cancelled"
+    assert 1 <= res["dmft"].extra["iterations"] < 100000
+    assert res["sgf"].status == "skipped"
+
+
+def test_ctrl_c_cancels_a_simulation():
+    timers = []
+
+    def progress(fraction, text):
+        if not timers:
+            timers.append(threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)))
+            timers[0].start()
+
+    big = {"sim.dimension": 400, "sim.seeds": 200, "time.steps": 40, "sim.threads": 1}
+    res = dmftlab.run(dmftlab.config("logistic-regression", big), engines=["sgf"], progress=progress)
+    timers[0].join()
+    r = res["sgf"]
+    assert r.status == "cancelled" and res.interrupted == "KeyboardInterrupt"
+    # What the seeds that ran computed comes back, cut to the points they reached.
+    assert len(r.t) == r.valid_points and len(r.train_loss) == r.valid_points
