@@ -50,7 +50,7 @@ def main():
         except json.JSONDecodeError:
             overrides[key] = text
     cfg = dmftlab.config(args.preset, overrides)
-    res = dmftlab.run(cfg, engines=["sgf", "dmft"], progress=lambda f, text: print(text, end="\r"))
+    res = dmftlab.run(cfg, engines=["sgf", "dmft"], progress=lambda f, text: print(f"\r{text:<100.100}", end=""))
     print()
     sgf, dmft = res["sgf"], res["dmft"]
     for r in (sgf, dmft):

@@ -2,8 +2,6 @@
 
 #include "configerror.h"
 
-#include <climits>
-
 namespace py = pybind11;
 using json = nlohmann::json;
 
@@ -23,11 +21,15 @@ std::string childKey(const std::string &key, const std::string &child)
     return key.empty() ? child : key + "." + child;
 }
 
-} // namespace
+// Configs nest a few levels; the bound keeps a deeply nested or self-containing value
+// from overflowing the C++ stack.
+constexpr int kMaxDepth = 64;
 
-json toJson(py::handle value, const std::string &key)
+json convert(py::handle value, const std::string &key, int depth)
 {
     const std::string where = key.empty() ? std::string("config") : key;
+    if (depth > kMaxDepth)
+        throw ConfigError(where + ": nested more than " + std::to_string(kMaxDepth) + " levels deep");
     if (value.is_none())
         return nullptr;
     if (PyBool_Check(value.ptr()))
@@ -56,21 +58,28 @@ json toJson(py::handle value, const std::string &key)
             if (!PyUnicode_Check(item.first.ptr()))
                 throw ConfigError(where + ": keys must be strings, got " + typeName(item.first));
             const std::string name = item.first.cast<std::string>();
-            out[name] = toJson(item.second, childKey(key, name));
+            out[name] = convert(item.second, childKey(key, name), depth + 1);
         }
         return out;
     }
     if (PyList_Check(value.ptr()) || PyTuple_Check(value.ptr())) {
         json out = json::array();
         for (auto item : py::reinterpret_borrow<py::sequence>(value))
-            out.push_back(toJson(item, key));
+            out.push_back(convert(item, key, depth + 1));
         return out;
     }
     // NumPy scalars and arrays (np.float64 is a float, but np.int64 and np.bool_ are not).
     if (py::hasattr(value, "tolist") && py::hasattr(value, "dtype"))
-        return toJson(value.attr("tolist")(), key);
+        return convert(value.attr("tolist")(), key, depth + 1);
     throw ConfigError(where + ": a value of type " + typeName(value)
         + " has no JSON form (use numbers, strings, booleans, None, lists or dicts)");
+}
+
+} // namespace
+
+json toJson(py::handle value, const std::string &key)
+{
+    return convert(value, key, 0);
 }
 
 py::object fromJson(const json &value)

@@ -106,3 +106,15 @@ def test_resolution_equals_the_clis(cli, tmp_path):
     subprocess.run(args, check=True, capture_output=True)
     written = json.loads((tmp_path / "config.json").read_text())
     assert dmftlab.config("committee-erf", sets) == written
+
+
+def test_deep_or_cyclic_values_raise_instead_of_crashing():
+    deep = []
+    for _ in range(100000):
+        deep = [deep]
+    with pytest.raises(dmftlab.ConfigError, match="init.m0"):
+        dmftlab.config("linear-regression", {"init.m0": deep})
+    cyclic = []
+    cyclic.append(cyclic)
+    with pytest.raises(dmftlab.ConfigError, match="init.m0"):
+        dmftlab.config("linear-regression", {"init.m0": cyclic})

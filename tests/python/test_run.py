@@ -137,3 +137,18 @@ def test_a_bad_config_dict_raises_naming_the_key(tiny):
         dmftlab.run(cfg, engines=["sgf"])
     with pytest.raises(TypeError):
         dmftlab.run(dmftlab.config("linear-regression", tiny), engines=["ode"], progress=5)
+
+
+def test_runs_from_another_python_thread(tiny):
+    # The progress callback runs in whichever thread called run(), here not the main one.
+    seen, out = [], {}
+
+    def worker():
+        out["res"] = dmftlab.run(dmftlab.config("linear-regression", tiny), engines=["ode"],
+                                 progress=lambda f, text: seen.append(threading.get_ident()))
+        out["ident"] = threading.get_ident()
+
+    t = threading.Thread(target=worker)
+    t.start()
+    t.join()
+    assert out["res"].ok and seen and set(seen) == {out["ident"]}
