@@ -26,10 +26,8 @@ def _require_pandas():
     return pandas
 
 
-class Curves(Mapping):
-    """Per-time curves, name -> 1-D float64 array over the computed grid points:
-    ``t``, ``train_loss``, ``test_loss``, ``test_error``, ``Q_a_b``, ``M_a_m``, each value
-    followed by its standard error ``<name>_se`` (NaN where undefined)."""
+class _Table(Mapping):
+    """Read-only name -> array mapping in file order."""
 
     def __init__(self, arrays):
         self._arrays = dict(arrays)
@@ -43,6 +41,12 @@ class Curves(Mapping):
     def __len__(self):
         return len(self._arrays)
 
+
+class Curves(_Table):
+    """Per-time curves, name -> 1-D float64 array over the computed grid points:
+    ``t``, ``train_loss``, ``test_loss``, ``test_error``, ``Q_a_b``, ``M_a_m``, each value
+    followed by its standard error ``<name>_se`` (NaN where undefined)."""
+
     def __repr__(self):
         n = len(self._arrays.get("t", ()))
         return f"<Curves {n} points: {', '.join(self._arrays)}>"
@@ -52,24 +56,15 @@ class Curves(Mapping):
         return _require_pandas().DataFrame(self._arrays)
 
 
-class Kernels(Mapping):
+class Kernels(_Table):
     """Kernels, name -> (n, n) float64 array K(t_i, t_j) over the computed grid points:
     ``C_theta`` (simulations and DMFT), ``C_g`` (simulations), ``R_theta``, ``C_u``,
     ``K`` (DMFT), each with ``<name>_se`` when estimated. For k > 1, ``<name>`` is the
     trace over units and ``<name>_a_b`` the blocks (1-based); ``blocks(name)`` stacks them."""
 
     def __init__(self, arrays, k):
-        self._arrays = dict(arrays)
+        super().__init__(arrays)
         self._k = k
-
-    def __getitem__(self, name):
-        return self._arrays[name]
-
-    def __iter__(self):
-        return iter(self._arrays)
-
-    def __len__(self):
-        return len(self._arrays)
 
     def __repr__(self):
         return f"<Kernels {', '.join(self._arrays)}>"

@@ -28,6 +28,19 @@ class Stop(Exception):
     pass
 
 
+def ctrl_c_after(seconds):
+    """A progress callback that sends SIGINT `seconds` after the first report, as a user's
+    Ctrl-C would arrive while the run is under way; returns (callback, timers)."""
+    timers = []
+
+    def progress(fraction, text):
+        if not timers:
+            timers.append(threading.Timer(seconds, os.kill, (os.getpid(), signal.SIGINT)))
+            timers[0].start()
+
+    return progress, timers
+
+
 def test_a_raising_callback_cancels_and_keeps_the_results():
     calls = []
 
@@ -48,15 +61,8 @@ def test_a_raising_callback_cancels_and_keeps_the_results():
 
 
 def test_ctrl_c_cancels_promptly_and_returns_what_was_computed():
-    # The signal is sent once the run is under way (from the first progress report), as
-    # a user's Ctrl-C would be; it reaches the engine through PyErr_CheckSignals.
-    timers = []
-
-    def progress(fraction, text):
-        if not timers:
-            timers.append(threading.Timer(0.3, os.kill, (os.getpid(), signal.SIGINT)))
-            timers[0].start()
-
+    # The signal reaches the engine through PyErr_CheckSignals in the pump.
+    progress, timers = ctrl_c_after(0.3)
     res = dmftlab.run(dmftlab.config("linear-regression", ENDLESS), engines=["dmft", "sgf"], progress=progress)
     timers[0].join()
     assert res.interrupted == "KeyboardInterrupt"
@@ -66,13 +72,7 @@ def test_ctrl_c_cancels_promptly_and_returns_what_was_computed():
 
 
 def test_ctrl_c_cancels_a_simulation():
-    timers = []
-
-    def progress(fraction, text):
-        if not timers:
-            timers.append(threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)))
-            timers[0].start()
-
+    progress, timers = ctrl_c_after(0.2)
     big = {"sim.dimension": 400, "sim.seeds": 200, "time.steps": 40, "sim.threads": 1}
     res = dmftlab.run(dmftlab.config("logistic-regression", big), engines=["sgf"], progress=progress)
     timers[0].join()
