@@ -4,6 +4,7 @@ running engine returns what it computed with status cancelled; later engines are
 import os
 import signal
 import threading
+import time
 
 import numpy as np
 
@@ -80,3 +81,24 @@ def test_ctrl_c_cancels_a_simulation():
     assert r.status == "cancelled" and res.interrupted == "KeyboardInterrupt"
     # What the seeds that ran computed comes back, cut to the points they reached.
     assert len(r.t) == r.valid_points and len(r.train_loss) == r.valid_points
+
+
+def test_other_python_threads_run_while_an_engine_runs():
+    # The engine and the pump's waits run without the GIL, and with no progress callback
+    # the pump never runs Python code: only a thread that gets the GIL meanwhile can count
+    # to 10000 and then stop the run with Ctrl-C. (Were the GIL held, the run would go to
+    # its 3000 iterations and the late SIGINT would fail the test.)
+    def counter():
+        time.sleep(0.5)  # lets the main thread enter run() (a wait without the GIL)
+        count = 0
+        while count < 10000:
+            count += 1
+        os.kill(os.getpid(), signal.SIGINT)
+
+    t = threading.Thread(target=counter)
+    cfg = dmftlab.config("linear-regression", {**ENDLESS, "dmft.max_iterations": 3000})
+    t.start()
+    res = dmftlab.run(cfg, engines=["dmft"])
+    t.join()
+    assert res.interrupted == "KeyboardInterrupt"
+    assert res["dmft"].status == "cancelled" and res["dmft"].extra["iterations"] < 3000
