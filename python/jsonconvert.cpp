@@ -1,6 +1,6 @@
 #include "jsonconvert.h"
 
-#include "configerror.h"
+#include "inputerror.h"
 
 namespace py = pybind11;
 using json = nlohmann::json;
@@ -29,7 +29,7 @@ json convert(py::handle value, const std::string &key, int depth)
 {
     const std::string where = key.empty() ? std::string("config") : key;
     if (depth > kMaxDepth)
-        throw ConfigError(where + ": nested more than " + std::to_string(kMaxDepth) + " levels deep");
+        throw InputError(where + ": nested more than " + std::to_string(kMaxDepth) + " levels deep", key);
     if (value.is_none())
         return nullptr;
     if (PyBool_Check(value.ptr()))
@@ -46,7 +46,7 @@ json convert(py::handle value, const std::string &key, int depth)
                 return u;
             PyErr_Clear();
         }
-        throw ConfigError(where + ": integer " + py::str(value).cast<std::string>() + " is out of range");
+        throw InputError(where + ": integer " + py::str(value).cast<std::string>() + " is out of range", key);
     }
     if (PyFloat_Check(value.ptr()))
         return PyFloat_AsDouble(value.ptr());
@@ -56,7 +56,7 @@ json convert(py::handle value, const std::string &key, int depth)
         json out = json::object();
         for (auto item : py::reinterpret_borrow<py::dict>(value)) {
             if (!PyUnicode_Check(item.first.ptr()))
-                throw ConfigError(where + ": keys must be strings, got " + typeName(item.first));
+                throw InputError(where + ": keys must be strings, got " + typeName(item.first), key);
             const std::string name = item.first.cast<std::string>();
             out[name] = convert(item.second, childKey(key, name), depth + 1);
         }
@@ -71,8 +71,9 @@ json convert(py::handle value, const std::string &key, int depth)
     // NumPy scalars and arrays (np.float64 is a float, but np.int64 and np.bool_ are not).
     if (py::hasattr(value, "tolist") && py::hasattr(value, "dtype"))
         return convert(value.attr("tolist")(), key, depth + 1);
-    throw ConfigError(where + ": a value of type " + typeName(value)
-        + " has no JSON form (use numbers, strings, booleans, None, lists or dicts)");
+    throw InputError(where + ": a value of type " + typeName(value)
+            + " has no JSON form (use numbers, strings, booleans, None, lists or dicts)",
+        key);
 }
 
 } // namespace

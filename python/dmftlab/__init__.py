@@ -16,10 +16,10 @@ configuration gives bitwise the same numbers as the CLI.
 from collections.abc import Mapping
 
 from . import _core
-from ._core import ConfigError
+from ._core import ConfigError, __version__
 from .results import Curves, Kernels, Result, Results
 
-__all__ = ["ConfigError", "Config", "Curves", "Kernels", "Result", "Results", "ENGINES",
+__all__ = ["__version__", "ConfigError", "Config", "Curves", "Kernels", "Result", "Results", "ENGINES",
            "config", "presets", "run", "schema"]
 
 ConfigError.__module__ = __name__
