@@ -152,3 +152,15 @@ def test_runs_from_another_python_thread(tiny):
     t.start()
     t.join()
     assert out["res"].ok and seen and set(seen) == {out["ident"]}
+
+
+def test_a_diverging_run_returns_what_it_computed(tiny):
+    cfg = dmftlab.config("phase-retrieval", {**tiny, "optimizer.tau": 50.0, "optimizer.taming": "off",
+                                             "time.horizon": 20.0})
+    res = dmftlab.run(cfg, engines=["sgf", "dmft"])
+    sgf, dmft = res["sgf"], res["dmft"]
+    assert sgf.status == dmft.status == "diverged" and not res.ok
+    assert "optimizer.tau" in sgf.message and "optimizer.tau" in dmft.message
+    assert 0 < sgf.valid_points < sgf.grid_points
+    assert len(sgf.t) == len(sgf.train_loss) == sgf.valid_points
+    assert sgf.kernels["C_theta"].shape == (sgf.valid_points, sgf.valid_points)
