@@ -2,9 +2,11 @@
 
 #include "config/config.h"
 #include "config/presets.h"
-#include "engine/engine.h"
+#include "engine/registry.h"
 #include "figures.h"
 #include "io/files.h"
+#include "io/summary.h"
+#include "version.h"
 
 #include <QApplication>
 #include <qcustomplot.h>
@@ -24,10 +26,6 @@
 #include <mutex>
 #include <sstream>
 #include <unistd.h>
-
-#ifndef DMFTLAB_VERSION
-#define DMFTLAB_VERSION "unknown"
-#endif
 
 namespace dmftlab
 {
@@ -290,11 +288,10 @@ std::string parseRunOptions(const std::vector<std::string> &args, RunOptions *o,
             if ((err = takeValue(&v)).empty()) {
                 const auto list = splitList(v);
                 if (list.empty())
-                    err = "option --engine needs at least one engine ("
-                        + std::string("sgd, sgf, online, dmft, ode)");
+                    err = "option --engine needs at least one engine (" + engineNameList() + ")";
                 for (const auto &e : list) {
                     if (!isKnownEngine(e))
-                        return "unknown engine '" + e + "' (known: sgd, sgf, online, dmft, ode)";
+                        return "unknown engine '" + e + "' (known: " + engineNameList() + ")";
                     for (const auto &seen : o->engines)
                         if (seen == e)
                             return "engine '" + e + "' given twice";
@@ -350,7 +347,7 @@ std::string parseRunOptions(const std::vector<std::string> &args, RunOptions *o,
     if (!haveOut)
         return "missing --out DIR (the folder to write the results into)";
     if (o->engines.empty())
-        return "missing --engine (one or more of sgd, sgf, online, dmft, ode, comma-separated)";
+        return "missing --engine (one or more of " + engineNameList() + ", comma-separated)";
     if (!havePreset && !haveConfig)
         return "give --preset NAME and/or --config FILE.json (see dmftlab-cli presets)";
     return {};
@@ -479,109 +476,27 @@ private:
     bool m_lineOpen = false;
 };
 
-// ---- summary ------------------------------------------------------------------------
+// ---- exit codes ---------------------------------------------------------------------
 
-double engineTau(const std::string &engine, const RunConfig &c)
-{
-    return isSgfType(engine) ? c.tau() : c.sgdTau();
-}
-
-json engineSummary(const std::string &engine, const RunConfig &c, const EngineResult &r,
-    const std::vector<std::string> &files)
-{
-    json s = json::object();
-    s["status"] = toString(r.status);
-    s["message"] = r.message;
-    s["wall_seconds"] = r.wallSeconds;
-    s["steps"] = c.time.steps;
-    s["grid_points"] = c.time.steps + 1;
-    s["horizon"] = c.time.horizon;
-    s["valid_points"] = r.curves.validPoints;
-    if (r.curves.validPoints > 0 && r.curves.validPoints <= static_cast<int>(r.curves.t.size()))
-        s["t_last"] = r.curves.t[r.curves.validPoints - 1];
-    const double tau = engineTau(engine, c);
-    s["tau"] = tau;
-    if (tau > 0)
-        s["epochs"] = c.time.horizon / (c.alpha * tau);
-    if (engine == "sgd" || engine == "sgf" || engine == "online") {
-        s["dimension"] = c.sim.dimension;
-        s["seeds"] = c.sim.seeds;
-        if (engine != "online")
-            s["samples"] = c.samples();
-    }
-    if (engine == "dmft") {
-        s["paths"] = c.dmft.paths;
-        s["tangent_paths"] = c.dmft.tangentPaths;
-        s["replicas"] = c.dmft.replicas;
-    }
-    if (!r.curves.residuals.empty()) {
-        s["iterations"] = static_cast<int>(r.curves.residuals.size());
-        s["final_residual"] = r.curves.residuals.back();
-    }
-    if (r.extra.is_object())
-        for (auto it = r.extra.begin(); it != r.extra.end(); ++it)
-            if (!s.contains(it.key()))
-                s[it.key()] = it.value();
-    s["files"] = files;
-    return s;
-}
-
-int exitCodeFor(Status s)
+int exitCodeFor(io::RunStatus s)
 {
     switch (s) {
-    case Status::Completed:
-    case Status::Converged:
+    case io::RunStatus::Completed:
         return cli::kExitOk;
-    case Status::MaxIterations:
+    case io::RunStatus::NotConverged:
         return cli::kExitNotConverged;
-    case Status::Diverged:
+    case io::RunStatus::Diverged:
         return cli::kExitDiverged;
-    case Status::Cancelled:
-        return cli::kExitCancelled;
-    case Status::InvalidInput:
-    case Status::Running:
+    case io::RunStatus::InvalidInput:
         return cli::kExitBadInput;
+    case io::RunStatus::InternalError:
+        return cli::kExitInternalError;
+    case io::RunStatus::WriteFailed:
+        return cli::kExitWriteFailed;
+    case io::RunStatus::Cancelled:
+        return cli::kExitCancelled;
     }
-    return cli::kExitBadInput;
-}
-
-/// Severity for the overall status and exit code: the worst engine decides.
-int severity(int exitCode)
-{
-    switch (exitCode) {
-    case cli::kExitOk:
-        return 0;
-    case cli::kExitNotConverged:
-        return 1;
-    case cli::kExitDiverged:
-        return 2;
-    case cli::kExitBadInput:
-        return 3;
-    case cli::kExitWriteFailed:
-        return 4;
-    case cli::kExitCancelled:
-        return 5;
-    }
-    return 3;
-}
-
-std::string overallStatus(int exitCode)
-{
-    switch (exitCode) {
-    case cli::kExitOk:
-        return "completed";
-    case cli::kExitNotConverged:
-        return "not_converged";
-    case cli::kExitDiverged:
-        return "diverged";
-    case cli::kExitBadInput:
-        return "invalid_input";
-    case cli::kExitWriteFailed:
-        return "write_failed";
-    case cli::kExitCancelled:
-        return "cancelled";
-    }
-    return "failed";
+    return cli::kExitInternalError;
 }
 
 // ---- figures ------------------------------------------------------------------------
@@ -605,6 +520,8 @@ std::string writePlots(
             list.push_back({ "C_theta_" + c->engine,
                 [c, &style](QCustomPlot *p) { figures::plotKernel(p, *c, style); } });
     for (const auto &fig : list) {
+        if (g_cancel.load())
+            return {}; // honour a signal: no further figures (the run ends "cancelled")
         QCustomPlot plot;
         plot.resize(o.plotWidth, o.plotHeight);
         fig.draw(&plot);
@@ -676,7 +593,7 @@ std::string describeTau(const RunConfig &c, const std::vector<std::string> &engi
         os << "tau = " << c.tau() << " (set directly), " << epochs(c.tau()) << " (sgf, dmft, ode)\n";
     bool finiteD = false;
     for (const auto &e : engines)
-        finiteD = finiteD || e == "sgd" || e == "sgf" || e == "online";
+        finiteD = finiteD || findEngine(e)->isSimulation();
     if (finiteD)
         os << "d = " << c.sim.dimension << ", n = alpha d = " << c.samples() << ", " << c.sim.seeds
            << " seeds, ";
@@ -712,7 +629,7 @@ int runCommand(const std::vector<std::string> &args)
     if (auto err = io::writeFileAtomic((dir / "config.json").string(), io::jsonText(resolved)); !err.empty())
         return fail(err, cli::kExitWriteFailed);
 
-    std::printf("dmftlab-cli %s: preset %s, engines", DMFTLAB_VERSION,
+    std::printf("dmftlab-cli %s: preset %s, engines", kProgramVersion,
         config.preset.empty() ? "(none)" : config.preset.c_str());
     for (const auto &e : o.engines)
         std::printf(" %s", e.c_str());
@@ -721,29 +638,18 @@ int runCommand(const std::vector<std::string> &args)
 
     installSignalHandlers();
     ProgressPrinter printer(o.quiet);
-    json summary;
-    summary["version"] = DMFTLAB_VERSION;
-    summary["preset"] = config.preset;
-    summary["engines"] = json::object();
-    summary["engine_order"] = o.engines;
-    summary["derived"] = resolved["derived"];
-    int exitCode = cli::kExitOk;
-    auto worsen = [&exitCode](int code) {
-        if (severity(code) > severity(exitCode))
-            exitCode = code;
-    };
-    auto writeSummary = [&](bool final) {
-        summary["status"] = final ? overallStatus(exitCode) : std::string("running");
-        summary["wall_seconds"]
-            = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        return io::writeFileAtomic((dir / "summary.json").string(), io::jsonText(summary));
+    io::RunSummary summary(config, o.engines, o.out);
+    auto elapsed = [&start] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+    auto writeFailed = [&summary](const std::string &err) {
+        summary.record(io::RunStatus::WriteFailed);
+        fail(err, cli::kExitWriteFailed);
     };
 
     std::vector<std::unique_ptr<EngineResult>> results;
     for (const auto &engine : o.engines) {
         if (g_cancel.load()) {
-            summary["engines"][engine]
-                = { { "status", "skipped" }, { "message", "cancelled before it started" } };
+            summary.setSkipped(engine, "cancelled before it started");
+            summary.record(io::RunStatus::Cancelled);
             continue;
         }
         printer.start(engine);
@@ -753,17 +659,16 @@ int runCommand(const std::vector<std::string> &args)
         result->curves.engine = engine;
         if (result->status == Status::Cancelled || g_cancel.load())
             result->status = Status::Cancelled;
-        const int code = exitCodeFor(result->status);
-        worsen(code);
+        const io::RunStatus runStatus = io::runStatusFor(result->status);
+        summary.record(runStatus);
 
-        std::vector<std::string> files;
-        std::string writeError;
-        if (result->curves.validPoints > 0) {
-            const auto written = io::writeCurvesFiles(result->curves, o.out);
-            files = written.files;
-            writeError = written.error;
-        }
-        summary["engines"][engine] = engineSummary(engine, config, *result, files);
+        // A signal from here on lets this engine's files be written (each is complete or
+        // absent); the next engines are then skipped and no figures are drawn.
+        io::WriteResult written;
+        if (result->curves.validPoints > 0)
+            written = io::writeCurvesFiles(result->curves, o.out);
+        summary.setEngine({ engine, result->status, result->message, result->wallSeconds, &result->curves,
+            result->extra, written.files });
         const auto &c = result->curves;
         // The engine's message says why it stopped (DMFT: iterations and residual).
         std::string detail;
@@ -776,25 +681,24 @@ int runCommand(const std::vector<std::string> &args)
             toString(result->status).c_str(), result->wallSeconds, c.validPoints, config.time.steps + 1,
             detail.c_str());
         std::fflush(stdout);
-        if (code == cli::kExitBadInput)
+        if (runStatus == io::RunStatus::InvalidInput)
             fail(engine + ": " + result->message);
-        else if (code == cli::kExitDiverged)
+        else if (runStatus == io::RunStatus::InternalError)
+            fail(engine + ": " + result->message, cli::kExitInternalError);
+        else if (runStatus == io::RunStatus::Diverged)
             std::fprintf(stderr, "dmftlab-cli: %s diverged: %s\n", engine.c_str(), result->message.c_str());
-        else if (code == cli::kExitNotConverged)
+        else if (runStatus == io::RunStatus::NotConverged)
             std::fprintf(
                 stderr, "dmftlab-cli: %s did not converge: %s\n", engine.c_str(), result->message.c_str());
-        if (!writeError.empty()) {
-            worsen(cli::kExitWriteFailed);
-            fail(writeError, cli::kExitWriteFailed);
-        }
-        if (auto err = writeSummary(false); !err.empty()) {
-            worsen(cli::kExitWriteFailed);
-            fail(err, cli::kExitWriteFailed);
-        }
+        if (!written.ok())
+            writeFailed(written.error);
+        summary.setWallSeconds(elapsed());
+        if (auto err = summary.writeProgress(); !err.empty())
+            writeFailed(err);
         results.push_back(std::move(result));
     }
 
-    if (!o.plotFormats.empty()) {
+    if (!o.plotFormats.empty() && !g_cancel.load()) {
         std::vector<const Curves *> curves;
         for (const auto &r : results)
             if (r->curves.validPoints > 0)
@@ -810,21 +714,20 @@ int runCommand(const std::vector<std::string> &args)
             QApplication app(qtArgc, qtArgv);
             std::vector<std::string> files;
             const std::string err = writePlots(o, curves, &files);
-            summary["plots"] = files;
-            if (!err.empty()) {
-                worsen(cli::kExitWriteFailed);
-                fail(err, cli::kExitWriteFailed);
-            }
+            summary.setPlots(files);
+            if (!err.empty())
+                writeFailed(err);
         }
     }
+    if (g_cancel.load()) // also a signal that arrived while files and figures were written
+        summary.record(io::RunStatus::Cancelled);
 
-    if (auto err = writeSummary(true); !err.empty()) {
-        worsen(cli::kExitWriteFailed);
-        fail(err, cli::kExitWriteFailed);
-    }
-    std::printf("%s: wrote %s (%.2f s)\n", overallStatus(exitCode).c_str(), o.out.c_str(),
-        summary["wall_seconds"].get<double>());
-    return exitCode;
+    summary.setWallSeconds(elapsed());
+    if (auto err = summary.finish(); !err.empty())
+        writeFailed(err);
+    std::printf("%s: wrote %s (%.2f s)\n", io::toString(summary.status()).c_str(), o.out.c_str(),
+        summary.document()["wall_seconds"].get<double>());
+    return exitCodeFor(summary.status());
 }
 
 } // namespace
@@ -835,13 +738,15 @@ namespace cli
 std::string helpText()
 {
     std::string h;
-    h += "dmftlab-cli " DMFTLAB_VERSION
-         " - headless runs of DMFT Lab: finite-d simulations of multi-pass SGD and\n"
+    h += std::string("dmftlab-cli ") + kProgramVersion
+        + " - headless runs of DMFT Lab: finite-d simulations of multi-pass SGD and\n"
          "stochastic gradient flow (SGF), and their d = infinity dynamical mean-field theory (DMFT).\n"
          "\n"
          "Usage:\n"
          "  dmftlab-cli run [--preset NAME] [--config FILE.json] [--set key=value ...]\n"
-         "                  --engine sgd|sgf|online|dmft|ode[,...] --out DIR [--plots png,pdf,svg]\n"
+         "                  --engine "
+        + engineNameList("|")
+        + "[,...] --out DIR [--plots png,pdf,svg]\n"
          "  dmftlab-cli presets        list the presets with their description and parameters\n"
          "  dmftlab-cli --help         this text (also: dmftlab-cli run --help)\n"
          "  dmftlab-cli --version\n"
@@ -857,13 +762,11 @@ std::string helpText()
          "                      false, null, [[0.1,0],[0,0.1]]), else taken as a string. Repeatable,\n"
          "                      applied in order after --config.\n"
          "  --engine LIST       comma-separated, repeatable; the engines run one after the other and\n"
-         "                      write side by side:\n"
-         "                        sgd     multi-pass minibatch SGD at finite d (t = steps eta / d)\n"
-         "                        sgf     stochastic gradient flow, Euler-Maruyama at finite d\n"
-         "                        online  online SGD (a fresh sample every step) at finite d\n"
-         "                        dmft    the d = infinity DMFT of SGF (fixed-point iteration)\n"
-         "                        ode     the online-limit ODE (alpha -> infinity)\n"
-         "  --out DIR           output folder, created with its parents\n"
+         "                      write side by side:\n";
+    for (const EngineInfo &e : engineRegistry())
+        h += "                        " + e.name + std::string(e.name.size() < 8 ? 8 - e.name.size() : 1, ' ')
+            + e.summary + "\n";
+    h += "  --out DIR           output folder, created with its parents\n"
          "  --plots LIST        figures in any of png,pdf,svg (see Files)\n"
          "  --plot-size WxH     figure size in pixels, default 900x600\n"
          "  --plot-scale S      PNG pixels per figure pixel, default 1\n"
@@ -907,7 +810,10 @@ std::string helpText()
          "\n"
          "Progress goes to stderr: a line per 10% per engine, or one live line on a terminal.\n"
          "Ctrl-C (SIGINT) or SIGTERM cancels: the running engine stops, what exists is written;\n"
-         "a second Ctrl-C kills at once.\n"
+         "a second Ctrl-C kills at once. A signal that arrives while files are written lets the file\n"
+         "in progress and the rest of that engine's data files be written, skips the figures not yet\n"
+         "written, and ends with status \"cancelled\" (exit 130); summary.json always lists exactly\n"
+         "the files in DIR (if even it cannot be written, an older one is removed).\n"
          "\n"
          "Exit codes:\n"
          "  0    every engine completed (simulations) or converged (dmft)\n"
@@ -918,6 +824,8 @@ std::string helpText()
          "       computed is written and summary.json says \"diverged\"\n"
          "  4    dmft stopped at dmft.max_iterations without reaching dmft.tolerance (status\n"
          "       \"max_iterations\"; the last iterate is written but is not a converged answer)\n"
+         "  5    internal error (a bug, not your input): an engine threw; the message says what, what\n"
+         "       it computed is written and summary.json says \"internal_error\"\n"
          "  130  cancelled (summary status \"cancelled\")\n"
          "\n"
          "Example:\n"
@@ -964,7 +872,7 @@ int runCli(int argc, char **argv)
         return cli::kExitOk;
     }
     if (command == "--version" || command == "version") {
-        std::printf("dmftlab-cli %s\n", DMFTLAB_VERSION);
+        std::printf("dmftlab-cli %s\n", kProgramVersion);
         return cli::kExitOk;
     }
     if (command == "presets") {

@@ -4,7 +4,8 @@
 //
 // Exit codes: 0 done, 1 an output file could not be written after the run began,
 // 2 bad input (nothing written), 3 an engine diverged, 4 a DMFT run hit
-// dmft.max_iterations without converging, 130 cancelled (SIGINT/SIGTERM).
+// dmft.max_iterations without converging, 5 internal error (an engine threw: a bug),
+// 130 cancelled (SIGINT/SIGTERM).
 #pragma once
 
 #include <string>
@@ -19,6 +20,7 @@ constexpr int kExitWriteFailed = 1;
 constexpr int kExitBadInput = 2;
 constexpr int kExitDiverged = 3;
 constexpr int kExitNotConverged = 4;
+constexpr int kExitInternalError = 5;
 constexpr int kExitCancelled = 130;
 
 /// The full --help text (config keys generated from configToJson(RunConfig{})).

@@ -12,6 +12,7 @@
 #include "helpwindow.h"
 #include "mainwindow.h"
 #include "parameterpanel.h"
+#include "version.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -58,7 +59,7 @@ int main(int argc, char **argv)
     QApplication app(argc, argv);
     QApplication::setOrganizationName("dmftlab");
     QApplication::setApplicationName("dmftlab");
-    QApplication::setApplicationVersion("0.1.0");
+    QApplication::setApplicationVersion(dmftlab::kProgramVersion);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(

@@ -13,6 +13,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 using namespace dmftlab;
 namespace fs = std::filesystem;
@@ -138,6 +139,7 @@ private slots:
     void dmftNotConvergedExitsFour();
     void divergenceWritesTruncatedCurves();
     void sigintCancels();
+    void fullDiskLeavesAConsistentSummary();
 };
 
 void TestCli::helpDocumentsEverything()
@@ -577,6 +579,40 @@ void TestCli::sigintCancels()
     QVERIFY(valid < 201);
     if (valid > 0)
         QCOMPARE(int(lines(readText(dir / "sgf_curves.csv")).size()), valid + 1);
+}
+
+// Issue 15: on a full disk, summary.json must list exactly the files the folder holds and
+// say "write_failed". A file-size limit (ulimit -f, SIGXFSZ ignored) stands for the full
+// disk: the small files fit, the 41 x 41 kernel matrices do not.
+void TestCli::fullDiskLeavesAConsistentSummary()
+{
+    QTemporaryDir tmp;
+    const QString out = tmp.path() + "/full";
+    QStringList args = smallRun("linear-regression", out);
+    args[args.indexOf("time.steps=10")] = "time.steps=40";
+    args[args.indexOf("sgf")] = "sgf,ode";
+    QString command = "trap '' XFSZ; ulimit -f 24; exec \"$0\" \"$@\"";
+    QProcess p;
+    p.setProcessEnvironment(headlessEnvironment());
+    p.start("/bin/sh", QStringList { "-c", command, QStringLiteral(DMFTLAB_CLI_PATH) } + args);
+    QVERIFY(p.waitForStarted(10000) && p.waitForFinished(60000));
+    const QByteArray err = p.readAllStandardError();
+    QCOMPARE(p.exitCode(), 1);
+    QVERIFY2(err.contains("cannot write") && err.contains("C_theta"), err);
+    const fs::path dir = out.toStdString();
+    const json summary = readJson(dir / "summary.json");
+    QVERIFY2(summary.is_object(), err);
+    QCOMPARE(summary["status"].get<std::string>(), std::string("write_failed"));
+    std::set<std::string> listed = { "config.json", "summary.json" }, present;
+    for (const char *engine : { "sgf", "ode" }) {
+        QVERIFY2(summary["engines"].contains(engine), engine); // both engines ran and are recorded
+        for (const auto &f : summary["engines"][engine]["files"])
+            listed.insert(f.get<std::string>());
+    }
+    for (const auto &entry : fs::directory_iterator(dir))
+        present.insert(entry.path().filename().string()); // no temporary files left either
+    QCOMPARE(listed, present);
+    QVERIFY(present.count("sgf_curves.csv") && !present.count("sgf_C_theta.csv"));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -3,6 +3,9 @@
 #include "io/csv.h"
 #include "io/curvesjson.h"
 #include "io/files.h"
+#include "io/summary.h"
+#include "config/presets.h"
+#include "version.h"
 #include "testutil.h"
 
 #include <QTemporaryDir>
@@ -16,6 +19,12 @@ namespace
 {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+std::string readFileText(const std::string &path)
+{
+    std::string text;
+    return io::readFile(path, &text).empty() ? text : std::string();
+}
 
 // Values that stress the number format: tiny, huge, negative, irrational, NaN.
 Curves sampleCurves(int k, int kStar, int N)
@@ -85,6 +94,9 @@ private slots:
     void kernelFiles();
     void atomicWrite();
     void outputDirectoryChecks();
+    void summaryEntriesFollowTheRegistry();
+    void summaryStatusIsTheWorst();
+    void summaryNeverContradictsTheFolder();
 };
 
 void TestCliWriters::numberFormat_data()
@@ -273,6 +285,77 @@ void TestCliWriters::outputDirectoryChecks()
     QVERIFY(!io::checkOutputDirectory("").empty());
     QVERIFY(io::createOutputDirectory(base + "/new/deeper").empty());
     QVERIFY(std::filesystem::is_directory(base + "/new/deeper"));
+}
+
+// The one summary.json writer (CLI and the GUI's Export data): per-engine entries chosen
+// by the engine's registry properties, not by its name.
+void TestCliWriters::summaryEntriesFollowTheRegistry()
+{
+    QTemporaryDir tmp;
+    const RunConfig config = presetConfig("linear-regression");
+    io::RunSummary summary(config, { "sgd", "online", "dmft" }, tmp.path().toStdString());
+    Curves curves = sampleCurves(1, 1, 4);
+    curves.residuals = { 0.5, 0.01 };
+    summary.setEngine({ "sgd", Status::Completed, "", 1.5, &curves, json::object(), { "sgd_curves.csv" } });
+    summary.setEngine({ "online", Status::Completed, "", 0.5, nullptr, json::object(), {} });
+    summary.setEngine({ "dmft", Status::Converged, "ok", 2.0, &curves, json { { "warm_start", "ode" } }, {} });
+    const json &j = summary.document();
+    QCOMPARE(j["version"].get<std::string>(), std::string(kProgramVersion));
+    QCOMPARE(j["engine_order"], json({ "sgd", "online", "dmft" }));
+    QVERIFY(j["derived"].is_object());
+    const json &sgd = j["engines"]["sgd"];
+    QCOMPARE(sgd["samples"].get<double>(), static_cast<double>(config.samples()));
+    QCOMPARE(sgd["dimension"].get<int>(), config.sim.dimension);
+    QCOMPARE(sgd["valid_points"].get<int>(), 5);
+    QCOMPARE(sgd["files"], json({ "sgd_curves.csv" }));
+    QCOMPARE(sgd["tau"].get<double>(), config.sgdTau());
+    QVERIFY(!sgd.contains("paths"));
+    const json &online = j["engines"]["online"];
+    QVERIFY(online.contains("seeds") && !online.contains("samples")); // fresh samples every step
+    QCOMPARE(online["valid_points"].get<int>(), 0);
+    const json &dmft = j["engines"]["dmft"];
+    QCOMPARE(dmft["paths"].get<int>(), config.dmft.paths);
+    QCOMPARE(dmft["iterations"].get<int>(), 2);
+    QCOMPARE(dmft["warm_start"].get<std::string>(), std::string("ode"));
+    QCOMPARE(dmft["tau"].get<double>(), config.tau());
+    QVERIFY(!dmft.contains("dimension"));
+}
+
+void TestCliWriters::summaryStatusIsTheWorst()
+{
+    using io::RunStatus;
+    QVERIFY(io::runStatusFor(Status::Converged) == RunStatus::Completed);
+    QVERIFY(io::runStatusFor(Status::MaxIterations) == RunStatus::NotConverged);
+    QVERIFY(io::runStatusFor(Status::InternalError) == RunStatus::InternalError);
+    QVERIFY(io::runStatusFor(Status::Running) == RunStatus::InternalError);
+    QVERIFY(io::worse(RunStatus::Diverged, RunStatus::NotConverged) == RunStatus::Diverged);
+    QVERIFY(io::worse(RunStatus::WriteFailed, RunStatus::Cancelled) == RunStatus::Cancelled);
+    QVERIFY(io::worse(RunStatus::InternalError, RunStatus::InvalidInput) == RunStatus::InternalError);
+    QTemporaryDir tmp;
+    io::RunSummary summary(presetConfig("linear-regression"), { "sgf" }, tmp.path().toStdString());
+    summary.record(RunStatus::Diverged);
+    summary.record(RunStatus::Completed);
+    QVERIFY(summary.finish().empty());
+    json j = json::parse(readFileText(summary.path()));
+    QCOMPARE(j["status"].get<std::string>(), std::string("diverged"));
+}
+
+// Issue 15: on a full disk the "running" summary of the first engine stayed behind. When
+// the final summary cannot be written, the stale one goes too. The final write is made to
+// fail by a folder in the way of its temporary file (the test may run as root, so file
+// permissions cannot be relied on).
+void TestCliWriters::summaryNeverContradictsTheFolder()
+{
+    QTemporaryDir tmp;
+    io::RunSummary summary(presetConfig("linear-regression"), { "sgf", "dmft" }, tmp.path().toStdString());
+    summary.setEngine({ "sgf", Status::Completed, "", 1.0, nullptr, json::object(), {} });
+    QVERIFY(summary.writeProgress().empty());
+    QCOMPARE(json::parse(readFileText(summary.path()))["status"].get<std::string>(), std::string("running"));
+    std::filesystem::create_directory(io::temporaryPathFor(summary.path()));
+    const std::string err = summary.finish();
+    QVERIFY2(err.find("summary.json") != std::string::npos && err.find("removed") != std::string::npos,
+        err.c_str());
+    QVERIFY(!std::filesystem::exists(summary.path()));
 }
 
 QTEST_APPLESS_MAIN(TestCliWriters)

@@ -36,29 +36,8 @@ using namespace dmftlab;
 namespace
 {
 
-struct Worst {
-    double z = 0.0;
-    int n = -1;
-};
-
-/// Worst |dmft − sim| / combined SE over n ≥ 1; fails beyond 3 SE when `strict`.
-void checkEstimate(
-    const char *what, const Estimate &dmft, const Estimate &sim, int points, Worst &worst, bool strict = true)
-{
-    for (int n = 1; n < points; ++n) {
-        const double se = std::hypot(dmft.se[n], sim.se[n]);
-        QVERIFY2(std::isfinite(dmft.mean[n]) && std::isfinite(sim.mean[n]) && se > 0.0, what);
-        const double z = std::fabs(dmft.mean[n] - sim.mean[n]) / se;
-        if (z > worst.z)
-            worst = { z, n };
-        if (strict && z > 3.0) {
-            const std::string msg = std::string(what) + " at n = " + std::to_string(n) + ": dmft "
-                + std::to_string(dmft.mean[n]) + " ± " + std::to_string(dmft.se[n]) + ", sim "
-                + std::to_string(sim.mean[n]) + " ± " + std::to_string(sim.se[n]);
-            QFAIL(msg.c_str());
-        }
-    }
-}
+using test::checkEstimate; // tests/testutil.h
+using test::Worst;
 
 struct Comparison {
     Worst train, test, q, m;

@@ -1,9 +1,12 @@
 // Shared helpers for the Qt Test suites: explicit-tolerance comparisons.
 #pragma once
 
+#include "observables/curves.h"
+
 #include <QtTest>
 #include <cmath>
 #include <sstream>
+#include <string>
 
 namespace dmftlab::test {
 
@@ -19,6 +22,32 @@ inline QByteArray describe(const char *what, double a, double b, double tol)
     os.precision(10);
     os << what << ": got " << a << ", expected " << b << " (tolerance " << tol << ")";
     return QByteArray::fromStdString(os.str());
+}
+
+/// The largest |a − b| / SE seen so far and its grid index.
+struct Worst {
+    double z = 0.0;
+    int n = -1;
+};
+
+/// DMFT against simulation for one observable: the worst |dmft − sim| / combined SE over
+/// grid points 1..points−1 goes into `worst`; fails beyond 3 SE when `strict`.
+inline void checkEstimate(
+    const char *what, const Estimate &dmft, const Estimate &sim, int points, Worst &worst, bool strict = true)
+{
+    for (int n = 1; n < points; ++n) {
+        const double se = std::hypot(dmft.se[n], sim.se[n]);
+        QVERIFY2(std::isfinite(dmft.mean[n]) && std::isfinite(sim.mean[n]) && se > 0.0, what);
+        const double z = std::fabs(dmft.mean[n] - sim.mean[n]) / se;
+        if (z > worst.z)
+            worst = { z, n };
+        if (strict && z > 3.0) {
+            const std::string msg = std::string(what) + " at n = " + std::to_string(n) + ": dmft "
+                + std::to_string(dmft.mean[n]) + " ± " + std::to_string(dmft.se[n]) + ", sim "
+                + std::to_string(sim.mean[n]) + " ± " + std::to_string(sim.se[n]);
+            QFAIL(msg.c_str());
+        }
+    }
 }
 
 } // namespace dmftlab::test

@@ -2,9 +2,12 @@
 
 #include "io/curvesjson.h"
 #include "io/files.h"
+#include "io/summary.h"
 #include "plotpanel.h"
 
 #include <QDir>
+
+#include <algorithm>
 
 namespace dmftlab
 {
@@ -54,36 +57,46 @@ QString ExportService::exportData(const RunConfig &config,
         !err.empty())
         return QString::fromStdString(err);
     add("config.json");
-    json summary;
-    summary["preset"] = config.preset;
-    summary["engines"] = json::object();
+    // The same summary.json as the CLI's (core/io/summary.h). The engines ran side by side:
+    // the run's wall time is the longest engine's.
+    std::vector<std::string> engines;
+    for (const auto &r : results)
+        engines.push_back(r.engine);
+    io::RunSummary summary(config, engines, base);
+    double wall = 0.0;
+    QString error;
     for (const auto &r : results) {
-        json s = { { "status", toString(r.status) }, { "message", r.message.toStdString() },
-            { "wall_seconds", r.wallSeconds }, { "valid_points", r.curves ? r.curves->validPoints : 0 } };
-        if (r.curves && !r.curves->residuals.empty()) {
-            s["iterations"] = static_cast<int>(r.curves->residuals.size());
-            s["final_residual"] = r.curves->residuals.back();
-        }
-        summary["engines"][r.engine] = s;
-        if (!r.curves)
-            continue;
-        if (formats.contains("csv")) {
+        wall = std::max(wall, r.wallSeconds);
+        if (r.status != Status::Running) // exported while it still runs: its entry says "running"
+            summary.record(io::runStatusFor(r.status));
+        io::EngineOutcome outcome { r.engine, r.status, r.message.toStdString(), r.wallSeconds, r.curves.get(),
+            r.extra, {} };
+        if (r.curves && error.isEmpty() && formats.contains("csv")) {
             const io::WriteResult w = io::writeCurvesFiles(*r.curves, base);
-            for (const auto &f : w.files)
-                add(f);
+            outcome.files = w.files;
             if (!w.ok())
-                return QString::fromStdString(w.error);
+                error = QString::fromStdString(w.error);
         }
-        if (formats.contains("json")) {
+        if (r.curves && error.isEmpty() && formats.contains("json")) {
             const std::string name = r.engine + "_curves.json";
             if (auto err = io::writeFileAtomic(base + "/" + name, io::jsonText(io::curvesToJson(*r.curves)));
                 !err.empty())
-                return QString::fromStdString(err);
-            add(name);
+                error = QString::fromStdString(err);
+            else
+                outcome.files.push_back(name);
         }
+        for (const auto &f : outcome.files)
+            add(f);
+        summary.setEngine(outcome);
     }
-    if (auto err = io::writeFileAtomic(base + "/summary.json", io::jsonText(summary)); !err.empty())
-        return QString::fromStdString(err);
+    summary.setWallSeconds(wall);
+    if (!error.isEmpty())
+        summary.record(io::RunStatus::WriteFailed);
+    // Written even after a failure, so that it lists exactly what the folder holds.
+    if (auto err = summary.finish(); !err.empty())
+        return error.isEmpty() ? QString::fromStdString(err) : error;
+    if (!error.isEmpty())
+        return error;
     add("summary.json");
     return {};
 }

@@ -1,5 +1,7 @@
 #include "figures.h"
 
+#include "engine/registry.h"
+
 #include <QFileInfo>
 #include <QSvgGenerator>
 #include <qcustomplot.h>
@@ -49,16 +51,23 @@ QString subscript(int i)
 
 QCPScatterStyle::ScatterShape markerOf(const std::string &engine)
 {
-    if (engine == "sgd")
-        return QCPScatterStyle::ssSquare;
-    if (engine == "online")
-        return QCPScatterStyle::ssTriangle;
+    if (const EngineInfo *e = findEngine(engine)) {
+        switch (e->id) {
+        case EngineId::Sgd:
+            return QCPScatterStyle::ssSquare;
+        case EngineId::Online:
+            return QCPScatterStyle::ssTriangle;
+        default:
+            break;
+        }
+    }
     return QCPScatterStyle::ssCircle; // sgf and anything unknown
 }
 
 Qt::PenStyle lineOf(const std::string &engine)
 {
-    return engine == "ode" ? Qt::DashLine : Qt::SolidLine;
+    const EngineInfo *e = findEngine(engine);
+    return e && e->id == EngineId::Ode ? Qt::DashLine : Qt::SolidLine;
 }
 
 void styleAxis(QCPAxis *axis, const Style &style, const QString &label)
@@ -573,22 +582,13 @@ std::vector<const Curves *> nonNull(const std::vector<const Curves *> &curves)
 
 QString engineLabel(const std::string &engine)
 {
-    if (engine == "dmft")
-        return "DMFT";
-    if (engine == "ode")
-        return "online ODE";
-    if (engine == "sgf")
-        return "SGF";
-    if (engine == "sgd")
-        return "SGD";
-    if (engine == "online")
-        return "online SGD";
-    return QString::fromStdString(engine);
+    return QString::fromStdString(dmftlab::engineLabel(engine));
 }
 
 bool isTheoryEngine(const std::string &engine)
 {
-    return engine == "dmft" || engine == "ode";
+    const EngineInfo *e = findEngine(engine);
+    return e && e->isTheory();
 }
 
 // ---- loss ---------------------------------------------------------------------------

@@ -178,18 +178,9 @@ bool MainWindow::run()
         return false;
     m_shownConfig = *m_params->config();
     m_shownEngines = m_params->engines();
-    m_unavailable.clear();
     m_errors.clear();
-    std::vector<std::string> engines;
-    for (const std::string &e : m_shownEngines.engines()) {
-        const QString reason = m_params->theoryUnavailable(e);
-        if (reason.isEmpty())
-            engines.push_back(e);
-        else
-            m_unavailable[e] = reason;
-    }
     m_area->setBanner({}, false);
-    m_controller->start(m_shownConfig, engines);
+    m_controller->start(m_shownConfig, m_shownEngines.engines());
     refresh();
     updateActions();
     return true;
@@ -210,7 +201,9 @@ void MainWindow::refresh()
             continue;
         const bool theory = figures::isTheoryEngine(s.engine);
         const QString status = QString::fromStdString(toString(s.status));
-        if (theory && s.finished && (s.status == Status::Diverged || s.status == Status::InvalidInput)) {
+        if (theory && s.finished
+            && (s.status == Status::Diverged || s.status == Status::InvalidInput
+                || s.status == Status::InternalError)) {
             // A diverged fixed-point iterate is no answer: say so instead of drawing it.
             view->failed.push_back(s.curves);
             view->warnings[s.engine] = status + (s.message.isEmpty() ? QString() : " — " + s.message);
@@ -220,7 +213,6 @@ void MainWindow::refresh()
         if (theory && s.finished && (s.status == Status::MaxIterations || s.status == Status::Cancelled))
             view->warnings[s.engine] = "not converged (" + status + "): the curves are its last iterate";
     }
-    view->unavailable = m_unavailable;
     view->dmftTolerance = m_shownConfig.dmft.tolerance;
     m_area->setView(view, m_controller->isRunning());
     m_status->update(m_controller->states(), m_controller->isRunning());
@@ -246,6 +238,9 @@ void MainWindow::onEngineFinished(const QString &engine)
         break;
     case Status::InvalidInput:
         line = name + " did not run: " + s->message;
+        break;
+    case Status::InternalError:
+        line = name + " failed: " + s->message;
         break;
     case Status::MaxIterations:
         line = name + " did not converge: " + s->message;
@@ -303,16 +298,7 @@ QString MainWindow::loadSession(const QString &path)
     m_params->setEngines(s.engines);
     m_shownConfig = s.config;
     m_shownEngines = s.engines;
-    m_unavailable.clear();
     m_errors.clear();
-    for (const std::string &e : s.engines.engines()) {
-        bool have = false;
-        for (const auto &r : s.results)
-            have = have || r.engine == e;
-        if (!have && (e == "dmft" || e == "ode"))
-            if (const QString reason = m_params->theoryUnavailable(e); !reason.isEmpty())
-                m_unavailable[e] = reason;
-    }
     m_controller->setResults(s.results);
     m_area->setBanner({}, false);
     SessionStore::addRecentFile(path);

@@ -77,7 +77,6 @@ private:
     /// Config and engines of the run the panels show.
     RunConfig m_shownConfig;
     EngineSelection m_shownEngines;
-    std::map<std::string, QString> m_unavailable;
     QStringList m_errors;
 };
 

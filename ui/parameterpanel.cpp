@@ -1,7 +1,7 @@
 #include "parameterpanel.h"
 
 #include "config/presets.h"
-#include "engine/engine.h"
+#include "engine/registry.h"
 #include "helpcontent.h"
 
 #include <QCheckBox>
@@ -15,6 +15,7 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
 
 namespace dmftlab
@@ -61,15 +62,25 @@ bool mentions(const QString &message, const QString &key)
 
 } // namespace
 
+EngineSelection::EngineSelection()
+    : simulation(engineInfo(EngineId::Sgf).name)
+    , theory { engineInfo(EngineId::Dmft).name }
+{
+}
+
+bool EngineSelection::runs(const std::string &engine) const
+{
+    return engine == simulation || std::find(theory.begin(), theory.end(), engine) != theory.end();
+}
+
 std::vector<std::string> EngineSelection::engines() const
 {
     std::vector<std::string> out;
     if (!simulation.empty())
         out.push_back(simulation);
-    if (dmft)
-        out.push_back("dmft");
-    if (ode)
-        out.push_back("ode");
+    for (const EngineInfo &e : engineRegistry())
+        if (e.isTheory() && runs(e.name))
+            out.push_back(e.name);
     return out;
 }
 
@@ -203,9 +214,13 @@ void ParameterPanel::buildUi()
     // Simulation ---------------------------------------------------------------------
     f = section("Simulation (finite d)");
     m_simEngine = new QComboBox;
-    m_simEngine->addItem("SGF (Euler–Maruyama)", "sgf");
-    m_simEngine->addItem("SGD (multi-pass minibatch)", "sgd");
-    m_simEngine->addItem("Online SGD (fresh samples)", "online");
+    // SGF first: the simulation the DMFT describes.
+    std::vector<const EngineInfo *> simulations;
+    for (const EngineInfo &e : engineRegistry())
+        if (e.isSimulation())
+            simulations.insert(e.sgfType ? simulations.begin() : simulations.end(), &e);
+    for (const EngineInfo *e : simulations)
+        m_simEngine->addItem(QString::fromStdString(e->label + " (" + e->detail + ")"), QString::fromStdString(e->name));
     m_simEngine->addItem("none", "");
     m_simEngine->setObjectName("engine.simulation");
     m_simEngine->setToolTip("Which finite-d dynamics to simulate next to the theory.");
@@ -218,21 +233,21 @@ void ParameterPanel::buildUi()
 
     // Theory -------------------------------------------------------------------------
     f = section("Theory (d = ∞)");
-    m_dmft = new QCheckBox("DMFT");
-    m_dmft->setObjectName("engine.dmft");
-    m_dmft->setToolTip("Solve the dynamical mean-field theory alongside the simulation.");
-    m_ode = new QCheckBox("Online ODE");
-    m_ode->setObjectName("engine.ode");
-    m_ode->setToolTip("Integrate the online-limit ODE (α → ∞) for comparison.");
     auto *engineRow = new QWidget;
     auto *engineLayout = new QHBoxLayout(engineRow);
     engineLayout->setContentsMargins(0, 0, 0, 0);
-    engineLayout->addWidget(m_dmft);
-    engineLayout->addWidget(m_ode);
+    for (const EngineInfo &e : engineRegistry()) {
+        if (!e.isTheory())
+            continue;
+        auto *box = new QCheckBox(QString::fromStdString(e.label));
+        box->setObjectName(QString::fromStdString("engine." + e.name));
+        box->setToolTip(QString::fromStdString("Run " + e.label + " (" + e.detail + ") alongside the simulation."));
+        engineLayout->addWidget(box);
+        connect(box, &QCheckBox::toggled, this, &ParameterPanel::revalidate);
+        m_theoryBoxes[e.name] = box;
+    }
     engineLayout->addStretch();
     f->addRow("Engines", engineRow);
-    connect(m_dmft, &QCheckBox::toggled, this, &ParameterPanel::revalidate);
-    connect(m_ode, &QCheckBox::toggled, this, &ParameterPanel::revalidate);
     addField(f, "dmft.paths", "Paths P", Kind::Int, "Sampled r-process paths per replica.");
     auto *toggle = new QToolButton;
     toggle->setText("Advanced");
@@ -299,10 +314,9 @@ QWidget *ParameterPanel::editor(const QString &key) const
             return f.editor;
     if (key == "engine.simulation")
         return m_simEngine;
-    if (key == "engine.dmft")
-        return m_dmft;
-    if (key == "engine.ode")
-        return m_ode;
+    for (const auto &[name, box] : m_theoryBoxes)
+        if (key == QString::fromStdString("engine." + name))
+            return box;
     return nullptr;
 }
 
@@ -356,8 +370,8 @@ void ParameterPanel::setEngines(const EngineSelection &engines)
     m_loading = true;
     m_simEngine->setCurrentIndex(
         std::max(0, m_simEngine->findData(QString::fromStdString(engines.simulation))));
-    m_dmft->setChecked(engines.dmft);
-    m_ode->setChecked(engines.ode);
+    for (const auto &[name, box] : m_theoryBoxes)
+        box->setChecked(engines.runs(name));
     m_loading = false;
     revalidate();
 }
@@ -366,8 +380,10 @@ EngineSelection ParameterPanel::engines() const
 {
     EngineSelection e;
     e.simulation = m_simEngine->currentData().toString().toStdString();
-    e.dmft = m_dmft->isChecked();
-    e.ode = m_ode->isChecked();
+    e.theory.clear();
+    for (const auto &[name, box] : m_theoryBoxes)
+        if (box->isChecked())
+            e.theory.push_back(name);
     return e;
 }
 
@@ -385,15 +401,6 @@ void ParameterPanel::mark(const Field &f, const QString &reason)
         reason.isEmpty() ? QString() : QString("background: #fde2e2; border: 1px solid #b00020;"));
     const QString base = f.editor->toolTip().section("\n\u26a0 ", 0, 0);
     f.editor->setToolTip(reason.isEmpty() ? base : base + "\n\u26a0 " + reason);
-}
-
-QString ParameterPanel::theoryUnavailable(const std::string &engine) const
-{
-    if (!m_config)
-        return {};
-    const std::string reason = checkEngine(engine, *m_config);
-    return QString::fromStdString(reason).contains("not available") ? QString::fromStdString(reason)
-                                                                    : QString();
 }
 
 void ParameterPanel::revalidate()
@@ -481,9 +488,7 @@ void ParameterPanel::revalidate()
             const EngineSelection sel = engines();
             for (const std::string &engine : sel.engines()) {
                 const QString reason = QString::fromStdString(checkEngine(engine, *r.config));
-                // A theory engine missing from this build is reported in its panels, not
-                // a reason to refuse the simulation.
-                if (!reason.isEmpty() && !reason.contains("not available")) {
+                if (!reason.isEmpty()) {
                     m_error = reason;
                     break;
                 }

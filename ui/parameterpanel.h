@@ -9,7 +9,9 @@
 #include <QString>
 #include <QWidget>
 
+#include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
 class QComboBox;
@@ -21,11 +23,14 @@ class QFormLayout;
 namespace dmftlab
 {
 
-/// Which engines a Run starts (not part of RunConfig: the CLI takes them as --engine).
+/// Which engines a Run starts (not part of RunConfig: the CLI takes them as --engine):
+/// at most one simulation engine and any of the theory engines (engine/registry.h).
 struct EngineSelection {
-    std::string simulation = "sgf"; ///< "sgf", "sgd", "online" or "" (none)
-    bool dmft = true;
-    bool ode = false;
+    EngineSelection();
+    std::string simulation;          ///< a simulation engine's name, or "" (none); SGF by default
+    std::vector<std::string> theory; ///< the theory engines to run; the DMFT by default
+    bool runs(const std::string &engine) const;
+    /// The simulation first, then the theory engines in registry order.
     std::vector<std::string> engines() const;
 };
 
@@ -47,9 +52,6 @@ public:
     bool isValid() const { return m_config.has_value() && m_error.isEmpty(); }
     /// First reason the fields are invalid ("data.alpha must be ..."), empty when valid.
     QString error() const { return m_error; }
-    /// Why a theory engine will not run although the fields are valid (e.g. "the dmft
-    /// engine is not available yet in this build"); empty when it will run.
-    QString theoryUnavailable(const std::string &engine) const;
 
     /// The editor of a config key (for tests): a QLineEdit, QComboBox or QCheckBox.
     QWidget *editor(const QString &key) const;
@@ -83,8 +85,7 @@ private:
     QLabel *m_presetHelp = nullptr;
     QComboBox *m_family = nullptr;
     QComboBox *m_simEngine = nullptr;
-    QCheckBox *m_dmft = nullptr;
-    QCheckBox *m_ode = nullptr;
+    std::map<std::string, QCheckBox *> m_theoryBoxes; ///< engine name → its check box
     QLabel *m_derived = nullptr;
     QLabel *m_errorLabel = nullptr;
     QWidget *m_advanced = nullptr;

@@ -1,5 +1,7 @@
 #include "plotpanel.h"
 
+#include "engine/registry.h"
+
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QStyle>
@@ -33,9 +35,12 @@ const Curves *ResultView::firstSimulation() const
 
 const Curves *ResultView::firstTheory() const
 {
-    if (const Curves *d = find("dmft"))
-        return d;
-    return find("ode");
+    // In registry order: the DMFT before the online ODE.
+    for (const EngineInfo &e : engineRegistry())
+        if (e.isTheory())
+            if (const Curves *c = find(e.name))
+                return c;
+    return nullptr;
 }
 
 std::vector<const Curves *> ResultView::all() const
@@ -50,8 +55,6 @@ std::vector<const Curves *> ResultView::all() const
 QString ResultView::notes() const
 {
     QStringList parts;
-    for (const auto &[engine, reason] : unavailable)
-        parts << figures::engineLabel(engine) + ": " + reason;
     for (const auto &[engine, warning] : warnings)
         parts << figures::engineLabel(engine) + ": " + warning;
     return parts.join("; ");
@@ -67,8 +70,6 @@ const Curves *ResultView::findFailed(const std::string &engine) const
 
 QString ResultView::reasonFor(const std::string &engine) const
 {
-    if (const auto it = unavailable.find(engine); it != unavailable.end())
-        return "solver not available: " + it->second;
     if (findFailed(engine))
         if (const auto it = warnings.find(engine); it != warnings.end())
             return it->second;
@@ -158,8 +159,7 @@ void PlotPanel::setView(std::shared_ptr<const ResultView> view, bool deferRedraw
             if (c && uses(c->engine))
                 signature.push_back(c.get());
     }
-    const bool same = m_view && view && signature == m_signature && view->unavailable == m_view->unavailable
-        && view->warnings == m_view->warnings;
+    const bool same = m_view && view && signature == m_signature && view->warnings == m_view->warnings;
     m_view = std::move(view);
     m_signature = std::move(signature);
     if (same) {

@@ -26,10 +26,9 @@ namespace dmftlab
 {
 
 /// What the panels show: the latest curves of every engine of the run, and why a
-/// requested theory engine has no curves (e.g. "the dmft engine is not available").
+/// theory engine's curves are no answer (diverged, not converged).
 struct ResultView {
     std::vector<std::shared_ptr<const Curves>> curves;
-    std::map<std::string, QString> unavailable; ///< engine → reason
     /// Theory results that are no answer (diverged): only the convergence panel shows
     /// them; the data panels say why instead of drawing the last iterate.
     std::vector<std::shared_ptr<const Curves>> failed;
@@ -37,14 +36,14 @@ struct ResultView {
     double dmftTolerance = 0.0; ///< the run's dmft.tolerance (drawn in the convergence panel)
 
     const Curves *findFailed(const std::string &engine) const;
-    /// Why `engine` has no usable curves (unavailable or failed), empty if it has them.
+    /// Why `engine` has no usable curves (it failed), empty if it has them.
     QString reasonFor(const std::string &engine) const;
 
     const Curves *find(const std::string &engine) const;
     const Curves *firstSimulation() const;
     const Curves *firstTheory() const;
     std::vector<const Curves *> all() const;
-    /// Short notes for the panel headers ("DMFT: not available in this build").
+    /// Short notes for the panel headers ("DMFT: not converged ...").
     QString notes() const;
 };
 

@@ -1,5 +1,7 @@
 #include "plotpanels.h"
 
+#include "engine/registry.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QMenu>
@@ -8,6 +10,11 @@
 
 namespace dmftlab
 {
+
+const std::string &dmftEngine()
+{
+    return engineInfo(EngineId::Dmft).name;
+}
 
 namespace
 {
@@ -116,8 +123,8 @@ void KernelComparisonPanel::draw(QCustomPlot *plot, const figures::Style &style)
     const Curves *theory = v->firstTheory();
     const Curves *sim = v->firstSimulation();
     QString reason;
-    if (!theory && !v->reasonFor("dmft").isEmpty())
-        reason = "DMFT: " + v->reasonFor("dmft");
+    if (!theory && !v->reasonFor(dmftEngine()).isEmpty())
+        reason = QString::fromStdString(engineLabel(dmftEngine())) + ": " + v->reasonFor(dmftEngine());
     figures::plotKernelComparison(plot, theory, sim, style, reason);
 }
 
@@ -140,11 +147,11 @@ void DmftKernelPanel::draw(QCustomPlot *plot, const figures::Style &style) const
     const auto kind = static_cast<figures::KernelKind>(m_kind->currentData().toInt());
     const QString symbol = figures::kernelSymbol(kind, false);
     const ResultView *v = view();
-    const Curves *dmft = v ? v->find("dmft") : nullptr;
+    const Curves *dmft = v ? v->find(dmftEngine()) : nullptr;
     if (dmft) {
         figures::plotKernel(plot, *dmft, kind, style);
-    } else if (v && !v->reasonFor("dmft").isEmpty()) {
-        figures::plotMessage(plot, symbol, "DMFT " + v->reasonFor("dmft"), style);
+    } else if (v && !v->reasonFor(dmftEngine()).isEmpty()) {
+        figures::plotMessage(plot, symbol, "DMFT " + v->reasonFor(dmftEngine()), style);
     } else {
         figures::plotMessage(
             plot, symbol, v ? "DMFT not run (enable it in the parameters)" : "press Run (F5)", style);
@@ -161,13 +168,13 @@ ConvergencePanel::ConvergencePanel(QWidget *parent)
 void ConvergencePanel::draw(QCustomPlot *plot, const figures::Style &style) const
 {
     const ResultView *v = view();
-    const Curves *dmft = v ? v->find("dmft") : nullptr;
+    const Curves *dmft = v ? v->find(dmftEngine()) : nullptr;
     if (!dmft && v)
-        dmft = v->findFailed("dmft"); // the residuals up to the divergence are real
+        dmft = v->findFailed(dmftEngine()); // the residuals up to the divergence are real
     if (dmft) {
         figures::plotConvergence(plot, { dmft }, style, v->dmftTolerance);
-    } else if (v && !v->reasonFor("dmft").isEmpty()) {
-        figures::plotMessage(plot, "DMFT convergence", "DMFT " + v->reasonFor("dmft"), style);
+    } else if (v && !v->reasonFor(dmftEngine()).isEmpty()) {
+        figures::plotMessage(plot, "DMFT convergence", "DMFT " + v->reasonFor(dmftEngine()), style);
     } else {
         figures::plotMessage(plot, "DMFT convergence",
             v ? "DMFT not run (enable it in the parameters)" : "press Run (F5)", style);

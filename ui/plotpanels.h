@@ -13,6 +13,9 @@ class QMenu;
 namespace dmftlab
 {
 
+/// The engine whose response kernels and fixed-point residuals the DMFT panels show.
+const std::string &dmftEngine();
+
 class LossPanel : public PlotPanel
 {
     Q_OBJECT
@@ -59,7 +62,7 @@ public:
     void draw(QCustomPlot *plot, const figures::Style &style) const override;
 
 protected:
-    bool uses(const std::string &engine) const override { return engine == "dmft"; }
+    bool uses(const std::string &engine) const override { return engine == dmftEngine(); }
 
 private:
     QComboBox *m_kind;
@@ -73,7 +76,7 @@ public:
     void draw(QCustomPlot *plot, const figures::Style &style) const override;
 
 protected:
-    bool uses(const std::string &engine) const override { return engine == "dmft"; }
+    bool uses(const std::string &engine) const override { return engine == dmftEngine(); }
 };
 
 } // namespace dmftlab

@@ -123,11 +123,13 @@ void RunController::start(const RunConfig &config, const std::vector<std::string
             try {
                 result = runner(engine, config, progress, &run->cancel);
             } catch (const std::exception &e) { // never let an exception cross the thread
-                result.status = Status::InvalidInput;
-                result.message = std::string("internal error: ") + e.what();
+                result = EngineResult {};
+                result.status = Status::InternalError;
+                result.message = "internal error in " + engine + ": " + e.what();
             } catch (...) {
-                result.status = Status::InvalidInput;
-                result.message = "internal error";
+                result = EngineResult {};
+                result.status = Status::InternalError;
+                result.message = "internal error in " + engine + ": unknown exception";
             }
             {
                 std::lock_guard<std::mutex> lock(channel->mutex);
@@ -230,6 +232,7 @@ void RunController::drain()
             s.status = result.status;
             s.message = QString::fromStdString(result.message);
             s.wallSeconds = result.wallSeconds;
+            s.extra = result.extra;
             s.etaSeconds = 0.0;
             if (result.status == Status::Completed || result.status == Status::Converged)
                 s.fraction = 1.0;

@@ -47,6 +47,7 @@ public:
         QString message; ///< the engine's final one-line message
         double wallSeconds = 0.0;
         std::shared_ptr<const Curves> curves; ///< latest snapshot or final result
+        json extra = json::object();          ///< the engine's summary entries (EngineResult::extra)
     };
 
     explicit RunController(QObject *parent = nullptr);

@@ -1,10 +1,13 @@
 #include "sessionstore.h"
 
+#include "engine/registry.h"
 #include "io/curvesjson.h"
 #include "io/files.h"
 
 #include <QFileInfo>
 #include <QSettings>
+
+#include <algorithm>
 
 namespace dmftlab
 {
@@ -14,15 +17,6 @@ namespace
 
 constexpr const char *kFormat = "dmftlab-session";
 constexpr int kVersion = 1;
-
-std::optional<Status> statusFromString(const std::string &s)
-{
-    for (Status st : { Status::Running, Status::Completed, Status::Converged, Status::MaxIterations,
-             Status::Diverged, Status::Cancelled, Status::InvalidInput })
-        if (toString(st) == s)
-            return st;
-    return std::nullopt;
-}
 
 QString q(const std::string &s)
 {
@@ -37,8 +31,11 @@ nlohmann::json SessionStore::toJson(const Session &session)
     j["format"] = kFormat;
     j["version"] = kVersion;
     j["config"] = configToJson(session.config);
-    j["engines"] = { { "simulation", session.engines.simulation }, { "dmft", session.engines.dmft },
-        { "ode", session.engines.ode } };
+    // {"simulation": name or "", <theory engine>: true|false, ...}
+    j["engines"] = { { "simulation", session.engines.simulation } };
+    for (const EngineInfo &e : engineRegistry())
+        if (e.isTheory())
+            j["engines"][e.name] = session.engines.runs(e.name);
     json results = json::array();
     for (const auto &r : session.results) {
         json e;
@@ -95,6 +92,10 @@ QString SessionStore::fromJson(const nlohmann::json &j, Session *session)
     }
     if (j.contains("engines")) {
         const json &e = j["engines"];
+        std::string simulationNames;
+        for (const EngineInfo &info : engineRegistry())
+            if (info.isSimulation())
+                simulationNames += (simulationNames.empty() ? "" : "|") + info.name;
         if (!e.is_object())
             return "engines: expected an object";
         for (auto it = e.begin(); it != e.end(); ++it) {
@@ -103,13 +104,17 @@ QString SessionStore::fromJson(const nlohmann::json &j, Session *session)
                 if (!it->is_string())
                     return "engines.simulation: expected a string";
                 const std::string s = it->get<std::string>();
-                if (s != "sgf" && s != "sgd" && s != "online" && !s.empty())
-                    return "engines.simulation: '" + q(s) + "' is not one of sgf|sgd|online|\"\"";
+                const EngineInfo *engine = findEngine(s);
+                if (!s.empty() && (!engine || !engine->isSimulation()))
+                    return "engines.simulation: '" + q(s) + "' is not one of " + q(simulationNames) + "|\"\"";
                 out.engines.simulation = s;
-            } else if (key == "dmft" || key == "ode") {
+            } else if (const EngineInfo *engine = findEngine(key); engine && engine->isTheory()) {
                 if (!it->is_boolean())
                     return "engines." + q(key) + ": expected true or false";
-                (key == "dmft" ? out.engines.dmft : out.engines.ode) = it->get<bool>();
+                auto &theory = out.engines.theory;
+                theory.erase(std::remove(theory.begin(), theory.end(), key), theory.end());
+                if (it->get<bool>())
+                    theory.push_back(key);
             } else {
                 return "engines: unknown key '" + q(key) + "'";
             }
@@ -127,7 +132,7 @@ QString SessionStore::fromJson(const nlohmann::json &j, Session *session)
             RunController::EngineState s;
             if (!r.contains("engine") || !r["engine"].is_string()
                 || !isKnownEngine(r["engine"].get<std::string>()))
-                return where + ".engine: expected one of sgd, sgf, online, dmft, ode";
+                return where + ".engine: expected one of " + q(engineNameList());
             s.engine = r["engine"].get<std::string>();
             if (!r.contains("status") || !r["status"].is_string()
                 || !statusFromString(r["status"].get<std::string>()))

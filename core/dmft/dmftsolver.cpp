@@ -2,6 +2,7 @@
 
 #include "dmft/onlineode.h"
 #include "dmft/thetaprocess.h"
+#include "engine/threadexceptions.h"
 #include "observables/statistics.h"
 
 #include <algorithm>
@@ -31,7 +32,8 @@ std::uint64_t splitmix(std::uint64_t x)
 }
 
 /// Runs f(chunk, begin, end) over `count` items split into `chunks` contiguous ranges,
-/// one std::thread per chunk beyond the first.
+/// one std::thread per chunk beyond the first. An exception in any chunk is rethrown here
+/// once every thread has joined (it would terminate the process inside a thread).
 template <class F> void parallelChunks(int chunks, int count, F &&f)
 {
     chunks = std::max(1, std::min(chunks, count));
@@ -39,15 +41,17 @@ template <class F> void parallelChunks(int chunks, int count, F &&f)
         f(0, 0, count);
         return;
     }
+    ThreadExceptions errors;
     std::vector<std::thread> pool;
     for (int c = 1; c < chunks; ++c)
         pool.emplace_back([&, c] {
-            f(c, static_cast<int>(static_cast<long>(count) * c / chunks),
+            errors.guard(f, c, static_cast<int>(static_cast<long>(count) * c / chunks),
                 static_cast<int>(static_cast<long>(count) * (c + 1) / chunks));
         });
-    f(0, 0, static_cast<int>(count / chunks));
+    errors.guard(f, 0, 0, static_cast<int>(count / chunks));
     for (auto &t : pool)
         t.join();
+    errors.rethrow();
 }
 
 /// dst −= a bᵀ for a dst of the few columns of one time step (k units). Up to 4 columns,

@@ -1,44 +1,43 @@
 #include "engine/engine.h"
 
-#include "engine/theory.h"
-#include "sim/simulation.h"
+#include "engine/registry.h"
 
 #include <chrono>
+#include <new>
 
-namespace dmftlab {
+namespace dmftlab
+{
 
 const std::vector<std::string> &engineNames()
 {
-    static const std::vector<std::string> names = {"sgd", "sgf", "online", "dmft", "ode"};
+    static const std::vector<std::string> names = [] {
+        std::vector<std::string> out;
+        for (const auto &e : engineRegistry())
+            out.push_back(e.name);
+        return out;
+    }();
     return names;
 }
 
 bool isKnownEngine(const std::string &engine)
 {
-    for (const auto &n : engineNames())
-        if (n == engine)
-            return true;
-    return false;
+    return findEngine(engine) != nullptr;
 }
 
 bool isSgfType(const std::string &engine)
 {
-    return engine == "sgf" || engine == "dmft" || engine == "ode";
+    const EngineInfo *e = findEngine(engine);
+    return e && e->sgfType;
 }
 
 std::string checkEngine(const std::string &engine, const RunConfig &config)
 {
-    if (!isKnownEngine(engine))
-        return "unknown engine '" + engine + "' (known: sgd, sgf, online, dmft, ode)";
+    const EngineInfo *e = findEngine(engine);
+    if (!e)
+        return "unknown engine '" + engine + "' (known: " + engineNameList() + ")";
     if (auto err = validate(config); !err.empty())
         return err;
-    if (engine == "sgd")
-        return checkSimulation(SimEngine::Sgd, config);
-    if (engine == "sgf")
-        return checkSimulation(SimEngine::Sgf, config);
-    if (engine == "online")
-        return checkSimulation(SimEngine::Online, config);
-    return checkTheoryEngine(engine, config);
+    return e->check(config);
 }
 
 EngineResult runEngine(const std::string &engine, const RunConfig &config,
@@ -46,20 +45,26 @@ EngineResult runEngine(const std::string &engine, const RunConfig &config,
 {
     const auto start = std::chrono::steady_clock::now();
     EngineResult result;
-    if (auto err = checkEngine(engine, config); !err.empty()) {
-        result.status = Status::InvalidInput;
-        result.message = err;
-        result.curves.engine = engine;
-        return result;
+    try {
+        if (auto err = checkEngine(engine, config); !err.empty()) {
+            result.status = Status::InvalidInput;
+            result.message = err;
+        } else {
+            result = findEngine(engine)->run(config, progress, cancel);
+        }
+    } catch (const std::bad_alloc &) {
+        result = EngineResult {};
+        result.status = Status::InternalError;
+        result.message = "internal error in " + engine + ": out of memory (bad_alloc)";
+    } catch (const std::exception &e) {
+        result = EngineResult {};
+        result.status = Status::InternalError;
+        result.message = "internal error in " + engine + ": " + e.what();
+    } catch (...) {
+        result = EngineResult {};
+        result.status = Status::InternalError;
+        result.message = "internal error in " + engine + ": unknown exception";
     }
-    if (engine == "sgd")
-        result = runSimulation(SimEngine::Sgd, config, progress, cancel);
-    else if (engine == "sgf")
-        result = runSimulation(SimEngine::Sgf, config, progress, cancel);
-    else if (engine == "online")
-        result = runSimulation(SimEngine::Online, config, progress, cancel);
-    else
-        result = runTheoryEngine(engine, config, progress, cancel);
     result.curves.engine = engine;
     result.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return result;

@@ -31,7 +31,7 @@ struct EngineResult {
     json extra = json::object(); ///< engine-specific summary entries (iterations, residual, ...)
 };
 
-/// "sgd", "sgf", "online", "dmft", "ode".
+/// The registry's engine names in order (engine/registry.h has the whole table).
 const std::vector<std::string> &engineNames();
 bool isKnownEngine(const std::string &engine);
 /// SGF-type engines take τ only (SGF, DMFT, ODE); SGD and online need η and B.
@@ -43,7 +43,8 @@ std::string checkEngine(const std::string &engine, const RunConfig &config);
 
 /// Runs one engine to completion, cancellation or failure. Thread-safe for distinct
 /// calls; uses up to config.sim.threads worker threads. `progress` may be empty and is
-/// called from worker threads. `cancel` may be null.
+/// called from worker threads. `cancel` may be null. Never throws: an exception from the
+/// engine (or from `progress`) becomes Status::InternalError with its message.
 EngineResult runEngine(const std::string &engine, const RunConfig &config,
                        const ProgressCallback &progress = {},
                        const std::atomic<bool> *cancel = nullptr);

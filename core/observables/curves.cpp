@@ -18,8 +18,18 @@ std::string toString(Status s)
     case Status::Diverged: return "diverged";
     case Status::Cancelled: return "cancelled";
     case Status::InvalidInput: return "invalid_input";
+    case Status::InternalError: return "internal_error";
     }
     return "?";
+}
+
+std::optional<Status> statusFromString(const std::string &s)
+{
+    for (Status st : { Status::Running, Status::Completed, Status::Converged, Status::MaxIterations,
+             Status::Diverged, Status::Cancelled, Status::InvalidInput, Status::InternalError })
+        if (toString(st) == s)
+            return st;
+    return std::nullopt;
 }
 
 Eigen::MatrixXd Kernel::trace() const

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,8 +16,12 @@ struct Estimate {
     void resize(std::size_t n);
 };
 
-enum class Status { Running, Completed, Converged, MaxIterations, Diverged, Cancelled, InvalidInput };
+/// InternalError: a bug (an exception escaped the engine), never the user's input; the
+/// message carries the exception's text.
+enum class Status { Running, Completed, Converged, MaxIterations, Diverged, Cancelled, InvalidInput, InternalError };
 std::string toString(Status s);
+/// The Status whose toString is `s`; nullopt for any other text.
+std::optional<Status> statusFromString(const std::string &s);
 
 /// A matrix-valued kernel K(t_n, t_m) with k×k' blocks: entry (a, b) is an
 /// (N+1)×(N+1) matrix; se likewise (empty when not estimated).

@@ -3,6 +3,8 @@
 #include "observables/population.h"
 #include "sim/instance.h"
 #include "sim/seedsimulation.h"
+#include "engine/registry.h"
+#include "engine/threadexceptions.h"
 
 #include <algorithm>
 #include <chrono>
@@ -157,30 +159,32 @@ Curves buildCurves(const SharedRun &run, const RunConfig &config, int points)
 
 } // namespace
 
-const char *displayName(SimEngine e)
+namespace
+{
+
+EngineId engineId(SimEngine e)
 {
     switch (e) {
     case SimEngine::Sgd:
-        return "SGD";
+        return EngineId::Sgd;
     case SimEngine::Sgf:
-        return "SGF";
+        return EngineId::Sgf;
     case SimEngine::Online:
-        return "Online SGD";
+        break;
     }
-    return "?";
+    return EngineId::Online;
+}
+
+} // namespace
+
+const char *displayName(SimEngine e)
+{
+    return engineInfo(engineId(e)).label.c_str();
 }
 
 std::string toString(SimEngine e)
 {
-    switch (e) {
-    case SimEngine::Sgd:
-        return "sgd";
-    case SimEngine::Sgf:
-        return "sgf";
-    case SimEngine::Online:
-        return "online";
-    }
-    return "?";
+    return engineInfo(engineId(e)).name;
 }
 
 std::string checkSimulation(SimEngine engine, const RunConfig &config)
@@ -281,10 +285,13 @@ EngineResult runSimulation(SimEngine engine, const RunConfig &config, const Prog
         progress(rep);
     };
 
+    // A seed that throws must not terminate the process from its thread: the others stop
+    // taking seeds and the exception reaches runEngine (Status::InternalError).
+    ThreadExceptions errors;
     auto worker = [&] {
         for (;;) {
             const int s = run.nextSeed.fetch_add(1);
-            if (s >= S || isCancelled())
+            if (s >= S || isCancelled() || errors.failed())
                 return;
             const Instance inst = makeInstance(
                 config, config.sim.seed + static_cast<std::uint64_t>(s), engine != SimEngine::Online, cancel);
@@ -343,10 +350,11 @@ EngineResult runSimulation(SimEngine engine, const RunConfig &config, const Prog
 
     std::vector<std::thread> pool;
     for (int i = 1; i < threads; ++i)
-        pool.emplace_back(worker);
-    worker();
+        pool.emplace_back([&] { errors.guard(worker); });
+    errors.guard(worker);
     for (auto &t : pool)
         t.join();
+    errors.rethrow();
 
     std::lock_guard<std::mutex> lock(run.mutex);
     run.commitInOrder(true);

@@ -24,9 +24,9 @@ namespace dmftlab
 
 enum class SimEngine { Sgd, Sgf, Online };
 
-/// "sgd", "sgf", "online".
+/// The engine's registry name ("sgd", ...; engine/registry.h).
 std::string toString(SimEngine e);
-/// "SGD", "SGF", "Online SGD" — for progress and messages.
+/// The engine's registry label ("SGD", ...) — for progress and messages.
 const char *displayName(SimEngine e);
 
 /// Empty when `engine` can simulate `config`, else a one-line reason naming the field.

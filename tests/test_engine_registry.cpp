@@ -1,0 +1,148 @@
+// The engine registry (core/engine/registry.h): one well-formed entry per engine, the
+// legacy helpers agree with it, every engine produces exactly the kernels it declares,
+// and an exception from an engine or from a worker thread becomes Status::InternalError
+// with its message instead of a crash (or of "invalid input").
+#include "config/presets.h"
+#include "engine/registry.h"
+#include "engine/threadexceptions.h"
+#include "io/files.h"
+#include "testutil.h"
+
+#include <set>
+#include <stdexcept>
+#include <thread>
+
+using namespace dmftlab;
+
+namespace
+{
+
+/// A run every engine finishes in well under a second.
+RunConfig tinyConfig()
+{
+    RunConfig c = presetConfig("linear-regression");
+    c.time.steps = 8;
+    c.time.horizon = 2.0; // SGF at dt = 0.25 stays stable
+    c.sim.dimension = 60;
+    c.sim.seeds = 2;
+    c.sim.threads = 2;
+    c.dmft.paths = 200;
+    c.dmft.tangentPaths = 50;
+    c.dmft.replicas = 2;
+    c.dmft.maxIterations = 3;
+    return c;
+}
+
+} // namespace
+
+class TestEngineRegistry : public QObject
+{
+    Q_OBJECT
+private slots:
+    void entriesAreWellFormed()
+    {
+        std::set<std::string> names, labels;
+        std::set<EngineId> ids;
+        for (const EngineInfo &e : engineRegistry()) {
+            QVERIFY2(names.insert(e.name).second, e.name.c_str());
+            QVERIFY2(labels.insert(e.label).second, e.label.c_str());
+            QVERIFY(ids.insert(e.id).second);
+            QVERIFY(!e.detail.empty() && !e.summary.empty() && !e.kernels.empty());
+            QVERIFY(e.check && e.run);
+            QCOMPARE(&engineInfo(e.id), &e);
+            QCOMPARE(findEngine(e.name), &e);
+            QCOMPARE(engineLabel(e.name), e.label);
+            QCOMPARE(isSgfType(e.name), e.sgfType);
+            // Every theory engine is SGF-type; a fixed training set is a simulation's.
+            QVERIFY(e.isSimulation() || e.sgfType);
+            QVERIFY(!e.finiteSamples || e.isSimulation());
+            QVERIFY(e.produces("C_theta"));
+        }
+        QCOMPARE(ids.size(), std::size_t(5)); // every EngineId has its entry
+        QCOMPARE(engineNames().size(), engineRegistry().size());
+        QCOMPARE(engineNameList(), std::string("sgd, sgf, online, dmft, ode"));
+        QVERIFY(!findEngine("SGF") && !isKnownEngine("") && engineLabel("x") == "x");
+        QVERIFY(checkEngine("nope", tinyConfig()).find("known: sgd, sgf, online, dmft, ode") != std::string::npos);
+    }
+
+    // The kernels an engine declares are exactly those its result carries (the figures and
+    // the CLI's file list trust the table).
+    void everyEngineProducesItsDeclaredKernels_data()
+    {
+        QTest::addColumn<QString>("engine");
+        for (const EngineInfo &e : engineRegistry())
+            QTest::newRow(e.name.c_str()) << QString::fromStdString(e.name);
+    }
+    void everyEngineProducesItsDeclaredKernels()
+    {
+        QFETCH(QString, engine);
+        const EngineInfo *info = findEngine(engine.toStdString());
+        QVERIFY(info);
+        const EngineResult r = runEngine(info->name, tinyConfig());
+        QVERIFY2(r.status == Status::Completed || r.status == Status::Converged || r.status == Status::MaxIterations,
+            r.message.c_str());
+        QCOMPARE(r.curves.engine, info->name);
+        for (const auto &kf : io::kernelFiles()) {
+            const bool has = !(r.curves.*(kf.kernel)).empty();
+            QVERIFY2(has == info->produces(kf.stem), (info->name + " / " + kf.stem).c_str());
+        }
+        QCOMPARE(!r.curves.residuals.empty(), info->fixedPoint);
+    }
+
+    // A throwing progress callback stands for any bug inside an engine. Simulations call it
+    // from their worker std::threads (2 threads here): before, that terminated the process.
+    void exceptionsBecomeInternalError_data()
+    {
+        QTest::addColumn<QString>("engine");
+        for (const EngineInfo &e : engineRegistry())
+            QTest::newRow(e.name.c_str()) << QString::fromStdString(e.name);
+    }
+    void exceptionsBecomeInternalError()
+    {
+        QFETCH(QString, engine);
+        const auto thrower = [](const ProgressReport &) { throw std::runtime_error("boom in a callback"); };
+        const EngineResult r = runEngine(engine.toStdString(), tinyConfig(), thrower);
+        QVERIFY2(r.status == Status::InternalError, r.message.c_str());
+        QCOMPARE(toString(r.status), std::string("internal_error"));
+        QVERIFY2(r.message == "internal error in " + engine.toStdString() + ": boom in a callback", r.message.c_str());
+        QCOMPARE(r.curves.engine, engine.toStdString());
+    }
+
+    void threadExceptionsKeepTheFirstAndRethrowAfterJoin()
+    {
+        ThreadExceptions errors;
+        QVERIFY(!errors.failed());
+        std::vector<std::thread> pool;
+        for (int i = 0; i < 4; ++i)
+            pool.emplace_back([&errors, i] {
+                errors.guard([i] {
+                    if (i % 2 == 1)
+                        throw std::runtime_error("chunk failed");
+                });
+            });
+        for (auto &t : pool)
+            t.join();
+        QVERIFY(errors.failed());
+        try {
+            errors.rethrow();
+            QFAIL("no exception rethrown");
+        } catch (const std::runtime_error &e) {
+            QCOMPARE(std::string(e.what()), std::string("chunk failed"));
+        }
+        ThreadExceptions clean;
+        clean.guard([](int) {}, 3);
+        clean.rethrow(); // nothing to rethrow
+        QVERIFY(!clean.failed());
+    }
+
+    void statusRoundTrips()
+    {
+        for (Status s : { Status::Running, Status::Completed, Status::Converged, Status::MaxIterations,
+                 Status::Diverged, Status::Cancelled, Status::InvalidInput, Status::InternalError })
+            QVERIFY2(statusFromString(toString(s)) == std::optional<Status>(s), toString(s).c_str());
+        QVERIFY(!statusFromString("done"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEngineRegistry)
+#include "test_engine_registry.moc"
