@@ -75,9 +75,9 @@ EngineResult EnginePump::run(const std::string &engine)
                     box.wake.notify_one();
                 },
                 &m_cancel);
-        } catch (const std::exception &e) {
-            result.status = Status::InvalidInput;
-            result.message = std::string("internal error: ") + e.what();
+        } catch (const std::exception &e) { // runEngine catches its own; this is bad_alloc & co.
+            result.status = Status::InternalError;
+            result.message = e.what();
         }
         std::lock_guard<std::mutex> lock(box.mutex);
         box.result = std::move(result);

@@ -8,17 +8,17 @@
 #include "resultview.h"
 
 #include "engine/engine.h"
+#include "engine/registry.h"
+#include "io/summary.h"
+#include "version.h"
 
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
-
-#ifndef DMFTLAB_VERSION
-#define DMFTLAB_VERSION "unknown"
-#endif
 
 namespace py = pybind11;
 
@@ -28,38 +28,52 @@ namespace dmftlab::python
 namespace
 {
 
-/// Runs `engines` one after the other on `config` (a config dict). Everything is checked
-/// before the first engine starts, as by the CLI. Returns (results, interruption).
+/// Runs `engines` one after the other on `config` (a config dict), as `dmftlab-cli run`
+/// does without writing files. Everything is checked before the first engine starts.
+/// Returns (results, summary, interruption): summary is what the CLI's summary.json
+/// would hold (io::RunSummary; no files).
 py::tuple runEngines(py::handle config, const std::vector<std::string> &engines, py::object progress)
 {
     if (!progress.is_none() && !PyCallable_Check(progress.ptr()))
         throw py::type_error("progress must be callable as progress(fraction, text) or None");
     if (engines.empty())
-        throw InputError("engines: give at least one of sgd, sgf, online, dmft, ode");
+        throw InputError("engines: give at least one of " + engineNameList());
     for (std::size_t i = 0; i < engines.size(); ++i) {
-        if (!isKnownEngine(engines[i]))
-            throw InputError("unknown engine '" + engines[i] + "' (known: sgd, sgf, online, dmft, ode)");
+        if (!findEngine(engines[i]))
+            throw InputError("unknown engine '" + engines[i] + "' (known: " + engineNameList() + ")");
         for (std::size_t j = 0; j < i; ++j)
             if (engines[j] == engines[i])
                 throw InputError("engine '" + engines[i] + "' given twice");
     }
-    const RunConfig resolved = resolveConfig(py::none(), config, py::list());
+    const RunConfig resolved = resolvePythonConfig(py::none(), config, py::list());
     for (const auto &e : engines)
         if (auto err = checkEngine(e, resolved); !err.empty())
             throw InputError(err);
 
+    const auto start = std::chrono::steady_clock::now();
+    io::RunSummary summary(resolved, engines, std::string());
     EnginePump pump(resolved, progress);
     py::list results;
     for (const auto &engine : engines) {
+        EngineResult result;
         if (pump.interrupted()) {
-            EngineResult skipped;
-            skipped.message = "cancelled before it started";
-            results.append(std::make_shared<ResultView>(engine, std::move(skipped), "skipped"));
-            continue;
+            result.message = "cancelled before it started";
+            summary.setSkipped(engine, result.message);
+            summary.record(io::RunStatus::Cancelled);
+        } else {
+            result = pump.run(engine);
+            result.curves.engine = engine;
+            summary.record(io::runStatusFor(result.status));
+            summary.setEngine(
+                { engine, result.status, result.message, result.wallSeconds, &result.curves, result.extra, {} });
         }
-        results.append(std::make_shared<ResultView>(engine, pump.run(engine)));
+        const nlohmann::json entry = summary.document()["engines"][engine];
+        results.append(std::make_shared<ResultView>(engine, std::move(result), entry));
     }
-    return py::make_tuple(results, pump.interruption());
+    summary.setWallSeconds(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    nlohmann::json document = summary.document();
+    document["status"] = io::toString(summary.status());
+    return py::make_tuple(results, fromJson(document), pump.interruption());
 }
 
 } // namespace
@@ -70,7 +84,7 @@ PYBIND11_MODULE(_core, m)
 {
     using namespace dmftlab::python;
     m.doc() = "C++ core of the dmftlab package (use the dmftlab package, not this module)";
-    m.attr("__version__") = DMFTLAB_VERSION;
+    m.attr("__version__") = dmftlab::kProgramVersion;
 
     static py::exception<InputError> configError(m, "ConfigError", PyExc_ValueError);
     py::register_exception_translator([](std::exception_ptr p) {
@@ -101,7 +115,7 @@ PYBIND11_MODULE(_core, m)
     m.def(
         "resolve",
         [](py::handle preset, py::handle base, py::handle settings) {
-            return configTree(resolveConfig(preset, base, settings));
+            return configTree(resolvePythonConfig(preset, base, settings));
         },
         py::arg("preset"), py::arg("base"), py::arg("settings"));
     m.def("run", &runEngines, py::arg("config"), py::arg("engines"), py::arg("progress"));

@@ -3,10 +3,14 @@
 #include "inputerror.h"
 #include "jsonconvert.h"
 
+#include "config/jsonpath.h"
 #include "config/presets.h"
+#include "config/resolve.h"
+#include "config/schema.h"
+
+#include <pybind11/stl.h>
 
 #include <string>
-#include <utility>
 #include <vector>
 
 namespace py = pybind11;
@@ -14,22 +18,6 @@ using json = nlohmann::json;
 
 namespace dmftlab::python
 {
-
-namespace
-{
-
-void flatten(const json &j, const std::string &prefix, std::vector<std::pair<std::string, json>> *out)
-{
-    for (auto it = j.begin(); it != j.end(); ++it) {
-        const std::string key = prefix.empty() ? it.key() : prefix + "." + it.key();
-        if (it.value().is_object())
-            flatten(it.value(), key, out);
-        else
-            out->emplace_back(key, it.value());
-    }
-}
-
-} // namespace
 
 py::list presetList()
 {
@@ -39,10 +27,8 @@ py::list presetList()
         d["name"] = p.name;
         d["title"] = p.title;
         d["description"] = p.description;
-        std::vector<std::pair<std::string, json>> keys;
-        flatten(p.overrides, "", &keys);
         py::dict params;
-        for (const auto &[key, value] : keys)
+        for (const auto &[key, value] : jsonpath::flatten(p.overrides))
             params[py::str(key)] = fromJson(value);
         d["parameters"] = params;
         out.append(d);
@@ -52,51 +38,45 @@ py::list presetList()
 
 py::list schemaList()
 {
-    std::vector<std::pair<std::string, json>> keys;
-    flatten(configToJson(RunConfig {}), "", &keys);
     py::list out;
-    for (const auto &[key, value] : keys) {
+    for (const FieldInfo &f : configSchema()) {
         py::dict d;
-        d["key"] = key;
-        d["default"] = fromJson(value);
+        d["key"] = f.key;
+        d["type"] = f.typeText();
+        d["default"] = fromJson(f.defaultValue());
+        d["doc"] = f.doc;
+        d["label"] = f.label;
+        d["range"] = f.rangeText();
+        d["choices"] = f.choices;
+        d["min"] = f.min;
+        d["max"] = f.max;
         out.append(d);
     }
     return out;
 }
 
-RunConfig resolveConfig(py::handle preset, py::handle base, py::handle settings)
+RunConfig resolvePythonConfig(py::handle preset, py::handle base, py::handle settings)
 {
-    std::string presetName = preset.is_none() ? std::string() : preset.cast<std::string>();
-    const std::string explicitPreset = presetName;
-    const json baseTree = base.is_none() ? json() : toJson(base, "");
-    if (!baseTree.is_null() && !baseTree.is_object())
-        throw InputError("config: expected a dict");
-    json tree = json::object();
-    if (presetName.empty() && baseTree.is_object() && baseTree.contains("preset") && baseTree["preset"].is_string())
-        presetName = baseTree["preset"].get<std::string>();
-    if (!presetName.empty()) {
-        const Preset *p = findPreset(presetName);
-        if (!p)
-            throw InputError("unknown preset '" + presetName + "' (known: " + presetNames() + ")", "preset");
-        tree = p->overrides;
-        tree["preset"] = presetName;
-    }
-    if (baseTree.is_object()) {
-        json patch = baseTree;
-        if (!explicitPreset.empty())
-            patch.erase("preset");
-        mergeJson(tree, patch);
-    }
+    ConfigSources sources;
+    if (!preset.is_none())
+        sources.preset = preset.cast<std::string>();
+    if (!base.is_none())
+        sources.tree = toJson(base, "");
     for (auto item : settings) {
         const auto pair = item.cast<py::tuple>();
         const std::string key = pair[0].cast<std::string>();
-        // The CLI's --set path: the value's JSON text, parsed back (exact for doubles).
-        if (auto err = applySetting(tree, key + "=" + toJson(pair[1], key).dump()); !err.empty())
-            throw InputError(key + ": " + err, key);
+        // The CLI's --set path with the value's JSON text (exact for doubles).
+        sources.sets.push_back(key + "=" + toJson(pair[1], key).dump());
     }
-    const ConfigResult r = configFromJson(tree, RunConfig {});
-    if (!r.ok())
-        throw InputError(r.error);
+    const ConfigResult r = dmftlab::resolveConfig(sources);
+    if (!r.ok()) {
+        std::vector<InputError::Problem> problems;
+        for (const ConfigError &e : r.errors)
+            problems.push_back({ e.keys, e.message });
+        if (problems.empty())
+            problems.push_back({ {}, r.error });
+        throw InputError(std::move(problems));
+    }
     return *r.config;
 }
 

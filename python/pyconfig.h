@@ -12,14 +12,15 @@ namespace dmftlab::python
 
 /// [{name, title, description, parameters: {dotted key: value}}] in preset order.
 pybind11::list presetList();
-/// [{key, type, default, doc, ...}] for every config key, in schema order.
+/// [{key, type, default, doc, label, range, choices, min, max}] for every config key, in
+/// the schema's order (core/config/schema.h).
 pybind11::list schemaList();
 
-/// Resolves as `dmftlab-cli run --preset P --config FILE --set k=v ...` does: `preset`
-/// (a name or None), `base` (a config dict or None; its "preset" names the defaults when
-/// `preset` is None) and `settings` (a list of (dotted key, value) pairs, applied in
-/// order). Throws InputError naming the key.
-RunConfig resolveConfig(pybind11::handle preset, pybind11::handle base, pybind11::handle settings);
+/// Resolves as `dmftlab-cli run --preset P --config FILE --set k=v ...` does (the one
+/// core resolveConfig): `preset` (a name or None), `base` (a config dict or None; its
+/// "preset" names the defaults when `preset` is None) and `settings` (a list of (dotted
+/// key, value) pairs, applied in order). Throws InputError with every problem and its keys.
+RunConfig resolvePythonConfig(pybind11::handle preset, pybind11::handle base, pybind11::handle settings);
 
 /// The resolved config as the CLI's config.json content (with "derived").
 pybind11::object configTree(const RunConfig &config);

@@ -50,11 +50,14 @@ py::array matrixView(const Eigen::MatrixXd &m, int n, py::handle owner)
 
 } // namespace
 
-ResultView::ResultView(std::string engine, EngineResult result, std::string status)
+ResultView::ResultView(std::string engine, EngineResult result, const nlohmann::json &summary)
     : m_engine(std::move(engine))
-    , m_status(status.empty() ? toString(result.status) : std::move(status))
+    , m_status(summary.value("status", toString(result.status)))
     , m_result(std::move(result))
+    , m_extra(summary)
 {
+    for (const char *key : { "status", "message", "wall_seconds", "files" })
+        m_extra.erase(key);
     const Curves &c = m_result.curves;
     m_valid = std::clamp(c.validPoints, 0, static_cast<int>(c.t.size()));
     m_kernels = io::kernelTables(c);
@@ -62,17 +65,7 @@ ResultView::ResultView(std::string engine, EngineResult result, std::string stat
 
 py::dict ResultView::extra() const
 {
-    py::dict out;
-    if (m_result.extra.is_object())
-        out = fromJson(m_result.extra);
-    const auto &r = m_result.curves.residuals;
-    if (!r.empty()) {
-        if (!out.contains("iterations"))
-            out["iterations"] = static_cast<int>(r.size());
-        if (!out.contains("final_residual"))
-            out["final_residual"] = r.back();
-    }
-    return out;
+    return fromJson(m_extra);
 }
 
 py::dict ResultView::curves(py::object self)

@@ -19,8 +19,9 @@ namespace dmftlab::python
 class ResultView
 {
 public:
-    /// `status` overrides the result's own when not empty (the CLI's "skipped").
-    ResultView(std::string engine, EngineResult result, std::string status = {});
+    /// `summary` is the engine's entry of summary.json (io::RunSummary) for this result;
+    /// its status is the result's, or "skipped" for an engine a cancel kept from starting.
+    ResultView(std::string engine, EngineResult result, const nlohmann::json &summary);
 
     const std::string &engine() const { return m_engine; }
     const std::string &status() const { return m_status; }
@@ -30,8 +31,9 @@ public:
     int gridPoints() const { return static_cast<int>(m_result.curves.t.size()); }
     int k() const { return m_result.curves.k; }
     int kStar() const { return m_result.curves.kStar; }
-    /// The engine's extra entries plus, when there are residuals, "iterations" and
-    /// "final_residual" (as in summary.json).
+    /// What summary.json says of the engine besides status, message, wall time and files:
+    /// grid and sizes, tau and epochs, DMFT iterations and final residual, and the
+    /// engine's own entries.
     pybind11::dict extra() const;
 
     /// name -> (valid,) array, in the column order of <engine>_curves.csv.
@@ -44,6 +46,7 @@ public:
 private:
     std::string m_engine, m_status;
     EngineResult m_result;
+    nlohmann::json m_extra;
     int m_valid = 0;
     std::vector<io::KernelTable> m_kernels;
 };

@@ -117,5 +117,5 @@ def run(config, engines=("sgf", "dmft"), progress=None):
         engines = [e.strip() for e in engines.split(",") if e.strip()]
     engines = list(engines)
     resolved = Config(_core.resolve(None, dict(config), []))
-    core_results, interrupted = _core.run(resolved, engines, progress)
-    return Results([Result(r) for r in core_results], resolved, interrupted)
+    core_results, summary, interrupted = _core.run(resolved, engines, progress)
+    return Results([Result(r) for r in core_results], resolved, summary, interrupted)

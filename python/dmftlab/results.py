@@ -84,9 +84,10 @@ class Result:
     """One engine's result.
 
     Attributes: ``engine``, ``status`` (completed, converged, max_iterations, diverged,
-    cancelled, invalid_input, or skipped when a cancel came before it started),
-    ``message``, ``wall_seconds``, ``extra`` (engine-specific entries: DMFT iterations
-    and final residual, ...), ``valid_points`` (grid points computed), ``k``, ``k_star``,
+    cancelled, invalid_input, internal_error, or skipped when a cancel came before it
+    started), ``message``, ``wall_seconds``, ``extra`` (everything else summary.json says
+    of the engine: grid, sizes, tau, epochs, DMFT iterations and final residual, the
+    engine's own entries), ``valid_points`` (grid points computed), ``k``, ``k_star``,
     ``curves`` (Curves), ``kernels`` (Kernels), ``residuals`` (DMFT fixed-point residual
     per iteration). Curves and kernels are also attributes: ``r.t``, ``r.test_loss``,
     ``r.C_theta``.
@@ -130,13 +131,17 @@ class Result:
 class Results(Mapping):
     """The results of dmftlab.run(), engine name -> Result in the order run.
 
-    ``config`` is the resolved configuration they ran with; ``interrupted`` is None, or
-    what cancelled the run ("KeyboardInterrupt", or the exception a progress callback
-    raised); ``ok`` is True when every engine reached its end."""
+    ``config`` is the resolved configuration they ran with; ``summary`` what the CLI's
+    summary.json would say (overall ``status``: completed, not_converged, diverged,
+    cancelled, ...; per engine entries; no files); ``status`` is summary["status"];
+    ``interrupted`` is None, or what cancelled the run ("KeyboardInterrupt", or the
+    exception a progress callback raised); ``ok`` is True when every engine reached its end."""
 
-    def __init__(self, results, config, interrupted):
+    def __init__(self, results, config, summary, interrupted):
         self._results = {r.engine: r for r in results}
         self.config = config
+        self.summary = summary
+        self.status = summary["status"]
         self.interrupted = interrupted or None
 
     def __getitem__(self, engine):
@@ -150,7 +155,7 @@ class Results(Mapping):
 
     def __repr__(self):
         inner = ", ".join(f"{e}: {r.status}" for e, r in self._results.items())
-        return f"<Results {inner}>"
+        return f"<Results {self.status}: {inner}>"
 
     @property
     def ok(self):

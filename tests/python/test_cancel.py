@@ -58,7 +58,8 @@ def test_a_raising_callback_cancels_and_keeps_the_results():
     assert 3 <= dmft.extra["iterations"] < 100000
     assert dmft.valid_points == 11 and np.all(np.isfinite(dmft.C_theta))
     assert ode.status == "skipped" and ode.valid_points == 0 and len(ode.t) == 0
-    assert not res.ok
+    assert not res.ok and res.status == "cancelled"
+    assert res.summary["engines"]["ode"] == {"status": "skipped", "message": "cancelled before it started"}
 
 
 def test_ctrl_c_cancels_promptly_and_returns_what_was_computed():

@@ -41,9 +41,14 @@ def test_numbers_equal_the_clis_files(cli, tiny, tmp_path, preset, engines):
                     "--out", str(out), "-q"], check=True, capture_output=True)
     assert json.loads((out / "config.json").read_text()) == cfg
     summary = json.loads((out / "summary.json").read_text())
+    assert res.status == res.summary["status"] == summary["status"]
     for engine in engines:
         r = res[engine]
         assert r.status == summary["engines"][engine]["status"]
+        # Everything summary.json says of the engine but its wall time and files.
+        expected = {k: v for k, v in summary["engines"][engine].items()
+                    if k not in ("status", "message", "wall_seconds", "files") and not k.startswith("seconds_")}
+        assert {k: v for k, v in r.extra.items() if not k.startswith("seconds_")} == expected
         files = read_curves(out / f"{engine}_curves.csv")
         assert list(files) == list(r.curves)
         for name, values in files.items():

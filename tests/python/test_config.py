@@ -41,6 +41,17 @@ def test_schema_lists_every_key_once():
     assert set(keys) == set(defaults)
     for field in schema:
         assert field["default"] == defaults[field["key"]], field["key"]
+        assert field["type"] in ("int", "number", "string", "number|null", "number|matrix"), field
+        assert field["doc"] and field["label"], field["key"]
+    by_key = {f["key"]: f for f in schema}
+    assert by_key["model.loss"]["choices"] == ["square", "logistic"]
+    assert by_key["time.steps"]["type"] == "int" and by_key["time.steps"]["min"] >= 1
+
+
+def test_schema_matches_the_clis_help(cli):
+    help_text = subprocess.run([cli, "--help"], check=True, capture_output=True, text=True).stdout
+    for field in dmftlab.schema():
+        assert f"  {field['key']} " in help_text, field["key"]
 
 
 def test_override_forms_agree():
@@ -89,6 +100,15 @@ def test_bad_input_raises_a_value_error_naming_the_key(args, key):
         dmftlab.config(*args)
     assert isinstance(info.value, ValueError)
     assert key in str(info.value)
+    if key != "no-such-preset":
+        assert key in info.value.keys
+
+
+def test_every_problem_is_reported_with_its_keys():
+    with pytest.raises(dmftlab.ConfigError) as info:
+        dmftlab.config("linear-regression", {"data.alpha": -1.0, "sim.seeds": 0})
+    assert {"data.alpha", "sim.seeds"} <= set(info.value.keys)
+    assert len(info.value.errors) >= 2 and all(e["message"] for e in info.value.errors)
 
 
 def test_wrong_argument_types_raise_type_errors():

@@ -48,6 +48,7 @@ def test_every_engine_runs_a_tiny_problem(tiny_runs, tiny, engine):
 
 
 def test_dmft_reports_iterations_and_residuals(tiny_runs):
+    assert tiny_runs.status == "completed" and tiny_runs.ok
     r = tiny_runs["dmft"]
     assert r.status == "converged"
     assert r.extra["iterations"] == len(r.residuals) > 1
@@ -159,7 +160,7 @@ def test_a_diverging_run_returns_what_it_computed(tiny):
                                              "time.horizon": 20.0})
     res = dmftlab.run(cfg, engines=["sgf", "dmft"])
     sgf, dmft = res["sgf"], res["dmft"]
-    assert sgf.status == dmft.status == "diverged" and not res.ok
+    assert sgf.status == dmft.status == res.status == "diverged" and not res.ok
     assert "optimizer.tau" in sgf.message and "optimizer.tau" in dmft.message
     assert 0 < sgf.valid_points < sgf.grid_points
     assert len(sgf.t) == len(sgf.train_loss) == sgf.valid_points
