@@ -10,6 +10,7 @@ PACKAGES=(
   libeigen3-dev nlohmann-json3-dev
   xvfb xauth poppler-utils
   fonts-dejavu-core
+  pybind11-dev python3-dev python3-numpy python3-pytest python3-matplotlib python3-pandas
 )
 
 missing=()

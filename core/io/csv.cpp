@@ -1,5 +1,7 @@
 #include "io/csv.h"
 
+#include "io/resulttables.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -86,44 +88,30 @@ bool parseNumber(const std::string &text, double *x)
 
 std::vector<std::string> curvesColumns(int k, int kStar)
 {
-    std::vector<std::string> cols = { "t" };
-    auto add = [&cols](const std::string &name) {
-        cols.push_back(name);
-        cols.push_back(name + "_se");
-    };
-    add("train_loss");
-    add("test_loss");
-    add("test_error");
-    for (int a = 0; a < k; ++a)
-        for (int b = 0; b < k; ++b)
-            add("Q_" + std::to_string(a + 1) + "_" + std::to_string(b + 1));
-    for (int a = 0; a < k; ++a)
-        for (int m = 0; m < kStar; ++m)
-            add("M_" + std::to_string(a + 1) + "_" + std::to_string(m + 1));
-    return cols;
+    Curves shape;
+    shape.k = k;
+    shape.kStar = kStar;
+    std::vector<std::string> names;
+    for (const auto &col : curveColumns(shape))
+        names.push_back(col.name);
+    return names;
 }
 
 std::string curvesCsv(const Curves &c)
 {
     std::string out;
-    const auto cols = curvesColumns(c.k, c.kStar);
+    const auto cols = curveColumns(c);
     for (std::size_t i = 0; i < cols.size(); ++i)
-        out += (i ? "," : "") + cols[i];
+        out += (i ? "," : "") + cols[i].name;
     out += '\n';
+    const std::vector<double> none;
     const int rows = rowsToWrite(c);
-    auto put = [&out](const Estimate &e, int n) {
-        out += ',' + formatNumber(at(e.mean, n));
-        out += ',' + formatNumber(at(e.se, n));
-    };
     for (int n = 0; n < rows; ++n) {
-        out += formatNumber(c.t[n]);
-        put(c.trainLoss, n);
-        put(c.testLoss, n);
-        put(c.testError, n);
-        for (int i = 0; i < c.k * c.k; ++i)
-            put(i < static_cast<int>(c.Q.size()) ? c.Q[i] : Estimate {}, n);
-        for (int i = 0; i < c.k * c.kStar; ++i)
-            put(i < static_cast<int>(c.M.size()) ? c.M[i] : Estimate {}, n);
+        for (std::size_t i = 0; i < cols.size(); ++i) {
+            if (i)
+                out += ',';
+            out += formatNumber(at(cols[i].values ? *cols[i].values : none, n));
+        }
         out += '\n';
     }
     return out;

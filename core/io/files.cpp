@@ -1,6 +1,7 @@
 #include "io/files.h"
 
 #include "io/csv.h"
+#include "io/resulttables.h"
 
 #include <cerrno>
 #include <cstring>
@@ -158,35 +159,8 @@ WriteResult writeCurvesFiles(const Curves &c, const std::string &dir)
     const std::string prefix = c.engine.empty() ? std::string("curves") : c.engine;
     write(prefix + "_curves.csv", curvesCsv(c));
     const int rows = std::min<int>(c.validPoints, static_cast<int>(c.t.size()));
-    for (const auto &kf : kernelFiles()) {
-        const Kernel &kernel = c.*(kf.kernel);
-        if (kernel.empty())
-            continue;
-        const std::string stem = prefix + "_" + kf.stem;
-        const bool hasSe = kernel.se.size() == kernel.mean.size();
-        const bool blocks = kernel.rowsPerBlock * kernel.colsPerBlock > 1;
-        if (!blocks) {
-            write(stem + ".csv", matrixCsv(kernel.mean[0], rows));
-            if (hasSe)
-                write(stem + "_se.csv", matrixCsv(kernel.se[0], rows));
-            continue;
-        }
-        if (kernel.rowsPerBlock == kernel.colsPerBlock) {
-            write(stem + ".csv", matrixCsv(kernel.trace(), rows));
-            if (hasSe)
-                write(stem + "_se.csv", matrixCsv(kernel.traceSe(), rows));
-        }
-        for (int a = 0; a < kernel.rowsPerBlock; ++a)
-            for (int b = 0; b < kernel.colsPerBlock; ++b) {
-                const std::size_t i = static_cast<std::size_t>(a * kernel.colsPerBlock + b);
-                if (i >= kernel.mean.size())
-                    continue;
-                const std::string block = stem + "_" + std::to_string(a + 1) + "_" + std::to_string(b + 1);
-                write(block + ".csv", matrixCsv(kernel.mean[i], rows));
-                if (hasSe)
-                    write(block + "_se.csv", matrixCsv(kernel.se[i], rows));
-            }
-    }
+    for (const auto &table : kernelTables(c))
+        write(prefix + "_" + table.name + ".csv", matrixCsv(*table.matrix, rows));
     if (!c.residuals.empty())
         write(prefix + "_residuals.csv", residualsCsv(c.residuals));
     return result;

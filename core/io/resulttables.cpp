@@ -1,0 +1,69 @@
+#include "io/resulttables.h"
+
+#include "io/files.h"
+
+namespace dmftlab::io
+{
+
+std::vector<CurveColumn> curveColumns(const Curves &c)
+{
+    std::vector<CurveColumn> cols;
+    cols.push_back({ "t", &c.t });
+    auto add = [&cols](const std::string &name, const Estimate *e) {
+        cols.push_back({ name, e ? &e->mean : nullptr });
+        cols.push_back({ name + "_se", e ? &e->se : nullptr });
+    };
+    add("train_loss", &c.trainLoss);
+    add("test_loss", &c.testLoss);
+    add("test_error", &c.testError);
+    auto entry = [](const std::vector<Estimate> &v, int i) {
+        return i < static_cast<int>(v.size()) ? &v[static_cast<std::size_t>(i)] : nullptr;
+    };
+    for (int a = 0; a < c.k; ++a)
+        for (int b = 0; b < c.k; ++b)
+            add("Q_" + std::to_string(a + 1) + "_" + std::to_string(b + 1), entry(c.Q, a * c.k + b));
+    for (int a = 0; a < c.k; ++a)
+        for (int m = 0; m < c.kStar; ++m)
+            add("M_" + std::to_string(a + 1) + "_" + std::to_string(m + 1), entry(c.M, a * c.kStar + m));
+    return cols;
+}
+
+std::vector<KernelTable> kernelTables(const Curves &c)
+{
+    std::vector<KernelTable> tables;
+    for (const auto &kf : kernelFiles()) {
+        const Kernel &kernel = c.*(kf.kernel);
+        if (kernel.empty())
+            continue;
+        const std::string stem = kf.stem;
+        const bool hasSe = kernel.se.size() == kernel.mean.size();
+        const bool blocks = kernel.rowsPerBlock * kernel.colsPerBlock > 1;
+        if (!blocks) {
+            tables.push_back({ stem, &kernel.mean[0], nullptr });
+            if (hasSe)
+                tables.push_back({ stem + "_se", &kernel.se[0], nullptr });
+            continue;
+        }
+        if (kernel.rowsPerBlock == kernel.colsPerBlock) {
+            auto trace = std::make_shared<const Eigen::MatrixXd>(kernel.trace());
+            tables.push_back({ stem, trace.get(), trace });
+            if (hasSe) {
+                auto traceSe = std::make_shared<const Eigen::MatrixXd>(kernel.traceSe());
+                tables.push_back({ stem + "_se", traceSe.get(), traceSe });
+            }
+        }
+        for (int a = 0; a < kernel.rowsPerBlock; ++a)
+            for (int b = 0; b < kernel.colsPerBlock; ++b) {
+                const std::size_t i = static_cast<std::size_t>(a * kernel.colsPerBlock + b);
+                if (i >= kernel.mean.size())
+                    continue;
+                const std::string block = stem + "_" + std::to_string(a + 1) + "_" + std::to_string(b + 1);
+                tables.push_back({ block, &kernel.mean[i], nullptr });
+                if (hasSe)
+                    tables.push_back({ block + "_se", &kernel.se[i], nullptr });
+            }
+    }
+    return tables;
+}
+
+} // namespace dmftlab::io
