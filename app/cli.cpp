@@ -535,6 +535,7 @@ int exitCodeFor(Status s)
     case Status::MaxIterations:
         return cli::kExitNotConverged;
     case Status::Diverged:
+    case Status::NumericalFailure:
         return cli::kExitDiverged;
     case Status::Cancelled:
         return cli::kExitCancelled;

@@ -258,6 +258,10 @@ void ParameterPanel::buildUi()
     addField(adv, "dmft.seed", "DMFT seed", Kind::Int, "Seed of the DMFT's sampled paths.");
     addField(adv, "dmft.warm_start", "Warm start", Kind::Choice,
         "Initial guess: the online ODE or no learning.", { "ode", "none" });
+    addField(adv, "dmft.continuous_time", "Continuous time", Kind::Choice,
+        "Time-step error from a second solve at 2Δ (estimate), or continuous-time curves by "
+        "Richardson extrapolation (extrapolate).",
+        { "estimate", "extrapolate", "off" });
     addField(adv, "sim.substeps", "SGF sub-steps", Kind::Int, "Euler–Maruyama steps per grid interval.");
     addField(adv, "sim.sampling", "SGD batches", Kind::Choice,
         "Reshuffle every epoch, or sample batches with replacement.", { "reshuffle", "replacement" });

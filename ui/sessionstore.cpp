@@ -18,7 +18,7 @@ constexpr int kVersion = 1;
 std::optional<Status> statusFromString(const std::string &s)
 {
     for (Status st : { Status::Running, Status::Completed, Status::Converged, Status::MaxIterations,
-             Status::Diverged, Status::Cancelled, Status::InvalidInput })
+             Status::Diverged, Status::Cancelled, Status::InvalidInput, Status::NumericalFailure })
         if (toString(st) == s)
             return st;
     return std::nullopt;

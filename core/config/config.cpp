@@ -269,6 +269,15 @@ const std::vector<Field> &fields()
              return std::string();
          },
          [](const R &c) { return json(c.dmft.warmStart); }},
+        {"dmft.continuous_time", FieldType::String,
+         [](R &c, const json &v) {
+             const auto s = v.get<std::string>();
+             if (s != "off" && s != "estimate" && s != "extrapolate")
+                 return "'" + s + "' is not one of off|estimate|extrapolate";
+             c.dmft.continuousTime = s;
+             return std::string();
+         },
+         [](const R &c) { return json(c.dmft.continuousTime); }},
     };
     return table;
 }
