@@ -178,6 +178,10 @@ const std::map<std::string, KeyDoc> &keyDocs()
         { "dmft.max_iterations", { "int", "fixed-point iteration cap (status max_iterations when hit)" } },
         { "dmft.seed", { "int", "seed of the DMFT's sampled paths" } },
         { "dmft.warm_start", { "string", "none|ode: initial guess of the fixed-point iteration" } },
+        { "dmft.continuous_time",
+            { "string",
+                "off|estimate|extrapolate: time-step error from a solve at 2 dt, or continuous-time curves "
+                "by Richardson extrapolation (needs an even time.steps)" } },
     };
     return docs;
 }
@@ -780,7 +784,9 @@ int runCommand(const std::vector<std::string> &args)
         if (code == cli::kExitBadInput)
             fail(engine + ": " + result->message);
         else if (code == cli::kExitDiverged)
-            std::fprintf(stderr, "dmftlab-cli: %s diverged: %s\n", engine.c_str(), result->message.c_str());
+            std::fprintf(stderr, "dmftlab-cli: %s %s: %s\n", engine.c_str(),
+                result->status == Status::NumericalFailure ? "failed numerically" : "diverged",
+                result->message.c_str());
         else if (code == cli::kExitNotConverged)
             std::fprintf(
                 stderr, "dmftlab-cli: %s did not converge: %s\n", engine.c_str(), result->message.c_str());
