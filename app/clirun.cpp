@@ -172,7 +172,9 @@ int runCommand(const std::vector<std::string> &args)
         else if (runStatus == io::RunStatus::InternalError)
             fail(engine + ": " + result->message, kExitInternalError);
         else if (runStatus == io::RunStatus::Diverged)
-            std::fprintf(stderr, "dmftlab-cli: %s diverged: %s\n", engine.c_str(), result->message.c_str());
+            std::fprintf(stderr, "dmftlab-cli: %s %s: %s\n", engine.c_str(),
+                result->status == Status::NumericalFailure ? "failed numerically" : "diverged",
+                result->message.c_str());
         else if (runStatus == io::RunStatus::NotConverged)
             std::fprintf(
                 stderr, "dmftlab-cli: %s did not converge: %s\n", engine.c_str(), result->message.c_str());

@@ -46,6 +46,8 @@ private slots:
     void andersonAcceleratesLinearContraction();
     void andersonSameFixedPointNonlinear();
     void restartGivesDampedStep();
+    void growthRestartsWithDampedStep();
+    void stallSwitchesToDamping();
 };
 
 void TestDmftMixing::memoryZeroIsDamping()
@@ -121,6 +123,50 @@ void TestDmftMixing::restartGivesDampedStep()
     const Eigen::VectorXd fallback = mixer.restartWithDampedStep();
     QCOMPARE(mixer.historySize(), 0);
     QVERIFY((fallback - (0.6 * x + 0.4 * fx)).cwiseAbs().maxCoeff() == 0.0);
+}
+
+void TestDmftMixing::growthRestartsWithDampedStep()
+{
+    // A residual above kGrowth × the best one restarts the history with the damped step.
+    FixedPointMixer mixer(3, 0.5);
+    auto F = [](const Eigen::VectorXd &x) -> Eigen::VectorXd { return 0.5 * x + Eigen::VectorXd::Constant(2, 1.0); };
+    const Eigen::VectorXd x0 = Eigen::VectorXd::Constant(2, 0.3);
+    Eigen::VectorXd x = mixer.next(x0, F(x0), 1.0);
+    x = mixer.next(x, F(x), 0.5);
+    x = mixer.next(x, F(x), 0.1); // best so far
+    QVERIFY(mixer.historySize() > 0);
+    const Eigen::VectorXd far = Eigen::VectorXd::Constant(2, 50.0);
+    const Eigen::VectorXd out = mixer.next(far, F(far), 0.1 * FixedPointMixer::kGrowth * 1.01);
+    QCOMPARE(mixer.growthRestarts(), 1);
+    QCOMPARE(mixer.historySize(), 0);
+    QVERIFY((out - (0.5 * far + 0.5 * F(far))).cwiseAbs().maxCoeff() < 1e-15);
+    QVERIFY(!mixer.accelerationOff());
+}
+
+void TestDmftMixing::stallSwitchesToDamping()
+{
+    // Residuals that never beat the first one: after stallWindow() calls acceleration is off
+    // for good, the iteration restarts from the best iterate and then is exactly damping.
+    FixedPointMixer mixer(5, 0.4);
+    auto F = [](const Eigen::VectorXd &x) -> Eigen::VectorXd { return (0.9 * x.array().cos()).matrix(); };
+    const Eigen::VectorXd x0 = Eigen::VectorXd::LinSpaced(4, -1.0, 1.0);
+    Eigen::VectorXd x = mixer.next(x0, F(x0), 0.3);
+    int calls = 1;
+    while (!mixer.accelerationOff() && calls < 100) {
+        x = mixer.next(x, F(x), 0.31 + 0.01 * (calls % 3));
+        ++calls;
+    }
+    QVERIFY(mixer.accelerationOff());
+    QCOMPARE(calls, mixer.stallWindow() + 1);
+    QCOMPARE(mixer.stallIteration(), calls);
+    QVERIFY((x - (0.6 * x0 + 0.4 * F(x0))).cwiseAbs().maxCoeff() < 1e-15);
+    for (int i = 0; i < 3; ++i) {
+        const Eigen::VectorXd fx = F(x);
+        const Eigen::VectorXd expected = 0.6 * x + 0.4 * fx;
+        x = mixer.next(x, fx, 1.0 + i);
+        QVERIFY((x - expected).cwiseAbs().maxCoeff() == 0.0);
+        QCOMPARE(mixer.historySize(), 0);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestDmftMixing)

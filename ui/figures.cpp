@@ -1,6 +1,7 @@
 #include "figures.h"
 
 #include "engine/registry.h"
+#include "observables/statistics.h"
 
 #include <QFileInfo>
 #include <QSvgGenerator>
@@ -176,18 +177,25 @@ QCPGraph *addSeries(QCPAxisRect *rect, const Curves &c, const Estimate &e, const
 {
     const Metrics m = metricsFor(style);
     const int n = std::min<int>({ validCount(c), static_cast<int>(e.mean.size()) });
-    QVector<double> keys, values, errors;
+    QVector<double> keys, values, errors, halfWidths;
     keys.reserve(n);
     values.reserve(n);
     errors.reserve(n);
+    // A theory band is the 68 % Student-t interval of its SE (R − 1 degrees of freedom; 1 SE
+    // when unknown) plus its time-step error estimate where the engine made one (theory §8).
+    const double tq = studentTQuantile(kOneSigmaCoverage, c.seDegreesOfFreedom);
     for (int i = 0; i < n; ++i) {
         const double v = e.mean[i];
         if (!std::isfinite(v) || (logY && v <= 0.0))
             continue;
         const double se = i < static_cast<int>(e.se.size()) && std::isfinite(e.se[i]) ? e.se[i] : 0.0;
+        const double disc = i < static_cast<int>(e.discretisation.size()) && std::isfinite(e.discretisation[i])
+            ? e.discretisation[i]
+            : 0.0;
         keys.push_back(c.t[i]);
         values.push_back(v);
         errors.push_back(se);
+        halfWidths.push_back(tq * se + disc);
     }
     QCPAxis *x = rect->axis(QCPAxis::atBottom), *y = rect->axis(QCPAxis::atLeft);
     auto *graph = new QCPGraph(x, y);
@@ -198,12 +206,12 @@ QCPGraph *addSeries(QCPAxisRect *rect, const Curves &c, const Estimate &e, const
     if (theory) {
         graph->setPen(QPen(color, m.pen, lineOf(c.engine)));
         graph->setLineStyle(QCPGraph::lsLine);
-        const bool band = std::any_of(errors.begin(), errors.end(), [](double s) { return s > 0.0; });
+        const bool band = std::any_of(halfWidths.begin(), halfWidths.end(), [](double s) { return s > 0.0; });
         if (band) {
             QVector<double> lo(values.size()), hi(values.size());
             for (int i = 0; i < values.size(); ++i) {
-                hi[i] = values[i] + errors[i];
-                lo[i] = values[i] - errors[i];
+                hi[i] = values[i] + halfWidths[i];
+                lo[i] = values[i] - halfWidths[i];
                 if (logY)
                     lo[i] = std::max(lo[i], values[i] * 1e-3);
             }

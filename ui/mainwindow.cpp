@@ -130,7 +130,8 @@ void MainWindow::buildActions()
         QMessageBox::about(this, "DMFT Lab",
             "<b>DMFT Lab</b><p>Multi-pass SGD and stochastic gradient flow at finite d, next to "
             "the exact d → ∞ dynamical mean-field theory.</p><p>Simulations are markers with "
-            "±1 SE error bars; theory curves are lines with ±1 SE bands. Hover over a plot to "
+            "±1 SE error bars; theory curves are lines with bands (the 68 % Student-t interval of "
+            "the SE plus the time-step error estimate). Hover over a plot to "
             "read values; drag and wheel to pan and zoom; double-click to reset.</p>"
             "<p>Licensed GPL-3.0-or-later.</p>");
     });
@@ -203,7 +204,8 @@ void MainWindow::refresh()
         const QString status = QString::fromStdString(toString(s.status));
         if (theory && s.finished
             && (s.status == Status::Diverged || s.status == Status::InvalidInput
-                || s.status == Status::InternalError)) {
+                || s.status == Status::InternalError
+                || s.status == Status::NumericalFailure)) {
             // A diverged fixed-point iterate is no answer: say so instead of drawing it.
             view->failed.push_back(s.curves);
             view->warnings[s.engine] = status + (s.message.isEmpty() ? QString() : " — " + s.message);
@@ -241,6 +243,9 @@ void MainWindow::onEngineFinished(const QString &engine)
         break;
     case Status::InternalError:
         line = name + " failed: " + s->message;
+        break;
+    case Status::NumericalFailure:
+        line = name + " failed numerically: " + s->message;
         break;
     case Status::MaxIterations:
         line = name + " did not converge: " + s->message;

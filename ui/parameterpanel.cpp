@@ -294,6 +294,7 @@ void ParameterPanel::buildUi()
     addField(adv, "dmft.max_iterations");
     addField(adv, "dmft.seed");
     addField(adv, "dmft.warm_start");
+    addField(adv, "dmft.continuous_time");
     addField(adv, "sim.substeps");
     addField(adv, "sim.sampling");
     addField(adv, "sim.threads");

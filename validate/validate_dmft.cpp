@@ -1,11 +1,20 @@
 // Production-size validation of the DMFT against the finite-d SGF simulation (theory §7,
-// issue 3): for every preset (and gradient flow for the GLMs), N >= 100 grid steps,
-// d >= 2000, >= 8 seeds, the presets' DMFT sizes (P = 10⁴, 2·10⁴ for phase retrieval, P_J = 10³, R = 4). Writes
-//   DIR/deviations.csv   worst |DMFT − SGF| / combined SE per case and quantity
+// issue 3): for every preset (and gradient flow for the GLMs, and a ReLU GLM whose memory
+// kernel comes from Stein's identity), N >= 100 grid steps, d >= 2000, >= 8 seeds, the
+// presets' DMFT sizes (P = 10⁴, 2·10⁴ for phase retrieval, P_J = 10³, R = 8). Writes
+//   DIR/deviations.csv   worst |DMFT − SGF| / combined SE per case and quantity, with the
+//                        Student-t threshold t_{0.995} of the combined SE's Welch–
+//                        Satterthwaite degrees of freedom
+//   DIR/continuous.csv   the continuous-time checks (theory §8): the extrapolated DMFT
+//                        (dmft.continuous_time = extrapolate) against the continuous
+//                        Marchenko–Pastur closed form (gradient-flow linear regression) and
+//                        against SGF with 10 sub-steps; the Euler DMFT alongside
 //   DIR/<case>_loss.png, DIR/<case>_overlaps.png, DIR/<case>_Ctheta.png   overlays
-// and prints the table. Usage: dmftlab-validate DIR [case-substring]
+// and prints the tables. Usage: dmftlab-validate DIR [case-substring]
 #include "config/presets.h"
+#include "dmft/closedform.h"
 #include "engine/engine.h"
+#include "observables/statistics.h"
 
 #ifdef DMFTLAB_VALIDATE_PLOTS
 #include "figures.h"
@@ -28,15 +37,24 @@ namespace
 struct Case {
     std::string name, preset;
     double tau; // < 0: the preset's η/B
+    Activation activation = Activation::Linear; // with relu: student and teacher (a ReLU GLM)
 };
+
+/// Welch–Satterthwaite degrees of freedom of √(a² + b²) from SEs with da, db degrees of freedom.
+double welchDof(double a, int da, double b, int db)
+{
+    const double a2 = a * a, b2 = b * b;
+    const double den = (da > 0 ? a2 * a2 / da : 0.0) + (db > 0 ? b2 * b2 / db : 0.0);
+    return den > 0.0 ? (a2 + b2) * (a2 + b2) / den : 0.0;
+}
 
 struct Row {
     std::string quantity;
-    double z = 0, t = 0, dmft = 0, sim = 0;
+    double z = 0, t = 0, dmft = 0, sim = 0, threshold = 0; // threshold: t_{0.995} at the point's dof
 };
 
 void worst(const std::string &q, const Estimate &d, const Estimate &s, const std::vector<double> &t,
-    int points, std::vector<Row> &rows)
+    int points, int dmftDof, int simDof, std::vector<Row> &rows)
 {
     Row r { q };
     for (int n = 1; n < points; ++n) {
@@ -44,10 +62,89 @@ void worst(const std::string &q, const Estimate &d, const Estimate &s, const std
         if (!(se > 0) || !std::isfinite(d.mean[n]) || !std::isfinite(s.mean[n]))
             continue;
         const double z = std::fabs(d.mean[n] - s.mean[n]) / se;
-        if (z >= r.z)
-            r = { q, z, t[n], d.mean[n], s.mean[n] };
+        if (z >= r.z) {
+            const int dof = static_cast<int>(std::floor(welchDof(d.se[n], dmftDof, s.se[n], simDof)));
+            r = { q, z, t[n], d.mean[n], s.mean[n], studentTQuantile(0.99, std::max(1, dof)) };
+        }
     }
     rows.push_back(r);
+}
+
+/// Continuous-time checks (theory §8): one line per case and quantity in continuous.csv.
+void continuousChecks(const std::string &dir, const std::string &only)
+{
+    std::ofstream csv(dir + "/continuous.csv");
+    csv << "case,quantity,reference,euler_worst_rel_error,extrapolated_worst_rel_error,"
+           "extrapolated_worst_error_over_stated,euler_worst_z,extrapolated_worst_z,seconds_euler,seconds_extrapolated\n";
+    std::printf("\n%-28s %-6s %-18s %11s %11s %9s\n", "continuous-time case", "qty", "reference", "euler_rel",
+        "extrap_rel", "err/stated");
+    // (1) gradient-flow linear regression against the continuous Marchenko–Pastur closed form
+    if (only.empty() || std::string("linear-regression-gf-continuous").find(only) != std::string::npos) {
+        RunConfig c = presetConfig("linear-regression");
+        c.optimizer.tau = 0.0;
+        c.time.steps = 100;
+        c.sim.threads = 0;
+        c.dmft.continuousTime = "estimate";
+        const EngineResult euler = runEngine("dmft", c);
+        c.dmft.continuousTime = "extrapolate";
+        const EngineResult ext = runEngine("dmft", c);
+        const double tq = studentTQuantile(0.99, ext.curves.seDegreesOfFreedom);
+        for (const char *q : { "Q", "M" }) {
+            double eRel = 0, xRel = 0, ratio = 0;
+            for (int n = 1; n <= c.time.steps; ++n) {
+                const Overlaps1 ex = linearRegressionGradientFlow(c, c.grid()[n]);
+                const double x = q[0] == 'Q' ? ex.Q : ex.M;
+                const Estimate &e = q[0] == 'Q' ? ext.curves.Q[0] : ext.curves.M[0];
+                const Estimate &u = q[0] == 'Q' ? euler.curves.Q[0] : euler.curves.M[0];
+                eRel = std::max(eRel, std::fabs(u.mean[n] - x) / std::fabs(x));
+                xRel = std::max(xRel, std::fabs(e.mean[n] - x) / std::fabs(x));
+                ratio = std::max(ratio,
+                    std::fabs(e.mean[n] - x) / (tq * e.seMonteCarlo[n] + e.truncation[n] + e.discretisation[n]));
+            }
+            std::printf("%-28s %-6s %-18s %11.3g %11.3g %9.2f\n", "linear-regression-gf", q, "MP closed form", eRel,
+                xRel, ratio);
+            csv << "linear-regression-gf," << q << ",marchenko-pastur," << eRel << "," << xRel << "," << ratio
+                << ",,," << euler.wallSeconds << "," << ext.wallSeconds << "\n";
+        }
+    }
+    // (2) logistic regression and committee against SGF with 10 sub-steps per grid interval
+    for (const std::string preset : { "logistic-regression", "committee-erf" }) {
+        if (!only.empty() && (preset + "-continuous").find(only) == std::string::npos)
+            continue;
+        RunConfig c = presetConfig(preset);
+        c.optimizer.tau = c.sgdTau();
+        c.sim.substeps = 10;
+        c.sim.dimension = std::max(2000, c.sim.dimension);
+        c.sim.seeds = 16;
+        c.sim.seed = 2000;
+        c.sim.threads = 0;
+        const EngineResult sim = runEngine("sgf", c);
+        c.dmft.continuousTime = "estimate";
+        const EngineResult euler = runEngine("dmft", c);
+        c.dmft.continuousTime = "extrapolate";
+        const EngineResult ext = runEngine("dmft", c);
+        if (sim.status != Status::Completed || euler.status != Status::Converged || ext.status != Status::Converged) {
+            csv << preset << ",failed,,,,,,,,\n";
+            continue;
+        }
+        auto worstZ = [&](const Estimate &d, const Estimate &s) {
+            double z = 0;
+            for (int n = 1; n <= c.time.steps; ++n)
+                z = std::max(z, std::fabs(d.mean[n] - s.mean[n]) / std::hypot(d.se[n], s.se[n]));
+            return z;
+        };
+        for (const char *q : { "train_loss", "Q", "M" }) {
+            auto pick = [&](const Curves &x) -> const Estimate & {
+                return q[0] == 't' ? x.trainLoss : q[0] == 'Q' ? x.Q[0] : x.M[0];
+            };
+            const double ze = worstZ(pick(euler.curves), pick(sim.curves)),
+                         zx = worstZ(pick(ext.curves), pick(sim.curves));
+            std::printf("%-28s %-6s %-18s  worst z: Euler %.2f, extrapolated %.2f\n", preset.c_str(), q,
+                "SGF 10 sub-steps", ze, zx);
+            csv << preset << "," << q << ",sgf-substeps-10,,,," << ze << "," << zx << "," << euler.wallSeconds << ","
+                << ext.wallSeconds << "\n";
+        }
+    }
 }
 
 } // namespace
@@ -66,15 +163,20 @@ int main(int argc, char **argv)
         { "linear-regression-gf", "linear-regression", 0.0 },
         { "logistic-regression", "logistic-regression", -1 },
         { "logistic-regression-gf", "logistic-regression", 0.0 },
-        { "phase-retrieval", "phase-retrieval", -1 }, { "committee-erf", "committee-erf", -1 } };
+        { "phase-retrieval", "phase-retrieval", -1 }, { "committee-erf", "committee-erf", -1 },
+        { "relu-glm", "linear-regression", 0.5, Activation::Relu } };
     std::ofstream csv(dir + "/deviations.csv");
-    csv << "case,quantity,worst_z,t,dmft,sgf,dmft_status,dmft_iterations,dmft_seconds,sgf_seconds\n";
-    std::printf("%-24s %-12s %7s %7s %10s %10s\n", "case", "quantity", "worst_z", "t", "dmft", "sgf");
+    csv << "case,quantity,worst_z,t99_threshold,t,dmft,sgf,dmft_status,dmft_iterations,dmft_seconds,sgf_seconds\n";
+    std::printf("%-24s %-12s %7s %7s %7s %10s %10s\n", "case", "quantity", "worst_z", "t99", "t", "dmft", "sgf");
     for (const Case &cs : cases) {
         if (!only.empty() && cs.name.find(only) == std::string::npos)
             continue;
         RunConfig c = presetConfig(cs.preset);
         c.optimizer.tau = cs.tau < 0 ? c.sgdTau() : cs.tau;
+        if (cs.activation == Activation::Relu) { // the validated ReLU GLM (k = 1, τ > 0, q0 > m0²)
+            c.problem.activation = c.problem.teacherActivation = Activation::Relu;
+            c.time.horizon = 6.0;
+        }
         if (c.time.steps < 100) {
             c.time.steps = 100;
         }
@@ -95,17 +197,18 @@ int main(int argc, char **argv)
         const int k = c.problem.width, ks = c.problem.teacherWidth, N = c.time.steps;
         std::vector<Row> rows;
         const auto &t = dmft.curves.t;
-        worst("train_loss", dmft.curves.trainLoss, sim.curves.trainLoss, t, points, rows);
-        worst("test_loss", dmft.curves.testLoss, sim.curves.testLoss, t, points, rows);
-        worst("test_error", dmft.curves.testError, sim.curves.testError, t, points, rows);
+        const int dd = dmft.curves.seDegreesOfFreedom, sd = c.sim.seeds - 1;
+        worst("train_loss", dmft.curves.trainLoss, sim.curves.trainLoss, t, points, dd, sd, rows);
+        worst("test_loss", dmft.curves.testLoss, sim.curves.testLoss, t, points, dd, sd, rows);
+        worst("test_error", dmft.curves.testError, sim.curves.testError, t, points, dd, sd, rows);
         for (int a = 0; a < k; ++a)
             for (int b = 0; b < k; ++b)
                 worst("Q_" + std::to_string(a + 1) + "_" + std::to_string(b + 1), dmft.curves.Q[a * k + b],
-                    sim.curves.Q[a * k + b], t, points, rows);
+                    sim.curves.Q[a * k + b], t, points, dd, sd, rows);
         for (int a = 0; a < k; ++a)
             for (int m = 0; m < ks; ++m)
                 worst("M_" + std::to_string(a + 1) + "_" + std::to_string(m + 1), dmft.curves.M[a * ks + m],
-                    sim.curves.M[a * ks + m], t, points, rows);
+                    sim.curves.M[a * ks + m], t, points, dd, sd, rows);
         { // C_θ(t, s) over a coarse lattice of (t, s), every block
             Row r { "C_theta" };
             for (int b = 0; b < k * k; ++b)
@@ -118,14 +221,15 @@ int main(int argc, char **argv)
                             / se;
                         if (se > 0 && z >= r.z)
                             r = { "C_theta", z, t[n], dmft.curves.Ctheta.mean[b](n, s),
-                                sim.curves.Ctheta.mean[b](n, s) };
+                                sim.curves.Ctheta.mean[b](n, s), studentTQuantile(0.99, std::min(dd, sd)) };
                     }
             rows.push_back(r);
         }
         for (const Row &r : rows) {
-            std::printf("%-24s %-12s %7.2f %7.2f %10.5f %10.5f\n", cs.name.c_str(), r.quantity.c_str(), r.z,
-                r.t, r.dmft, r.sim);
-            csv << cs.name << "," << r.quantity << "," << r.z << "," << r.t << "," << r.dmft << "," << r.sim
+            std::printf("%-24s %-12s %7.2f %7.2f %7.2f %10.5f %10.5f\n", cs.name.c_str(), r.quantity.c_str(), r.z,
+                r.threshold, r.t, r.dmft, r.sim);
+            csv << cs.name << "," << r.quantity << "," << r.z << "," << r.threshold << "," << r.t << "," << r.dmft
+                << "," << r.sim
                 << "," << toString(dmft.status) << "," << dmft.curves.iterations << "," << dmft.wallSeconds
                 << "," << sim.wallSeconds << "\n";
         }
@@ -153,6 +257,7 @@ int main(int argc, char **argv)
         }
 #endif
     }
-    std::printf("report: %s/deviations.csv\n", dir.c_str());
+    continuousChecks(dir, only);
+    std::printf("report: %s/deviations.csv, %s/continuous.csv\n", dir.c_str(), dir.c_str());
     return 0;
 }

@@ -321,6 +321,12 @@ std::vector<FieldInfo> buildSchema()
                             "none|ode: initial guess of the fixed-point iteration (no learning, or the online ODE)",
                             std::vector<std::pair<std::string, std::string>>{{"none", "none"}, {"ode", "ode"}},
                             [](auto &c) -> auto & { return c.dmft.warmStart; }));
+    s.push_back(choiceField("dmft.continuous_time", "Continuous time",
+                            "off|estimate|extrapolate: time-step error from a solve at 2 dt, or continuous-time "
+                            "curves by Richardson extrapolation (needs an even time.steps)",
+                            std::vector<std::pair<std::string, std::string>>{
+                                {"off", "off"}, {"estimate", "estimate"}, {"extrapolate", "extrapolate"}},
+                            [](auto &c) -> auto & { return c.dmft.continuousTime; }));
     return s;
 }
 

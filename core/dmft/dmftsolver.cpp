@@ -95,7 +95,7 @@ double dmftDoubles(int N, int k, int ks, double P, double PJ, int R, int threads
         + (ks + 1.0) * P + 2.0 * (N + 1.0) * k * k * PJ // H̃, A
         + 2.0 * D * PJ * k // tangent work X, Y (all chunks)
         + 16.0 * Dz * Dz // Σ, L, state, kernels, partial sums
-        + (2.0 * mixing + 3.0) * (2.0 * D * D + D * ks); // mixer history ΔX, ΔF, x, F(x), f
+        + (2.0 * mixing + 5.0) * (2.0 * D * D + D * ks); // mixer history ΔX, ΔF, x, F(x), f, best x, F
     const double perThread = 3.0 * D * D; // partial sums of K, C_u
     const double snapshot = 6.0 * D * D * 3.0; // statistics of 4 kernels
     // transient, one per concurrent worker: the normals being whitened at set-up
@@ -174,6 +174,11 @@ std::string checkDmft(const RunConfig &c)
 {
     if (auto err = checkDmftRelu(c); !err.empty())
         return err;
+    if (c.dmft.continuousTime != "off" && c.dmft.continuousTime != "estimate" && c.dmft.continuousTime != "extrapolate")
+        return "dmft.continuous_time must be off, estimate or extrapolate";
+    if (c.dmft.continuousTime != "off" && c.time.steps % 2 != 0)
+        return "dmft.continuous_time = " + c.dmft.continuousTime
+            + " needs an even time.steps (its second solve uses time.steps / 2)";
     return checkDmftSizes(c);
 }
 
@@ -268,6 +273,7 @@ void DmftReplica::setState(const Eigen::MatrixXd &C, const Eigen::MatrixXd &M, c
     m_C = C;
     m_M = M;
     m_R = R;
+    m_factoredNext = false;
 }
 
 void DmftReplica::setNoLearningState()
@@ -287,7 +293,7 @@ void DmftReplica::setNoLearningState()
     }
 }
 
-bool DmftReplica::factorCovariance()
+bool DmftReplica::factorCovariance(Eigen::MatrixXd &L) const
 {
     const int Dz = m_ks + m_D;
     Eigen::MatrixXd Sigma(Dz, Dz);
@@ -301,7 +307,7 @@ bool DmftReplica::factorCovariance()
         S.diagonal().tail(m_D).array() += jitter * scale;
         Eigen::LLT<Eigen::MatrixXd> llt(S);
         if (llt.info() == Eigen::Success) {
-            m_L = llt.matrixL();
+            L = llt.matrixL();
             return true;
         }
     }
@@ -413,16 +419,14 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
 {
     const int k = m_k, D = m_D, N = m_N;
     auto t0 = Clock::now();
-    bool factored = factorCovariance();
-    if (!factored && m_mixer.historySize() > 0) {
-        // An accelerated step left the PSD cone: take the plain damped step instead.
-        setStateVector(m_mixer.restartWithDampedStep());
-        factored = factorCovariance();
-    }
-    if (!factored) {
-        m_divergenceIndex = -2; // the Gaussian of (z, w) is not positive semidefinite
-        return StepResult::Diverged;
-    }
+    // The state was factored when the previous step published it; a state set from outside
+    // (start, fresh paths) is factored here.
+    if (m_factoredNext)
+        m_L.swap(m_Lnext);
+    else if (!factorCovariance(m_L))
+        return StepResult::NotPositiveSemidefinite;
+    m_factoredNext = false;
+    m_previousTrainLoss = m_trainLoss; // of the previous iterate, for the truncation estimate
     m_Cdrawn = m_C;
     m_Mdrawn = m_M;
     m_Rdrawn = m_R;
@@ -525,14 +529,40 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
     const double rScale = std::max(1.0, m_R.cwiseAbs().maxCoeff());
     m_residual = std::max({ (out.C - m_C).cwiseAbs().maxCoeff() / cScale,
         (out.M - m_M).cwiseAbs().maxCoeff() / mScale, (out.R - m_R).cwiseAbs().maxCoeff() / rScale });
-    // Mixing: damped, Anderson-accelerated over the last iterates (FixedPointMixer). A step
-    // whose residual grew well past the best one restarts the history (damped step).
-    Eigen::VectorXd next = m_mixer.next(stateVector(m_C, m_M, m_R), stateVector(out.C, out.M, out.R));
-    if (m_residual > 4.0 * m_bestResidual && m_mixer.historySize() > 0)
-        next = m_mixer.restartWithDampedStep();
-    m_bestResidual = std::min(m_bestResidual, m_residual);
-    setStateVector(next);
-    return StepResult::Ok;
+    m_residualHistory.push_back(m_residual);
+    // Mixing: damped, Anderson-accelerated over the last iterates and safeguarded against
+    // growth and stalls (FixedPointMixer).
+    m_previousQ.resize(m_D, k);
+    for (int n = 0; n <= N; ++n)
+        m_previousQ.middleRows(n * k, k) = m_C.block(n * k, n * k, k, k);
+    m_previousM = m_M;
+    const bool accelerated = m_mixer.memory() > 0 && !m_mixer.accelerationOff();
+    setStateVector(m_mixer.next(stateVector(m_C, m_M, m_R), stateVector(out.C, out.M, out.R), m_residual));
+    // Every published iterate has a factor: an accelerated step may leave the PSD cone (the
+    // damped step, a convex combination of two PSD states, does not beyond round-off).
+    t0 = Clock::now();
+    m_factoredNext = factorCovariance(m_Lnext);
+    if (!m_factoredNext && accelerated) {
+        ++m_psdFallbacks;
+        setStateVector(m_mixer.restartWithDampedStep());
+        m_factoredNext = factorCovariance(m_Lnext);
+    }
+    m_timings.factor += seconds(t0);
+    return m_factoredNext ? StepResult::Ok : StepResult::NotPositiveSemidefinite;
+}
+
+double DmftReplica::contraction() const
+{
+    constexpr double kMax = 0.95; // error ≤ 19 steps: the estimate stays finite when κ ≥ 1
+    const int h = static_cast<int>(m_residualHistory.size());
+    const int ratios = std::min(5, h - 1);
+    if (ratios < 1)
+        return kMax;
+    const double first = m_residualHistory[h - 1 - ratios], last = m_residualHistory[h - 1];
+    if (!(first > 0.0) || !(last >= 0.0))
+        return kMax;
+    const double kappa = std::pow(last / first, 1.0 / ratios);
+    return std::isfinite(kappa) ? std::clamp(kappa, 0.0, kMax) : kMax;
 }
 
 Eigen::VectorXd DmftReplica::stateVector(const Eigen::MatrixXd &C, const Eigen::MatrixXd &M, const Eigen::MatrixXd &R)
@@ -687,7 +717,7 @@ Status DmftSolver::step(const std::atomic<bool> *cancel)
     double res = 0.0;
     for (int r : active) {
         if (results[r] == DmftReplica::StepResult::IllConditioned) {
-            m_status = Status::InvalidInput;
+            m_status = Status::NumericalFailure;
             m_message = "dmft stopped at iteration " + std::to_string(m_iterations)
                 + ": the Stein estimate of the memory kernel (relu) needs w_t not almost determined by "
                   "its past, but its innovation variance fell to "
@@ -696,16 +726,18 @@ Status DmftSolver::step(const std::atomic<bool> *cancel)
             m_residuals.push_back(std::numeric_limits<double>::infinity());
             return m_status;
         }
+        if (results[r] == DmftReplica::StepResult::NotPositiveSemidefinite) {
+            m_status = Status::NumericalFailure;
+            m_message = "dmft stopped at iteration " + std::to_string(m_iterations)
+                + ": the covariance of (z, w) of replica " + std::to_string(r + 1)
+                + " is not positive semidefinite beyond round-off, even after the damped step "
+                  "(a numerical failure, not bad input); raise dmft.paths or lower time.steps";
+            m_residuals.push_back(std::numeric_limits<double>::infinity());
+            return m_status;
+        }
         if (results[r] == DmftReplica::StepResult::Diverged) {
             const int n = std::max(0, m_replicas[r]->divergenceIndex());
             m_status = Status::Diverged;
-            if (m_replicas[r]->divergenceIndex() == -2) {
-                m_message = "dmft stopped at iteration " + std::to_string(m_iterations)
-                    + ": the covariance of (z, w) is not positive semidefinite beyond round-off; "
-                      "lower dmft.damping or raise dmft.paths";
-                m_residuals.push_back(std::numeric_limits<double>::infinity());
-                return m_status;
-            }
             m_message = "dmft diverged at iteration " + std::to_string(m_iterations)
                 + " (non-finite or exploding "
                   "values from t = "
@@ -727,12 +759,13 @@ Status DmftSolver::step(const std::atomic<bool> *cancel)
         m_status = Status::Converged;
         m_message = "converged in " + std::to_string(m_iterations) + " iterations (residual " + fmt(res, 2)
             + " < tolerance " + fmt(m_config.dmft.tolerance, 2) + "; " + std::to_string(replicaCount())
-            + " replicas x " + std::to_string(m_config.dmft.paths) + " paths)";
+            + " replicas x " + std::to_string(m_config.dmft.paths) + " paths)" + mixingNote();
     } else if (m_iterations >= m_config.dmft.maxIterations) {
         m_status = Status::MaxIterations;
         m_message = "not converged after " + std::to_string(m_iterations) + " iterations: residual "
             + fmt(res, 2) + " > tolerance " + fmt(m_config.dmft.tolerance, 2)
-            + " (raise dmft.max_iterations or lower dmft.damping); the curves are the last iterate";
+            + " (raise dmft.max_iterations; if dmft_residuals.csv oscillates, lower dmft.damping)"
+            + mixingNote() + "; the curves are the last iterate";
     } else {
         m_message = "iteration " + std::to_string(m_iterations) + ", residual " + fmt(res, 2);
     }
@@ -777,14 +810,23 @@ std::shared_ptr<const Curves> DmftSolver::snapshot() const
     if (m_replicas.empty())
         return c;
     ReplicaStatistics train, test, err, Q, M, Ct, Rt, Cu, K;
+    // truncation error estimates (theory §8): per replica |last step| κ/(1 − κ), averaged
+    // over replicas (a bias of each replica's fixed point, not reduced by averaging)
+    Eigen::ArrayXd truncTrain = Eigen::ArrayXd::Zero(N + 1), truncTest = truncTrain, truncErr = truncTrain;
+    Eigen::ArrayXd truncQ = Eigen::ArrayXd::Zero((N + 1) * k * k), truncM = Eigen::ArrayXd::Zero((N + 1) * k * ks);
     const Eigen::MatrixXd rho = m_config.rho();
     const Eigen::MatrixXd I = Eigen::MatrixXd::Identity(k, k);
-    for (std::size_t ri = 0; ri < m_replicas.size(); ++ri) {
-        const auto &rep = m_replicas[ri];
-        Eigen::ArrayXd te(N + 1), tr(N + 1), q((N + 1) * k * k), mm((N + 1) * k * ks);
+    // Q(n) blocks and M(n) rows of a state, flattened as the curves index them, with the
+    // population loss and error
+    auto overlaps = [&](const Eigen::MatrixXd &Qblocks, const Eigen::MatrixXd &Mrows, Eigen::ArrayXd &q,
+                        Eigen::ArrayXd &mm, Eigen::ArrayXd &tr, Eigen::ArrayXd &te) {
+        q.resize((N + 1) * k * k);
+        mm.resize((N + 1) * k * ks);
+        tr.resize(N + 1);
+        te.resize(N + 1);
         for (int n = 0; n <= N; ++n) {
-            const Eigen::MatrixXd Qn = rep->C().block(n * k, n * k, k, k);
-            const Eigen::MatrixXd Mn = rep->M().middleRows(n * k, k);
+            const Eigen::MatrixXd Qn = Qblocks.middleRows(n * k, k);
+            const Eigen::MatrixXd Mn = Mrows.middleRows(n * k, k);
             const PopulationMetrics pm = m_population.evaluate(Qn, Mn, rho);
             tr[n] = pm.loss;
             te[n] = pm.error;
@@ -794,6 +836,25 @@ std::shared_ptr<const Curves> DmftSolver::snapshot() const
                 for (int m = 0; m < ks; ++m)
                     mm[(a * ks + m) * (N + 1) + n] = Mn(a, m);
             }
+        }
+    };
+    for (std::size_t ri = 0; ri < m_replicas.size(); ++ri) {
+        const auto &rep = m_replicas[ri];
+        Eigen::ArrayXd te, tr, q, mm;
+        Eigen::MatrixXd Qblocks(N * k + k, k);
+        for (int n = 0; n <= N; ++n)
+            Qblocks.middleRows(n * k, k) = rep->C().block(n * k, n * k, k, k);
+        overlaps(Qblocks, rep->M(), q, mm, tr, te);
+        if (rep->previousQ().rows() == Qblocks.rows()) {
+            const double factor = rep->contraction() / (1.0 - rep->contraction()) / replicaCount();
+            Eigen::ArrayXd tePrev, trPrev, qPrev, mmPrev;
+            overlaps(rep->previousQ(), rep->previousM(), qPrev, mmPrev, trPrev, tePrev);
+            truncQ += factor * (q - qPrev).abs();
+            truncM += factor * (mm - mmPrev).abs();
+            truncTest += factor * (tr - trPrev).abs();
+            truncErr += factor * (te - tePrev).abs();
+            if (rep->previousTrainLoss().size() == N + 1)
+                truncTrain += factor * (rep->trainLoss() - rep->previousTrainLoss()).array().abs();
         }
         train.add(ri < m_freshTrainLoss.size() ? m_freshTrainLoss[ri].array() : rep->trainLoss().array());
         test.add(tr);
@@ -812,20 +873,26 @@ std::shared_ptr<const Curves> DmftSolver::snapshot() const
             K.add(flat(rep->K()));
         }
     }
-    auto fill = [&](const ReplicaStatistics &s, Estimate &e, int offset) {
+    // se = √(Monte-Carlo SE² + truncation²), both kept as columns
+    auto fill = [&](const ReplicaStatistics &s, const Eigen::ArrayXd &trunc, Estimate &e, int offset) {
         const Eigen::ArrayXd mu = s.mean(), se = s.se();
+        e.seMonteCarlo.resize(N + 1);
+        e.truncation.resize(N + 1);
         for (int n = 0; n <= N; ++n) {
             e.mean[n] = mu[offset + n];
-            e.se[n] = se[offset + n];
+            e.seMonteCarlo[n] = se[offset + n];
+            e.truncation[n] = trunc[offset + n];
+            e.se[n] = std::hypot(se[offset + n], trunc[offset + n]);
         }
     };
-    fill(train, c->trainLoss, 0);
-    fill(test, c->testLoss, 0);
-    fill(err, c->testError, 0);
+    fill(train, truncTrain, c->trainLoss, 0);
+    fill(test, truncTest, c->testLoss, 0);
+    fill(err, truncErr, c->testError, 0);
     for (int i = 0; i < k * k; ++i)
-        fill(Q, c->Q[i], i * (N + 1));
+        fill(Q, truncQ, c->Q[i], i * (N + 1));
     for (int i = 0; i < k * ks; ++i)
-        fill(M, c->M[i], i * (N + 1));
+        fill(M, truncM, c->M[i], i * (N + 1));
+    c->seDegreesOfFreedom = replicaCount() - 1;
     toKernel(Ct, N, k, c->Ctheta);
     toKernel(Rt, N, k, c->Rtheta);
     if (Cu.count() > 0) {
@@ -848,6 +915,22 @@ void DmftSolver::evaluateFreshTrainLoss(const std::atomic<bool> *cancel)
     m_freshTrainLoss = std::move(out);
 }
 
+std::string DmftSolver::mixingNote() const
+{
+    // The safeguards of the mixing (FixedPointMixer) are part of the story of a run.
+    int stalled = 0, first = -1;
+    for (const auto &rep : m_replicas)
+        if (rep->mixer().accelerationOff()) {
+            ++stalled;
+            const int at = rep->mixer().stallIteration();
+            first = first < 0 ? at : std::min(first, at);
+        }
+    if (stalled == 0)
+        return {};
+    return "; Anderson mixing stalled in " + std::to_string(stalled) + " of " + std::to_string(replicaCount())
+        + " replicas (first at iteration " + std::to_string(first) + ") and continued as plain damping";
+}
+
 std::uint64_t DmftSolver::replicaSeed(int r) const
 {
     return splitmix(m_config.dmft.seed * 0x100000001B3ULL + static_cast<std::uint64_t>(r));
@@ -864,6 +947,16 @@ json DmftSolver::extra() const
     j["damping"] = m_config.dmft.damping;
     j["tolerance"] = m_config.dmft.tolerance;
     j["warm_start"] = m_warmStartUsed;
+    int fallbacks = 0, growth = 0, stalled = 0;
+    for (const auto &rep : m_replicas) {
+        fallbacks += rep->psdFallbacks();
+        growth += rep->mixer().growthRestarts();
+        stalled += rep->mixer().accelerationOff() ? 1 : 0;
+    }
+    // safeguards of the mixing, summed over replicas (FixedPointMixer, issue 8)
+    j["mixing_psd_fallbacks"] = fallbacks;
+    j["mixing_growth_restarts"] = growth;
+    j["mixing_stalled_replicas"] = stalled;
     j["taming"] = m_config.tamingEnabled();
     j["memory_bytes"] = dmftMemoryBytes(m_config);
     // relative SE of tr Q at the final time, across replicas
@@ -908,6 +1001,14 @@ EngineResult DmftSolver::run(const ProgressCallback &progress, const std::atomic
     if (m_status == Status::Converged || m_status == Status::MaxIterations)
         evaluateFreshTrainLoss(cancel);
     auto snap = snapshot();
+    // A non-finite value is never reported as converged (issue 8).
+    if (m_status == Status::Converged || m_status == Status::MaxIterations) {
+        if (auto where = firstNonFinite(*snap); !where.empty()) {
+            m_status = Status::NumericalFailure;
+            m_message = "dmft failed after " + std::to_string(m_iterations) + " iterations: non-finite " + where
+                + " (a numerical failure of the fixed point, not bad input)";
+        }
+    }
     if (progress && m_status != Status::Cancelled) {
         ProgressReport r;
         r.engine = engineInfo(EngineId::Dmft).name;

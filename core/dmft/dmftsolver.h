@@ -25,7 +25,9 @@
 // mean ± SE across replicas of every output. The configuration is RunConfig::dmft
 // (config.h documents the defaults: P = 10000, P_J = 1000, R = 4, β = 0.5, tolerance 1e-4,
 // 100 iterations, warm start "ode"). Status: Running → Converged | MaxIterations |
-// Diverged | Cancelled | InvalidInput, with a one-line message.
+// Diverged | Cancelled | InvalidInput | NumericalFailure, with a one-line message.
+// NumericalFailure: a state without a PSD covariance, an ill-conditioned Stein solve (ReLU),
+// or a non-finite value in the finished curves — never reported as converged.
 //
 // Monte-Carlo error (§5.7), found while validating against the simulations:
 //  * moment matching: the stored normals of each replica (ξ, ε, ΔB) are centred and
@@ -72,7 +74,9 @@ class DmftReplica
 public:
     /// IllConditioned: the Stein estimator of K (ReLU) met a w_t almost determined by its
     /// past (see steinKernel()); the step's outputs must not be used.
-    enum class StepResult { Ok, Cancelled, Diverged, IllConditioned };
+    /// NotPositiveSemidefinite: the next state's covariance of (z, w) has no factor even
+    /// after falling back from an accelerated to the damped step; the state must not be used.
+    enum class StepResult { Ok, Cancelled, Diverged, IllConditioned, NotPositiveSemidefinite };
 
     /// `momentMatching`: centre and whiten the stored normals (default; see the .cpp).
     /// Draws and stores the path normals. When `cancel` is raised meanwhile it returns early
@@ -86,9 +90,16 @@ public:
     /// The no-learning guess: C_θ(n,n') = Q_0, M = M_0, R_θ(n,m) = e^{−λ(n−m)Δ}.
     void setNoLearningState();
 
+    /// One iteration. The state it leaves (the next iterate, published through C(), M(), R())
+    /// is always checked: its covariance of (z, w) is factored before step() returns, falling
+    /// back from an accelerated to the damped step when that fails (issue 8: an unchecked last
+    /// Anderson step once published a C_θ with a negative eigenvalue as "converged").
     StepResult step(const std::atomic<bool> *cancel);
 
     double residual() const { return m_residual; }
+    /// Contraction rate κ of the iteration, the geometric mean of the last (up to 5) ratios of
+    /// successive residuals, clamped to [0, 0.95]; 0.95 until there are two residuals.
+    double contraction() const;
     const Eigen::MatrixXd &C() const { return m_C; }
     const Eigen::MatrixXd &M() const { return m_M; }
     const Eigen::MatrixXd &R() const { return m_R; }
@@ -103,6 +114,15 @@ public:
     const DmftTimings &timings() const { return m_timings; }
     /// Grid index from which the last diverged step went non-finite or exploded.
     int divergenceIndex() const { return m_divergenceIndex; }
+    const FixedPointMixer &mixer() const { return m_mixer; }
+    /// Accelerated steps replaced by the damped step because they left the PSD cone.
+    int psdFallbacks() const { return m_psdFallbacks; }
+    /// Train loss E ℓ(r_n; y) of the step before the last (in-sample): with trainLoss() the
+    /// change per iteration that the truncation error estimate uses.
+    const Eigen::VectorXd &previousTrainLoss() const { return m_previousTrainLoss; }
+    /// Q(n), M(n) blocks of the iterate before the last published one (time-major, like M()).
+    const Eigen::MatrixXd &previousQ() const { return m_previousQ; }
+    const Eigen::MatrixXd &previousM() const { return m_previousM; }
     /// Whether the stored normals were centred and whitened (P ≥ 4 × normals per path).
     bool momentMatched() const { return m_momentMatched; }
 
@@ -142,7 +162,8 @@ private:
     void forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, Eigen::VectorXd &loss,
         Eigen::MatrixXd &Hsum, Eigen::MatrixXd &CuSum, Eigen::MatrixXd &gzSum) const;
     void tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, Eigen::MatrixXd &Ksum) const;
-    bool factorCovariance();
+    /// Factors Cov(z, w) of the current state into `L`; false when it is not PSD.
+    bool factorCovariance(Eigen::MatrixXd &L) const;
     static Eigen::VectorXd stateVector(const Eigen::MatrixXd &C, const Eigen::MatrixXd &M, const Eigen::MatrixXd &R);
     void setStateVector(const Eigen::VectorXd &v);
 
@@ -161,7 +182,10 @@ private:
     Eigen::MatrixXd m_Z; // P × k* teacher pre-activations
 
     // per-iteration path data (mutable so chunks can write disjoint columns)
-    Eigen::MatrixXd m_L; // factor of Cov(z, w)
+    Eigen::MatrixXd m_L; // factor of Cov(z, w) the last paths were drawn with
+    Eigen::MatrixXd m_Lnext; // factor of the current state's Cov(z, w), when m_factoredNext
+    bool m_factoredNext = false;
+    int m_psdFallbacks = 0;
     mutable Eigen::MatrixXd m_W, m_G, m_dG; // P × D
     mutable Eigen::MatrixXd m_Hs, m_As; // P_J × (N+1)k²: H̃_n and A_n (column-major k×k)
 
@@ -169,9 +193,10 @@ private:
     Eigen::MatrixXd m_C, m_M, m_R;
     Eigen::MatrixXd m_Cdrawn, m_Mdrawn, m_Rdrawn; // state the last paths were drawn from
     Eigen::MatrixXd m_K, m_Cu, m_mu, m_gz;
-    Eigen::VectorXd m_trainLoss;
+    Eigen::VectorXd m_trainLoss, m_previousTrainLoss;
+    Eigen::MatrixXd m_previousQ, m_previousM;
     double m_residual = 1.0;
-    double m_bestResidual = std::numeric_limits<double>::infinity();
+    std::vector<double> m_residualHistory;
     int m_divergenceIndex = -1;
     bool m_momentMatched = false;
     bool m_pathsOnly = false;
@@ -221,6 +246,8 @@ public:
 
 private:
     std::uint64_t replicaSeed(int r) const;
+    /// "; Anderson mixing stalled in …" when a replica's safeguard switched it off, else empty.
+    std::string mixingNote() const;
 
     RunConfig m_config;
     PopulationEvaluator m_population;

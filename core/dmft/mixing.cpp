@@ -14,7 +14,7 @@ FixedPointMixer::FixedPointMixer(int memory, double damping)
 Eigen::VectorXd FixedPointMixer::next(const Eigen::VectorXd &x, const Eigen::VectorXd &fx)
 {
     Eigen::VectorXd f = fx - x;
-    if (m_havePrevious && m_memory > 0 && x.size() == m_x.size()) {
+    if (m_havePrevious && m_memory > 0 && !m_accelerationOff && x.size() == m_x.size()) {
         m_dX.push_back(x - m_x);
         m_dF.push_back(f - m_f);
         if (static_cast<int>(m_dX.size()) > m_memory) {
@@ -47,6 +47,51 @@ Eigen::VectorXd FixedPointMixer::next(const Eigen::VectorXd &x, const Eigen::Vec
     for (int i = 0; i < h; ++i)
         out.noalias() -= gamma[i] * (m_dX[i] + m_beta * m_dF[i]);
     return out;
+}
+
+Eigen::VectorXd FixedPointMixer::next(const Eigen::VectorXd &x, const Eigen::VectorXd &fx, double residual)
+{
+    ++m_calls;
+    const bool accelerated = m_memory > 0 && !m_accelerationOff;
+    if (residual < m_bestResidual) {
+        m_bestResidual = residual;
+        m_sinceBest = 0;
+        if (accelerated) { // only the accelerated iteration ever returns to the best iterate
+            m_xBest = x;
+            m_fxBest = fx;
+        }
+    } else {
+        ++m_sinceBest;
+    }
+    if (!accelerated)
+        return next(x, fx);
+    if (m_sinceBest > 0 && m_sinceBest >= stallWindow()) {
+        m_accelerationOff = true;
+        m_stallIteration = m_calls;
+        return dampedStepFromBest();
+    }
+    if (residual > kGrowth * m_bestResidual && historySize() > 0) {
+        // From the current iterate: returning to the best one would replay the same
+        // deterministic sequence (the sampled map is fixed) and cycle.
+        ++m_growthRestarts;
+        next(x, fx);
+        return restartWithDampedStep();
+    }
+    return next(x, fx);
+}
+
+Eigen::VectorXd FixedPointMixer::dampedStepFromBest()
+{
+    // Forget the history; the best iterate becomes the last one, so that the next secant
+    // pair is (damped step from the best) − (best), and restartWithDampedStep() repeats
+    // this step.
+    m_dX.clear();
+    m_dF.clear();
+    m_x = m_xBest;
+    m_fx = m_fxBest;
+    m_f = m_fxBest - m_xBest;
+    m_havePrevious = true;
+    return (1.0 - m_beta) * m_xBest + m_beta * m_fxBest;
 }
 
 Eigen::VectorXd FixedPointMixer::restartWithDampedStep()

@@ -9,10 +9,24 @@
 //     x_next = x + β f − (ΔX + β ΔF) γ.
 // Memory 0 is plain damping. The caller restarts the history when an accelerated step is
 // rejected (e.g. the next covariance is not positive semidefinite).
+//
+// Safeguards (issue 8; `next` with the residual of x): Anderson steps on the DMFT's sampled
+// map stalled (linear regression at τ = 2 sat at residual 0.3 where damping converges) or
+// spiked (phase retrieval, residuals up to ~20). The mixer remembers the best iterate so far
+// (smallest residual) and its image, and
+//  * growth: an accelerated iterate whose residual exceeds kGrowth × the best restarts the
+//    history with the damped step from that iterate (returning to the best one replays the
+//    same deterministic sequence and cycles: phase retrieval never converged that way);
+//  * stall: when accelerated steps have not improved the best residual for stallWindow()
+//    iterations, acceleration is switched off for good and the iteration continues as plain
+//    damping from the best iterate — so the defaults converge wherever damping does, at the
+//    cost of at most stallWindow() wasted iterations.
 #pragma once
 
 #include <Eigen/Dense>
+#include <algorithm>
 #include <deque>
+#include <limits>
 
 namespace dmftlab
 {
@@ -25,6 +39,8 @@ public:
 
     /// The next iterate from the current one and its image F(x).
     Eigen::VectorXd next(const Eigen::VectorXd &x, const Eigen::VectorXd &fx);
+    /// As above, safeguarded by the residual of x (any norm of F(x) − x, the same every call).
+    Eigen::VectorXd next(const Eigen::VectorXd &x, const Eigen::VectorXd &fx, double residual);
     /// The damped step (1 − β) x + β F(x) from the last call's x, F(x) (the fallback when
     /// an accelerated step is rejected); also clears the history. With memory 0, `next`
     /// returns exactly this step.
@@ -32,10 +48,25 @@ public:
 
     int memory() const { return m_memory; }
     int historySize() const { return static_cast<int>(m_dX.size()); }
+    /// Whether the stall safeguard switched acceleration off (plain damping from then on).
+    bool accelerationOff() const { return m_accelerationOff; }
+    /// Safeguard events so far: restarts after growth, and the stall that switched off acceleration.
+    int growthRestarts() const { return m_growthRestarts; }
+    int stallIteration() const { return m_stallIteration; }
+    /// Iterations without a new best residual after which acceleration is switched off.
+    int stallWindow() const { return std::max(10, 2 * m_memory); }
+    static constexpr double kGrowth = 4.0;
 
 private:
+    Eigen::VectorXd dampedStepFromBest();
+
     int m_memory;
     double m_beta;
+    // safeguards
+    double m_bestResidual = std::numeric_limits<double>::infinity();
+    Eigen::VectorXd m_xBest, m_fxBest;
+    int m_calls = 0, m_sinceBest = 0, m_growthRestarts = 0, m_stallIteration = -1;
+    bool m_accelerationOff = false;
     bool m_havePrevious = false;
     Eigen::VectorXd m_x, m_fx, m_f; // last iterate, its image and residual F(x) − x
     std::deque<Eigen::VectorXd> m_dX, m_dF;

@@ -75,6 +75,15 @@ EngineResult runEngine(const std::string &engine, const RunConfig &config,
         result = internalErrorResult(engine, std::current_exception());
     }
     result.curves.engine = engine;
+    // A non-finite value is never a result, whatever the engine reported (issue 8).
+    if (result.status == Status::Completed || result.status == Status::Converged
+        || result.status == Status::MaxIterations) {
+        if (auto where = firstNonFinite(result.curves); !where.empty()) {
+            result.message = engine + " failed: non-finite " + where + " (the engine reported \""
+                + toString(result.status) + "\": " + result.message + ")";
+            result.status = Status::NumericalFailure;
+        }
+    }
     result.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return result;
 }

@@ -2,6 +2,7 @@
 
 #include "dmft/dmftsolver.h"
 #include "dmft/onlineode.h"
+#include "dmft/timestep.h"
 
 namespace dmftlab
 {
@@ -26,7 +27,7 @@ EngineResult runTheoryEngine(const std::string &engine, const RunConfig &config,
         return r;
     }
     if (engine == "dmft")
-        return runDmftEngine(config, progress, cancel);
+        return runDmftWithTimeStepControl(config, progress, cancel);
     return runOnlineOdeEngine(config, progress, cancel);
 }
 

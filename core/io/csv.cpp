@@ -117,6 +117,34 @@ std::string curvesCsv(const Curves &c)
     return out;
 }
 
+std::string errorPartsCsv(const Curves &c)
+{
+    std::vector<const Estimate *> quantities = { &c.trainLoss, &c.testLoss, &c.testError };
+    for (const auto &e : c.Q)
+        quantities.push_back(&e);
+    for (const auto &e : c.M)
+        quantities.push_back(&e);
+    const bool any = std::any_of(quantities.begin(), quantities.end(), [](const Estimate *e) {
+        return !e->seMonteCarlo.empty() || !e->truncation.empty() || !e->discretisation.empty();
+    });
+    if (!any || quantities.size() + 1 != (curvesColumns(c.k, c.kStar).size() + 1) / 2)
+        return {};
+    const auto cols = curvesColumns(c.k, c.kStar); // t, then name, name_se per quantity
+    std::string out = "t";
+    for (std::size_t i = 1; i < cols.size(); i += 2)
+        out += ',' + cols[i] + "_se_mc," + cols[i] + "_truncation," + cols[i] + "_discretisation";
+    out += '\n';
+    const int rows = rowsToWrite(c);
+    for (int n = 0; n < rows; ++n) {
+        out += formatNumber(c.t[n]);
+        for (const Estimate *e : quantities)
+            out += ',' + formatNumber(at(e->seMonteCarlo, n)) + ',' + formatNumber(at(e->truncation, n)) + ','
+                + formatNumber(at(e->discretisation, n));
+        out += '\n';
+    }
+    return out;
+}
+
 std::string parseCurvesCsv(const std::string &text, Curves *c)
 {
     const auto lines = splitLines(text);

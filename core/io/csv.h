@@ -32,6 +32,12 @@ std::string curvesCsv(const Curves &curves);
 /// (k and k* are taken from the header). Empty string on success, else the reason.
 std::string parseCurvesCsv(const std::string &text, Curves *curves);
 
+/// The parts of the curves' standard errors (Estimate::seMonteCarlo, truncation,
+/// discretisation; theory §8): "t" then <quantity>_se_mc, <quantity>_truncation,
+/// <quantity>_discretisation for the quantities of curvesColumns, the first validPoints rows.
+/// Empty when the engine estimated none of them; a part it did not estimate is "nan".
+std::string errorPartsCsv(const Curves &curves);
+
 /// The top-left rows×rows part of m (all of it when rows < 0 or exceeds m).
 std::string matrixCsv(const Eigen::MatrixXd &m, int rows = -1);
 std::string parseMatrixCsv(const std::string &text, Eigen::MatrixXd *m);

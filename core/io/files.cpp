@@ -158,6 +158,8 @@ WriteResult writeCurvesFiles(const Curves &c, const std::string &dir)
     };
     const std::string prefix = c.engine.empty() ? std::string("curves") : c.engine;
     write(prefix + "_curves.csv", curvesCsv(c));
+    if (const std::string parts = errorPartsCsv(c); !parts.empty())
+        write(prefix + "_errors.csv", parts);
     const int rows = std::min<int>(c.validPoints, static_cast<int>(c.t.size()));
     for (const auto &table : kernelTables(c))
         write(prefix + "_" + table.name + ".csv", matrixCsv(*table.matrix, rows));

@@ -41,6 +41,7 @@ RunStatus runStatusFor(Status s)
     case Status::MaxIterations:
         return RunStatus::NotConverged;
     case Status::Diverged:
+    case Status::NumericalFailure: // a run-time breakdown: exit 3 like a divergence
         return RunStatus::Diverged;
     case Status::Cancelled:
         return RunStatus::Cancelled;

@@ -1,5 +1,9 @@
 #include "observables/curves.h"
 
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
 namespace dmftlab {
 
 void Estimate::resize(std::size_t n)
@@ -19,6 +23,7 @@ std::string toString(Status s)
     case Status::Cancelled: return "cancelled";
     case Status::InvalidInput: return "invalid_input";
     case Status::InternalError: return "internal_error";
+    case Status::NumericalFailure: return "numerical_failure";
     }
     return "?";
 }
@@ -26,7 +31,7 @@ std::string toString(Status s)
 std::optional<Status> statusFromString(const std::string &s)
 {
     for (Status st : { Status::Running, Status::Completed, Status::Converged, Status::MaxIterations,
-             Status::Diverged, Status::Cancelled, Status::InvalidInput, Status::InternalError })
+             Status::Diverged, Status::Cancelled, Status::InvalidInput, Status::InternalError, Status::NumericalFailure })
         if (toString(st) == s)
             return st;
     return std::nullopt;
@@ -69,6 +74,32 @@ void Curves::allocate(int k_, int kStar_, const std::vector<double> &grid)
         e.resize(n);
     for (auto &e : M)
         e.resize(n);
+}
+
+std::string firstNonFinite(const Curves &c)
+{
+    const std::size_t n = std::min<std::size_t>(std::max(0, c.validPoints), c.t.size());
+    auto check = [&](const Estimate &e, const std::string &name) -> std::string {
+        for (std::size_t i = 0; i < n && i < e.mean.size(); ++i)
+            if (!std::isfinite(e.mean[i]))
+            {
+                std::ostringstream os;
+                os.precision(4);
+                os << name << " at t = " << c.t[i];
+                return os.str();
+            }
+        return {};
+    };
+    std::string out = check(c.trainLoss, "train loss");
+    if (out.empty())
+        out = check(c.testLoss, "test loss");
+    if (out.empty())
+        out = check(c.testError, "test error");
+    for (std::size_t i = 0; out.empty() && i < c.Q.size(); ++i)
+        out = check(c.Q[i], "Q");
+    for (std::size_t i = 0; out.empty() && i < c.M.size(); ++i)
+        out = check(c.M[i], "M");
+    return out;
 }
 
 } // namespace dmftlab

@@ -11,14 +11,26 @@
 namespace dmftlab {
 
 /// mean[n] ± se[n] at grid index n. se is NaN where it is not defined (one seed).
+/// Engines that estimate its parts (the DMFT, theory §8) also fill, per grid point:
+///   seMonteCarlo    the spread of independent replicas (R − 1 degrees of freedom),
+///   truncation      the fixed-point truncation error ≈ step · κ/(1 − κ), κ the contraction
+///                   estimated from successive residuals;  se = √(seMonteCarlo² + truncation²);
+///   discretisation  the time-discretisation (Euler, O(Δ)) error estimate of `mean` against
+///                   continuous-time SGF — a bias, not part of se.
+/// They stay empty when not estimated.
 struct Estimate {
     std::vector<double> mean, se;
+    std::vector<double> seMonteCarlo, truncation, discretisation;
     void resize(std::size_t n);
 };
 
+/// NumericalFailure: the input was fine but the computation broke down at run time (a
+/// covariance that left the PSD cone, an ill-conditioned Stein solve, non-finite values in
+/// a finished result); never reported as converged.
 /// InternalError: a bug (an exception escaped the engine), never the user's input; the
 /// message carries the exception's text.
-enum class Status { Running, Completed, Converged, MaxIterations, Diverged, Cancelled, InvalidInput, InternalError };
+enum class Status { Running, Completed, Converged, MaxIterations, Diverged, Cancelled, InvalidInput, InternalError,
+    NumericalFailure };
 std::string toString(Status s);
 /// The Status whose toString is `s`; nullopt for any other text.
 std::optional<Status> statusFromString(const std::string &s);
@@ -53,9 +65,17 @@ struct Curves {
     Kernel K;      // memory kernel K(t, s)
     std::vector<double> residuals; // fixed-point residual per iteration
     int iterations = 0;
+    /// Degrees of freedom of the Monte-Carlo SEs (replicas or seeds − 1; 0 = unknown): bands
+    /// and agreement tests use Student-t quantiles with these (studentTQuantile()).
+    int seDegreesOfFreedom = 0;
 
     /// Allocates every per-time estimate for N+1 grid points.
     void allocate(int k, int kStar, const std::vector<double> &grid);
 };
+
+/// Empty when every mean of the per-time curves (train/test loss, test error, Q, M) is finite
+/// over the valid points; otherwise names the first non-finite one ("train loss at t = 0.2").
+/// A finished result that fails this is a NumericalFailure, whatever its engine said.
+std::string firstNonFinite(const Curves &c);
 
 } // namespace dmftlab

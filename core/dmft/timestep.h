@@ -1,0 +1,51 @@
+// The continuous-time limit of the DMFT and its error budget (theory §8).
+//
+// The solver's fixed point is the DMFT of Euler–Maruyama SGF at Δ = T/N. Its weak error
+// has an expansion in Δ (Talay & Tubaro 1990), E f(X^Δ) = E f(X) + c₁Δ + c₂Δ² + …, which
+// the DMFT inherits (its kernels are expectations over the same scheme and the fixed point
+// depends smoothly on them). With a second solve at 2Δ (N/2 steps, same horizon):
+//   discretisation error of X^Δ   ≈ |X^Δ − X^{2Δ}|                       ("estimate")
+//   continuous-time value         R₁ = 2 X^Δ − X^{2Δ} = X + O(Δ²)          ("extrapolate")
+// at the common (even) grid points; at odd points the correction X^Δ − X^{2Δ} is linearly
+// interpolated (it is smooth in t), and half the difference of its neighbours is added to the
+// remaining error there. The expansion needs 4Δ (or 2Δ) well inside Euler's stability region:
+// at Δ·(λ + max H (1 + α^{-1/2})²) ≈ 0.7 the coarse solves oscillate and the extrapolation
+// can be worse than X^Δ in the first steps (its stated error still covers it). The remaining error of R₁ is estimated from a third
+// solve at 4Δ when N is a multiple of 4, |R₁ − R₁'|/3 with R₁' = 2 X^{2Δ} − X^{4Δ} (the Δ²
+// term is 4× larger there); otherwise the first-order correction |X^Δ − X^{2Δ}| bounds it.
+// The solves use independent path sets, so Monte-Carlo variances add: SE(R₁)² =
+// 4 SE(X^Δ)² + SE(X^{2Δ})². Taming (g/(1 + Δ|g|)) is an O(Δ) change and is removed too.
+// Kernels (C_θ, R_θ, C_u, K) stay those of the Δ solve.
+#pragma once
+
+#include "config/config.h"
+#include "engine/engine.h"
+#include "observables/curves.h"
+
+#include <atomic>
+
+namespace dmftlab
+{
+
+/// Sets the discretisation error of `fine` (Δ) from `coarse` (2Δ, N/2 points + 1):
+/// |X^Δ − X^{2Δ}| at even grid points, interpolated at odd ones. `fine` keeps its values.
+void estimateDiscretisation(Curves &fine, const Curves &coarse);
+
+/// Replaces `fine` by the Richardson extrapolation 2 X^Δ − X^{2Δ} (see above), with the
+/// combined Monte-Carlo SE and truncation, and the remaining discretisation error from
+/// `coarser` (4Δ) when given, else |X^Δ − X^{2Δ}|.
+void extrapolateTimeStep(Curves &fine, const Curves &coarse, const Curves *coarser);
+
+/// Per quantity (train_loss, test_loss, Q, M; largest over t of each part relative to |value|,
+/// points where |value| < 1e-3 of the curve's largest skipped): se_monte_carlo, truncation,
+/// discretisation, and total = t_{0.975, dof} · se_monte_carlo + truncation + discretisation
+/// (a 95 % statistical half-width plus the two bias estimates).
+json errorBudget(const Curves &curves);
+
+/// The "dmft" engine: the DMFT solve at Δ and, per config.dmft.continuousTime, the coarser
+/// solves for the discretisation estimate or the extrapolation. Progress of the coarser
+/// solves comes without a snapshot (their grid differs).
+EngineResult runDmftWithTimeStepControl(
+    const RunConfig &config, const ProgressCallback &progress, const std::atomic<bool> *cancel);
+
+} // namespace dmftlab
