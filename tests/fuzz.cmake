@@ -1,0 +1,6 @@
+# Fuzzing (issue 15): a deterministic generator over the config and session-curves parsers,
+# bounded in wall time. Label "fuzz"; scripts/test.sh --sanitize runs it under ASan+UBSan.
+add_executable(test_fuzz_parsers fuzz/test_fuzz_parsers.cpp testutil.h)
+target_link_libraries(test_fuzz_parsers PRIVATE dmftlab_core Qt6::Test)
+add_test(NAME test_fuzz_parsers COMMAND test_fuzz_parsers)
+set_tests_properties(test_fuzz_parsers PROPERTIES LABELS "fuzz" ENVIRONMENT "DMFTLAB_FUZZ_SECONDS=8")
