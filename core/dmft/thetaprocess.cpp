@@ -1,5 +1,7 @@
 #include "dmft/thetaprocess.h"
 
+#include <algorithm>
+
 namespace dmftlab
 {
 
@@ -37,12 +39,27 @@ bool solveThetaProcess(const ThetaProcessInput &in, ThetaProcessOutput &out, con
     ab << out.a, out.b;
     const Eigen::MatrixXd abS = ab * S0;
     out.C.noalias() = abS * ab.transpose();
-    // R C_u Rᵀ with R strictly lower triangular element-wise.
-    const Eigen::MatrixXd RCu = out.R.triangularView<Eigen::StrictlyLower>() * in.Cu;
-    if (cancelled())
-        return false;
-    const Eigen::MatrixXd RCuRt
-        = (out.R.triangularView<Eigen::StrictlyLower>() * RCu.transpose()).transpose();
+    // R C_u Rᵀ with R strictly lower triangular element-wise: the two O(D³) products (tens of
+    // seconds at the largest sizes the ode engine accepts) go in panels of columns so that
+    // cancel is checked between panels. A panel width that is a multiple of every GEBP
+    // register block keeps each entry's summation order: the result is bitwise the whole
+    // product's (checked against the reference outputs of the presets).
+    constexpr Eigen::Index kPanel = 512;
+    const auto R = out.R.triangularView<Eigen::StrictlyLower>();
+    Eigen::MatrixXd RCu(D, D);
+    for (Eigen::Index c0 = 0; c0 < D; c0 += kPanel) {
+        if (cancelled())
+            return false;
+        const Eigen::Index w = std::min<Eigen::Index>(kPanel, D - c0);
+        RCu.middleCols(c0, w).noalias() = R * in.Cu.middleCols(c0, w);
+    }
+    Eigen::MatrixXd RCuRt(D, D);
+    for (Eigen::Index c0 = 0; c0 < D; c0 += kPanel) {
+        if (cancelled())
+            return false;
+        const Eigen::Index w = std::min<Eigen::Index>(kPanel, D - c0);
+        RCuRt.middleRows(c0, w) = (R * RCu.middleRows(c0, w).transpose()).transpose();
+    }
     out.C += RCuRt;
     out.C = 0.5 * (out.C + out.C.transpose()).eval();
     return true;

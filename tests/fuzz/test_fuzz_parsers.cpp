@@ -7,7 +7,7 @@
 // and a wall-time cap (DMFTLAB_FUZZ_SECONDS, default 8 s; the count is reported). The crash
 // corpus of issue 15 is replayed first as regression rows.
 //
-// Run under ASan+UBSan (scripts/test.sh --sanitize) this is the CI fuzz job.
+// The sanitizer stage of scripts/test.sh (build-asan, label "core") runs it under ASan+UBSan.
 #include "config/config.h"
 #include "config/presets.h"
 #include "io/curvesjson.h"
