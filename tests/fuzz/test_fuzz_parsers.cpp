@@ -10,6 +10,8 @@
 // The sanitizer stage of scripts/test.sh (build-asan, label "core") runs it under ASan+UBSan.
 #include "config/config.h"
 #include "config/presets.h"
+#include "config/resolve.h"
+#include "io/jsonparse.h"
 #include "io/curvesjson.h"
 #include "model/problem.h"
 
@@ -26,21 +28,17 @@ using nlohmann::json;
 namespace
 {
 
-/// The pipeline of dmftlab-cli's resolveConfig (app/cli.cpp): preset, then a file's tree,
-/// then each --set, then the type check and validation.
-ConfigResult resolve(const json &preset, const json &file, const std::vector<std::string> &sets, std::string *err)
+/// The program's one config resolution (core/config/resolve.h), as dmftlab-cli, the GUI
+/// and sessions call it.
+ConfigResult resolve(const std::optional<std::string> &preset, const std::optional<json> &tree,
+    const std::vector<std::string> &sets)
 {
-    json tree = preset;
-    if (file.is_object())
-        mergeJson(tree, file);
-    for (const auto &s : sets)
-        if (auto e = applySetting(tree, s); !e.empty()) {
-            *err = "--set " + s + ": " + e;
-            return {};
-        }
-    ConfigResult r = configFromJson(tree, RunConfig {});
-    *err = r.error;
-    return r;
+    ConfigSources sources;
+    sources.preset = preset;
+    sources.tree = tree;
+    sources.treeSource = tree ? "fuzz.json" : "";
+    sources.sets = sets;
+    return resolveConfig(sources);
 }
 
 /// A small but complete Curves: k = 2, k* = 1, 4 points, two kernels (one without SE).
@@ -86,7 +84,7 @@ const std::vector<std::string> &nastyTexts()
 {
     static const std::vector<std::string> texts = { "", "=", "[", "]", "{", "[[[[1]]]]", "{\"a\":", "1e999",
         "-1e999", "nan", "NaN", "Infinity", "0x10", "007", "1.", ".5", "4294967297", "2147483648",
-        "-2147483649", "null", "true", "\"\"", "\"quoted\"", "[1,2,3]", "{\"x\":1}", "a\nb", "\t",
+        "-2147483649", "null", "true", "\"\"", "\"quoted\"", "[1,2,3]", "{\"x\":1}", "a\nb", "\t", "\xff\xfe",
         "1 2", "\"unterminated" };
     return texts;
 }
@@ -221,12 +219,12 @@ private:
     std::mt19937_64 m_rng;
 };
 
-/// A message for a human: not empty, and one line when `oneLine`.
-QByteArray checkMessage(const std::string &err, bool oneLine = true)
+/// A message for a human: one line, not empty.
+QByteArray checkMessage(const std::string &err)
 {
     if (err.empty())
         return "empty error message";
-    if (oneLine && err.find('\n') != std::string::npos)
+    if (err.find('\n') != std::string::npos)
         return QByteArray("multi-line error message: ") + err.c_str();
     return {};
 }
@@ -352,23 +350,58 @@ void TestFuzzParsers::curvesRegression()
 
 void TestFuzzParsers::configRegression_data()
 {
-    QTest::addColumn<QByteArray>("file"); // a --config file's text, or empty
-    QTest::addColumn<QStringList>("sets");
-    QTest::newRow("width-huge") << QByteArray() << QStringList { "model.width=65537" };
-    QTest::newRow("file-wrong-type") << QByteArray(R"({"data": 5})") << QStringList {};
+    QTest::addColumn<QByteArray>("file"); // a --config file's text, or empty for none
+    QTest::addColumn<QByteArrayList>("sets"); // raw bytes: invalid UTF-8 must get through
+    QTest::addColumn<QByteArray>("key"); // the message must name it
+    const QByteArray none;
+    // Issue 15: deep nesting overflowed the stack (SIGSEGV in the CLI and the GUI).
+    const QByteArray deepArrays = "{\"init\": {\"m0\": " + QByteArray(60000, '[') + QByteArray(60000, ']') + "}}";
+    QByteArray deepObjects = "{\"model\": ";
+    for (int i = 0; i < 100000; ++i)
+        deepObjects += "{\"a\": ";
+    deepObjects += "1" + QByteArray(100000, '}') + "}";
+    QTest::newRow("60000 arrays under init.m0") << deepArrays << QByteArrayList {} << QByteArray("nested deeper");
+    QTest::newRow("100000 objects") << deepObjects << QByteArrayList {} << QByteArray("nested deeper");
+    QTest::newRow("--set with 64000 brackets")
+        << none << QByteArrayList { "model.width=" + QByteArray(64000, '[') } << QByteArray("model.width");
+    // Integers beyond the int range wrapped: N = 1, d = 2.
+    QTest::newRow("steps wrap") << none << QByteArrayList { "time.steps=4294967297" } << QByteArray("time.steps");
+    QTest::newRow("dimension wrap") << none << QByteArrayList { "sim.dimension=4294967298" }
+                                    << QByteArray("sim.dimension");
+    QTest::newRow("file steps wrap") << QByteArray(R"({"time": {"steps": 4294967297}})") << QByteArrayList {}
+                                     << QByteArray("time.steps");
+    QTest::newRow("width huge") << none << QByteArrayList { "model.width=65537" } << QByteArray("model.width");
+    QTest::newRow("wrong type") << QByteArray(R"({"data": 5})") << QByteArrayList {} << QByteArray("data");
+    QTest::newRow("number overflow") << QByteArray(R"({"data": {"alpha": 1e400}})") << QByteArrayList {}
+                                     << QByteArray("fuzz.json");
+    // Found by this fuzzer: invalid UTF-8 in a --set value made the error message's dump()
+    // throw (the CLI aborted), and a newline made a multi-line message.
+    QTest::newRow("invalid UTF-8") << none << QByteArrayList { "time.steps=\xff\xfe" } << QByteArray("time.steps");
+    QTest::newRow("newline") << none << QByteArrayList { "model.activation=a\nb" } << QByteArray("model.activation");
 }
 
 void TestFuzzParsers::configRegression()
 {
     QFETCH(QByteArray, file);
-    QFETCH(QStringList, sets);
+    QFETCH(QByteArrayList, sets);
+    QFETCH(QByteArray, key);
     std::vector<std::string> s;
-    for (const QString &x : sets)
+    for (const QByteArray &x : sets)
         s.push_back(x.toStdString());
+    std::optional<json> tree;
     std::string err;
-    const json fileTree = file.isEmpty() ? json() : json::parse(file.toStdString());
-    const ConfigResult r = resolve(json::object(), fileTree, s, &err);
-    QVERIFY2(!r.ok(), "accepted");
+    if (!file.isEmpty()) {
+        json parsed;
+        err = io::parseJson(file.toStdString(), &parsed, "fuzz.json");
+        if (err.empty())
+            tree = parsed;
+    }
+    if (err.empty()) {
+        const ConfigResult r = resolve(std::nullopt, tree, s);
+        QVERIFY2(!r.ok(), "accepted");
+        err = r.error;
+    }
+    QVERIFY2(err.find(key.toStdString()) != std::string::npos, err.c_str());
     const QByteArray msg = checkMessage(err);
     QVERIFY2(msg.isEmpty(), msg.constData());
 }
@@ -417,9 +450,6 @@ void TestFuzzParsers::fuzzCurves()
 
 void TestFuzzParsers::fuzzConfig()
 {
-    std::vector<json> bases = { json::object() };
-    for (const Preset &p : presets())
-        bases.push_back(p.overrides);
     std::vector<std::string> keys;
     collectKeys(configToJson(RunConfig {}), "", &keys);
     Mutator mut(0x5eed0002);
@@ -429,28 +459,30 @@ void TestFuzzParsers::fuzzConfig()
     for (int it = 0; it < 20000; ++it, ++done) {
         if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > budget)
             break;
-        const json &preset = bases[mut.below(bases.size())];
-        json file = mut.chance(0.5) ? configToJson(presetConfig(presets()[mut.below(presets().size())].name))
-                                    : json::object();
-        if (mut.chance(0.3)) {
-            file = json::parse(mut.mutateText(file.dump()), nullptr, false);
-            if (file.is_discarded() || !file.is_object())
-                continue; // the CLI refuses those before this pipeline
-        } else if (!file.empty()) {
-            for (std::size_t m = 1 + mut.below(3); m > 0; --m)
-                mut.mutateTree(file);
-            if (!file.is_object())
-                continue;
+        std::optional<std::string> preset;
+        if (mut.chance(0.5))
+            preset = mut.chance(0.05) ? std::string(mut.chance(0.5) ? "" : "no-such-preset")
+                                      : presets()[mut.below(presets().size())].name;
+        std::optional<json> file;
+        if (mut.chance(0.6)) {
+            json tree = configToJson(presetConfig(presets()[mut.below(presets().size())].name));
+            if (mut.chance(0.3)) {
+                // Through the program's own reader, as a --config file would go.
+                if (!io::parseJson(mut.mutateText(tree.dump()), &tree, "fuzz.json").empty())
+                    continue;
+            } else {
+                for (std::size_t m = 1 + mut.below(3); m > 0; --m)
+                    mut.mutateTree(tree);
+            }
+            file = tree;
         }
         std::vector<std::string> sets;
         for (std::size_t m = mut.below(4); m > 0; --m)
             sets.push_back(mut.setting(keys));
-        std::string err;
-        const ConfigResult r = resolve(preset, file, sets, &err);
+        const ConfigResult r = resolve(preset, file, sets);
         const QByteArray where = "iteration " + QByteArray::number(it) + ": ";
         if (!r.ok()) {
-            // A newline inside a value still reaches the message (helper "config" fixes it).
-            const QByteArray msg = checkMessage(err, false);
+            const QByteArray msg = checkMessage(r.error);
             QVERIFY2(msg.isEmpty(), (where + msg).constData());
             continue;
         }
