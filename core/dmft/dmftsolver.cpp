@@ -667,7 +667,12 @@ Status DmftSolver::init(const std::atomic<bool> *cancel)
             m_message = "cancelled during the ODE warm start";
             return m_status;
         }
-        haveWarm = traj.status == Status::Completed && onlineWarmStart(m_config, traj, warm);
+        haveWarm = traj.status == Status::Completed && onlineWarmStart(m_config, traj, warm, cancel);
+        if (cancel && cancel->load()) {
+            m_status = Status::Cancelled;
+            m_message = "cancelled during the ODE warm start";
+            return m_status;
+        }
         m_warmStartUsed = haveWarm ? "ode" : "none (the online ODE diverged; no-learning guess used)";
     }
     m_replicas.resize(R);

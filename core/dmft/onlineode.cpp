@@ -13,6 +13,9 @@ namespace dmftlab
 
 namespace
 {
+/// ((N+1)k)² matrices alive at the θ-process's peak (measured, see onlineOdeMemoryBytes).
+constexpr double kOnlineOdeSquareMatrices = 7.0;
+
 struct State {
     Eigen::MatrixXd Q, M;
 };
@@ -51,6 +54,13 @@ OnlineOdeTrajectory integrateOnlineOde(
             return out;
         }
         for (int j = 0; j < sub; ++j) {
+            // Up to 256 sub-steps of four moment evaluations each: check cancel between them.
+            if (j > 0 && cancel && cancel->load(std::memory_order_relaxed)) {
+                out.status = Status::Cancelled;
+                out.message = "cancelled";
+                out.validPoints = n + 1;
+                return out;
+            }
             const State k1 = derivative(ev, s, rho, lambda, tau);
             const State k2 = derivative(ev, { s.Q + 0.5 * h * k1.Q, s.M + 0.5 * h * k1.M }, rho, lambda, tau);
             const State k3 = derivative(ev, { s.Q + 0.5 * h * k2.Q, s.M + 0.5 * h * k2.M }, rho, lambda, tau);
@@ -83,7 +93,8 @@ OnlineOdeTrajectory integrateOnlineOde(
     return out;
 }
 
-bool onlineWarmStart(const RunConfig &config, const OnlineOdeTrajectory &traj, ThetaProcessOutput &out)
+bool onlineWarmStart(const RunConfig &config, const OnlineOdeTrajectory &traj, ThetaProcessOutput &out,
+    const std::atomic<bool> *cancel)
 {
     const int N = config.time.steps, k = config.problem.width, ks = config.problem.teacherWidth;
     if (traj.validPoints != N + 1)
@@ -104,13 +115,37 @@ bool onlineWarmStart(const RunConfig &config, const OnlineOdeTrajectory &traj, T
     in.M0 = config.M0();
     in.rho = rho;
     for (int n = 0; n <= N; ++n) {
+        if (cancel && cancel->load(std::memory_order_relaxed))
+            return false;
         const OnlineMoments m = ev.evaluate(traj.Q[n], traj.M[n], rho, true);
         in.K.block(n * k, n * k, k, k) = m.H;
         in.mu.middleRows(n * k, k) = (m.gz - m.H * traj.M[n]) * rhoInv;
         in.Cu.block(n * k, n * k, k, k) = (tau * dt + dt * dt / alpha) * m.gg;
     }
-    solveThetaProcess(in, out);
-    return out.C.allFinite() && out.M.allFinite();
+    return solveThetaProcess(in, out, cancel) && out.C.allFinite() && out.M.allFinite();
+}
+
+double onlineOdeMemoryBytes(const RunConfig &config)
+{
+    const double D = (config.time.steps + 1.0) * config.problem.width;
+    return 8.0 * kOnlineOdeSquareMatrices * D * D;
+}
+
+std::string checkOnlineOde(const RunConfig &config)
+{
+    const double bytes = onlineOdeMemoryBytes(config);
+    if (bytes <= kOnlineOdeMemoryLimit)
+        return {};
+    // Largest N with 8 c ((N+1)k)² <= limit.
+    const int k = config.problem.width;
+    const int fit = std::max(
+        0, static_cast<int>(std::floor(std::sqrt(kOnlineOdeMemoryLimit / (8.0 * kOnlineOdeSquareMatrices)) / k)) - 1);
+    std::ostringstream os;
+    os.precision(3);
+    os << "ode would need " << bytes / 1073741824.0 << " GiB for C_theta (limit "
+       << kOnlineOdeMemoryLimit / 1073741824.0 << " GiB); lower time.steps (at most " << fit
+       << " fit at model.width = " << k << ")";
+    return os.str();
 }
 
 EngineResult runOnlineOdeEngine(
@@ -145,7 +180,8 @@ EngineResult runOnlineOdeEngine(
         }
     }
     ThetaProcessOutput theta;
-    if (traj.status == Status::Completed && onlineWarmStart(config, traj, theta)) {
+    const bool haveTheta = traj.status == Status::Completed && onlineWarmStart(config, traj, theta, cancel);
+    if (haveTheta) {
         c.Ctheta.rowsPerBlock = c.Ctheta.colsPerBlock = k;
         c.Ctheta.mean.resize(k * k);
         for (int a = 0; a < k; ++a)
@@ -159,7 +195,11 @@ EngineResult runOnlineOdeEngine(
     }
     result.status = traj.status;
     result.message = traj.message;
-    if (traj.status == Status::Completed)
+    if (traj.status == Status::Completed && !haveTheta && cancel && cancel->load()) {
+        // Q and M are complete; C_θ is not: the run was cancelled in its θ-process.
+        result.status = Status::Cancelled;
+        result.message = "cancelled while computing C_theta (the online theta-process)";
+    } else if (traj.status == Status::Completed)
         result.extra["ctheta"] = "online theta-process (K = E[H] delta, no memory)";
     if (progress) {
         ProgressReport r;

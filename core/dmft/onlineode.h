@@ -28,6 +28,13 @@ struct OnlineOdeTrajectory {
     std::vector<Eigen::MatrixXd> Q, M; ///< per grid point
 };
 
+/// Bytes the "ode" engine needs at these sizes: its θ-process (C_θ) holds about seven
+/// ((N+1)k)² matrices at once (K, C_u, R, C and the products of R C_u Rᵀ).
+double onlineOdeMemoryBytes(const RunConfig &config);
+constexpr double kOnlineOdeMemoryLimit = 4.0 * 1024 * 1024 * 1024;
+/// Empty when the "ode" engine can run this config; otherwise a one-line reason.
+std::string checkOnlineOde(const RunConfig &config);
+
 /// `forceSampled`: quasi-random/GH expectations even where Saad–Solla applies (checks).
 OnlineOdeTrajectory integrateOnlineOde(
     const RunConfig &config, const std::atomic<bool> *cancel = nullptr, bool forceSampled = false);
@@ -38,7 +45,8 @@ EngineResult runOnlineOdeEngine(
     const RunConfig &config, const ProgressCallback &progress, const std::atomic<bool> *cancel);
 
 /// θ-process driven by the online-limit kernels along an ODE trajectory (see above);
-/// false when the trajectory is incomplete.
-bool onlineWarmStart(const RunConfig &config, const OnlineOdeTrajectory &traj, ThetaProcessOutput &out);
+/// false when the trajectory is incomplete or `cancel` was set (checked between grid points).
+bool onlineWarmStart(const RunConfig &config, const OnlineOdeTrajectory &traj, ThetaProcessOutput &out,
+    const std::atomic<bool> *cancel = nullptr);
 
 } // namespace dmftlab

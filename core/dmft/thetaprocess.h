@@ -14,6 +14,7 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <atomic>
 
 namespace dmftlab
 {
@@ -37,6 +38,9 @@ struct ThetaProcessOutput {
     Eigen::MatrixXd C; ///< (N+1)k × (N+1)k, C_θ(n, n')
 };
 
-void solveThetaProcess(const ThetaProcessInput &in, ThetaProcessOutput &out);
+/// Checks `cancel` between time steps and between the final products (the whole solve is
+/// O(((N+1)k)³)); returns false when cancelled, leaving `out` incomplete.
+bool solveThetaProcess(
+    const ThetaProcessInput &in, ThetaProcessOutput &out, const std::atomic<bool> *cancel = nullptr);
 
 } // namespace dmftlab

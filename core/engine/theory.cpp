@@ -12,7 +12,7 @@ std::string checkTheoryEngine(const std::string &engine, const RunConfig &config
     if (engine == "dmft")
         return checkDmft(config);
     if (engine == "ode")
-        return {};
+        return checkOnlineOde(config);
     return "unknown theory engine '" + engine + "'";
 }
 

@@ -1,6 +1,7 @@
 #include "observables/curves.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <sstream>
 
@@ -36,6 +37,19 @@ std::optional<Status> statusFromString(const std::string &s)
             return st;
     return std::nullopt;
 }
+namespace
+{
+/// Index of block (a, a) in a list of `blocks` (mean or se), in size_t so that block counts
+/// never overflow int. Blocks are a * colsPerBlock + b by construction; a list that does not
+/// match its counts is a programming error (the file readers check for exactly this).
+std::size_t diagonalBlock(const Kernel &k, int a, std::size_t blocks)
+{
+    const std::size_t i = static_cast<std::size_t>(a) * static_cast<std::size_t>(k.colsPerBlock) + a;
+    assert(i < blocks);
+    (void)blocks;
+    return i;
+}
+} // namespace
 
 Eigen::MatrixXd Kernel::trace() const
 {
@@ -43,7 +57,7 @@ Eigen::MatrixXd Kernel::trace() const
         return {};
     Eigen::MatrixXd out = Eigen::MatrixXd::Zero(mean[0].rows(), mean[0].cols());
     for (int a = 0; a < std::min(rowsPerBlock, colsPerBlock); ++a)
-        out += mean[a * colsPerBlock + a];
+        out += mean[diagonalBlock(*this, a, mean.size())];
     return out;
 }
 
@@ -55,7 +69,7 @@ Eigen::MatrixXd Kernel::traceSe() const
         return {};
     Eigen::MatrixXd out = Eigen::MatrixXd::Zero(se[0].rows(), se[0].cols());
     for (int a = 0; a < std::min(rowsPerBlock, colsPerBlock); ++a)
-        out += se[a * colsPerBlock + a].cwiseAbs2();
+        out += se[diagonalBlock(*this, a, se.size())].cwiseAbs2();
     return out.cwiseSqrt();
 }
 
@@ -68,8 +82,9 @@ void Curves::allocate(int k_, int kStar_, const std::vector<double> &grid)
     trainLoss.resize(n);
     testLoss.resize(n);
     testError.resize(n);
-    Q.assign(k * k, Estimate{});
-    M.assign(k * kStar, Estimate{});
+    // In size_t: a k read from a file must not overflow int before the readers' bound applies.
+    Q.assign(static_cast<std::size_t>(k) * k, Estimate{});
+    M.assign(static_cast<std::size_t>(k) * kStar, Estimate{});
     for (auto &e : Q)
         e.resize(n);
     for (auto &e : M)

@@ -58,23 +58,39 @@ private:
     Eigen::ArrayXd m_count, m_mean, m_m2;
 };
 
-double pointValue(const SeedResult &r, int n, const Eigen::VectorXd &v)
+int seriesColumns(const RunConfig &config)
 {
-    return n < r.validPoints ? v[n] : kNaN;
+    return 3 + config.problem.width * (config.problem.width + config.problem.teacherWidth);
 }
 
-void fillEstimate(Estimate &e, const std::vector<const SeedResult *> &seeds, int points,
-    const std::function<double(const SeedResult &, int)> &value)
+/// One seed's per-point series as one flat array, NaN past the points it reached: train
+/// loss, test loss, test error, then the k² columns of Q and the k k* columns of M, each
+/// N+1 long. Accumulated entry by entry, it gives every curve's mean and SE at once.
+/// `columns` = 3 + k² + k k* (a seed not yet published has no Q, M columns yet).
+Eigen::ArrayXd seriesOf(const SeedResult &r, int N1, int columns)
 {
-    for (int n = 0; n < static_cast<int>(e.mean.size()); ++n) {
-        MaskedStatistics st;
-        Eigen::ArrayXd x(1);
-        for (const SeedResult *r : seeds) {
-            x[0] = n < points && n < r->validPoints ? value(*r, n) : kNaN;
-            st.add(x);
-        }
-        e.mean[n] = st.empty() ? kNaN : st.mean(0);
-        e.se[n] = st.empty() ? kNaN : st.se(0);
+    Eigen::ArrayXd x = Eigen::ArrayXd::Constant(static_cast<Eigen::Index>(columns) * N1, kNaN);
+    for (int n = 0; n < std::min(r.validPoints, N1); ++n) {
+        x[n] = r.trainLoss[n];
+        x[N1 + n] = r.testLoss[n];
+        x[2 * N1 + n] = r.testError[n];
+        for (Eigen::Index j = 0; j < r.Q.cols(); ++j)
+            x[(3 + j) * N1 + n] = r.Q(n, j);
+        for (Eigen::Index j = 0; j < r.M.cols(); ++j)
+            x[(3 + r.Q.cols() + j) * N1 + n] = r.M(n, j);
+    }
+    return x;
+}
+
+/// Mean and SE of series column `column` into e, up to `points` (NaN beyond).
+void fillEstimate(Estimate &e, const MaskedStatistics &st, int column, int points)
+{
+    const int N1 = static_cast<int>(e.mean.size());
+    for (int n = 0; n < N1; ++n) {
+        const bool have = !st.empty() && n < points;
+        const Eigen::Index i = static_cast<Eigen::Index>(column) * N1 + n;
+        e.mean[n] = have ? st.mean(i) : kNaN;
+        e.se[n] = have ? st.se(i) : kNaN;
     }
 }
 
@@ -101,8 +117,13 @@ struct SharedRun {
     std::mutex mutex;
     std::vector<std::unique_ptr<SeedResult>> seeds; // scalar series, copied at each point
     std::vector<std::optional<std::pair<Eigen::MatrixXd, Eigen::MatrixXd>>> pendingKernels;
-    MaskedStatistics ctheta, cg; // kernels of seeds 0..committed−1
+    // Seeds 0..committed−1 (all finished) accumulated once, in seed order, so a snapshot adds
+    // only the seeds after them: its cost no longer grows with the seeds already done.
+    MaskedStatistics ctheta, cg; // kernels
+    MaskedStatistics series; // scalar series (seriesOf)
     int committed = 0;
+    long long pointsDone = 0; // Σ validPoints over the seeds, for the progress fraction
+    int furthest = 0; // max validPoints over the seeds
     int finishedSeeds = 0;
     std::string error;
     std::atomic<int> nextSeed { 0 };
@@ -110,14 +131,15 @@ struct SharedRun {
     Clock::time_point lastSnapshot {};
     std::mutex callbackMutex;
 
-    void commitInOrder(bool flushAll)
+    void commitInOrder(bool flushAll, int N1, int columns)
     {
         while (committed < static_cast<int>(pendingKernels.size())) {
             auto &p = pendingKernels[committed];
-            if (!p) {
-                if (!flushAll)
-                    return;
-            } else {
+            if (!p && !flushAll)
+                return;
+            if (seeds[committed])
+                series.add(seriesOf(*seeds[committed], N1, columns));
+            if (p) {
                 ctheta.add(Eigen::Map<const Eigen::ArrayXd>(p->first.data(), p->first.size()));
                 if (p->second.size() > 0)
                     cg.add(Eigen::Map<const Eigen::ArrayXd>(p->second.data(), p->second.size()));
@@ -136,20 +158,17 @@ Curves buildCurves(const SharedRun &run, const RunConfig &config, int points)
     Curves c;
     c.allocate(k, ks, grid);
     c.validPoints = points;
-    std::vector<const SeedResult *> seeds;
-    for (const auto &s : run.seeds)
-        if (s)
-            seeds.push_back(s.get());
-    fillEstimate(
-        c.trainLoss, seeds, points, [](const SeedResult &r, int n) { return pointValue(r, n, r.trainLoss); });
-    fillEstimate(
-        c.testLoss, seeds, points, [](const SeedResult &r, int n) { return pointValue(r, n, r.testLoss); });
-    fillEstimate(
-        c.testError, seeds, points, [](const SeedResult &r, int n) { return pointValue(r, n, r.testError); });
+    MaskedStatistics st = run.series;
+    for (std::size_t s = run.committed; s < run.seeds.size(); ++s)
+        if (run.seeds[s])
+            st.add(seriesOf(*run.seeds[s], N1, seriesColumns(config)));
+    fillEstimate(c.trainLoss, st, 0, points);
+    fillEstimate(c.testLoss, st, 1, points);
+    fillEstimate(c.testError, st, 2, points);
     for (int j = 0; j < k * k; ++j)
-        fillEstimate(c.Q[j], seeds, points, [j](const SeedResult &r, int n) { return r.Q(n, j); });
+        fillEstimate(c.Q[j], st, 3 + j, points);
     for (int j = 0; j < k * ks; ++j)
-        fillEstimate(c.M[j], seeds, points, [j](const SeedResult &r, int n) { return r.M(n, j); });
+        fillEstimate(c.M[j], st, 3 + k * k + j, points);
     fillKernel(c.Ctheta, run.ctheta, k, N1, points);
     if (!run.cg.empty())
         fillKernel(c.Cg, run.cg, k, N1, points);
@@ -261,21 +280,13 @@ EngineResult runSimulation(SimEngine engine, const RunConfig &config, const Prog
             return;
         ProgressReport rep;
         rep.engine = toString(engine);
-        long long done = 0;
-        for (const auto &r : run.seeds)
-            if (r)
-                done += r->validPoints;
-        rep.fraction = std::min(1.0, static_cast<double>(done) / (static_cast<double>(S) * N1));
+        rep.fraction = std::min(1.0, static_cast<double>(run.pointsDone) / (static_cast<double>(S) * N1));
         rep.text
             = label + " seed " + std::to_string(s + 1) + "/" + std::to_string(S) + ", t = " + formatTime(t);
         const auto now = Clock::now();
         if (seedFinished || now - run.lastSnapshot >= std::chrono::milliseconds(50)) {
-            int furthest = 0;
-            for (const auto &r : run.seeds)
-                if (r)
-                    furthest = std::max(furthest, r->validPoints);
-            auto snap
-                = std::make_shared<Curves>(buildCurves(run, config, std::min(furthest, run.limit.load())));
+            auto snap = std::make_shared<Curves>(
+                buildCurves(run, config, std::min(run.furthest, run.limit.load())));
             snap->engine = toString(engine);
             rep.snapshot = std::move(snap);
             run.lastSnapshot = now;
@@ -319,6 +330,8 @@ EngineResult runSimulation(SimEngine engine, const RunConfig &config, const Prog
                 dst.testError = src.testError;
                 dst.Q = src.Q;
                 dst.M = src.M;
+                run.pointsDone += src.validPoints - dst.validPoints;
+                run.furthest = std::max(run.furthest, src.validPoints);
                 dst.validPoints = src.validPoints;
                 dst.steps = src.steps;
                 if (finished) {
@@ -327,7 +340,7 @@ EngineResult runSimulation(SimEngine engine, const RunConfig &config, const Prog
                     seedMessage[s] = src.message;
                     seedStoppedAt[s] = src.stoppedAt;
                     run.pendingKernels[s] = std::make_pair(src.Ctheta, src.Cg);
-                    run.commitInOrder(false);
+                    run.commitInOrder(false, N1, seriesColumns(config));
                     ++run.finishedSeeds;
                 }
                 report(s, sim.time(), finished, lock);
@@ -357,7 +370,7 @@ EngineResult runSimulation(SimEngine engine, const RunConfig &config, const Prog
     errors.rethrow();
 
     std::lock_guard<std::mutex> lock(run.mutex);
-    run.commitInOrder(true);
+    run.commitInOrder(true, N1, seriesColumns(config));
     if (!run.error.empty()) {
         result.status = Status::InvalidInput;
         result.message = run.error;
