@@ -5,6 +5,7 @@
 #include "engine/engine.h"
 #include "figures.h"
 #include "io/files.h"
+#include "io/lawfiles.h"
 
 #include <QApplication>
 #include <qcustomplot.h>
@@ -34,6 +35,9 @@ namespace dmftlab
 
 namespace
 {
+
+// Bins of the law files (<engine>_theta_law.csv, <engine>_r_law.csv).
+constexpr int kLawBins = 40;
 
 // ---- signals ------------------------------------------------------------------------
 // The handler only sets the flag the engines poll; SA_RESETHAND lets a second Ctrl-C
@@ -136,6 +140,12 @@ const std::map<std::string, KeyDoc> &keyDocs()
         { "teacher.noise", { "number", "label noise sigma_noise >= 0" } },
         { "teacher.labels",
             { "string", "real (y = f*(z) + sigma eps) | sign (y = sign(f*(z) + sigma eps))" } },
+        { "teacher.prior",
+            { "string",
+                "gaussian|rademacher|sparse: law of the teacher's entries, unit second moment (rho and "
+                "every DMFT curve unchanged; the law of the coordinates theta_i(t) becomes a mixture)" } },
+        { "teacher.sparsity",
+            { "number", "fraction s in (0, 1] of non-zero teacher entries (+-1/sqrt(s)) for teacher.prior=sparse" } },
         { "teacher.second_layer", { "number", "teacher second-layer weight v*_m" } },
         { "data.alpha", { "number", "alpha = n/d > 0, samples per dimension" } },
         { "optimizer.learning_rate",
@@ -178,6 +188,11 @@ const std::map<std::string, KeyDoc> &keyDocs()
         { "dmft.max_iterations", { "int", "fixed-point iteration cap (status max_iterations when hit)" } },
         { "dmft.seed", { "int", "seed of the DMFT's sampled paths" } },
         { "dmft.warm_start", { "string", "none|ode: initial guess of the fixed-point iteration" } },
+        { "output.distribution_times",
+            { "list",
+                "times (nearest grid point) at which to write <engine>_theta_law.csv and <engine>_r_law.csv: "
+                "histograms of the coordinates theta_ia(t) and training pre-activations r_a(t) (simulations) "
+                "or their DMFT laws; default [] (none)" } },
     };
     return docs;
 }
@@ -762,6 +777,14 @@ int runCommand(const std::vector<std::string> &args)
             const auto written = io::writeCurvesFiles(result->curves, o.out);
             files = written.files;
             writeError = written.error;
+        }
+        if (result->distributions && writeError.empty()) {
+            const auto laws = engineLaws(*result->distributions, config.teacherPrior, kLawBins);
+            const auto written = io::writeLawFiles(laws, engine, o.out);
+            files.insert(files.end(), written.files.begin(), written.files.end());
+            writeError = written.error;
+            if (!result->distributions->note.empty())
+                std::fprintf(stderr, "dmftlab-cli: %s: %s\n", engine.c_str(), result->distributions->note.c_str());
         }
         summary["engines"][engine] = engineSummary(engine, config, *result, files);
         const auto &c = result->curves;

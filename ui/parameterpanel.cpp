@@ -170,6 +170,11 @@ void ParameterPanel::buildUi()
     addField(f, "teacher.noise", "Noise σ", Kind::Number, "Label noise: y = f*(z) + σ ε with ε ~ N(0, 1).");
     addField(f, "teacher.labels", "Labels", Kind::Choice,
         "Real-valued labels, or their sign (classification).", { "real", "sign" });
+    addField(f, "teacher.prior", "Prior of θ*", Kind::Choice,
+        "Law of the teacher's entries (unit second moment): the coordinate law becomes a mixture.",
+        { "gaussian", "rademacher", "sparse" });
+    addField(f, "teacher.sparsity", "Sparsity s", Kind::Number,
+        "Fraction of non-zero teacher entries (±1/√s) of the sparse prior.");
 
     // Data and optimiser -------------------------------------------------------------
     f = section("Data and optimiser");

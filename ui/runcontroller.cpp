@@ -230,6 +230,7 @@ void RunController::drain()
             s.status = result.status;
             s.message = QString::fromStdString(result.message);
             s.wallSeconds = result.wallSeconds;
+            s.distributions = result.distributions;
             s.etaSeconds = 0.0;
             if (result.status == Status::Completed || result.status == Status::Converged)
                 s.fraction = 1.0;

@@ -47,6 +47,8 @@ public:
         QString message; ///< the engine's final one-line message
         double wallSeconds = 0.0;
         std::shared_ptr<const Curves> curves; ///< latest snapshot or final result
+        /// Laws at config.output.distributionTimes, once the engine returned (may be null).
+        std::shared_ptr<const DistributionRecord> distributions;
     };
 
     explicit RunController(QObject *parent = nullptr);

@@ -10,7 +10,7 @@ namespace dmftlab {
 
 namespace {
 
-enum class FieldType { Int, Number, String, Bool, NumberOrNull, NumberOrMatrix };
+enum class FieldType { Int, Number, String, Bool, NumberOrNull, NumberOrMatrix, NumberList };
 
 struct Field {
     std::string key;
@@ -29,6 +29,7 @@ std::string typeName(FieldType t)
     case FieldType::Bool: return "true or false";
     case FieldType::NumberOrNull: return "a number or null";
     case FieldType::NumberOrMatrix: return "a number or a matrix (array of rows)";
+    case FieldType::NumberList: return "a list of numbers";
     }
     return "?";
 }
@@ -52,6 +53,13 @@ bool typeMatches(FieldType t, const json &v)
     case FieldType::String: return v.is_string();
     case FieldType::Bool: return v.is_boolean();
     case FieldType::NumberOrNull: return v.is_number() || v.is_null();
+    case FieldType::NumberList:
+        if (!v.is_array())
+            return false;
+        for (const auto &x : v)
+            if (!x.is_number())
+                return false;
+        return true;
     case FieldType::NumberOrMatrix:
         if (v.is_number())
             return true;
@@ -146,6 +154,18 @@ const std::vector<Field> &fields()
              return setEnum(c.problem.labels, v, {{"real", Labels::Real}, {"sign", Labels::Sign}});
          },
          [](const R &c) { return json(toString(c.problem.labels)); }},
+        {"teacher.prior", FieldType::String,
+         [](R &c, const json &v) {
+             const auto p = teacherPriorFromString(v.get<std::string>());
+             if (!p)
+                 return "'" + v.get<std::string>() + "' is not one of " + teacherPriorNames();
+             c.teacherPrior.prior = *p;
+             return std::string();
+         },
+         [](const R &c) { return json(toString(c.teacherPrior.prior)); }},
+        {"teacher.sparsity", FieldType::Number,
+         [](R &c, const json &v) { c.teacherPrior.sparsity = v.get<double>(); return std::string(); },
+         [](const R &c) { return json(c.teacherPrior.sparsity); }},
         {"teacher.second_layer", FieldType::Number,
          [](R &c, const json &v) { c.problem.teacherSecondLayer = v.get<double>(); return std::string(); },
          [](const R &c) { return json(c.problem.teacherSecondLayer); }},
@@ -260,6 +280,14 @@ const std::vector<Field> &fields()
              return std::string();
          },
          [](const R &c) { return json(c.dmft.seed); }},
+        {"output.distribution_times", FieldType::NumberList,
+         [](R &c, const json &v) {
+             c.output.distributionTimes.clear();
+             for (const auto &x : v)
+                 c.output.distributionTimes.push_back(x.get<double>());
+             return std::string();
+         },
+         [](const R &c) { return json(c.output.distributionTimes); }},
         {"dmft.warm_start", FieldType::String,
          [](R &c, const json &v) {
              const auto s = v.get<std::string>();
@@ -375,6 +403,11 @@ std::string validate(const RunConfig &c)
 {
     if (auto err = validate(c.problem); !err.empty())
         return err;
+    if (auto err = validate(c.teacherPrior); !err.empty())
+        return err;
+    for (double t : c.output.distributionTimes)
+        if (!std::isfinite(t) || t < 0.0)
+            return "output.distribution_times must be finite times >= 0";
     auto finitePositive = [](double x) { return std::isfinite(x) && x > 0.0; };
     if (!finitePositive(c.alpha))
         return "data.alpha must be a finite number > 0 (got " + describe(c.alpha) + ")";

@@ -10,6 +10,9 @@
 //   teacher.width           int      k* ≥ 1
 //   teacher.noise           number   σ_noise ≥ 0
 //   teacher.labels          string   real|sign
+//   teacher.prior           string   gaussian|rademacher|sparse: law of θ*'s entries (unit
+//                                    second moment; model/teacherprior.h)
+//   teacher.sparsity        number   s ∈ (0, 1]: fraction of non-zero entries of the sparse prior
 //   teacher.second_layer    number   v*_m
 //   data.alpha              number   α = n/d > 0
 //   optimizer.learning_rate number   η > 0 (η = 0 allowed only with tau set)
@@ -32,9 +35,12 @@
 //   dmft.paths, dmft.tangent_paths, dmft.replicas, dmft.damping, dmft.tolerance,
 //   dmft.max_iterations, dmft.seed, dmft.warm_start (string none|ode),
 //   dmft.mixing_memory (int 0..20: Anderson mixing over that many iterates, 0 = damping only)
+//   output.distribution_times  list  times at which engines record the laws of θ-coordinates
+//                                    and pre-activations (<engine>_theta_law.csv, _r_law.csv)
 #pragma once
 
 #include "model/problem.h"
+#include "model/teacherprior.h"
 
 #include <Eigen/Dense>
 #include <cstdint>
@@ -89,15 +95,23 @@ struct DmftConfig {
     std::string warmStart = "ode";
 };
 
+struct OutputConfig {
+    /// Times at which engines record the laws of θ-coordinates and pre-activations
+    /// (observables/distributions.h); empty = none.
+    std::vector<double> distributionTimes;
+};
+
 struct RunConfig {
     std::string preset;
     ProblemSpec problem;
+    TeacherPriorSpec teacherPrior; ///< law of θ*'s entries (model/teacherprior.h)
     double alpha = 2.0;
     OptimizerConfig optimizer;
     InitConfig init;
     TimeConfig time;
     SimConfig sim;
     DmftConfig dmft;
+    OutputConfig output;
 
     // Derived quantities -------------------------------------------------------
     /// τ used by SGF-type engines: optimizer.tau if set, else η/B.
