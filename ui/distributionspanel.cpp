@@ -31,6 +31,21 @@ QVector<double> values(const Eigen::VectorXd &v)
     return QVector<double>(v.data(), v.data() + v.size());
 }
 
+/// `record` with only the sample of grid index n (null when there is none).
+std::unique_ptr<DistributionRecord> atTime(const DistributionRecord *record, int n)
+{
+    if (!record)
+        return nullptr;
+    auto out = std::make_unique<DistributionRecord>();
+    for (const auto &s : record->sim)
+        if (s.gridIndex == n)
+            out->sim.push_back(s);
+    for (const auto &s : record->dmft)
+        if (s.gridIndex == n)
+            out->dmft.push_back(s);
+    return out;
+}
+
 QString agreementLine(const char *what, const LawHistogram *sim, const LawHistogram *dmft)
 {
     if (!sim || !dmft || sim->density.size() == 0 || dmft->density.size() == 0)
@@ -107,8 +122,8 @@ DistributionsPanel::DistributionsPanel(QWidget *parent)
 
 void DistributionsPanel::clear()
 {
-    m_sim = {};
-    m_dmft = {};
+    m_simRecord.reset();
+    m_dmftRecord.reset();
     m_times.clear();
     setPlaying(false);
     m_slider->setRange(0, 0);
@@ -121,20 +136,26 @@ void DistributionsPanel::setLaws(std::shared_ptr<const DistributionRecord> simul
     std::shared_ptr<const DistributionRecord> dmft, const TeacherPriorSpec &prior, int width)
 {
     m_width = std::max(1, width);
-    // DMFT bins first, so that the simulation is binned on them (a comparison in SE).
-    m_dmft = dmft ? engineLaws(*dmft, prior, kBins) : EngineLaws {};
-    m_sim = simulation ? engineLaws(*simulation, prior, kBins, dmft ? &m_dmft : nullptr) : EngineLaws {};
+    m_prior = prior;
+    m_simRecord = std::move(simulation);
+    m_dmftRecord = std::move(dmft);
     m_times.clear();
-    for (const EngineLaws *laws : {&m_dmft, &m_sim})
-        for (const auto &e : laws->entries)
-            if (e.unit == 0 && std::none_of(m_times.begin(), m_times.end(), [&](const auto &t) { return t.first == e.gridIndex; }))
-                m_times.emplace_back(e.gridIndex, e.time);
+    const auto addTime = [this](int n, double t) {
+        if (std::none_of(m_times.begin(), m_times.end(), [n](const auto &x) { return x.first == n; }))
+            m_times.emplace_back(n, t);
+    };
+    if (m_simRecord)
+        for (const auto &s : m_simRecord->sim)
+            addTime(s.gridIndex, s.time);
+    if (m_dmftRecord)
+        for (const auto &s : m_dmftRecord->dmft)
+            addTime(s.gridIndex, s.time);
     std::sort(m_times.begin(), m_times.end());
     m_unit->setRange(1, m_width);
     m_slider->setRange(0, std::max(0, timeCount() - 1));
     m_slider->setValue(std::max(0, timeCount() - 1));
     QString note;
-    for (const auto &r : {simulation, dmft})
+    for (const auto &r : {m_simRecord, m_dmftRecord})
         if (r && !r->note.empty())
             note += QString::fromStdString(r->note) + " ";
     m_note->setText(note.isEmpty()
@@ -218,8 +239,13 @@ void DistributionsPanel::redraw()
     }
     const auto [n, t] = m_times[i];
     m_timeLabel->setText(QString("t = %1").arg(t, 0, 'g', 3));
-    const auto *s = m_sim.find(n, unit);
-    const auto *d = m_dmft.find(n, unit);
+    // DMFT bins first, so that the simulation is binned on them (a comparison in SE).
+    const auto dmftHere = atTime(m_dmftRecord.get(), n), simHere = atTime(m_simRecord.get(), n);
+    const EngineLaws dmftLaws = dmftHere ? engineLaws(*dmftHere, m_prior, kBins) : EngineLaws {};
+    const EngineLaws simLaws
+        = simHere ? engineLaws(*simHere, m_prior, kBins, dmftHere ? &dmftLaws : nullptr) : EngineLaws {};
+    const auto *s = simLaws.find(n, unit);
+    const auto *d = dmftLaws.find(n, unit);
     const QString a = m_width > 1 ? QString::number(unit + 1) : QString();
     drawLaw(m_thetaPlot, s ? &s->theta : nullptr, d ? &d->theta : nullptr, QString("coordinates θ_i%1(t)").arg(a));
     drawLaw(m_rPlot, s ? &s->r : nullptr, d ? &d->r : nullptr, QString("pre-activations r_μ%1(t)").arg(a));

@@ -6,7 +6,8 @@
 //   * the law of the training pre-activations r_μa(t) = x_μᵀθ_a(t): the simulation's n × seeds
 //     values against the DMFT r-process paths,
 // each with its χ²/dof on the DMFT's bins (observables/distributions.h). The histograms are
-// made in core (engineLaws) when results arrive; the panel only draws them.
+// made in core (engineLaws) for the shown time only, so a run with many recorded times
+// costs the GUI thread a few milliseconds per frame, not a pass over every time.
 #pragma once
 
 #include "config/config.h"
@@ -53,7 +54,9 @@ private:
     void redraw();
     void drawLaw(QCustomPlot *plot, const LawHistogram *sim, const LawHistogram *dmft, const QString &xLabel);
 
-    EngineLaws m_sim, m_dmft;
+    /// The records restricted to grid index n (copies of that time's samples).
+    std::shared_ptr<const DistributionRecord> m_simRecord, m_dmftRecord;
+    TeacherPriorSpec m_prior;
     std::vector<std::pair<int, double>> m_times; ///< grid index, time
     int m_width = 1;
     QSlider *m_slider;
