@@ -11,6 +11,8 @@
 #include "clisignals.h"
 #include "engine/registry.h"
 #include "io/files.h"
+#include "io/lawfiles.h"
+#include "observables/distributions.h"
 #include "io/summary.h"
 #include "version.h"
 
@@ -25,6 +27,9 @@ namespace dmftlab::cli
 
 namespace
 {
+
+// Bins of the law files (<engine>_theta_law.csv, <engine>_r_law.csv).
+constexpr int kLawBins = 40;
 
 int exitCodeFor(io::RunStatus s)
 {
@@ -153,6 +158,14 @@ int runCommand(const std::vector<std::string> &args)
         io::WriteResult written;
         if (result->curves.validPoints > 0)
             written = io::writeCurvesFiles(result->curves, o.out);
+        if (result->distributions && written.ok()) {
+            const auto laws = engineLaws(*result->distributions, config.teacherPrior, kLawBins);
+            const auto lawFiles = io::writeLawFiles(laws, engine, o.out);
+            written.files.insert(written.files.end(), lawFiles.files.begin(), lawFiles.files.end());
+            written.error = lawFiles.error;
+            if (!result->distributions->note.empty())
+                std::fprintf(stderr, "dmftlab-cli: %s: %s\n", engine.c_str(), result->distributions->note.c_str());
+        }
         summary.setEngine({ engine, result->status, result->message, result->wallSeconds, &result->curves,
             result->extra, written.files });
         const auto &c = result->curves;

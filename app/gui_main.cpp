@@ -1,6 +1,6 @@
 // dmftlab: the interactive visualiser. Only wiring here; everything lives in ui/.
 //
-//   dmftlab [--preset NAME] [--open FILE] [--set key=value ...] [--run] [--screenshot FILE.png]
+//   dmftlab [--preset NAME] [--open FILE] [--set key=value ...] [--run] [--distributions] [--screenshot FILE.png]
 //
 // (Not "--session": QGuiApplication takes -session/--session FILE for X11 session
 // management and removes it from the arguments before we could see it.)
@@ -11,6 +11,7 @@
 #include "config/resolve.h"
 #include "helpcontent.h"
 #include "helpwindow.h"
+#include "distributionspanel.h"
 #include "mainwindow.h"
 #include "parameterpanel.h"
 #include "version.h"
@@ -87,7 +88,10 @@ int main(int argc, char **argv)
         "Open the help window at TOPIC (" + topicIds.join(", ")
             + "); with --screenshot, the help window is saved instead of the main window.",
         "TOPIC");
-    parser.addOptions({ presetOpt, sessionOpt, setOpt, runOpt, shotOpt, helpTopicOpt });
+    const QCommandLineOption lawsOpt("distributions",
+        "Show the Distributions dock (View > Distributions): the laws of the coordinates and "
+        "pre-activations, simulation vs DMFT.");
+    parser.addOptions({ presetOpt, sessionOpt, setOpt, runOpt, shotOpt, helpTopicOpt, lawsOpt });
     parser.process(app);
 
     dmftlab::MainWindow window;
@@ -155,6 +159,8 @@ int main(int argc, char **argv)
             app.exit(exitCode);
         });
     };
+    if (parser.isSet(lawsOpt))
+        window.distributions()->parentWidget()->show();
     if (parser.isSet(runOpt)) {
         if (!window.run()) {
             std::fprintf(stderr, "dmftlab: cannot run: %s\n", qPrintable(window.parameters()->error()));

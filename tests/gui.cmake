@@ -10,3 +10,4 @@ add_dependencies(test_gui_screenshot dmftlab)
 # Stop latency (< 200 ms) and event-loop lateness (< 50 ms) are measured: run this suite
 # alone, not beside another CPU-heavy test on a 2-core machine.
 set_tests_properties(test_gui_run PROPERTIES RUN_SERIAL TRUE)
+dmftlab_ui_test(test_gui_distributions)

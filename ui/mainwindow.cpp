@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "distributionspanel.h"
+
 #include "config/presets.h"
 #include "exportdialog.h"
 #include "exportservice.h"
@@ -48,13 +50,38 @@ MainWindow::MainWindow(QWidget *parent)
     dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
     addDockWidget(Qt::LeftDockWidgetArea, dock);
 
+    // The laws of θ_i(t) and r_μ(t) (issue 12), hidden until asked for (View menu).
+    m_distributions = new DistributionsPanel;
+    auto *lawDock = new QDockWidget("Distributions");
+    lawDock->setObjectName("distributionsDock");
+    lawDock->setWidget(m_distributions);
+    addDockWidget(Qt::BottomDockWidgetArea, lawDock);
+    lawDock->hide();
+
     statusBar()->addWidget(m_status, 1);
     buildActions();
+    QMenu *view = menuBar()->addMenu("&View");
+    QAction *showLaws = lawDock->toggleViewAction();
+    showLaws->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+    showLaws->setToolTip("The laws of the coordinates θ_i(t) and pre-activations r_μ(t): simulation vs DMFT.");
+    view->addAction(showLaws);
+    menuBar()->insertMenu(menuBar()->actions().last(), view); // before Help
 
     connect(m_params, &ParameterPanel::changed, this, &MainWindow::updateActions);
     connect(m_controller, &RunController::updated, this, &MainWindow::refresh);
     connect(m_controller, &RunController::engineFinished, this, &MainWindow::onEngineFinished);
     connect(m_controller, &RunController::finished, this, [this] {
+        std::shared_ptr<const DistributionRecord> sim, dmft;
+        for (const auto &st : m_controller->states()) {
+            if (!st.distributions)
+                continue;
+            if (st.engine == "dmft")
+                dmft = st.distributions;
+            else if (!sim)
+                sim = st.distributions; // the first simulation engine
+        }
+        if (sim || dmft)
+            m_distributions->setLaws(sim, dmft, m_shownConfig.teacherPrior, m_shownConfig.problem.width);
         refresh();
         updateActions();
         emit runFinished();
@@ -181,7 +208,12 @@ bool MainWindow::run()
     m_shownEngines = m_params->engines();
     m_errors.clear();
     m_area->setBanner({}, false);
-    m_controller->start(m_shownConfig, m_shownEngines.engines());
+    // Record the laws at every grid time for the Distributions panel (thinned to its budget).
+    RunConfig runConfig = m_shownConfig;
+    if (runConfig.output.distributionTimes.empty())
+        runConfig.output.distributionTimes = runConfig.grid();
+    m_distributions->clear();
+    m_controller->start(runConfig, m_shownEngines.engines());
     refresh();
     updateActions();
     return true;

@@ -14,6 +14,7 @@ class QMenu;
 namespace dmftlab
 {
 
+class DistributionsPanel;
 class HelpWindow;
 class ParameterPanel;
 class PlotArea;
@@ -31,6 +32,7 @@ public:
     PlotArea *plotArea() const { return m_area; }
     RunController *controller() const { return m_controller; }
     RunStatus *runStatus() const { return m_status; }
+    DistributionsPanel *distributions() const { return m_distributions; }
     QAction *runAction() const { return m_run; }
     QAction *stopAction() const { return m_stop; }
     QAction *helpAction() const { return m_help; }
@@ -73,6 +75,7 @@ private:
     RunStatus *m_status;
     QAction *m_run = nullptr, *m_stop = nullptr, *m_help = nullptr;
     HelpWindow *m_helpWindow = nullptr;
+    DistributionsPanel *m_distributions = nullptr; // in a dock, View ▸ Distributions
     QMenu *m_recent = nullptr;
     /// Config and engines of the run the panels show.
     RunConfig m_shownConfig;

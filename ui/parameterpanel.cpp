@@ -216,6 +216,8 @@ void ParameterPanel::buildUi()
     addField(f, "teacher.width");
     addField(f, "teacher.noise");
     addField(f, "teacher.labels");
+    addField(f, "teacher.prior");
+    addField(f, "teacher.sparsity");
 
     // Data and optimiser -------------------------------------------------------------
     f = section("Data and optimiser");

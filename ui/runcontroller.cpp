@@ -229,6 +229,7 @@ void RunController::drain()
             s.message = QString::fromStdString(result.message);
             s.wallSeconds = result.wallSeconds;
             s.extra = result.extra;
+            s.distributions = result.distributions;
             s.etaSeconds = 0.0;
             if (result.status == Status::Completed || result.status == Status::Converged)
                 s.fraction = 1.0;

@@ -48,6 +48,8 @@ public:
         double wallSeconds = 0.0;
         std::shared_ptr<const Curves> curves; ///< latest snapshot or final result
         json extra = json::object();          ///< the engine's summary entries (EngineResult::extra)
+        /// Laws at config.output.distributionTimes, once the engine returned (may be null).
+        std::shared_ptr<const DistributionRecord> distributions;
     };
 
     explicit RunController(QObject *parent = nullptr);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "model/problem.h"
+#include "model/teacherprior.h"
 
 #include <Eigen/Dense>
 #include <cstdint>
@@ -63,15 +64,23 @@ struct DmftConfig {
     std::string continuousTime = "estimate";
 };
 
+struct OutputConfig {
+    /// Times at which engines record the laws of θ-coordinates and pre-activations
+    /// (observables/distributions.h); empty = none.
+    std::vector<double> distributionTimes;
+};
+
 struct RunConfig {
     std::string preset;
     ProblemSpec problem;
+    TeacherPriorSpec teacherPrior; ///< law of θ*'s entries (model/teacherprior.h)
     double alpha = 2.0;
     OptimizerConfig optimizer;
     InitConfig init;
     TimeConfig time;
     SimConfig sim;
     DmftConfig dmft;
+    OutputConfig output;
 
     // Derived quantities -------------------------------------------------------
     /// τ used by SGF-type engines: optimizer.tau if set, else η/B.

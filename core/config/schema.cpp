@@ -2,6 +2,7 @@
 
 #include "io/jsonparse.h"
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
 #include <cstdint>
@@ -194,6 +195,20 @@ std::vector<FieldInfo> buildSchema()
                             std::vector<std::pair<std::string, Labels>>{{"real", Labels::Real},
                                                                         {"sign", Labels::Sign}},
                             [](auto &c) -> auto & { return c.problem.labels; }));
+    s.push_back(choiceField("teacher.prior", "Prior of θ*",
+                            "gaussian|rademacher|sparse: law of the teacher's entries, unit second moment (rho and "
+                            "every DMFT curve unchanged; the law of the coordinates theta_i(t) becomes a mixture)",
+                            std::vector<std::pair<std::string, TeacherPrior>>{{"gaussian", TeacherPrior::Gaussian},
+                                                                              {"rademacher", TeacherPrior::Rademacher},
+                                                                              {"sparse", TeacherPrior::Sparse}},
+                            [](auto &c) -> auto & { return c.teacherPrior.prior; }));
+    {
+        FieldInfo f = numberField("teacher.sparsity", "Sparsity s",
+                                  "fraction s of non-zero teacher entries (+-1/sqrt(s)) for teacher.prior = sparse", 0,
+                                  1, [](auto &c) -> auto & { return c.teacherPrior.sparsity; });
+        f.minExclusive = true;
+        s.push_back(f);
+    }
     {
         FieldInfo f = numberField("teacher.second_layer", "Second layer v*", "teacher second-layer weight v*_m",
                                   -inf, inf, [](auto &c) -> auto & { return c.problem.teacherSecondLayer; });
@@ -327,6 +342,21 @@ std::vector<FieldInfo> buildSchema()
                             std::vector<std::pair<std::string, std::string>>{
                                 {"off", "off"}, {"estimate", "estimate"}, {"extrapolate", "extrapolate"}},
                             [](auto &c) -> auto & { return c.dmft.continuousTime; }));
+    // output -----------------------------------------------------------------------------
+    {
+        FieldInfo f = row("output.distribution_times", FieldType::NumberList, "Distribution times",
+                          "times (nearest grid point) at which to write <engine>_theta_law.csv and "
+                          "<engine>_r_law.csv: the laws of the coordinates theta_ia(t) and training "
+                          "pre-activations r_a(t) (simulations) or their DMFT laws; [] = none");
+        f.min = 0;
+        f.set = [](R &c, const json &v) {
+            c.output.distributionTimes.clear();
+            for (const auto &x : v)
+                c.output.distributionTimes.push_back(x.get<double>());
+        };
+        f.get = [](const R &c) { return json(c.output.distributionTimes); };
+        s.push_back(f);
+    }
     return s;
 }
 
@@ -338,6 +368,7 @@ std::string typeWords(FieldType t)
     case FieldType::String: return "a string";
     case FieldType::NumberOrNull: return "a number or null";
     case FieldType::NumberOrMatrix: return "a number or a matrix (array of rows)";
+    case FieldType::NumberList: return "a list of numbers";
     }
     return "?";
 }
@@ -350,6 +381,8 @@ bool typeMatches(FieldType t, const json &v)
     case FieldType::String: return v.is_string();
     case FieldType::NumberOrNull: return v.is_number() || v.is_null();
     case FieldType::NumberOrMatrix: return v.is_number() || isMatrix(v);
+    case FieldType::NumberList:
+        return v.is_array() && std::all_of(v.begin(), v.end(), [](const json &x) { return x.is_number(); });
     }
     return false;
 }
@@ -364,6 +397,7 @@ std::string FieldInfo::typeText() const
     case FieldType::String: return "string";
     case FieldType::NumberOrNull: return "number|null";
     case FieldType::NumberOrMatrix: return "number|matrix";
+    case FieldType::NumberList: return "list";
     }
     return "?";
 }
@@ -472,6 +506,12 @@ std::string checkValue(const FieldInfo &f, const json &v)
     for (const double x : numbers)
         if (!std::isfinite(x))
             return f.key + " must be finite" + got;
+    if (f.type == FieldType::NumberList) {
+        for (const double y : numbers)
+            if ((f.minExclusive ? y <= f.min : y < f.min) || y > f.max)
+                return f.key + ": every entry must be " + f.rangeText() + got;
+        return {};
+    }
     const long double x = f.type == FieldType::Int ? integral(v) : (numbers.empty() ? 0.0L : numbers[0]);
     if (numbers.size() == 1 && v.is_number()) {
         const bool tooLow = f.minExclusive ? x <= f.min : x < f.min;

@@ -14,7 +14,7 @@
 
 namespace dmftlab {
 
-enum class FieldType { Int, Number, String, NumberOrNull, NumberOrMatrix };
+enum class FieldType { Int, Number, String, NumberOrNull, NumberOrMatrix, NumberList };
 
 struct FieldInfo {
     std::string key;   ///< dotted: "data.alpha" (nested in JSON files)
@@ -33,7 +33,7 @@ struct FieldInfo {
     std::function<json(const RunConfig &)> get;
 
     json defaultValue() const { return get(RunConfig{}); }
-    /// "int", "number", "string", "number|null", "number|matrix".
+    /// "int", "number", "string", "number|null", "number|matrix", "list".
     std::string typeText() const;
     /// The allowed values in words: "1..5000", "> 0", ">= 0, != 0", "square|logistic"; empty
     /// when anything of the type goes.

@@ -1,5 +1,7 @@
 #include "dmft/dmftsolver.h"
 
+#include "dmft/dmftlaws.h"
+
 #include "dmft/onlineode.h"
 #include "dmft/thetaprocess.h"
 #include "engine/registry.h"
@@ -585,16 +587,34 @@ void DmftReplica::setStateVector(const Eigen::VectorXd &v)
 Eigen::VectorXd DmftReplica::trainLossOnFreshPaths(
     const RunConfig &config, std::uint64_t seed, const std::atomic<bool> *cancel) const
 {
+    const auto fresh = freshPaths(config, seed, cancel);
+    if (!fresh)
+        return Eigen::VectorXd::Constant(m_N + 1, std::numeric_limits<double>::quiet_NaN());
+    return fresh->m_trainLoss;
+}
+
+std::unique_ptr<DmftReplica> DmftReplica::freshPaths(
+    const RunConfig &config, std::uint64_t seed, const std::atomic<bool> *cancel) const
+{
     RunConfig c = config;
     c.dmft.tangentPaths = 1;
-    DmftReplica fresh(c, seed, m_threads, /*momentMatching=*/true, cancel);
+    auto fresh = std::make_unique<DmftReplica>(c, seed, m_threads, /*momentMatching=*/true, cancel);
     if (cancel && cancel->load())
-        return Eigen::VectorXd::Constant(m_N + 1, std::numeric_limits<double>::quiet_NaN());
-    fresh.setState(m_C, m_M, m_R);
-    fresh.m_pathsOnly = true;
-    if (fresh.step(cancel) != StepResult::Ok)
-        return Eigen::VectorXd::Constant(m_N + 1, std::numeric_limits<double>::quiet_NaN());
-    return fresh.m_trainLoss;
+        return nullptr;
+    fresh->setState(m_C, m_M, m_R);
+    fresh->m_pathsOnly = true;
+    if (fresh->step(cancel) != StepResult::Ok)
+        return nullptr;
+    return fresh;
+}
+
+Eigen::MatrixXd DmftReplica::pathPreactivations(int n) const
+{
+    const int k = m_k;
+    Eigen::MatrixXd r = m_W.middleCols(n * k, k);
+    if (n > 0)
+        r.noalias() -= m_dG.leftCols(n * k) * m_Rdrawn.block(n * k, 0, k, n * k).transpose();
+    return r;
 }
 
 Eigen::MatrixXd DmftReplica::steinMismatch() const
@@ -1033,7 +1053,11 @@ EngineResult runDmftEngine(
     const RunConfig &config, const ProgressCallback &progress, const std::atomic<bool> *cancel)
 {
     DmftSolver solver(config);
-    return solver.run(progress, cancel);
+    EngineResult result = solver.run(progress, cancel);
+    if (!config.output.distributionTimes.empty()
+        && (result.status == Status::Converged || result.status == Status::MaxIterations))
+        result.distributions = dmftLaws(solver, config, cancel);
+    return result;
 }
 
 } // namespace dmftlab

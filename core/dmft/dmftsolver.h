@@ -157,6 +157,13 @@ public:
     /// built the state (see DmftSolver).
     Eigen::VectorXd trainLossOnFreshPaths(
         const RunConfig &config, std::uint64_t seed, const std::atomic<bool> *cancel) const;
+    /// A replica with P fresh paths (independent normals from `seed`) drawn from the current
+    /// state, stepped once without kernels; null when cancelled or when the step failed.
+    std::unique_ptr<DmftReplica> freshPaths(
+        const RunConfig &config, std::uint64_t seed, const std::atomic<bool> *cancel) const;
+    /// r_n (P×k) of the last step's paths: w_n − Σ_{m<n} R_θ(n,m) dG_m with the R_θ they
+    /// were drawn with (the r-process at grid index n).
+    Eigen::MatrixXd pathPreactivations(int n) const;
 
 private:
     void forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, Eigen::VectorXd &loss,

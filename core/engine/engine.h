@@ -5,6 +5,7 @@
 
 #include "config/config.h"
 #include "observables/curves.h"
+#include "observables/distributions.h"
 
 #include <atomic>
 #include <functional>
@@ -29,6 +30,8 @@ struct EngineResult {
     Curves curves;
     double wallSeconds = 0.0;
     json extra = json::object(); ///< engine-specific summary entries (iterations, residual, ...)
+    /// Laws at config.output.distributionTimes (simulations and DMFT); null when none asked.
+    std::shared_ptr<const DistributionRecord> distributions;
 };
 
 /// The registry's engine names in order (engine/registry.h has the whole table).

@@ -29,12 +29,27 @@ Instance makeInstance(
         return inst;
     }
 
-    // Teacher: orthonormalised Gaussian columns scaled by √d, so θ*ᵀθ*/d = I exactly.
+    // Teacher: θ*ᵀθ*/d = I exactly. Gaussian prior: orthonormalised Gaussian columns scaled
+    // by √d. Other priors: iid entries from the prior, whitened by (AᵀA/d)^{-1/2} — a rescaling
+    // for k* = 1 (the entries keep their atoms), an O(d^{-1/2}) mixing of columns otherwise.
     {
         SimRandom rng(seed, TeacherStream);
         Eigen::MatrixXd A(d, ks);
-        rng.normals(A.data(), A.size());
-        inst.teacher = orthonormalColumns(A);
+        if (config.teacherPrior.prior == TeacherPrior::Gaussian) {
+            rng.normals(A.data(), A.size());
+            inst.teacher = orthonormalColumns(A);
+        } else {
+            for (Eigen::Index i = 0; i < A.size(); ++i)
+                A.data()[i] = drawPrior(config.teacherPrior, rng.uniform(), 0.0);
+            const Eigen::MatrixXd gram = A.transpose() * A / d;
+            Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(gram);
+            if (es.eigenvalues().minCoeff() <= 0.0) {
+                inst.error = "teacher.sparsity is too small for sim.dimension: a teacher column is all zeros";
+                return inst;
+            }
+            inst.teacher = A * (es.eigenvectors() * es.eigenvalues().cwiseInverse().cwiseSqrt().asDiagonal()
+                                   * es.eigenvectors().transpose());
+        }
     }
     inst.rho = inst.teacher.transpose() * inst.teacher / d;
 

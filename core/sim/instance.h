@@ -2,7 +2,8 @@
 // exactly, the training set (X, y) and the initial student θ_0 with θ_0ᵀθ_0/d = Q_0 and
 // θ_0ᵀθ*/d = M_0 exactly:
 //
-//   θ*  = √d · (orthonormal basis of a d×k* Gaussian matrix)
+//   θ*  = √d · (orthonormal basis of a d×k* Gaussian matrix)   (teacher.prior = gaussian)
+//   θ*  = A (AᵀA/d)^{-1/2}, A_{im} iid from the prior            (rademacher, sparse)
 //   x_i ~ N(0, I_d/d),  z_i = θ*ᵀx_i,  y_i = label(z_i, ε_i),  ε_i ~ N(0,1)
 //   θ_0 = θ* ρ⁻¹ M_0ᵀ + Z' S^{1/2},   S = Q_0 − M_0 ρ⁻¹ M_0ᵀ,
 //         Z' = √d · (orthonormal basis of a Gaussian d×k matrix projected off θ*),

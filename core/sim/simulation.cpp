@@ -176,6 +176,57 @@ Curves buildCurves(const SharedRun &run, const RunConfig &config, int points)
 }
 
 
+/// The laws of seed `seed` at the grid indices it reached (theta, teacher, r = Xθ).
+std::vector<std::optional<SimulationLawSample>> recordLaws(
+    const SeedResult &seed, const Instance &inst, const std::vector<int> &indices, const RunConfig &config)
+{
+    const int k = config.problem.width;
+    std::vector<std::optional<SimulationLawSample>> out(indices.size());
+    for (std::size_t j = 0; j < indices.size(); ++j) {
+        const int n = indices[j];
+        if (n >= seed.validPoints || seed.thetaHistory.cols() < (n + 1) * k)
+            continue;
+        SimulationLawSample sample;
+        sample.gridIndex = n;
+        sample.time = config.grid()[n];
+        sample.theta.push_back(seed.thetaHistory.middleCols(n * k, k));
+        sample.teacher.push_back(inst.teacher);
+        if (inst.Xt.size() > 0)
+            sample.r.push_back(inst.Xt.transpose() * sample.theta.back());
+        out[j] = std::move(sample);
+    }
+    return out;
+}
+
+/// One sample per grid index with the seeds that reached it, in seed order.
+std::shared_ptr<const DistributionRecord> mergeSeedLaws(
+    std::vector<std::vector<std::optional<SimulationLawSample>>> &seedLaws, std::size_t times, const std::string &note)
+{
+    auto record = std::make_shared<DistributionRecord>();
+    record->note = note;
+    for (std::size_t j = 0; j < times; ++j) {
+        std::optional<SimulationLawSample> merged;
+        for (auto &seed : seedLaws) {
+            if (j >= seed.size() || !seed[j])
+                continue;
+            SimulationLawSample &s = *seed[j];
+            if (!merged) {
+                merged = std::move(s);
+                continue;
+            }
+            for (auto &m : s.theta)
+                merged->theta.push_back(std::move(m));
+            for (auto &m : s.teacher)
+                merged->teacher.push_back(std::move(m));
+            for (auto &m : s.r)
+                merged->r.push_back(std::move(m));
+        }
+        if (merged)
+            record->sim.push_back(std::move(*merged));
+    }
+    return record;
+}
+
 } // namespace
 
 namespace
@@ -266,6 +317,15 @@ EngineResult runSimulation(SimEngine engine, const RunConfig &config, const Prog
     run.seeds.resize(S);
     run.pendingKernels.resize(S);
     run.limit = N1;
+    // Laws at output.distribution_times: θ(t_n), θ* and r = Xθ(t_n) of every seed.
+    std::string lawNote;
+    const bool withData = engine != SimEngine::Online;
+    const double lawBytesPerTime = 8.0 * S
+        * (static_cast<double>(config.sim.dimension) * (config.problem.width + config.problem.teacherWidth)
+            + (withData ? static_cast<double>(config.samples()) * config.problem.width : 0.0));
+    const std::vector<int> lawIndex
+        = distributionGridIndices(config.output.distributionTimes, config.grid(), lawBytesPerTime, &lawNote);
+    std::vector<std::vector<std::optional<SimulationLawSample>>> seedLaws(S);
     std::vector<Status> seedStatus(S, Status::Running);
     std::vector<std::string> seedMessage(S);
     std::vector<double> seedStoppedAt(S, 0.0);
@@ -357,6 +417,7 @@ EngineResult runSimulation(SimEngine engine, const RunConfig &config, const Prog
                 while (sim.pointsDone() < cur && !run.limit.compare_exchange_weak(cur, sim.pointsDone())) { }
             }
             sim.finish();
+            seedLaws[s] = recordLaws(sim.result(), inst, lawIndex, config);
             publish(true);
         }
     };
@@ -404,6 +465,8 @@ EngineResult runSimulation(SimEngine engine, const RunConfig &config, const Prog
     }
     result.curves = buildCurves(run, config, points);
     result.curves.engine = toString(engine);
+    if (!lawIndex.empty())
+        result.distributions = mergeSeedLaws(seedLaws, lawIndex.size(), lawNote);
 
     json &x = result.extra;
     x["dimension"] = config.sim.dimension;

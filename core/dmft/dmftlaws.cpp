@@ -1,0 +1,52 @@
+#include "dmft/dmftlaws.h"
+
+#include "dmft/dmftsolver.h"
+
+namespace dmftlab
+{
+
+namespace
+{
+/// Seed of replica r's law paths: apart from the solver's replica and train-loss seeds.
+std::uint64_t lawSeed(const RunConfig &config, int r)
+{
+    std::uint64_t x = config.dmft.seed * 0x9E3779B97F4A7C15ULL + 0xD1B54A32D192ED03ULL * (r + 1) + 0x1A2;
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+    return x ^ (x >> 31);
+}
+} // namespace
+
+std::shared_ptr<const DistributionRecord> dmftLaws(
+    const DmftSolver &solver, const RunConfig &config, const std::atomic<bool> *cancel)
+{
+    const int k = config.problem.width, ks = config.problem.teacherWidth, R = solver.replicaCount();
+    auto record = std::make_shared<DistributionRecord>();
+    const double bytesPerTime = 8.0 * R * (static_cast<double>(config.dmft.paths) * k + k * (k + ks));
+    const std::vector<int> idx
+        = distributionGridIndices(config.output.distributionTimes, config.grid(), bytesPerTime, &record->note);
+    if (idx.empty() || R == 0)
+        return nullptr;
+    const std::vector<double> grid = config.grid();
+    record->dmft.resize(idx.size());
+    for (std::size_t j = 0; j < idx.size(); ++j) {
+        record->dmft[j].gridIndex = idx[j];
+        record->dmft[j].time = grid[idx[j]];
+    }
+    for (int r = 0; r < R; ++r) {
+        const DmftReplica &rep = solver.replica(r);
+        const auto fresh = rep.freshPaths(config, lawSeed(config, r), cancel);
+        if (!fresh)
+            return nullptr;
+        for (std::size_t j = 0; j < idx.size(); ++j) {
+            const int n = idx[j];
+            DmftLawSample &s = record->dmft[j];
+            s.Q.push_back(rep.C().block(n * k, n * k, k, k));
+            s.M.push_back(rep.M().block(n * k, 0, k, ks));
+            s.r.push_back(fresh->pathPreactivations(n));
+        }
+    }
+    return record;
+}
+
+} // namespace dmftlab

@@ -1,0 +1,28 @@
+// Files of the laws an engine recorded at output.distribution_times
+// (observables/distributions.h), so a distribution figure can be remade elsewhere:
+//
+//   <engine>_theta_law.csv   t,unit,bin_lo,bin_hi,density,density_se
+//                            law of the coordinates θ_ia(t) of unit a (1-based)
+//   <engine>_r_law.csv       the same for the training pre-activations r_μa(t) = x_μᵀθ_a(t)
+//                            (simulations: the n samples of every seed; DMFT: r-process paths)
+//
+// One row per time, unit and bin; densities integrate to the fraction of values inside
+// the bins. Simulations: pooled over seeds, SE over seeds; DMFT: the exact θ-process
+// mixture density per replica and a histogram of fresh r-process paths, SE over replicas.
+#pragma once
+
+#include "io/files.h"
+#include "observables/distributions.h"
+
+#include <string>
+
+namespace dmftlab::io
+{
+
+/// The CSV text of one law (theta = true: θ coordinates; false: pre-activations).
+std::string lawCsv(const EngineLaws &laws, bool theta);
+
+/// Writes <engine>_theta_law.csv and (when there are pre-activations) <engine>_r_law.csv.
+WriteResult writeLawFiles(const EngineLaws &laws, const std::string &engine, const std::string &dir);
+
+} // namespace dmftlab::io

@@ -1,0 +1,312 @@
+#include "observables/distributions.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace dmftlab
+{
+
+namespace
+{
+double normalCdf(double x)
+{
+    return 0.5 * std::erfc(-x / std::sqrt(2.0));
+}
+
+/// Calls f(weight, θ*) for every atom combination of a discrete prior in k* dimensions.
+template <typename F>
+void forEachTeacherAtom(const std::vector<PriorAtom> &atoms, int kStar, F f)
+{
+    std::vector<int> idx(kStar, 0);
+    Eigen::VectorXd v(kStar);
+    for (;;) {
+        double w = 1.0;
+        for (int m = 0; m < kStar; ++m) {
+            v[m] = atoms[idx[m]].value;
+            w *= atoms[idx[m]].weight;
+        }
+        f(w, v);
+        int m = 0;
+        while (m < kStar && ++idx[m] == static_cast<int>(atoms.size()))
+            idx[m++] = 0;
+        if (m == kStar)
+            return;
+    }
+}
+
+double conditionalSd(const Eigen::MatrixXd &Q, const Eigen::MatrixXd &M, int unit)
+{
+    const double var = Q(unit, unit) - M.row(unit).squaredNorm();
+    return std::sqrt(std::max(var, 1e-24 * std::max(1.0, Q(unit, unit))));
+}
+
+Eigen::MatrixXd meanOf(const std::vector<Eigen::MatrixXd> &v)
+{
+    Eigen::MatrixXd s = v.front();
+    for (std::size_t i = 1; i < v.size(); ++i)
+        s += v[i];
+    return s / static_cast<double>(v.size());
+}
+} // namespace
+
+std::vector<int> distributionGridIndices(
+    const std::vector<double> &times, const std::vector<double> &grid, double bytesPerTime, std::string *note)
+{
+    std::vector<int> idx;
+    const int N = static_cast<int>(grid.size()) - 1;
+    const double T = grid.back(), dt = N > 0 ? T / N : 1.0;
+    int dropped = 0;
+    for (double t : times) {
+        if (!(t >= -0.5 * dt && t <= T + 0.5 * dt)) {
+            ++dropped;
+            continue;
+        }
+        idx.push_back(std::clamp(static_cast<int>(std::lround(t / dt)), 0, N));
+    }
+    std::sort(idx.begin(), idx.end());
+    idx.erase(std::unique(idx.begin(), idx.end()), idx.end());
+    std::string msg;
+    if (dropped > 0)
+        msg = std::to_string(dropped) + " of output.distribution_times outside [0, time.horizon] ignored";
+    const int fit = bytesPerTime > 0.0 ? static_cast<int>(kDistributionMemoryLimit / bytesPerTime) : static_cast<int>(idx.size());
+    if (static_cast<int>(idx.size()) > fit) {
+        const int requested = static_cast<int>(idx.size());
+        std::vector<int> kept;
+        for (int j = 0; j < fit; ++j) {
+            const int i = fit == 1 ? 0 : static_cast<int>(std::lround(static_cast<double>(j) * (requested - 1) / (fit - 1)));
+            kept.push_back(idx[i]);
+        }
+        kept.erase(std::unique(kept.begin(), kept.end()), kept.end());
+        idx = std::move(kept);
+        char buf[200];
+        std::snprintf(buf, sizeof buf,
+            "output.distribution_times thinned to %d of %d times: each needs %.1f MiB, budget %.0f MiB",
+            static_cast<int>(idx.size()), requested, bytesPerTime / 1048576.0, kDistributionMemoryLimit / 1048576.0);
+        msg += (msg.empty() ? "" : "; ") + std::string(buf);
+    }
+    if (note)
+        *note = msg;
+    return idx;
+}
+
+std::vector<double> uniformEdges(double lo, double hi, int bins)
+{
+    bins = std::max(1, bins);
+    if (!(hi > lo)) {
+        const double c = std::isfinite(lo) ? lo : 0.0;
+        lo = c - 1.0;
+        hi = c + 1.0;
+    }
+    std::vector<double> e(bins + 1);
+    for (int b = 0; b <= bins; ++b)
+        e[b] = lo + (hi - lo) * b / bins;
+    return e;
+}
+
+std::vector<double> edgesForValues(const std::vector<Eigen::VectorXd> &groups, int bins)
+{
+    std::vector<double> all;
+    for (const auto &g : groups)
+        for (Eigen::Index i = 0; i < g.size(); ++i)
+            if (std::isfinite(g[i]))
+                all.push_back(g[i]);
+    if (all.empty())
+        return uniformEdges(-1.0, 1.0, bins);
+    const auto quantile = [&all](double q) {
+        const std::size_t i = std::min(all.size() - 1, static_cast<std::size_t>(q * (all.size() - 1)));
+        std::nth_element(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(i), all.end());
+        return all[i];
+    };
+    const double lo = quantile(0.0005), hi = quantile(0.9995), pad = 0.05 * (hi - lo);
+    return uniformEdges(lo - pad, hi + pad, bins);
+}
+
+LawHistogram histogramOf(const std::vector<Eigen::VectorXd> &groups, const std::vector<double> &edges)
+{
+    LawHistogram h;
+    h.edges = edges;
+    const int B = static_cast<int>(edges.size()) - 1;
+    const int G = static_cast<int>(groups.size());
+    Eigen::MatrixXd groupDensity = Eigen::MatrixXd::Zero(B, std::max(G, 1));
+    Eigen::VectorXd counts = Eigen::VectorXd::Zero(B);
+    long long total = 0;
+    for (int g = 0; g < G; ++g) {
+        const Eigen::VectorXd &x = groups[g];
+        Eigen::VectorXd c = Eigen::VectorXd::Zero(B);
+        long long n = 0;
+        for (Eigen::Index i = 0; i < x.size(); ++i) {
+            if (!std::isfinite(x[i]))
+                continue;
+            ++n;
+            const auto it = std::upper_bound(edges.begin(), edges.end(), x[i]);
+            const int b = static_cast<int>(it - edges.begin()) - 1;
+            if (b >= 0 && b < B)
+                c[b] += 1.0;
+            else if (x[i] == edges.back())
+                c[B - 1] += 1.0;
+        }
+        for (int b = 0; b < B; ++b)
+            groupDensity(b, g) = n > 0 ? c[b] / (n * (edges[b + 1] - edges[b])) : 0.0;
+        counts += c;
+        total += n;
+    }
+    h.samples = total;
+    h.density.resize(B);
+    h.se.resize(B);
+    for (int b = 0; b < B; ++b) {
+        const double w = edges[b + 1] - edges[b];
+        const double N = static_cast<double>(std::max<long long>(total, 1));
+        h.density[b] = counts[b] / (N * w);
+        const double c = std::max(counts[b], 1.0);
+        double se = std::sqrt(c * std::max(1.0 - c / N, 0.0)) / (N * w);
+        if (G >= 2) {
+            const Eigen::VectorXd d = groupDensity.row(b).transpose();
+            const double var = (d.array() - d.mean()).square().sum() / (G - 1);
+            se = std::max(se, std::sqrt(var / G));
+        }
+        h.se[b] = se;
+    }
+    return h;
+}
+
+double thetaLawCdf(double x, const TeacherPriorSpec &prior, const Eigen::MatrixXd &Q, const Eigen::MatrixXd &M, int unit)
+{
+    const double sd = conditionalSd(Q, M, unit);
+    const std::vector<PriorAtom> atoms = priorAtoms(prior);
+    if (atoms.empty()) // Gaussian prior: θ_a ~ N(0, Q_aa)
+        return normalCdf(x / std::sqrt(std::max(Q(unit, unit), sd * sd)));
+    double F = 0.0;
+    forEachTeacherAtom(atoms, static_cast<int>(M.cols()), [&](double w, const Eigen::VectorXd &v) {
+        F += w * normalCdf((x - M.row(unit).dot(v)) / sd);
+    });
+    return F;
+}
+
+LawHistogram thetaLawHistogram(const std::vector<double> &edges, const TeacherPriorSpec &prior,
+    const std::vector<Eigen::MatrixXd> &Q, const std::vector<Eigen::MatrixXd> &M, int unit)
+{
+    LawHistogram h;
+    h.edges = edges;
+    const int B = static_cast<int>(edges.size()) - 1, R = static_cast<int>(Q.size());
+    Eigen::MatrixXd d(B, R);
+    for (int r = 0; r < R; ++r) {
+        double prev = thetaLawCdf(edges[0], prior, Q[r], M[r], unit);
+        for (int b = 0; b < B; ++b) {
+            const double next = thetaLawCdf(edges[b + 1], prior, Q[r], M[r], unit);
+            d(b, r) = (next - prev) / (edges[b + 1] - edges[b]);
+            prev = next;
+        }
+    }
+    h.density = d.rowwise().mean();
+    h.se = Eigen::VectorXd::Zero(B);
+    if (R >= 2)
+        for (int b = 0; b < B; ++b)
+            h.se[b] = std::sqrt((d.row(b).array() - h.density[b]).square().sum() / (R - 1) / R);
+    return h;
+}
+
+std::vector<double> thetaLawEdges(const TeacherPriorSpec &prior, const std::vector<Eigen::MatrixXd> &Q,
+    const std::vector<Eigen::MatrixXd> &M, int unit, int bins)
+{
+    const Eigen::MatrixXd Qm = meanOf(Q), Mm = meanOf(M);
+    const std::vector<PriorAtom> atoms = priorAtoms(prior);
+    if (atoms.empty()) {
+        const double L = 4.5 * std::sqrt(std::max(Qm(unit, unit), 1e-300));
+        return uniformEdges(-L, L, bins);
+    }
+    double reach = 0.0;
+    forEachTeacherAtom(atoms, static_cast<int>(Mm.cols()),
+        [&](double, const Eigen::VectorXd &v) { reach = std::max(reach, std::fabs(Mm.row(unit).dot(v))); });
+    const double L = reach + 4.5 * conditionalSd(Qm, Mm, unit);
+    return uniformEdges(-L, L, bins);
+}
+
+std::vector<Eigen::VectorXd> unitColumn(const std::vector<Eigen::MatrixXd> &perGroup, int unit)
+{
+    std::vector<Eigen::VectorXd> out;
+    out.reserve(perGroup.size());
+    for (const auto &m : perGroup)
+        if (unit < m.cols())
+            out.emplace_back(m.col(unit));
+    return out;
+}
+
+const EngineLaws::Entry *EngineLaws::find(int gridIndex, int unit) const
+{
+    for (const auto &e : entries)
+        if (e.gridIndex == gridIndex && e.unit == unit)
+            return &e;
+    return nullptr;
+}
+
+EngineLaws engineLaws(const DistributionRecord &record, const TeacherPriorSpec &prior, int bins, const EngineLaws *edgesFrom)
+{
+    EngineLaws laws;
+    const auto edgesOf = [&](int n, int unit, bool theta, const auto &own) {
+        if (edgesFrom)
+            if (const auto *e = edgesFrom->find(n, unit)) {
+                const auto &edges = theta ? e->theta.edges : e->r.edges;
+                if (!edges.empty())
+                    return edges;
+            }
+        return own();
+    };
+    for (const auto &s : record.sim) {
+        const int k = s.theta.empty() ? 0 : static_cast<int>(s.theta.front().cols());
+        for (int a = 0; a < k; ++a) {
+            EngineLaws::Entry e;
+            e.gridIndex = s.gridIndex;
+            e.time = s.time;
+            e.unit = a;
+            const auto theta = unitColumn(s.theta, a);
+            e.theta = histogramOf(theta, edgesOf(s.gridIndex, a, true, [&] { return edgesForValues(theta, bins); }));
+            if (!s.r.empty()) {
+                const auto r = unitColumn(s.r, a);
+                e.r = histogramOf(r, edgesOf(s.gridIndex, a, false, [&] { return edgesForValues(r, bins); }));
+            }
+            laws.entries.push_back(std::move(e));
+        }
+    }
+    for (const auto &s : record.dmft) {
+        const int k = s.Q.empty() ? 0 : static_cast<int>(s.Q.front().rows());
+        for (int a = 0; a < k; ++a) {
+            EngineLaws::Entry e;
+            e.gridIndex = s.gridIndex;
+            e.time = s.time;
+            e.unit = a;
+            e.theta = thetaLawHistogram(
+                edgesOf(s.gridIndex, a, true, [&] { return thetaLawEdges(prior, s.Q, s.M, a, bins); }), prior, s.Q,
+                s.M, a);
+            if (!s.r.empty()) {
+                const auto r = unitColumn(s.r, a);
+                e.r = histogramOf(r, edgesOf(s.gridIndex, a, false, [&] { return edgesForValues(r, bins); }));
+            }
+            laws.entries.push_back(std::move(e));
+        }
+    }
+    return laws;
+}
+
+LawAgreement compareLaws(const LawHistogram &sample, const LawHistogram &reference)
+{
+    LawAgreement a;
+    const int B = static_cast<int>(std::min(sample.density.size(), reference.density.size()));
+    double sum = 0.0;
+    for (int b = 0; b < B; ++b) {
+        const double w = sample.edges[b + 1] - sample.edges[b];
+        if (reference.density[b] * w * static_cast<double>(sample.samples) < 5.0)
+            continue;
+        const double se = std::hypot(sample.se[b], reference.se[b]);
+        if (!(se > 0.0))
+            continue;
+        const double z = (sample.density[b] - reference.density[b]) / se;
+        sum += z * z;
+        a.maxAbsZ = std::max(a.maxAbsZ, std::fabs(z));
+        ++a.dof;
+    }
+    a.chi2PerDof = a.dof > 0 ? sum / a.dof : 0.0;
+    return a;
+}
+
+} // namespace dmftlab

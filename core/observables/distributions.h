@@ -1,0 +1,124 @@
+// The laws the DMFT theorem is about (issue 12; theory §3): the empirical law of the d
+// coordinates of θ(t) (with their teacher coordinates) and of the n training
+// pre-activations r_μ(t) = θ(t)ᵀx_μ converge, as d → ∞, to the laws of one θ-process
+// coordinate and one r-process path.
+//
+// θ-process at grid time t_n (theory §4): θ_n = a_n θ_0 + b_n θ* + Σ_{m<n} R_θ(n,m) u_m with
+// θ_0 = M_0 ρ⁻¹ θ* + S^{1/2} ζ (S = Q_0 − M_0 ρ⁻¹ M_0ᵀ), so that, given θ*,
+//
+//   θ_n | θ* ~ N( M(n) ρ⁻¹ θ*,  C_θ(n,n) − M(n) ρ⁻¹ M(n)ᵀ ),
+//
+// because M(n) = a_n M_0 + b_n ρ and a_n S a_nᵀ + (R C_u Rᵀ)(n,n) = C_θ(n,n) − M(n) ρ⁻¹ M(n)ᵀ.
+// Unit a's coordinate therefore has the density Σ_{θ*} P(θ*) φ_σ(x − M_a· θ*) (ρ = I),
+// σ² = Q_aa − |M_a·|²: a Gaussian of variance Q_aa for the Gaussian prior, a mixture of
+// Gaussians at the prior's atoms otherwise (model/teacherprior.h).
+// r-process at t_n: r_n = w_n − Σ_{m<n} R_θ(n,m) dG_m over DMFT paths (a histogram).
+//
+// Errors: a histogram of G groups (seeds, DMFT replicas) has SE per bin from the spread of
+// the groups' densities (G ≥ 2), never below the multinomial SE of the pooled count (with
+// the count floored at 1 so that an empty bin is not exact). Agreement: z_b = (a_b − b_b)
+// / √(SE_a² + SE_b²) over bins where the reference expects ≥ 5 samples; χ²/dof = mean z².
+#pragma once
+
+#include "model/teacherprior.h"
+
+#include <Eigen/Dense>
+#include <string>
+#include <vector>
+
+namespace dmftlab
+{
+
+/// Binned density of one scalar law (one unit a at one time).
+struct LawHistogram {
+    std::vector<double> edges; ///< B+1 increasing bin edges
+    Eigen::VectorXd density; ///< B densities (integrate to the fraction inside the edges)
+    Eigen::VectorXd se; ///< B standard errors
+    long long samples = 0; ///< values pooled (0 for an analytic density)
+};
+
+/// What a simulation recorded at one grid time (every seed).
+struct SimulationLawSample {
+    int gridIndex = 0;
+    double time = 0.0;
+    std::vector<Eigen::MatrixXd> theta; ///< per seed, d×k: θ(t_n)
+    std::vector<Eigen::MatrixXd> teacher; ///< per seed, d×k*: θ*
+    std::vector<Eigen::MatrixXd> r; ///< per seed, n×k: training pre-activations (none for online SGD)
+};
+
+/// What the DMFT provides at one grid time (every replica).
+struct DmftLawSample {
+    int gridIndex = 0;
+    double time = 0.0;
+    std::vector<Eigen::MatrixXd> Q; ///< per replica, C_θ(n,n), k×k
+    std::vector<Eigen::MatrixXd> M; ///< per replica, M(n), k×k*
+    std::vector<Eigen::MatrixXd> r; ///< per replica, P×k: r_n of fresh paths from the fixed point
+};
+
+/// The laws an engine recorded (output.distribution_times): simulations fill `sim`, the
+/// DMFT fills `dmft`. `note` says when times were thinned to fit the memory budget.
+struct DistributionRecord {
+    std::vector<SimulationLawSample> sim;
+    std::vector<DmftLawSample> dmft;
+    std::string note;
+};
+
+/// Memory budget for recorded laws (bytes).
+constexpr double kDistributionMemoryLimit = 512.0 * 1024 * 1024;
+
+/// Grid indices of `times` (nearest grid point, sorted, duplicates dropped), thinned evenly
+/// when `bytesPerTime` × count exceeds kDistributionMemoryLimit; `note` then says so.
+/// Times outside [0, T] are dropped with a note.
+std::vector<int> distributionGridIndices(const std::vector<double> &times, const std::vector<double> &grid,
+    double bytesPerTime, std::string *note);
+
+/// `bins` equal bins over [lo, hi].
+std::vector<double> uniformEdges(double lo, double hi, int bins);
+/// Equal bins from the 0.05 % to the 99.95 % quantile of the pooled values, widened by 5 %.
+std::vector<double> edgesForValues(const std::vector<Eigen::VectorXd> &groups, int bins);
+
+/// Histogram of the pooled groups (see the header for the SE).
+LawHistogram histogramOf(const std::vector<Eigen::VectorXd> &groups, const std::vector<double> &edges);
+
+/// CDF of one θ-process coordinate of unit a: Σ_{θ*} P(θ*) Φ((x − M_a·θ*)/σ), σ² = Q_aa − |M_a·|².
+double thetaLawCdf(double x, const TeacherPriorSpec &prior, const Eigen::MatrixXd &Q, const Eigen::MatrixXd &M, int unit);
+/// Bin densities of that law; mean ± SE over the replicas' (Q, M).
+LawHistogram thetaLawHistogram(const std::vector<double> &edges, const TeacherPriorSpec &prior,
+    const std::vector<Eigen::MatrixXd> &Q, const std::vector<Eigen::MatrixXd> &M, int unit);
+/// Range of that law: ± (max |M_a·θ*| over the atoms + 4.5 σ), from the replicas' mean.
+std::vector<double> thetaLawEdges(const TeacherPriorSpec &prior, const std::vector<Eigen::MatrixXd> &Q,
+    const std::vector<Eigen::MatrixXd> &M, int unit, int bins);
+
+/// Column `unit` of each matrix (the groups of one unit's values).
+std::vector<Eigen::VectorXd> unitColumn(const std::vector<Eigen::MatrixXd> &perGroup, int unit);
+
+/// One engine's histograms: per recorded time and unit a, the law of θ-coordinates of unit a
+/// and of the training pre-activations r_a (empty for online SGD).
+struct EngineLaws {
+    struct Entry {
+        int gridIndex = 0;
+        double time = 0.0;
+        int unit = 0;
+        LawHistogram theta, r;
+    };
+    std::vector<Entry> entries;
+    const Entry *find(int gridIndex, int unit) const;
+};
+
+/// Histograms of `record` with `bins` bins: simulations pooled over seeds (SE over seeds),
+/// the DMFT's θ law exact per replica (SE over replicas) and its r law over fresh paths.
+/// Edges: taken from `edgesFrom` where it has the same time and unit (for a comparison on
+/// common bins), else from the law itself (thetaLawEdges for the DMFT, edgesForValues).
+EngineLaws engineLaws(const DistributionRecord &record, const TeacherPriorSpec &prior, int bins,
+    const EngineLaws *edgesFrom = nullptr);
+
+struct LawAgreement {
+    double chi2PerDof = 0.0;
+    int dof = 0;
+    double maxAbsZ = 0.0;
+};
+/// Compares `sample` with `reference` on the same edges (bins where the reference expects
+/// at least 5 of sample.samples values).
+LawAgreement compareLaws(const LawHistogram &sample, const LawHistogram &reference);
+
+} // namespace dmftlab

@@ -1,0 +1,205 @@
+// The laws of the DMFT theorem (observables/distributions.h, issue 12): the empirical law
+// of the coordinates θ_ia(t) and of the training pre-activations r_μa(t) of the finite-d
+// SGF simulation against the DMFT's θ-process density (a mixture for a non-Gaussian teacher
+// prior) and its r-process paths, binned, in standard errors (χ²/dof over bins expecting
+// ≥ 5 values). Also: the histogram and the mixture density integrate to one, the grid
+// indices are thinned to the memory budget, and a non-Gaussian prior leaves the
+// macroscopic curves (Q, M, train loss) where the DMFT puts them.
+#include "config/presets.h"
+#include "engine/engine.h"
+#include "observables/distributions.h"
+#include "sim/random.h"
+#include "testutil.h"
+
+#include <cmath>
+
+using namespace dmftlab;
+
+namespace
+{
+
+double integral(const LawHistogram &h)
+{
+    double s = 0.0;
+    for (Eigen::Index b = 0; b < h.density.size(); ++b)
+        s += h.density[b] * (h.edges[b + 1] - h.edges[b]);
+    return s;
+}
+
+/// Worst |z| over grid points 1..N of DMFT vs simulation.
+double worstZ(const Estimate &dmft, const Estimate &sim)
+{
+    double worst = 0.0;
+    for (std::size_t n = 1; n < dmft.mean.size(); ++n)
+        worst = std::max(worst, std::fabs(dmft.mean[n] - sim.mean[n]) / std::hypot(dmft.se[n], sim.se[n]));
+    return worst;
+}
+
+RunConfig smallConfig(const std::string &preset, TeacherPrior prior, int dimension)
+{
+    RunConfig c = presetConfig(preset);
+    c.teacherPrior.prior = prior;
+    c.teacherPrior.sparsity = 0.2;
+    c.time.horizon = 3.0;
+    c.time.steps = 15;
+    c.sim.dimension = dimension;
+    c.sim.seeds = 8;
+    c.sim.seed = 11;
+    c.sim.threads = 2;
+    // P = 4000 is O(1/P)-biased at the committee preset's start (see test_dmft_simulation).
+    c.dmft.paths = c.problem.width > 1 ? 10000 : 4000;
+    c.dmft.tangentPaths = 1000;
+    c.dmft.replicas = 4;
+    c.output.distributionTimes = {1.0, 3.0};
+    return c;
+}
+
+struct Runs {
+    EngineResult sim, dmft;
+};
+
+Runs runBoth(const RunConfig &c)
+{
+    Runs r { runEngine("sgf", c), runEngine("dmft", c) };
+    return r;
+}
+
+} // namespace
+
+class TestDistributions : public QObject
+{
+    Q_OBJECT
+private slots:
+    void densitiesIntegrateToOne();
+    void priorsHaveUnitSecondMoment();
+    void gridIndicesFitTheBudget();
+    void lawsMatchSimulation_data();
+    void lawsMatchSimulation();
+};
+
+void TestDistributions::densitiesIntegrateToOne()
+{
+    SimRandom rng(3, 0);
+    std::vector<Eigen::VectorXd> groups(4, Eigen::VectorXd(5000));
+    for (auto &g : groups)
+        rng.normals(g.data(), g.size());
+    const auto edges = edgesForValues(groups, 30);
+    const LawHistogram h = histogramOf(groups, edges);
+    QCOMPARE(h.samples, 20000LL);
+    DMFT_COMPARE_TOL(integral(h), 1.0, 2e-3); // the 0.05 % tails fall outside
+    // Mixture of three Gaussians (sparse prior, k* = 2): its bins over ± reach + 4.5 sd hold it all.
+    TeacherPriorSpec prior { TeacherPrior::Sparse, 0.25 };
+    const std::vector<Eigen::MatrixXd> Q { Eigen::MatrixXd::Constant(1, 1, 1.0) };
+    std::vector<Eigen::MatrixXd> M { Eigen::MatrixXd(1, 2) };
+    M[0] << 0.6, 0.3;
+    const LawHistogram mix = thetaLawHistogram(thetaLawEdges(prior, Q, M, 0, 60), prior, Q, M, 0);
+    DMFT_COMPARE_TOL(integral(mix), 1.0, 1e-5);
+    // Its variance is Q_aa whatever the prior (unit second moment, ρ = I).
+    double var = 0.0;
+    for (Eigen::Index b = 0; b < mix.density.size(); ++b) {
+        const double x = 0.5 * (mix.edges[b] + mix.edges[b + 1]), w = mix.edges[b + 1] - mix.edges[b];
+        var += x * x * mix.density[b] * w;
+    }
+    DMFT_COMPARE_TOL(var, 1.0, 0.01);
+}
+
+void TestDistributions::priorsHaveUnitSecondMoment()
+{
+    for (TeacherPrior p : {TeacherPrior::Rademacher, TeacherPrior::Sparse}) {
+        TeacherPriorSpec spec { p, 0.3 };
+        double m1 = 0.0, m2 = 0.0;
+        for (const auto &a : priorAtoms(spec)) {
+            m1 += a.weight * a.value;
+            m2 += a.weight * a.value * a.value;
+        }
+        DMFT_COMPARE_TOL(m1, 0.0, 1e-14);
+        DMFT_COMPARE_TOL(m2, 1.0, 1e-14);
+        SimRandom rng(5, 0);
+        double s2 = 0.0;
+        const int n = 200000;
+        for (int i = 0; i < n; ++i) {
+            const double x = drawPrior(spec, rng.uniform(), 0.0);
+            s2 += x * x;
+        }
+        // sd of x² is √(1/s − 1) ≤ 1.6 for s = 0.3: 5 SE
+        DMFT_COMPARE_TOL(s2 / n, 1.0, 5 * 1.6 / std::sqrt(n));
+    }
+    QVERIFY(!validate(TeacherPriorSpec { TeacherPrior::Sparse, 0.0 }).empty());
+}
+
+void TestDistributions::gridIndicesFitTheBudget()
+{
+    std::vector<double> grid;
+    for (int n = 0; n <= 100; ++n)
+        grid.push_back(0.1 * n);
+    std::string note;
+    auto idx = distributionGridIndices({5.04, 0.0, 10.0, 5.0, 12.0}, grid, 1.0, &note);
+    QCOMPARE(idx, (std::vector<int> {0, 50, 100}));
+    QVERIFY(note.find("outside") != std::string::npos);
+    std::vector<double> all(grid);
+    idx = distributionGridIndices(all, grid, kDistributionMemoryLimit / 10.5, &note);
+    QCOMPARE(static_cast<int>(idx.size()), 10);
+    QCOMPARE(idx.front(), 0);
+    QCOMPARE(idx.back(), 100);
+    QVERIFY(note.find("thinned to 10 of 101") != std::string::npos);
+}
+
+void TestDistributions::lawsMatchSimulation_data()
+{
+    QTest::addColumn<QString>("preset");
+    QTest::addColumn<int>("prior");
+    QTest::addColumn<int>("dimension");
+    QTest::newRow("linear-regression rademacher") << "linear-regression" << int(TeacherPrior::Rademacher) << 500;
+    QTest::newRow("logistic-regression sparse") << "logistic-regression" << int(TeacherPrior::Sparse) << 500;
+    QTest::newRow("committee-erf gaussian") << "committee-erf" << int(TeacherPrior::Gaussian) << 1000;
+}
+
+void TestDistributions::lawsMatchSimulation()
+{
+    QFETCH(QString, preset);
+    QFETCH(int, prior);
+    QFETCH(int, dimension);
+    const RunConfig c = smallConfig(preset.toStdString(), TeacherPrior(prior), dimension);
+    const Runs runs = runBoth(c);
+    QVERIFY2(runs.sim.status == Status::Completed, runs.sim.message.c_str());
+    QVERIFY2(runs.dmft.status == Status::Converged, runs.dmft.message.c_str());
+    QVERIFY(runs.sim.distributions && runs.dmft.distributions);
+    QCOMPARE(static_cast<int>(runs.sim.distributions->sim.size()), 2);
+    QCOMPARE(static_cast<int>(runs.dmft.distributions->dmft.size()), 2);
+
+    // The prior changes no macroscopic curve: Q, M, train loss within 3 SE.
+    const int k = c.problem.width, ks = c.problem.teacherWidth;
+    for (int j = 0; j < k * k; ++j)
+        QVERIFY2(worstZ(runs.dmft.curves.Q[j], runs.sim.curves.Q[j]) < 3.0, "Q");
+    for (int j = 0; j < k * ks; ++j)
+        QVERIFY2(worstZ(runs.dmft.curves.M[j], runs.sim.curves.M[j]) < 3.0, "M");
+    QVERIFY2(worstZ(runs.dmft.curves.trainLoss, runs.sim.curves.trainLoss) < 3.0, "train loss");
+
+    // Laws on the DMFT's bins.
+    const EngineLaws dmft = engineLaws(*runs.dmft.distributions, c.teacherPrior, 30);
+    const EngineLaws sim = engineLaws(*runs.sim.distributions, c.teacherPrior, 30, &dmft);
+    // The wrong (Gaussian) prior for the same (Q, M): the test must be able to fail.
+    const EngineLaws gaussian = engineLaws(*runs.dmft.distributions, TeacherPriorSpec {}, 30);
+    QCOMPARE(sim.entries.size(), dmft.entries.size());
+    for (const auto &e : dmft.entries) {
+        const auto *s = sim.find(e.gridIndex, e.unit);
+        QVERIFY(s);
+        const LawAgreement theta = compareLaws(s->theta, e.theta);
+        const LawAgreement r = compareLaws(s->r, e.r);
+        qInfo("t = %.2f unit %d: theta chi2/dof %.2f (dof %d, max |z| %.2f), r chi2/dof %.2f (dof %d, max |z| %.2f)",
+            e.time, e.unit + 1, theta.chi2PerDof, theta.dof, theta.maxAbsZ, r.chi2PerDof, r.dof, r.maxAbsZ);
+        QVERIFY(theta.dof >= 15 && r.dof >= 15);
+        // χ²/dof of ~20 bins has sd ≈ 0.3 under agreement; SEs from 4–8 groups fatten the tail.
+        QVERIFY2(theta.chi2PerDof < 2.5, "theta law");
+        QVERIFY2(r.chi2PerDof < 2.5, "r law");
+        if (TeacherPrior(prior) != TeacherPrior::Gaussian && e.time > 2.0) {
+            const auto *g = gaussian.find(e.gridIndex, e.unit);
+            const LawAgreement wrong = compareLaws(s->theta, g->theta);
+            qInfo("  against a Gaussian law of the same variance: chi2/dof %.1f", wrong.chi2PerDof);
+            QVERIFY2(wrong.chi2PerDof > 5.0, "a Gaussian prior's law should be told apart");
+        }
+    }
+}
+
+QTEST_GUILESS_MAIN(TestDistributions)
+#include "test_distributions.moc"

@@ -1,0 +1,71 @@
+// The Distributions panel (issue 12), offscreen: a small run of the main window records the
+// laws at every grid time; the panel steps through them with the slider and with play, shows
+// an agreement line, and draws both plots.
+#include "distributionspanel.h"
+#include "guitestutil.h"
+#include "runcontroller.h"
+
+#include <qcustomplot.h>
+
+#include <QSignalSpy>
+#include <QtTest>
+
+using namespace dmftlab;
+
+class TestGuiDistributions : public QObject
+{
+    Q_OBJECT
+private slots:
+    void runFillsThePanel();
+};
+
+void TestGuiDistributions::runFillsThePanel()
+{
+    MainWindow w;
+    w.resize(1400, 900);
+    w.show();
+    guitest::makeSmall(w, "linear-regression");
+    guitest::setField(w, "teacher.prior", "rademacher");
+    DistributionsPanel *panel = w.distributions();
+    QVERIFY(panel);
+    QCOMPARE(panel->timeCount(), 0);
+    QSignalSpy finished(&w, &MainWindow::runFinished);
+    QVERIFY(w.run());
+    QVERIFY(finished.wait(120000));
+
+    // Every grid time recorded (N = 10: 11 times), the slider at the last one.
+    QCOMPARE(panel->timeCount(), 11);
+    QCOMPARE(panel->timeIndex(), 10);
+    QVERIFY2(panel->agreementText().contains("θ law: χ²/dof"), qPrintable(panel->agreementText()));
+    QVERIFY2(panel->agreementText().contains("r law: χ²/dof"), qPrintable(panel->agreementText()));
+    // Bars, their error bars and the DMFT line in each plot.
+    QCOMPARE(panel->thetaPlot()->plottableCount(), 3);
+    QCOMPARE(panel->rPlot()->plottableCount(), 3);
+
+    // Scrub by hand, then play: the time advances on its own and wraps around.
+    panel->setTimeIndex(3);
+    QCOMPARE(panel->timeIndex(), 3);
+    const QString at3 = panel->agreementText();
+    panel->setPlaying(true);
+    QVERIFY(panel->isPlaying());
+    QTRY_VERIFY_WITH_TIMEOUT(panel->timeIndex() != 3, 3000);
+    panel->setPlaying(false);
+    QVERIFY(!panel->isPlaying());
+    const int stopped = panel->timeIndex();
+    QTest::qWait(600);
+    QCOMPARE(panel->timeIndex(), stopped);
+    QVERIFY(!at3.isEmpty());
+
+    // Something is drawn: the grab is not one flat colour.
+    panel->parentWidget()->show();
+    panel->resize(900, 400);
+    const QImage img = panel->thetaPlot()->toPixmap(400, 300).toImage();
+    QSet<QRgb> colours;
+    for (int y = 0; y < img.height(); y += 7)
+        for (int x = 0; x < img.width(); x += 7)
+            colours.insert(img.pixel(x, y));
+    QVERIFY(colours.size() > 3);
+}
+
+QTEST_MAIN(TestGuiDistributions)
+#include "test_gui_distributions.moc"
