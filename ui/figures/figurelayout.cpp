@@ -2,6 +2,7 @@
 #include "figurelayout.h"
 
 #include "figurestyle.h"
+#include "richtextelement.h"
 
 #include <qcustomplot.h>
 
@@ -23,7 +24,7 @@ Layout resetPlot(QCustomPlot *plot, const Style &style, const QString &title, in
     Layout out;
     int row = 0;
     if (!title.isEmpty()) {
-        auto *text = new QCPTextElement(plot, title, font(m.titleFont, true));
+        auto *text = new RichTextElement(plot, title, font(m.titleFont, true));
         plot->plotLayout()->addElement(row++, 0, text);
     }
     out.grid = new QCPLayoutGrid;
@@ -52,7 +53,8 @@ Layout resetPlot(QCustomPlot *plot, const Style &style, const QString &title, in
         lg->setFont(font(m.font * 0.92));
         lg->setBrush(QColor(255, 255, 255, 220));
         lg->setBorderPen(style.slide ? Qt::NoPen : QPen(QColor(180, 180, 180)));
-        lg->setIconSize(style.slide ? QSize(36, 16) : QSize(26, 12));
+        lg->setIconSize((style.slide ? QSize(36, 16) : QSize(26, 12)) * m.scale);
+        lg->setIconTextPadding(qRound(7 * m.scale));
         lg->setRowSpacing(0);
         lg->setVisible(true);
         plot->legend = lg;
@@ -234,6 +236,21 @@ void alignMargins(QCustomPlot *plot, const std::vector<QCPLayoutElement *> &elem
     auto *group = new QCPMarginGroup(plot);
     for (QCPLayoutElement *e : elements)
         e->setMarginGroup(QCP::msTop | QCP::msBottom, group);
+}
+
+void addStamp(QCustomPlot *plot, const Style &style)
+{
+    if (style.stamp.isEmpty())
+        return;
+    const Metrics m = metricsFor(style);
+    auto *text = new QCPTextElement(plot, style.stamp, font(m.font * 0.8));
+    text->setTextColor(QColor(100, 100, 100));
+    text->setTextFlags(Qt::AlignRight | Qt::AlignVCenter);
+    text->setMargins(QMargins(0, 0, qRound(8 * m.scale), qRound(4 * m.scale)));
+    QCPLayoutGrid *top = plot->plotLayout();
+    const int row = top->rowCount();
+    top->addElement(row, 0, text);
+    top->setRowStretchFactor(row, 0.001);
 }
 
 } // namespace dmftlab::figures

@@ -44,6 +44,10 @@ void placeLegend(QCustomPlot *plot, const Layout &layout, const Style &style);
 /// Breaks a long message into lines of about `width` characters.
 QString wrapped(const QString &text, int width = 60);
 
+/// The style's parameter stamp as a small grey line at the bottom right of the figure
+/// (a layout row of its own, so it never covers axes or data). Nothing when empty.
+void addStamp(QCustomPlot *plot, const Style &style);
+
 /// Aligns the top and bottom margins of `elements` (maps side by side, a map and its bar).
 void alignMargins(QCustomPlot *plot, const std::vector<QCPLayoutElement *> &elements);
 

@@ -3,18 +3,78 @@
 
 #include <qcustomplot.h>
 
+#include <algorithm>
+#include <cmath>
+#include <iterator>
+
 namespace dmftlab::figures
 {
 
-// Quantity colours (Tableau 10): colour names the quantity, style names the engine.
-extern const QColor kPalette[] = { QColor(0x1f, 0x77, 0xb4), QColor(0xd6, 0x27, 0x28), QColor(0x2c, 0xa0, 0x2c),
+namespace
+{
+
+// Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour
+// vision deficiency. Yellow (#F0E442) is left out: too faint on white.
+const QColor kOkabeIto[] = { QColor(0x00, 0x72, 0xb2), QColor(0xd5, 0x5e, 0x00), QColor(0x00, 0x9e, 0x73),
+    QColor(0xe6, 0x9f, 0x00), QColor(0xcc, 0x79, 0xa7), QColor(0x56, 0xb4, 0xe9), QColor(0x00, 0x00, 0x00) };
+// Tableau 10, the colours of earlier versions.
+const QColor kTableau[] = { QColor(0x1f, 0x77, 0xb4), QColor(0xd6, 0x27, 0x28), QColor(0x2c, 0xa0, 0x2c),
     QColor(0xff, 0x7f, 0x0e), QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b), QColor(0xe3, 0x77, 0xc2),
     QColor(0x17, 0xbe, 0xcf), QColor(0xbc, 0xbd, 0x22), QColor(0x7f, 0x7f, 0x7f) };
-extern const int kPaletteSize = sizeof(kPalette) / sizeof(kPalette[0]);
+
+// The canvases the base sizes are designed for: an export at another size scales them by
+// the square root of the area ratio (text keeps its share of the picture).
+constexpr double kSlideArea = 960.0 * 540.0;
+constexpr double kFigureArea = 900.0 * 600.0;
+
+} // namespace
+
+bool paletteFromName(const QString &name, Palette *palette)
+{
+    const QString n = name.trimmed().toLower();
+    if (n == "okabe-ito")
+        *palette = Palette::OkabeIto;
+    else if (n == "tableau")
+        *palette = Palette::Tableau;
+    else
+        return false;
+    return true;
+}
+
+QStringList paletteNames()
+{
+    return { "okabe-ito", "tableau" };
+}
+
+QColor quantityColor(const Style &style, int index)
+{
+    index = std::max(index, 0);
+    if (style.palette == Palette::Tableau)
+        return kTableau[index % static_cast<int>(std::size(kTableau))];
+    return kOkabeIto[index % static_cast<int>(std::size(kOkabeIto))];
+}
+
+QCPScatterStyle::ScatterShape quantityMarker(int index)
+{
+    static const QCPScatterStyle::ScatterShape shapes[] = { QCPScatterStyle::ssCircle, QCPScatterStyle::ssSquare,
+        QCPScatterStyle::ssTriangle, QCPScatterStyle::ssDiamond, QCPScatterStyle::ssTriangleInverted,
+        QCPScatterStyle::ssCrossCircle, QCPScatterStyle::ssPlusSquare, QCPScatterStyle::ssStar };
+    return shapes[std::max(index, 0) % static_cast<int>(std::size(shapes))];
+}
+
+double canvasScale(const Style &style)
+{
+    if (style.canvas.isEmpty())
+        return 1.0;
+    const double area = static_cast<double>(style.canvas.width()) * style.canvas.height();
+    return std::clamp(std::sqrt(area / (style.slide ? kSlideArea : kFigureArea)), 0.6, 4.0);
+}
 
 Metrics metricsFor(const Style &style)
 {
-    return style.slide ? Metrics { 15.0, 18.0, 3.0, 9.0 } : Metrics { 9.0, 11.0, 1.6, 5.5 };
+    Metrics m = style.slide ? Metrics { 15.0, 18.0, 3.0, 9.0, 1.0 } : Metrics { 9.0, 11.0, 1.6, 5.5, 1.0 };
+    const double f = canvasScale(style);
+    return { m.font * f, m.titleFont * f, m.pen * f, m.marker * f, f };
 }
 
 QFont font(double pointSize, bool bold)
@@ -35,13 +95,16 @@ QString subscript(int i)
     return s;
 }
 
-QCPScatterStyle::ScatterShape markerOf(const std::string &engine)
+QBrush markerFill(const std::string &engine, const QColor &color)
 {
     if (engine == "sgd")
-        return QCPScatterStyle::ssSquare;
-    if (engine == "online")
-        return QCPScatterStyle::ssTriangle;
-    return QCPScatterStyle::ssCircle; // sgf and anything unknown
+        return color; // filled
+    if (engine == "online") {
+        QColor tint = color;
+        tint.setAlpha(90);
+        return tint; // tinted
+    }
+    return Qt::white; // sgf and anything unknown: open
 }
 
 Qt::PenStyle lineOf(const std::string &engine)
@@ -56,9 +119,13 @@ void styleAxis(QCPAxis *axis, const Style &style, const QString &label)
     axis->setLabelFont(font(m.font));
     axis->setTickLabelFont(font(m.font * 0.92));
     axis->grid()->setSubGridVisible(false);
-    axis->grid()->setPen(QPen(QColor(220, 220, 220), 1, Qt::DotLine));
+    axis->grid()->setPen(QPen(QColor(220, 220, 220), std::max(1.0, m.scale), Qt::DotLine));
     axis->setSubTicks(!style.slide);
-    const QPen axisPen(Qt::black, style.slide ? 1.5 : 1.0);
+    const QPen axisPen(Qt::black, (style.slide ? 1.5 : 1.0) * m.scale);
+    axis->setTickLengthIn(qRound(5 * m.scale));
+    axis->setSubTickLengthIn(qRound(2 * m.scale));
+    axis->setLabelPadding(qRound(5 * m.scale));
+    axis->setTickLabelPadding(qRound(5 * m.scale));
     axis->setBasePen(axisPen);
     axis->setTickPen(axisPen);
     axis->setSubTickPen(axisPen);

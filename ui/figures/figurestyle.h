@@ -12,21 +12,24 @@
 namespace dmftlab::figures
 {
 
-/// Quantity colours: colour names the quantity, style names the engine.
-extern const QColor kPalette[];
-extern const int kPaletteSize;
+/// Colour names the quantity (train loss, Q₁₂, ...); so does the marker shape, a second
+/// cue for readers who cannot tell the colours apart.
+QColor quantityColor(const Style &style, int index);
+QCPScatterStyle::ScatterShape quantityMarker(int index);
 
-/// Font sizes (points), pen width and marker size (pixels) of a style.
+/// Font sizes (points), pen width and marker size (pixels) of a style, and the factor
+/// by which they are scaled for its canvas (other pixel sizes use it too).
 struct Metrics {
-    double font, titleFont, pen, marker;
+    double font, titleFont, pen, marker, scale;
 };
 Metrics metricsFor(const Style &style);
+double canvasScale(const Style &style);
 
 QFont font(double pointSize, bool bold = false);
 /// "12" -> "₁₂" (Unicode subscript digits).
 QString subscript(int i);
-/// Simulations: one marker shape per engine.
-QCPScatterStyle::ScatterShape markerOf(const std::string &engine);
+/// Simulations: the engine is the marker's fill (SGF open, SGD filled, online tinted).
+QBrush markerFill(const std::string &engine, const QColor &color);
 /// Theories: one dash pattern per engine.
 Qt::PenStyle lineOf(const std::string &engine);
 

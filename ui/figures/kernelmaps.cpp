@@ -4,6 +4,7 @@
 #include "figuredata.h"
 #include "figurelayout.h"
 #include "figurestyle.h"
+#include "richtextelement.h"
 
 #include <qcustomplot.h>
 
@@ -51,8 +52,9 @@ QCPColorScale *addColorScale(
     auto *scale = new QCPColorScale(plot);
     grid->addElement(0, column, scale);
     scale->setType(QCPAxis::atRight);
-    scale->setBarWidth(style.slide ? 16 : 11);
-    scale->axis()->setLabel(label);
+    scale->setBarWidth(qRound((style.slide ? 16 : 11) * m.scale));
+    // The title names the kernel (with proper subscripts, which axis labels cannot show).
+    (void)label;
     scale->axis()->setLabelFont(font(m.font));
     scale->axis()->setTickLabelFont(font(m.font * 0.92));
     return scale;
@@ -77,6 +79,30 @@ const Kernel &kernelOf(const Curves &curves, KernelKind kind)
         return curves.K;
     }
     return curves.Ctheta;
+}
+
+QString kernelSymbolHtml(KernelKind kind, bool trace)
+{
+    QString s;
+    switch (kind) {
+    case KernelKind::Ctheta:
+        s = "C<sub>θ</sub>";
+        break;
+    case KernelKind::Rtheta:
+        s = "R<sub>θ</sub>";
+        break;
+    case KernelKind::Cu:
+        s = "C<sub>u</sub>";
+        break;
+    case KernelKind::Cg:
+        s = "C<sub>g</sub>";
+        break;
+    case KernelKind::K:
+        s = "K";
+        break;
+    }
+    s += "(<i>t</i>, <i>s</i>)";
+    return trace ? "tr " + s : s;
 }
 
 QString kernelSymbol(KernelKind kind, bool trace)
@@ -112,15 +138,17 @@ void plotKernel(QCustomPlot *plot, const Curves &curves, KernelKind kind, const 
     const Kernel &kernel = kernelOf(curves, kind);
     const bool trace = kernel.rowsPerBlock > 1;
     const QString symbol = kernelSymbol(kind, trace);
-    const QString title = symbol + " — " + engineLabel(curves.engine);
     if (kernel.empty()) {
-        plotMessage(plot, title, engineLabel(curves.engine) + " provides no " + symbol, style);
+        plotMessage(plot, symbol + " — " + engineLabel(curves.engine),
+            engineLabel(curves.engine) + " provides no " + symbol, style);
         return;
     }
-    Layout layout = resetPlot(plot, style, title, 1, false);
+    Layout layout
+        = resetPlot(plot, style, kernelSymbolHtml(kind, trace) + " — " + engineLabel(curves.engine), 1, false);
     QCPColorMap *map = addHeatmap(layout.rects[0], kernelMatrix(kernel), curves.t, validCount(curves), style);
     QCPColorScale *scale = addColorScale(plot, layout.grid, 1, symbol, style);
     map->setColorScale(scale);
+    map->setProperty("symbol", symbol);
     map->setGradient(kind == KernelKind::Ctheta || kind == KernelKind::Cu || kind == KernelKind::Cg
             ? sequentialGradient()
             : divergingGradient());
@@ -140,6 +168,7 @@ void plotKernel(QCustomPlot *plot, const Curves &curves, KernelKind kind, const 
     layout.grid->addElement(0, 3, new QCPLayoutElement(plot));
     for (int column : { 0, 3 })
         layout.grid->setColumnStretchFactor(column, 0.001);
+    addStamp(plot, style);
     plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -170,14 +199,20 @@ void plotKernelComparison(QCustomPlot *plot, const Curves *theory, const Curves 
     plot->clearItems();
     plot->plotLayout()->clear();
     plot->setBackground(Qt::white);
-    // Rows: title, maps, spacer (square maps stay under the title; spare height goes below).
+    // Rows: title, spacer, maps, spacer: square maps leave spare height on a wide page,
+    // shared above and below them rather than one empty band at the bottom.
     QCPLayoutGrid *top = plot->plotLayout();
-    top->addElement(0, 0, new QCPTextElement(plot, symbol, font(m.titleFont, true)));
+    top->addElement(0, 0, new RichTextElement(plot, kernelSymbolHtml(KernelKind::Ctheta, trace), font(m.titleFont, true)));
+    top->addElement(1, 0, new QCPLayoutElement(plot));
     auto *outer = new QCPLayoutGrid;
-    top->addElement(1, 0, outer);
-    top->addElement(2, 0, new QCPLayoutElement(plot));
-    for (int row : { 0, 2 })
+    top->addElement(2, 0, outer);
+    top->addElement(3, 0, new QCPLayoutElement(plot));
+    for (int row : { 0, 1, 3 })
         top->setRowStretchFactor(row, 0.001);
+    // Room between the groups and at the page edges, so the tick labels of neighbouring
+    // colour bars never run together ("1" and "-0.1" once read as "10.1").
+    outer->setColumnSpacing(qRound(4.0 * m.font));
+    outer->setMargins(QMargins(qRound(10 * m.scale), 0, qRound(10 * m.scale), 0));
 
     // Each group: titles over maps (one grid, so a title sits over its map, between spacer
     // columns that centre square maps) over a horizontal colour bar.
@@ -199,8 +234,8 @@ void plotKernelComparison(QCustomPlot *plot, const Curves *theory, const Curves 
         out.maps->addElement(1, 0, new QCPLayoutElement(plot));
         out.maps->setColumnStretchFactor(0, 0.001);
         out.scale->setType(QCPAxis::atBottom);
-        out.scale->setBarWidth(style.slide ? 14 : 10);
-        out.scale->axis()->setLabel(scaleLabel);
+        out.scale->setBarWidth(qRound((style.slide ? 14 : 10) * m.scale));
+        out.scale->setProperty("symbol", scaleLabel); // the title carries the symbol
         out.scale->axis()->setLabelFont(font(m.font));
         out.scale->axis()->setTickLabelFont(font(m.font * 0.92));
         out.scale->axis()->ticker()->setTickCount(3);
@@ -223,6 +258,7 @@ void plotKernelComparison(QCustomPlot *plot, const Curves *theory, const Curves 
         aligned.push_back(rect);
         QCPColorMap *map = addHeatmap(rect, values, t, n, style);
         map->setColorScale(g.scale);
+        map->setProperty("symbol", g.scale->property("symbol"));
         return map;
     };
 
@@ -252,7 +288,7 @@ void plotKernelComparison(QCustomPlot *plot, const Curves *theory, const Curves 
         const Eigen::MatrixXd D = A.topLeftCorner(nDiff, nDiff) - B.topLeftCorner(nDiff, nDiff);
         Group diff = addGroup("Δ " + symbol, 1);
         QCPColorMap *map = addMap(
-            diff, D, theory->t, nDiff, engineLabel(theory->engine) + " − " + engineLabel(simulation->engine));
+            diff, D, theory->t, nDiff, "Δ = " + engineLabel(theory->engine) + " − " + engineLabel(simulation->engine));
         map->setGradient(divergingGradient());
         diff.scale->setGradient(divergingGradient());
         const double mx = std::max(D.cwiseAbs().maxCoeff(), 1e-12);
@@ -266,9 +302,10 @@ void plotKernelComparison(QCustomPlot *plot, const Curves *theory, const Curves 
                                                         : QString("no simulation kernel");
         auto *text = new QCPTextElement(plot, wrapped(reason, 110), font(m.font));
         text->setTextColor(QColor(90, 90, 90));
-        top->addElement(3, 0, text);
-        top->setRowStretchFactor(3, 0.001);
+        top->addElement(4, 0, text);
+        top->setRowStretchFactor(4, 0.001);
     }
+    addStamp(plot, style);
     plot->replot(QCustomPlot::rpQueuedReplot);
 }
 

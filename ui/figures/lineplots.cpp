@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <limits>
 
 namespace dmftlab::figures
 {
@@ -16,10 +18,29 @@ namespace dmftlab::figures
 namespace
 {
 
-/// One quantity of one engine: a line with a band (theory) or markers with error bars
-/// (simulation). Returns the graph holding the means (named for hover read-out).
-QCPGraph *addSeries(QCPAxisRect *rect, const Curves &c, const Estimate &e, const QColor &color,
-    const QString &quantity, const Style &style, bool logY)
+const QString kTimeLabel = QStringLiteral("training time t");
+
+/// How one quantity is drawn: its colour and marker shape (two cues), its name.
+struct Cue {
+    QString name;
+    QColor color;
+    QCPScatterStyle::ScatterShape shape;
+};
+
+/// The most markers a simulation series shows: dense grids are thinned to about one
+/// marker per 2.5 marker widths of the canvas, so error bars stay visible between them.
+int markerBudget(const QCustomPlot *plot, const Style &style)
+{
+    const Metrics m = metricsFor(style);
+    const int width = style.canvas.isEmpty() ? plot->width() : style.canvas.width();
+    return std::clamp(static_cast<int>(width / (2.5 * m.marker)), 12, 400);
+}
+
+/// One quantity of one engine: a line with a band and a few markers of the quantity's
+/// shape (theory), or markers with error bars (simulation). Returns the graph holding
+/// the means (named for hover read-out).
+QCPGraph *addSeries(QCPAxisRect *rect, const Curves &c, const Estimate &e, const Cue &cue, const Style &style,
+    bool logY, int budget)
 {
     const Metrics m = metricsFor(style);
     const int n = std::min<int>({ validCount(c), static_cast<int>(e.mean.size()) });
@@ -38,11 +59,12 @@ QCPGraph *addSeries(QCPAxisRect *rect, const Curves &c, const Estimate &e, const
     }
     QCPAxis *x = rect->axis(QCPAxis::atBottom), *y = rect->axis(QCPAxis::atLeft);
     auto *graph = new QCPGraph(x, y);
-    graph->setName(quantity + " · " + engineLabel(c.engine));
-    graph->setProperty("se", QVariant::fromValue(errors));
+    graph->setName(cue.name + " · " + engineLabel(c.engine));
     graph->removeFromLegend();
+    const QColor color = cue.color;
     const bool theory = isTheoryEngine(c.engine);
     if (theory) {
+        graph->setProperty("se", QVariant::fromValue(errors));
         graph->setPen(QPen(color, m.pen, lineOf(c.engine)));
         graph->setLineStyle(QCPGraph::lsLine);
         const bool band = std::any_of(errors.begin(), errors.end(), [](double s) { return s > 0.0; });
@@ -69,10 +91,45 @@ QCPGraph *addSeries(QCPAxisRect *rect, const Curves &c, const Estimate &e, const
             upper->setChannelFillGraph(lower);
         }
         graph->setData(keys, values, true); // drawn above its band
+        // The quantity's shape on the line too, a few times (staggered between quantities
+        // so that lines which meet do not stack their markers).
+        if (keys.size() > 1) {
+            QVector<double> mk, mv;
+            constexpr int kLineMarkers = 7;
+            const double phase = 0.5 + 0.3 * std::sin(1.7 * static_cast<int>(cue.shape));
+            for (int j = 0; j < kLineMarkers; ++j) {
+                const int i = std::clamp(static_cast<int>((j + phase) * keys.size() / kLineMarkers), 0,
+                    static_cast<int>(keys.size()) - 1);
+                mk.push_back(keys[i]);
+                mv.push_back(values[i]);
+            }
+            auto *marks = new QCPGraph(x, y);
+            marks->removeFromLegend();
+            marks->setSelectable(QCP::stNone);
+            marks->setLineStyle(QCPGraph::lsNone);
+            marks->setScatterStyle(QCPScatterStyle(cue.shape, QPen(color, m.pen * 0.6), color, m.marker * 0.85));
+            marks->setData(mk, mv, true);
+        }
     } else {
+        // Thin dense grids to the marker budget, always keeping the last point.
+        const int stride = std::max(1, static_cast<int>(std::ceil(static_cast<double>(keys.size()) / budget)));
+        if (stride > 1) {
+            QVector<double> k2, v2, e2;
+            for (int i = 0; i < keys.size(); ++i) {
+                if (i % stride == 0 || i == keys.size() - 1) {
+                    k2.push_back(keys[i]);
+                    v2.push_back(values[i]);
+                    e2.push_back(errors[i]);
+                }
+            }
+            keys.swap(k2);
+            values.swap(v2);
+            errors.swap(e2);
+        }
+        graph->setProperty("se", QVariant::fromValue(errors));
         graph->setLineStyle(QCPGraph::lsNone);
         graph->setPen(QPen(color, m.pen * 0.8));
-        graph->setScatterStyle(QCPScatterStyle(markerOf(c.engine), color, Qt::white, m.marker));
+        graph->setScatterStyle(QCPScatterStyle(cue.shape, QPen(color, m.pen * 0.7), markerFill(c.engine, color), m.marker));
         graph->setData(keys, values, true);
         auto *bars = new QCPErrorBars(x, y);
         bars->removeFromLegend();
@@ -80,18 +137,21 @@ QCPGraph *addSeries(QCPAxisRect *rect, const Curves &c, const Estimate &e, const
         bars->setDataPlottable(graph);
         bars->setData(errors);
         bars->setPen(QPen(color, std::max(1.0, m.pen * 0.6)));
-        bars->setWhiskerWidth(style.slide ? 0 : 4);
+        bars->setWhiskerWidth(style.slide ? 0 : 4 * m.scale);
         bars->setSymbolGap(m.marker);
     }
     return graph;
 }
 
-/// Legend keys: one entry per quantity (its colour) and one per engine (its style, grey).
-void addQuantityKey(QCPAxisRect *rect, const QString &name, const QColor &color, const Style &style)
+/// Legend keys: one entry per quantity (its colour and shape) and one per engine (its
+/// line style or marker fill, in grey).
+void addQuantityKey(QCPAxisRect *rect, const Cue &cue, const Style &style)
 {
+    const Metrics m = metricsFor(style);
     auto *g = new QCPGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
-    g->setName(name);
-    g->setPen(QPen(color, metricsFor(style).pen * 1.5));
+    g->setName(cue.name);
+    g->setPen(QPen(cue.color, m.pen * 1.5));
+    g->setScatterStyle(QCPScatterStyle(cue.shape, QPen(cue.color, m.pen * 0.7), cue.color, m.marker));
     g->setSelectable(QCP::stNone);
 }
 
@@ -112,9 +172,113 @@ void addEngineKeys(QCPAxisRect *rect, const std::vector<const Curves *> &curves,
         } else {
             g->setLineStyle(QCPGraph::lsNone);
             g->setPen(QPen(grey, m.pen * 0.8));
-            g->setScatterStyle(QCPScatterStyle(markerOf(c->engine), grey, Qt::white, m.marker));
+            g->setScatterStyle(QCPScatterStyle(
+                QCPScatterStyle::ssCircle, QPen(grey, m.pen * 0.7), markerFill(c->engine, grey), m.marker));
         }
     }
+}
+
+/// A quantity to draw: its cue and where each Curves keeps it (null: not there).
+struct Quantity {
+    Cue cue;
+    std::function<const Estimate *(const Curves &)> estimate;
+};
+
+/// Draws every quantity of every engine into `rect` with its legend keys.
+void drawQuantities(QCustomPlot *plot, QCPAxisRect *rect, const std::vector<const Curves *> &curves,
+    const std::vector<Quantity> &quantities, const Style &style, bool logY)
+{
+    const int budget = markerBudget(plot, style);
+    for (const Quantity &q : quantities) {
+        bool drawn = false;
+        for (const Curves *c : curves) {
+            const Estimate *e = q.estimate(*c);
+            if (!e || !hasFinite(e->mean, validCount(*c)))
+                continue;
+            addSeries(rect, *c, *e, q.cue, style, logY, budget);
+            drawn = true;
+        }
+        if (drawn)
+            addQuantityKey(rect, q.cue, style);
+    }
+    addEngineKeys(rect, curves, style);
+}
+
+/// (simulation − theory) / SE of every quantity, SE = √(SE_sim² + SE_theory²), on the
+/// grid points both have; dashed lines at ±2. The theory is the first d = ∞ engine.
+void drawDeviations(QCustomPlot *plot, QCPAxisRect *rect, const std::vector<const Curves *> &curves,
+    const std::vector<Quantity> &quantities, const Style &style)
+{
+    const Metrics m = metricsFor(style);
+    const Curves *theory = nullptr;
+    for (const Curves *c : curves)
+        if (!theory && isTheoryEngine(c->engine) && validCount(*c) > 0)
+            theory = c;
+    QCPAxis *x = rect->axis(QCPAxis::atBottom), *y = rect->axis(QCPAxis::atLeft);
+    double tMax = 0.0;
+    for (const Curves *c : curves)
+        if (validCount(*c) > 0)
+            tMax = std::max(tMax, c->t[validCount(*c) - 1]);
+    for (double level : { -2.0, 0.0, 2.0 }) {
+        auto *g = new QCPGraph(x, y);
+        g->removeFromLegend();
+        g->setSelectable(QCP::stNone);
+        g->setPen(QPen(QColor(120, 120, 120), std::max(1.0, m.pen * 0.5), level == 0.0 ? Qt::SolidLine : Qt::DashLine));
+        g->setData(QVector<double> { 0.0, std::max(tMax, 1e-9) }, QVector<double> { level, level }, true);
+    }
+    if (!theory)
+        return;
+    const int budget = markerBudget(plot, style);
+    for (const Quantity &q : quantities) {
+        const Estimate *et = q.estimate(*theory);
+        if (!et)
+            continue;
+        bool drawn = false;
+        for (const Curves *c : curves) {
+            if (isTheoryEngine(c->engine) || c->t != theory->t)
+                continue;
+            const Estimate *es = q.estimate(*c);
+            if (!es)
+                continue;
+            const int n = std::min({ validCount(*c), validCount(*theory), static_cast<int>(es->mean.size()),
+                static_cast<int>(et->mean.size()) });
+            Estimate z;
+            z.resize(n);
+            for (int i = 0; i < n; ++i) {
+                const double sa = i < static_cast<int>(es->se.size()) && std::isfinite(es->se[i]) ? es->se[i] : 0.0;
+                const double sb = i < static_cast<int>(et->se.size()) && std::isfinite(et->se[i]) ? et->se[i] : 0.0;
+                const double se = std::sqrt(sa * sa + sb * sb);
+                z.mean[i] = se > 0.0 ? (es->mean[i] - et->mean[i]) / se : std::numeric_limits<double>::quiet_NaN();
+                z.se[i] = 0.0;
+            }
+            if (!hasFinite(z.mean, n))
+                continue;
+            addSeries(rect, *c, z, q.cue, style, false, budget);
+            drawn = true;
+        }
+        if (drawn)
+            addQuantityKey(rect, q.cue, style);
+    }
+    std::vector<const Curves *> simulations;
+    for (const Curves *c : curves)
+        if (!isTheoryEngine(c->engine))
+            simulations.push_back(c);
+    addEngineKeys(rect, simulations, style);
+}
+
+/// An epoch axis on top (epochs = t / (α τ)), following the time axis when zoomed.
+void addEpochAxis(QCPAxisRect *rect, const Style &style)
+{
+    QCPAxis *x = rect->axis(QCPAxis::atBottom), *top = rect->axis(QCPAxis::atTop);
+    if (!(style.timePerEpoch > 0.0) || x->scaleType() != QCPAxis::stLinear)
+        return;
+    styleAxis(top, style, "epochs");
+    top->grid()->setVisible(false);
+    top->setVisible(true);
+    const double perEpoch = style.timePerEpoch;
+    top->setRange(x->range().lower / perEpoch, x->range().upper / perEpoch);
+    QObject::connect(x, qOverload<const QCPRange &>(&QCPAxis::rangeChanged), top,
+        [top, perEpoch](const QCPRange &r) { top->setRange(r.lower / perEpoch, r.upper / perEpoch); });
 }
 
 void finishAxes(QCPAxisRect *rect, bool logY)
@@ -162,6 +326,7 @@ void finishAxes(QCPAxisRect *rect, bool logY)
         y->setRange(vr.lower - pad, vr.upper + pad);
     }
 }
+
 } // namespace
 
 // ---- loss ---------------------------------------------------------------------------
@@ -175,19 +340,13 @@ void plotLoss(
     QCustomPlot *plot, const std::vector<const Curves *> &all, const Style &style, const LossOptions &options)
 {
     const auto curves = nonNull(all);
-    Layout layout = resetPlot(plot, style, "Loss", 1, true);
+    Layout layout = resetPlot(plot, style, options.deviation ? "Loss: (simulation − DMFT) / SE" : "Loss", 1, true);
     QCPAxisRect *rect = layout.rects[0];
-    styleAxis(rect->axis(QCPAxis::atBottom), style, "t");
-    styleAxis(rect->axis(QCPAxis::atLeft), style, "loss, error");
+    styleAxis(rect->axis(QCPAxis::atBottom), style, kTimeLabel);
+    styleAxis(rect->axis(QCPAxis::atLeft), style, options.deviation ? "(simulation − theory) / SE" : "loss, error");
     setLogScale(rect->axis(QCPAxis::atBottom), options.logX);
-    setLogScale(rect->axis(QCPAxis::atLeft), options.logY);
+    setLogScale(rect->axis(QCPAxis::atLeft), options.logY && !options.deviation);
 
-    struct Quantity {
-        bool on;
-        QString name;
-        const Estimate Curves::*member;
-        QColor color;
-    };
     // Without label noise and with the square loss the test loss is the test error
     // (½E(f − f*)²): one curve, named for both, instead of one hidden under the other.
     bool errorIsLoss = options.test && options.error;
@@ -204,29 +363,24 @@ void plotLoss(
         }
     }
     errorIsLoss = errorIsLoss && anyPoint;
-    const Quantity quantities[] = {
-        { options.train, "train loss", &Curves::trainLoss, kPalette[0] },
-        { options.test, errorIsLoss ? "test loss = test error" : "test loss", &Curves::testLoss,
-            kPalette[1] },
-        { options.error && !errorIsLoss, "test error", &Curves::testError, kPalette[2] },
+    std::vector<Quantity> quantities;
+    const auto add = [&](bool on, const QString &name, int cue, const Estimate Curves::*member) {
+        if (on)
+            quantities.push_back({ { name, quantityColor(style, cue), quantityMarker(cue) },
+                [member](const Curves &c) { return &(c.*member); } });
     };
-    for (const Quantity &q : quantities) {
-        if (!q.on)
-            continue;
-        bool drawn = false;
-        for (const Curves *c : curves) {
-            const Estimate &e = c->*q.member;
-            if (!hasFinite(e.mean, validCount(*c)))
-                continue;
-            addSeries(rect, *c, e, q.color, q.name, style, options.logY);
-            drawn = true;
-        }
-        if (drawn)
-            addQuantityKey(rect, q.name, q.color, style);
-    }
-    addEngineKeys(rect, curves, style);
-    finishAxes(rect, options.logY);
+    add(options.train, "train loss", 0, &Curves::trainLoss);
+    add(options.test, errorIsLoss ? "test loss = test error" : "test loss", 1, &Curves::testLoss);
+    add(options.error && !errorIsLoss, "test error", 2, &Curves::testError);
+    const bool logY = options.logY && !options.deviation;
+    if (options.deviation)
+        drawDeviations(plot, rect, curves, quantities, style);
+    else
+        drawQuantities(plot, rect, curves, quantities, style, logY);
+    finishAxes(rect, logY);
+    addEpochAxis(rect, style);
     placeLegend(plot, layout, style);
+    addStamp(plot, style);
     plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
@@ -253,10 +407,12 @@ void plotOverlaps(QCustomPlot *plot, const std::vector<const Curves *> &all, con
     const OverlapOptions &options)
 {
     const auto curves = nonNull(all);
-    Layout layout = resetPlot(plot, style, "Overlaps", 1, true);
+    Layout layout = resetPlot(
+        plot, style, options.deviation ? "Overlaps: (simulation − DMFT) / SE" : "Overlaps", 1, true);
     QCPAxisRect *rect = layout.rects[0];
-    styleAxis(rect->axis(QCPAxis::atBottom), style, "t");
-    styleAxis(rect->axis(QCPAxis::atLeft), style, "M(t) = θᵀθ*/d,  Q(t) = θᵀθ/d");
+    styleAxis(rect->axis(QCPAxis::atBottom), style, kTimeLabel);
+    styleAxis(rect->axis(QCPAxis::atLeft), style,
+        options.deviation ? "(simulation − theory) / SE" : "M(t) = θᵀθ*/d,  Q(t) = θᵀθ/d");
     setLogScale(rect->axis(QCPAxis::atBottom), options.logX);
     setLogScale(rect->axis(QCPAxis::atLeft), false);
 
@@ -269,38 +425,37 @@ void plotOverlaps(QCustomPlot *plot, const std::vector<const Curves *> &all, con
         return options.entries.empty()
             || std::find(options.entries.begin(), options.entries.end(), name) != options.entries.end();
     };
-    int colour = 0;
+    std::vector<Quantity> quantities;
+    int cue = 0;
     for (const QString &name : overlapEntryNames(k, kStar)) {
         const bool isM = name.startsWith('M');
         const QStringList parts = name.split('_');
         const int a = parts[1].toInt() - 1, b = parts[2].toInt() - 1;
-        const QColor color = kPalette[colour++ % kPaletteSize];
+        const int index = cue++; // an entry keeps its colour and shape when others are hidden
         if ((isM && !options.showM) || (!isM && !options.showQ) || !wanted(name))
             continue;
         const QString label = (k == 1 && kStar == 1)
             ? QString(isM ? "M" : "Q")
             : QString(isM ? "M" : "Q") + subscript(a + 1) + subscript(b + 1);
-        bool drawn = false;
-        for (const Curves *c : curves) {
-            const int cols = isM ? c->kStar : c->k;
-            const auto &list = isM ? c->M : c->Q;
-            if (a >= c->k || b >= cols || a * cols + b >= static_cast<int>(list.size()))
-                continue;
-            const Estimate &e = list[a * cols + b];
-            if (!hasFinite(e.mean, validCount(*c)))
-                continue;
-            addSeries(rect, *c, e, color, label, style, false);
-            drawn = true;
-        }
-        if (drawn)
-            addQuantityKey(rect, label, color, style);
+        quantities.push_back({ { label, quantityColor(style, index), quantityMarker(index) },
+            [isM, a, b](const Curves &c) -> const Estimate * {
+                const int cols = isM ? c.kStar : c.k;
+                const auto &list = isM ? c.M : c.Q;
+                if (a >= c.k || b >= cols || a * cols + b >= static_cast<int>(list.size()))
+                    return nullptr;
+                return &list[a * cols + b];
+            } });
     }
-    addEngineKeys(rect, curves, style);
+    if (options.deviation)
+        drawDeviations(plot, rect, curves, quantities, style);
+    else
+        drawQuantities(plot, rect, curves, quantities, style, false);
     finishAxes(rect, false);
+    addEpochAxis(rect, style);
     placeLegend(plot, layout, style);
+    addStamp(plot, style);
     plot->replot(QCustomPlot::rpQueuedReplot);
 }
-
 
 // ---- convergence --------------------------------------------------------------------
 
@@ -342,9 +497,9 @@ void plotConvergence(
         }
         auto *g = new QCPGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
         g->setName(engineLabel(c->engine));
-        const QColor color = kPalette[colour++ % kPaletteSize];
+        const QColor color = quantityColor(style, colour);
         g->setPen(QPen(color, m.pen));
-        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, color, color, m.marker * 0.8));
+        g->setScatterStyle(QCPScatterStyle(quantityMarker(colour++), color, color, m.marker * 0.8));
         g->setData(keys, values, true);
         last = std::max(last, static_cast<double>(c->residuals.size()));
     }
@@ -360,6 +515,7 @@ void plotConvergence(
     finishAxes(rect, true);
     rect->axis(QCPAxis::atBottom)->setRange(0.5, std::max(1.0, last) + 0.5);
     placeLegend(plot, layout, style);
+    addStamp(plot, style);
     plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
