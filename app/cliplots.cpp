@@ -23,6 +23,7 @@ std::string writePlots(
 {
     figures::Style style;
     style.slide = o.slide;
+    style.canvas = QSize(o.plotWidth, o.plotHeight); // text keeps its share of the picture
     struct Figure {
         std::string name;
         std::function<void(QCustomPlot *)> draw;

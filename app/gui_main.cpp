@@ -126,7 +126,9 @@ int main(int argc, char **argv)
     }
     const QString shot = parser.value(shotOpt);
     if (!shot.isEmpty()) {
+        // The screenshot shows the window as it opens on this screen (at most 1600×1000).
         window.resize(1600, 1000);
+        window.fitToScreen();
         if (QFileInfo(shot).suffix().toLower() != "png") {
             std::fprintf(stderr, "dmftlab: --screenshot needs a .png file name\n");
             return 2;

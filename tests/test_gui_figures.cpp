@@ -66,6 +66,35 @@ int countDistinctColours(const QImage &img)
     return colours.size();
 }
 
+/// Height in pixels of the first band of non-white rows from the top (the title).
+int titleHeight(const QImage &img)
+{
+    auto dark = [&](int y) {
+        for (int x = 0; x < img.width(); ++x)
+            if (qGray(img.pixel(x, y)) < 128)
+                return true;
+        return false;
+    };
+    int y = 0;
+    while (y < img.height() && !dark(y))
+        ++y;
+    const int top = y;
+    while (y < img.height() && dark(y))
+        ++y;
+    return y - top;
+}
+
+/// Share of pixels that are not white in `rect` of `img`.
+double inkShare(const QImage &img, const QRect &rect)
+{
+    int ink = 0, total = 0;
+    for (int y = rect.top(); y <= rect.bottom(); y += 2)
+        for (int x = rect.left(); x <= rect.right(); x += 2, ++total)
+            if (img.pixel(x, y) != qRgb(255, 255, 255))
+                ++ink;
+    return total ? static_cast<double>(ink) / total : 0.0;
+}
+
 } // namespace
 
 class TestGuiFigures : public QObject
@@ -84,6 +113,12 @@ private slots:
     void equalTestLossAndErrorDrawnOnce();
     void heatmapsAreSquare_data();
     void heatmapsAreSquare();
+    void textScalesWithCanvas_data();
+    void textScalesWithCanvas();
+    void slideExport_data();
+    void slideExport();
+    void denseGridsAreThinned();
+    void quantitiesHaveDistinctMarkers();
 };
 
 void TestGuiFigures::drawsEveryPlotType_data()
@@ -359,6 +394,141 @@ void TestGuiFigures::heatmapsAreSquare()
     QVERIFY2(figures::exportPlot(&plot, dir.filePath("k.png"), 900, 500, 1.0, &error), qPrintable(error));
     for (QCPAxisRect *r : plot.axisRects())
         QVERIFY(std::abs(r->rect().width() - r->rect().height()) <= 1);
+}
+
+void TestGuiFigures::textScalesWithCanvas_data()
+{
+    QTest::addColumn<bool>("slide");
+    QTest::newRow("figure") << false;
+    QTest::newRow("slide") << true;
+}
+
+// Issue 10: text keeps its share of the picture at every export size (it used to shrink
+// to ~1 % of the width at 1600×900). The title's rendered height is measured in pixels.
+void TestGuiFigures::textScalesWithCanvas()
+{
+    QFETCH(bool, slide);
+    const Curves sgf = makeCurves("sgf", 1, 50, 51), dmft = makeCurves("dmft", 1, 50, 51);
+    QTemporaryDir dir;
+    std::vector<double> shares;
+    for (const QSize size : { QSize(960, 540), QSize(1920, 1080) }) {
+        QCustomPlot plot;
+        plot.resize(size);
+        figures::Style style;
+        style.slide = slide;
+        style.canvas = size;
+        figures::plotLoss(&plot, { &sgf, &dmft }, style);
+        const QString path = dir.filePath(QString("loss%1.png").arg(size.width()));
+        QString error;
+        QVERIFY2(figures::exportPlot(&plot, path, size.width(), size.height(), 1.0, &error), qPrintable(error));
+        const QImage img(path);
+        QCOMPARE(img.size(), size);
+        const int h = titleHeight(img);
+        qInfo() << size << "title height" << h << "px =" << 100.0 * h / size.height() << "% of the height";
+        shares.push_back(static_cast<double>(h) / size.height());
+    }
+    // Same share within 15 % (glyph rounding); a slide title at least 3 % of the height
+    // (readable from the back of a room), a figure title at least 1.5 %.
+    QVERIFY2(std::fabs(shares[1] / shares[0] - 1.0) < 0.15, qPrintable(QString::number(shares[1] / shares[0])));
+    const double least = slide ? 0.03 : 0.015;
+    QVERIFY(shares[0] > least && shares[1] > least);
+}
+
+void TestGuiFigures::slideExport_data()
+{
+    QTest::addColumn<QString>("suffix");
+    QTest::addColumn<QSize>("size");
+    QTest::newRow("png 1280x720") << "png" << QSize(1280, 720);
+    QTest::newRow("png 1920x1080") << "png" << QSize(1920, 1080);
+    QTest::newRow("pdf 1920x1080") << "pdf" << QSize(1920, 1080);
+}
+
+// Issue 10: loss and overlaps side by side on one 16:9 page: the requested size, one page,
+// both halves drawn.
+void TestGuiFigures::slideExport()
+{
+    QFETCH(QString, suffix);
+    QFETCH(QSize, size);
+    const Curves sgf = makeCurves("sgf", 1, 50, 51), dmft = makeCurves("dmft", 1, 50, 51);
+    const std::vector<const Curves *> all { &sgf, &dmft };
+    std::vector<figures::PanelDrawer> panels {
+        [&](QCustomPlot *p, const figures::Style &s) { figures::plotLoss(p, all, s); },
+        [&](QCustomPlot *p, const figures::Style &s) { figures::plotOverlaps(p, all, s); },
+    };
+    QTemporaryDir dir;
+    const QString path = dir.filePath("slide." + suffix);
+    figures::Style style;
+    style.slide = true;
+    QString error;
+    QVERIFY2(figures::exportSlide(panels, path, size.width(), size.height(), 1.0, style, &error), qPrintable(error));
+    if (suffix == "png") {
+        const QImage img(path);
+        QCOMPARE(img.size(), size);
+        const double left = inkShare(img, QRect(0, 0, size.width() / 2, size.height()));
+        const double right = inkShare(img, QRect(size.width() / 2, 0, size.width() / 2, size.height()));
+        qInfo() << "ink left" << left << "right" << right;
+        QVERIFY(left > 0.02 && right > 0.02);
+        // No empty band: ink in the top and bottom fifth of the page too (titles, axes).
+        QVERIFY(inkShare(img, QRect(0, 0, size.width(), size.height() / 5)) > 0.005);
+        QVERIFY(inkShare(img, QRect(0, size.height() * 4 / 5, size.width(), size.height() / 5)) > 0.005);
+    } else {
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray pdf = f.readAll();
+        QVERIFY(pdf.startsWith("%PDF"));
+        QCOMPARE(pdf.count("/Type /Page\n") + pdf.count("/Type /Page\r") + pdf.count("/Type /Page "), 1);
+        QRegularExpression box("/MediaBox \\[0 0 ([0-9.]+) ([0-9.]+)\\]");
+        const auto match = box.match(QString::fromLatin1(pdf));
+        QVERIFY(match.hasMatch());
+        const double ratio = match.captured(1).toDouble() / match.captured(2).toDouble();
+        QVERIFY2(std::fabs(ratio - 16.0 / 9.0) < 0.01, qPrintable(match.captured(0)));
+    }
+    // Nothing to put on the slide is an error with a message, not an empty file.
+    QVERIFY(!figures::exportSlide({}, dir.filePath("empty.png"), 1280, 720, 1.0, style, &error));
+    QVERIFY(!error.isEmpty());
+}
+
+// A 500-point simulation is drawn with at most one marker per ~2.5 marker widths, each
+// with its error bar; the theory line keeps every point.
+void TestGuiFigures::denseGridsAreThinned()
+{
+    const Curves sgf = makeCurves("sgf", 1, 500, 501), dmft = makeCurves("dmft", 1, 500, 501);
+    QCustomPlot plot;
+    plot.resize(900, 600);
+    figures::Style style;
+    style.canvas = plot.size();
+    figures::plotLoss(&plot, { &sgf, &dmft }, style);
+    int simulationPoints = 0, theoryPoints = 0;
+    for (int i = 0; i < plot.graphCount(); ++i) {
+        const QCPGraph *g = plot.graph(i);
+        if (g->name() == "train loss · SGF")
+            simulationPoints = g->data()->size();
+        if (g->name() == "train loss · DMFT")
+            theoryPoints = g->data()->size();
+    }
+    QCOMPARE(theoryPoints, 501);
+    QVERIFY2(simulationPoints >= 20 && simulationPoints <= 120, qPrintable(QString::number(simulationPoints)));
+    int bars = 0;
+    for (int i = 0; i < plot.plottableCount(); ++i)
+        if (auto *b = qobject_cast<QCPErrorBars *>(plot.plottable(i)))
+            if (b->dataPlottable() && b->dataPlottable()->name() == "train loss · SGF")
+                bars = b->dataCount();
+    QCOMPARE(bars, simulationPoints);
+}
+
+// Colour is not the only cue: train loss, test loss and test error of a simulation have
+// different marker shapes.
+void TestGuiFigures::quantitiesHaveDistinctMarkers()
+{
+    Curves sgf = makeCurves("sgf", 1, 50, 51);
+    QCustomPlot plot;
+    plot.resize(900, 600);
+    figures::plotLoss(&plot, { &sgf }, figures::Style {});
+    QSet<int> shapes;
+    for (int i = 0; i < plot.graphCount(); ++i)
+        if (plot.graph(i)->name().endsWith(" · SGF"))
+            shapes.insert(static_cast<int>(plot.graph(i)->scatterStyle().shape()));
+    QCOMPARE(shapes.size(), 3);
 }
 
 QTEST_MAIN(TestGuiFigures)

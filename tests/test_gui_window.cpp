@@ -12,6 +12,8 @@
 #include "plotpanels.h"
 #include "runcontroller.h"
 #include "runstatus.h"
+#include "convergenceeta.h"
+#include "wheelguard.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -21,6 +23,12 @@
 #include <QMenu>
 #include <QProgressBar>
 #include <QRegularExpression>
+#include <QScrollArea>
+#include <QScreen>
+#include <QScrollBar>
+#include <QSpinBox>
+#include <QStatusBar>
+#include <QVBoxLayout>
 #include <QSignalSpy>
 #include <QToolButton>
 #include <QToolTip>
@@ -85,6 +93,9 @@ private slots:
     void layoutIsRemembered();
     void keyboardShortcuts();
     void snapshotSurvivesLaterReports();
+    void wheelScrollsInsteadOfChangingFields();
+    void windowFitsSmallScreen();
+    void dmftEtaFromResidualDecay();
 };
 
 void TestGuiWindow::initTestCase()
@@ -288,6 +299,7 @@ void TestGuiWindow::hoverShowsValueAndError()
 void TestGuiWindow::layoutIsRemembered()
 {
     QSettings().clear();
+    QSize saved;
     {
         MainWindow w;
         w.show();
@@ -297,12 +309,14 @@ void TestGuiWindow::layoutIsRemembered()
         QCOMPARE(w.dockWidgetArea(dock), Qt::LeftDockWidgetArea);
         w.addDockWidget(Qt::RightDockWidgetArea, dock); // the user moved it
         w.resize(1450, 930);
+        w.fitToScreen(); // what the window keeps of that on this (offscreen, small) screen
+        saved = w.size();
         QVERIFY(w.close());
     }
     MainWindow again;
     auto *dock = again.findChild<QDockWidget *>("parametersDock");
     QCOMPARE(again.dockWidgetArea(dock), Qt::RightDockWidgetArea);
-    QCOMPARE(again.size(), QSize(1450, 930));
+    QCOMPARE(again.size(), saved);
 }
 
 void TestGuiWindow::keyboardShortcuts()
@@ -364,6 +378,102 @@ void TestGuiWindow::snapshotSurvivesLaterReports()
     QCOMPARE(controller.state("sgf")->text, QString("SGF seed 1/2, t = 1.1")); // the latest text
     controller.stop();
     QVERIFY(finished.wait(2000));
+}
+
+// Issue 10: a wheel turn over an unfocused combo or spin box scrolls the dock around it
+// and leaves the value alone (it once switched the simulation engine to "none").
+void TestGuiWindow::wheelScrollsInsteadOfChangingFields()
+{
+    WheelGuard guard;
+    qApp->installEventFilter(&guard);
+    QScrollArea area;
+    auto *content = new QWidget;
+    auto *layout = new QVBoxLayout(content);
+    auto *combo = new QComboBox;
+    combo->addItems({ "sgf", "sgd", "none" });
+    auto *spin = new QSpinBox;
+    spin->setRange(0, 100);
+    spin->setValue(50);
+    layout->addWidget(combo);
+    layout->addWidget(spin);
+    layout->addSpacing(3000); // taller than the area: it can scroll
+    area.setWidget(content);
+    area.resize(300, 200);
+    area.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&area));
+    QCOMPARE(combo->focusPolicy(), Qt::StrongFocus); // no focus by the wheel
+    for (QWidget *field : { static_cast<QWidget *>(combo), static_cast<QWidget *>(spin) }) {
+        const int before = area.verticalScrollBar()->value();
+        const QPointF pos(field->width() / 2.0, field->height() / 2.0);
+        QWheelEvent wheel(pos, field->mapToGlobal(pos), QPoint(), QPoint(0, -120), Qt::NoButton, Qt::NoModifier,
+            Qt::NoScrollPhase, false);
+        QApplication::sendEvent(field, &wheel);
+        QCOMPARE(combo->currentIndex(), 0);
+        QCOMPARE(spin->value(), 50);
+        QVERIFY2(area.verticalScrollBar()->value() > before, "the wheel scrolls the area");
+    }
+    qApp->removeEventFilter(&guard);
+    // Without the guard the same turn changes the value (the test can fail).
+    const QPointF pos(combo->width() / 2.0, combo->height() / 2.0);
+    QWheelEvent wheel(pos, combo->mapToGlobal(pos), QPoint(), QPoint(0, -120), Qt::NoButton, Qt::NoModifier,
+        Qt::NoScrollPhase, false);
+    QApplication::sendEvent(combo, &wheel);
+    QCOMPARE(combo->currentIndex(), 1);
+}
+
+// Issue 10: at 1366×768 every part of the window is on screen: the window can be that
+// small (the plot grid scrolls) and its right column and status bar lie inside it.
+void TestGuiWindow::windowFitsSmallScreen()
+{
+    MainWindow w;
+    const QSize screen(1366, 768 - 40); // minus a task bar
+    QVERIFY2(w.minimumSizeHint().width() <= screen.width() && w.minimumSizeHint().height() <= screen.height(),
+        qPrintable(QString("%1x%2").arg(w.minimumSizeHint().width()).arg(w.minimumSizeHint().height())));
+    w.resize(screen);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QCOMPARE(w.size(), screen);
+    const QRect inside(QPoint(0, 0), w.size());
+    QVERIFY(inside.contains(w.statusBar()->geometry()));
+    const QRect area(w.plotArea()->panels().back()->mapTo(&w, QPoint(0, 0)), w.plotArea()->panels().back()->size());
+    // The rightmost panel (convergence) is visible in the window or reachable by scrolling.
+    auto *scroll = w.findChild<QScrollArea *>("plotScroll");
+    QVERIFY(scroll);
+    QVERIFY(inside.contains(scroll->geometry().translated(scroll->parentWidget()->mapTo(&w, QPoint(0, 0)))));
+    (void)area;
+    // fitToScreen never leaves the window larger than its screen.
+    w.resize(5000, 4000);
+    w.fitToScreen();
+    const QRect available = w.screen()->availableGeometry();
+    QVERIFY(w.frameGeometry().width() <= available.width() && w.frameGeometry().height() <= available.height());
+}
+
+// Issue 10: the DMFT's ETA comes from the residual's decay. On a geometric decay (rate
+// 0.5 per iteration with a ±20 % wobble, tolerance 1e-4, cap 100) the forecast falls
+// monotonically towards the end and is 0 when the tolerance is reached — not the
+// 90-odd iterations the cap would predict.
+void TestGuiWindow::dmftEtaFromResidualDecay()
+{
+    std::vector<double> residuals;
+    std::vector<double> forecasts;
+    for (int n = 0; n < 40; ++n) {
+        residuals.push_back(0.5 * std::pow(0.5, n) * (1.0 + 0.2 * std::sin(1.3 * n)));
+        const double left = remainingIterations(residuals, 1e-4, 100);
+        forecasts.push_back(left);
+        if (residuals.back() <= 1e-4)
+            break;
+    }
+    QVERIFY(forecasts.size() > 8);
+    QCOMPARE(forecasts[0], -1.0); // unknown at first
+    QCOMPARE(forecasts.back(), 0.0);
+    // The last third: non-increasing and close to the true remaining count.
+    const std::size_t n = forecasts.size();
+    for (std::size_t i = 2 * n / 3; i + 1 < n; ++i) {
+        QVERIFY2(forecasts[i + 1] <= forecasts[i], qPrintable(QString("iteration %1").arg(i)));
+        QVERIFY(std::fabs(forecasts[i] - static_cast<double>(n - 1 - i)) <= 2.0);
+    }
+    // A residual that stalls forecasts the cap.
+    QCOMPARE(remainingIterations({ 1e-2, 1e-2, 1e-2, 1e-2 }, 1e-4, 100), 96.0);
 }
 
 QTEST_MAIN(TestGuiWindow)

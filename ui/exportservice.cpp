@@ -12,10 +12,32 @@
 namespace dmftlab
 {
 
+figures::Style FigureSettings::style() const
+{
+    figures::Style s;
+    s.slide = slide;
+    s.palette = palette;
+    s.stamp = stamp;
+    s.timePerEpoch = timePerEpoch;
+    return s;
+}
+
+QString ExportService::exportSlide(
+    const std::vector<const PlotPanel *> &panels, const QString &path, const FigureSettings &settings)
+{
+    std::vector<figures::PanelDrawer> drawers;
+    for (const PlotPanel *panel : panels)
+        drawers.push_back([panel](QCustomPlot *plot, const figures::Style &style) { panel->draw(plot, style); });
+    QString error;
+    if (!figures::exportSlide(drawers, path, settings.width, settings.height, settings.scale, settings.style(), &error))
+        return error;
+    return {};
+}
+
 QString ExportService::exportFigure(const PlotPanel &panel, const QString &path, const FigureSettings &s)
 {
     QString error;
-    if (!panel.exportTo(path, s.width, s.height, s.scale, figures::Style { s.slide }, &error))
+    if (!panel.exportTo(path, s.width, s.height, s.scale, s.style(), &error))
         return error.isEmpty() ? "could not write " + path : error;
     return {};
 }

@@ -11,6 +11,7 @@
 #include "plotarea.h"
 #include "runcontroller.h"
 #include "runstatus.h"
+#include "wheelguard.h"
 
 #include <QApplication>
 #include <QCloseEvent>
@@ -21,10 +22,13 @@
 #include <QFileInfo>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
 #include <QToolBar>
+
+#include <algorithm>
 
 namespace dmftlab
 {
@@ -37,7 +41,15 @@ MainWindow::MainWindow(QWidget *parent)
     , m_status(new RunStatus)
 {
     setWindowTitle("DMFT Lab — SGD/SGF in high dimension, simulation vs DMFT");
-    setCentralWidget(m_area);
+    // On a small screen the panels keep a readable size and the plot grid scrolls,
+    // rather than the window growing past the screen's edges.
+    auto *plots = new QScrollArea;
+    plots->setObjectName("plotScroll");
+    plots->setWidget(m_area);
+    plots->setWidgetResizable(true);
+    plots->setFrameShape(QFrame::NoFrame);
+    setCentralWidget(plots);
+    qApp->installEventFilter(new WheelGuard(this));
 
     auto *scroll = new QScrollArea;
     scroll->setWidget(m_params);
@@ -94,12 +106,32 @@ MainWindow::MainWindow(QWidget *parent)
     restoreState(settings.value("window/state").toByteArray());
     if (!settings.contains("window/geometry"))
         resize(1600, 1000);
+    fitToScreen();
     m_shownEngines = m_params->engines();
     updateActions();
     refresh();
 }
 
 MainWindow::~MainWindow() = default; // RunController (a child) cancels and waits
+
+void MainWindow::fitToScreen()
+{
+    const QScreen *s = screen() ? screen() : QGuiApplication::primaryScreen();
+    if (!s)
+        return;
+    const QRect available = s->availableGeometry();
+    // The frame (title bar, borders) needs room too.
+    const QSize frame = frameGeometry().size() - geometry().size();
+    const QSize room = available.size() - frame;
+    const QSize size = this->size().boundedTo(room).expandedTo(minimumSizeHint().boundedTo(room));
+    resize(size);
+    QRect g = frameGeometry();
+    if (!available.contains(g)) {
+        g.moveLeft(std::clamp(g.left(), available.left(), std::max(available.left(), available.right() - g.width())));
+        g.moveTop(std::clamp(g.top(), available.top(), std::max(available.top(), available.bottom() - g.height())));
+        move(g.topLeft());
+    }
+}
 
 void MainWindow::buildActions()
 {
@@ -124,6 +156,7 @@ void MainWindow::buildActions()
     });
     file->addSeparator();
     file->addAction("Export all &figures…", this, &MainWindow::exportAll);
+    file->addAction("Export &slide (16:9, chosen panels)…", this, &MainWindow::exportSlide);
     file->addAction("Export &data (CSV, JSON)…", this, &MainWindow::exportData);
     file->addSeparator();
     file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
@@ -248,6 +281,7 @@ void MainWindow::refresh()
             view->warnings[s.engine] = "not converged (" + status + "): the curves are its last iterate";
     }
     view->dmftTolerance = m_shownConfig.dmft.tolerance;
+    view->timePerEpoch = figures::timePerEpoch(m_shownConfig);
     m_area->setView(view, m_controller->isRunning());
     m_status->update(m_controller->states(), m_controller->isRunning());
     if (qEnvironmentVariableIsSet("DMFTLAB_PROFILE"))
@@ -344,13 +378,47 @@ QString MainWindow::loadSession(const QString &path)
     return {};
 }
 
+FigureSettings MainWindow::figureSettings(const ExportDialog &dialog) const
+{
+    FigureSettings settings = dialog.settings();
+    if (dialog.stampWanted())
+        settings.stamp = figures::parameterStamp(m_shownConfig, m_shownEngines.engines());
+    settings.timePerEpoch = figures::timePerEpoch(m_shownConfig);
+    return settings;
+}
+
+QString MainWindow::proposedName(const QString &stem) const
+{
+    const std::string preset = m_shownConfig.preset.empty() ? m_params->config() ? m_params->config()->preset : ""
+                                                             : m_shownConfig.preset;
+    return preset.empty() ? stem : stem + "-" + QString::fromStdString(preset);
+}
+
 void MainWindow::exportPanel(PlotPanel *panel)
 {
-    ExportDialog dialog(QDir::home().filePath(panel->fileStem() + ".png"), false, this);
+    ExportDialog dialog(QDir(ExportDialog::lastFolder()).filePath(proposedName(panel->fileStem()) + ".png"), false, this);
     if (dialog.exec() != QDialog::Accepted)
         return;
-    if (const QString err = ExportService::exportFigure(*panel, dialog.path(), dialog.settings());
+    if (const QString err = ExportService::exportFigure(*panel, dialog.path(), figureSettings(dialog));
         !err.isEmpty())
+        QMessageBox::warning(this, "Export failed", err);
+    else
+        statusBar()->showMessage("Wrote " + dialog.path(), 5000);
+}
+
+void MainWindow::exportSlide()
+{
+    ExportDialog dialog(QDir(ExportDialog::lastFolder()).filePath(proposedName("slide") + ".pdf"), false, this);
+    QStringList titles;
+    for (const PlotPanel *panel : m_area->panels())
+        titles << panel->title();
+    dialog.setSlidePanels(titles);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    std::vector<const PlotPanel *> chosen;
+    for (int i : dialog.chosenPanels())
+        chosen.push_back(m_area->panels()[static_cast<std::size_t>(i)]);
+    if (const QString err = ExportService::exportSlide(chosen, dialog.path(), figureSettings(dialog)); !err.isEmpty())
         QMessageBox::warning(this, "Export failed", err);
     else
         statusBar()->showMessage("Wrote " + dialog.path(), 5000);
@@ -358,13 +426,13 @@ void MainWindow::exportPanel(PlotPanel *panel)
 
 void MainWindow::exportAll()
 {
-    ExportDialog dialog(QDir::home().filePath("dmftlab-figures"), true, this);
+    ExportDialog dialog(QDir(ExportDialog::lastFolder()).filePath(proposedName("dmftlab-figures")), true, this);
     if (dialog.exec() != QDialog::Accepted)
         return;
     std::vector<const PlotPanel *> panels(m_area->panels().begin(), m_area->panels().end());
     QStringList written;
     if (const QString err = ExportService::exportAllFigures(
-            panels, dialog.path(), dialog.formats(), dialog.settings(), &written);
+            panels, dialog.path(), dialog.formats(), figureSettings(dialog), &written);
         !err.isEmpty())
         QMessageBox::warning(this, "Export failed", err);
     else

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "plotpanel.h"
+#include "exportservice.h"
 #include "sessionstore.h"
 
 #include <QMainWindow>
@@ -15,6 +16,7 @@ namespace dmftlab
 {
 
 class DistributionsPanel;
+class ExportDialog;
 class HelpWindow;
 class ParameterPanel;
 class PlotArea;
@@ -40,6 +42,10 @@ public:
     HelpWindow *helpWindow() const { return m_helpWindow; }
     /// Shows the (non-modal) help window at `topic` and `anchor` (ui/helpcontent.h).
     void showHelp(const QString &topic = QString(), const QString &anchor = QString());
+
+    /// Shrinks and moves the window into the available area of its screen (never larger
+    /// than the screen; the plot grid scrolls when the panels need more room).
+    void fitToScreen();
 
     bool loadPreset(const QString &name);
     /// Starts the engines the parameter panel selects (restarts a run in progress).
@@ -67,6 +73,11 @@ private:
     void rebuildRecentMenu();
     void exportPanel(PlotPanel *panel);
     void exportAll();
+    void exportSlide();
+    /// The dialog's choices plus what only the window knows (stamp text, epoch length).
+    FigureSettings figureSettings(const ExportDialog &dialog) const;
+    /// "<stem>-<preset>" for export file names.
+    QString proposedName(const QString &stem) const;
     void exportData();
 
     ParameterPanel *m_params;

@@ -196,7 +196,9 @@ void PlotPanel::redraw()
     else
         m_plot->setAntialiasedElements(
             QCP::aePlottables | QCP::aeItems | QCP::aeScatters | QCP::aeLegendItems | QCP::aeFills);
-    draw(m_plot, figures::Style {});
+    figures::Style style;
+    style.timePerEpoch = m_view ? m_view->timePerEpoch : 0.0;
+    draw(m_plot, style);
     const auto rects = m_plot->axisRects();
     if (m_userRange && static_cast<std::size_t>(rects.size()) == ranges.size()) {
         for (int i = 0; i < rects.size(); ++i) {
@@ -212,7 +214,10 @@ bool PlotPanel::exportTo(const QString &path, int width, int height, double scal
 {
     QCustomPlot offscreen; // never shown: exports do not disturb the screen's zoom
     offscreen.resize(width > 0 ? width : m_plot->width(), height > 0 ? height : m_plot->height());
-    draw(&offscreen, style);
+    figures::Style canvasStyle = style;
+    if (canvasStyle.canvas.isEmpty())
+        canvasStyle.canvas = offscreen.size(); // fonts and pens scale with the export size
+    draw(&offscreen, canvasStyle);
     return figures::exportPlot(&offscreen, path, width, height, scale, error);
 }
 
@@ -257,7 +262,7 @@ void PlotPanel::showHover(QMouseEvent *event)
                 continue;
             double ct = 0, cs = 0;
             map->data()->cellToCoord(ki, vi, &ct, &cs);
-            const QString label = map->colorScale() ? map->colorScale()->axis()->label() : QString("value");
+            const QString label = map->property("symbol").toString().isEmpty() ? QString("value") : map->property("symbol").toString();
             text = QString("%1\nt = %2, s = %3\n%4")
                        .arg(label)
                        .arg(ct, 0, 'g', 4)

@@ -34,6 +34,7 @@ struct ResultView {
     std::vector<std::shared_ptr<const Curves>> failed;
     std::map<std::string, QString> warnings; ///< engine → e.g. "not converged: last iterate"
     double dmftTolerance = 0.0; ///< the run's dmft.tolerance (drawn in the convergence panel)
+    double timePerEpoch = 0.0;  ///< α τ of the run: the epoch axis over the time axes
 
     const Curves *findFailed(const std::string &engine) const;
     /// Why `engine` has no usable curves (it failed), empty if it has them.

@@ -27,6 +27,11 @@ QCheckBox *option(const QString &text, const QString &tip, bool checked = false)
     return box;
 }
 
+QCheckBox *deviationOption()
+{
+    return option("Δ/SE", "Show (simulation − DMFT) / SE instead of the curves: agreement within ±2 reads at a glance.");
+}
+
 } // namespace
 
 // ---- loss ---------------------------------------------------------------------------
@@ -38,7 +43,8 @@ LossPanel::LossPanel(QWidget *parent)
     m_logY = option("log y", "Logarithmic loss axis.");
     m_error
         = option("test error", "Also show the test error (misclassification rate, or ½E(f − f*)²).", true);
-    for (QCheckBox *b : { m_error, m_logX, m_logY }) {
+    m_deviation = deviationOption();
+    for (QCheckBox *b : { m_error, m_logX, m_logY, m_deviation }) {
         addOption(b);
         connect(b, &QCheckBox::toggled, this, &PlotPanel::redraw);
     }
@@ -50,6 +56,7 @@ void LossPanel::draw(QCustomPlot *plot, const figures::Style &style) const
     o.logX = m_logX->isChecked();
     o.logY = m_logY->isChecked();
     o.error = m_error->isChecked();
+    o.deviation = m_deviation->isChecked();
     figures::plotLoss(plot, view() ? view()->all() : std::vector<const Curves *> {}, style, o);
 }
 
@@ -65,6 +72,9 @@ OverlapsPanel::OverlapsPanel(QWidget *parent)
     m_entries = new QMenu(m_entriesButton);
     m_entriesButton->setMenu(m_entries);
     addOption(m_entriesButton);
+    m_deviation = deviationOption();
+    addOption(m_deviation);
+    connect(m_deviation, &QCheckBox::toggled, this, &PlotPanel::redraw);
     rebuildEntries(1, 1);
 }
 
@@ -103,6 +113,7 @@ void OverlapsPanel::draw(QCustomPlot *plot, const figures::Style &style) const
             o.entries.push_back(a->text());
     if (o.entries.empty())
         o.entries.push_back("none");
+    o.deviation = m_deviation->isChecked();
     figures::plotOverlaps(plot, view() ? view()->all() : std::vector<const Curves *> {}, style, o);
 }
 

@@ -26,7 +26,7 @@ public:
     QCheckBox *logY() const { return m_logY; }
 
 private:
-    QCheckBox *m_logX, *m_logY, *m_error;
+    QCheckBox *m_logX, *m_logY, *m_error, *m_deviation;
 };
 
 class OverlapsPanel : public PlotPanel
@@ -43,6 +43,7 @@ private:
     void rebuildEntries(int k, int kStar);
     QToolButton *m_entriesButton;
     QMenu *m_entries;
+    QCheckBox *m_deviation;
     int m_k = 0, m_kStar = 0;
 };
 

@@ -1,6 +1,7 @@
 #include "runcontroller.h"
 
 #include "engine/internalerror.h"
+#include "convergenceeta.h"
 
 #include <QDir>
 #include <QtConcurrent/QtConcurrent>
@@ -101,6 +102,8 @@ void RunController::start(const RunConfig &config, const std::vector<std::string
         m_run->cancel = true; // the old workers stop on their own; their channels are dropped
     auto run = std::make_shared<Run>();
     run->clock.start();
+    m_dmftTolerance = config.dmft.tolerance;
+    m_dmftMaxIterations = config.dmft.maxIterations;
     m_states.clear();
     for (const std::string &engine : engines) {
         auto channel = std::make_shared<Channel>();
@@ -221,6 +224,11 @@ void RunController::drain()
             if (report.snapshot)
                 s.curves = report.snapshot;
             s.etaSeconds = s.fraction > 0.01 ? elapsed * (1.0 - s.fraction) / s.fraction : -1.0;
+            // A fixed-point solve: forecast from the residual's decay, not the iteration cap.
+            if (s.curves && !s.curves->residuals.empty()) {
+                const double left = remainingIterations(s.curves->residuals, m_dmftTolerance, m_dmftMaxIterations);
+                s.etaSeconds = left >= 0 ? left * elapsed / s.curves->residuals.size() : -1.0;
+            }
             changed = true;
         }
         if (done) {

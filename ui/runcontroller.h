@@ -94,6 +94,8 @@ private:
     std::shared_ptr<Run> m_run;
     std::vector<EngineState> m_states;
     bool m_running = false;
+    double m_dmftTolerance = 0.0; ///< for the DMFT's ETA (convergenceeta.h)
+    int m_dmftMaxIterations = 0;
 };
 
 } // namespace dmftlab

@@ -6,6 +6,7 @@
 #include <QLabel>
 #include <QProgressBar>
 
+#include <algorithm>
 #include <cmath>
 
 namespace dmftlab
@@ -86,8 +87,10 @@ void RunStatus::update(const std::vector<RunController::EngineState> &states, bo
                          .arg(name, QString::fromStdString(toString(s.status)))
                          .arg(s.wallSeconds, 0, 'f', 1);
     }
+    const bool cancelled = std::any_of(
+        states.begin(), states.end(), [](const auto &s) { return s.finished && s.status == Status::Cancelled; });
     if (!states.empty())
-        m_text->setText((running ? "" : "Done. ") + lines.join("  ·  "));
+        m_text->setText((running ? "" : cancelled ? "Cancelled. " : "Done. ") + lines.join("  ·  "));
     else if (!running)
         m_text->setText("Ready — choose a preset and press Run (F5).");
     m_text->setToolTip(m_text->text());

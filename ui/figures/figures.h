@@ -11,17 +11,46 @@
 
 #include "observables/curves.h"
 
+#include <QSize>
 #include <QString>
+#include <functional>
 #include <vector>
 
 class QCustomPlot;
 
+namespace dmftlab
+{
+struct RunConfig;
+}
+
 namespace dmftlab::figures
 {
 
+/// Quantity colours. Okabe–Ito (colour-blind safe, the default) or Tableau 10 (the
+/// colours of earlier versions). Each quantity also has its own marker shape.
+enum class Palette { OkabeIto, Tableau };
+/// "okabe-ito" / "tableau"; false for an unknown name.
+bool paletteFromName(const QString &name, Palette *palette);
+QStringList paletteNames();
+
 struct Style {
     bool slide = false; ///< slide: larger fonts, thicker lines, no clutter
+    /// The canvas the figure is drawn for (exports). Fonts, pens and markers scale with
+    /// it, so text takes the same share of the height at 960×540 and at 1920×1080.
+    /// Empty: sizes for an on-screen panel.
+    QSize canvas;
+    Palette palette = Palette::OkabeIto;
+    /// Drawn small in the bottom-right corner when not empty (see parameterStamp).
+    QString stamp;
+    /// Training time per epoch (α τ); > 0 adds an epoch axis on top of time axes.
+    double timePerEpoch = 0.0;
 };
+
+/// One line naming a run's parameters: "α = 2, τ = 0.1, d = 1000, 8 seeds, DMFT 4×10000
+/// paths" (simulation and DMFT parts only for the engines given).
+QString parameterStamp(const RunConfig &config, const std::vector<std::string> &engines);
+/// α τ of `config` (training time per epoch), 0 when τ = 0 (gradient flow).
+double timePerEpoch(const RunConfig &config);
 
 // ---- the API the CLI relies on ----------------------------------------------------
 
@@ -35,11 +64,25 @@ void plotKernel(QCustomPlot *plot, const Curves &curves, const Style &style);
 /// .png (pixels = size × scale), .pdf, .svg. False with a one-line message on failure.
 bool exportPlot(QCustomPlot *plot, const QString &path, int width, int height, double scale, QString *error);
 
+/// Slide sizes (16:9) offered next to the figure sizes: 1280×720 and 1920×1080.
+std::vector<QSize> slideSizes();
+
+/// Draws one panel of a slide into `plot` in `style` (whose canvas is the panel's cell).
+using PanelDrawer = std::function<void(QCustomPlot *plot, const Style &style)>;
+/// Several figures on ONE page of width×height (e.g. 1920×1080): one panel beside the
+/// other (two or three), or in two rows (four to six). Format from the suffix as for
+/// exportPlot; a PDF has exactly one page. Each panel's fonts scale with its cell, so the
+/// text of a two-panel 1920×1080 slide is as large as on a 960×540 single figure.
+bool exportSlide(const std::vector<PanelDrawer> &panels, const QString &path, int width, int height,
+    double scale, const Style &style, QString *error);
+
 // ---- additions used by the GUI ------------------------------------------------------
 
 struct LossOptions {
     bool train = true, test = true, error = true;
     bool logX = false, logY = false;
+    /// (simulation − theory) / SE instead of the curves: agreement read directly.
+    bool deviation = false;
 };
 void plotLoss(QCustomPlot *plot, const std::vector<const Curves *> &curves, const Style &style,
     const LossOptions &options);
@@ -49,6 +92,8 @@ struct OverlapOptions {
     /// Entries to draw, as "Q_a_b" / "M_a_m" with 1-based indices; empty = all.
     std::vector<QString> entries;
     bool logX = false;
+    /// (simulation − theory) / SE instead of the curves.
+    bool deviation = false;
 };
 void plotOverlaps(QCustomPlot *plot, const std::vector<const Curves *> &curves, const Style &style,
     const OverlapOptions &options);
@@ -57,7 +102,9 @@ std::vector<QString> overlapEntryNames(int k, int kStar);
 
 /// Which kernel of a Curves a heatmap shows.
 enum class KernelKind { Ctheta, Rtheta, Cu, Cg, K };
-QString kernelSymbol(KernelKind kind, bool trace); ///< e.g. "C_θ(t, s)", "tr R_θ(t, s)"
+QString kernelSymbol(KernelKind kind, bool trace); ///< plain text, e.g. "C_θ(t, s)", "tr R_θ(t, s)"
+/// The same as HTML with subscripts, e.g. "C<sub>θ</sub>(<i>t</i>, <i>s</i>)" (figure titles).
+QString kernelSymbolHtml(KernelKind kind, bool trace);
 const Kernel &kernelOf(const Curves &curves, KernelKind kind);
 
 /// Heatmap of one kernel of `curves` (trace over units when k > 1).
