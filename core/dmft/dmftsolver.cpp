@@ -178,9 +178,9 @@ std::string checkDmft(const RunConfig &c)
         return err;
     if (c.dmft.continuousTime != "off" && c.dmft.continuousTime != "estimate" && c.dmft.continuousTime != "extrapolate")
         return "dmft.continuous_time must be off, estimate or extrapolate";
-    if (c.dmft.continuousTime != "off" && c.time.steps % 2 != 0)
-        return "dmft.continuous_time = " + c.dmft.continuousTime
-            + " needs an even time.steps (its second solve uses time.steps / 2)";
+    if (c.dmft.continuousTime == "extrapolate" && c.time.steps % 2 != 0)
+        return "dmft.continuous_time = extrapolate needs an even time.steps (its second solve uses "
+               "time.steps / 2)";
     return checkDmftSizes(c);
 }
 

@@ -210,7 +210,9 @@ EngineResult runDmftWithTimeStepControl(
         };
     EngineResult fine = runDmftEngine(config, fineProgress, cancel);
     fine.extra["continuous_time"] = mode;
-    if (!more || fine.status != Status::Converged) {
+    if (more && N % 2 != 0 && fine.status == Status::Converged) // "estimate" with an odd N
+        fine.message += "; time-step error not estimated (it needs an even time.steps)";
+    if (!more || N % 2 != 0 || fine.status != Status::Converged) {
         fine.extra["error_budget"] = errorBudget(fine.curves);
         return fine;
     }
