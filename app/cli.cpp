@@ -5,6 +5,7 @@
 #include "engine/engine.h"
 #include "figures.h"
 #include "io/files.h"
+#include "sweepcommand.h"
 
 #include <QApplication>
 #include <qcustomplot.h>
@@ -842,6 +843,8 @@ std::string helpText()
          "Usage:\n"
          "  dmftlab-cli run [--preset NAME] [--config FILE.json] [--set key=value ...]\n"
          "                  --engine sgd|sgf|online|dmft|ode[,...] --out DIR [--plots png,pdf,svg]\n"
+         "  dmftlab-cli sweep --preset NAME --vary KEY=VALUES [--vary ...] [--engine LIST]\n"
+         "                  [--scalar NAME,...] --out DIR   a family or phase diagram (sweep --help)\n"
          "  dmftlab-cli presets        list the presets with their description and parameters\n"
          "  dmftlab-cli --help         this text (also: dmftlab-cli run --help)\n"
          "  dmftlab-cli --version\n"
@@ -975,6 +978,8 @@ int runCli(int argc, char **argv)
     }
     if (command == "run")
         return runCommand(args);
+    if (command == "sweep")
+        return runSweepCommand(args);
     if (command.rfind("-", 0) == 0)
         return fail("unknown option '" + command + "' (commands: run, presets; see dmftlab-cli --help)");
     return fail("unknown command '" + command + "' (commands: run, presets; see dmftlab-cli --help)");

@@ -16,6 +16,7 @@ namespace dmftlab
 
 class HelpWindow;
 class ParameterPanel;
+class PinPanel;
 class PlotArea;
 class RunController;
 class RunStatus;
@@ -31,6 +32,7 @@ public:
     PlotArea *plotArea() const { return m_area; }
     RunController *controller() const { return m_controller; }
     RunStatus *runStatus() const { return m_status; }
+    PinPanel *pins() const { return m_pins; }
     QAction *runAction() const { return m_run; }
     QAction *stopAction() const { return m_stop; }
     QAction *helpAction() const { return m_help; }
@@ -71,6 +73,7 @@ private:
     PlotArea *m_area;
     RunController *m_controller;
     RunStatus *m_status;
+    PinPanel *m_pins = nullptr; ///< pinned runs (saved in sessions)
     QAction *m_run = nullptr, *m_stop = nullptr, *m_help = nullptr;
     HelpWindow *m_helpWindow = nullptr;
     QMenu *m_recent = nullptr;
