@@ -1,7 +1,10 @@
 #include "cli.h"
 
 #include "config/config.h"
+#include "config/jsonpath.h"
 #include "config/presets.h"
+#include "config/resolve.h"
+#include "config/schema.h"
 #include "engine/engine.h"
 #include "figures.h"
 #include "io/files.h"
@@ -23,6 +26,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <unistd.h>
 
@@ -102,128 +106,22 @@ std::string wrap(const std::string &text, std::size_t width, std::size_t indent,
     return out;
 }
 
-/// Flattens a nested JSON object into (dotted key, value) pairs in document order.
-void flatten(const json &j, const std::string &prefix, std::vector<std::pair<std::string, json>> *out)
-{
-    for (auto it = j.begin(); it != j.end(); ++it) {
-        const std::string key = prefix.empty() ? it.key() : prefix + "." + it.key();
-        if (it.value().is_object())
-            flatten(it.value(), key, out);
-        else
-            out->emplace_back(key, it.value());
-    }
-}
-
-// ---- the config keys, documented ---------------------------------------------------
-// The key list itself comes from configToJson(RunConfig{}); this table only adds the
-// type and meaning. A key without an entry shows up in --help as undocumented and the
-// CLI test fails, so the list cannot go stale silently.
-
-struct KeyDoc {
-    const char *type;
-    const char *meaning;
-};
-
-const std::map<std::string, KeyDoc> &keyDocs()
-{
-    static const std::map<std::string, KeyDoc> docs = {
-        { "preset", { "string", "name of the preset the run started from (informational)" } },
-        { "model.activation", { "string", "student activation sigma: linear|erf|tanh|quadratic|relu" } },
-        { "model.width", { "int", "student width k >= 1 (1: a GLM; >= 2: a committee machine)" } },
-        { "model.loss", { "string", "square|logistic" } },
-        { "model.second_layer", { "number", "second-layer weight v_a of every student unit (fixed)" } },
-        { "teacher.activation", { "string", "teacher activation sigma*: linear|erf|tanh|quadratic|relu" } },
-        { "teacher.width", { "int", "teacher width k* >= 1" } },
-        { "teacher.noise", { "number", "label noise sigma_noise >= 0" } },
-        { "teacher.labels",
-            { "string", "real (y = f*(z) + sigma eps) | sign (y = sign(f*(z) + sigma eps))" } },
-        { "teacher.second_layer", { "number", "teacher second-layer weight v*_m" } },
-        { "data.alpha", { "number", "alpha = n/d > 0, samples per dimension" } },
-        { "optimizer.learning_rate",
-            { "number",
-                "learning rate eta > 0 of SGD and online SGD; SGF-type engines use only tau = eta/B" } },
-        { "optimizer.batch_size", { "int", "minibatch size B >= 1" } },
-        { "optimizer.tau",
-            { "number|null",
-                "tau set directly for sgf, dmft and ode (null: tau = eta/B); 0 is gradient flow. "
-                "sgd and online refuse a tau that differs from eta/B" } },
-        { "optimizer.ridge", { "number", "ridge lambda >= 0" } },
-        { "optimizer.taming",
-            { "string",
-                "auto|on|off: tamed increments g/(1 + dt |g|) in simulation and DMFT alike "
-                "(auto: on for the quadratic activation)" } },
-        { "init.q0", { "number", "initial self-overlap, Q_0 = q0 I_k" } },
-        { "init.m0",
-            { "number|matrix", "initial teacher overlap M_0 (k x k*); a number fills every entry" } },
-        { "init.m0_asymmetry",
-            { "number",
-                "added to the diagonal of M_0; breaks the permutation symmetry of committee machines, "
-                "which an exactly symmetric start never leaves at d = infinity" } },
-        { "time.horizon", { "number", "horizon T > 0 (SGD: t = steps * eta / d)" } },
-        { "time.steps", { "int", "grid intervals N (1..5000), t_n = n T / N; kernels are (N+1) x (N+1)" } },
-        { "sim.dimension", { "int", "dimension d >= 2 of the finite-d simulations" } },
-        { "sim.seeds", { "int", "independent seeds averaged (standard errors across seeds)" } },
-        { "sim.seed", { "int", "base seed; seed s uses base + s (results are deterministic)" } },
-        { "sim.substeps", { "int", "SGF Euler-Maruyama steps per grid interval" } },
-        { "sim.sampling", { "string", "reshuffle|replacement: how SGD draws its minibatches" } },
-        { "sim.threads", { "int", "worker threads, 0 = all cores" } },
-        { "dmft.paths", { "int", "P, sampled r-process paths per replica" } },
-        { "dmft.tangent_paths", { "int", "P_J <= P paths whose tangents estimate the memory kernel" } },
-        { "dmft.replicas",
-            { "int", "independent path sets; their spread gives the DMFT's standard errors" } },
-        { "dmft.damping", { "number", "fixed-point mixing beta in (0, 1]" } },
-        { "dmft.mixing_memory",
-            { "int", "Anderson mixing over this many past iterates (0..20; 0 = plain damping)" } },
-        { "dmft.tolerance",
-            { "number", "stop when the relative change of C_theta, M, R_theta is below this" } },
-        { "dmft.max_iterations", { "int", "fixed-point iteration cap (status max_iterations when hit)" } },
-        { "dmft.seed", { "int", "seed of the DMFT's sampled paths" } },
-        { "dmft.warm_start", { "string", "none|ode: initial guess of the fixed-point iteration" } },
-    };
-    return docs;
-}
-
-std::string jsonTypeName(const json &v)
-{
-    if (v.is_number_integer())
-        return "int";
-    if (v.is_number())
-        return "number";
-    if (v.is_string())
-        return "string";
-    if (v.is_boolean())
-        return "bool";
-    if (v.is_null())
-        return "null";
-    return "array";
-}
+// ---- the config keys, documented (core/config/schema.h) ---------------------------
 
 std::string keysText()
 {
-    std::vector<std::pair<std::string, json>> keys;
-    flatten(configToJson(RunConfig {}), "", &keys);
-    // JSON objects come back sorted; show the sections in the order a user thinks in.
-    static const std::vector<std::string> sections
-        = { "preset", "model", "teacher", "data", "optimizer", "init", "time", "sim", "dmft" };
-    auto rank = [](const std::string &key) {
-        const auto it = std::find(sections.begin(), sections.end(), key.substr(0, key.find('.')));
-        return static_cast<int>(it - sections.begin());
-    };
-    std::stable_sort(keys.begin(), keys.end(),
-        [&rank](const auto &a, const auto &b) { return rank(a.first) < rank(b.first); });
     std::size_t keyWidth = 0;
-    for (const auto &[key, value] : keys)
-        keyWidth = std::max(keyWidth, key.size());
+    for (const FieldInfo &f : configSchema())
+        keyWidth = std::max(keyWidth, f.key.size());
     std::string out;
-    for (const auto &[key, value] : keys) {
-        const auto it = keyDocs().find(key);
-        const std::string type = it != keyDocs().end() ? it->second.type : jsonTypeName(value);
-        const std::string meaning = it != keyDocs().end() ? it->second.meaning : "(undocumented)";
-        std::string line = "  " + key + std::string(keyWidth - key.size() + 2, ' ');
+    for (const FieldInfo &f : configSchema()) {
+        const std::string type = f.typeText();
+        std::string line = "  " + f.key + std::string(keyWidth - f.key.size() + 2, ' ');
         line += type + std::string(type.size() < 14 ? 14 - type.size() : 1, ' ');
-        std::string def = value.dump();
-        line += "default " + def + "\n";
+        line += "default " + f.defaultValue().dump() + "\n";
         out += line;
+        const std::string range = f.rangeText();
+        const std::string meaning = f.doc + (range.empty() || !f.choices.empty() ? "" : " [" + range + "]");
         out += std::string(6, ' ') + wrap(meaning, 88, 6, 6) + "\n";
     }
     return out;
@@ -232,8 +130,8 @@ std::string keysText()
 // ---- argument parsing ---------------------------------------------------------------
 
 struct RunOptions {
-    std::string preset;
-    std::string configFile;
+    std::optional<std::string> preset;
+    std::optional<std::string> configFile;
     std::vector<std::string> sets;
     std::vector<std::string> engines;
     std::string out;
@@ -279,11 +177,11 @@ std::string parseRunOptions(const std::vector<std::string> &args, RunOptions *o,
             *help = true;
             return {};
         } else if (arg == "--preset") {
-            if ((err = once(havePreset)).empty())
-                err = takeValue(&o->preset);
+            if ((err = once(havePreset)).empty() && (err = takeValue(&v)).empty())
+                o->preset = v;
         } else if (arg == "--config") {
-            if ((err = once(haveConfig)).empty())
-                err = takeValue(&o->configFile);
+            if ((err = once(haveConfig)).empty() && (err = takeValue(&v)).empty())
+                o->configFile = v;
         } else if (arg == "--set") {
             if ((err = takeValue(&v)).empty())
                 o->sets.push_back(v);
@@ -357,60 +255,22 @@ std::string parseRunOptions(const std::vector<std::string> &args, RunOptions *o,
     return {};
 }
 
-// ---- config resolution --------------------------------------------------------------
+// ---- config resolution (core/config/resolve.h) -------------------------------------
 
-/// "file: malformed JSON at line L, column C: reason" from nlohmann's parse error.
-std::string describeParseError(const std::string &file, const std::string &what)
-{
-    std::string reason = what;
-    if (const auto p = reason.find("parse error"); p != std::string::npos)
-        reason = reason.substr(p + std::string("parse error").size());
-    while (!reason.empty() && reason.front() == ' ')
-        reason.erase(reason.begin());
-    if (reason.rfind("at ", 0) == 0)
-        reason = reason.substr(3);
-    return file + ": malformed JSON at " + reason;
-}
-
-/// preset → --config → --set → configFromJson. Empty on success.
+/// preset → --config → --set → validation. Empty on success.
 std::string resolveConfig(const RunOptions &o, RunConfig *config)
 {
-    json tree = json::object();
-    json fileTree;
-    if (!o.configFile.empty()) {
-        std::string text;
-        if (auto err = io::readFile(o.configFile, &text); !err.empty())
+    ConfigSources sources;
+    sources.preset = o.preset;
+    sources.sets = o.sets;
+    if (o.configFile) {
+        json tree;
+        if (auto err = readConfigFile(*o.configFile, &tree); !err.empty())
             return err;
-        try {
-            fileTree = json::parse(text);
-        } catch (const json::parse_error &e) {
-            return describeParseError(o.configFile, e.what());
-        }
-        if (!fileTree.is_object())
-            return o.configFile + ": expected a JSON object at the top level";
+        sources.tree = tree;
+        sources.treeSource = *o.configFile;
     }
-    std::string presetName = o.preset;
-    // A config file may name its preset: it then provides the defaults, as --preset would.
-    if (presetName.empty() && fileTree.is_object() && fileTree.contains("preset")
-        && fileTree["preset"].is_string())
-        presetName = fileTree["preset"].get<std::string>();
-    if (!presetName.empty()) {
-        const Preset *p = findPreset(presetName);
-        if (!p)
-            return "unknown preset '" + presetName + "' (known: " + presetNames() + ")";
-        tree = p->overrides;
-        tree["preset"] = presetName;
-    }
-    if (fileTree.is_object()) {
-        json patch = fileTree;
-        if (!o.preset.empty())
-            patch.erase("preset"); // --preset names the run
-        mergeJson(tree, patch);
-    }
-    for (const auto &s : o.sets)
-        if (auto err = applySetting(tree, s); !err.empty())
-            return "--set " + s + ": " + err;
-    const ConfigResult r = configFromJson(tree, RunConfig {});
+    const ConfigResult r = dmftlab::resolveConfig(sources);
     if (!r.ok())
         return r.error;
     *config = *r.config;
@@ -936,10 +796,8 @@ std::string presetsText()
         out += p.name + " - " + p.title + "\n";
         out += "    " + wrap(p.description, 92, 4, 4) + "\n";
         out += "    parameters: ";
-        std::vector<std::pair<std::string, json>> keys;
-        flatten(p.overrides, "", &keys);
         std::string params;
-        for (const auto &[key, value] : keys)
+        for (const auto &[key, value] : jsonpath::flatten(p.overrides))
             params += " " + key + "=" + value.dump();
         out += wrap(params, 92, 6, 16) + "\n";
         const RunConfig c = presetConfig(p.name);

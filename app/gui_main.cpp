@@ -8,6 +8,7 @@
 // --screenshot with --run waits for the run to finish, saves the window and exits — for
 // the docs, the tests and headless checks under xvfb-run.
 #include "config/presets.h"
+#include "config/resolve.h"
 #include "helpcontent.h"
 #include "helpwindow.h"
 #include "mainwindow.h"
@@ -106,15 +107,12 @@ int main(int argc, char **argv)
             std::fprintf(stderr, "dmftlab: %s\n", qPrintable(window.parameters()->error()));
             return 2;
         }
-        dmftlab::json patch = dmftlab::json::object();
-        for (const QString &assignment : parser.values(setOpt)) {
-            if (const std::string err = dmftlab::applySetting(patch, assignment.toStdString());
-                !err.empty()) {
-                std::fprintf(stderr, "dmftlab: %s\n", err.c_str());
-                return 2;
-            }
-        }
-        const dmftlab::ConfigResult r = dmftlab::configFromJson(patch, *current);
+        // The same resolution as dmftlab-cli: the current config as the tree, --set last.
+        dmftlab::ConfigSources sources;
+        sources.tree = dmftlab::configToJson(*current);
+        for (const QString &assignment : parser.values(setOpt))
+            sources.sets.push_back(assignment.toStdString());
+        const dmftlab::ConfigResult r = dmftlab::resolveConfig(sources);
         if (!r.ok()) {
             std::fprintf(stderr, "dmftlab: %s\n", r.error.c_str());
             return 2;

@@ -1,7 +1,16 @@
-// The config schema: defaults, JSON round trip, --set, presets, and one error
-// message per kind of bad input.
+// The config schema: defaults, JSON round trip, --set, presets, one error message per
+// kind of bad input (naming its keys), resolution (preset -> file -> --set), dotted keys,
+// and the input defects of issue 15 (integer wrap-around, overflowing sizes, deep nesting).
+#include "config/jsonpath.h"
 #include "config/presets.h"
+#include "config/resolve.h"
+#include "config/schema.h"
+#include "io/jsonparse.h"
 #include "testutil.h"
+
+#include <QTemporaryDir>
+
+#include <fstream>
 
 using namespace dmftlab;
 
@@ -14,6 +23,13 @@ private slots:
     void setAssignments();
     void badInput_data();
     void badInput();
+    void schemaCoversEveryKey();
+    void everyInvalidFieldAtOnce();
+    void dottedKeysMeanNested();
+    void resolution();
+    void emptyNamesAreErrors();
+    void deepNestingIsRefused();
+    void jsonPaths();
 };
 
 void TestConfig::presetsAreValid()
@@ -83,31 +99,236 @@ void TestConfig::badInput_data()
 {
     QTest::addColumn<QString>("patch");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("unknown key") << R"({"data": {"alpah": 2}})" << "unknown key 'data.alpah'";
-    QTest::newRow("unknown section") << R"({"foo": 1})" << "unknown key 'foo'";
-    QTest::newRow("wrong type") << R"({"model": {"width": "two"}})" << "model.width: expected an integer";
-    QTest::newRow("fractional int") << R"({"sim": {"seeds": 2.5}})" << "sim.seeds: expected an integer";
-    QTest::newRow("alpha zero") << R"({"data": {"alpha": 0}})" << "data.alpha must be";
-    QTest::newRow("alpha negative") << R"({"data": {"alpha": -1}})" << "data.alpha must be";
-    QTest::newRow("negative lr") << R"({"optimizer": {"learning_rate": -0.1}})" << "optimizer.learning_rate";
-    QTest::newRow("batch zero") << R"({"optimizer": {"batch_size": 0}})" << "optimizer.batch_size must be >= 1";
-    QTest::newRow("bad enum") << R"({"model": {"loss": "hinge"}})" << "model.loss: 'hinge' is not one of";
-    QTest::newRow("bad activation") << R"({"teacher": {"activation": "sin"}})" << "teacher.activation";
-    QTest::newRow("m0 shape") << R"({"init": {"m0": [[0.1, 0.2]]}})" << "init.m0 must be";
-    QTest::newRow("init not PSD") << R"({"init": {"q0": 0.1, "m0": 0.9}})" << "positive semidefinite";
-    QTest::newRow("logistic real") << R"({"model": {"loss": "logistic"}})" << "needs teacher.labels = sign";
-    QTest::newRow("steps zero") << R"({"time": {"steps": 0}})" << "time.steps";
-    QTest::newRow("not object") << R"([1, 2])" << "expected an object";
+    QTest::addColumn<QString>("key"); // ConfigError::keys names it (empty: not checked)
+    QTest::newRow("unknown key") << R"({"data": {"alpah": 2}})" << "unknown key 'data.alpah'" << "";
+    QTest::newRow("unknown section") << R"({"foo": 1})" << "unknown key 'foo'" << "";
+    QTest::newRow("wrong type") << R"({"model": {"width": "two"}})" << "model.width: expected an integer" << "";
+    QTest::newRow("fractional int") << R"({"sim": {"seeds": 2.5}})" << "sim.seeds: expected an integer" << "";
+    QTest::newRow("alpha zero") << R"({"data": {"alpha": 0}})" << "data.alpha must be" << "";
+    QTest::newRow("alpha negative") << R"({"data": {"alpha": -1}})" << "data.alpha must be" << "";
+    QTest::newRow("negative lr") << R"({"optimizer": {"learning_rate": -0.1}})" << "optimizer.learning_rate" << "";
+    QTest::newRow("batch zero") << R"({"optimizer": {"batch_size": 0}})" << "optimizer.batch_size must be >= 1" << "";
+    QTest::newRow("bad enum") << R"({"model": {"loss": "hinge"}})" << "model.loss: 'hinge' is not one of" << "";
+    QTest::newRow("bad activation") << R"({"teacher": {"activation": "sin"}})" << "teacher.activation" << "";
+    QTest::newRow("m0 shape") << R"({"init": {"m0": [[0.1, 0.2]]}})" << "init.m0 must be" << "";
+    QTest::newRow("init not PSD") << R"({"init": {"q0": 0.1, "m0": 0.9}})" << "positive semidefinite" << "";
+    QTest::newRow("logistic real") << R"({"model": {"loss": "logistic"}})" << "needs teacher.labels = sign" << "";
+    QTest::newRow("steps zero") << R"({"time": {"steps": 0}})" << "time.steps" << "";
+    QTest::newRow("not object") << R"([1, 2])" << "expected an object" << "";
+    // Issue 15: integers beyond int range are refused, not wrapped.
+    QTest::newRow("steps 2^32+1") << R"({"time": {"steps": 4294967297}})"
+                                  << "time.steps must be between 1 and 5000 (got 4294967297)" << "time.steps";
+    QTest::newRow("dimension 2^32+2") << R"({"sim": {"dimension": 4294967298}})"
+                                      << "sim.dimension must be at most 2147483647 (got 4294967298)" << "sim.dimension";
+    QTest::newRow("seed negative") << R"({"sim": {"seed": -1}})" << "sim.seed must be >= 0" << "sim.seed";
+    QTest::newRow("seed 2^64") << R"({"dmft": {"seed": 18446744073709551616}})" << "dmft.seed"
+                               << "dmft.seed";
+    QTest::newRow("int as float beyond int") << R"({"dmft": {"paths": 3e9}})"
+                                             << "dmft.paths must be at most 2147483647" << "dmft.paths";
+    // Derived sizes: n = alpha d must fit an int (it wrapped to n = 100).
+    QTest::newRow("n overflows") << R"({"sim": {"dimension": 100000}, "data": {"alpha": 42949.67}})"
+                                 << "data.alpha * sim.dimension = n must be at most 2147483647" << "data.alpha";
+    QTest::newRow("d = 2^31-1") << R"({"sim": {"dimension": 2147483647}})"
+                                << "data.alpha * sim.dimension = n must be at most" << "sim.dimension";
+    QTest::newRow("threads huge") << R"({"sim": {"threads": 2147483647}})" << "sim.threads must be between 0 and 256"
+                                  << "sim.threads";
+    QTest::newRow("section as value") << R"({"data": 5})" << "data: expected an object" << "data";
+    QTest::newRow("newline in value") << "{\"model\": {\"activation\": \"lin\\near\"}}"
+                                      << "model.activation: 'lin\\near' is not one of" << "model.activation";
+    QTest::newRow("newline in key") << "{\"model\": {\"wi\\ndth\": 1}}" << "unknown key 'model.wi\\ndth'"
+                                    << "model.wi\ndth";
+    QTest::newRow("asymmetry overflow") << R"({"init": {"m0_asymmetry": 1e200}})" << "Q0 - M0 M0^T overflows"
+                                        << "init.m0_asymmetry";
+    QTest::newRow("asymmetry not PSD") << R"({"init": {"m0_asymmetry": 2}})" << "positive semidefinite"
+                                       << "init.m0_asymmetry";
+    QTest::newRow("tangent > paths") << R"({"dmft": {"paths": 10, "tangent_paths": 20}})"
+                                     << "dmft.tangent_paths must be at most dmft.paths = 10" << "dmft.tangent_paths";
+    QTest::newRow("second layer zero") << R"({"model": {"second_layer": 0}})"
+                                       << "model.second_layer must be non-zero" << "model.second_layer";
 }
 
 void TestConfig::badInput()
 {
     QFETCH(QString, patch);
     QFETCH(QString, expected);
-    const auto r = configFromJson(json::parse(patch.toStdString()));
+    QFETCH(QString, key);
+    json tree;
+    QVERIFY(io::parseJson(patch.toStdString(), &tree).empty());
+    const auto r = configFromJson(tree);
     QVERIFY(!r.ok());
     QVERIFY2(QString::fromStdString(r.error).contains(expected), r.error.c_str());
     QVERIFY(r.error.find('\n') == std::string::npos);
+    QVERIFY(!r.errors.empty());
+    QCOMPARE(r.errors.front().message, r.error);
+    if (!key.isEmpty()) {
+        const auto &keys = r.errors.front().keys;
+        QVERIFY2(std::find(keys.begin(), keys.end(), key.toStdString()) != keys.end(), r.error.c_str());
+    }
+}
+
+void TestConfig::schemaCoversEveryKey()
+{
+    // Every key configToJson writes has exactly one row with a label, a doc and a default
+    // that passes its own check; integer rows have finite bounds.
+    const auto leaves = jsonpath::flatten(configToJson(RunConfig {}));
+    QCOMPARE(leaves.size(), configSchema().size());
+    for (const auto &[key, value] : leaves) {
+        const FieldInfo *f = findField(key);
+        QVERIFY2(f, key.c_str());
+        QVERIFY2(!f->label.empty() && !f->doc.empty(), key.c_str());
+        QCOMPARE(f->defaultValue().dump(), value.dump());
+        QVERIFY2(checkValue(*f, value).empty(), checkValue(*f, value).c_str());
+        if (f->type == FieldType::Int)
+            QVERIFY2(std::isfinite(f->min) && std::isfinite(f->max), key.c_str());
+        QVERIFY2(f->doc.find('\n') == std::string::npos, key.c_str());
+    }
+    QVERIFY(validateAll(RunConfig {}).empty());
+    QCOMPARE(findField("time.steps")->rangeText(), std::string("1..5000"));
+    QCOMPARE(findField("data.alpha")->rangeText(), std::string("> 0"));
+    QCOMPARE(findField("dmft.damping")->rangeText(), std::string("in (0, 1]"));
+    QCOMPARE(findField("model.loss")->rangeText(), std::string("square|logistic"));
+    QVERIFY(isSection("dmft") && !isSection("dmft.paths") && !isSection("nope"));
+}
+
+void TestConfig::everyInvalidFieldAtOnce()
+{
+    // Three independent bad values, one bad type and one cross-field rule that involves
+    // none of them: all five are reported, each naming its key.
+    json tree;
+    QVERIFY(io::parseJson(R"({"data": {"alpha": -1}, "time": {"steps": 0}, "sim": {"seeds": "x"},
+        "dmft": {"damping": 2}, "model": {"loss": "logistic"}})", &tree).empty());
+    const auto r = configFromJson(tree);
+    QVERIFY(!r.ok());
+    std::vector<std::string> keys;
+    for (const auto &e : r.errors)
+        keys.insert(keys.end(), e.keys.begin(), e.keys.end());
+    for (const char *k : { "data.alpha", "time.steps", "sim.seeds", "dmft.damping", "teacher.labels" })
+        QVERIFY2(std::find(keys.begin(), keys.end(), k) != keys.end(), k);
+    QCOMPARE(r.errors.size(), std::size_t(5));
+    // A rule across fields is not checked on a value that was refused: init.m0 = "big" is
+    // a type error only, not also "not positive semidefinite".
+    QVERIFY(io::parseJson(R"({"init": {"m0": "big", "q0": 0.01}})", &tree).empty());
+    const auto r2 = configFromJson(tree);
+    QCOMPARE(r2.errors.size(), std::size_t(1));
+    QCOMPARE(r2.errors.front().keys, std::vector<std::string> { "init.m0" });
+}
+
+void TestConfig::dottedKeysMeanNested()
+{
+    json dotted, nested;
+    QVERIFY(io::parseJson(R"({"time.steps": 3, "dmft": {"paths": 50, "tangent_paths": 5}})", &dotted).empty());
+    QVERIFY(io::parseJson(R"({"time": {"steps": 3}, "dmft.paths": 50, "dmft.tangent_paths": 5})", &nested).empty());
+    const auto a = configFromJson(dotted), b = configFromJson(nested);
+    QVERIFY2(a.ok() && b.ok(), (a.error + b.error).c_str());
+    QCOMPARE(a.config->time.steps, 3);
+    QCOMPARE(configToJson(*a.config).dump(), configToJson(*b.config).dump());
+    // Given both ways: one meaning, so an error rather than a silent winner.
+    QVERIFY(io::parseJson(R"({"time.steps": 3, "time": {"steps": 4}})", &dotted).empty());
+    QVERIFY(configFromJson(dotted).error.find("'time.steps' is given twice") != std::string::npos);
+    // --set is always last, also over a dotted key of the file (it used to lose).
+    ConfigSources s;
+    QVERIFY(io::parseJson(R"({"time.steps": 3})", &dotted).empty());
+    s.tree = dotted;
+    s.sets = { "time.steps=7" };
+    const auto r = resolveConfig(s);
+    QVERIFY2(r.ok(), r.error.c_str());
+    QCOMPARE(r.config->time.steps, 7);
+}
+
+void TestConfig::resolution()
+{
+    // A file naming its preset starts from that preset (issue 7's bug: a quadratic alpha = 5
+    // run, not the linear alpha = 2 defaults).
+    json tree;
+    QVERIFY(io::parseJson(R"({"preset": "phase-retrieval", "sim": {"seeds": 2}})", &tree).empty());
+    ConfigSources s;
+    s.tree = tree;
+    auto r = resolveConfig(s);
+    QVERIFY2(r.ok(), r.error.c_str());
+    RunConfig expected = presetConfig("phase-retrieval");
+    expected.sim.seeds = 2;
+    QCOMPARE(configToJson(*r.config).dump(), configToJson(expected).dump());
+    // An explicit preset wins over the file's and names the run.
+    s.preset = "committee-erf";
+    r = resolveConfig(s);
+    QVERIFY2(r.ok(), r.error.c_str());
+    QCOMPARE(r.config->preset, std::string("committee-erf"));
+    QCOMPARE(r.config->problem.width, 2);
+    QCOMPARE(r.config->sim.seeds, 2);
+    // A written config.json (with "derived") resolves to itself.
+    s = {};
+    s.tree = configToJson(expected, /*withDerived=*/true);
+    r = resolveConfig(s);
+    QVERIFY2(r.ok(), r.error.c_str());
+    QCOMPARE(configToJson(*r.config).dump(), configToJson(expected).dump());
+    // Errors of --set name the assignment and the key.
+    s.sets = { "model.width=40" };
+    r = resolveConfig(s);
+    QVERIFY(!r.ok());
+    QCOMPARE(r.errors.front().keys, std::vector<std::string> { "model.width" });
+    s.sets = { "model.activation=a\nb" };
+    r = resolveConfig(s);
+    QVERIFY2(!r.ok() && r.error.find('\n') == std::string::npos, r.error.c_str());
+    s = {};
+    s.preset = "nope";
+    QVERIFY(resolveConfig(s).error.find("unknown preset 'nope'") != std::string::npos);
+}
+
+void TestConfig::emptyNamesAreErrors()
+{
+    ConfigSources s;
+    s.preset = "";
+    const auto r = resolveConfig(s);
+    QVERIFY(!r.ok());
+    QVERIFY2(r.error.find("preset name is empty") != std::string::npos, r.error.c_str());
+    json tree;
+    QVERIFY(readConfigFile("", &tree).find("config file name is empty") != std::string::npos);
+    QVERIFY(readConfigFile("/nonexistent/x.json", &tree).find("/nonexistent/x.json") != std::string::npos);
+}
+
+void TestConfig::deepNestingIsRefused()
+{
+    // Issue 15: these overflowed the stack (SIGSEGV) in describe/dump/copies of the tree.
+    auto nested = [](int depth, char open, char close, const std::string &inner) {
+        return std::string(depth, open) + inner + std::string(depth, close);
+    };
+    json tree;
+    const std::string arrays = R"({"init": {"m0": )" + nested(60000, '[', ']', "1") + "}}";
+    QVERIFY(io::parseJson(arrays, &tree, "f.json").find("f.json: JSON nested deeper than 64 levels") == 0);
+    std::string objects;
+    for (int i = 0; i < 100000; ++i)
+        objects += R"({"a":)";
+    objects += "1" + std::string(100000, '}');
+    QVERIFY(io::parseJson(objects, &tree).find("nested deeper") != std::string::npos);
+    QVERIFY(applySetting(tree = json::object(), "model.width=" + nested(64000, '[', ']', ""))
+                .find("nested deeper than 64 levels") != std::string::npos);
+    // A session or --config file goes through the same reader.
+    QTemporaryDir tmp;
+    const std::string path = tmp.path().toStdString() + "/deep.json";
+    std::ofstream(path) << arrays;
+    QVERIFY(readConfigFile(path, &tree).find("nested deeper") != std::string::npos);
+    // Depth 64 itself is fine, and brackets inside strings do not count.
+    QVERIFY(io::parseJson(nested(64, '[', ']', ""), &tree).empty());
+    QVERIFY(io::parseJson("\"" + std::string(100, '[') + "\"", &tree).empty());
+    QCOMPARE(io::jsonNestingDepth(R"({"a": [[1], {"b": "]]]"}]})"), 3);
+}
+
+void TestConfig::jsonPaths()
+{
+    json t = json::object();
+    jsonpath::set(t, "a.b.c", 1);
+    jsonpath::set(t, "a.d", "x");
+    QCOMPARE(jsonpath::find(t, "a.b.c")->get<int>(), 1);
+    QVERIFY(!jsonpath::find(t, "a.b.c.d"));
+    QVERIFY(!jsonpath::find(t, "a.e"));
+    QVERIFY(jsonpath::erase(t, "a.b.c"));
+    QVERIFY(!jsonpath::erase(t, "a.b.c"));
+    QCOMPARE(jsonpath::flatten(t).size(), std::size_t(2)); // a.b = {} and a.d
+    // A number beyond double range is a malformed file, not an exception (it used to abort).
+    json big;
+    QVERIFY(io::parseJson(R"({"init": {"m0_asymmetry": 1e400}})", &big, "f.json").find("f.json: malformed JSON: number overflow") == 0);
+    QCOMPARE(io::printable("a\nb"), std::string("a\\nb"));
+    QCOMPARE(io::printable(std::string(100, 'x'), 10), std::string(10, 'x') + "...");
 }
 
 QTEST_APPLESS_MAIN(TestConfig)

@@ -249,13 +249,25 @@ void TestGuiRun::invalidParameterDisablesRun()
     setField(w, "data.alpha", "-1");
     QVERIFY(!w.runAction()->isEnabled());
     QVERIFY(!w.run());
-    QVERIFY2(error->text().contains("data.alpha"), qPrintable(error->text()));
+    // Messages name the field by its label; the tooltip also gives the key.
+    QVERIFY2(error->text().contains("α = n/d must be > 0"), qPrintable(error->text()));
     QVERIFY(w.parameters()->editor("data.alpha")->property("invalid").toBool());
-    QVERIFY(w.parameters()->editor("data.alpha")->toolTip().contains("data.alpha must be"));
+    QVERIFY(w.parameters()->editor("data.alpha")->toolTip().contains("α = n/d must be"));
+    QVERIFY(w.parameters()->editor("data.alpha")->toolTip().contains("[data.alpha]"));
 
     setField(w, "data.alpha", "abc");
     QVERIFY(!w.runAction()->isEnabled());
-    QVERIFY2(error->text().contains("not a number"), qPrintable(error->text()));
+    QVERIFY2(error->text().contains("expected a number"), qPrintable(error->text()));
+
+    // Every invalid field is marked at once (issue 10), not only the first.
+    setField(w, "time.steps", "0");
+    setField(w, "sim.seeds", "4294967297");
+    for (const char *key : { "data.alpha", "time.steps", "sim.seeds" })
+        QVERIFY2(w.parameters()->editor(key)->property("invalid").toBool(), key);
+    QCOMPARE(w.parameters()->errors().size(), 3);
+    QVERIFY(!w.parameters()->editor("init.q0")->property("invalid").toBool());
+    setField(w, "time.steps", "50");
+    setField(w, "sim.seeds", "8");
 
     setField(w, "data.alpha", "2");
     QVERIFY(w.runAction()->isEnabled());
@@ -274,7 +286,8 @@ void TestGuiRun::invalidParameterDisablesRun()
     setField(w, "engine.simulation", "sgd");
     setField(w, "optimizer.batch_size", "100000");
     QVERIFY(!w.runAction()->isEnabled());
-    QVERIFY2(error->text().contains("batch_size"), qPrintable(error->text()));
+    QVERIFY2(error->text().contains("Batch size B (100000) exceeds"), qPrintable(error->text()));
+    QVERIFY(w.parameters()->editor("optimizer.batch_size")->property("invalid").toBool());
 
     // Derived τ and epochs follow the fields live.
     setField(w, "optimizer.batch_size", "5");

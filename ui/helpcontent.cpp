@@ -1,6 +1,8 @@
 #include "helpcontent.h"
 
+#include "config/jsonpath.h"
 #include "config/presets.h"
+#include "config/schema.h"
 #include "sessionstore.h"
 
 #include <QFile>
@@ -15,15 +17,9 @@ namespace
 /// JSON value of the dotted `key` in `tree` as the help shows it, or a null QString.
 QString valueText(const json &tree, const QString &key)
 {
-    const json *node = &tree;
-    for (const QString &part : key.split('.')) {
-        if (!node->is_object())
-            return {};
-        const auto it = node->find(part.toStdString());
-        if (it == node->end())
-            return {};
-        node = &*it;
-    }
+    const json *node = jsonpath::find(tree, key.toStdString());
+    if (!node)
+        return {};
     if (node->is_string())
         return QString::fromStdString(node->get<std::string>());
     if (node->is_null())
@@ -35,11 +31,45 @@ QString valueText(const json &tree, const QString &key)
     return QString::fromStdString(node->dump());
 }
 
+QString q(const std::string &s)
+{
+    return QString::fromStdString(s).toHtmlEscaped();
+}
+
+/// "<b>Label</b> (<code>key</code>, default 50, 1..5000)" from the schema row.
+QString fieldIntro(const FieldInfo &f)
+{
+    QString s = "<b>" + q(f.label) + "</b> (<code>" + q(f.key) + "</code>, default "
+        + valueText(configToJson(RunConfig {}), QString::fromStdString(f.key)).toHtmlEscaped();
+    if (const std::string range = f.rangeText(); !range.empty() && f.choices.empty())
+        s += ", " + q(range);
+    return s + ")";
+}
+
+/// The whole schema as a table: key, label, type, default, allowed values, meaning.
+QString schemaTable()
+{
+    const json defaults = configToJson(RunConfig {});
+    QString s = "<table border=\"1\" cellspacing=\"0\" cellpadding=\"3\">\n<tr><th>Key</th><th>Label</th>"
+                "<th>Type</th><th>Default</th><th>Allowed</th><th>Meaning</th></tr>\n";
+    for (const FieldInfo &f : configSchema())
+        s += "<tr><td><code>" + q(f.key) + "</code></td><td>" + q(f.label) + "</td><td>" + q(f.typeText())
+            + "</td><td>" + valueText(defaults, QString::fromStdString(f.key)).toHtmlEscaped() + "</td><td>"
+            + q(f.rangeText()) + "</td><td>" + q(f.doc) + "</td></tr>\n";
+    return s + "</table>";
+}
+
 QString resolve(const QString &placeholder)
 {
     const QStringList parts = placeholder.split(':');
     if (parts.size() == 2 && parts[0] == "default")
         return valueText(configToJson(RunConfig {}), parts[1]);
+    if (parts.size() == 2 && parts[0] == "field") {
+        const FieldInfo *f = findField(parts[1].toStdString());
+        return f ? fieldIntro(*f) : QString();
+    }
+    if (parts.size() == 1 && parts[0] == "schema-table")
+        return schemaTable();
     if (parts.size() == 3 && parts[0] == "preset") {
         const Preset *p = findPreset(parts[1].toStdString());
         if (!p)

@@ -2,6 +2,9 @@
 // (":/help/<id>.html"). Facts that live in the code are not copied into the pages but
 // filled in when a page is loaded, so the help cannot drift from the program:
 //   {{default:KEY}}        the default of config KEY (RunConfig{}, core/config/config.cpp)
+//   {{field:KEY}}          "<b>label</b> (<code>KEY</code>, default D, range)" from the
+//                          schema (core/config/schema.h): the dock's label, never retyped
+//   {{schema-table}}       every key: label, type, default, allowed values, meaning
 //   {{preset:NAME:KEY}}    the value of KEY in preset NAME (core/config/presets.cpp)
 //   {{preset:NAME:title}}, {{preset:NAME:description}}
 //   {{recent}}             how many recent sessions File ▸ Open recent keeps

@@ -1,8 +1,11 @@
 #include "parameterpanel.h"
 
+#include "config/jsonpath.h"
 #include "config/presets.h"
+#include "config/schema.h"
 #include "engine/engine.h"
 #include "helpcontent.h"
+#include "io/jsonparse.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -11,10 +14,11 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
-#include <QRegularExpression>
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 
 namespace dmftlab
@@ -23,40 +27,70 @@ namespace dmftlab
 namespace
 {
 
-const QStringList kActivations = { "linear", "erf", "tanh", "quadratic", "relu" };
-
 QString number(double x)
 {
     return QString::number(x, 'g', 12);
 }
 
-/// tree[a][b][c] = value for key "a.b.c".
-void setNested(json &tree, const QString &key, const json &value)
+QString q(const std::string &s)
 {
-    json *node = &tree;
-    const QStringList parts = key.split('.');
-    for (int i = 0; i + 1 < parts.size(); ++i)
-        node = &(*node)[parts[i].toStdString()];
-    (*node)[parts.last().toStdString()] = value;
+    return QString::fromStdString(s);
 }
 
-const json *getNested(const json &tree, const QString &key)
+/// The field's text as the JSON value the schema checks: a number when it reads as one,
+/// else the text itself (the schema then says "expected a number, got \"abc\"").
+json jsonOf(FieldType type, const QString &text)
 {
-    const json *node = &tree;
-    for (const QString &part : key.split('.')) {
-        const auto it = node->find(part.toStdString());
-        if (it == node->end())
-            return nullptr;
-        node = &*it;
+    const QLocale c = QLocale::c();
+    bool ok = false;
+    if (type == FieldType::String)
+        return text.toStdString();
+    if (type == FieldType::NumberOrNull && text.isEmpty())
+        return nullptr;
+    if (type == FieldType::Int) {
+        const qlonglong i = c.toLongLong(text, &ok);
+        if (ok)
+            return static_cast<long long>(i);
     }
-    return node;
+    const double x = c.toDouble(text, &ok);
+    if (ok)
+        return x;
+    if (type == FieldType::NumberOrMatrix) {
+        json m;
+        if (io::parseJson(text.toStdString(), &m).empty())
+            return m;
+    }
+    return text.toStdString();
 }
 
-/// Does `message` name `key` (as a whole dotted key, not a prefix of a longer one)?
-bool mentions(const QString &message, const QString &key)
+/// The message with each key it names replaced by the field's on-screen label.
+QString labelled(const ConfigError &e)
 {
-    const QRegularExpression re("(^|[^A-Za-z0-9_.])" + QRegularExpression::escape(key) + "($|[^A-Za-z0-9_])");
-    return re.match(message).hasMatch();
+    QString message = q(e.message);
+    std::vector<std::string> keys = e.keys;
+    std::sort(keys.begin(), keys.end(), [](const auto &a, const auto &b) { return a.size() > b.size(); });
+    for (const std::string &key : keys)
+        if (const FieldInfo *f = findField(key))
+            message.replace(q(key), q(f->label));
+    return message;
+}
+
+/// An engine check's reason as an error. Engine checks return prose (core/engine); the
+/// keys they name are looked up in the schema until they return their keys themselves.
+ConfigError engineError(const std::string &reason)
+{
+    ConfigError e { {}, reason };
+    for (const FieldInfo &f : configSchema()) {
+        for (std::size_t at = reason.find(f.key); at != std::string::npos; at = reason.find(f.key, at + 1)) {
+            const std::size_t end = at + f.key.size();
+            const auto part = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.'; };
+            if ((at == 0 || !part(reason[at - 1])) && (end == reason.size() || !part(reason[end]) || reason[end] == '.')) {
+                e.keys.push_back(f.key);
+                break;
+            }
+        }
+    }
+    return e;
 }
 
 } // namespace
@@ -82,29 +116,35 @@ ParameterPanel::ParameterPanel(QWidget *parent)
     loadPreset(QString::fromStdString(presets().front().name));
 }
 
-void ParameterPanel::addField(QFormLayout *form, const QString &key, const QString &label, Kind kind,
-    const QString &tooltip, const QStringList &choices)
+void ParameterPanel::addField(QFormLayout *form, const char *key)
 {
+    const FieldInfo *info = findField(key);
+    Q_ASSERT(info);
     QWidget *editor = nullptr;
-    if (kind == Kind::Choice) {
+    if (!info->choices.empty()) {
         auto *combo = new QComboBox;
-        for (const QString &c : choices)
-            combo->addItem(c, c);
+        for (const std::string &c : info->choices)
+            combo->addItem(q(c), q(c));
         connect(combo, &QComboBox::currentIndexChanged, this, &ParameterPanel::revalidate);
         editor = combo;
     } else {
         auto *edit = new QLineEdit;
         connect(edit, &QLineEdit::textChanged, this, &ParameterPanel::revalidate);
-        if (kind == Kind::OptionalNumber)
+        if (info->type == FieldType::NumberOrNull)
             edit->setPlaceholderText("η/B");
         editor = edit;
     }
     editor->setObjectName(key);
-    editor->setToolTip(tooltip + "\n[" + key + "]");
-    auto *l = new QLabel(label);
+    QString tooltip = q(info->doc);
+    tooltip[0] = tooltip[0].toUpper();
+    const std::string range = info->rangeText();
+    if (!range.empty() && info->choices.empty())
+        tooltip += " (" + q(range) + ")";
+    editor->setToolTip(tooltip + ".\n[" + q(info->key) + "]");
+    auto *l = new QLabel(q(info->label));
     l->setToolTip(editor->toolTip());
     form->addRow(l, editor);
-    m_fields.push_back({ key, kind, editor, l });
+    m_fields.push_back({ q(info->key), info->type, editor, l });
 }
 
 void ParameterPanel::buildUi()
@@ -148,11 +188,9 @@ void ParameterPanel::buildUi()
     m_family->addItem("Two-layer network (k ≥ 2)");
     m_family->setToolTip("A generalised linear model has one unit; a committee machine sums k units.");
     f->addRow("Model family", m_family);
-    addField(f, "model.activation", "Activation σ", Kind::Choice, "Student activation σ of each unit.",
-        kActivations);
-    addField(f, "model.width", "Width k", Kind::Int, "Number of student units k (1 for a GLM).");
-    addField(f, "model.loss", "Loss", Kind::Choice, "Per-sample loss: square, or logistic for ±1 labels.",
-        { "square", "logistic" });
+    addField(f, "model.activation");
+    addField(f, "model.width");
+    addField(f, "model.loss");
     connect(m_family, &QComboBox::activated, this, [this](int index) {
         auto *width = static_cast<QLineEdit *>(editor("model.width"));
         if (index == 0)
@@ -164,25 +202,19 @@ void ParameterPanel::buildUi()
 
     // Teacher ------------------------------------------------------------------------
     f = section("Teacher");
-    addField(f, "teacher.activation", "Activation σ*", Kind::Choice, "Teacher activation σ* of each unit.",
-        kActivations);
-    addField(f, "teacher.width", "Width k*", Kind::Int, "Number of teacher units k*.");
-    addField(f, "teacher.noise", "Noise σ", Kind::Number, "Label noise: y = f*(z) + σ ε with ε ~ N(0, 1).");
-    addField(f, "teacher.labels", "Labels", Kind::Choice,
-        "Real-valued labels, or their sign (classification).", { "real", "sign" });
+    addField(f, "teacher.activation");
+    addField(f, "teacher.width");
+    addField(f, "teacher.noise");
+    addField(f, "teacher.labels");
 
     // Data and optimiser -------------------------------------------------------------
     f = section("Data and optimiser");
-    addField(f, "data.alpha", "α = n/d", Kind::Number, "Samples per dimension: n = α d training samples.");
-    addField(f, "optimizer.learning_rate", "Learning rate η", Kind::Number,
-        "SGD step size η; time advances by η/d per step.");
-    addField(f, "optimizer.batch_size", "Batch size B", Kind::Int, "Samples per SGD step; τ = η/B.");
-    addField(f, "optimizer.tau", "τ (SGF/DMFT)", Kind::OptionalNumber,
-        "Set τ directly for SGF, DMFT and ODE (0 = gradient flow); empty uses η/B.");
-    addField(f, "optimizer.ridge", "Ridge λ", Kind::Number, "Ridge (weight decay) strength λ ≥ 0.");
-    addField(f, "optimizer.taming", "Taming", Kind::Choice,
-        "Tamed increments g/(1 + Δ|g|) for fast-growing gradients; auto = on for quadratic σ.",
-        { "auto", "on", "off" });
+    addField(f, "data.alpha");
+    addField(f, "optimizer.learning_rate");
+    addField(f, "optimizer.batch_size");
+    addField(f, "optimizer.tau");
+    addField(f, "optimizer.ridge");
+    addField(f, "optimizer.taming");
     m_derived = new QLabel;
     m_derived->setWordWrap(true);
     m_derived->setObjectName("derived");
@@ -191,14 +223,11 @@ void ParameterPanel::buildUi()
 
     // Initialisation and time --------------------------------------------------------
     f = section("Initialisation and time");
-    addField(f, "init.q0", "q₀", Kind::Number, "Initial self-overlap: Q(0) = q₀ I.");
-    addField(f, "init.m0", "m₀", Kind::NumberOrMatrix,
-        "Initial teacher overlap M(0): a number for every entry, or a k×k* matrix [[..],[..]].");
-    addField(f, "init.m0_asymmetry", "m₀ asymmetry", Kind::Number,
-        "Added to M(0)'s diagonal to break the units' permutation symmetry (needed at d = ∞).");
-    addField(f, "time.horizon", "Horizon T", Kind::Number, "Final time T (t = steps · η/d).");
-    addField(
-        f, "time.steps", "Grid steps N", Kind::Int, "Number of grid intervals: observables at t_n = n T/N.");
+    addField(f, "init.q0");
+    addField(f, "init.m0");
+    addField(f, "init.m0_asymmetry");
+    addField(f, "time.horizon");
+    addField(f, "time.steps");
 
     // Simulation ---------------------------------------------------------------------
     f = section("Simulation (finite d)");
@@ -211,10 +240,9 @@ void ParameterPanel::buildUi()
     m_simEngine->setToolTip("Which finite-d dynamics to simulate next to the theory.");
     connect(m_simEngine, &QComboBox::currentIndexChanged, this, &ParameterPanel::revalidate);
     f->addRow("Engine", m_simEngine);
-    addField(
-        f, "sim.dimension", "Dimension d", Kind::Int, "Input dimension d of the finite-size simulation.");
-    addField(f, "sim.seeds", "Seeds", Kind::Int, "Independent runs averaged (error bars are their SE).");
-    addField(f, "sim.seed", "Base seed", Kind::Int, "Seed s uses base + s: results are reproducible.");
+    addField(f, "sim.dimension");
+    addField(f, "sim.seeds");
+    addField(f, "sim.seed");
 
     // Theory -------------------------------------------------------------------------
     f = section("Theory (d = ∞)");
@@ -233,7 +261,7 @@ void ParameterPanel::buildUi()
     f->addRow("Engines", engineRow);
     connect(m_dmft, &QCheckBox::toggled, this, &ParameterPanel::revalidate);
     connect(m_ode, &QCheckBox::toggled, this, &ParameterPanel::revalidate);
-    addField(f, "dmft.paths", "Paths P", Kind::Int, "Sampled r-process paths per replica.");
+    addField(f, "dmft.paths");
     auto *toggle = new QToolButton;
     toggle->setText("Advanced");
     toggle->setCheckable(true);
@@ -244,24 +272,17 @@ void ParameterPanel::buildUi()
     m_advanced = new QWidget;
     auto *adv = new QFormLayout(m_advanced);
     adv->setContentsMargins(0, 0, 0, 0);
-    addField(adv, "dmft.tangent_paths", "Tangent paths", Kind::Int,
-        "Paths used for the memory kernel K (the expensive part), at most P.");
-    addField(adv, "dmft.replicas", "Replicas", Kind::Int,
-        "Independent path sets; their spread gives the DMFT's SE.");
-    addField(adv, "dmft.damping", "Damping β", Kind::Number,
-        "Fixed-point mixing X ← (1−β) X + β X_new, in (0, 1].");
-    addField(adv, "dmft.mixing_memory", "Anderson memory", Kind::Int,
-        "Anderson mixing over this many past iterates (0–20; 0 = plain damping).");
-    addField(
-        adv, "dmft.tolerance", "Tolerance", Kind::Number, "Stop when the relative change falls below this.");
-    addField(adv, "dmft.max_iterations", "Max iterations", Kind::Int, "Iteration cap of the fixed point.");
-    addField(adv, "dmft.seed", "DMFT seed", Kind::Int, "Seed of the DMFT's sampled paths.");
-    addField(adv, "dmft.warm_start", "Warm start", Kind::Choice,
-        "Initial guess: the online ODE or no learning.", { "ode", "none" });
-    addField(adv, "sim.substeps", "SGF sub-steps", Kind::Int, "Euler–Maruyama steps per grid interval.");
-    addField(adv, "sim.sampling", "SGD batches", Kind::Choice,
-        "Reshuffle every epoch, or sample batches with replacement.", { "reshuffle", "replacement" });
-    addField(adv, "sim.threads", "Threads", Kind::Int, "Worker threads per engine (0 = all cores).");
+    addField(adv, "dmft.tangent_paths");
+    addField(adv, "dmft.replicas");
+    addField(adv, "dmft.damping");
+    addField(adv, "dmft.mixing_memory");
+    addField(adv, "dmft.tolerance");
+    addField(adv, "dmft.max_iterations");
+    addField(adv, "dmft.seed");
+    addField(adv, "dmft.warm_start");
+    addField(adv, "sim.substeps");
+    addField(adv, "sim.sampling");
+    addField(adv, "sim.threads");
     f->addRow(m_advanced);
     m_advanced->setVisible(false);
     connect(toggle, &QToolButton::toggled, this, [this, toggle](bool on) {
@@ -320,15 +341,16 @@ void ParameterPanel::setConfig(const RunConfig &config)
     m_loading = true;
     const json j = configToJson(config);
     for (const Field &f : m_fields) {
-        const json *v = getNested(j, f.key);
-        if (f.kind == Kind::Choice) {
-            auto *combo = static_cast<QComboBox *>(f.editor);
+        const json *v = jsonpath::find(j, f.key.toStdString());
+        if (auto *combo = qobject_cast<QComboBox *>(f.editor)) {
             const QString s = v && v->is_string() ? QString::fromStdString(v->get<std::string>()) : QString();
             combo->setCurrentIndex(std::max(0, combo->findData(s)));
             continue;
         }
         QString text;
-        if (v && v->is_number_integer())
+        if (v && v->is_number_unsigned())
+            text = QString::number(v->get<quint64>());
+        else if (v && v->is_number_integer())
             text = QString::number(v->get<long long>());
         else if (v && v->is_number())
             text = number(v->get<double>());
@@ -373,8 +395,8 @@ EngineSelection ParameterPanel::engines() const
 
 QString ParameterPanel::textOf(const Field &f) const
 {
-    if (f.kind == Kind::Choice)
-        return static_cast<QComboBox *>(f.editor)->currentData().toString();
+    if (auto *combo = qobject_cast<QComboBox *>(f.editor))
+        return combo->currentData().toString();
     return static_cast<QLineEdit *>(f.editor)->text().trimmed();
 }
 
@@ -400,109 +422,45 @@ void ParameterPanel::revalidate()
 {
     if (m_loading)
         return;
-    for (const Field &f : m_fields)
-        mark(f, {});
     m_config.reset();
-    m_error.clear();
+    m_errors.clear();
 
-    // 1. Each field on its own: does it parse as its type?
+    // The fields as a config tree, checked by the schema: every refused value and every
+    // broken rule comes back at once, with the keys it concerns.
     json tree = json::object();
     tree["preset"] = m_preset->currentData().toString().toStdString();
-    const QLocale c = QLocale::c();
-    for (const Field &f : m_fields) {
-        const QString text = textOf(f);
-        QString reason;
-        json value;
-        bool ok = false;
-        switch (f.kind) {
-        case Kind::Choice:
-            value = text.toStdString();
-            ok = true;
-            break;
-        case Kind::Number: {
-            const double x = c.toDouble(text, &ok);
-            ok = ok && std::isfinite(x);
-            if (ok)
-                value = x;
-            else
-                reason = text.isEmpty() ? "needs a number" : "'" + text + "' is not a number";
-            break;
+    for (const Field &f : m_fields)
+        jsonpath::set(tree, f.key.toStdString(), jsonOf(f.type, textOf(f)));
+    const ConfigResult r = configFromJson(tree, RunConfig {});
+    std::vector<ConfigError> errors = r.errors;
+    const EngineSelection sel = engines();
+    if (r.ok()) {
+        for (const std::string &engine : sel.engines()) {
+            const std::string reason = checkEngine(engine, *r.config);
+            // A theory engine missing from this build is reported in its panels, not
+            // a reason to refuse the simulation.
+            if (!reason.empty() && reason.find("not available") == std::string::npos)
+                errors.push_back(engineError(reason));
         }
-        case Kind::Int: {
-            const qlonglong x = c.toLongLong(text, &ok);
-            if (ok)
-                value = static_cast<long long>(x);
-            else
-                reason = text.isEmpty() ? "needs a whole number" : "'" + text + "' is not a whole number";
-            break;
-        }
-        case Kind::OptionalNumber: {
-            if (text.isEmpty()) {
-                value = nullptr;
-                ok = true;
-                break;
-            }
-            const double x = c.toDouble(text, &ok);
-            ok = ok && std::isfinite(x);
-            if (ok)
-                value = x;
-            else
-                reason = "'" + text + "' is not a number (leave empty for η/B)";
-            break;
-        }
-        case Kind::NumberOrMatrix: {
-            const double x = c.toDouble(text, &ok);
-            if (ok && std::isfinite(x)) {
-                value = x;
-                break;
-            }
-            value = json::parse(text.toStdString(), nullptr, false);
-            ok = !value.is_discarded() && value.is_array();
-            if (!ok)
-                reason = "'" + text + "' is neither a number nor a matrix [[..], [..]]";
-            break;
-        }
-        }
-        if (!ok) {
-            mark(f, reason);
-            if (m_error.isEmpty())
-                m_error = f.key + ": " + reason;
-            continue;
-        }
-        setNested(tree, f.key, value);
+        m_config = r.config;
     }
+    if (sel.engines().empty())
+        errors.push_back({ {}, "select at least one engine (a simulation, DMFT or the online ODE)" });
 
-    // 2. The whole config (cross-field rules), then the chosen engines.
-    if (m_error.isEmpty()) {
-        const ConfigResult r = configFromJson(tree, RunConfig {});
-        if (!r.ok()) {
-            m_error = QString::fromStdString(r.error);
-        } else {
-            const EngineSelection sel = engines();
-            for (const std::string &engine : sel.engines()) {
-                const QString reason = QString::fromStdString(checkEngine(engine, *r.config));
-                // A theory engine missing from this build is reported in its panels, not
-                // a reason to refuse the simulation.
-                if (!reason.isEmpty() && !reason.contains("not available")) {
-                    m_error = reason;
-                    break;
-                }
-            }
-            if (sel.engines().empty())
-                m_error = "select at least one engine (a simulation, DMFT or the online ODE)";
-            m_config = r.config;
-        }
-        bool marked = false;
-        for (const Field &f : m_fields) {
-            if (!m_error.isEmpty() && mentions(m_error, f.key)) {
-                mark(f, m_error);
-                marked = true;
-            }
-        }
-        (void)marked;
+    for (const ConfigError &e : errors)
+        m_errors << labelled(e);
+    for (const Field &f : m_fields) {
+        QStringList reasons;
+        for (std::size_t i = 0; i < errors.size(); ++i)
+            if (std::find(errors[i].keys.begin(), errors[i].keys.end(), f.key.toStdString()) != errors[i].keys.end())
+                reasons << m_errors[int(i)];
+        mark(f, reasons.join("\n\u26a0 "));
     }
-    m_errorLabel->setText(m_error.isEmpty() ? QString() : "\u26a0 " + m_error);
-    m_errorLabel->setVisible(!m_error.isEmpty());
+    QStringList shown;
+    for (const QString &e : m_errors)
+        shown << "\u26a0 " + e;
+    m_errorLabel->setText(shown.join("\n"));
+    m_errorLabel->setVisible(!m_errors.isEmpty());
     m_derived->setText(derivedText());
 
     const bool valid = isValid();

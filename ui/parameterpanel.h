@@ -1,12 +1,15 @@
-// The parameter dock: edits a RunConfig field by field (the keys of core/config/config.h),
-// validates as the user types — a field that does not parse, or that validate() /
-// checkEngine() rejects, is marked with the reason and Run stays disabled — and shows
+// The parameter dock: edits a RunConfig field by field (labels, tooltips and choices from
+// the schema, core/config/schema.h), validates as the user types — every field whose value
+// the schema refuses or that a broken rule names (ConfigError::keys) is marked with the
+// reason, all at once, and Run stays disabled — and shows
 // the derived τ = η/B, the epochs the horizon spans, n and Δ live.
 #pragma once
 
 #include "config/config.h"
+#include "config/schema.h"
 
 #include <QString>
+#include <QStringList>
 #include <QWidget>
 
 #include <optional>
@@ -44,9 +47,12 @@ public:
     /// The config the fields describe, when valid.
     std::optional<RunConfig> config() const { return m_config; }
     EngineSelection engines() const;
-    bool isValid() const { return m_config.has_value() && m_error.isEmpty(); }
-    /// First reason the fields are invalid ("data.alpha must be ..."), empty when valid.
-    QString error() const { return m_error; }
+    bool isValid() const { return m_config.has_value() && m_errors.isEmpty(); }
+    /// First reason the fields are invalid ("α = n/d must be > 0 (got -1)": the keys it
+    /// names shown by their labels), empty when valid.
+    QString error() const { return m_errors.value(0); }
+    /// Every reason, in the order of the schema; each field they name is marked.
+    QStringList errors() const { return m_errors; }
     /// Why a theory engine will not run although the fields are valid (e.g. "the dmft
     /// engine is not available yet in this build"); empty when it will run.
     QString theoryUnavailable(const std::string &engine) const;
@@ -63,15 +69,14 @@ signals:
     void helpRequested(const QString &topic, const QString &anchor);
 
 private:
-    enum class Kind { Number, Int, OptionalNumber, NumberOrMatrix, Choice };
     struct Field {
         QString key;
-        Kind kind;
-        QWidget *editor;
+        FieldType type;
+        QWidget *editor; ///< a QComboBox for fields with choices, else a QLineEdit
         QLabel *label;
     };
-    void addField(QFormLayout *form, const QString &key, const QString &label, Kind kind,
-        const QString &tooltip, const QStringList &choices = {});
+    /// A row for `key` with the label, tooltip and choices of its schema row.
+    void addField(QFormLayout *form, const char *key);
     void buildUi();
     void revalidate();
     void mark(const Field &f, const QString &reason);
@@ -89,7 +94,7 @@ private:
     QLabel *m_errorLabel = nullptr;
     QWidget *m_advanced = nullptr;
     std::optional<RunConfig> m_config;
-    QString m_error;
+    QStringList m_errors;
     bool m_loading = false;
     bool m_lastValid = false;
 };

@@ -1,7 +1,10 @@
 #include "sessionstore.h"
 
+#include "config/resolve.h"
+
 #include "io/curvesjson.h"
 #include "io/files.h"
+#include "io/jsonparse.h"
 
 #include <QFileInfo>
 #include <QSettings>
@@ -27,6 +30,15 @@ std::optional<Status> statusFromString(const std::string &s)
 QString q(const std::string &s)
 {
     return QString::fromStdString(s);
+}
+
+/// A session's config: preset (named in it) -> its keys -> validation, exactly as
+/// dmftlab-cli run --config resolves the same tree.
+ConfigResult configFromTree(const json &tree)
+{
+    ConfigSources sources;
+    sources.tree = tree;
+    return resolveConfig(sources);
 }
 
 } // namespace
@@ -62,10 +74,8 @@ QString SessionStore::fromJson(const nlohmann::json &j, Session *session)
     Session out;
     const bool isSession = j.contains("format");
     if (!isSession) {
-        // A bare config (e.g. the CLI's config.json): its derived section is output only.
-        json config = j;
-        config.erase("derived");
-        const ConfigResult r = configFromJson(config, RunConfig {});
+        // A bare config (e.g. the CLI's config.json), resolved as dmftlab-cli --config does.
+        const ConfigResult r = configFromTree(j);
         if (!r.ok())
             return q(r.error);
         out.config = *r.config;
@@ -87,10 +97,7 @@ QString SessionStore::fromJson(const nlohmann::json &j, Session *session)
     if (!j.contains("config"))
         return "config: missing";
     {
-        json config = j["config"];
-        if (config.is_object())
-            config.erase("derived");
-        const ConfigResult r = configFromJson(config, RunConfig {});
+        const ConfigResult r = configFromTree(j["config"]);
         if (!r.ok())
             return "config: " + q(r.error);
         out.config = *r.config;
@@ -179,9 +186,9 @@ QString SessionStore::load(const QString &path, Session *session)
     std::string text;
     if (const std::string err = io::readFile(path.toStdString(), &text); !err.empty())
         return q(err);
-    const json j = json::parse(text, nullptr, false);
-    if (j.is_discarded())
-        return QFileInfo(path).fileName() + ": not valid JSON";
+    json j;
+    if (const std::string err = io::parseJson(text, &j, QFileInfo(path).fileName().toStdString()); !err.empty())
+        return q(err);
     const QString err = fromJson(j, session);
     return err.isEmpty() ? QString() : QFileInfo(path).fileName() + ": " + err;
 }

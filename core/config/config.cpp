@@ -1,5 +1,10 @@
 #include "config/config.h"
 
+#include "config/jsonpath.h"
+#include "config/schema.h"
+#include "io/jsonparse.h"
+
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -10,314 +15,36 @@ namespace dmftlab {
 
 namespace {
 
-enum class FieldType { Int, Number, String, Bool, NumberOrNull, NumberOrMatrix };
-
-struct Field {
-    std::string key;
-    FieldType type;
-    // Sets the field from a type-checked value; returns an error (e.g. unknown enum name).
-    std::function<std::string(RunConfig &, const json &)> set;
-    std::function<json(const RunConfig &)> get;
-};
-
-std::string typeName(FieldType t)
+/// Parses every leaf of the (dotted-expanded) tree into `c`; a refused value leaves the
+/// field at its base value and adds an error naming the key.
+void parseInto(RunConfig &c, const json &node, const std::string &prefix, std::vector<ConfigError> *errors)
 {
-    switch (t) {
-    case FieldType::Int: return "an integer";
-    case FieldType::Number: return "a number";
-    case FieldType::String: return "a string";
-    case FieldType::Bool: return "true or false";
-    case FieldType::NumberOrNull: return "a number or null";
-    case FieldType::NumberOrMatrix: return "a number or a matrix (array of rows)";
-    }
-    return "?";
-}
-
-bool isInteger(const json &v)
-{
-    if (v.is_number_integer())
-        return true;
-    if (v.is_number_float()) {
-        const double x = v.get<double>();
-        return std::isfinite(x) && std::floor(x) == x && std::fabs(x) < 9e15;
-    }
-    return false;
-}
-
-bool typeMatches(FieldType t, const json &v)
-{
-    switch (t) {
-    case FieldType::Int: return isInteger(v);
-    case FieldType::Number: return v.is_number();
-    case FieldType::String: return v.is_string();
-    case FieldType::Bool: return v.is_boolean();
-    case FieldType::NumberOrNull: return v.is_number() || v.is_null();
-    case FieldType::NumberOrMatrix:
-        if (v.is_number())
-            return true;
-        if (!v.is_array() || v.empty())
-            return false;
-        for (const auto &row : v) {
-            if (!row.is_array() || row.size() != v[0].size() || row.empty())
-                return false;
-            for (const auto &x : row)
-                if (!x.is_number())
-                    return false;
-        }
-        return true;
-    }
-    return false;
-}
-
-template <typename Enum>
-std::string setEnum(Enum &target, const json &v, const std::vector<std::pair<std::string, Enum>> &names)
-{
-    const std::string s = v.get<std::string>();
-    std::string allowed;
-    for (const auto &[name, value] : names) {
-        if (name == s) {
-            target = value;
-            return {};
-        }
-        allowed += (allowed.empty() ? "" : "|") + name;
-    }
-    return "'" + s + "' is not one of " + allowed;
-}
-
-std::string setActivation(Activation &a, const json &v)
-{
-    const auto parsed = activationFromString(v.get<std::string>());
-    if (!parsed) {
-        std::string allowed;
-        for (const auto &n : activationNames())
-            allowed += (allowed.empty() ? "" : "|") + n;
-        return "'" + v.get<std::string>() + "' is not one of " + allowed;
-    }
-    a = *parsed;
-    return {};
-}
-
-json matrixToJson(const Eigen::MatrixXd &m)
-{
-    if (m.size() == 1)
-        return m(0, 0);
-    json rows = json::array();
-    for (Eigen::Index i = 0; i < m.rows(); ++i) {
-        json row = json::array();
-        for (Eigen::Index j = 0; j < m.cols(); ++j)
-            row.push_back(m(i, j));
-        rows.push_back(row);
-    }
-    return rows;
-}
-
-const std::vector<Field> &fields()
-{
-    using R = RunConfig;
-    static const std::vector<Field> table = {
-        {"preset", FieldType::String,
-         [](R &c, const json &v) { c.preset = v.get<std::string>(); return std::string(); },
-         [](const R &c) { return json(c.preset); }},
-        {"model.activation", FieldType::String,
-         [](R &c, const json &v) { return setActivation(c.problem.activation, v); },
-         [](const R &c) { return json(toString(c.problem.activation)); }},
-        {"model.width", FieldType::Int,
-         [](R &c, const json &v) { c.problem.width = v.get<int>(); return std::string(); },
-         [](const R &c) { return json(c.problem.width); }},
-        {"model.loss", FieldType::String,
-         [](R &c, const json &v) {
-             return setEnum(c.problem.loss, v, {{"square", Loss::Square}, {"logistic", Loss::Logistic}});
-         },
-         [](const R &c) { return json(toString(c.problem.loss)); }},
-        {"model.second_layer", FieldType::Number,
-         [](R &c, const json &v) { c.problem.secondLayer = v.get<double>(); return std::string(); },
-         [](const R &c) { return json(c.problem.secondLayer); }},
-        {"teacher.activation", FieldType::String,
-         [](R &c, const json &v) { return setActivation(c.problem.teacherActivation, v); },
-         [](const R &c) { return json(toString(c.problem.teacherActivation)); }},
-        {"teacher.width", FieldType::Int,
-         [](R &c, const json &v) { c.problem.teacherWidth = v.get<int>(); return std::string(); },
-         [](const R &c) { return json(c.problem.teacherWidth); }},
-        {"teacher.noise", FieldType::Number,
-         [](R &c, const json &v) { c.problem.noise = v.get<double>(); return std::string(); },
-         [](const R &c) { return json(c.problem.noise); }},
-        {"teacher.labels", FieldType::String,
-         [](R &c, const json &v) {
-             return setEnum(c.problem.labels, v, {{"real", Labels::Real}, {"sign", Labels::Sign}});
-         },
-         [](const R &c) { return json(toString(c.problem.labels)); }},
-        {"teacher.second_layer", FieldType::Number,
-         [](R &c, const json &v) { c.problem.teacherSecondLayer = v.get<double>(); return std::string(); },
-         [](const R &c) { return json(c.problem.teacherSecondLayer); }},
-        {"data.alpha", FieldType::Number,
-         [](R &c, const json &v) { c.alpha = v.get<double>(); return std::string(); },
-         [](const R &c) { return json(c.alpha); }},
-        {"optimizer.learning_rate", FieldType::Number,
-         [](R &c, const json &v) { c.optimizer.learningRate = v.get<double>(); return std::string(); },
-         [](const R &c) { return json(c.optimizer.learningRate); }},
-        {"optimizer.batch_size", FieldType::Int,
-         [](R &c, const json &v) { c.optimizer.batchSize = v.get<int>(); return std::string(); },
-         [](const R &c) { return json(c.optimizer.batchSize); }},
-        {"optimizer.tau", FieldType::NumberOrNull,
-         [](R &c, const json &v) {
-             if (v.is_null())
-                 c.optimizer.tau.reset();
-             else
-                 c.optimizer.tau = v.get<double>();
-             return std::string();
-         },
-         [](const R &c) { return c.optimizer.tau ? json(*c.optimizer.tau) : json(nullptr); }},
-        {"optimizer.ridge", FieldType::Number,
-         [](R &c, const json &v) { c.problem.ridge = v.get<double>(); return std::string(); },
-         [](const R &c) { return json(c.problem.ridge); }},
-        {"optimizer.taming", FieldType::String,
-         [](R &c, const json &v) {
-             return setEnum(c.optimizer.taming, v,
-                            {{"auto", Taming::Auto}, {"on", Taming::On}, {"off", Taming::Off}});
-         },
-         [](const R &c) {
-             return json(c.optimizer.taming == Taming::Auto ? "auto"
-                         : c.optimizer.taming == Taming::On ? "on"
-                                                            : "off");
-         }},
-        {"init.q0", FieldType::Number,
-         [](R &c, const json &v) { c.init.q0 = v.get<double>(); return std::string(); },
-         [](const R &c) { return json(c.init.q0); }},
-        {"init.m0", FieldType::NumberOrMatrix,
-         [](R &c, const json &v) {
-             if (v.is_number()) {
-                 c.init.m0 = Eigen::MatrixXd::Constant(1, 1, v.get<double>());
-             } else {
-                 c.init.m0.resize(v.size(), v[0].size());
-                 for (std::size_t i = 0; i < v.size(); ++i)
-                     for (std::size_t j = 0; j < v[0].size(); ++j)
-                         c.init.m0(i, j) = v[i][j].get<double>();
-             }
-             return std::string();
-         },
-         [](const R &c) { return matrixToJson(c.init.m0); }},
-        {"init.m0_asymmetry", FieldType::Number,
-         [](R &c, const json &v) { c.init.m0Asymmetry = v.get<double>(); return std::string(); },
-         [](const R &c) { return json(c.init.m0Asymmetry); }},
-        {"time.horizon", FieldType::Number,
-         [](R &c, const json &v) { c.time.horizon = v.get<double>(); return std::string(); },
-         [](const R &c) { return json(c.time.horizon); }},
-        {"time.steps", FieldType::Int,
-         [](R &c, const json &v) { c.time.steps = v.get<int>(); return std::string(); },
-         [](const R &c) { return json(c.time.steps); }},
-        {"sim.dimension", FieldType::Int,
-         [](R &c, const json &v) { c.sim.dimension = v.get<int>(); return std::string(); },
-         [](const R &c) { return json(c.sim.dimension); }},
-        {"sim.seeds", FieldType::Int,
-         [](R &c, const json &v) { c.sim.seeds = v.get<int>(); return std::string(); },
-         [](const R &c) { return json(c.sim.seeds); }},
-        {"sim.seed", FieldType::Int,
-         [](R &c, const json &v) {
-             if (v.get<double>() < 0)
-                 return std::string("must be >= 0");
-             c.sim.seed = v.get<std::uint64_t>();
-             return std::string();
-         },
-         [](const R &c) { return json(c.sim.seed); }},
-        {"sim.substeps", FieldType::Int,
-         [](R &c, const json &v) { c.sim.substeps = v.get<int>(); return std::string(); },
-         [](const R &c) { return json(c.sim.substeps); }},
-        {"sim.sampling", FieldType::String,
-         [](R &c, const json &v) {
-             return setEnum(c.sim.sampling, v,
-                            {{"reshuffle", Sampling::Reshuffle}, {"replacement", Sampling::Replacement}});
-         },
-         [](const R &c) { return json(c.sim.sampling == Sampling::Reshuffle ? "reshuffle" : "replacement"); }},
-        {"sim.threads", FieldType::Int,
-         [](R &c, const json &v) { c.sim.threads = v.get<int>(); return std::string(); },
-         [](const R &c) { return json(c.sim.threads); }},
-        {"dmft.paths", FieldType::Int,
-         [](R &c, const json &v) { c.dmft.paths = v.get<int>(); return std::string(); },
-         [](const R &c) { return json(c.dmft.paths); }},
-        {"dmft.tangent_paths", FieldType::Int,
-         [](R &c, const json &v) { c.dmft.tangentPaths = v.get<int>(); return std::string(); },
-         [](const R &c) { return json(c.dmft.tangentPaths); }},
-        {"dmft.replicas", FieldType::Int,
-         [](R &c, const json &v) { c.dmft.replicas = v.get<int>(); return std::string(); },
-         [](const R &c) { return json(c.dmft.replicas); }},
-        {"dmft.damping", FieldType::Number,
-         [](R &c, const json &v) { c.dmft.damping = v.get<double>(); return std::string(); },
-         [](const R &c) { return json(c.dmft.damping); }},
-        {"dmft.mixing_memory", FieldType::Int,
-         [](R &c, const json &v) { c.dmft.mixingMemory = v.get<int>(); return std::string(); },
-         [](const R &c) { return json(c.dmft.mixingMemory); }},
-        {"dmft.tolerance", FieldType::Number,
-         [](R &c, const json &v) { c.dmft.tolerance = v.get<double>(); return std::string(); },
-         [](const R &c) { return json(c.dmft.tolerance); }},
-        {"dmft.max_iterations", FieldType::Int,
-         [](R &c, const json &v) { c.dmft.maxIterations = v.get<int>(); return std::string(); },
-         [](const R &c) { return json(c.dmft.maxIterations); }},
-        {"dmft.seed", FieldType::Int,
-         [](R &c, const json &v) {
-             if (v.get<double>() < 0)
-                 return std::string("must be >= 0");
-             c.dmft.seed = v.get<std::uint64_t>();
-             return std::string();
-         },
-         [](const R &c) { return json(c.dmft.seed); }},
-        {"dmft.warm_start", FieldType::String,
-         [](R &c, const json &v) {
-             const auto s = v.get<std::string>();
-             if (s != "none" && s != "ode")
-                 return "'" + s + "' is not one of none|ode";
-             c.dmft.warmStart = s;
-             return std::string();
-         },
-         [](const R &c) { return json(c.dmft.warmStart); }},
-    };
-    return table;
-}
-
-const Field *findField(const std::string &key)
-{
-    for (const auto &f : fields())
-        if (f.key == key)
-            return &f;
-    return nullptr;
-}
-
-std::string describe(const json &v)
-{
-    std::string s = v.dump();
-    if (s.size() > 40)
-        s = s.substr(0, 37) + "...";
-    return s;
-}
-
-std::string parseInto(RunConfig &c, const json &node, const std::string &prefix)
-{
-    if (!node.is_object())
-        return (prefix.empty() ? std::string("the configuration") : prefix) + ": expected an object";
     for (auto it = node.begin(); it != node.end(); ++it) {
         const std::string key = prefix.empty() ? it.key() : prefix + "." + it.key();
         if (prefix.empty() && it.key() == "derived")
             continue; // written by configToJson(withDerived); recomputed, never read
-        const Field *f = findField(key);
-        if (!f) {
-            if (it.value().is_object()) {
-                bool known = false;
-                for (const auto &fld : fields())
-                    if (fld.key.rfind(key + ".", 0) == 0)
-                        known = true;
-                if (known) {
-                    if (auto err = parseInto(c, it.value(), key); !err.empty())
-                        return err;
-                    continue;
-                }
-            }
-            return "unknown key '" + key + "'";
+        const FieldInfo *f = findField(key);
+        if (f) {
+            if (std::string err = checkValue(*f, it.value()); !err.empty())
+                errors->push_back({{key}, err});
+            else
+                f->set(c, it.value());
+        } else if (isSection(key)) {
+            if (it.value().is_object())
+                parseInto(c, it.value(), key, errors);
+            else
+                errors->push_back({{key}, key + ": expected an object (the section of " + key + ".* keys)"});
+        } else {
+            errors->push_back({{key}, "unknown key '" + io::printable(key) + "'"});
         }
-        if (!typeMatches(f->type, it.value()))
-            return key + ": expected " + typeName(f->type) + ", got " + describe(it.value());
-        if (auto err = f->set(c, it.value()); !err.empty())
-            return key + ": " + err;
     }
-    return {};
+}
+
+std::string describe(double x)
+{
+    std::ostringstream os;
+    os << x;
+    return os.str();
 }
 
 } // namespace
@@ -368,92 +95,115 @@ bool RunConfig::tamingEnabled() const
 
 int RunConfig::samples() const
 {
-    return static_cast<int>(std::llround(alpha * sim.dimension));
+    // validate() keeps α d within int; clamp so that an unvalidated config cannot wrap.
+    const double n = std::round(alpha * static_cast<double>(sim.dimension));
+    return n >= std::numeric_limits<int>::max() ? std::numeric_limits<int>::max() : n > 0 ? static_cast<int>(n) : 0;
+}
+
+std::vector<ConfigError> validateAll(const RunConfig &c, const std::vector<std::string> &skipKeys)
+{
+    std::vector<ConfigError> errors;
+    std::vector<std::string> refused = skipKeys;
+    for (const FieldInfo &f : configSchema()) {
+        if (std::find(skipKeys.begin(), skipKeys.end(), f.key) != skipKeys.end())
+            continue;
+        if (std::string err = checkValue(f, f.get(c)); !err.empty()) {
+            errors.push_back({{f.key}, err});
+            refused.push_back(f.key);
+        }
+    }
+    // Rules across fields, each checked only when none of its keys was refused above.
+    auto rule = [&](std::vector<std::string> keys, bool broken, const std::function<std::string()> &message) {
+        for (const auto &k : keys)
+            if (std::find(refused.begin(), refused.end(), k) != refused.end())
+                return;
+        if (broken)
+            errors.push_back({std::move(keys), message()});
+    };
+    rule({"model.loss", "teacher.labels"}, c.problem.loss == Loss::Logistic && c.problem.labels != Labels::Sign,
+         [] { return std::string("model.loss = logistic needs teacher.labels = sign (labels must be ±1)"); });
+    rule({"optimizer.learning_rate", "optimizer.tau"}, !c.optimizer.tau && c.optimizer.learningRate <= 0.0,
+         [] { return std::string("optimizer.learning_rate must be > 0 (or set optimizer.tau directly)"); });
+    const int k = c.problem.width, ks = c.problem.teacherWidth;
+    const bool m0Shape = c.init.m0.size() == 1 || (c.init.m0.rows() == k && c.init.m0.cols() == ks);
+    rule({"init.m0", "model.width", "teacher.width"}, !m0Shape, [&] {
+        return "init.m0 must be a number or a " + std::to_string(k) + "x" + std::to_string(ks)
+               + " matrix (model.width x teacher.width)";
+    });
+    if (m0Shape) {
+        // Q0 − M0 ρ⁻¹ M0ᵀ must be PSD for θ_0 to exist; huge finite entries can overflow it.
+        const Eigen::MatrixXd M0 = c.M0();
+        const Eigen::MatrixXd S = c.Q0() - M0 * M0.transpose();
+        const std::vector<std::string> keys = {"init.q0", "init.m0", "init.m0_asymmetry"};
+        if (!S.allFinite()) {
+            rule(keys, true, [] {
+                return std::string("init.q0, init.m0, init.m0_asymmetry: Q0 - M0 M0^T overflows "
+                                   "(lower their magnitudes)");
+            });
+        } else {
+            Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(S);
+            rule(keys, es.eigenvalues().minCoeff() < -1e-12 * std::max(1.0, c.init.q0), [] {
+                return std::string("init: Q0 - M0 M0^T is not positive semidefinite (raise init.q0 or "
+                                   "lower init.m0 or init.m0_asymmetry)");
+            });
+        }
+    }
+    // n = round(α d) is an int everywhere downstream: it must fit.
+    const double n = std::round(c.alpha * static_cast<double>(c.sim.dimension));
+    rule({"data.alpha", "sim.dimension"}, !(n >= 1.0), [] {
+        return std::string("data.alpha * sim.dimension must give at least one sample");
+    });
+    rule({"data.alpha", "sim.dimension"}, n > std::numeric_limits<int>::max(), [&] {
+        return "data.alpha * sim.dimension = n must be at most " + std::to_string(std::numeric_limits<int>::max())
+               + " samples (got " + describe(n) + ")";
+    });
+    rule({"dmft.tangent_paths", "dmft.paths"}, c.dmft.tangentPaths > c.dmft.paths, [&] {
+        return "dmft.tangent_paths must be at most dmft.paths = " + std::to_string(c.dmft.paths) + " (got "
+               + std::to_string(c.dmft.tangentPaths) + ")";
+    });
+    return errors;
 }
 
 std::string validate(const RunConfig &c)
 {
-    if (auto err = validate(c.problem); !err.empty())
-        return err;
-    auto finitePositive = [](double x) { return std::isfinite(x) && x > 0.0; };
-    if (!finitePositive(c.alpha))
-        return "data.alpha must be a finite number > 0 (got " + describe(c.alpha) + ")";
-    if (!std::isfinite(c.optimizer.learningRate) || c.optimizer.learningRate < 0.0)
-        return "optimizer.learning_rate must be >= 0 (got " + describe(c.optimizer.learningRate) + ")";
-    if (c.optimizer.batchSize < 1)
-        return "optimizer.batch_size must be >= 1 (got " + std::to_string(c.optimizer.batchSize) + ")";
-    if (c.optimizer.tau && (!std::isfinite(*c.optimizer.tau) || *c.optimizer.tau < 0.0))
-        return "optimizer.tau must be >= 0 or null";
-    if (!c.optimizer.tau && c.optimizer.learningRate <= 0.0)
-        return "optimizer.learning_rate must be > 0 (or set optimizer.tau directly)";
-    if (!std::isfinite(c.init.q0) || c.init.q0 < 0.0)
-        return "init.q0 must be >= 0";
-    const int k = c.problem.width, ks = c.problem.teacherWidth;
-    if (c.init.m0.size() != 1 && (c.init.m0.rows() != k || c.init.m0.cols() != ks))
-        return "init.m0 must be a number or a " + std::to_string(k) + "x" + std::to_string(ks)
-               + " matrix (model.width x teacher.width)";
-    if (!c.init.m0.allFinite() || !std::isfinite(c.init.m0Asymmetry))
-        return "init.m0 must be finite";
-    {
-        // Q0 − M0 ρ⁻¹ M0ᵀ must be PSD for θ_0 to exist.
-        const Eigen::MatrixXd M0 = c.M0();
-        const Eigen::MatrixXd S = c.Q0() - M0 * M0.transpose();
-        Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(S);
-        if (es.eigenvalues().minCoeff() < -1e-12 * std::max(1.0, c.init.q0))
-            return "init: Q0 - M0 M0^T is not positive semidefinite (raise init.q0 or lower init.m0)";
-    }
-    if (!finitePositive(c.time.horizon))
-        return "time.horizon must be > 0";
-    if (c.time.steps < 1 || c.time.steps > 5000)
-        return "time.steps must be between 1 and 5000";
-    if (c.sim.dimension < 2)
-        return "sim.dimension must be >= 2";
-    if (c.sim.seeds < 1 || c.sim.seeds > 10000)
-        return "sim.seeds must be between 1 and 10000";
-    if (c.sim.substeps < 1 || c.sim.substeps > 10000)
-        return "sim.substeps must be between 1 and 10000";
-    if (c.sim.threads < 0)
-        return "sim.threads must be >= 0 (0 = all cores)";
-    if (c.samples() < 1)
-        return "data.alpha * sim.dimension must give at least one sample";
-    if (c.dmft.paths < 1 || c.dmft.tangentPaths < 1 || c.dmft.tangentPaths > c.dmft.paths)
-        return "dmft.paths must be >= 1 and dmft.tangent_paths between 1 and dmft.paths";
-    if (c.dmft.replicas < 1)
-        return "dmft.replicas must be >= 1";
-    if (!(c.dmft.damping > 0.0 && c.dmft.damping <= 1.0))
-        return "dmft.damping must be in (0, 1]";
-    if (c.dmft.mixingMemory < 0 || c.dmft.mixingMemory > 20)
-        return "dmft.mixing_memory must be between 0 and 20 (0 = damped iteration only)";
-    if (!finitePositive(c.dmft.tolerance))
-        return "dmft.tolerance must be > 0";
-    if (c.dmft.maxIterations < 1)
-        return "dmft.max_iterations must be >= 1";
-    return {};
+    const auto errors = validateAll(c);
+    return errors.empty() ? std::string() : errors.front().message;
 }
 
 ConfigResult configFromJson(const json &j, const RunConfig &base)
 {
+    ConfigResult result;
+    auto fail = [&result] {
+        result.error = result.errors.front().message;
+        return result;
+    };
+    if (!j.is_object()) {
+        result.errors.push_back({{}, "the configuration: expected an object"});
+        return fail();
+    }
+    json tree;
+    if (std::string err = jsonpath::expandDotted(j, &tree); !err.empty()) {
+        result.errors.push_back({{}, err});
+        return fail();
+    }
     RunConfig c = base;
-    if (auto err = parseInto(c, j, ""); !err.empty())
-        return {std::nullopt, err};
-    if (auto err = validate(c); !err.empty())
-        return {std::nullopt, err};
-    return {c, {}};
+    parseInto(c, tree, "", &result.errors);
+    std::vector<std::string> refused;
+    for (const auto &e : result.errors)
+        refused.insert(refused.end(), e.keys.begin(), e.keys.end());
+    for (auto &e : validateAll(c, refused))
+        result.errors.push_back(std::move(e));
+    if (!result.errors.empty())
+        return fail();
+    result.config = c;
+    return result;
 }
 
 json configToJson(const RunConfig &c, bool withDerived)
 {
     json out = json::object();
-    for (const auto &f : fields()) {
-        json *node = &out;
-        std::string key = f.key;
-        std::size_t dot;
-        while ((dot = key.find('.')) != std::string::npos) {
-            node = &(*node)[key.substr(0, dot)];
-            key = key.substr(dot + 1);
-        }
-        (*node)[key] = f.get(c);
-    }
+    for (const auto &f : configSchema())
+        jsonpath::set(out, f.key, f.get(c));
     if (withDerived) {
         json d;
         d["tau"] = c.tau();
@@ -486,25 +236,17 @@ std::string applySetting(json &tree, const std::string &assignment)
 {
     const auto eq = assignment.find('=');
     if (eq == std::string::npos || eq == 0)
-        return "--set expects key=value, got '" + assignment + "'";
+        return "--set expects key=value, got '" + io::printable(assignment) + "'";
     const std::string key = assignment.substr(0, eq);
     const std::string text = assignment.substr(eq + 1);
     if (!findField(key))
-        return "unknown key '" + key + "'";
-    json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (value.is_discarded())
-        value = text;
-    json *node = &tree;
-    std::string rest = key;
-    std::size_t dot;
-    while ((dot = rest.find('.')) != std::string::npos) {
-        json &child = (*node)[rest.substr(0, dot)];
-        if (!child.is_object())
-            child = json::object();
-        node = &child;
-        rest = rest.substr(dot + 1);
-    }
-    (*node)[rest] = value;
+        return "unknown key '" + io::printable(key) + "'";
+    json value;
+    if (io::jsonNestingDepth(text) > io::kMaxJsonDepth)
+        return key + ": value nested deeper than " + std::to_string(io::kMaxJsonDepth) + " levels";
+    if (!io::parseJson(text, &value).empty())
+        value = text; // not JSON: a string (an activation name, say)
+    jsonpath::set(tree, key, std::move(value));
     return {};
 }
 

@@ -1,37 +1,7 @@
-// The run configuration: one schema for presets, the CLI (--config, --set), the GUI's
-// parameter panel and saved sessions. Keys are dotted in --set and nested in JSON:
-//
-//   preset                  string   name of the preset the run started from
-//   model.activation        string   linear|erf|tanh|quadratic|relu
-//   model.width             int      k ≥ 1
-//   model.loss              string   square|logistic
-//   model.second_layer      number   v_a (fixed)
-//   teacher.activation      string   as model.activation
-//   teacher.width           int      k* ≥ 1
-//   teacher.noise           number   σ_noise ≥ 0
-//   teacher.labels          string   real|sign
-//   teacher.second_layer    number   v*_m
-//   data.alpha              number   α = n/d > 0
-//   optimizer.learning_rate number   η > 0 (η = 0 allowed only with tau set)
-//   optimizer.batch_size    int      B ≥ 1
-//   optimizer.tau           number|null  τ set directly (SGF, DMFT, ODE only); τ = 0 is gradient flow
-//   optimizer.ridge         number   λ ≥ 0
-//   optimizer.taming        string   auto|on|off  (auto: on for the quadratic activation)
-//   init.q0                 number   Q_0 = q0 I_k
-//   init.m0                 number|matrix  M_0 (k×k*): a number fills every entry
-//   init.m0_asymmetry       number   added to M_0's diagonal entries a = m (breaks the
-//                                    permutation symmetry of committee machines)
-//   time.horizon            number   T > 0
-//   time.steps              int      N ≥ 1 (grid t_n = n T / N)
-//   sim.dimension           int      d ≥ 2
-//   sim.seeds               int      number of independent seeds ≥ 1
-//   sim.seed                int      base seed (seed s uses base + s)
-//   sim.substeps            int      SGF Euler–Maruyama steps per grid interval ≥ 1
-//   sim.sampling            string   reshuffle|replacement (SGD batches)
-//   sim.threads             int      worker threads, 0 = all cores
-//   dmft.paths, dmft.tangent_paths, dmft.replicas, dmft.damping, dmft.tolerance,
-//   dmft.max_iterations, dmft.seed, dmft.warm_start (string none|ode),
-//   dmft.mixing_memory (int 0..20: Anderson mixing over that many iterates, 0 = damping only)
+// The run configuration: one schema (core/config/schema.h: type, default, range, doc and
+// label of every key) for presets, the CLI (--config, --set), the GUI's parameter panel,
+// saved sessions and the Python module. Keys are dotted in --set and nested in JSON
+// (dotted keys in JSON files mean the same); resolve.h combines preset, file and --set.
 #pragma once
 
 #include "model/problem.h"
@@ -119,15 +89,24 @@ struct RunConfig {
     int samples() const; ///< n = round(α d)
 };
 
-/// Result of parsing: a config or a one-line error naming the field.
+/// One problem with a configuration: the keys at fault (may be empty, e.g. for a
+/// malformed file) and a one-line message that names them.
+struct ConfigError {
+    std::vector<std::string> keys;
+    std::string message;
+};
+
+/// Result of parsing: a config, or every problem found (each naming its keys).
 struct ConfigResult {
     std::optional<RunConfig> config;
-    std::string error;
+    std::string error;               ///< the first message, for one-line reports
+    std::vector<ConfigError> errors; ///< all of them (the GUI marks every field at fault)
     bool ok() const { return config.has_value(); }
 };
 
-/// Parses the nested JSON (every key optional; unknown keys and wrong types are errors)
-/// on top of `base`, then validates.
+/// Parses the nested JSON on top of `base`, then validates. Every key is optional; dotted
+/// keys ({"time.steps": 3}) mean the same as nested ones; unknown keys, wrong types and
+/// values out of range (core/config/schema.h) are errors, all of them reported.
 ConfigResult configFromJson(const json &j, const RunConfig &base = RunConfig{});
 
 /// Full JSON of the config (what --config accepts), plus a "derived" section when
@@ -142,7 +121,11 @@ std::string applySetting(json &tree, const std::string &assignment);
 /// Recursively merges `patch` into `tree` (objects merged, everything else replaced).
 void mergeJson(json &tree, const json &patch);
 
-/// Empty when valid; otherwise a one-line reason naming the field.
+/// Every rule the config breaks (each value's range, then the rules across fields);
+/// empty when valid. Rules across fields that involve a key in `skipKeys` are not checked
+/// (configFromJson skips those whose value was refused).
+std::vector<ConfigError> validateAll(const RunConfig &c, const std::vector<std::string> &skipKeys = {});
+/// Empty when valid; otherwise the first reason, one line naming the field.
 std::string validate(const RunConfig &c);
 
 /// Bytes a finite-d simulation needs for the given engine (per worker thread times

@@ -1,6 +1,19 @@
 #include "config/presets.h"
 
+#include "io/jsonparse.h"
+
 namespace dmftlab {
+
+namespace {
+
+json overrides(const char *text)
+{
+    json j;
+    io::parseJson(text, &j); // literals below, checked by test_config::presetsAreValid
+    return j;
+}
+
+} // namespace
 
 const std::vector<Preset> &presets()
 {
@@ -11,7 +24,7 @@ const std::vector<Preset> &presets()
          "deterministic and the picture is the cleanest one: the train loss falls below the "
          "noise floor (over-fitting) while the test loss levels off; SGD noise (tau = 0.5) "
          "shows as a higher plateau of both. Set optimizer.tau = 0 for gradient flow.",
-         json::parse(R"({
+         overrides(R"({
             "model": {"activation": "linear", "width": 1, "loss": "square"},
             "teacher": {"activation": "linear", "width": 1, "noise": 0.5, "labels": "real"},
             "data": {"alpha": 2.0},
@@ -25,7 +38,7 @@ const std::vector<Preset> &presets()
          "labels of a linear teacher. The overlap M with the teacher grows, the test error "
          "(misclassification probability, arccos formula) falls, and at large tau = eta/B the "
          "SGD and SGF dynamics visibly part ways (SGD moves the margins by jumps).",
-         json::parse(R"({
+         overrides(R"({
             "model": {"activation": "linear", "width": 1, "loss": "logistic"},
             "teacher": {"activation": "linear", "width": 1, "noise": 0.0, "labels": "sign"},
             "data": {"alpha": 2.0},
@@ -45,7 +58,7 @@ const std::vector<Preset> &presets()
          "(optimizer.taming). The DMFT uses 20 000 paths per replica: its quartic loss gives "
          "heavy-tailed path averages, and with 10 000 the curves wobble where the signal is "
          "picked up.",
-         json::parse(R"({
+         overrides(R"({
             "model": {"activation": "quadratic", "width": 1, "loss": "square"},
             "teacher": {"activation": "quadratic", "width": 1, "noise": 0.0, "labels": "real"},
             "data": {"alpha": 5.0},
@@ -65,7 +78,7 @@ const std::vector<Preset> &presets()
          "diagonal): at d = infinity an exactly symmetric start never breaks the permutation "
          "symmetry of the units, and a smaller asymmetry lengthens the plateau (about "
          "logarithmically) beyond the horizon.",
-         json::parse(R"({
+         overrides(R"({
             "model": {"activation": "erf", "width": 2, "loss": "square"},
             "teacher": {"activation": "erf", "width": 2, "noise": 0.0, "labels": "real"},
             "data": {"alpha": 4.0},

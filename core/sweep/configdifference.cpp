@@ -1,5 +1,6 @@
 #include "sweep/configdifference.h"
 
+#include "config/jsonpath.h"
 #include "sweep/sweepaxis.h"
 
 #include <cstdio>
@@ -9,17 +10,6 @@ namespace dmftlab
 
 namespace
 {
-
-void flatten(const json &j, const std::string &prefix, std::vector<std::pair<std::string, json>> *out)
-{
-    for (auto it = j.begin(); it != j.end(); ++it) {
-        const std::string key = prefix.empty() ? it.key() : prefix + "." + it.key();
-        if (it.value().is_object())
-            flatten(it.value(), key, out);
-        else
-            out->emplace_back(key, it.value());
-    }
-}
 
 std::string valueText(const json &v)
 {
@@ -39,9 +29,7 @@ std::string valueText(const json &v)
 
 std::vector<std::string> differingKeys(const RunConfig &a, const RunConfig &b)
 {
-    std::vector<std::pair<std::string, json>> fa, fb;
-    flatten(configToJson(a), "", &fa);
-    flatten(configToJson(b), "", &fb);
+    const auto fa = jsonpath::flatten(configToJson(a)), fb = jsonpath::flatten(configToJson(b));
     std::vector<std::string> keys;
     for (std::size_t i = 0; i < fa.size() && i < fb.size(); ++i) {
         const std::string &key = fa[i].first;
@@ -58,8 +46,7 @@ std::string describeDifference(const RunConfig &a, const RunConfig &b, int maxIt
     const auto keys = differingKeys(a, b);
     if (keys.empty())
         return "same configuration";
-    std::vector<std::pair<std::string, json>> fa;
-    flatten(configToJson(a), "", &fa);
+    const auto fa = jsonpath::flatten(configToJson(a));
     std::string out;
     int shown = 0;
     for (const auto &key : keys) {

@@ -1,5 +1,6 @@
 #include "sweep/sweepaxis.h"
 
+#include "config/schema.h"
 #include "io/csv.h"
 
 #include <cmath>
@@ -25,26 +26,6 @@ std::vector<std::string> split(const std::string &s, char sep)
     return out;
 }
 
-/// The default of `key` in the schema (configToJson of the defaults); false if unknown.
-bool schemaDefault(const std::string &key, json *value)
-{
-    static const json defaults = configToJson(RunConfig {});
-    const json *node = &defaults;
-    std::string rest = key;
-    for (;;) {
-        const auto dot = rest.find('.');
-        const std::string part = rest.substr(0, dot);
-        if (!node->is_object() || !node->contains(part))
-            return false;
-        node = &(*node)[part];
-        if (dot == std::string::npos) {
-            *value = *node;
-            return true;
-        }
-        rest = rest.substr(dot + 1);
-    }
-}
-
 std::string parseRange(const std::string &key, const std::string &text, SweepAxis *axis)
 {
     const auto parts = split(text, ':');
@@ -64,8 +45,8 @@ std::string parseRange(const std::string &key, const std::string &text, SweepAxi
     if (log && !(from > 0 && to > 0))
         return "--vary " + key + "=" + text + ": log spacing needs FROM > 0 and TO > 0";
     const int n = static_cast<int>(count);
-    json def;
-    const bool integer = schemaDefault(key, &def) && def.is_number_integer();
+    const FieldInfo *field = findField(key);
+    const bool integer = field && field->type == FieldType::Int;
     axis->spacing = log ? SweepSpacing::Log : SweepSpacing::Linear;
     for (int i = 0; i < n; ++i) {
         const double f = n == 1 ? 0.0 : double(i) / (n - 1);
@@ -138,11 +119,10 @@ std::string parseSweepAxis(const std::string &assignment, SweepAxis *axis)
             + "'";
     const std::string key = assignment.substr(0, eq);
     const std::string text = assignment.substr(eq + 1);
-    json def;
-    if (!schemaDefault(key, &def))
-        return "--vary " + assignment + ": unknown key '" + key + "'";
-    if (def.is_object())
+    if (isSection(key))
         return "--vary " + assignment + ": '" + key + "' is a section, not a key";
+    if (!findField(key))
+        return "--vary " + assignment + ": unknown key '" + key + "'";
     if (key == "preset")
         return "--vary " + assignment + ": 'preset' is a name, not a parameter (sweep one preset)";
     axis->key = key;

@@ -1,0 +1,461 @@
+#include "config/schema.h"
+
+#include "io/jsonparse.h"
+
+#include <climits>
+#include <cmath>
+#include <cstdint>
+#include <sstream>
+
+namespace dmftlab {
+
+namespace {
+
+using R = RunConfig;
+
+constexpr double kIntMax = INT_MAX;
+constexpr double kUint64Max = 18446744073709551615.0; // 2^64 - 1 rounds to 2^64 as a double
+
+std::string num(double x)
+{
+    if (std::isinf(x))
+        return x > 0 ? "inf" : "-inf";
+    if (x >= kUint64Max)
+        return "18446744073709551615"; // the largest seed, 2^64 - 1
+    std::ostringstream os;
+    os.precision(std::fabs(x) < 1e15 && x == std::floor(x) ? 17 : 6);
+    os << x;
+    return os.str();
+}
+
+/// A short one-line rendering of a user's value for messages.
+std::string describe(const json &v)
+{
+    return io::printable(v.dump(-1, ' ', false, json::error_handler_t::replace), 40);
+}
+
+bool isIntegral(const json &v)
+{
+    if (v.is_number_integer())
+        return true;
+    if (v.is_number_float()) {
+        const double x = v.get<double>();
+        return std::isfinite(x) && std::floor(x) == x && std::fabs(x) < 9e15;
+    }
+    return false;
+}
+
+/// An integer value exactly (long double holds every int64 and uint64).
+long double integral(const json &v)
+{
+    if (v.is_number_unsigned())
+        return static_cast<long double>(v.get<std::uint64_t>());
+    if (v.is_number_integer())
+        return static_cast<long double>(v.get<std::int64_t>());
+    return static_cast<long double>(v.get<double>());
+}
+
+bool isMatrix(const json &v)
+{
+    if (!v.is_array() || v.empty())
+        return false;
+    for (const auto &row : v) {
+        if (!row.is_array() || row.size() != v[0].size() || row.empty())
+            return false;
+        for (const auto &x : row)
+            if (!x.is_number())
+                return false;
+    }
+    return true;
+}
+
+json matrixToJson(const Eigen::MatrixXd &m)
+{
+    if (m.size() == 1)
+        return m(0, 0);
+    json rows = json::array();
+    for (Eigen::Index i = 0; i < m.rows(); ++i) {
+        json row = json::array();
+        for (Eigen::Index j = 0; j < m.cols(); ++j)
+            row.push_back(m(i, j));
+        rows.push_back(row);
+    }
+    return rows;
+}
+
+FieldInfo row(std::string key, FieldType type, std::string label, std::string doc)
+{
+    FieldInfo f;
+    f.key = std::move(key);
+    f.type = type;
+    f.label = std::move(label);
+    f.doc = std::move(doc);
+    return f;
+}
+
+// Row builders: `access` is a generic lambda returning the member, for const and non-const.
+
+template <typename Access>
+FieldInfo intField(std::string key, std::string label, std::string doc, double lo, double hi, Access access)
+{
+    FieldInfo f = row(std::move(key), FieldType::Int, std::move(label), std::move(doc));
+    f.min = lo;
+    f.max = hi;
+    f.set = [access](R &c, const json &v) {
+        using T = std::remove_reference_t<decltype(access(c))>;
+        access(c) = static_cast<T>(integral(v));
+    };
+    f.get = [access](const R &c) { return json(access(c)); };
+    return f;
+}
+
+template <typename Access>
+FieldInfo numberField(std::string key, std::string label, std::string doc, double lo, double hi, Access access)
+{
+    FieldInfo f = row(std::move(key), FieldType::Number, std::move(label), std::move(doc));
+    f.min = lo;
+    f.max = hi;
+    f.set = [access](R &c, const json &v) { access(c) = v.get<double>(); };
+    f.get = [access](const R &c) { return json(access(c)); };
+    return f;
+}
+
+/// A String field mapped to an enum (or kept as a string) through (name, value) pairs.
+template <typename Enum, typename Access>
+FieldInfo choiceField(std::string key, std::string label, std::string doc,
+                      std::vector<std::pair<std::string, Enum>> names, Access access)
+{
+    FieldInfo f = row(std::move(key), FieldType::String, std::move(label), std::move(doc));
+    for (const auto &n : names)
+        f.choices.push_back(n.first);
+    f.set = [access, names](R &c, const json &v) {
+        for (const auto &[name, value] : names)
+            if (name == v.get<std::string>())
+                access(c) = value;
+    };
+    f.get = [access, names](const R &c) {
+        for (const auto &[name, value] : names)
+            if (value == access(c))
+                return json(name);
+        return json(nullptr);
+    };
+    return f;
+}
+
+std::vector<std::pair<std::string, Activation>> activationChoices()
+{
+    std::vector<std::pair<std::string, Activation>> out;
+    for (const auto &name : activationNames())
+        out.emplace_back(name, *activationFromString(name));
+    return out;
+}
+
+constexpr double inf = std::numeric_limits<double>::infinity();
+
+std::vector<FieldInfo> buildSchema()
+{
+    std::vector<FieldInfo> s;
+    {
+        FieldInfo f = row("preset", FieldType::String, "Preset",
+                    "name of the preset the run started from (informational)");
+        f.set = [](R &c, const json &v) { c.preset = v.get<std::string>(); };
+        f.get = [](const R &c) { return json(c.preset); };
+        s.push_back(f);
+    }
+    // model ------------------------------------------------------------------------------
+    s.push_back(choiceField("model.activation", "Activation σ",
+                            "student activation sigma: linear|erf|tanh|quadratic|relu", activationChoices(),
+                            [](auto &c) -> auto & { return c.problem.activation; }));
+    s.push_back(intField("model.width", "Width k",
+                         "student width k (1: a GLM; >= 2: a committee machine)", 1, kMaxWidth,
+                         [](auto &c) -> auto & { return c.problem.width; }));
+    s.push_back(choiceField("model.loss", "Loss",
+                            "per-sample loss: square 1/2 (f - y)^2, or logistic log(1 + e^(-y f)) for +-1 labels",
+                            std::vector<std::pair<std::string, Loss>>{{"square", Loss::Square},
+                                                                      {"logistic", Loss::Logistic}},
+                            [](auto &c) -> auto & { return c.problem.loss; }));
+    {
+        FieldInfo f = numberField("model.second_layer", "Second layer v",
+                                  "second-layer weight v_a of every student unit (fixed)", -inf, inf,
+                                  [](auto &c) -> auto & { return c.problem.secondLayer; });
+        f.nonZero = true;
+        s.push_back(f);
+    }
+    // teacher ----------------------------------------------------------------------------
+    s.push_back(choiceField("teacher.activation", "Activation σ*",
+                            "teacher activation sigma*: linear|erf|tanh|quadratic|relu", activationChoices(),
+                            [](auto &c) -> auto & { return c.problem.teacherActivation; }));
+    s.push_back(intField("teacher.width", "Width k*", "teacher width k*", 1, kMaxWidth,
+                         [](auto &c) -> auto & { return c.problem.teacherWidth; }));
+    s.push_back(numberField("teacher.noise", "Noise σ", "label noise sigma_noise: y = f*(z) + sigma eps, eps ~ N(0, 1)",
+                            0, inf, [](auto &c) -> auto & { return c.problem.noise; }));
+    s.push_back(choiceField("teacher.labels", "Labels",
+                            "real (y = f*(z) + sigma eps) | sign (y = sign(f*(z) + sigma eps), classification)",
+                            std::vector<std::pair<std::string, Labels>>{{"real", Labels::Real},
+                                                                        {"sign", Labels::Sign}},
+                            [](auto &c) -> auto & { return c.problem.labels; }));
+    {
+        FieldInfo f = numberField("teacher.second_layer", "Second layer v*", "teacher second-layer weight v*_m",
+                                  -inf, inf, [](auto &c) -> auto & { return c.problem.teacherSecondLayer; });
+        f.nonZero = true;
+        s.push_back(f);
+    }
+    // data and optimizer -----------------------------------------------------------------
+    {
+        FieldInfo f = numberField("data.alpha", "α = n/d", "alpha = n/d, samples per dimension (n = alpha d)", 0,
+                                  inf, [](auto &c) -> auto & { return c.alpha; });
+        f.minExclusive = true;
+        s.push_back(f);
+    }
+    s.push_back(numberField("optimizer.learning_rate", "Learning rate η",
+                            "learning rate eta of SGD and online SGD (time advances by eta/d per step); "
+                            "SGF-type engines use only tau = eta/B",
+                            0, inf, [](auto &c) -> auto & { return c.optimizer.learningRate; }));
+    s.push_back(intField("optimizer.batch_size", "Batch size B", "minibatch size B; tau = eta/B", 1, kIntMax,
+                         [](auto &c) -> auto & { return c.optimizer.batchSize; }));
+    {
+        FieldInfo f = row("optimizer.tau", FieldType::NumberOrNull, "τ (SGF/DMFT)",
+                          "tau set directly for sgf, dmft and ode (null: tau = eta/B); 0 is gradient flow. "
+                          "sgd and online refuse a tau that differs from eta/B");
+        f.min = 0;
+        f.set = [](R &c, const json &v) {
+            if (v.is_null())
+                c.optimizer.tau.reset();
+            else
+                c.optimizer.tau = v.get<double>();
+        };
+        f.get = [](const R &c) { return c.optimizer.tau ? json(*c.optimizer.tau) : json(nullptr); };
+        s.push_back(f);
+    }
+    s.push_back(numberField("optimizer.ridge", "Ridge λ", "ridge (weight decay) lambda", 0, inf,
+                            [](auto &c) -> auto & { return c.problem.ridge; }));
+    s.push_back(choiceField("optimizer.taming", "Taming",
+                            "auto|on|off: tamed increments g/(1 + dt |g|) in simulation and DMFT alike "
+                            "(auto: on for the quadratic activation)",
+                            std::vector<std::pair<std::string, Taming>>{
+                                {"auto", Taming::Auto}, {"on", Taming::On}, {"off", Taming::Off}},
+                            [](auto &c) -> auto & { return c.optimizer.taming; }));
+    // init -------------------------------------------------------------------------------
+    s.push_back(numberField("init.q0", "q₀", "initial self-overlap, Q_0 = q0 I_k", 0, inf,
+                            [](auto &c) -> auto & { return c.init.q0; }));
+    {
+        FieldInfo f = row("init.m0", FieldType::NumberOrMatrix, "m₀",
+                    "initial teacher overlap M_0 (k x k*): a number fills every entry, or a matrix "
+                    "[[..], [..]] of k rows");
+        f.set = [](R &c, const json &v) {
+            if (v.is_number()) {
+                c.init.m0 = Eigen::MatrixXd::Constant(1, 1, v.get<double>());
+                return;
+            }
+            c.init.m0.resize(v.size(), v[0].size());
+            for (std::size_t i = 0; i < v.size(); ++i)
+                for (std::size_t j = 0; j < v[0].size(); ++j)
+                    c.init.m0(i, j) = v[i][j].get<double>();
+        };
+        f.get = [](const R &c) { return matrixToJson(c.init.m0); };
+        s.push_back(f);
+    }
+    s.push_back(numberField("init.m0_asymmetry", "m₀ asymmetry",
+                            "added to the diagonal of M_0; breaks the permutation symmetry of committee "
+                            "machines, which an exactly symmetric start never leaves at d = infinity",
+                            -inf, inf, [](auto &c) -> auto & { return c.init.m0Asymmetry; }));
+    // time -------------------------------------------------------------------------------
+    {
+        FieldInfo f = numberField("time.horizon", "Horizon T", "horizon T (SGD: t = steps * eta / d)", 0, inf,
+                                  [](auto &c) -> auto & { return c.time.horizon; });
+        f.minExclusive = true;
+        s.push_back(f);
+    }
+    s.push_back(intField("time.steps", "Grid steps N",
+                         "grid intervals N, t_n = n T / N; kernels are (N+1) x (N+1)", 1, 5000,
+                         [](auto &c) -> auto & { return c.time.steps; }));
+    // sim --------------------------------------------------------------------------------
+    s.push_back(intField("sim.dimension", "Dimension d", "dimension d of the finite-d simulations", 2, kIntMax,
+                         [](auto &c) -> auto & { return c.sim.dimension; }));
+    s.push_back(intField("sim.seeds", "Seeds", "independent seeds averaged (standard errors across seeds)", 1,
+                         10000, [](auto &c) -> auto & { return c.sim.seeds; }));
+    s.push_back(intField("sim.seed", "Base seed", "base seed; seed s uses base + s (results are deterministic)",
+                         0, kUint64Max, [](auto &c) -> auto & { return c.sim.seed; }));
+    s.push_back(intField("sim.substeps", "SGF sub-steps", "SGF Euler-Maruyama steps per grid interval", 1, 10000,
+                         [](auto &c) -> auto & { return c.sim.substeps; }));
+    s.push_back(choiceField("sim.sampling", "SGD batches",
+                            "reshuffle|replacement: how SGD draws its minibatches (reshuffle every epoch, "
+                            "or with replacement)",
+                            std::vector<std::pair<std::string, Sampling>>{{"reshuffle", Sampling::Reshuffle},
+                                                                          {"replacement", Sampling::Replacement}},
+                            [](auto &c) -> auto & { return c.sim.sampling; }));
+    s.push_back(intField("sim.threads", "Threads", "worker threads per engine, 0 = all cores", 0, 256,
+                         [](auto &c) -> auto & { return c.sim.threads; }));
+    // dmft -------------------------------------------------------------------------------
+    s.push_back(intField("dmft.paths", "Paths P", "P, sampled r-process paths per replica", 1, kIntMax,
+                         [](auto &c) -> auto & { return c.dmft.paths; }));
+    s.push_back(intField("dmft.tangent_paths", "Tangent paths",
+                         "P_J <= P paths whose tangents estimate the memory kernel K (the expensive part)", 1,
+                         kIntMax, [](auto &c) -> auto & { return c.dmft.tangentPaths; }));
+    s.push_back(intField("dmft.replicas", "Replicas",
+                         "independent path sets; their spread gives the DMFT's standard errors", 1, 10000,
+                         [](auto &c) -> auto & { return c.dmft.replicas; }));
+    {
+        FieldInfo f = numberField("dmft.damping", "Damping β",
+                                  "fixed-point mixing beta: X <- (1 - beta) X + beta X_new", 0, 1,
+                                  [](auto &c) -> auto & { return c.dmft.damping; });
+        f.minExclusive = true;
+        s.push_back(f);
+    }
+    s.push_back(intField("dmft.mixing_memory", "Anderson memory",
+                         "Anderson mixing over this many past iterates (0 = plain damping)", 0, 20,
+                         [](auto &c) -> auto & { return c.dmft.mixingMemory; }));
+    {
+        FieldInfo f = numberField("dmft.tolerance", "Tolerance",
+                                  "stop when the relative change of C_theta, M, R_theta is below this", 0, inf,
+                                  [](auto &c) -> auto & { return c.dmft.tolerance; });
+        f.minExclusive = true;
+        s.push_back(f);
+    }
+    s.push_back(intField("dmft.max_iterations", "Max iterations",
+                         "fixed-point iteration cap (status max_iterations when hit)", 1, kIntMax,
+                         [](auto &c) -> auto & { return c.dmft.maxIterations; }));
+    s.push_back(intField("dmft.seed", "DMFT seed", "seed of the DMFT's sampled paths", 0, kUint64Max,
+                         [](auto &c) -> auto & { return c.dmft.seed; }));
+    s.push_back(choiceField("dmft.warm_start", "Warm start",
+                            "none|ode: initial guess of the fixed-point iteration (no learning, or the online ODE)",
+                            std::vector<std::pair<std::string, std::string>>{{"none", "none"}, {"ode", "ode"}},
+                            [](auto &c) -> auto & { return c.dmft.warmStart; }));
+    return s;
+}
+
+std::string typeWords(FieldType t)
+{
+    switch (t) {
+    case FieldType::Int: return "an integer";
+    case FieldType::Number: return "a number";
+    case FieldType::String: return "a string";
+    case FieldType::NumberOrNull: return "a number or null";
+    case FieldType::NumberOrMatrix: return "a number or a matrix (array of rows)";
+    }
+    return "?";
+}
+
+bool typeMatches(FieldType t, const json &v)
+{
+    switch (t) {
+    case FieldType::Int: return isIntegral(v);
+    case FieldType::Number: return v.is_number();
+    case FieldType::String: return v.is_string();
+    case FieldType::NumberOrNull: return v.is_number() || v.is_null();
+    case FieldType::NumberOrMatrix: return v.is_number() || isMatrix(v);
+    }
+    return false;
+}
+
+} // namespace
+
+std::string FieldInfo::typeText() const
+{
+    switch (type) {
+    case FieldType::Int: return "int";
+    case FieldType::Number: return "number";
+    case FieldType::String: return "string";
+    case FieldType::NumberOrNull: return "number|null";
+    case FieldType::NumberOrMatrix: return "number|matrix";
+    }
+    return "?";
+}
+
+namespace {
+
+/// An upper bound that is only the C++ type's limit (int, uint64), not a rule of the model.
+bool isTypeLimit(double max)
+{
+    return max == kIntMax || max == kUint64Max;
+}
+
+} // namespace
+
+std::string FieldInfo::rangeText() const
+{
+    std::string s;
+    if (!choices.empty()) {
+        for (const auto &c : choices)
+            s += (s.empty() ? "" : "|") + c;
+        return s;
+    }
+    const bool lo = std::isfinite(min), hi = std::isfinite(max) && !isTypeLimit(max);
+    if (lo && hi)
+        s = minExclusive ? "in (" + num(min) + ", " + num(max) + "]" : num(min) + ".." + num(max);
+    else if (lo)
+        s = (minExclusive ? "> " : ">= ") + num(min);
+    else if (hi)
+        s = "<= " + num(max);
+    if (nonZero)
+        s += (s.empty() ? "" : ", ") + std::string("!= 0");
+    return s;
+}
+
+std::string FieldInfo::section() const
+{
+    const auto dot = key.rfind('.');
+    return dot == std::string::npos ? std::string() : key.substr(0, dot);
+}
+
+const std::vector<FieldInfo> &configSchema()
+{
+    static const std::vector<FieldInfo> schema = buildSchema();
+    return schema;
+}
+
+const FieldInfo *findField(const std::string &key)
+{
+    for (const auto &f : configSchema())
+        if (f.key == key)
+            return &f;
+    return nullptr;
+}
+
+bool isSection(const std::string &prefix)
+{
+    for (const auto &f : configSchema())
+        if (f.key.rfind(prefix + ".", 0) == 0)
+            return true;
+    return false;
+}
+
+std::string checkValue(const FieldInfo &f, const json &v)
+{
+    if (!typeMatches(f.type, v))
+        return f.key + ": expected " + typeWords(f.type) + ", got " + describe(v);
+    if (!f.choices.empty()) {
+        for (const auto &c : f.choices)
+            if (c == v.get<std::string>())
+                return {};
+        return f.key + ": '" + io::printable(v.get<std::string>(), 40) + "' is not one of " + f.rangeText();
+    }
+    std::vector<double> numbers;
+    if (v.is_number())
+        numbers.push_back(v.get<double>());
+    else if (v.is_array())
+        for (const auto &row : v)
+            for (const auto &x : row)
+                numbers.push_back(x.get<double>());
+    const std::string got = " (got " + describe(v) + ")";
+    for (const double x : numbers)
+        if (!std::isfinite(x))
+            return f.key + " must be finite" + got;
+    const long double x = f.type == FieldType::Int ? integral(v) : (numbers.empty() ? 0.0L : numbers[0]);
+    if (numbers.size() == 1 && v.is_number()) {
+        const bool tooLow = f.minExclusive ? x <= f.min : x < f.min;
+        if (x > f.max && isTypeLimit(f.max))
+            return f.key + " must be at most " + num(f.max) + got;
+        if (tooLow || x > f.max) {
+            const bool both = std::isfinite(f.min) && std::isfinite(f.max) && !isTypeLimit(f.max);
+            if (both && !f.minExclusive)
+                return f.key + " must be between " + num(f.min) + " and " + num(f.max) + got;
+            return f.key + " must be " + f.rangeText() + got;
+        }
+        if (f.nonZero && x == 0)
+            return f.key + " must be non-zero" + got;
+    }
+    return {};
+}
+
+} // namespace dmftlab

@@ -1,0 +1,58 @@
+// The config schema: one row per key of the run configuration, the single source of its
+// type, default (RunConfig{}), allowed range or choices, one-line doc and GUI label.
+// dmftlab-cli --help, the parameter dock (labels, tooltips), the help page's reference
+// table, parsing and validation (configFromJson, validate) and the Python module all
+// read this table; adding a key is adding a row in schema.cpp (and its RunConfig member).
+#pragma once
+
+#include "config/config.h"
+
+#include <functional>
+#include <limits>
+#include <string>
+#include <vector>
+
+namespace dmftlab {
+
+enum class FieldType { Int, Number, String, NumberOrNull, NumberOrMatrix };
+
+struct FieldInfo {
+    std::string key;   ///< dotted: "data.alpha" (nested in JSON files)
+    FieldType type = FieldType::Number;
+    std::string label; ///< what the GUI shows next to the field (UTF-8), e.g. "α = n/d"
+    std::string doc;   ///< one line (ASCII): --help, tooltips, the help page
+    std::vector<std::string> choices; ///< the allowed strings of a String field (empty: any)
+    /// Range of Int/Number values (and of the number of a NumberOrNull/NumberOrMatrix).
+    /// Int fields always have finite bounds that fit their C++ type.
+    double min = -std::numeric_limits<double>::infinity();
+    double max = std::numeric_limits<double>::infinity();
+    bool minExclusive = false; ///< x > min instead of x >= min
+    bool nonZero = false;      ///< x != 0 as well
+    /// Stores a value that checkValue accepted.
+    std::function<void(RunConfig &, const json &)> set;
+    std::function<json(const RunConfig &)> get;
+
+    json defaultValue() const { return get(RunConfig{}); }
+    /// "int", "number", "string", "number|null", "number|matrix".
+    std::string typeText() const;
+    /// The allowed values in words: "1..5000", "> 0", ">= 0, != 0", "square|logistic"; empty
+    /// when anything of the type goes.
+    std::string rangeText() const;
+    /// Dotted sections of the key ("data" for "data.alpha"); empty for a top-level key.
+    std::string section() const;
+};
+
+/// Every key, in the order a user thinks in (preset, model, teacher, data, optimizer, init,
+/// time, sim, dmft).
+const std::vector<FieldInfo> &configSchema();
+/// The row of `key`, or null.
+const FieldInfo *findField(const std::string &key);
+/// Is `prefix` a section holding keys ("data", "dmft")?
+bool isSection(const std::string &prefix);
+
+/// Checks a JSON value against its row: type, choices, range, finiteness. Empty on
+/// success, else one line naming the key, e.g. "time.steps must be between 1 and 5000
+/// (got 4294967297)" or "model.width: expected an integer, got \"two\"".
+std::string checkValue(const FieldInfo &field, const json &value);
+
+} // namespace dmftlab

@@ -1,0 +1,156 @@
+// One resolution for every path (issue 7): the same config file gives the same run
+// whether dmftlab-cli run --config reads it, File ▸ Open session loads it
+// (SessionStore::load) or the window opens it (dmftlab --open, MainWindow::loadSession).
+// The file that once disagreed: a partial config naming its preset. And the surfaces that
+// read the schema (core/config/schema.h) show what it says: the dock's labels, tooltips
+// and choices, the help page's field introductions and reference table, deep session files.
+#include "config/jsonpath.h"
+#include "config/presets.h"
+#include "config/schema.h"
+#include "helpcontent.h"
+#include "io/jsonparse.h"
+#include "mainwindow.h"
+#include "parameterpanel.h"
+#include "sessionstore.h"
+#include "testutil.h"
+
+#include <QComboBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QProcess>
+#include <QTextDocument>
+#include <QTemporaryDir>
+
+#include <fstream>
+
+using namespace dmftlab;
+
+class TestConfigPaths : public QObject
+{
+    Q_OBJECT
+private slots:
+    void threePathsAgree_data();
+    void threePathsAgree();
+    void dockAndHelpReadTheSchema();
+    void deepSessionIsRefused();
+};
+
+namespace
+{
+
+std::string readText(const QString &path)
+{
+    std::ifstream in(path.toStdString());
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+} // namespace
+
+void TestConfigPaths::threePathsAgree_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<QString>("preset");  // the preset the run must start from
+    QTest::addColumn<QString>("setting"); // a key the file changes, and its value
+    QTest::addColumn<double>("value");
+    QTest::newRow("preset named in the file") << R"({"preset": "phase-retrieval", "sim": {"seeds": 2}})"
+                                              << "phase-retrieval" << "sim.seeds" << 2.0;
+    QTest::newRow("dotted key in the file") << R"({"preset": "committee-erf", "time.steps": 20})"
+                                            << "committee-erf" << "time.steps" << 20.0;
+}
+
+void TestConfigPaths::threePathsAgree()
+{
+    QFETCH(QString, file);
+    QFETCH(QString, preset);
+    QFETCH(QString, setting);
+    QFETCH(double, value);
+    QTemporaryDir tmp;
+    QVERIFY(tmp.isValid());
+    const QString path = tmp.path() + "/partial.json";
+    std::ofstream(path.toStdString()) << file.toStdString();
+
+    // 1. dmftlab-cli run --config (the cheap ode engine), which writes its resolved config.
+    QProcess cli;
+    cli.start(DMFTLAB_CLI_PATH,
+        { "run", "--config", path, "--engine", "ode", "--set", "time.steps=5", "--out", tmp.path() + "/out", "-q" });
+    QVERIFY(cli.waitForFinished(120000));
+    QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+    json fromCli;
+    QVERIFY(io::parseJson(readText(tmp.path() + "/out/config.json"), &fromCli).empty());
+    fromCli.erase("derived");
+    // The CLI run above also set time.steps=5 (to stay cheap); the other paths get the same.
+    // 2. File ▸ Open session.
+    Session session;
+    QVERIFY2(SessionStore::load(path, &session).isEmpty(), qPrintable(SessionStore::load(path, &session)));
+    // 3. dmftlab --open FILE.
+    MainWindow window;
+    QVERIFY2(window.loadSession(path).isEmpty(), qPrintable(window.loadSession(path)));
+    const auto fromWindow = window.parameters()->config();
+    QVERIFY2(fromWindow, qPrintable(window.parameters()->error()));
+
+    json fromSession = configToJson(session.config), fromGui = configToJson(*fromWindow);
+    for (json *j : { &fromSession, &fromGui })
+        (*j)["time"]["steps"] = 5;
+    QCOMPARE(QString::fromStdString(fromSession.dump()), QString::fromStdString(fromCli.dump()));
+    QCOMPARE(QString::fromStdString(fromGui.dump()), QString::fromStdString(fromCli.dump()));
+
+    // And they are the preset's run with the file's change, not the built-in defaults.
+    RunConfig expected = presetConfig(preset.toStdString());
+    QCOMPARE(session.config.preset, preset.toStdString());
+    QCOMPARE(session.config.alpha, expected.alpha);
+    QVERIFY(session.config.problem.activation == expected.problem.activation);
+    if (setting != "time.steps")
+        QCOMPARE(jsonpath::find(fromCli, setting.toStdString())->get<double>(), value);
+    else
+        QCOMPARE(session.config.time.steps, int(value));
+}
+
+void TestConfigPaths::dockAndHelpReadTheSchema()
+{
+    ParameterPanel panel;
+    QTextDocument doc;
+    doc.setHtml(help::topicHtml("parameters"));
+    const QString help = doc.toPlainText();
+    int inDock = 0;
+    for (const FieldInfo &f : configSchema()) {
+        const QString key = QString::fromStdString(f.key), label = QString::fromStdString(f.label);
+        QVERIFY2(help.contains(key + "\n" + label + "\n" + QString::fromStdString(f.typeText())),
+            qPrintable("no reference-table row for " + key));
+        QWidget *editor = panel.editor(key);
+        if (!editor)
+            continue;
+        ++inDock;
+        // The dock row's label is the schema's, and so is the help page's introduction.
+        auto *form = qobject_cast<QFormLayout *>(editor->parentWidget()->layout());
+        QVERIFY2(form, qPrintable(key));
+        auto *shown = qobject_cast<QLabel *>(form->labelForField(editor));
+        QVERIFY2(shown && shown->text() == label, qPrintable(key));
+        QVERIFY2(help.contains(label + " (" + key + ", default"), qPrintable("help introduces " + key + " otherwise"));
+        QVERIFY2(editor->toolTip().contains("[" + key + "]"), qPrintable(key));
+        QVERIFY2(editor->toolTip().contains(QString::fromStdString(f.doc).mid(1)), qPrintable(key));
+        if (auto *combo = qobject_cast<QComboBox *>(editor)) {
+            QCOMPARE(combo->count(), int(f.choices.size()));
+            for (int i = 0; i < combo->count(); ++i)
+                QCOMPARE(combo->itemData(i).toString().toStdString(), f.choices[i]);
+        }
+    }
+    QVERIFY(inDock >= 30);
+}
+
+void TestConfigPaths::deepSessionIsRefused()
+{
+    // Issue 15: a session nested 100 000 levels deep overflowed the stack; now one line.
+    QTemporaryDir tmp;
+    const QString path = tmp.path() + "/deep.dmftlab.json";
+    std::string text = R"({"format": "dmftlab-session", "version": 1, "config": )";
+    text += std::string(100000, '[') + std::string(100000, ']') + "}";
+    std::ofstream(path.toStdString()) << text;
+    Session session;
+    const QString err = SessionStore::load(path, &session);
+    QVERIFY2(err.contains("deep.dmftlab.json: JSON nested deeper than 64 levels"), qPrintable(err));
+    MainWindow window;
+    QVERIFY(!window.loadSession(path).isEmpty());
+}
+
+QTEST_MAIN(TestConfigPaths)
+#include "test_config_paths.moc"
