@@ -25,8 +25,9 @@ int rank(Status s)
         return 5;
     case Status::Running:
         return -1;
+    default: // any failure status added later ranks with invalid input
+        return 4;
     }
-    return 4;
 }
 
 } // namespace
