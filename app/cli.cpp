@@ -4,6 +4,7 @@
 
 #include "clicommands.h"
 #include "clicommon.h"
+#include "sweepcommand.h"
 #include "version.h"
 
 #include <cstdio>
@@ -24,6 +25,7 @@ const std::vector<Subcommand> &subcommands()
     static const std::vector<Subcommand> table = {
         { "run", &cli::runCommand },
         { "presets", &cli::presetsCommand },
+        { "sweep", &runSweepCommand },
     };
     return table;
 }

@@ -53,6 +53,8 @@ std::string helpText()
          "                  --engine "
         + engineNameList("|")
         + "[,...] --out DIR [--plots png,pdf,svg]\n"
+         "  dmftlab-cli sweep --preset NAME --vary KEY=VALUES [--vary ...] [--engine LIST]\n"
+         "                  [--scalar NAME,...] --out DIR   a family or phase diagram (sweep --help)\n"
          "  dmftlab-cli presets        list the presets with their description and parameters\n"
          "  dmftlab-cli --help         this text (also: dmftlab-cli run --help)\n"
          "  dmftlab-cli --version\n"

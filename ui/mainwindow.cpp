@@ -5,6 +5,8 @@
 #include "config/presets.h"
 #include "exportdialog.h"
 #include "exportservice.h"
+#include "exploredock.h"
+#include "pinpanel.h"
 #include "helpcontent.h"
 #include "helpwindow.h"
 #include "parameterpanel.h"
@@ -166,6 +168,14 @@ void MainWindow::buildActions()
     m_run->setToolTip("Start the selected engines (F5); restarts a run in progress.");
     m_stop = runMenu->addAction("&Stop", QKeySequence(Qt::Key_Escape), this, &MainWindow::stop);
     m_stop->setToolTip("Cancel every engine of the run (Esc).");
+    runMenu->addSeparator();
+    addExploreDock(this, m_params, runMenu, [this](const RunConfig &config) {
+        m_params->setConfig(config);
+        run();
+    });
+    m_pins = addPinsDock(this, runMenu, [this] { return currentSession(); });
+    connect(m_controller, &RunController::finished, m_pins, &PinPanel::refresh);
+    connect(m_params, &ParameterPanel::changed, m_pins, &PinPanel::refresh);
 
     QMenu *presetsMenu = menuBar()->addMenu("&Presets");
     for (const Preset &p : presets()) {
@@ -349,7 +359,9 @@ QString MainWindow::saveSession(const QString &path)
 {
     if (!m_params->isValid())
         return "the parameters are invalid: " + m_params->error();
-    const QString err = SessionStore::save(currentSession(), path);
+    Session session = currentSession();
+    session.pins = m_pins->store()->toJson();
+    const QString err = SessionStore::save(session, path);
     if (err.isEmpty()) {
         SessionStore::addRecentFile(path);
         rebuildRecentMenu();
@@ -361,6 +373,10 @@ QString MainWindow::loadSession(const QString &path)
 {
     Session s;
     if (const QString err = SessionStore::load(path, &s); !err.isEmpty()) {
+        m_area->setBanner("Could not open " + path + ": " + err, true);
+        return err;
+    }
+    if (const QString err = m_pins->store()->fromJson(s.pins); !err.isEmpty()) {
         m_area->setBanner("Could not open " + path + ": " + err, true);
         return err;
     }

@@ -19,6 +19,7 @@ class DistributionsPanel;
 class ExportDialog;
 class HelpWindow;
 class ParameterPanel;
+class PinPanel;
 class PlotArea;
 class RunController;
 class RunStatus;
@@ -35,6 +36,7 @@ public:
     RunController *controller() const { return m_controller; }
     RunStatus *runStatus() const { return m_status; }
     DistributionsPanel *distributions() const { return m_distributions; }
+    PinPanel *pins() const { return m_pins; }
     QAction *runAction() const { return m_run; }
     QAction *stopAction() const { return m_stop; }
     QAction *helpAction() const { return m_help; }
@@ -84,6 +86,7 @@ private:
     PlotArea *m_area;
     RunController *m_controller;
     RunStatus *m_status;
+    PinPanel *m_pins = nullptr; ///< pinned runs (saved in sessions)
     QAction *m_run = nullptr, *m_stop = nullptr, *m_help = nullptr;
     HelpWindow *m_helpWindow = nullptr;
     DistributionsPanel *m_distributions = nullptr; // in a dock, View ▸ Distributions

@@ -58,6 +58,8 @@ nlohmann::json SessionStore::toJson(const Session &session)
         results.push_back(e);
     }
     j["results"] = results;
+    if (session.pins.is_array() && !session.pins.empty())
+        j["pins"] = session.pins;
     return j;
 }
 
@@ -86,7 +88,7 @@ QString SessionStore::fromJson(const nlohmann::json &j, Session *session)
             .arg(kVersion);
     for (auto it = j.begin(); it != j.end(); ++it)
         if (it.key() != "format" && it.key() != "version" && it.key() != "config" && it.key() != "engines"
-            && it.key() != "results")
+            && it.key() != "results" && it.key() != "pins")
             return "unknown key '" + q(it.key()) + "'";
     if (!j.contains("config"))
         return "config: missing";
@@ -167,6 +169,11 @@ QString SessionStore::fromJson(const nlohmann::json &j, Session *session)
             s.text = q(toString(s.status));
             out.results.push_back(s);
         }
+    }
+    if (j.contains("pins")) {
+        if (!j["pins"].is_array())
+            return "pins: expected an array";
+        out.pins = j["pins"];
     }
     *session = out;
     return {};

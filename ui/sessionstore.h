@@ -21,6 +21,7 @@ struct Session {
     RunConfig config;
     EngineSelection engines;
     std::vector<RunController::EngineState> results; ///< finished engines with their curves
+    nlohmann::json pins; ///< pinned runs (PinStore::toJson; checked by PinStore::fromJson), null = none
 };
 
 class SessionStore

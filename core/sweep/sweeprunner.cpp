@@ -1,0 +1,132 @@
+#include "sweep/sweeprunner.h"
+
+#include <algorithm>
+
+namespace dmftlab
+{
+
+namespace
+{
+
+int rank(Status s)
+{
+    switch (s) {
+    case Status::Completed:
+        return 0;
+    case Status::Converged:
+        return 1;
+    case Status::MaxIterations:
+        return 2;
+    case Status::Diverged:
+        return 3;
+    case Status::InvalidInput:
+        return 4;
+    case Status::Cancelled:
+        return 5;
+    case Status::Running:
+        return -1;
+    default: // any failure status added later ranks with invalid input
+        return 4;
+    }
+}
+
+} // namespace
+
+Status worseStatus(Status a, Status b)
+{
+    return rank(a) >= rank(b) ? a : b;
+}
+
+SweepRunner::SweepRunner(SweepPlan plan, std::shared_ptr<ResultCache> cache)
+    : m_plan(std::move(plan))
+    , m_cache(cache ? std::move(cache) : std::make_shared<ResultCache>())
+    , m_results(m_plan.points.size())
+{
+}
+
+void SweepRunner::init()
+{
+    m_next = 0;
+    m_status = m_completed == totalPoints() ? Status::Completed : Status::Running;
+}
+
+int SweepRunner::step(const ProgressCallback &progress, const std::atomic<bool> *cancel)
+{
+    while (m_next < m_plan.order.size() && m_results[m_plan.order[m_next]].done())
+        ++m_next;
+    if (m_next >= m_plan.order.size()) {
+        m_status = Status::Completed;
+        return -1;
+    }
+    if (cancel && cancel->load()) {
+        m_status = Status::Cancelled;
+        return -1;
+    }
+    const int p = m_plan.order[m_next];
+    const SweepPoint &point = m_plan.points[p];
+    SweepPointResult r;
+    r.cached = true;
+    const int engines = static_cast<int>(m_plan.spec.engines.size());
+    for (int e = 0; e < engines; ++e) {
+        const std::string &engine = m_plan.spec.engines[e];
+        const std::string key = ResultCache::key(engine, point.config);
+        std::shared_ptr<const EngineResult> result = m_cache->find(key);
+        if (!result) {
+            r.cached = false;
+            ProgressCallback inner;
+            if (progress) {
+                const double total = totalPoints();
+                const double done = m_completed;
+                const std::string where = "point " + std::to_string(m_completed + 1) + "/"
+                    + std::to_string(totalPoints()) + " (" + m_plan.describe(p) + ")";
+                inner = [&, done, total, where, e](const ProgressReport &rep) {
+                    ProgressReport out = rep;
+                    out.fraction = (done + (e + std::clamp(rep.fraction, 0.0, 1.0)) / engines) / total;
+                    out.text = where + " " + rep.engine + ": " + rep.text;
+                    progress(out);
+                };
+            }
+            auto fresh = std::make_shared<EngineResult>(runEngine(engine, point.config, inner, cancel));
+            if (fresh->status == Status::Cancelled || (cancel && cancel->load())) {
+                m_status = Status::Cancelled; // the point stays pending
+                return -1;
+            }
+            result = fresh;
+            m_cache->insert(key, result);
+        }
+        r.status = e == 0 ? result->status : worseStatus(r.status, result->status);
+        if (r.message.empty() && result->status != Status::Completed && result->status != Status::Converged)
+            r.message = engine + ": " + result->message;
+        r.wallSeconds += result->wallSeconds;
+        if (engine == "dmft")
+            r.iterations = result->curves.iterations;
+        r.results[engine] = result;
+    }
+    std::map<std::string, const EngineResult *> raw;
+    for (const auto &[engine, result] : r.results)
+        raw[engine] = result.get();
+    for (const auto &s : m_plan.scalars)
+        r.scalars.push_back(evaluateScalar(s, raw));
+    m_results[p] = std::move(r);
+    ++m_completed;
+    ++m_next;
+    if (m_completed == totalPoints())
+        m_status = Status::Completed;
+    return p;
+}
+
+Status SweepRunner::run(
+    const PointCallback &onPoint, const ProgressCallback &progress, const std::atomic<bool> *cancel)
+{
+    init();
+    for (;;) {
+        const int p = step(progress, cancel);
+        if (p < 0)
+            break;
+        if (onPoint)
+            onPoint(p, m_results[p]);
+    }
+    return m_status;
+}
+
+} // namespace dmftlab

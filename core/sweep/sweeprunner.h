@@ -1,0 +1,68 @@
+// Runs a SweepPlan point by point in its most-informative-first order, every engine of a
+// point through runEngine (or the ResultCache when that configuration was computed
+// before), and reduces each point to its scalars. Split as init()/step()/run() so a
+// worker can publish each finished point and check for cancel between points; a cancel
+// inside a point leaves that point pending (never half a point), so what is done is
+// always consistent.
+#pragma once
+
+#include "sweep/resultcache.h"
+#include "sweep/sweepplan.h"
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+
+namespace dmftlab
+{
+
+struct SweepPointResult {
+    Status status = Status::Running; ///< Running: not computed (yet)
+    std::string message; ///< first engine message that explains a failure
+    std::vector<ScalarValue> scalars; ///< one per plan scalar
+    int iterations = -1; ///< DMFT fixed-point iterations (-1 without dmft)
+    double wallSeconds = 0; ///< sum over engines of their (original) run time
+    bool cached = false; ///< every engine came from the cache
+    std::map<std::string, std::shared_ptr<const EngineResult>> results; ///< by engine
+    bool done() const { return status != Status::Running; }
+};
+
+/// The worst of two point statuses (completed < converged < max_iterations < diverged
+/// < invalid_input), used for a point with several engines.
+Status worseStatus(Status a, Status b);
+
+class SweepRunner
+{
+public:
+    /// `cache` may be null (then nothing is shared between runners).
+    explicit SweepRunner(SweepPlan plan, std::shared_ptr<ResultCache> cache = nullptr);
+
+    const SweepPlan &plan() const { return m_plan; }
+    const SweepPointResult &result(int point) const { return m_results.at(point); }
+    /// One entry per plan point (pending ones not done()).
+    const std::vector<SweepPointResult> &results() const { return m_results; }
+    int completedPoints() const { return m_completed; }
+    int totalPoints() const { return static_cast<int>(m_plan.points.size()); }
+    /// Running while points remain; Completed when all are done; Cancelled after a cancel.
+    Status status() const { return m_status; }
+
+    /// Starts (again) at the beginning of the order; finished points stay finished.
+    void init();
+    /// Computes the next pending point. Returns its index, or -1 when none is left or the
+    /// run was cancelled (see status()).
+    int step(const ProgressCallback &progress = {}, const std::atomic<bool> *cancel = nullptr);
+    using PointCallback = std::function<void(int point, const SweepPointResult &)>;
+    Status run(const PointCallback &onPoint = {}, const ProgressCallback &progress = {},
+        const std::atomic<bool> *cancel = nullptr);
+
+private:
+    SweepPlan m_plan;
+    std::shared_ptr<ResultCache> m_cache;
+    std::vector<SweepPointResult> m_results;
+    std::size_t m_next = 0;
+    int m_completed = 0;
+    Status m_status = Status::Running;
+};
+
+} // namespace dmftlab

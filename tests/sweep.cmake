@@ -1,0 +1,10 @@
+# Parameter sweeps: families and phase diagrams (issue 11).
+dmftlab_core_test(test_sweep)
+
+dmftlab_core_test(test_sweep_cli)
+target_compile_definitions(test_sweep_cli PRIVATE DMFTLAB_CLI_PATH="$<TARGET_FILE:dmftlab-cli>")
+add_dependencies(test_sweep_cli dmftlab-cli)
+set_tests_properties(test_sweep_cli PROPERTIES TIMEOUT 240)
+
+dmftlab_ui_test(test_gui_sweep)
+set_tests_properties(test_gui_sweep PROPERTIES TIMEOUT 240)

@@ -1,0 +1,247 @@
+// The Explore dock (issue 11) on the offscreen platform: a family and a 3×3 phase
+// diagram run to the end in the worker and the panels show them (graphs per value, an
+// end-point graph with error bars, a colour map with every cell filled); hover text
+// gives value ± SE; a click hands that point's configuration to the main window, which
+// loads and runs it; Stop keeps the finished points and a rerun takes them from the cache.
+// With DMFTLAB_SWEEP_SHOTS=DIR set, the panels are also saved as PNGs there to look at.
+#include "guitestutil.h"
+#include "mainwindow.h"
+#include "pinpanel.h"
+#include "sweepcontroller.h"
+#include "sweeppanel.h"
+#include "testutil.h"
+
+#include <QSignalSpy>
+#include <qcustomplot.h>
+
+using namespace dmftlab;
+
+namespace
+{
+RunConfig tiny()
+{
+    json tree = json::object();
+    tree["preset"] = "linear-regression";
+    RunConfig c = *configFromJson(tree).config;
+    c.time.steps = 10;
+    c.time.horizon = 2;
+    c.sim.dimension = 40;
+    c.sim.seeds = 2;
+    c.sim.threads = 1;
+    c.dmft.paths = 300;
+    c.dmft.tangentPaths = 100;
+    c.dmft.replicas = 2;
+    c.dmft.maxIterations = 8;
+    return c;
+}
+
+void shoot(QWidget *w, const QString &name)
+{
+    const QString dir = qEnvironmentVariable("DMFTLAB_SWEEP_SHOTS");
+    if (!dir.isEmpty())
+        w->grab().save(dir + "/" + name + ".png");
+}
+
+int finiteCells(QCPColorMap *map)
+{
+    int n = 0;
+    for (int i = 0; i < map->data()->keySize(); ++i)
+        for (int j = 0; j < map->data()->valueSize(); ++j)
+            n += std::isfinite(map->data()->cell(i, j)) ? 1 : 0;
+    return n;
+}
+} // namespace
+
+class TestGuiSweep : public QObject
+{
+    Q_OBJECT
+private slots:
+    void familyToTheEnd();
+    void phaseDiagramToTheEnd();
+    void stopKeepsPointsAndCacheAvoidsRecomputing();
+    void refusesBadSpecs();
+    void clickLoadsAndRunsInMainWindow();
+    void pinsNamedByDifferenceAndSurviveSessions();
+};
+
+void TestGuiSweep::familyToTheEnd()
+{
+    SweepPanel panel;
+    panel.resize(500, 800);
+    panel.setBaseProvider([] { return std::optional<RunConfig>(tiny()); });
+    panel.setSpec("data.alpha", "lin:1:3:3", "", "", "dmft", "final_test_loss");
+    QSignalSpy done(&panel, &SweepPanel::sweepFinished);
+    QVERIFY2(panel.start(), qPrintable(panel.error()));
+    QVERIFY(done.wait(60000));
+    QVERIFY((panel.controller()->status()) == Status::Completed);
+    QCOMPARE(panel.controller()->completedPoints(), 3);
+    QCOMPARE(panel.mainPlot()->graphCount(), 3); // one test-loss curve per α
+    QCOMPARE(panel.endPointPlot()->graphCount(), 1);
+    QCOMPARE(panel.endPointPlot()->graph(0)->dataCount(), 3);
+    // The end-point panel shows exactly the scalar of each point.
+    const auto &r = panel.controller()->results();
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(panel.endPointPlot()->graph(0)->data()->at(i)->value, r[i].scalars[0].value);
+    QVERIFY(panel.pointText(1).startsWith("α = 2: "));
+    QVERIFY(panel.pointText(1).contains("±"));
+    panel.show();
+    shoot(&panel, "family");
+}
+
+void TestGuiSweep::phaseDiagramToTheEnd()
+{
+    SweepPanel panel;
+    panel.resize(500, 800);
+    panel.setBaseProvider([] { return std::optional<RunConfig>(tiny()); });
+    panel.setSpec("data.alpha", "1,2,3", "optimizer.tau", "log:0.1:1:3", "dmft", "final_test_loss", "0.5");
+    QSignalSpy done(&panel, &SweepPanel::sweepFinished);
+    QSignalSpy chosen(&panel, &SweepPanel::configurationChosen);
+    QVERIFY2(panel.start(), qPrintable(panel.error()));
+    QVERIFY(done.wait(60000));
+    QCOMPARE(panel.controller()->completedPoints(), 9);
+    QCPColorMap *map = nullptr;
+    for (int i = 0; i < panel.mainPlot()->plottableCount(); ++i)
+        if (auto *m = qobject_cast<QCPColorMap *>(panel.mainPlot()->plottable(i)))
+            map = m;
+    QVERIFY(map);
+    QCOMPARE(finiteCells(map), 9);
+    const auto &r = panel.controller()->results();
+    const SweepPlan &plan = panel.controller()->plan();
+    QCOMPARE(map->data()->cell(2, 1), r[plan.pointIndex(2, 1)].scalars[0].value);
+    QVERIFY(panel.pointText(2, 1).startsWith("α = 3, τ = "));
+    QVERIFY(panel.choosePoint(2, 1));
+    QCOMPARE(chosen.count(), 1);
+    const RunConfig c = chosen.at(0).at(0).value<RunConfig>();
+    QCOMPARE(c.alpha, 3.0);
+    DMFT_COMPARE_TOL(*c.optimizer.tau, std::sqrt(0.1), 1e-15);
+    // CSV export: a header and one row per point.
+    QTemporaryDir tmp;
+    QVERIFY(panel.exportTo(tmp.filePath("pd.csv")).isEmpty());
+    QFile f(tmp.filePath("pd.csv"));
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(f.readAll().count('\n'), 10);
+    QVERIFY(panel.exportTo(tmp.filePath("pd.pdf")).isEmpty());
+    QVERIFY(QFileInfo(tmp.filePath("pd.pdf")).size() > 1000);
+    panel.show();
+    shoot(&panel, "phase");
+}
+
+void TestGuiSweep::stopKeepsPointsAndCacheAvoidsRecomputing()
+{
+    SweepPanel panel;
+    RunConfig base = tiny();
+    base.sim.dimension = 300;
+    base.time.steps = 30;
+    panel.setBaseProvider([base] { return std::optional<RunConfig>(base); });
+    panel.setSpec("data.alpha", "lin:1:4:6", "", "", "sgf", "final_test_loss");
+    QSignalSpy updated(panel.controller(), &SweepController::updated);
+    QSignalSpy done(&panel, &SweepPanel::sweepFinished);
+    QVERIFY(panel.start());
+    QVERIFY(updated.wait(60000)); // the first point is in
+    panel.stop();
+    QVERIFY(done.count() == 1 || done.wait(60000));
+    QVERIFY((panel.controller()->status()) == Status::Cancelled);
+    const int kept = panel.controller()->completedPoints();
+    QVERIFY(kept >= 1 && kept < 6);
+    std::vector<int> keptPoints;
+    for (int p = 0; p < 6; ++p)
+        if (panel.controller()->results()[p].done())
+            keptPoints.push_back(p);
+    QCOMPARE(int(keptPoints.size()), kept);
+    // Running the same sweep again takes the finished points from the cache.
+    QVERIFY(panel.start());
+    QVERIFY(done.wait(60000));
+    QCOMPARE(panel.controller()->completedPoints(), 6);
+    for (int p : keptPoints)
+        QVERIFY(panel.controller()->results()[p].cached);
+}
+
+void TestGuiSweep::refusesBadSpecs()
+{
+    SweepPanel panel;
+    panel.setBaseProvider([] { return std::optional<RunConfig>(tiny()); });
+    panel.setSpec("data.alpha", "1,-1", "", "", "dmft", "final_test_loss");
+    QVERIFY(!panel.start());
+    QVERIFY2(panel.error().contains("data.alpha"), qPrintable(panel.error()));
+    panel.setSpec("data.alpha", "1,2", "", "", "dmft", "no_such_scalar");
+    QVERIFY(!panel.start());
+    QVERIFY2(panel.error().contains("unknown scalar"), qPrintable(panel.error()));
+    QVERIFY(!panel.controller()->isRunning());
+}
+
+void TestGuiSweep::clickLoadsAndRunsInMainWindow()
+{
+    MainWindow w;
+    guitest::makeSmall(w, "linear-regression");
+    auto *panel = w.findChild<SweepPanel *>();
+    QVERIFY(panel);
+    panel->setSpec("data.alpha", "1,3", "", "", "ode", "final_test_loss");
+    QSignalSpy done(panel, &SweepPanel::sweepFinished);
+    QVERIFY2(panel->start(), qPrintable(panel->error()));
+    QVERIFY(done.wait(60000));
+    QSignalSpy ran(&w, &MainWindow::runFinished);
+    QVERIFY(panel->choosePoint(1));
+    QCOMPARE(w.parameters()->config()->alpha, 3.0);
+    QVERIFY(ran.wait(60000));
+}
+
+void TestGuiSweep::pinsNamedByDifferenceAndSurviveSessions()
+{
+    MainWindow w;
+    guitest::makeSmall(w, "linear-regression");
+    QSignalSpy ran(&w, &MainWindow::runFinished);
+    QVERIFY(w.run());
+    QVERIFY(ran.wait(60000));
+    PinStore *store = w.pins()->store();
+    QVERIFY2(w.pins()->pinLive().isEmpty(), "pinning a finished run");
+    QCOMPARE(store->pins()[0].name, QString("same configuration"));
+    // The live configuration moves on: the pin is named by what differs (B = 1 in the preset).
+    guitest::setField(w, "optimizer.batch_size", "4");
+    QTRY_COMPARE(store->pins()[0].name, QString("B = 1"));
+    QVERIFY(ran.count() == 1);
+    QVERIFY(w.run());
+    QVERIFY(ran.wait(60000));
+    QVERIFY(w.pins()->pinLive().isEmpty());
+    store->rename(1, "B = 4 reference");
+    store->setVisible(0, false);
+    // Live curves solid, the visible pin's faded with its own legend entry.
+    int faded = 0;
+    for (int g = 0; g < w.pins()->plot()->graphCount(); ++g)
+        if (w.pins()->plot()->graph(g)->pen().color().alpha() < 255) {
+            ++faded;
+            QVERIFY(w.pins()->plot()->graph(g)->name().startsWith("B = 4 reference ("));
+        }
+    QCOMPARE(faded, int(store->pins()[1].run.results.size()));
+    // Save and load in a fresh window: names, flags and curves come back.
+    QTemporaryDir tmp;
+    const QString path = tmp.filePath("pins.json");
+    QVERIFY(w.saveSession(path).isEmpty());
+    MainWindow w2;
+    QVERIFY(w2.loadSession(path).isEmpty());
+    PinStore *back = w2.pins()->store();
+    QCOMPARE(back->size(), 2);
+    for (int i = 0; i < 2; ++i) {
+        QCOMPARE(back->pins()[i].name, store->pins()[i].name);
+        QCOMPARE(back->pins()[i].visible, store->pins()[i].visible);
+        QCOMPARE(back->pins()[i].renamed, store->pins()[i].renamed);
+        QCOMPARE(back->pins()[i].run.results.size(), store->pins()[i].run.results.size());
+        for (std::size_t e = 0; e < back->pins()[i].run.results.size(); ++e)
+            QVERIFY(back->pins()[i].run.results[e].curves->testLoss.mean
+                == store->pins()[i].run.results[e].curves->testLoss.mean);
+    }
+    QCOMPARE(back->pins()[1].run.config.optimizer.batchSize, 4);
+    // A bad pin is refused naming the field; the store stays as it was.
+    json bad = back->toJson();
+    bad[1]["name"] = 3;
+    QCOMPARE(back->fromJson(bad), QString("pins[1].name: expected a string"));
+    QCOMPARE(back->size(), 2);
+    // At most kMaxPins.
+    while (back->size() < PinStore::kMaxPins)
+        QVERIFY(back->add(store->pins()[0].run, w.parameters()->config().value()).isEmpty());
+    QVERIFY(!back->add(store->pins()[0].run, w.parameters()->config().value()).isEmpty());
+    w.pins()->show();
+    shoot(w.pins(), "pins");
+}
+
+QTEST_MAIN(TestGuiSweep)
+#include "test_gui_sweep.moc"

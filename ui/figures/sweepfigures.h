@@ -1,0 +1,51 @@
+// Figures of a sweep (issue 11), shared by the GUI's family and phase-diagram panels and
+// `dmftlab-cli sweep --plots`:
+//  * a family's curves overlaid, coloured by the swept parameter on a sequential,
+//    colour-blind-safe map (viridis) with a colour bar labelled with the parameter;
+//  * the end-point panel: one scalar against the parameter with ±1 SE error bars;
+//  * a phase diagram: the scalar as a heat map over the two parameters (cells in index
+//    space, ticks labelled with the values, so log-spaced axes get equal cells), pending
+//    cells transparent, optional contour lines at chosen levels.
+//  * pinned runs: the live test loss with pinned references drawn faded.
+// Only finished points (SweepPointResult::done()) are drawn.
+#pragma once
+
+#include "figures.h"
+#include "sweep/sweeprunner.h"
+
+#include <QColor>
+#include <vector>
+
+class QCPColorMap;
+
+namespace dmftlab::figures
+{
+
+enum class FamilyQuantity { TrainLoss, TestLoss, TestError };
+
+/// Viridis at f in [0, 1].
+QColor familyColor(double f);
+/// Position of axis value i on the colour map: by value (log for log spacing), by index
+/// for a list of strings.
+double familyPosition(const SweepAxis &axis, int i);
+
+void plotFamilyCurves(QCustomPlot *plot, const SweepPlan &plan, const std::vector<SweepPointResult> &results,
+    const std::string &engine, FamilyQuantity quantity, const Style &style);
+void plotFamilyScalar(QCustomPlot *plot, const SweepPlan &plan, const std::vector<SweepPointResult> &results,
+    int scalar, const Style &style);
+/// Returns the colour map (owned by the plot) so a panel can map the mouse to a cell.
+QCPColorMap *plotPhaseDiagram(QCustomPlot *plot, const SweepPlan &plan,
+    const std::vector<SweepPointResult> &results, int scalar, const Style &style,
+    const std::vector<double> &contourLevels = {});
+
+/// A pinned run's curves with the pin's name (for the legend).
+struct PinnedCurves {
+    QString name;
+    const Curves *curves;
+};
+/// Test loss against t: the live engines solid, each pinned run's engines faded (lighter,
+/// thinner, dashed) with a legend entry "name (engine)".
+void plotPinnedLoss(QCustomPlot *plot, const std::vector<const Curves *> &live,
+    const std::vector<PinnedCurves> &pinned, const Style &style);
+
+} // namespace dmftlab::figures
