@@ -140,7 +140,8 @@ void TestGuiFigures::drawsEveryPlotType()
     const Curves sgf = makeCurves("sgf", k, 40, 41);
     QCustomPlot plot;
     plot.resize(640, 420);
-    const figures::Style style { slide };
+    figures::Style style;
+    style.slide = slide;
     switch (kind) {
     case 0:
         figures::plotLoss(&plot, { &dmft, &sgf }, style);

@@ -457,7 +457,11 @@ void TestGuiRun::exportsAndSessionRoundTrip()
         qInfo() << "exports kept in" << dir.path();
     }
     QStringList written;
-    const FigureSettings settings { 900, 600, 1.5, true };
+    FigureSettings settings;
+    settings.width = 900;
+    settings.height = 600;
+    settings.scale = 1.5;
+    settings.slide = true;
     std::vector<const PlotPanel *> panels(w.plotArea()->panels().begin(), w.plotArea()->panels().end());
     QString err
         = ExportService::exportAllFigures(panels, dir.path(), { "png", "pdf", "svg" }, settings, &written);

@@ -137,8 +137,8 @@ bool SweepPanel::start()
     m_error.clear();
     auto keyOf = [](QComboBox *box) {
         const int i = box->findText(box->currentText());
-        const QString data = i >= 0 ? box->itemData(i).toString() : QString();
-        return (data.isEmpty() ? box->currentText() : data).trimmed().toStdString();
+        const QString itemKey = i >= 0 ? box->itemData(i).toString() : QString();
+        return (itemKey.isEmpty() ? box->currentText() : itemKey).trimmed().toStdString();
     };
     const std::optional<RunConfig> base = m_base ? m_base() : std::nullopt;
     if (!base) {

@@ -41,7 +41,7 @@ def test_schema_lists_every_key_once():
     assert set(keys) == set(defaults)
     for field in schema:
         assert field["default"] == defaults[field["key"]], field["key"]
-        assert field["type"] in ("int", "number", "string", "number|null", "number|matrix"), field
+        assert field["type"] in ("int", "number", "string", "number|null", "number|matrix", "list"), field
         assert field["doc"] and field["label"], field["key"]
     by_key = {f["key"]: f for f in schema}
     assert by_key["model.loss"]["choices"] == ["square", "logistic"]
