@@ -182,9 +182,10 @@ void TestSweepCli::cancelLeavesConsistentCsv()
 {
     QTemporaryDir tmp;
     const fs::path out = tmp.filePath("sweep").toStdString();
-    // Simulation points slow enough that SIGINT arrives inside a point.
+    // Simulation points slow enough (~0.3-1 s each on one thread) that SIGINT arrives
+    // while the sweep runs, also on an idle machine (d = 400, N = 40 took 0.01 s a point).
     QStringList args = QStringList { "sweep" } + kTiny
-        + QStringList { "--set", "sim.dimension=400", "--set", "time.steps=40", "--vary",
+        + QStringList { "--set", "sim.dimension=1500", "--set", "time.steps=80", "--vary",
               "data.alpha=lin:1:4:7", "--engine", "sgf", "--out", QString::fromStdString(out.string()) };
     args.removeAll("--quiet");
     QProcess p;
