@@ -80,8 +80,7 @@ void ensureQtPlatform()
 
 } // namespace
 
-std::string writeFigures(
-    const RunOptions &options, const std::vector<const Curves *> &curves, std::vector<std::string> *files)
+std::string withOffscreenQt(const std::function<std::string()> &draw)
 {
     ensureQtPlatform();
     static int qtArgc = 1;
@@ -89,7 +88,13 @@ std::string writeFigures(
     static char *qtArgv[] = { qtName, nullptr };
     qInstallMessageHandler(qtMessages);
     QApplication app(qtArgc, qtArgv);
-    return writePlots(options, curves, files);
+    return draw();
+}
+
+std::string writeFigures(
+    const RunOptions &options, const std::vector<const Curves *> &curves, std::vector<std::string> *files)
+{
+    return withOffscreenQt([&] { return writePlots(options, curves, files); });
 }
 
 } // namespace dmftlab::cli

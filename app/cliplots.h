@@ -6,11 +6,16 @@
 #include "clioptions.h"
 #include "observables/curves.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
 namespace dmftlab::cli
 {
+
+/// Runs `draw` inside a QApplication (offscreen when there is no display; Qt's own chatter
+/// filtered from stderr) and returns what it returns (empty on success).
+std::string withOffscreenQt(const std::function<std::string()> &draw);
 
 /// Starts Qt (offscreen when there is no display) and writes the figures of `curves`.
 /// Empty on success; `files` gets the names written (also those before a failure).

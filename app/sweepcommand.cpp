@@ -1,6 +1,9 @@
 #include "sweepcommand.h"
 
 #include "cli.h"
+#include "clicommon.h"
+#include "cliplots.h"
+#include "clisignals.h"
 #include "config/presets.h"
 #include "io/csv.h"
 #include "io/files.h"
@@ -28,29 +31,8 @@ namespace
 
 namespace fs = std::filesystem;
 
-std::atomic<bool> g_sweepCancel { false };
-
-extern "C" void onSweepSignal(int)
-{
-    g_sweepCancel.store(true);
-}
-
-int fail(const std::string &message, int code = cli::kExitBadInput)
-{
-    std::fprintf(stderr, "dmftlab-cli: error: %s\n", message.c_str());
-    return code;
-}
-
-std::vector<std::string> splitList(const std::string &s)
-{
-    std::vector<std::string> out;
-    std::string item;
-    std::istringstream in(s);
-    while (std::getline(in, item, ','))
-        if (!item.empty())
-            out.push_back(item);
-    return out;
-}
+using cli::fail;
+using cli::splitList;
 
 struct SweepOptions {
     std::string preset;
@@ -261,32 +243,10 @@ std::string fileSafe(std::string name)
     return name;
 }
 
-void ensureQtPlatform()
-{
-    const char *display = std::getenv("DISPLAY");
-    const char *wayland = std::getenv("WAYLAND_DISPLAY");
-    const char *platform = std::getenv("QT_QPA_PLATFORM");
-    if ((!display || !*display) && (!wayland || !*wayland) && (!platform || !*platform))
-        ::setenv("QT_QPA_PLATFORM", "offscreen", 1);
-}
-
-void quietQt(QtMsgType type, const QMessageLogContext &, const QString &message)
-{
-    if (type == QtDebugMsg || type == QtInfoMsg || message.startsWith("QStandardPaths:"))
-        return;
-    std::fprintf(stderr, "dmftlab-cli: qt: %s\n", message.toLocal8Bit().constData());
-}
-
 /// The family or phase-diagram figures of every scalar (and, for a family, the
 /// overlaid test-loss curves). Empty on success.
-std::string writeFigures(const SweepRunner &runner, const SweepOptions &o, std::vector<std::string> *files)
+std::string writeSweepFigures(const SweepRunner &runner, const SweepOptions &o, std::vector<std::string> *files)
 {
-    ensureQtPlatform();
-    static int qtArgc = 1;
-    static char qtName[] = "dmftlab-cli";
-    static char *qtArgv[] = { qtName, nullptr };
-    qInstallMessageHandler(quietQt);
-    QApplication app(qtArgc, qtArgv);
     figures::Style style;
     style.slide = o.slide;
     const SweepPlan &plan = runner.plan();
@@ -435,12 +395,7 @@ int runSweepCommand(const std::vector<std::string> &args)
         std::printf("resuming: %d of %d points already done\n", resumed, int(plan.points.size()));
     std::fflush(stdout);
 
-    struct sigaction sa = {};
-    sa.sa_handler = onSweepSignal;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESETHAND;
-    sigaction(SIGINT, &sa, nullptr);
-    sigaction(SIGTERM, &sa, nullptr);
+    cli::installSignalHandlers();
 
     SweepRunner runner(plan, cache);
     std::string writeError;
@@ -486,7 +441,7 @@ int runSweepCommand(const std::vector<std::string> &args)
             std::fprintf(stderr, "%s\n", line.c_str());
         }
     };
-    const Status status = runner.run(onPoint, {}, &g_sweepCancel);
+    const Status status = runner.run(onPoint, {}, &cli::cancelFlag());
     if (runner.completedPoints() == 0 || !writeError.empty()) {
         // Nothing finished (or a write failed): sweep.csv still lists exactly the finished points.
         if (auto err = io::writeFileAtomic((dir / "sweep.csv").string(), sweepCsv(plan, runner.results()));
@@ -496,7 +451,7 @@ int runSweepCommand(const std::vector<std::string> &args)
     int exitCode = status == Status::Cancelled ? cli::kExitCancelled : cli::kExitOk;
     std::vector<std::string> plotFiles;
     if (writeError.empty() && !o.plotFormats.empty() && runner.completedPoints() > 0)
-        writeError = writeFigures(runner, o, &plotFiles);
+        writeError = cli::withOffscreenQt([&] { return writeSweepFigures(runner, o, &plotFiles); });
     if (!writeError.empty()) {
         fail(writeError, cli::kExitWriteFailed);
         exitCode = cli::kExitWriteFailed;
