@@ -40,6 +40,7 @@ Measure solveOnce(const Case &cs, int threads, int mixingMemory = -1)
     c.dmft.paths = cs.P;
     c.dmft.tangentPaths = cs.PJ;
     c.dmft.replicas = 1;
+    c.dmft.warmStart = "ode"; // the replica's own iterations, without a pilot solve
     c.sim.threads = threads;
     if (mixingMemory >= 0)
         c.dmft.mixingMemory = mixingMemory;

@@ -42,6 +42,7 @@ RunConfig smallConfig(const std::string &preset, int steps, int paths, int tange
     c.dmft.tangentPaths = tangentPaths;
     c.dmft.replicas = replicas;
     c.dmft.maxIterations = 100;
+    c.dmft.warmStart = "ode"; // the replicas' own estimators from init() on, no pilot solve
     c.sim.threads = 2;
     return c;
 }

@@ -64,6 +64,7 @@ void TestDmftNumerics::gradientFlowPublishesCheckedIterate()
     c.alpha = alpha;
     c.dmft.replicas = 4;
     c.dmft.continuousTime = "off";
+    c.dmft.warmStart = "ode"; // far from the fixed point: the accelerated steps that leave the cone
     c.sim.threads = 2;
     DmftSolver solver(c);
     const EngineResult r = solver.run();
@@ -111,6 +112,7 @@ void TestDmftNumerics::illConditionedSteinIsNumericalFailure()
     c.dmft.paths = 2000;
     c.dmft.tangentPaths = 200;
     c.dmft.replicas = 2;
+    c.dmft.warmStart = "ode"; // the replicas' iteration from the ODE reaches the ill-conditioned state
     c.sim.threads = 2;
     QVERIFY(checkEngine("dmft", c).empty()); // the input is fine
     const EngineResult r = runEngine("dmft", c);
@@ -128,6 +130,7 @@ void TestDmftNumerics::stalledAndersonFallsBackToDamping()
     c.dmft.replicas = 4; // the preset's P, P_J: 2 of these 4 replicas stall with Anderson
     c.dmft.maxIterations = 200;
     c.dmft.continuousTime = "off";
+    c.dmft.warmStart = "ode"; // from the ODE, where the replicas' Anderson mixing stalls
     c.sim.threads = 2;
     const EngineResult mixed = runEngine("dmft", c);
     RunConfig d = c;

@@ -84,8 +84,10 @@ double elapsed(std::chrono::steady_clock::time_point t0)
 /// Stein K minus tangent K of the same paths, per replica: one step of `replicas`
 /// replicas with plain normals from the shared warm start (the state is not random, so
 /// both estimators are unbiased for the same K).
-void steinMinusTangents(const RunConfig &c, ReplicaStatistics &diff, ReplicaStatistics &stein)
+void steinMinusTangents(const RunConfig &config, ReplicaStatistics &diff, ReplicaStatistics &stein)
 {
+    RunConfig c = config;
+    c.dmft.warmStart = "ode"; // the replicas themselves after one step, no pilot solve
     DmftSolver solver(c);
     solver.setMomentMatching(false);
     solver.setSteinKernel(false);

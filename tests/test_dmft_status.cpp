@@ -8,6 +8,7 @@
 #include "testutil.h"
 
 #include <chrono>
+#include <cmath>
 #include <thread>
 
 using namespace dmftlab;
@@ -43,6 +44,7 @@ class TestDmftStatus : public QObject
     Q_OBJECT
 private slots:
     void convergesWithProgressEveryIteration();
+    void pilotSolveStartsTheReplicas();
     void maxIterationsSaysSo();
     void cancelIsPrompt();
     void cancelDuringSetUp_data();
@@ -59,6 +61,7 @@ void TestDmftStatus::convergesWithProgressEveryIteration()
 {
     RunConfig c = small("logistic-regression");
     c.dmft.continuousTime = "off"; // one solve: one report per iteration (the 2Δ solve adds its own)
+    c.dmft.warmStart = "ode"; // no pilot solve: every report is a replica iteration (pilotSolve)
     int reports = 0, lastIteration = 0;
     bool ordered = true;
     const EngineResult r = runEngine("dmft", c, [&](const ProgressReport &p) {
@@ -86,6 +89,60 @@ void TestDmftStatus::convergesWithProgressEveryIteration()
     QCOMPARE(static_cast<int>(r.curves.Ctheta.mean[0].rows()), c.time.steps + 1);
     QVERIFY(!r.curves.K.empty() && !r.curves.Cu.empty() && !r.curves.Rtheta.empty());
     QVERIFY(r.curves.Q[0].se[c.time.steps] > 0.0);
+}
+
+void TestDmftStatus::pilotSolveStartsTheReplicas()
+{
+    // Issue 9, progressive solve: a pilot replica with P/4 paths converges first and is shown
+    // at once (no error bars); the replicas then start from its fixed point. Each replica's
+    // sampled map is the same as without the pilot (same seeds), so both runs stop at the
+    // same fixed points up to the tolerance, i.e. within their truncation errors.
+    RunConfig c = small("logistic-regression");
+    c.dmft.continuousTime = "off";
+    QCOMPARE(QString::fromStdString(RunConfig().dmft.warmStart), QString("pilot")); // the default
+    c.dmft.warmStart = "pilot";
+    int pilotReports = 0, replicaReports = 0, lastIteration = 0;
+    bool pilotFirst = true, ordered = true;
+    const EngineResult p = runEngine("dmft", c, [&](const ProgressReport &r) {
+        QVERIFY(r.snapshot);
+        if (r.text.find("pilot solve (") != std::string::npos) {
+            ++pilotReports;
+            pilotFirst = pilotFirst && replicaReports == 0;
+            // a complete picture, without error bars (one replica)
+            QCOMPARE(r.snapshot->validPoints, c.time.steps + 1);
+            QCOMPARE(r.snapshot->seDegreesOfFreedom, 0);
+            QVERIFY(std::isfinite(r.snapshot->Q[0].mean.back()));
+        } else if (r.snapshot->iterations > 0) {
+            ++replicaReports;
+            ordered = ordered && r.snapshot->iterations == lastIteration + 1;
+            lastIteration = r.snapshot->iterations;
+            QCOMPARE(r.snapshot->seDegreesOfFreedom, c.dmft.replicas - 1);
+        }
+    });
+    QVERIFY2(p.status == Status::Converged, p.message.c_str());
+    QVERIFY(pilotReports > 0 && pilotFirst && ordered);
+    QCOMPARE(p.extra["pilot"].get<std::string>(), std::string("converged"));
+    QCOMPARE(p.extra["pilot_iterations"].get<int>(), pilotReports + 1); // the last one starts the replicas
+    QCOMPARE(p.extra["pilot_paths"].get<int>(), c.dmft.paths / 4);
+    QVERIFY2(p.message.find("pilot solve") != std::string::npos, p.message.c_str());
+
+    RunConfig o = c;
+    o.dmft.warmStart = "ode";
+    const EngineResult q = runEngine("dmft", o);
+    QVERIFY2(q.status == Status::Converged, q.message.c_str());
+    qInfo("iterations: %d pilot + %d replica (pilot start), %d replica (ODE start)",
+        p.extra["pilot_iterations"].get<int>(), p.curves.iterations, q.curves.iterations);
+    double inTruncation = 0.0, inSe = 0.0;
+    for (const auto &[a, b] : { std::pair { &p.curves.Q[0], &q.curves.Q[0] },
+             std::pair { &p.curves.testLoss, &q.curves.testLoss } })
+        for (int n = 1; n <= c.time.steps; ++n) {
+            const double d = std::fabs(a->mean[n] - b->mean[n]);
+            inTruncation = std::max(inTruncation, d / (a->truncation[n] + b->truncation[n] + 1e-300));
+            inSe = std::max(inSe, d / a->seMonteCarlo[n]);
+        }
+    qInfo("largest |pilot start - ODE start|: %.3f x the sum of their truncation errors, %.4f Monte-Carlo SE",
+        inTruncation, inSe);
+    QVERIFY(inSe < 0.1);
 }
 
 void TestDmftStatus::maxIterationsSaysSo()
@@ -142,6 +199,7 @@ void TestDmftStatus::cancelDuringSetUp()
     QFETCH(int, delayMs);
     RunConfig c = presetConfig("logistic-regression"); // default P, P_J, R
     c.sim.threads = 2;
+    c.dmft.warmStart = "ode"; // the replicas' set-up right after the ODE (a pilot would come first)
     neverConverge(c);
     std::atomic<bool> cancel { false };
     EngineResult r;

@@ -57,7 +57,9 @@ struct DmftConfig {
     double tolerance = 1e-4;
     int maxIterations = 100;
     std::uint64_t seed = 12345;
-    std::string warmStart = "ode";
+    /// none | ode | pilot (DmftSolver::pilotActive): the pilot solve makes the replicas start
+    /// near their fixed point, so the solve takes fewer full iterations
+    std::string warmStart = "pilot";
     /// off | estimate | extrapolate (theory §8, dmft/timestep.h): a second solve at 2Δ
     /// estimates the Euler time-step error, or gives the continuous-time curves by
     /// Richardson extrapolation (with a third at 4Δ for its remaining error when 4 | N).

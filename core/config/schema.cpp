@@ -333,8 +333,10 @@ std::vector<FieldInfo> buildSchema()
     s.push_back(intField("dmft.seed", "DMFT seed", "seed of the DMFT's sampled paths", 0, kUint64Max,
                          [](auto &c) -> auto & { return c.dmft.seed; }));
     s.push_back(choiceField("dmft.warm_start", "Warm start",
-                            "none|ode: initial guess of the fixed-point iteration (no learning, or the online ODE)",
-                            std::vector<std::pair<std::string, std::string>>{{"none", "none"}, {"ode", "ode"}},
+                            "none|ode|pilot: initial guess of the fixed-point iteration (no learning, the online "
+                            "ODE, or the online ODE refined by a pilot solve with P/4 paths that starts every replica)",
+                            std::vector<std::pair<std::string, std::string>>{
+                                {"none", "none"}, {"ode", "ode"}, {"pilot", "pilot"}},
                             [](auto &c) -> auto & { return c.dmft.warmStart; }));
     s.push_back(choiceField("dmft.continuous_time", "Continuous time",
                             "off|estimate|extrapolate: time-step error from a solve at 2 dt, or continuous-time "

@@ -226,13 +226,27 @@ public:
     /// bias on ReLU. Call before init().
     void setSteinKernel(bool on) { m_steinKernel = on; }
 
-    /// Builds the replicas and the starting state (ODE warm start or no-learning guess).
+    /// Builds the starting state (ODE warm start or no-learning guess) and then either the
+    /// pilot (dmft.warm_start = pilot, see pilotActive()) or the replicas.
     Status init(const std::atomic<bool> *cancel = nullptr);
-    /// One damped fixed-point iteration of every unconverged replica. Returns Running while
-    /// more iterations are needed, else the final status.
+    /// One damped fixed-point iteration of the pilot while it runs, else of every
+    /// unconverged replica. Returns Running while more iterations are needed, else the final
+    /// status.
     Status step(const std::atomic<bool> *cancel = nullptr);
     /// init() then step() until done; progress after every iteration.
     EngineResult run(const ProgressCallback &progress = {}, const std::atomic<bool> *cancel = nullptr);
+
+    /// Progressive solve (dmft.warm_start = pilot, the default): one replica with a quarter of
+    /// the paths and tangent paths is iterated to the tolerance first, from the ODE warm
+    /// start; its fixed point (a complete, coarse picture: snapshot() shows it meanwhile,
+    /// without error bars) then starts every replica, which needs only the few iterations
+    /// that take it from the pilot's Monte-Carlo sample to its own. The replicas' fixed points
+    /// do not depend on where they start (beyond the tolerance), so neither do the results.
+    /// A pilot that fails (diverges, leaves the PSD cone) or would be too small to
+    /// moment-match (P/4 < kMinPilotPaths) is skipped: the replicas start from the warm start.
+    bool pilotActive() const { return m_pilot != nullptr; }
+    int pilotIterations() const { return m_pilotIterations; }
+    static constexpr int kMinPilotPaths = 500;
 
     Status status() const { return m_status; }
     const std::string &message() const { return m_message; }
@@ -253,12 +267,28 @@ public:
 
 private:
     std::uint64_t replicaSeed(int r) const;
+    /// Builds the R replicas from the starting state (m_start*, when set).
+    Status createReplicas(const std::atomic<bool> *cancel);
+    /// The status and message of a failed replica step (nullopt when `result` is Ok).
+    std::optional<Status> failure(DmftReplica::StepResult result, const DmftReplica &replica, int index);
+    /// The pilot's iteration: when it converges, stalls at the cap or fails, the replicas are
+    /// built from its last iterate (or from the warm start when it failed).
+    Status stepPilot(const std::atomic<bool> *cancel);
+    /// Replicas the statistics are taken over: the pilot alone while it runs.
+    std::vector<const DmftReplica *> current() const;
     /// "; Anderson mixing stalled in …" when a replica's safeguard switched it off, else empty.
     std::string mixingNote() const;
+    /// "; started from a pilot solve …" when a pilot ran, else empty.
+    std::string pilotNote() const;
 
     RunConfig m_config;
     PopulationEvaluator m_population;
     std::vector<std::unique_ptr<DmftReplica>> m_replicas;
+    std::unique_ptr<DmftReplica> m_pilot;
+    int m_pilotIterations = 0;
+    std::string m_pilotOutcome; // for extra() and the message: "converged", "failed: …"
+    DmftTimings m_pilotTimings;
+    Eigen::MatrixXd m_startC, m_startM, m_startR; // starting state of the replicas (empty: none)
     std::vector<char> m_converged;
     std::vector<double> m_residuals;
     std::vector<Eigen::VectorXd> m_freshTrainLoss;

@@ -1,0 +1,216 @@
+// Speed of what a user waits for (issue 9), printed, never asserted:
+//  1. the machine's double-precision GEMM rate (Eigen, one thread, 1024³), the yardstick;
+//  2. the DMFT kernels' rates on one replica and one thread: the path kernel (z, w = L ξ,
+//     the r-process, the C_u Gram matrix, E[g zᵀ]) and the tangent kernel (the recursion of
+//     J and K), in GFLOP/s and as a fraction of the GEMM rate, from analytic flop counts;
+//  3. every preset's default run as the window starts it — its simulation and its DMFT
+//     in two concurrent workers — wall time to the end, and the time to the first complete
+//     DMFT picture (the end of the pilot solve);
+//  4. the SPOC DMFT-integration workload (linear regression, full-batch gradient descent,
+//     α = 3, 50 steps, 2·10⁴ paths with tangents on all, 30 iterations).
+// Median of repeats. Usage: dmftlab-bench-presets [repeats] [only: gemm|kernels|presets|spoc]
+#include "config/presets.h"
+#include "dmft/dmftsolver.h"
+#include "engine/engine.h"
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace dmftlab;
+
+namespace
+{
+using Clock = std::chrono::steady_clock;
+
+double since(Clock::time_point t0)
+{
+    return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0.0 : v[v.size() / 2];
+}
+
+double gemmRate(int repeats)
+{
+    Eigen::setNbThreads(1);
+    const int n = 1024;
+    const Eigen::MatrixXd a = Eigen::MatrixXd::Random(n, n), b = Eigen::MatrixXd::Random(n, n);
+    Eigen::MatrixXd c(n, n);
+    std::vector<double> rates;
+    for (int r = 0; r < repeats + 1; ++r) {
+        const auto t0 = Clock::now();
+        c.noalias() = a * b;
+        const double s = since(t0);
+        if (r > 0) // the first product warms the caches and the page tables
+            rates.push_back(2.0 * n * n * n / s * 1e-9);
+    }
+    std::printf("GEMM (Eigen, one thread, %d x %d x %d): %.1f GFLOP/s (median of %d; checksum %.3g)\n", n, n, n,
+        median(rates), repeats, c(0, 0));
+    return median(rates);
+}
+
+/// Flops of one iteration of one replica (multiply–adds count 2), from the sizes.
+struct KernelFlops {
+    double paths = 0, tangents = 0;
+};
+
+KernelFlops kernelFlops(const RunConfig &c)
+{
+    const double N = c.time.steps, k = c.problem.width, ks = c.problem.teacherWidth;
+    const double P = c.dmft.paths, PJ = c.dmft.tangentPaths, D = (N + 1) * k, Dz = D + ks;
+    KernelFlops f;
+    // L ξ (triangular, the w rows): Σ over w rows of their length; r-process Σ_n 2 k·n k;
+    // the Gram matrix (lower half) and E[g zᵀ]
+    f.paths = P * (D * Dz) + P * 2.0 * k * k * N * (N + 1) / 2.0 + P * D * (D + 1) + P * 2.0 * D * ks;
+    // tangents: for every column m and row n > m, J_nm = −Σ_{l=m}^{n−1} R(n,l)(A_l J_lm):
+    // 2 k³ (n − m) for the sum, plus 2 k³ each for A_n J_nm and H̃_n J_nm
+    const double pairs = N * (N + 1) * (N + 2) / 6.0, count = N * (N + 1) / 2.0;
+    f.tangents = PJ * (2.0 * k * k * k * pairs + 4.0 * k * k * k * count);
+    return f;
+}
+
+void kernels(int repeats, double gemm)
+{
+    std::printf("\nDMFT kernels, one replica, one thread (GFLOP/s from analytic flop counts; median of %d)\n",
+        repeats);
+    std::printf("%-20s %4s %6s %5s | %10s %7s %6s | %10s %7s %6s\n", "preset", "N", "P", "P_J", "paths ms/it",
+        "GFLOP/s", "ofGEMM", "tang ms/it", "GFLOP/s", "ofGEMM");
+    struct Case {
+        const char *preset;
+        int N, P, PJ;
+    };
+    for (const Case &cs : { Case { "logistic-regression", 50, 10000, 1000 },
+             Case { "logistic-regression", 200, 10000, 1000 }, Case { "committee-erf", 100, 10000, 1000 },
+             Case { "phase-retrieval", 100, 20000, 1000 } }) {
+        RunConfig c = presetConfig(cs.preset);
+        c.time.horizon = c.time.horizon * cs.N / c.time.steps;
+        c.time.steps = cs.N;
+        c.dmft.paths = cs.P;
+        c.dmft.tangentPaths = cs.PJ;
+        c.dmft.replicas = 1;
+        c.dmft.warmStart = "ode";
+        c.dmft.maxIterations = 5;
+        c.dmft.tolerance = 1e-12; // exactly maxIterations iterations
+        c.sim.threads = 1;
+        std::vector<double> paths, tangents;
+        for (int r = 0; r < repeats; ++r) {
+            DmftSolver solver(c);
+            solver.init();
+            while (solver.step() == Status::Running) { }
+            const int it = std::max(1, solver.iterations());
+            paths.push_back(solver.timings().paths / it);
+            tangents.push_back(solver.timings().tangents / it);
+        }
+        const KernelFlops f = kernelFlops(c);
+        const double p = median(paths), t = median(tangents);
+        std::printf("%-20s %4d %6d %5d | %10.1f %7.1f %5.0f%% | %10.1f %7.1f %5.0f%%\n", cs.preset, cs.N, cs.P,
+            cs.PJ, 1e3 * p, f.paths / p * 1e-9, 100 * f.paths / p * 1e-9 / gemm, 1e3 * t,
+            f.tangents / t * 1e-9, 100 * f.tangents / t * 1e-9 / gemm);
+        std::fflush(stdout);
+    }
+}
+
+struct PresetTiming {
+    double sim = 0, dmft = 0, both = 0, firstPicture = -1;
+    int iterations = 0, pilotIterations = 0;
+};
+
+void presetRuns(int repeats)
+{
+    std::printf("\nPresets as the window starts them: simulation and DMFT in two concurrent workers, all threads "
+                "each (median of %d)\n",
+        repeats);
+    std::printf("%-20s | %8s %8s | %9s %13s | %6s %6s\n", "preset", "sim [s]", "dmft [s]", "both [s]",
+        "1st DMFT [s]", "pilot", "iters");
+    for (const Preset &preset : presets()) {
+        const RunConfig c = presetConfig(preset.name);
+        std::vector<PresetTiming> ts;
+        for (int r = 0; r < repeats; ++r) {
+            PresetTiming t;
+            std::mutex mutex;
+            const auto t0 = Clock::now();
+            EngineResult dmft;
+            std::thread sim([&] {
+                const auto s0 = Clock::now();
+                runEngine("sgf", c);
+                t.sim = since(s0);
+            });
+            ProgressCallback progress = [&](const ProgressReport &report) {
+                // the pilot's fixed point is the first complete picture: the first report
+                // after the pilot solve has ended
+                std::lock_guard<std::mutex> lock(mutex);
+                if (t.firstPicture < 0 && report.text.find("pilot solve (") == std::string::npos
+                    && report.snapshot && report.snapshot->validPoints > 0)
+                    t.firstPicture = since(t0);
+            };
+            dmft = runEngine("dmft", c, progress);
+            t.dmft = since(t0);
+            sim.join();
+            t.both = since(t0);
+            t.iterations = dmft.extra.value("iterations", 0);
+            t.pilotIterations = dmft.extra.value("pilot_iterations", 0);
+            ts.push_back(t);
+        }
+        std::sort(ts.begin(), ts.end(), [](const PresetTiming &a, const PresetTiming &b) { return a.both < b.both; });
+        const PresetTiming &m = ts[ts.size() / 2];
+        std::printf("%-20s | %8.2f %8.2f | %9.2f %13.2f | %6d %6d\n", preset.name.c_str(), m.sim, m.dmft, m.both,
+            m.firstPicture, m.pilotIterations, m.iterations);
+        std::fflush(stdout);
+    }
+}
+
+void spoc(int repeats)
+{
+    RunConfig c = presetConfig("linear-regression");
+    c.optimizer.tau = 0.0; // full-batch gradient descent
+    c.alpha = 3.0;
+    c.time.steps = 50;
+    c.dmft.paths = 20000;
+    c.dmft.tangentPaths = 20000;
+    c.dmft.replicas = 1;
+    c.dmft.warmStart = "ode";
+    c.dmft.maxIterations = 30;
+    c.dmft.tolerance = 1e-300; // exactly 30 iterations
+    c.dmft.continuousTime = "off";
+    for (int threads : { 1, 2 }) {
+        c.sim.threads = threads;
+        std::vector<double> ts;
+        for (int r = 0; r < repeats; ++r) {
+            const auto t0 = Clock::now();
+            DmftSolver solver(c);
+            solver.init();
+            while (solver.step() == Status::Running) { }
+            ts.push_back(since(t0));
+        }
+        std::printf("%s SPOC DMFT-integration workload (linear, GD, alpha = 3, N = 50, P = P_J = 2e4, 30 "
+                    "iterations), %d thread%s: %.2f s (median of %d)\n",
+            threads == 1 ? "\n" : "", threads, threads == 1 ? "" : "s", median(ts), repeats);
+    }
+}
+} // namespace
+
+int main(int argc, char **argv)
+{
+    const int repeats = argc > 1 ? std::max(1, std::atoi(argv[1])) : 3;
+    const std::string only = argc > 2 ? argv[2] : "";
+    auto wanted = [&](const char *name) { return only.empty() || only == name; };
+    const double gemm = gemmRate(std::max(3, repeats));
+    if (wanted("kernels"))
+        kernels(repeats, gemm);
+    if (wanted("presets"))
+        presetRuns(repeats);
+    if (wanted("spoc"))
+        spoc(repeats);
+    return 0;
+}
