@@ -1,4 +1,5 @@
-"""Scans alpha = n/d with the DMFT and plots the final test error (+-1 SE) against alpha.
+"""Scans alpha = n/d with the DMFT (one dmftlab.sweep) and plots the final test error
+(+-1 SE) against alpha.
 
     PYTHONPATH=build/python python3 examples/alpha_scan.py --out alpha.png
     ... --preset logistic-regression --alphas 0.5,1,2,4,8
@@ -29,21 +30,23 @@ def main():
     alphas = [float(a) for a in args.alphas.split(",")]
     if args.quick:
         alphas = alphas[:3]
-    base = dmftlab.config(args.preset, QUICK if args.quick else {})
-    error, se = [], []
-    for alpha in alphas:
-        r = dmftlab.run(dmftlab.config(base, {"data.alpha": alpha}), engines=["dmft"])["dmft"]
-        error.append(r.test_error[-1])
-        se.append(r.test_error_se[-1])
-        print(f"alpha = {alpha:g}: test error {error[-1]:.4f} +- {se[-1]:.4f} ({r.status}, "
-              f"{r.extra.get('iterations')} iterations, {r.wall_seconds:.2f} s)")
+    # One sweep, as `dmftlab-cli sweep --vary data.alpha=...`: every point is checked
+    # before the first runs, and the table equals the CLI's sweep.csv.
+    scan = dmftlab.sweep(args.preset, {"data.alpha": alphas}, engines=["dmft"], scalars=["final_test_error"],
+                         overrides=QUICK if args.quick else None)
+    table = scan.table
+    for alpha, status, iterations, seconds in zip(table["data.alpha"], table["status"], table["iterations"],
+                                                  table["wall_seconds"]):
+        print(f"alpha = {alpha:g}: {status} in {iterations:.0f} iterations, {seconds:.2f} s")
+    error, se = scan.values("final_test_error"), scan.se("final_test_error")
+    base = scan.config(0)
 
     fig, ax = plt.subplots(figsize=(5, 3.5), constrained_layout=True)
     ax.errorbar(alphas, error, yerr=se, fmt="o-", ms=4, capsize=3)
     ax.set_xscale("log")
     ax.set_xlabel(r"$\alpha = n/d$")
     ax.set_ylabel(f"test error at t = {base['time.horizon']:g}")
-    ax.set_title(f"{base['preset']} (DMFT, tau = {base['derived']['tau']:.3g})")
+    ax.set_title(f"{args.preset} (DMFT, tau = {base['derived']['tau']:.3g})")
     fig.savefig(args.out, dpi=120)
     print(f"wrote {args.out}; final test errors: {np.round(error, 4).tolist()}")
 

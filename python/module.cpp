@@ -1,11 +1,12 @@
 // dmftlab._core: the C++ half of the `dmftlab` Python package (python/dmftlab/). It
 // exposes the core's presets, config schema, the CLI's config resolution and runEngine;
 // the package's Python half adds keyword handling and the result classes.
-#include "enginepump.h"
 #include "inputerror.h"
 #include "jsonconvert.h"
 #include "pyconfig.h"
+#include "progresspump.h"
 #include "resultview.h"
+#include "sweepview.h"
 
 #include "engine/engine.h"
 #include "engine/registry.h"
@@ -36,15 +37,7 @@ py::tuple runEngines(py::handle config, const std::vector<std::string> &engines,
 {
     if (!progress.is_none() && !PyCallable_Check(progress.ptr()))
         throw py::type_error("progress must be callable as progress(fraction, text) or None");
-    if (engines.empty())
-        throw InputError("engines: give at least one of " + engineNameList());
-    for (std::size_t i = 0; i < engines.size(); ++i) {
-        if (!findEngine(engines[i]))
-            throw InputError("unknown engine '" + engines[i] + "' (known: " + engineNameList() + ")");
-        for (std::size_t j = 0; j < i; ++j)
-            if (engines[j] == engines[i])
-                throw InputError("engine '" + engines[i] + "' given twice");
-    }
+    checkEngineList(engines);
     const RunConfig resolved = resolvePythonConfig(py::none(), config, py::list());
     for (const auto &e : engines)
         if (auto err = checkEngine(e, resolved); !err.empty())
@@ -52,23 +45,20 @@ py::tuple runEngines(py::handle config, const std::vector<std::string> &engines,
 
     const auto start = std::chrono::steady_clock::now();
     io::RunSummary summary(resolved, engines, std::string());
-    EnginePump pump(resolved, progress);
+    ProgressPump pump(progress);
     py::list results;
     for (const auto &engine : engines) {
-        EngineResult result;
         if (pump.interrupted()) {
-            result.message = "cancelled before it started";
-            summary.setSkipped(engine, result.message);
+            auto skipped = std::make_shared<EngineResult>();
+            skipped->message = "cancelled before it started";
+            summary.setSkipped(engine, skipped->message);
             summary.record(io::RunStatus::Cancelled);
-        } else {
-            result = pump.run(engine);
-            result.curves.engine = engine;
-            summary.record(io::runStatusFor(result.status));
-            summary.setEngine(
-                { engine, result.status, result.message, result.wallSeconds, &result.curves, result.extra, {} });
+            results.append(std::make_shared<ResultView>(engine, skipped, summary.document()["engines"][engine]));
+            continue;
         }
-        const nlohmann::json entry = summary.document()["engines"][engine];
-        results.append(std::make_shared<ResultView>(engine, std::move(result), entry));
+        auto result = std::make_shared<EngineResult>(runEngineWithPump(pump, engine, resolved));
+        result->curves.engine = engine;
+        results.append(recordResult(summary, engine, std::move(result)));
     }
     summary.setWallSeconds(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     nlohmann::json document = summary.document();
@@ -120,6 +110,9 @@ PYBIND11_MODULE(_core, m)
         py::arg("preset"), py::arg("base"), py::arg("settings"));
     m.def("run", &runEngines, py::arg("config"), py::arg("engines"), py::arg("progress"));
     m.def("engines", [] { return dmftlab::engineNames(); });
+    m.def("sweep", &runSweep, py::arg("preset"), py::arg("base"), py::arg("settings"), py::arg("vary"),
+        py::arg("engines"), py::arg("scalars"), py::arg("progress"));
+    m.def("sweep_scalars", [] { return dmftlab::sweepScalarHelp(); });
 
     py::class_<ResultView, std::shared_ptr<ResultView>>(m, "Result")
         .def_property_readonly("engine", &ResultView::engine)
@@ -132,6 +125,25 @@ PYBIND11_MODULE(_core, m)
         .def_property_readonly("k_star", &ResultView::kStar)
         .def_property_readonly("extra", &ResultView::extra)
         .def("curves", &ResultView::curves)
+        .def("errors", &ResultView::errors)
         .def("kernels", &ResultView::kernels)
         .def("residuals", &ResultView::residuals);
+
+    py::class_<SweepView, std::shared_ptr<SweepView>>(m, "Sweep")
+        .def_property_readonly("status", &SweepView::status)
+        .def_property_readonly("message", &SweepView::message)
+        .def_property_readonly("interruption", &SweepView::interruption)
+        .def_property_readonly("engines", &SweepView::engines)
+        .def_property_readonly("scalars", &SweepView::scalars)
+        .def_property_readonly("scalar_labels", &SweepView::scalarLabels)
+        .def_property_readonly("axes", &SweepView::axes)
+        .def_property_readonly("spec", &SweepView::spec)
+        .def_property_readonly("shape", [](const SweepView &v) { return py::make_tuple(v.size0(), v.size1()); })
+        .def_property_readonly("points", &SweepView::points)
+        .def_property_readonly("completed_points", &SweepView::completedPoints)
+        .def("table", &SweepView::table)
+        .def("grid", &SweepView::grid)
+        .def("point", &SweepView::point, py::arg("p"))
+        .def("point_config", &SweepView::pointConfig, py::arg("p"))
+        .def("point_results", &SweepView::pointResults, py::arg("p"));
 }

@@ -55,7 +55,7 @@ py::list schemaList()
     return out;
 }
 
-RunConfig resolvePythonConfig(py::handle preset, py::handle base, py::handle settings)
+RunConfig resolvePythonConfig(py::handle preset, py::handle base, py::handle settings, json *tree)
 {
     ConfigSources sources;
     if (!preset.is_none())
@@ -68,7 +68,7 @@ RunConfig resolvePythonConfig(py::handle preset, py::handle base, py::handle set
         // The CLI's --set path with the value's JSON text (exact for doubles).
         sources.sets.push_back(key + "=" + toJson(pair[1], key).dump());
     }
-    const ConfigResult r = dmftlab::resolveConfig(sources);
+    const ConfigResult r = dmftlab::resolveConfig(sources, tree);
     if (!r.ok()) {
         std::vector<InputError::Problem> problems;
         for (const ConfigError &e : r.errors)

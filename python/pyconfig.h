@@ -20,7 +20,9 @@ pybind11::list schemaList();
 /// core resolveConfig): `preset` (a name or None), `base` (a config dict or None; its
 /// "preset" names the defaults when `preset` is None) and `settings` (a list of (dotted
 /// key, value) pairs, applied in order). Throws InputError with every problem and its keys.
-RunConfig resolvePythonConfig(pybind11::handle preset, pybind11::handle base, pybind11::handle settings);
+/// `tree`, when given, receives the merged tree before validation (resolveConfig's).
+RunConfig resolvePythonConfig(
+    pybind11::handle preset, pybind11::handle base, pybind11::handle settings, json *tree = nullptr);
 
 /// The resolved config as the CLI's config.json content (with "derived").
 pybind11::object configTree(const RunConfig &config);

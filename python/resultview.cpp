@@ -50,17 +50,27 @@ py::array matrixView(const Eigen::MatrixXd &m, int n, py::handle owner)
 
 } // namespace
 
-ResultView::ResultView(std::string engine, EngineResult result, const nlohmann::json &summary)
+ResultView::ResultView(
+    std::string engine, std::shared_ptr<const EngineResult> result, const nlohmann::json &summary)
     : m_engine(std::move(engine))
-    , m_status(summary.value("status", toString(result.status)))
+    , m_status(summary.value("status", toString(result->status)))
     , m_result(std::move(result))
     , m_extra(summary)
 {
     for (const char *key : { "status", "message", "wall_seconds", "files" })
         m_extra.erase(key);
-    const Curves &c = m_result.curves;
+    const Curves &c = m_result->curves;
     m_valid = std::clamp(c.validPoints, 0, static_cast<int>(c.t.size()));
     m_kernels = io::kernelTables(c);
+}
+
+std::shared_ptr<ResultView> recordResult(
+    io::RunSummary &summary, const std::string &engine, std::shared_ptr<const EngineResult> result)
+{
+    summary.record(io::runStatusFor(result->status));
+    summary.setEngine({ engine, result->status, result->message, result->wallSeconds, &result->curves,
+        result->extra, {} });
+    return std::make_shared<ResultView>(engine, std::move(result), summary.document()["engines"][engine]);
 }
 
 py::dict ResultView::extra() const
@@ -72,7 +82,16 @@ py::dict ResultView::curves(py::object self)
 {
     const ResultView &v = self.cast<const ResultView &>();
     py::dict out;
-    for (const auto &col : io::curveColumns(v.m_result.curves))
+    for (const auto &col : io::curveColumns(v.m_result->curves))
+        out[py::str(col.name)] = vectorView(col.values, v.m_valid, self);
+    return out;
+}
+
+py::dict ResultView::errors(py::object self)
+{
+    const ResultView &v = self.cast<const ResultView &>();
+    py::dict out;
+    for (const auto &col : io::errorPartColumns(v.m_result->curves))
         out[py::str(col.name)] = vectorView(col.values, v.m_valid, self);
     return out;
 }
@@ -89,7 +108,7 @@ py::dict ResultView::kernels(py::object self)
 py::array ResultView::residuals(py::object self)
 {
     const ResultView &v = self.cast<const ResultView &>();
-    const auto &r = v.m_result.curves.residuals;
+    const auto &r = v.m_result->curves.residuals;
     return vectorView(&r, static_cast<int>(r.size()), self);
 }
 

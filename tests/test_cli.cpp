@@ -2,6 +2,7 @@
 // one error line and exit code 2 (and nothing written) for each kind of bad input,
 // well-formed output files for every preset, plots with valid magic numbers, τ = 0,
 // divergence (exit 3) and cancellation by SIGINT (exit 130).
+#include "clitestutil.h"
 #include "config/config.h"
 #include "config/presets.h"
 #include "io/csv.h"
@@ -21,52 +22,11 @@ namespace fs = std::filesystem;
 namespace
 {
 
-struct Run {
-    int exitCode = -1;
-    QProcess::ExitStatus exitStatus = QProcess::CrashExit;
-    QString out, err;
-};
-
-QProcessEnvironment headlessEnvironment()
-{
-    // No display at all: the CLI itself must pick the offscreen platform for --plots.
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove("DISPLAY");
-    env.remove("WAYLAND_DISPLAY");
-    env.remove("QT_QPA_PLATFORM");
-    return env;
-}
-
-Run runCli(const QStringList &args, int timeoutMs = 60000)
-{
-    QProcess p;
-    p.setProcessEnvironment(headlessEnvironment());
-    p.start(QStringLiteral(DMFTLAB_CLI_PATH), args);
-    Run r;
-    if (!p.waitForStarted(10000) || !p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished(5000);
-        r.err = "did not finish: " + p.errorString();
-        return r;
-    }
-    r.exitCode = p.exitCode();
-    r.exitStatus = p.exitStatus();
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
-
-QByteArray describe(const Run &r)
-{
-    return ("exit " + QString::number(r.exitCode) + "\nstdout: " + r.out + "\nstderr: " + r.err).toUtf8();
-}
-
-std::string readText(const fs::path &p)
-{
-    std::string text;
-    const std::string err = io::readFile(p.string(), &text);
-    return err.empty() ? text : std::string();
-}
+using test::describe;
+using test::headlessEnvironment;
+using test::readText;
+using test::runCli;
+using Run = test::CliRun;
 
 json readJson(const fs::path &p)
 {

@@ -4,6 +4,7 @@
 // The file that once disagreed: a partial config naming its preset. And the surfaces that
 // read the schema (core/config/schema.h) show what it says: the dock's labels, tooltips
 // and choices, the help page's field introductions and reference table, deep session files.
+#include "clitestutil.h"
 #include "config/jsonpath.h"
 #include "config/presets.h"
 #include "config/schema.h"
@@ -38,17 +39,6 @@ private slots:
     void deepSessionIsRefused();
 };
 
-namespace
-{
-
-std::string readText(const QString &path)
-{
-    std::ifstream in(path.toStdString());
-    return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-} // namespace
-
 void TestConfigPaths::threePathsAgree_data()
 {
     QTest::addColumn<QString>("file");
@@ -73,13 +63,12 @@ void TestConfigPaths::threePathsAgree()
     std::ofstream(path.toStdString()) << file.toStdString();
 
     // 1. dmftlab-cli run --config (the cheap ode engine), which writes its resolved config.
-    QProcess cli;
-    cli.start(DMFTLAB_CLI_PATH,
-        { "run", "--config", path, "--engine", "ode", "--set", "time.steps=5", "--out", tmp.path() + "/out", "-q" });
-    QVERIFY(cli.waitForFinished(120000));
-    QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+    const test::CliRun cli = test::runCli(
+        { "run", "--config", path, "--engine", "ode", "--set", "time.steps=5", "--out", tmp.path() + "/out", "-q" },
+        120000);
+    QVERIFY2(cli.exitCode == 0, test::describe(cli));
     json fromCli;
-    QVERIFY(io::parseJson(readText(tmp.path() + "/out/config.json"), &fromCli).empty());
+    QVERIFY(io::parseJson(test::readText((tmp.path() + "/out/config.json").toStdString()), &fromCli).empty());
     fromCli.erase("derived");
     // The CLI run above also set time.steps=5 (to stay cheap); the other paths get the same.
     // 2. File ▸ Open session.
@@ -151,12 +140,11 @@ void TestConfigPaths::cliRefusesBadInput()
         args.replaceInStrings("FILE", path);
         message.replace("FILE", path);
     }
-    QProcess cli;
-    cli.start(DMFTLAB_CLI_PATH, QStringList { "run" } + args + QStringList { "--engine", "sgf", "--out", tmp.path() + "/out" });
-    QVERIFY(cli.waitForFinished(60000));
-    const QString err = QString::fromUtf8(cli.readAllStandardError());
-    QCOMPARE(cli.exitStatus(), QProcess::NormalExit);
-    QCOMPARE(cli.exitCode(), 2);
+    const test::CliRun cli
+        = test::runCli(QStringList { "run" } + args + QStringList { "--engine", "sgf", "--out", tmp.path() + "/out" });
+    const QString err = cli.err;
+    QCOMPARE(cli.exitStatus, QProcess::NormalExit);
+    QCOMPARE(cli.exitCode, 2);
     QVERIFY2(err.trimmed().count('\n') == 0, qPrintable(err.left(300)));
     QVERIFY2(err.contains(message), qPrintable(err.left(300) + "\nexpected: " + message));
     QVERIFY(!QFileInfo::exists(tmp.path() + "/out"));

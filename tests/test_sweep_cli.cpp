@@ -3,6 +3,7 @@
 // run's final value; a rerun with the same --out resumes without recomputing; SIGINT
 // leaves a sweep.csv listing exactly the finished points; bad specs are refused (exit 2)
 // before anything is written; --plots writes the family and phase-diagram figures.
+#include "clitestutil.h"
 #include "config/config.h"
 #include "io/csv.h"
 #include "io/files.h"
@@ -20,47 +21,13 @@ namespace fs = std::filesystem;
 namespace
 {
 
-struct Run {
-    int exitCode = -1;
-    QString out, err;
-};
+using test::describe;
+using test::readText;
+using Run = test::CliRun;
 
-QProcessEnvironment headless()
+Run runCli(const QStringList &args)
 {
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.remove("DISPLAY");
-    env.remove("WAYLAND_DISPLAY");
-    env.remove("QT_QPA_PLATFORM");
-    return env;
-}
-
-Run runCli(const QStringList &args, int timeoutMs = 120000)
-{
-    QProcess p;
-    p.setProcessEnvironment(headless());
-    p.start(QStringLiteral(DMFTLAB_CLI_PATH), args);
-    Run r;
-    if (!p.waitForStarted(10000) || !p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished(5000);
-        r.err = "did not finish";
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
-
-QByteArray describe(const Run &r)
-{
-    return ("exit " + QString::number(r.exitCode) + "\nstdout: " + r.out + "\nstderr: " + r.err).toUtf8();
-}
-
-std::string readText(const fs::path &p)
-{
-    std::string text;
-    return io::readFile(p.string(), &text).empty() ? text : std::string("<missing " + p.string() + ">");
+    return test::runCli(args, 120000);
 }
 
 std::vector<std::vector<std::string>> csvRows(const std::string &text)
@@ -189,7 +156,7 @@ void TestSweepCli::cancelLeavesConsistentCsv()
               "data.alpha=lin:1:4:7", "--engine", "sgf", "--out", QString::fromStdString(out.string()) };
     args.removeAll("--quiet");
     QProcess p;
-    p.setProcessEnvironment(headless());
+    p.setProcessEnvironment(test::headlessEnvironment());
     p.start(QStringLiteral(DMFTLAB_CLI_PATH), args);
     QVERIFY(p.waitForStarted(10000));
     QString err;

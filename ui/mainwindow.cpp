@@ -3,6 +3,7 @@
 #include "distributionspanel.h"
 
 #include "config/presets.h"
+#include "engine/registry.h"
 #include "exportdialog.h"
 #include "exportservice.h"
 #include "exploredock.h"
@@ -89,7 +90,7 @@ MainWindow::MainWindow(QWidget *parent)
         for (const auto &st : m_controller->states()) {
             if (!st.distributions)
                 continue;
-            if (st.engine == "dmft")
+            if (st.engine == engineName(EngineId::Dmft))
                 dmft = st.distributions;
             else if (!sim)
                 sim = st.distributions; // the first simulation engine

@@ -14,6 +14,7 @@
 #include "config/presets.h"
 #include "dmft/closedform.h"
 #include "engine/engine.h"
+#include "engine/registry.h"
 #include "observables/statistics.h"
 
 #ifdef DMFTLAB_VALIDATE_PLOTS
@@ -85,9 +86,9 @@ void continuousChecks(const std::string &dir, const std::string &only)
         c.time.steps = 100;
         c.sim.threads = 0;
         c.dmft.continuousTime = "estimate";
-        const EngineResult euler = runEngine("dmft", c);
+        const EngineResult euler = runEngine(engineName(EngineId::Dmft), c);
         c.dmft.continuousTime = "extrapolate";
-        const EngineResult ext = runEngine("dmft", c);
+        const EngineResult ext = runEngine(engineName(EngineId::Dmft), c);
         const double tq = studentTQuantile(0.99, ext.curves.seDegreesOfFreedom);
         for (const char *q : { "Q", "M" }) {
             double eRel = 0, xRel = 0, ratio = 0;
@@ -118,11 +119,11 @@ void continuousChecks(const std::string &dir, const std::string &only)
         c.sim.seeds = 16;
         c.sim.seed = 2000;
         c.sim.threads = 0;
-        const EngineResult sim = runEngine("sgf", c);
+        const EngineResult sim = runEngine(engineName(EngineId::Sgf), c);
         c.dmft.continuousTime = "estimate";
-        const EngineResult euler = runEngine("dmft", c);
+        const EngineResult euler = runEngine(engineName(EngineId::Dmft), c);
         c.dmft.continuousTime = "extrapolate";
-        const EngineResult ext = runEngine("dmft", c);
+        const EngineResult ext = runEngine(engineName(EngineId::Dmft), c);
         if (sim.status != Status::Completed || euler.status != Status::Converged || ext.status != Status::Converged) {
             csv << preset << ",failed,,,,,,,,\n";
             continue;
@@ -184,8 +185,8 @@ int main(int argc, char **argv)
         c.sim.seeds = std::max(8, c.sim.seeds);
         c.sim.seed = 1000;
         c.sim.threads = 0;
-        const EngineResult sim = runEngine("sgf", c);
-        const EngineResult dmft = runEngine("dmft", c);
+        const EngineResult sim = runEngine(engineName(EngineId::Sgf), c);
+        const EngineResult dmft = runEngine(engineName(EngineId::Dmft), c);
         std::printf("%-24s sgf: %s (%.1f s); dmft: %s (%.1f s)\n", cs.name.c_str(), sim.message.c_str(),
             sim.wallSeconds, dmft.message.c_str(), dmft.wallSeconds);
         if (sim.status != Status::Completed

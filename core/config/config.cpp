@@ -261,11 +261,11 @@ int resolvedThreads(int requested)
     return hw == 0 ? 1 : static_cast<int>(hw);
 }
 
-double simulationMemoryBytes(const RunConfig &c, const std::string &engine)
+double simulationMemoryBytes(const RunConfig &c, bool finiteSamples)
 {
     const double d = c.sim.dimension, k = c.problem.width, ks = c.problem.teacherWidth;
     const double N1 = c.time.steps + 1.0;
-    const double n = engine == "online" ? 0.0 : c.samples();
+    const double n = finiteSamples ? c.samples() : 0.0;
     const double B = c.optimizer.batchSize;
     const double concurrent = std::min(resolvedThreads(c.sim.threads), c.sim.seeds);
     const double kernel = N1 * k * N1 * k; // one (N+1)k × (N+1)k kernel

@@ -143,9 +143,10 @@ std::vector<ConfigError> validateAll(const RunConfig &c, const std::vector<std::
 /// Empty when valid; otherwise the first reason, one line naming the field.
 std::string validate(const RunConfig &c);
 
-/// Bytes a finite-d simulation needs for the given engine (per worker thread times
-/// the threads that run concurrently). Used to refuse runs up front.
-double simulationMemoryBytes(const RunConfig &c, const std::string &engine);
+/// Bytes a finite-d simulation needs (per worker thread times the threads that run
+/// concurrently); `finiteSamples`: it keeps n = α d samples (multi-pass; online SGD draws
+/// fresh ones, EngineInfo::finiteSamples). Used to refuse runs up front.
+double simulationMemoryBytes(const RunConfig &c, bool finiteSamples);
 /// Upper limit the simulations accept (bytes).
 constexpr double kSimulationMemoryLimit = 8.0 * 1024 * 1024 * 1024;
 

@@ -19,7 +19,7 @@ ConfigResult failure(std::vector<std::string> keys, std::string message)
 
 } // namespace
 
-ConfigResult resolveConfig(const ConfigSources &sources)
+ConfigResult resolveConfig(const ConfigSources &sources, json *merged)
 {
     const std::string where = sources.treeSource.empty() ? std::string() : sources.treeSource + ": ";
     json fileTree = json::object();
@@ -54,6 +54,8 @@ ConfigResult resolveConfig(const ConfigSources &sources)
     for (const auto &s : sources.sets)
         if (std::string err = applySetting(tree, s); !err.empty())
             return failure({s.substr(0, s.find('='))}, "--set " + io::printable(s) + ": " + err);
+    if (merged)
+        *merged = tree;
     return configFromJson(tree, RunConfig{});
 }
 

@@ -24,7 +24,11 @@ struct ConfigSources {
     std::vector<std::string> sets;     ///< "key=value" assignments, applied in order
 };
 
-ConfigResult resolveConfig(const ConfigSources &sources);
+/// When `tree` is given it receives the merged tree of steps 1-3 (preset overrides with the
+/// preset's name, the config tree, the assignments; sparse: keys nobody set are absent) —
+/// the base a sweep varies keys on, so that unset keys keep following the varied ones as
+/// in `dmftlab-cli sweep --preset P --set ...`. Unchanged when one of steps 1-3 fails.
+ConfigResult resolveConfig(const ConfigSources &sources, json *tree = nullptr);
 
 /// Reads and parses a config file (depth-bounded, io::parseJson) into `tree`; the error
 /// names the file. An empty path is an error.

@@ -1,6 +1,8 @@
 #include "engine/registry.h"
 
-#include "engine/theory.h"
+#include "dmft/dmftsolver.h"
+#include "dmft/onlineode.h"
+#include "dmft/timestep.h"
 #include "sim/simulation.h"
 
 #include <algorithm>
@@ -23,17 +25,15 @@ EngineInfo simulationEngine(EngineId id, SimEngine sim, std::string name, std::s
     return e;
 }
 
+/// A d = ∞ engine: its check and run function are the solver's own (runEngine checks
+/// before it runs).
 EngineInfo theoryEngine(EngineId id, std::string name, std::string label, std::string detail, std::string summary,
-    bool fixedPoint, std::vector<std::string> kernels)
+    bool fixedPoint, std::vector<std::string> kernels, std::function<std::string(const RunConfig &)> check,
+    std::function<EngineResult(const RunConfig &, const ProgressCallback &, const std::atomic<bool> *)> run)
 {
-    EngineInfo e { id, name, std::move(label), std::move(detail), std::move(summary), EngineKind::Theory,
-        /*sgfType=*/true, /*finiteSamples=*/false, fixedPoint, std::move(kernels), {}, {} };
-    // core/engine/theory.* dispatches the d = ∞ engines by name.
-    e.check = [name](const RunConfig &c) { return checkTheoryEngine(name, c); };
-    e.run = [name](const RunConfig &c, const ProgressCallback &p, const std::atomic<bool> *cancel) {
-        return runTheoryEngine(name, c, p, cancel);
-    };
-    return e;
+    return { id, std::move(name), std::move(label), std::move(detail), std::move(summary), EngineKind::Theory,
+        /*sgfType=*/true, /*finiteSamples=*/false, fixedPoint, std::move(kernels), std::move(check),
+        std::move(run) };
 }
 
 } // namespace
@@ -57,9 +57,9 @@ const std::vector<EngineInfo> &engineRegistry()
             { "C_theta" }),
         theoryEngine(EngineId::Dmft, "dmft", "DMFT", "d = ∞, fixed-point iteration",
             "the d = infinity DMFT of SGF (fixed-point iteration)", /*fixedPoint=*/true,
-            { "C_theta", "R_theta", "C_u", "K" }),
+            { "C_theta", "R_theta", "C_u", "K" }, checkDmft, runDmftWithTimeStepControl),
         theoryEngine(EngineId::Ode, "ode", "online ODE", "α → ∞ limit", "the online-limit ODE (alpha -> infinity)",
-            /*fixedPoint=*/false, { "C_theta" }),
+            /*fixedPoint=*/false, { "C_theta" }, checkOnlineOde, runOnlineOdeEngine),
     };
     return table;
 }
@@ -78,6 +78,11 @@ const EngineInfo &engineInfo(EngineId id)
         if (e.id == id)
             return e;
     return engineRegistry().front(); // unreachable: every EngineId has an entry (test_engine_registry)
+}
+
+const std::string &engineName(EngineId id)
+{
+    return engineInfo(id).name;
 }
 
 std::string engineNameList(const std::string &separator)

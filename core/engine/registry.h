@@ -51,6 +51,8 @@ const std::vector<EngineInfo> &engineRegistry();
 /// The entry named `name`; null when there is none.
 const EngineInfo *findEngine(const std::string &name);
 const EngineInfo &engineInfo(EngineId id);
+/// The registry name of `id` ("dmft" for EngineId::Dmft), for code that names one engine.
+const std::string &engineName(EngineId id);
 /// "sgd, sgf, online, dmft, ode" (the names joined by `separator`).
 std::string engineNameList(const std::string &separator = ", ");
 /// The label of `name`, or `name` itself for an unknown engine.

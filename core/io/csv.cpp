@@ -54,6 +54,25 @@ double at(const std::vector<double> &v, int n)
     return n < static_cast<int>(v.size()) ? v[n] : std::numeric_limits<double>::quiet_NaN();
 }
 
+/// A header of the column names, then `rows` rows (missing entries as nan).
+std::string columnsCsv(const std::vector<CurveColumn> &cols, int rows)
+{
+    std::string out;
+    for (std::size_t i = 0; i < cols.size(); ++i)
+        out += (i ? "," : "") + cols[i].name;
+    out += '\n';
+    const std::vector<double> none;
+    for (int n = 0; n < rows; ++n) {
+        for (std::size_t i = 0; i < cols.size(); ++i) {
+            if (i)
+                out += ',';
+            out += formatNumber(at(cols[i].values ? *cols[i].values : none, n));
+        }
+        out += '\n';
+    }
+    return out;
+}
+
 } // namespace
 
 std::string formatNumber(double x)
@@ -99,50 +118,13 @@ std::vector<std::string> curvesColumns(int k, int kStar)
 
 std::string curvesCsv(const Curves &c)
 {
-    std::string out;
-    const auto cols = curveColumns(c);
-    for (std::size_t i = 0; i < cols.size(); ++i)
-        out += (i ? "," : "") + cols[i].name;
-    out += '\n';
-    const std::vector<double> none;
-    const int rows = rowsToWrite(c);
-    for (int n = 0; n < rows; ++n) {
-        for (std::size_t i = 0; i < cols.size(); ++i) {
-            if (i)
-                out += ',';
-            out += formatNumber(at(cols[i].values ? *cols[i].values : none, n));
-        }
-        out += '\n';
-    }
-    return out;
+    return columnsCsv(curveColumns(c), rowsToWrite(c));
 }
 
 std::string errorPartsCsv(const Curves &c)
 {
-    std::vector<const Estimate *> quantities = { &c.trainLoss, &c.testLoss, &c.testError };
-    for (const auto &e : c.Q)
-        quantities.push_back(&e);
-    for (const auto &e : c.M)
-        quantities.push_back(&e);
-    const bool any = std::any_of(quantities.begin(), quantities.end(), [](const Estimate *e) {
-        return !e->seMonteCarlo.empty() || !e->truncation.empty() || !e->discretisation.empty();
-    });
-    if (!any || quantities.size() + 1 != (curvesColumns(c.k, c.kStar).size() + 1) / 2)
-        return {};
-    const auto cols = curvesColumns(c.k, c.kStar); // t, then name, name_se per quantity
-    std::string out = "t";
-    for (std::size_t i = 1; i < cols.size(); i += 2)
-        out += ',' + cols[i] + "_se_mc," + cols[i] + "_truncation," + cols[i] + "_discretisation";
-    out += '\n';
-    const int rows = rowsToWrite(c);
-    for (int n = 0; n < rows; ++n) {
-        out += formatNumber(c.t[n]);
-        for (const Estimate *e : quantities)
-            out += ',' + formatNumber(at(e->seMonteCarlo, n)) + ',' + formatNumber(at(e->truncation, n)) + ','
-                + formatNumber(at(e->discretisation, n));
-        out += '\n';
-    }
-    return out;
+    const auto cols = errorPartColumns(c);
+    return cols.empty() ? std::string() : columnsCsv(cols, rowsToWrite(c));
 }
 
 std::string parseCurvesCsv(const std::string &text, Curves *c)

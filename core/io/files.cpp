@@ -145,26 +145,27 @@ std::string jsonText(const nlohmann::json &j)
     return j.dump(2) + "\n";
 }
 
+void WriteResult::write(const std::string &dir, const std::string &name, const std::string &content)
+{
+    if (!ok())
+        return;
+    error = writeFileAtomic((fs::path(dir) / name).string(), content);
+    if (ok())
+        files.push_back(name);
+}
+
 WriteResult writeCurvesFiles(const Curves &c, const std::string &dir)
 {
     WriteResult result;
-    const fs::path base(dir);
-    auto write = [&](const std::string &name, const std::string &content) {
-        if (!result.ok())
-            return;
-        result.error = writeFileAtomic((base / name).string(), content);
-        if (result.ok())
-            result.files.push_back(name);
-    };
     const std::string prefix = c.engine.empty() ? std::string("curves") : c.engine;
-    write(prefix + "_curves.csv", curvesCsv(c));
+    result.write(dir, prefix + "_curves.csv", curvesCsv(c));
     if (const std::string parts = errorPartsCsv(c); !parts.empty())
-        write(prefix + "_errors.csv", parts);
+        result.write(dir, prefix + "_errors.csv", parts);
     const int rows = std::min<int>(c.validPoints, static_cast<int>(c.t.size()));
     for (const auto &table : kernelTables(c))
-        write(prefix + "_" + table.name + ".csv", matrixCsv(*table.matrix, rows));
+        result.write(dir, prefix + "_" + table.name + ".csv", matrixCsv(*table.matrix, rows));
     if (!c.residuals.empty())
-        write(prefix + "_residuals.csv", residualsCsv(c.residuals));
+        result.write(dir, prefix + "_residuals.csv", residualsCsv(c.residuals));
     return result;
 }
 

@@ -41,6 +41,9 @@ struct WriteResult {
     std::vector<std::string> files; ///< names (not paths) written, in order
     std::string error; ///< first failure; files written before it remain
     bool ok() const { return error.empty(); }
+    /// Writes `content` to dir/name atomically and records the name; after a failure it
+    /// writes nothing more (the first error is the one reported).
+    void write(const std::string &dir, const std::string &name, const std::string &content);
 };
 
 /// Every data file of one engine's Curves into `dir` (which must exist):

@@ -2,7 +2,6 @@
 
 #include "io/csv.h"
 
-#include <filesystem>
 
 namespace dmftlab::io
 {
@@ -24,20 +23,12 @@ std::string lawCsv(const EngineLaws &laws, bool theta)
 WriteResult writeLawFiles(const EngineLaws &laws, const std::string &engine, const std::string &dir)
 {
     WriteResult result;
-    const std::filesystem::path base(dir);
-    auto write = [&](const std::string &name, const std::string &content) {
-        if (!result.ok())
-            return;
-        result.error = writeFileAtomic((base / name).string(), content);
-        if (result.ok())
-            result.files.push_back(name);
-    };
-    write(engine + "_theta_law.csv", lawCsv(laws, true));
+    result.write(dir, engine + "_theta_law.csv", lawCsv(laws, true));
     bool hasR = false;
     for (const auto &e : laws.entries)
         hasR = hasR || e.r.density.size() > 0;
     if (hasR)
-        write(engine + "_r_law.csv", lawCsv(laws, false));
+        result.write(dir, engine + "_r_law.csv", lawCsv(laws, false));
     return result;
 }
 

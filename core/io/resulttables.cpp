@@ -2,6 +2,8 @@
 
 #include "io/files.h"
 
+#include <algorithm>
+
 namespace dmftlab::io
 {
 
@@ -25,6 +27,31 @@ std::vector<CurveColumn> curveColumns(const Curves &c)
     for (int a = 0; a < c.k; ++a)
         for (int m = 0; m < c.kStar; ++m)
             add("M_" + std::to_string(a + 1) + "_" + std::to_string(m + 1), entry(c.M, a * c.kStar + m));
+    return cols;
+}
+
+std::vector<CurveColumn> errorPartColumns(const Curves &c)
+{
+    std::vector<const Estimate *> quantities = { &c.trainLoss, &c.testLoss, &c.testError };
+    for (const auto &e : c.Q)
+        quantities.push_back(&e);
+    for (const auto &e : c.M)
+        quantities.push_back(&e);
+    const bool any = std::any_of(quantities.begin(), quantities.end(), [](const Estimate *e) {
+        return !e->seMonteCarlo.empty() || !e->truncation.empty() || !e->discretisation.empty();
+    });
+    const auto names = curveColumns(c); // t, then name, name_se per quantity
+    if (!any || quantities.size() != (names.size() - 1) / 2)
+        return {};
+    // A part an engine did not estimate is an empty vector: null, so NaN in the files.
+    auto part = [](const std::vector<double> &v) { return v.empty() ? nullptr : &v; };
+    std::vector<CurveColumn> cols = { { "t", &c.t } };
+    for (std::size_t q = 0; q < quantities.size(); ++q) {
+        const std::string &name = names[1 + 2 * q].name;
+        cols.push_back({ name + "_se_mc", part(quantities[q]->seMonteCarlo) });
+        cols.push_back({ name + "_truncation", part(quantities[q]->truncation) });
+        cols.push_back({ name + "_discretisation", part(quantities[q]->discretisation) });
+    }
     return cols;
 }
 

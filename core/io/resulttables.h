@@ -23,6 +23,13 @@ struct CurveColumn {
 };
 std::vector<CurveColumn> curveColumns(const Curves &curves);
 
+/// The columns of <engine>_errors.csv, the parts of the curves' standard errors
+/// (Estimate::seMonteCarlo, truncation, discretisation; theory §8): "t", then
+/// "<quantity>_se_mc", "<quantity>_truncation", "<quantity>_discretisation" for each
+/// quantity of curveColumns. Empty when the engine estimated none of them (or its Q/M
+/// lists do not match k); a part it did not estimate has null values (NaN).
+std::vector<CurveColumn> errorPartColumns(const Curves &curves);
+
 /// One kernel file without the engine prefix and ".csv": "C_theta", "C_theta_se" (for
 /// k > 1 the trace over units and the root-sum-square of the blocks' errors), then
 /// "C_theta_a_b" and "C_theta_a_b_se" per block; likewise C_g, R_theta, C_u, K. `matrix`

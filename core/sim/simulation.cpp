@@ -284,7 +284,7 @@ std::string checkSimulation(SimEngine engine, const RunConfig &config)
         if (config.time.horizon * d / eta > 9e15)
             return "time.horizon * sim.dimension / optimizer.learning_rate is too many steps";
     }
-    const double bytes = simulationMemoryBytes(config, name);
+    const double bytes = simulationMemoryBytes(config, engineInfo(engineId(engine)).finiteSamples);
     if (bytes > kSimulationMemoryLimit) {
         std::ostringstream os;
         os.precision(3);

@@ -110,6 +110,35 @@ json SweepAxis::toJson() const
         { "values", values } };
 }
 
+namespace
+{
+
+/// Why `key` cannot be swept (as part of `assignment`), or empty.
+std::string checkSweepKey(const std::string &key, const std::string &assignment)
+{
+    if (isSection(key))
+        return "--vary " + assignment + ": '" + key + "' is a section, not a key";
+    if (!findField(key))
+        return "--vary " + assignment + ": unknown key '" + key + "'";
+    if (key == "preset")
+        return "--vary " + assignment + ": 'preset' is a name, not a parameter (sweep one preset)";
+    return {};
+}
+
+/// Appends list value `v` (written `item`), refusing a value given twice.
+std::string addListValue(SweepAxis *axis, json v, const std::string &item, const std::string &assignment)
+{
+    for (const auto &seen : axis->values)
+        if (seen == v)
+            return "--vary " + assignment + ": value " + item + " given twice";
+    axis->values.push_back(std::move(v));
+    if (axis->values.size() > static_cast<std::size_t>(kMaxAxisValues))
+        return "--vary " + assignment + ": more than " + std::to_string(kMaxAxisValues) + " values";
+    return {};
+}
+
+} // namespace
+
 std::string parseSweepAxis(const std::string &assignment, SweepAxis *axis)
 {
     *axis = SweepAxis {};
@@ -119,12 +148,8 @@ std::string parseSweepAxis(const std::string &assignment, SweepAxis *axis)
             + "'";
     const std::string key = assignment.substr(0, eq);
     const std::string text = assignment.substr(eq + 1);
-    if (isSection(key))
-        return "--vary " + assignment + ": '" + key + "' is a section, not a key";
-    if (!findField(key))
-        return "--vary " + assignment + ": unknown key '" + key + "'";
-    if (key == "preset")
-        return "--vary " + assignment + ": 'preset' is a name, not a parameter (sweep one preset)";
+    if (auto err = checkSweepKey(key, assignment); !err.empty())
+        return err;
     axis->key = key;
     axis->text = text;
     if (text.empty())
@@ -140,13 +165,33 @@ std::string parseSweepAxis(const std::string &assignment, SweepAxis *axis)
             json v = json::parse(item, nullptr, /*allow_exceptions=*/false);
             if (v.is_discarded())
                 v = item; // a bare word is a string, as in --set
-            for (const auto &seen : axis->values)
-                if (seen == v)
-                    return "--vary " + assignment + ": value " + item + " given twice";
-            axis->values.push_back(v);
+            if (auto err = addListValue(axis, std::move(v), item, assignment); !err.empty())
+                return err;
         }
-        if (axis->values.size() > static_cast<std::size_t>(kMaxAxisValues))
-            return "--vary " + assignment + ": more than " + std::to_string(kMaxAxisValues) + " values";
+    }
+    return {};
+}
+
+std::string listSweepAxis(const std::string &key, const std::vector<json> &values, SweepAxis *axis)
+{
+    *axis = SweepAxis {};
+    std::string text;
+    for (const auto &v : values)
+        text += (text.empty() ? "" : ",") + (v.is_string() ? v.get<std::string>() : v.dump());
+    const std::string assignment = key + "=" + text;
+    if (auto err = checkSweepKey(key, assignment); !err.empty())
+        return err;
+    axis->key = key;
+    axis->text = text;
+    axis->spacing = SweepSpacing::List;
+    if (values.empty())
+        return "--vary " + assignment + ": no values";
+    for (const auto &v : values) {
+        if (!v.is_primitive() && !v.is_array())
+            return "--vary " + assignment + ": a value is " + v.type_name() + ", not a number, string or list";
+        if (auto err = addListValue(axis, v, v.is_string() ? v.get<std::string>() : v.dump(), assignment);
+            !err.empty())
+            return err;
     }
     return {};
 }

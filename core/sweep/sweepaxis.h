@@ -38,6 +38,11 @@ struct SweepAxis {
 /// when the points are resolved (SweepPlan). Empty error on success.
 std::string parseSweepAxis(const std::string &assignment, SweepAxis *axis);
 
+/// The axis of `key` over `values` as given (a list axis, as `KEY=a,b,c` parses, without
+/// the text in between: the Python module's lists). The same checks as parseSweepAxis
+/// (known key, no value twice, at most kMaxAxisValues). Empty error on success.
+std::string listSweepAxis(const std::string &key, const std::vector<json> &values, SweepAxis *axis);
+
 /// Greek/short label of a config key ("data.alpha" -> "α"); the key when none is known.
 std::string parameterLabel(const std::string &key);
 

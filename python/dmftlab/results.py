@@ -88,8 +88,11 @@ class Result:
     started), ``message``, ``wall_seconds``, ``extra`` (everything else summary.json says
     of the engine: grid, sizes, tau, epochs, DMFT iterations and final residual, the
     engine's own entries), ``valid_points`` (grid points computed), ``k``, ``k_star``,
-    ``curves`` (Curves), ``kernels`` (Kernels), ``residuals`` (DMFT fixed-point residual
-    per iteration). Curves and kernels are also attributes: ``r.t``, ``r.test_loss``,
+    ``curves`` (Curves), ``errors`` (Curves: the parts of the standard errors, the columns
+    of ``<engine>_errors.csv``: ``<quantity>_se_mc`` Monte-Carlo, ``<quantity>_truncation``
+    fixed-point truncation, ``<quantity>_discretisation`` time-step bias; empty for engines
+    that do not estimate them), ``kernels`` (Kernels), ``residuals`` (DMFT fixed-point
+    residual per iteration). Curves and kernels are also attributes: ``r.t``, ``r.test_loss``,
     ``r.C_theta``.
     """
 
@@ -105,6 +108,7 @@ class Result:
         self.k_star = core.k_star
         self.extra = core.extra
         self.curves = Curves(core.curves())
+        self.errors = Curves(core.errors())
         self.kernels = Kernels(core.kernels(), core.k)
         self.residuals = core.residuals()
 

@@ -67,7 +67,16 @@ def test_numbers_equal_the_clis_files(cli, tiny, tmp_path, preset, engines):
         for name in r.kernels:
             values = np.loadtxt(out / f"{engine}_{name}.csv", delimiter=",", ndmin=2)
             same_bits(r.kernels[name], values, f"{engine} {name}")
+        # <engine>_errors.csv: the parts of the standard errors (the DMFT's), else no file.
+        if f"{engine}_errors.csv" in summary["engines"][engine]["files"]:
+            parts = read_curves(out / f"{engine}_errors.csv")
+            assert list(parts) == list(r.errors) and len(parts) > 1
+            for name, values in parts.items():
+                same_bits(r.errors[name], values, f"{engine} {name}")
+        else:
+            assert len(r.errors) == 0, engine
         if engine == "dmft":
+            assert "test_loss_discretisation" in r.errors
             residuals = np.loadtxt(out / "dmft_residuals.csv", delimiter=",", skiprows=1, ndmin=2)[:, 1]
             same_bits(r.residuals, residuals, "dmft residuals")
             assert r.extra["iterations"] == summary["engines"]["dmft"]["iterations"]

@@ -4,6 +4,7 @@
 
 #include "config/config.h"
 #include "engine/engine.h"
+#include "engine/registry.h"
 
 #include <QStringList>
 
@@ -21,7 +22,9 @@ double timePerEpoch(const RunConfig &config)
 
 QString parameterStamp(const RunConfig &config, const std::vector<std::string> &engines)
 {
-    const auto has = [&](const char *e) { return std::find(engines.begin(), engines.end(), e) != engines.end(); };
+    const auto has = [&](EngineId id) {
+        return std::find(engines.begin(), engines.end(), engineName(id)) != engines.end();
+    };
     bool simulation = false, sgdType = false;
     for (const std::string &e : engines) {
         simulation = simulation || !isTheoryEngine(e);
@@ -36,8 +39,11 @@ QString parameterStamp(const RunConfig &config, const std::vector<std::string> &
     parts << QString("τ = %1").arg(config.tau(), 0, 'g', 4);
     if (simulation)
         parts << QString("d = %1, %2 seeds").arg(config.sim.dimension).arg(config.sim.seeds);
-    if (has("dmft"))
-        parts << QString("DMFT %1 × %2 paths").arg(config.dmft.replicas).arg(config.dmft.paths);
+    if (has(EngineId::Dmft))
+        parts << QString("%1 %2 × %3 paths")
+                     .arg(QString::fromStdString(engineInfo(EngineId::Dmft).label))
+                     .arg(config.dmft.replicas)
+                     .arg(config.dmft.paths);
     return parts.join(", ");
 }
 

@@ -1,4 +1,4 @@
-#include "enginepump.h"
+#include "progresspump.h"
 
 #include <algorithm>
 #include <chrono>
@@ -18,12 +18,12 @@ namespace
 {
 
 /// What the worker hands the calling thread: the newest report (older ones are
-/// superseded — each report carries the whole state) and the result once done.
+/// superseded — each report carries the whole state) and whether the job is done.
 struct Mailbox {
     std::mutex mutex;
     std::condition_variable wake;
     std::optional<ProgressReport> latest;
-    std::optional<EngineResult> result;
+    bool done = false;
 };
 
 /// Joins the worker on every way out of run(), cancelling it first when the pump
@@ -53,34 +53,26 @@ private:
 
 } // namespace
 
-EnginePump::EnginePump(RunConfig config, py::object progress)
-    : m_config(std::move(config))
-    , m_progress(std::move(progress))
+ProgressPump::ProgressPump(py::object progress)
+    : m_progress(std::move(progress))
 {
 }
 
-EngineResult EnginePump::run(const std::string &engine)
+void ProgressPump::run(const std::string &label, const Job &job)
 {
     Mailbox box;
-    std::thread worker([this, &box, engine] {
-        EngineResult result;
-        try {
-            result = runEngine(
-                engine, m_config,
-                [&box](const ProgressReport &report) {
-                    ProgressReport light = report;
-                    light.snapshot.reset(); // Python reads the final result, not snapshots
-                    std::lock_guard<std::mutex> lock(box.mutex);
-                    box.latest = std::move(light);
-                    box.wake.notify_one();
-                },
-                &m_cancel);
-        } catch (const std::exception &e) { // runEngine catches its own; this is bad_alloc & co.
-            result.status = Status::InternalError;
-            result.message = e.what();
-        }
+    std::thread worker([this, &box, &job] {
+        job(
+            [&box](const ProgressReport &report) {
+                ProgressReport light = report;
+                light.snapshot.reset(); // Python reads the final result, not snapshots
+                std::lock_guard<std::mutex> lock(box.mutex);
+                box.latest = std::move(light);
+                box.wake.notify_one();
+            },
+            &m_cancel);
         std::lock_guard<std::mutex> lock(box.mutex);
-        box.result = std::move(result);
+        box.done = true;
         box.wake.notify_one();
     });
     WorkerGuard guard(worker, m_cancel);
@@ -92,12 +84,12 @@ EngineResult EnginePump::run(const std::string &engine)
             py::gil_scoped_release nogil;
             std::unique_lock<std::mutex> lock(box.mutex);
             box.wake.wait_for(lock, std::chrono::milliseconds(50),
-                [&box] { return box.latest.has_value() || box.result.has_value(); });
+                [&box] { return box.latest.has_value() || box.done; });
             report.swap(box.latest);
-            done = box.result.has_value();
+            done = box.done;
         }
         if (report && !interrupted())
-            deliver(engine, *report);
+            deliver(label, *report);
         if (PyErr_CheckSignals() != 0) {
             py::error_already_set e; // fetches and clears the pending KeyboardInterrupt
             interrupt(e.matches(PyExc_KeyboardInterrupt) ? std::string("KeyboardInterrupt") : e.what());
@@ -105,27 +97,38 @@ EngineResult EnginePump::run(const std::string &engine)
         if (done)
             break;
     }
-    {
-        py::gil_scoped_release nogil;
-        worker.join();
-    }
-    EngineResult result = std::move(*box.result);
-    if (interrupted()) {
+    py::gil_scoped_release nogil;
+    worker.join();
+}
+
+EngineResult runEngineWithPump(ProgressPump &pump, const std::string &engine, const RunConfig &config)
+{
+    EngineResult result;
+    pump.run(engine, [&](const ProgressCallback &report, const std::atomic<bool> *cancel) {
+        try {
+            result = runEngine(engine, config, report, cancel);
+        } catch (const std::exception &e) { // runEngine catches its own; this is bad_alloc & co.
+            result = EngineResult {};
+            result.status = Status::InternalError;
+            result.message = e.what();
+        }
+    });
+    if (pump.interrupted()) {
         // As the CLI: a cancel requested while the engine finished still counts as one.
         result.status = Status::Cancelled;
-        result.message = "cancelled by " + m_interruption
+        result.message = "cancelled by " + pump.interruption()
             + (result.message.empty() ? std::string() : " (" + result.message + ")");
     }
     return result;
 }
 
-void EnginePump::deliver(const std::string &engine, const ProgressReport &report)
+void ProgressPump::deliver(const std::string &label, const ProgressReport &report)
 {
     if (m_progress.is_none())
         return;
     // The line dmftlab-cli prints for this report, without its "dmftlab-cli: " prefix.
     const double f = std::clamp(report.fraction, 0.0, 1.0);
-    const std::string line = engine + " " + std::to_string(static_cast<int>(std::lround(100 * f))) + "%"
+    const std::string line = label + " " + std::to_string(static_cast<int>(std::lround(100 * f))) + "%"
         + (report.text.empty() ? "" : "  " + report.text);
     try {
         m_progress(f, line);
@@ -135,7 +138,7 @@ void EnginePump::deliver(const std::string &engine, const ProgressReport &report
     }
 }
 
-void EnginePump::interrupt(const std::string &why)
+void ProgressPump::interrupt(const std::string &why)
 {
     if (m_interruption.empty())
         m_interruption = why;

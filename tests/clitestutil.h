@@ -1,0 +1,72 @@
+// Shared helpers of the suites that drive the dmftlab-cli binary through QProcess as a
+// user would (test_cli, test_sweep_cli, test_config_paths): run it without a display,
+// describe the outcome in failure messages, read the files it wrote. The binary's path is
+// the DMFTLAB_CLI_PATH definition of each test target (tests/*.cmake).
+#pragma once
+
+#include "io/files.h"
+
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+
+#include <filesystem>
+#include <string>
+
+namespace dmftlab::test
+{
+
+struct CliRun {
+    int exitCode = -1; ///< -1 when the process crashed or did not finish
+    QProcess::ExitStatus exitStatus = QProcess::CrashExit;
+    QString out, err;
+};
+
+/// The environment without any display: the CLI itself must pick the offscreen platform
+/// (for --plots).
+inline QProcessEnvironment headlessEnvironment()
+{
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove("DISPLAY");
+    env.remove("WAYLAND_DISPLAY");
+    env.remove("QT_QPA_PLATFORM");
+    return env;
+}
+
+/// Runs `program args` (dmftlab-cli by default) headless to its end, or kills it after
+/// `timeoutMs`.
+inline CliRun runCli(const QStringList &args, int timeoutMs = 60000,
+    const QString &program = QStringLiteral(DMFTLAB_CLI_PATH))
+{
+    QProcess p;
+    p.setProcessEnvironment(headlessEnvironment());
+    p.start(program, args);
+    CliRun r;
+    if (!p.waitForStarted(10000) || !p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished(5000);
+        r.err = "did not finish: " + p.errorString();
+        return r;
+    }
+    r.exitStatus = p.exitStatus();
+    r.exitCode = r.exitStatus == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+/// "exit N / stdout / stderr", for QVERIFY2 messages.
+inline QByteArray describe(const CliRun &r)
+{
+    return ("exit " + QString::number(r.exitCode) + "\nstdout: " + r.out + "\nstderr: " + r.err).toUtf8();
+}
+
+/// A file's content; "<missing PATH>" when it cannot be read (so two missing files never
+/// compare equal).
+inline std::string readText(const std::filesystem::path &p)
+{
+    std::string text;
+    return io::readFile(p.string(), &text).empty() ? text : std::string("<missing " + p.string() + ">");
+}
+
+} // namespace dmftlab::test
