@@ -52,9 +52,11 @@ QCPGraph *addSeries(QCPAxisRect *rect, const Curves &c, const Estimate &e, const
     // A theory band is the 68 % Student-t interval of its SE (R − 1 degrees of freedom; 1 SE
     // when unknown) plus its time-step error estimate where the engine made one (theory §8).
     const double tq = studentTQuantile(kOneSigmaCoverage, c.seDegreesOfFreedom);
+    // t = 0 has no place on a log time axis (a line from it would run to the left edge).
+    const bool logX = rect->axis(QCPAxis::atBottom)->scaleType() == QCPAxis::stLogarithmic;
     for (int i = 0; i < n; ++i) {
         const double v = e.mean[i];
-        if (!std::isfinite(v) || (logY && v <= 0.0))
+        if (!std::isfinite(v) || (logY && v <= 0.0) || (logX && !(c.t[i] > 0.0)))
             continue;
         const double se = i < static_cast<int>(e.se.size()) && std::isfinite(e.se[i]) ? e.se[i] : 0.0;
         const double disc = i < static_cast<int>(e.discretisation.size()) && std::isfinite(e.discretisation[i])
