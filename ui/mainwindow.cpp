@@ -22,11 +22,13 @@
 #include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
+#include <QShortcut>
 #include <QStatusBar>
 #include <QToolBar>
 
@@ -210,6 +212,13 @@ void MainWindow::buildActions()
     bar->setObjectName("runToolbar");
     bar->addAction(m_run);
     bar->addAction(m_stop);
+    m_runReasons = new QLabel;
+    m_runReasons->setObjectName("runReasons");
+    m_runReasons->setStyleSheet("color: #b00020; font-weight: bold; padding-left: 8px;");
+    bar->addWidget(m_runReasons);
+    m_blockedRun = new QShortcut(QKeySequence(Qt::Key_F5), this);
+    connect(m_blockedRun, &QShortcut::activated, this,
+        [this] { statusBar()->showMessage("Cannot run: " + m_params->errors().join("; "), 10000); });
 }
 
 void MainWindow::rebuildRecentMenu()
@@ -273,10 +282,15 @@ void MainWindow::refresh()
     timer.start();
     auto view = std::make_shared<ResultView>();
     for (const auto &s : m_controller->states()) {
-        if (!s.curves)
-            continue;
-        const bool theory = figures::isTheoryEngine(s.engine);
         const QString status = QString::fromStdString(toString(s.status));
+        if (!s.curves || (s.curves->validPoints == 0 && s.curves->residuals.empty())) {
+            view->withoutCurves[s.engine] = !s.finished ? QString("starting… (nothing computed yet)")
+                : s.status == Status::Cancelled
+                ? QString("cancelled before its first result")
+                : status + (s.message.isEmpty() ? QString() : " — " + s.message);
+            continue;
+        }
+        const bool theory = figures::isTheoryEngine(s.engine);
         if (theory && s.finished
             && (s.status == Status::Diverged || s.status == Status::InvalidInput
                 || s.status == Status::InternalError
@@ -341,6 +355,16 @@ void MainWindow::updateActions()
     m_run->setEnabled(valid);
     m_run->setToolTip(
         valid ? "Start the selected engines (F5)" : "Fix the parameters first: " + m_params->error());
+    const QStringList reasons = m_params->errors();
+    const QString more = reasons.size() > 1 ? QString(" (and %1 more)").arg(reasons.size() - 1) : QString();
+    const QFontMetrics metrics(m_runReasons->font());
+    m_runReasons->setText(reasons.isEmpty() ? QString()
+                                            : "⚠ " + metrics.elidedText(reasons.first(), Qt::ElideRight, 480)
+                + more); // the toolbar stays narrow
+    m_runReasons->setToolTip(reasons.join("\n"));
+    m_blockedRun->setEnabled(!valid);
+    if (valid && statusBar()->currentMessage().startsWith("Cannot run: "))
+        statusBar()->clearMessage();
     m_stop->setEnabled(m_controller->isRunning());
 }
 

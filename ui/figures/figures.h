@@ -122,7 +122,8 @@ void plotConvergence(
     QCustomPlot *plot, const std::vector<const Curves *> &curves, const Style &style, double tolerance = 0.0);
 
 /// Clears the plot and shows a centred message instead of data (e.g. "DMFT solver not
-/// available in this build") — a panel never shows invented curves.
+/// available in this build") — a panel never shows invented curves. The title may carry
+/// markup (kernelSymbolHtml), so it is escaped HTML; the message is plain text.
 void plotMessage(QCustomPlot *plot, const QString &title, const QString &message, const Style &style);
 
 /// Engine name as shown to users ("DMFT", "SGF", ...).

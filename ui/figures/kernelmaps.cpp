@@ -139,7 +139,7 @@ void plotKernel(QCustomPlot *plot, const Curves &curves, KernelKind kind, const 
     const bool trace = kernel.rowsPerBlock > 1;
     const QString symbol = kernelSymbol(kind, trace);
     if (kernel.empty()) {
-        plotMessage(plot, symbol + " — " + engineLabel(curves.engine),
+        plotMessage(plot, kernelSymbolHtml(kind, trace) + " — " + engineLabel(curves.engine),
             engineLabel(curves.engine) + " provides no " + symbol, style);
         return;
     }
@@ -182,8 +182,8 @@ void plotKernelComparison(QCustomPlot *plot, const Curves *theory, const Curves 
         = (haveT && theory->Ctheta.rowsPerBlock > 1) || (haveS && simulation->Ctheta.rowsPerBlock > 1);
     const QString symbol = kernelSymbol(KernelKind::Ctheta, trace);
     if (!haveT && !haveS) {
-        plotMessage(
-            plot, symbol, missingReason.isEmpty() ? "no kernel yet — press Run" : missingReason, style);
+        plotMessage(plot, kernelSymbolHtml(KernelKind::Ctheta, trace),
+            missingReason.isEmpty() ? "no kernel yet — press Run" : missingReason, style);
         return;
     }
     Eigen::MatrixXd A, B;

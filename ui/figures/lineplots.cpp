@@ -5,6 +5,7 @@
 #include "figurelayout.h"
 #include "figurestyle.h"
 #include "observables/statistics.h"
+#include "richtextelement.h"
 
 #include <qcustomplot.h>
 
@@ -538,7 +539,7 @@ void plotMessage(QCustomPlot *plot, const QString &title, const QString &message
     plot->clearItems();
     plot->plotLayout()->clear();
     plot->setBackground(Qt::white);
-    plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, title, font(m.titleFont, true)));
+    plot->plotLayout()->addElement(0, 0, new RichTextElement(plot, title, font(m.titleFont, true)));
     auto *text = new QCPTextElement(plot, wrapped(message), font(m.font * 1.1));
     text->setTextColor(QColor(90, 90, 90));
     plot->plotLayout()->addElement(1, 0, text);
