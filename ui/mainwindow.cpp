@@ -31,6 +31,7 @@
 #include <QShortcut>
 #include <QStatusBar>
 #include <QToolBar>
+#include <QVBoxLayout>
 
 #include <algorithm>
 
@@ -52,7 +53,13 @@ MainWindow::MainWindow(QWidget *parent)
     plots->setWidget(m_area);
     plots->setWidgetResizable(true);
     plots->setFrameShape(QFrame::NoFrame);
-    setCentralWidget(plots);
+    auto *central = new QWidget;
+    auto *column = new QVBoxLayout(central);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->setSpacing(2);
+    column->addWidget(m_area->takeBanner()); // outside the scroll area: wraps to what is visible
+    column->addWidget(plots, 1);
+    setCentralWidget(central);
     qApp->installEventFilter(new WheelGuard(this));
 
     auto *scroll = new QScrollArea;

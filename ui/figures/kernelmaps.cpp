@@ -39,9 +39,11 @@ QCPColorMap *addHeatmap(
     for (int i = 0; i < n; ++i)
         for (int j = 0; j < n; ++j)
             map->data()->setCell(i, j, values(i, j)); // key = t (row index), value = s
-    const double half = n > 1 ? 0.5 * (t[n - 1] - t[0]) / (n - 1) : 0.5;
-    x->setRange(t[0] - half, t[n - 1] + half);
-    y->setRange(t[0] - half, t[n - 1] + half);
+    // The axes span the run's whole grid, not the part computed so far: a live or stopped
+    // map keeps the axes of the finished one (and of its neighbour) instead of rescaling.
+    const double half = t.size() > 1 ? 0.5 * (t.back() - t[0]) / (t.size() - 1) : 0.5;
+    x->setRange(t[0] - half, t.back() + half);
+    y->setRange(t[0] - half, t.back() + half);
     return map;
 }
 

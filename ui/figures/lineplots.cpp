@@ -284,6 +284,10 @@ void addEpochAxis(QCPAxisRect *rect, const Style &style)
     if (!(style.timePerEpoch > 0.0) || x->scaleType() != QCPAxis::stLinear)
         return;
     styleAxis(top, style, "epochs");
+    // Epoch labels (0.25, 1.25) are wider than the time axis's: fewer of them on a narrow
+    // panel, or they run into each other.
+    const int width = style.canvas.isEmpty() ? rect->parentPlot()->width() : style.canvas.width();
+    top->ticker()->setTickCount(std::clamp(width / 110, 2, 5));
     top->grid()->setVisible(false);
     top->setVisible(true);
     const double perEpoch = style.timePerEpoch;
