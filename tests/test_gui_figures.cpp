@@ -122,6 +122,7 @@ private slots:
     void quantitiesHaveDistinctMarkers();
     void deviationIsInStandardErrors();
     void stampNamesTheRunBelowTheAxes();
+    void pinnedRunsDrawnFaded();
 };
 
 void TestGuiFigures::drawsEveryPlotType_data()
@@ -635,6 +636,59 @@ void TestGuiFigures::stampNamesTheRunBelowTheAxes()
     for (QCPLayoutElement *e : plot.plotLayout()->elements(false))
         if (auto *t = qobject_cast<QCPTextElement *>(e))
             QVERIFY(t->text() != both);
+}
+
+// Issue 11: pinned runs in the loss and overlap figures, faded and dashed in the
+// quantity's colour, with one legend entry "pinned: name" per pin; not in the Δ/SE view.
+void TestGuiFigures::pinnedRunsDrawnFaded()
+{
+    const Curves live = makeCurves("dmft", 1, 20, 21);
+    Curves pin = makeCurves("dmft", 1, 20, 21);
+    for (double &v : pin.testLoss.mean)
+        v *= 1.5;
+    const auto legendNames = [](QCustomPlot *plot) {
+        QStringList names;
+        for (int i = 0; plot->legend && i < plot->legend->itemCount(); ++i)
+            if (auto *item = qobject_cast<QCPPlottableLegendItem *>(plot->legend->item(i)))
+                names << item->plottable()->name();
+        return names;
+    };
+    const auto pinnedGraphs = [](QCustomPlot *plot) {
+        QList<QCPGraph *> out;
+        for (int g = 0; g < plot->graphCount(); ++g)
+            if (plot->graph(g)->name().contains(" · pinned B = 1"))
+                out << plot->graph(g);
+        return out;
+    };
+    QCustomPlot plot;
+    plot.resize(900, 600);
+    figures::LossOptions loss;
+    loss.pinned = { { "B = 1", &pin } };
+    figures::plotLoss(&plot, { &live }, figures::Style {}, loss);
+    QCOMPARE(legendNames(&plot).count("pinned: B = 1"), 1);
+    const QList<QCPGraph *> lossPins = pinnedGraphs(&plot);
+    QCOMPARE(lossPins.size(), 3); // train loss, test loss, test error
+    for (QCPGraph *g : lossPins) {
+        QCOMPARE(g->pen().style(), Qt::DashLine);
+        QVERIFY(g->pen().color().alpha() < 255);
+        QCOMPARE(g->dataCount(), 21);
+    }
+    bool testLossScaled = false;
+    for (QCPGraph *g : lossPins)
+        if (g->name().startsWith("test loss"))
+            testLossScaled = std::fabs(g->data()->at(5)->value - pin.testLoss.mean[5]) < 1e-12;
+    QVERIFY(testLossScaled);
+
+    figures::OverlapOptions overlaps;
+    overlaps.pinned = loss.pinned;
+    figures::plotOverlaps(&plot, { &live }, figures::Style {}, overlaps);
+    QCOMPARE(legendNames(&plot).count("pinned: B = 1"), 1);
+    QCOMPARE(pinnedGraphs(&plot).size(), 2); // M and Q
+
+    loss.deviation = true;
+    figures::plotLoss(&plot, { &live }, figures::Style {}, loss);
+    QVERIFY(pinnedGraphs(&plot).isEmpty());
+    QVERIFY(!legendNames(&plot).contains("pinned: B = 1"));
 }
 
 #include "test_gui_figures.moc"

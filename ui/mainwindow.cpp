@@ -3,13 +3,14 @@
 #include "distributionspanel.h"
 
 #include "config/presets.h"
+#include "exploredock.h"
 #include "exportdialog.h"
 #include "exportservice.h"
-#include "exploredock.h"
-#include "pinpanel.h"
 #include "helpcontent.h"
 #include "helpwindow.h"
 #include "parameterpanel.h"
+#include "pinpanel.h"
+#include "pinstore.h"
 #include "plotarea.h"
 #include "runcontroller.h"
 #include "runstatus.h"
@@ -184,6 +185,7 @@ void MainWindow::buildActions()
     });
     m_pins = addPinsDock(this, runMenu, [this] { return currentSession(); });
     connect(m_controller, &RunController::finished, m_pins, &PinPanel::refresh);
+    connect(m_pins->store(), &PinStore::changed, this, &MainWindow::refresh); // pins in the main panels
     connect(m_params, &ParameterPanel::changed, m_pins, &PinPanel::refresh);
 
     QMenu *presetsMenu = menuBar()->addMenu("&Presets");
@@ -311,6 +313,12 @@ void MainWindow::refresh()
         if (theory && s.finished && (s.status == Status::MaxIterations || s.status == Status::Cancelled))
             view->warnings[s.engine] = "not converged (" + status + "): the curves are its last iterate";
     }
+    if (m_pins)
+        for (const Pin &pin : m_pins->store()->pins())
+            if (pin.visible)
+                for (const auto &r : pin.run.results)
+                    if (r.curves && r.curves->validPoints > 0)
+                        view->pinned.emplace_back(pin.name, r.curves);
     view->dmftTolerance = m_shownConfig.dmft.tolerance;
     view->timePerEpoch = figures::timePerEpoch(m_shownConfig);
     m_area->setView(view, m_controller->isRunning());

@@ -68,6 +68,14 @@ const Curves *ResultView::findFailed(const std::string &engine) const
     return nullptr;
 }
 
+std::vector<figures::PinnedCurves> ResultView::pinnedCurves() const
+{
+    std::vector<figures::PinnedCurves> out;
+    for (const auto &[name, c] : pinned)
+        out.push_back({ name, c.get() });
+    return out;
+}
+
 bool ResultView::hasRun() const
 {
     return !curves.empty() || !failed.empty() || !withoutCurves.empty();
@@ -170,9 +178,17 @@ void PlotPanel::setView(std::shared_ptr<const ResultView> view, bool deferRedraw
         for (const auto &c : view->failed)
             if (c && uses(c->engine))
                 signature.push_back(c.get());
+        for (const auto &[name, c] : view->pinned) // a pin shown, hidden or renamed redraws
+            signature.push_back(c.get());
     }
+    const auto pinNames = [](const ResultView &v) {
+        QStringList names;
+        for (const auto &p : v.pinned)
+            names << p.first;
+        return names;
+    };
     const bool same = m_view && view && signature == m_signature && view->warnings == m_view->warnings
-        && view->withoutCurves == m_view->withoutCurves;
+        && view->withoutCurves == m_view->withoutCurves && pinNames(*view) == pinNames(*m_view);
     m_view = std::move(view);
     m_signature = std::move(signature);
     if (same) {

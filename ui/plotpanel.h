@@ -38,6 +38,10 @@ struct ResultView {
     /// Engines of the run without curves, and why: "starting…" (queued, or before the
     /// DMFT's first iterate), or how they ended first — their panels say so, not "not run".
     std::map<std::string, QString> withoutCurves;
+    /// Visible pinned runs (name, one engine's curves each), drawn faded in the loss and
+    /// overlap panels; the shared pointers keep them alive if the pin is removed meanwhile.
+    std::vector<std::pair<QString, std::shared_ptr<const Curves>>> pinned;
+    std::vector<figures::PinnedCurves> pinnedCurves() const;
 
     /// False before the first run (no engine computed, failed or started anything).
     bool hasRun() const;

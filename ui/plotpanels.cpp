@@ -58,6 +58,8 @@ void LossPanel::draw(QCustomPlot *plot, const figures::Style &style) const
     o.logY = m_logY->isChecked();
     o.error = m_error->isChecked();
     o.deviation = m_deviation->isChecked();
+    if (view())
+        o.pinned = view()->pinnedCurves();
     figures::plotLoss(plot, view() ? view()->all() : std::vector<const Curves *> {}, style, o);
 }
 
@@ -115,6 +117,8 @@ void OverlapsPanel::draw(QCustomPlot *plot, const figures::Style &style) const
     if (o.entries.empty())
         o.entries.push_back("none");
     o.deviation = m_deviation->isChecked();
+    if (view())
+        o.pinned = view()->pinnedCurves();
     figures::plotOverlaps(plot, view() ? view()->all() : std::vector<const Curves *> {}, style, o);
 }
 
