@@ -76,9 +76,16 @@ std::string helpText()
             + e.summary + "\n";
     h += "  --out DIR           output folder, created with its parents\n"
          "  --plots LIST        figures in any of png,pdf,svg (see Files)\n"
-         "  --plot-size WxH     figure size in pixels, default 900x600\n"
+         "  --plot-size SIZE    figure size in pixels: WxH (default 900x600), or the 16:9 slide sizes\n"
+         "                      slide (1920x1080) and slide-small (1280x720); text, lines and markers\n"
+         "                      keep their share of the picture at every size\n"
          "  --plot-scale S      PNG pixels per figure pixel, default 1\n"
          "  --slide             slide style for the figures (larger fonts, thicker lines)\n"
+         "  --log-x             logarithmic time axis (loss and overlaps)\n"
+         "  --log-y             logarithmic loss axis (the overlaps change sign and stay linear)\n"
+         "  --palette NAME      quantity colours: okabe-ito (colour-blind safe, default) or tableau\n"
+         "  --stamp             the parameters (preset, alpha, eta/B, tau, d, seeds, DMFT paths) in a\n"
+         "                      small line at the bottom right of every figure\n"
          "  --quiet, -q         no progress lines\n"
          "\n"
          "Resolution: preset -> --config file -> each --set -> type check and validation. Unknown keys,\n"
@@ -139,7 +146,9 @@ std::string helpText()
          "\n"
          "Example:\n"
          "  dmftlab-cli run --preset linear-regression --set sim.seeds=4 --engine sgf,dmft \\\n"
-         "      --out out/linreg --plots png,pdf\n";
+         "      --out out/linreg --plots png,pdf\n"
+         "  dmftlab-cli run --preset logistic-regression --engine sgf,dmft --out out/talk \\\n"
+         "      --plots pdf,png --plot-size slide --log-x --stamp\n";
     return h;
 }
 

@@ -2,6 +2,7 @@
 
 #include "clicommon.h"
 #include "engine/registry.h"
+#include "figures.h"
 
 #include <QCommandLineParser>
 
@@ -37,6 +38,16 @@ std::string parserError(const QCommandLineParser &parser)
     return text.toStdString();
 }
 
+/// The 16:9 names --plot-size accepts besides WxH (figures::slideSizes()).
+bool namedPlotSize(const std::string &name, int *w, int *h)
+{
+    const std::vector<QSize> sizes = figures::slideSizes(); // 1280x720, 1920x1080
+    const QSize size = name == "slide" ? sizes.back() : name == "slide-small" ? sizes.front() : QSize();
+    *w = size.width();
+    *h = size.height();
+    return size.isValid();
+}
+
 } // namespace
 
 std::string parseRunOptions(const std::vector<std::string> &args, RunOptions *o, bool *help)
@@ -46,8 +57,10 @@ std::string parseRunOptions(const std::vector<std::string> &args, RunOptions *o,
     const QCommandLineOption engine(QStringList { "engine", "engines" }, {}, "LIST"), out(QStringList { "o", "out" }, {}, "DIR");
     const QCommandLineOption plots("plots", {}, "LIST"), plotSize("plot-size", {}, "WxH"),
         plotScale("plot-scale", {}, "S"), slide("slide"), quiet(QStringList { "q", "quiet" });
+    const QCommandLineOption logX("log-x"), logY("log-y"), palette("palette", {}, "NAME"), stamp("stamp");
     QCommandLineParser parser;
-    parser.addOptions({ helpOption, preset, config, set, engine, out, plots, plotSize, plotScale, slide, quiet });
+    parser.addOptions({ helpOption, preset, config, set, engine, out, plots, plotSize, plotScale, slide,
+        quiet, logX, logY, palette, stamp });
     QStringList argv { "dmftlab-cli run" };
     for (const auto &a : args)
         argv << q(a);
@@ -61,7 +74,7 @@ std::string parseRunOptions(const std::vector<std::string> &args, RunOptions *o,
     if (!parser.positionalArguments().isEmpty())
         return "unexpected argument '" + parser.positionalArguments().first().toStdString()
             + "' (see dmftlab-cli --help)";
-    for (const QCommandLineOption *once : { &preset, &config, &out, &plots })
+    for (const QCommandLineOption *once : { &preset, &config, &out, &plots, &palette })
         if (parser.values(*once).size() > 1)
             return "option " + dashed(once->names().last()) + " given twice";
 
@@ -101,9 +114,12 @@ std::string parseRunOptions(const std::vector<std::string> &args, RunOptions *o,
     for (const QString &v : parser.values(plotSize)) { // the last one counts
         int w = 0, h = 0;
         char tail = 0;
-        if (std::sscanf(v.toStdString().c_str(), "%dx%d%c", &w, &h, &tail) != 2 || w < 50 || h < 50 || w > 10000
-            || h > 10000)
-            return "--plot-size expects WIDTHxHEIGHT in pixels (50..10000), got '" + v.toStdString() + "'";
+        if (!namedPlotSize(v.toStdString(), &w, &h)
+            && (std::sscanf(v.toStdString().c_str(), "%dx%d%c", &w, &h, &tail) != 2 || w < 50 || h < 50
+                || w > 10000 || h > 10000))
+            return "--plot-size expects WIDTHxHEIGHT in pixels (50..10000), slide (1920x1080) or slide-small "
+                   "(1280x720), got '"
+                + v.toStdString() + "'";
         o->plotWidth = w;
         o->plotHeight = h;
     }
@@ -114,8 +130,18 @@ std::string parseRunOptions(const std::vector<std::string> &args, RunOptions *o,
         if (end == text.c_str() || *end != '\0' || !(o->plotScale >= 0.1 && o->plotScale <= 10.0))
             return "--plot-scale expects a number between 0.1 and 10, got '" + text + "'";
     }
+    if (parser.isSet(palette)) {
+        figures::Palette known;
+        if (!figures::paletteFromName(parser.value(palette), &known))
+            return "unknown palette '" + parser.value(palette).toStdString()
+                + "' (known: " + figures::paletteNames().join(", ").toStdString() + ")";
+        o->palette = parser.value(palette).trimmed().toLower().toStdString();
+    }
     o->slide = parser.isSet(slide);
     o->quiet = parser.isSet(quiet);
+    o->logX = parser.isSet(logX);
+    o->logY = parser.isSet(logY);
+    o->stamp = parser.isSet(stamp);
 
     if (!parser.isSet(out))
         return "missing --out DIR (the folder to write the results into)";

@@ -1,6 +1,7 @@
 // The options of `dmftlab-cli run`, parsed by QCommandLineParser (OPTION VALUE or
 // OPTION=VALUE; --set and --engine repeatable) and checked here: unknown engines and
-// plot formats, sizes out of range, options given twice, missing --out/--engine/--preset.
+// plot formats and palettes, sizes out of range (or unknown size names), options given twice, missing
+// --out/--engine/--preset.
 #pragma once
 
 #include <optional>
@@ -20,6 +21,9 @@ struct RunOptions {
     int plotWidth = 900, plotHeight = 600;
     double plotScale = 1.0;
     bool slide = false;
+    bool logX = false, logY = false; ///< time axes / loss axis logarithmic
+    std::string palette = "okabe-ito"; ///< a name of figures::paletteNames()
+    bool stamp = false; ///< parameter stamp in a corner of every figure
     bool quiet = false;
 };
 

@@ -1,6 +1,7 @@
 #include "cliplots.h"
 
 #include "clisignals.h"
+#include "config/config.h"
 #include "figures.h"
 #include "io/files.h"
 
@@ -18,19 +19,29 @@ namespace dmftlab::cli
 namespace
 {
 
-std::string writePlots(
-    const RunOptions &o, const std::vector<const Curves *> &curves, std::vector<std::string> *files)
+std::string writePlots(const RunOptions &o, const RunConfig &config,
+    const std::vector<const Curves *> &curves, std::vector<std::string> *files)
 {
     figures::Style style;
     style.slide = o.slide;
     style.canvas = QSize(o.plotWidth, o.plotHeight); // text keeps its share of the picture
+    figures::paletteFromName(QString::fromStdString(o.palette), &style.palette); // checked by the parser
+    if (o.stamp)
+        style.stamp = figures::parameterStamp(config, o.engines);
+    style.timePerEpoch = figures::timePerEpoch(config); // an epoch axis on top, as in the window
+    figures::LossOptions loss;
+    loss.logX = o.logX;
+    loss.logY = o.logY;
+    figures::OverlapOptions overlaps;
+    overlaps.logX = o.logX; // overlaps change sign (M), so --log-y is for the loss only
     struct Figure {
         std::string name;
         std::function<void(QCustomPlot *)> draw;
     };
     std::vector<Figure> list;
-    list.push_back({ "loss", [&](QCustomPlot *p) { figures::plotLoss(p, curves, style); } });
-    list.push_back({ "overlaps", [&](QCustomPlot *p) { figures::plotOverlaps(p, curves, style); } });
+    list.push_back({ "loss", [&](QCustomPlot *p) { figures::plotLoss(p, curves, style, loss); } });
+    list.push_back(
+        { "overlaps", [&](QCustomPlot *p) { figures::plotOverlaps(p, curves, style, overlaps); } });
     for (const Curves *c : curves)
         if (!c->Ctheta.empty())
             list.push_back({ "C_theta_" + c->engine,
@@ -91,10 +102,10 @@ std::string withOffscreenQt(const std::function<std::string()> &draw)
     return draw();
 }
 
-std::string writeFigures(
-    const RunOptions &options, const std::vector<const Curves *> &curves, std::vector<std::string> *files)
+std::string writeFigures(const RunOptions &options, const RunConfig &config,
+    const std::vector<const Curves *> &curves, std::vector<std::string> *files)
 {
-    return withOffscreenQt([&] { return writePlots(options, curves, files); });
+    return withOffscreenQt([&] { return writePlots(options, config, curves, files); });
 }
 
 } // namespace dmftlab::cli

@@ -10,6 +10,11 @@
 #include <string>
 #include <vector>
 
+namespace dmftlab
+{
+struct RunConfig;
+}
+
 namespace dmftlab::cli
 {
 
@@ -17,9 +22,10 @@ namespace dmftlab::cli
 /// filtered from stderr) and returns what it returns (empty on success).
 std::string withOffscreenQt(const std::function<std::string()> &draw);
 
-/// Starts Qt (offscreen when there is no display) and writes the figures of `curves`.
+/// Starts Qt (offscreen when there is no display) and writes the figures of `curves` in
+/// the options' size, palette and axes; `config` gives the stamp and the epoch axis.
 /// Empty on success; `files` gets the names written (also those before a failure).
-std::string writeFigures(const RunOptions &options, const std::vector<const Curves *> &curves,
-    std::vector<std::string> *files);
+std::string writeFigures(const RunOptions &options, const RunConfig &config,
+    const std::vector<const Curves *> &curves, std::vector<std::string> *files);
 
 } // namespace dmftlab::cli

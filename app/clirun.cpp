@@ -208,7 +208,7 @@ int runCommand(const std::vector<std::string> &args)
             std::fprintf(stderr, "dmftlab-cli: no engine computed anything to plot\n");
         } else {
             std::vector<std::string> files;
-            const std::string err = writeFigures(o, curves, &files);
+            const std::string err = writeFigures(o, config, curves, &files);
             summary.setPlots(files);
             if (!err.empty())
                 writeFailed(err);

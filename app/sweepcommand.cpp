@@ -14,12 +14,15 @@
 #include <QApplication>
 #include <qcustomplot.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 #include <sstream>
 
 
@@ -38,8 +41,27 @@ struct SweepOptions {
     std::string preset;
     std::vector<std::string> sets, vary, engines, scalars, plotFormats;
     std::string out;
+    std::vector<double> contours; ///< --contours; empty: at the quartiles of the value range
     bool slide = false, quiet = false, help = false;
 };
+
+/// The phase diagram's contour levels: those given, else three at 25, 50 and 75 % of the
+/// range of the finished values of scalar `s` (none when they are all equal).
+std::vector<double> contourLevelsFor(
+    const SweepOptions &o, const std::vector<SweepPointResult> &results, int s)
+{
+    if (!o.contours.empty())
+        return o.contours;
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (const auto &r : results)
+        if (r.done() && std::isfinite(r.scalars[s].value)) {
+            lo = std::min(lo, r.scalars[s].value);
+            hi = std::max(hi, r.scalars[s].value);
+        }
+    if (!(hi > lo))
+        return {};
+    return { lo + 0.25 * (hi - lo), lo + 0.5 * (hi - lo), lo + 0.75 * (hi - lo) };
+}
 
 std::string parseOptions(const std::vector<std::string> &args, SweepOptions *o)
 {
@@ -61,7 +83,8 @@ std::string parseOptions(const std::vector<std::string> &args, SweepOptions *o)
             return true;
         };
         const bool valued = arg == "--preset" || arg == "--set" || arg == "--vary" || arg == "--engine"
-            || arg == "--engines" || arg == "--scalar" || arg == "--out" || arg == "-o" || arg == "--plots";
+            || arg == "--engines" || arg == "--scalar" || arg == "--out" || arg == "-o" || arg == "--plots"
+            || arg == "--contours";
         if (valued && !take())
             return "option " + arg + " needs a value";
         if (arg == "--help" || arg == "-h") {
@@ -95,6 +118,14 @@ std::string parseOptions(const std::vector<std::string> &args, SweepOptions *o)
                 if (f != "png" && f != "pdf" && f != "svg")
                     return "unknown plot format '" + f + "' (known: png, pdf, svg)";
                 o->plotFormats.push_back(f);
+            }
+        } else if (arg == "--contours") {
+            for (const auto &level : splitList(value)) {
+                char *end = nullptr;
+                const double x = std::strtod(level.c_str(), &end);
+                if (end == level.c_str() || *end != '\0' || !std::isfinite(x))
+                    return "--contours expects numbers separated by commas, got '" + level + "'";
+                o->contours.push_back(x);
             }
         } else if (arg == "--slide") {
             o->slide = true;
@@ -261,7 +292,8 @@ std::string writeSweepFigures(const SweepRunner &runner, const SweepOptions &o, 
         const std::string stem = (twoD ? "phase_" : "family_") + fileSafe(plan.scalars[s].name);
         list.push_back({ stem, [&, s](QCustomPlot *plot) {
                             if (twoD)
-                                figures::plotPhaseDiagram(plot, plan, results, s, style);
+                                figures::plotPhaseDiagram(
+                                    plot, plan, results, s, style, contourLevelsFor(o, results, s));
                             else
                                 figures::plotFamilyScalar(plot, plan, results, s, style);
                         } });
@@ -300,6 +332,7 @@ std::string sweepHelpText()
         = "Usage:\n"
           "  dmftlab-cli sweep --preset NAME [--set key=value ...] --vary KEY=VALUES [--vary KEY=VALUES]\n"
           "                    [--engine LIST] [--scalar NAME[,NAME]] --out DIR [--plots png,pdf,svg]\n"
+          "                    [--contours LEVELS]\n"
           "\n"
           "Runs the engines (default dmft) at every point of a family (one --vary) or a phase\n"
           "diagram (two --vary) and reduces each point to scalars (default final_test_loss).\n"
@@ -326,7 +359,9 @@ std::string sweepHelpText()
          "  points/<id>/       what `run` writes for that configuration (config.json, <engine>_curves.csv,\n"
          "                     kernels, residuals) plus point.json (values, status per engine)\n"
          "  family_<scalar>.EXT, family_test_loss.EXT   (one --vary, with --plots)\n"
-         "  phase_<scalar>.EXT                          (two --vary, with --plots)\n"
+         "  phase_<scalar>.EXT                          (two --vary, with --plots): the heat map with\n"
+         "                     white contour lines at --contours a,b,c, else at 25, 50 and 75 % of the\n"
+         "                     computed range\n"
          "Resume: rerun with the same --out; finished points are read back, not recomputed (the base\n"
          "config, vary and engines must be the same; scalars may change). Ctrl-C stops after no half\n"
          "point: sweep.csv lists exactly the finished points.\n"

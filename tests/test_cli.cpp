@@ -10,6 +10,7 @@
 #include "testutil.h"
 
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <csignal>
 #include <filesystem>
@@ -79,6 +80,32 @@ std::pair<int, int> pngSize(const std::string &data)
     return { static_cast<int>(be32(16)), static_cast<int>(be32(20)) };
 }
 
+/// The text runs of an SVG written by QSvgGenerator (one <text> element each), in order.
+QStringList svgTexts(const std::string &svg)
+{
+    QStringList texts;
+    const QString all = QString::fromStdString(svg);
+    for (int at = all.indexOf("<text"); at >= 0; at = all.indexOf("<text", at + 5)) {
+        const int open = all.indexOf('>', at), close = all.indexOf("</text>", at);
+        if (open < 0 || close < open)
+            break;
+        texts << all.mid(open + 1, close - open - 1).trimmed();
+    }
+    return texts;
+}
+
+/// Powers of ten among the tick labels drawn before `axisLabel` (QCustomPlot writes an
+/// axis's tick labels, then its label): "10" followed by a one-digit exponent, as a log
+/// axis prints 10ⁿ. A linear axis's increasing labels never put a single digit after 10.
+int powersOfTenBefore(const QStringList &texts, const QString &axisLabel)
+{
+    static const QRegularExpression number("^[-−]?[0-9.]+$"), exponent("^[-−]?[0-9]$");
+    int powers = 0;
+    for (int i = int(texts.indexOf(axisLabel)) - 1; i >= 0 && number.match(texts[i]).hasMatch(); --i)
+        powers += texts[i] == "10" && i + 1 < texts.size() && exponent.match(texts[i + 1]).hasMatch();
+    return powers;
+}
+
 } // namespace
 
 class TestCli : public QObject
@@ -92,6 +119,7 @@ private slots:
     void everyPresetWritesWellFormedFiles_data();
     void everyPresetWritesWellFormedFiles();
     void plotsInEveryFormat();
+    void plotOptions();
     void resolvedConfigRoundTrips();
     void gradientFlowWithTauZero();
     void severalEnginesSideBySide();
@@ -114,7 +142,7 @@ void TestCli::helpDocumentsEverything()
     QVERIFY2(!r.out.contains("(undocumented)"), "a config key has no description in cli.cpp's keyDocs()");
     for (const char *s : { "run", "presets", "--preset", "--config", "--set", "--engine", "--out", "--plots",
              "config.json", "summary.json", "_curves.csv", "_C_theta.csv", "_residuals.csv", "Exit codes",
-             "130", "epochs", "tau = eta/B" })
+             "130", "epochs", "tau = eta/B", "--log-x", "--log-y", "--palette", "--stamp", "slide-small" })
         QVERIFY2(r.out.contains(s), s);
     QCOMPARE(runCli({ "run", "--help" }).out, r.out);
 }
@@ -191,6 +219,12 @@ void TestCli::badInput_data()
                                      << "unknown command 'walk'";
     QTest::newRow("bad plot format") << (base + QStringList { "--plots", "png,gif" }) << ""
                                      << "unknown plot format 'gif'";
+    QTest::newRow("unknown palette") << (base + QStringList { "--plots", "png", "--palette", "viridis" })
+                                     << ""
+                                     << "unknown palette 'viridis' (known: okabe-ito, tableau)";
+    QTest::newRow("unknown plot size")
+        << (base + QStringList { "--plots", "png", "--plot-size", "slides" }) << ""
+        << "--plot-size expects WIDTHxHEIGHT in pixels (50..10000), slide";
     QTest::newRow("sgd with tau set directly")
         << QStringList { "run", "--preset", "linear-regression", "--engine", "sgf,sgd", "--set",
                "optimizer.tau=0.1" }
@@ -360,6 +394,56 @@ void TestCli::plotsInEveryFormat()
     }
     const json summary = readJson(dir / "summary.json");
     QCOMPARE(summary["plots"].size(), std::size_t(9));
+}
+
+// --plot-size slide/slide-small, --palette, --stamp, --log-x and --log-y reach the figures:
+// PNG sizes from the IHDR chunk, colours and texts from the SVG (a plain run as control).
+void TestCli::plotOptions()
+{
+    QTemporaryDir tmp;
+    const auto run = [&](const QString &name, const QStringList &extra) {
+        const QString out = tmp.path() + "/" + name;
+        const Run r
+            = runCli(smallRun("linear-regression", out) + QStringList { "--plots", "png,svg" } + extra);
+        if (r.exitCode != 0)
+            qWarning("%s", describe(r).constData());
+        return std::pair(r.exitCode, fs::path(out.toStdString()));
+    };
+    const auto [plainExit, plain] = run("plain", {});
+    const auto [aExit, a]
+        = run("a", { "--plot-size", "slide-small", "--palette", "Tableau", "--stamp", "--log-x" });
+    const auto [bExit, b] = run("b", { "--plot-size=slide", "--log-y" });
+    QCOMPARE(plainExit, 0);
+    QCOMPARE(aExit, 0);
+    QCOMPARE(bExit, 0);
+    for (const char *stem : { "loss.png", "overlaps.png", "C_theta_sgf.png" }) {
+        QCOMPARE(pngSize(readText(plain / stem)), std::pair(900, 600));
+        QCOMPARE(pngSize(readText(a / stem)), std::pair(1280, 720));
+        QCOMPARE(pngSize(readText(b / stem)), std::pair(1920, 1080));
+    }
+    const std::string okabeBlue = "#0072b2", tableauBlue = "#1f77b4"; // the first quantity colour
+    const std::string plainLoss = readText(plain / "loss.svg"), aLoss = readText(a / "loss.svg"),
+                      bLoss = readText(b / "loss.svg");
+    QVERIFY(
+        plainLoss.find(okabeBlue) != std::string::npos && plainLoss.find(tableauBlue) == std::string::npos);
+    QVERIFY(aLoss.find(tableauBlue) != std::string::npos && aLoss.find(okabeBlue) == std::string::npos);
+
+    const QStringList plainText = svgTexts(plainLoss), aText = svgTexts(aLoss), bText = svgTexts(bLoss);
+    const QStringList aOverlaps = svgTexts(readText(a / "overlaps.svg"));
+    QVERIFY2(plainText.contains("training time t") && plainText.contains("loss, error"),
+        qPrintable(plainText.join('|')));
+    // The stamp: preset and α, split by the SVG writer into runs of text.
+    QVERIFY2(aText.join(' ').contains("linear-regression") && aText.join(' ').contains("α = "),
+        qPrintable(aText.join('|')));
+    QVERIFY(!plainText.join(' ').contains("α = ") && !bText.join(' ').contains("α = "));
+    // Log axes print powers of ten; the linear ones of the control do not.
+    QCOMPARE(powersOfTenBefore(plainText, "training time t"), 0);
+    QCOMPARE(powersOfTenBefore(plainText, "loss, error"), 0);
+    QVERIFY2(powersOfTenBefore(aText, "training time t") >= 1, qPrintable(aText.join('|')));
+    QVERIFY2(powersOfTenBefore(aOverlaps, "training time t") >= 1, qPrintable(aOverlaps.join('|')));
+    QCOMPARE(powersOfTenBefore(aText, "loss, error"), 0);
+    QVERIFY2(powersOfTenBefore(bText, "loss, error") >= 1, qPrintable(bText.join('|')));
+    QCOMPARE(powersOfTenBefore(bText, "training time t"), 0);
 }
 
 void TestCli::resolvedConfigRoundTrips()

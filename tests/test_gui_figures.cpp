@@ -1,5 +1,6 @@
 // Shared figures (ui/figures.h): every plot type draws, and exportPlot writes valid PNG,
 // PDF and SVG files of the requested size, or fails with a message.
+#include "config/config.h"
 #include "figures.h"
 #include "plotarea.h"
 #include "plotpanel.h"
@@ -119,6 +120,9 @@ private slots:
     void slideExport();
     void denseGridsAreThinned();
     void quantitiesHaveDistinctMarkers();
+    void deviationIsInStandardErrors();
+    void stampNamesTheRunBelowTheAxes();
+    void pinnedRunsDrawnFaded();
 };
 
 void TestGuiFigures::drawsEveryPlotType_data()
@@ -533,4 +537,158 @@ void TestGuiFigures::quantitiesHaveDistinctMarkers()
 }
 
 QTEST_MAIN(TestGuiFigures)
+// The (simulation − DMFT)/SE view: a simulation offset from the theory by a known number
+// of combined standard errors, √(se_sim² + se_theory²), is drawn at exactly that number.
+void TestGuiFigures::deviationIsInStandardErrors()
+{
+    const Curves theory = makeCurves("dmft", 1, 20, 21);
+    Curves sim = theory;
+    sim.engine = "sgf";
+    for (int i = 0; i <= 20; ++i) {
+        sim.trainLoss.mean[i] += 3.0 * std::sqrt(2.0) * 0.01; // +3 SE
+        sim.testLoss.mean[i] -= 1.0 * std::sqrt(2.0) * 0.01; // −1 SE
+        sim.Q[0].mean[i] += 2.0 * std::sqrt(2.0) * 0.02; // +2 SE
+    }
+    const auto valuesOf = [](QCustomPlot *plot, const QString &prefix) {
+        QVector<double> values;
+        for (int g = 0; g < plot->graphCount(); ++g)
+            if (plot->graph(g)->name().startsWith(prefix) && plot->graph(g)->name().endsWith(" · SGF"))
+                for (auto it = plot->graph(g)->data()->constBegin(); it != plot->graph(g)->data()->constEnd();
+                     ++it)
+                    values << it->value;
+        return values;
+    };
+    QCustomPlot plot;
+    plot.resize(900, 600);
+    figures::LossOptions loss;
+    loss.deviation = true;
+    figures::plotLoss(&plot, { &theory, &sim }, figures::Style {}, loss);
+    QCOMPARE(plot.yAxis->label(), QString("(simulation − theory) / SE"));
+    for (const auto &[prefix, expected] :
+        { std::pair(QString("train loss"), 3.0), std::pair(QString("test loss"), -1.0) }) {
+        const QVector<double> values = valuesOf(&plot, prefix);
+        QVERIFY2(values.size() >= 10, qPrintable(prefix));
+        for (double v : values)
+            QVERIFY2(std::fabs(v - expected) < 1e-9, qPrintable(prefix + ": " + QString::number(v)));
+    }
+    for (int g = 0; g < plot.graphCount(); ++g) // the theory is the zero line, not a curve
+        QVERIFY2(!plot.graph(g)->name().endsWith(" · DMFT"), qPrintable(plot.graph(g)->name()));
+
+    figures::OverlapOptions overlaps;
+    overlaps.deviation = true;
+    figures::plotOverlaps(&plot, { &theory, &sim }, figures::Style {}, overlaps);
+    const QVector<double> q = valuesOf(&plot, "Q");
+    QVERIFY(q.size() >= 10);
+    for (double v : q)
+        QVERIFY2(std::fabs(v - 2.0) < 1e-9, qPrintable(QString::number(v)));
+    const QVector<double> m = valuesOf(&plot, "M"); // M was not offset: 0 SE
+    QVERIFY(m.size() >= 10);
+    for (double v : m)
+        QVERIFY2(std::fabs(v) < 1e-9, qPrintable(QString::number(v)));
+}
+
+// The parameter stamp names the run (simulation and DMFT parts only for engines that ran)
+// and sits in a row of its own under the axes, at the right.
+void TestGuiFigures::stampNamesTheRunBelowTheAxes()
+{
+    RunConfig config;
+    config.preset = "linear-regression";
+    config.alpha = 3.0;
+    config.sim.dimension = 400;
+    config.sim.seeds = 6;
+    const QString both = figures::parameterStamp(config, { "sgf", "dmft" });
+    QVERIFY2(both.contains("linear-regression") && both.contains("α = 3") && both.contains("d = 400, 6 seeds")
+            && both.contains("DMFT") && !both.contains("η = "),
+        qPrintable(both));
+    const QString sgd = figures::parameterStamp(config, { "sgd" });
+    QVERIFY2(sgd.contains("η = ") && sgd.contains("B = ") && !sgd.contains("DMFT"), qPrintable(sgd));
+    const QString ode = figures::parameterStamp(config, { "ode" });
+    QVERIFY2(!ode.contains("seeds") && !ode.contains("DMFT"), qPrintable(ode));
+
+    const Curves c = makeCurves("sgf", 1, 20, 21);
+    figures::Style style;
+    style.stamp = both;
+    style.canvas = QSize(960, 540);
+    QCustomPlot plot;
+    plot.resize(960, 540);
+    figures::plotLoss(&plot, { &c }, style);
+    plot.replot();
+    QCPTextElement *stamp = nullptr;
+    for (QCPLayoutElement *e : plot.plotLayout()->elements(false))
+        if (auto *t = qobject_cast<QCPTextElement *>(e); t && t->text() == both)
+            stamp = t;
+    QVERIFY(stamp);
+    QCPAxisRect *axes = plot.axisRect();
+    QVERIFY(axes);
+    QVERIFY2(stamp->outerRect().top() >= axes->outerRect().bottom(), "the stamp overlaps the axes");
+    QVERIFY(stamp->outerRect().bottom() <= plot.height());
+    // Drawn: dark pixels inside the stamp's own row.
+    const QRect where = stamp->outerRect();
+    const QImage img = plot.toPixmap(960, 540).toImage();
+    int dark = 0;
+    for (int y = where.top(); y <= where.bottom() && y < img.height(); ++y)
+        for (int x = std::max(0, where.left()); x <= where.right() && x < img.width(); ++x)
+            dark += qGray(img.pixel(x, y)) < 160;
+    QVERIFY2(dark > 20, qPrintable(QString::number(dark)));
+    // No stamp asked: no stamp row.
+    style.stamp.clear();
+    figures::plotLoss(&plot, { &c }, style);
+    for (QCPLayoutElement *e : plot.plotLayout()->elements(false))
+        if (auto *t = qobject_cast<QCPTextElement *>(e))
+            QVERIFY(t->text() != both);
+}
+
+// Issue 11: pinned runs in the loss and overlap figures, faded and dashed in the
+// quantity's colour, with one legend entry "pinned: name" per pin; not in the Δ/SE view.
+void TestGuiFigures::pinnedRunsDrawnFaded()
+{
+    const Curves live = makeCurves("dmft", 1, 20, 21);
+    Curves pin = makeCurves("dmft", 1, 20, 21);
+    for (double &v : pin.testLoss.mean)
+        v *= 1.5;
+    const auto legendNames = [](QCustomPlot *plot) {
+        QStringList names;
+        for (int i = 0; plot->legend && i < plot->legend->itemCount(); ++i)
+            if (auto *item = qobject_cast<QCPPlottableLegendItem *>(plot->legend->item(i)))
+                names << item->plottable()->name();
+        return names;
+    };
+    const auto pinnedGraphs = [](QCustomPlot *plot) {
+        QList<QCPGraph *> out;
+        for (int g = 0; g < plot->graphCount(); ++g)
+            if (plot->graph(g)->name().contains(" · pinned B = 1"))
+                out << plot->graph(g);
+        return out;
+    };
+    QCustomPlot plot;
+    plot.resize(900, 600);
+    figures::LossOptions loss;
+    loss.pinned = { { "B = 1", &pin } };
+    figures::plotLoss(&plot, { &live }, figures::Style {}, loss);
+    QCOMPARE(legendNames(&plot).count("pinned: B = 1"), 1);
+    const QList<QCPGraph *> lossPins = pinnedGraphs(&plot);
+    QCOMPARE(lossPins.size(), 3); // train loss, test loss, test error
+    for (QCPGraph *g : lossPins) {
+        QCOMPARE(g->pen().style(), Qt::DashLine);
+        QVERIFY(g->pen().color().alpha() < 255);
+        QCOMPARE(g->dataCount(), 21);
+    }
+    bool testLossScaled = false;
+    for (QCPGraph *g : lossPins)
+        if (g->name().startsWith("test loss"))
+            testLossScaled = std::fabs(g->data()->at(5)->value - pin.testLoss.mean[5]) < 1e-12;
+    QVERIFY(testLossScaled);
+
+    figures::OverlapOptions overlaps;
+    overlaps.pinned = loss.pinned;
+    figures::plotOverlaps(&plot, { &live }, figures::Style {}, overlaps);
+    QCOMPARE(legendNames(&plot).count("pinned: B = 1"), 1);
+    QCOMPARE(pinnedGraphs(&plot).size(), 2); // M and Q
+
+    loss.deviation = true;
+    figures::plotLoss(&plot, { &live }, figures::Style {}, loss);
+    QVERIFY(pinnedGraphs(&plot).isEmpty());
+    QVERIFY(!legendNames(&plot).contains("pinned: B = 1"));
+}
+
 #include "test_gui_figures.moc"

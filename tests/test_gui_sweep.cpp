@@ -7,6 +7,8 @@
 #include "guitestutil.h"
 #include "mainwindow.h"
 #include "pinpanel.h"
+#include "plotarea.h"
+#include "plotpanel.h"
 #include "sweepcontroller.h"
 #include "sweeppanel.h"
 #include "testutil.h"
@@ -212,6 +214,16 @@ void TestGuiSweep::pinsNamedByDifferenceAndSurviveSessions()
             QVERIFY(w.pins()->plot()->graph(g)->name().startsWith("B = 4 reference ("));
         }
     QCOMPARE(faded, int(store->pins()[1].run.results.size()));
+    // The main Loss and Overlaps panels draw the visible pin too, with its legend entry.
+    for (const char *stem : { "loss", "overlaps" }) {
+        QCustomPlot *main = w.plotArea()->panel(stem)->plot();
+        QStringList entries;
+        for (int i = 0; main->legend && i < main->legend->itemCount(); ++i)
+            if (auto *item = qobject_cast<QCPPlottableLegendItem *>(main->legend->item(i)))
+                entries << item->plottable()->name();
+        QVERIFY2(entries.contains("pinned: B = 4 reference") && !entries.contains("pinned: B = 1"),
+            qPrintable(entries.join(", ")));
+    }
     // Save and load in a fresh window: names, flags and curves come back.
     QTemporaryDir tmp;
     const QString path = tmp.filePath("pins.json");

@@ -19,19 +19,20 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
 #include <QProgressBar>
 #include <QRegularExpression>
-#include <QScrollArea>
 #include <QScreen>
+#include <QScrollArea>
 #include <QScrollBar>
+#include <QSignalSpy>
 #include <QSpinBox>
 #include <QStatusBar>
-#include <QVBoxLayout>
-#include <QSignalSpy>
 #include <QToolButton>
 #include <QToolTip>
+#include <QVBoxLayout>
 #include <QtTest>
 #include <qcustomplot.h>
 
@@ -92,6 +93,8 @@ private slots:
     void hoverShowsValueAndError();
     void layoutIsRemembered();
     void keyboardShortcuts();
+    void runSaysWhyItIsDisabled();
+    void dmftSaysItIsStarting();
     void snapshotSurvivesLaterReports();
     void wheelScrollsInsteadOfChangingFields();
     void windowFitsSmallScreen();
@@ -343,6 +346,82 @@ void TestGuiWindow::keyboardShortcuts()
     QVERIFY(finished.wait(10000));
     QVERIFY(!w.controller()->isRunning());
     QCOMPARE(QString::fromStdString(toString(w.controller()->state("sgf")->status)), QString("cancelled"));
+}
+
+// Issue 10: the reasons stand next to the Run button (not only at the bottom of the dock)
+// and F5 with invalid input says why in the status bar instead of doing nothing.
+void TestGuiWindow::runSaysWhyItIsDisabled()
+{
+    MainWindow w;
+    w.show();
+    QApplication::setActiveWindow(&w);
+    QVERIFY(QTest::qWaitForWindowActive(&w));
+    auto *reasons = w.findChild<QLabel *>("runReasons");
+    QVERIFY(reasons);
+    QVERIFY(reasons->text().isEmpty());
+
+    setField(w, "data.alpha", "-1");
+    setField(w, "time.steps", "0");
+    QVERIFY(!w.runAction()->isEnabled());
+    QVERIFY2(reasons->text().contains("α = n/d must be > 0") && reasons->text().contains("(and 1 more)"),
+        qPrintable(reasons->text()));
+    QVERIFY2(reasons->toolTip().contains("time steps") || reasons->toolTip().contains("steps"),
+        qPrintable(reasons->toolTip()));
+    QSignalSpy started(w.controller(), &RunController::started);
+    w.parameters()->editor("sim.seeds")->setFocus();
+    QTest::keyClick(w.parameters()->editor("sim.seeds"), Qt::Key_F5);
+    QCOMPARE(started.count(), 0);
+    const QString message = w.statusBar()->currentMessage();
+    QVERIFY2(
+        message.startsWith("Cannot run: ") && message.contains("α = n/d must be > 0"), qPrintable(message));
+
+    setField(w, "data.alpha", "2");
+    setField(w, "time.steps", "50");
+    QVERIFY(w.runAction()->isEnabled());
+    QVERIFY(reasons->text().isEmpty());
+    QVERIFY(w.statusBar()->currentMessage().isEmpty()); // the stale reason is gone
+}
+
+/// The texts of a panel's QCustomPlot text elements (titles, messages), joined.
+static QString panelTexts(PlotPanel *panel)
+{
+    QStringList texts;
+    for (QCPLayoutElement *e : panel->plot()->plotLayout()->elements(true))
+        if (auto *t = qobject_cast<QCPTextElement *>(e))
+            texts << t->text();
+    return texts.join(" | ");
+}
+
+// Issue 10: before the DMFT's first iterate its panels say it is starting, not "not run
+// (enable it)"; before any run they say to press Run.
+void TestGuiWindow::dmftSaysItIsStarting()
+{
+    MainWindow w;
+    makeSmall(w, "linear-regression");
+    PlotPanel *convergence = w.plotArea()->panel("dmft_convergence");
+    PlotPanel *kernels = w.plotArea()->panel("dmft_kernels");
+    QVERIFY(convergence && kernels);
+    QVERIFY2(panelTexts(convergence).contains("press Run (F5)"), qPrintable(panelTexts(convergence)));
+    QVERIFY(w.parameters()->engines().runs("dmft"));
+    // Engines that report nothing until cancelled: the state before a first iterate.
+    w.controller()->setRunner([](const std::string &, const RunConfig &, const ProgressCallback &,
+                                  const std::atomic<bool> *cancel) {
+        while (!cancel->load())
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        EngineResult r;
+        r.status = Status::Cancelled;
+        return r;
+    });
+    QSignalSpy finished(&w, &MainWindow::runFinished);
+    QVERIFY(w.run());
+    for (PlotPanel *p : { convergence, kernels }) {
+        QTRY_VERIFY2(panelTexts(p).contains("DMFT starting"), qPrintable(panelTexts(p)));
+        QVERIFY(!panelTexts(p).contains("not run"));
+    }
+    w.stop();
+    QVERIFY(finished.wait(10000));
+    QTRY_VERIFY2(panelTexts(convergence).contains("DMFT cancelled before its first result"),
+        qPrintable(panelTexts(convergence)));
 }
 
 void TestGuiWindow::snapshotSurvivesLaterReports()

@@ -204,6 +204,8 @@ void TestSweepCli::refusesBadSpecsBeforeWriting_data()
                               << "rough estimate";
     QTest::newRow("unknown scalar") << QStringList { "--vary", "data.alpha=1,2", "--scalar", "loss" }
                                     << "unknown scalar";
+    QTest::newRow("bad contour level") << QStringList { "--vary", "data.alpha=1,2", "--contours", "0.1,low" }
+                                       << "--contours expects numbers separated by commas, got 'low'";
 }
 
 void TestSweepCli::refusesBadSpecsBeforeWriting()

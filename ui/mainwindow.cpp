@@ -4,13 +4,14 @@
 
 #include "config/presets.h"
 #include "engine/registry.h"
+#include "exploredock.h"
 #include "exportdialog.h"
 #include "exportservice.h"
-#include "exploredock.h"
-#include "pinpanel.h"
 #include "helpcontent.h"
 #include "helpwindow.h"
 #include "parameterpanel.h"
+#include "pinpanel.h"
+#include "pinstore.h"
 #include "plotarea.h"
 #include "runcontroller.h"
 #include "runstatus.h"
@@ -23,13 +24,16 @@
 #include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QScreen>
 #include <QScrollArea>
 #include <QSettings>
+#include <QShortcut>
 #include <QStatusBar>
 #include <QToolBar>
+#include <QVBoxLayout>
 
 #include <algorithm>
 
@@ -51,7 +55,13 @@ MainWindow::MainWindow(QWidget *parent)
     plots->setWidget(m_area);
     plots->setWidgetResizable(true);
     plots->setFrameShape(QFrame::NoFrame);
-    setCentralWidget(plots);
+    auto *central = new QWidget;
+    auto *column = new QVBoxLayout(central);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->setSpacing(2);
+    column->addWidget(m_area->takeBanner()); // outside the scroll area: wraps to what is visible
+    column->addWidget(plots, 1);
+    setCentralWidget(central);
     qApp->installEventFilter(new WheelGuard(this));
 
     auto *scroll = new QScrollArea;
@@ -176,6 +186,7 @@ void MainWindow::buildActions()
     });
     m_pins = addPinsDock(this, runMenu, [this] { return currentSession(); });
     connect(m_controller, &RunController::finished, m_pins, &PinPanel::refresh);
+    connect(m_pins->store(), &PinStore::changed, this, &MainWindow::refresh); // pins in the main panels
     connect(m_params, &ParameterPanel::changed, m_pins, &PinPanel::refresh);
 
     QMenu *presetsMenu = menuBar()->addMenu("&Presets");
@@ -211,6 +222,13 @@ void MainWindow::buildActions()
     bar->setObjectName("runToolbar");
     bar->addAction(m_run);
     bar->addAction(m_stop);
+    m_runReasons = new QLabel;
+    m_runReasons->setObjectName("runReasons");
+    m_runReasons->setStyleSheet("color: #b00020; font-weight: bold; padding-left: 8px;");
+    bar->addWidget(m_runReasons);
+    m_blockedRun = new QShortcut(QKeySequence(Qt::Key_F5), this);
+    connect(m_blockedRun, &QShortcut::activated, this,
+        [this] { statusBar()->showMessage("Cannot run: " + m_params->errors().join("; "), 10000); });
 }
 
 void MainWindow::rebuildRecentMenu()
@@ -274,10 +292,15 @@ void MainWindow::refresh()
     timer.start();
     auto view = std::make_shared<ResultView>();
     for (const auto &s : m_controller->states()) {
-        if (!s.curves)
-            continue;
-        const bool theory = figures::isTheoryEngine(s.engine);
         const QString status = QString::fromStdString(toString(s.status));
+        if (!s.curves || (s.curves->validPoints == 0 && s.curves->residuals.empty())) {
+            view->withoutCurves[s.engine] = !s.finished ? QString("starting… (nothing computed yet)")
+                : s.status == Status::Cancelled
+                ? QString("cancelled before its first result")
+                : status + (s.message.isEmpty() ? QString() : " — " + s.message);
+            continue;
+        }
+        const bool theory = figures::isTheoryEngine(s.engine);
         if (theory && s.finished
             && (s.status == Status::Diverged || s.status == Status::InvalidInput
                 || s.status == Status::InternalError
@@ -291,6 +314,12 @@ void MainWindow::refresh()
         if (theory && s.finished && (s.status == Status::MaxIterations || s.status == Status::Cancelled))
             view->warnings[s.engine] = "not converged (" + status + "): the curves are its last iterate";
     }
+    if (m_pins)
+        for (const Pin &pin : m_pins->store()->pins())
+            if (pin.visible)
+                for (const auto &r : pin.run.results)
+                    if (r.curves && r.curves->validPoints > 0)
+                        view->pinned.emplace_back(pin.name, r.curves);
     view->dmftTolerance = m_shownConfig.dmft.tolerance;
     view->timePerEpoch = figures::timePerEpoch(m_shownConfig);
     m_area->setView(view, m_controller->isRunning());
@@ -342,6 +371,16 @@ void MainWindow::updateActions()
     m_run->setEnabled(valid);
     m_run->setToolTip(
         valid ? "Start the selected engines (F5)" : "Fix the parameters first: " + m_params->error());
+    const QStringList reasons = m_params->errors();
+    const QString more = reasons.size() > 1 ? QString(" (and %1 more)").arg(reasons.size() - 1) : QString();
+    const QFontMetrics metrics(m_runReasons->font());
+    m_runReasons->setText(reasons.isEmpty() ? QString()
+                                            : "⚠ " + metrics.elidedText(reasons.first(), Qt::ElideRight, 480)
+                + more); // the toolbar stays narrow
+    m_runReasons->setToolTip(reasons.join("\n"));
+    m_blockedRun->setEnabled(!valid);
+    if (valid && statusBar()->currentMessage().startsWith("Cannot run: "))
+        statusBar()->clearMessage();
     m_stop->setEnabled(m_controller->isRunning());
 }
 

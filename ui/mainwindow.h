@@ -10,6 +10,8 @@
 #include <map>
 
 class QAction;
+class QLabel;
+class QShortcut;
 class QMenu;
 
 namespace dmftlab
@@ -88,6 +90,10 @@ private:
     RunStatus *m_status;
     PinPanel *m_pins = nullptr; ///< pinned runs (saved in sessions)
     QAction *m_run = nullptr, *m_stop = nullptr, *m_help = nullptr;
+    // Why Run is disabled: next to the Run button, and F5 says it in the status bar
+    // (the disabled action's own shortcut is dead).
+    QLabel *m_runReasons = nullptr;
+    QShortcut *m_blockedRun = nullptr;
     HelpWindow *m_helpWindow = nullptr;
     DistributionsPanel *m_distributions = nullptr; // in a dock, View ▸ Distributions
     QMenu *m_recent = nullptr;

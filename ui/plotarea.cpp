@@ -85,6 +85,12 @@ void PlotArea::setBanner(const QString &message, bool error)
     m_banner->setVisible(!message.isEmpty());
 }
 
+QLabel *PlotArea::takeBanner()
+{
+    layout()->removeWidget(m_banner);
+    return m_banner;
+}
+
 QString PlotArea::banner() const
 {
     return m_banner->isHidden() ? QString() : m_banner->text();

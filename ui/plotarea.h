@@ -37,6 +37,10 @@ public:
     /// Shows `message` in the banner (empty hides it). Errors are red, notes amber.
     void setBanner(const QString &message, bool error);
     QString banner() const;
+    /// Hands the banner label to the caller's layout (the window puts it above the
+    /// scrolling grid, so a long message wraps to the visible width instead of running
+    /// off past the edge). PlotArea still sets its text.
+    QLabel *takeBanner();
 
 signals:
     void exportRequested(PlotPanel *panel);

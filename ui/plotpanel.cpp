@@ -68,8 +68,23 @@ const Curves *ResultView::findFailed(const std::string &engine) const
     return nullptr;
 }
 
+std::vector<figures::PinnedCurves> ResultView::pinnedCurves() const
+{
+    std::vector<figures::PinnedCurves> out;
+    for (const auto &[name, c] : pinned)
+        out.push_back({ name, c.get() });
+    return out;
+}
+
+bool ResultView::hasRun() const
+{
+    return !curves.empty() || !failed.empty() || !withoutCurves.empty();
+}
+
 QString ResultView::reasonFor(const std::string &engine) const
 {
+    if (const auto it = withoutCurves.find(engine); it != withoutCurves.end())
+        return it->second;
     if (findFailed(engine))
         if (const auto it = warnings.find(engine); it != warnings.end())
             return it->second;
@@ -91,12 +106,17 @@ PlotPanel::PlotPanel(const QString &title, const QString &fileStem, QWidget *par
     m_toolbar = new QHBoxLayout;
     m_toolbar->setSpacing(6);
     // The figure carries the title; the header holds the panel's options.
+    // The note (e.g. "DMFT: not converged …") has a row of its own under the buttons and
+    // wraps: beside them it was cut off on narrow panels.
+    m_toolbar->addStretch(1);
+    layout->addLayout(m_toolbar);
     m_note = new QLabel;
     m_note->setStyleSheet("color: #8a5a00;");
     m_note->setObjectName("note");
-    m_note->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
-    m_toolbar->addWidget(m_note, 1);
-    layout->addLayout(m_toolbar);
+    m_note->setWordWrap(true);
+    m_note->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Minimum);
+    m_note->hide();
+    layout->addWidget(m_note);
 
     m_plot = new QCustomPlot(this);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
@@ -158,8 +178,17 @@ void PlotPanel::setView(std::shared_ptr<const ResultView> view, bool deferRedraw
         for (const auto &c : view->failed)
             if (c && uses(c->engine))
                 signature.push_back(c.get());
+        for (const auto &[name, c] : view->pinned) // a pin shown, hidden or renamed redraws
+            signature.push_back(c.get());
     }
-    const bool same = m_view && view && signature == m_signature && view->warnings == m_view->warnings;
+    const auto pinNames = [](const ResultView &v) {
+        QStringList names;
+        for (const auto &p : v.pinned)
+            names << p.first;
+        return names;
+    };
+    const bool same = m_view && view && signature == m_signature && view->warnings == m_view->warnings
+        && view->withoutCurves == m_view->withoutCurves && pinNames(*view) == pinNames(*m_view);
     m_view = std::move(view);
     m_signature = std::move(signature);
     if (same) {
@@ -174,6 +203,7 @@ void PlotPanel::setView(std::shared_ptr<const ResultView> view, bool deferRedraw
     }
     m_note->setText(m_view ? m_view->notes() : QString());
     m_note->setToolTip(m_note->text());
+    m_note->setVisible(!m_note->text().isEmpty());
     viewChanged();
     m_dirty = true;
     m_live = deferRedraw;

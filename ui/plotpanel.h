@@ -35,9 +35,18 @@ struct ResultView {
     std::map<std::string, QString> warnings; ///< engine → e.g. "not converged: last iterate"
     double dmftTolerance = 0.0; ///< the run's dmft.tolerance (drawn in the convergence panel)
     double timePerEpoch = 0.0;  ///< α τ of the run: the epoch axis over the time axes
+    /// Engines of the run without curves, and why: "starting…" (queued, or before the
+    /// DMFT's first iterate), or how they ended first — their panels say so, not "not run".
+    std::map<std::string, QString> withoutCurves;
+    /// Visible pinned runs (name, one engine's curves each), drawn faded in the loss and
+    /// overlap panels; the shared pointers keep them alive if the pin is removed meanwhile.
+    std::vector<std::pair<QString, std::shared_ptr<const Curves>>> pinned;
+    std::vector<figures::PinnedCurves> pinnedCurves() const;
 
+    /// False before the first run (no engine computed, failed or started anything).
+    bool hasRun() const;
     const Curves *findFailed(const std::string &engine) const;
-    /// Why `engine` has no usable curves (it failed), empty if it has them.
+    /// Why `engine` has no usable curves (failed, starting, ended first), empty if it has them.
     QString reasonFor(const std::string &engine) const;
 
     const Curves *find(const std::string &engine) const;

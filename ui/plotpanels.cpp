@@ -1,6 +1,7 @@
 #include "plotpanels.h"
 
 #include "engine/registry.h"
+#include "richtextcombobox.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -57,6 +58,8 @@ void LossPanel::draw(QCustomPlot *plot, const figures::Style &style) const
     o.logY = m_logY->isChecked();
     o.error = m_error->isChecked();
     o.deviation = m_deviation->isChecked();
+    if (view())
+        o.pinned = view()->pinnedCurves();
     figures::plotLoss(plot, view() ? view()->all() : std::vector<const Curves *> {}, style, o);
 }
 
@@ -114,6 +117,8 @@ void OverlapsPanel::draw(QCustomPlot *plot, const figures::Style &style) const
     if (o.entries.empty())
         o.entries.push_back("none");
     o.deviation = m_deviation->isChecked();
+    if (view())
+        o.pinned = view()->pinnedCurves();
     figures::plotOverlaps(plot, view() ? view()->all() : std::vector<const Curves *> {}, style, o);
 }
 
@@ -128,7 +133,8 @@ void KernelComparisonPanel::draw(QCustomPlot *plot, const figures::Style &style)
 {
     const ResultView *v = view();
     if (!v) {
-        figures::plotMessage(plot, "C_θ(t, s)", "press Run (F5) to compute", style);
+        figures::plotMessage(plot, figures::kernelSymbolHtml(figures::KernelKind::Ctheta, false),
+            "press Run (F5) to compute", style);
         return;
     }
     const Curves *theory = v->firstTheory();
@@ -144,10 +150,10 @@ void KernelComparisonPanel::draw(QCustomPlot *plot, const figures::Style &style)
 DmftKernelPanel::DmftKernelPanel(QWidget *parent)
     : PlotPanel("DMFT response and noise", "dmft_kernels", parent)
 {
-    m_kind = new QComboBox;
-    m_kind->addItem("R_θ(t, s) response", static_cast<int>(figures::KernelKind::Rtheta));
-    m_kind->addItem("C_u(t, s) noise", static_cast<int>(figures::KernelKind::Cu));
-    m_kind->addItem("K(t, s) memory", static_cast<int>(figures::KernelKind::K));
+    m_kind = new RichTextComboBox;
+    for (const auto &[kind, meaning] : { std::pair(figures::KernelKind::Rtheta, " response"),
+             std::pair(figures::KernelKind::Cu, " noise"), std::pair(figures::KernelKind::K, " memory") })
+        m_kind->addRichItem(figures::kernelSymbolHtml(kind, false) + meaning, static_cast<int>(kind));
     m_kind->setToolTip("Which DMFT kernel to show.");
     addOption(m_kind);
     connect(m_kind, &QComboBox::currentIndexChanged, this, &PlotPanel::redraw);
@@ -156,7 +162,7 @@ DmftKernelPanel::DmftKernelPanel(QWidget *parent)
 void DmftKernelPanel::draw(QCustomPlot *plot, const figures::Style &style) const
 {
     const auto kind = static_cast<figures::KernelKind>(m_kind->currentData().toInt());
-    const QString symbol = figures::kernelSymbol(kind, false);
+    const QString symbol = figures::kernelSymbolHtml(kind, false);
     const ResultView *v = view();
     const Curves *dmft = v ? v->find(dmftEngine()) : nullptr;
     if (dmft) {
@@ -164,8 +170,8 @@ void DmftKernelPanel::draw(QCustomPlot *plot, const figures::Style &style) const
     } else if (v && !v->reasonFor(dmftEngine()).isEmpty()) {
         figures::plotMessage(plot, symbol, "DMFT " + v->reasonFor(dmftEngine()), style);
     } else {
-        figures::plotMessage(
-            plot, symbol, v ? "DMFT not run (enable it in the parameters)" : "press Run (F5)", style);
+        figures::plotMessage(plot, symbol,
+            v && v->hasRun() ? "DMFT not run (enable it in the parameters)" : "press Run (F5)", style);
     }
 }
 
@@ -188,7 +194,7 @@ void ConvergencePanel::draw(QCustomPlot *plot, const figures::Style &style) cons
         figures::plotMessage(plot, "DMFT convergence", "DMFT " + v->reasonFor(dmftEngine()), style);
     } else {
         figures::plotMessage(plot, "DMFT convergence",
-            v ? "DMFT not run (enable it in the parameters)" : "press Run (F5)", style);
+            v && v->hasRun() ? "DMFT not run (enable it in the parameters)" : "press Run (F5)", style);
     }
 }
 

@@ -13,6 +13,8 @@ class QMenu;
 namespace dmftlab
 {
 
+class RichTextComboBox;
+
 /// The engine whose response kernels and fixed-point residuals the DMFT panels show.
 const std::string &dmftEngine();
 
@@ -66,7 +68,7 @@ protected:
     bool uses(const std::string &engine) const override { return engine == dmftEngine(); }
 
 private:
-    QComboBox *m_kind;
+    RichTextComboBox *m_kind;
 };
 
 class ConvergencePanel : public PlotPanel

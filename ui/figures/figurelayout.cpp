@@ -7,6 +7,7 @@
 #include <qcustomplot.h>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 namespace dmftlab::figures
@@ -116,8 +117,11 @@ int pointsInside(QCPAxisRect *rect, const QRectF &area)
 {
     int n = 0;
     for (QCPGraph *g : rect->graphs()) {
+        // A marker covers its size, not only its centre.
+        const double half = g->scatterStyle().isNone() ? 0.0 : 0.5 * g->scatterStyle().size();
+        const QRectF grown = area.adjusted(-half, -half, half, half);
         for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it)
-            if (area.contains(g->coordsToPixels(it->key, it->value)))
+            if (grown.contains(g->coordsToPixels(it->key, it->value)))
                 ++n;
         // The line between two points may cross the area too: sample the midpoints.
         if (g->lineStyle() != QCPGraph::lsNone && g->data()->size() > 1) {
@@ -125,6 +129,26 @@ int pointsInside(QCPAxisRect *rect, const QRectF &area)
                 if (area.contains(g->coordsToPixels(
                         0.5 * (it->key + (it + 1)->key), 0.5 * (it->value + (it + 1)->value))))
                     ++n;
+        }
+    }
+    // Error bars too: the large ones of a diverging run reach far from their markers.
+    for (QCPAbstractPlottable *p : rect->plottables()) {
+        auto *bars = qobject_cast<QCPErrorBars *>(p);
+        auto *graph = bars ? qobject_cast<QCPGraph *>(bars->dataPlottable()) : nullptr;
+        if (!graph || bars->errorType() != QCPErrorBars::etValueError)
+            continue;
+        const int count = std::min(graph->dataCount(), bars->dataCount());
+        for (int i = 0; i < count; ++i) {
+            const double key = graph->dataMainKey(i), value = graph->dataMainValue(i);
+            const double minus = bars->data()->at(i).errorMinus, plus = bars->data()->at(i).errorPlus;
+            if (!std::isfinite(minus) || !std::isfinite(plus) || (minus == 0.0 && plus == 0.0))
+                continue;
+            const QPointF lo = graph->coordsToPixels(key, value - minus),
+                          hi = graph->coordsToPixels(key, value + plus);
+            if (QRectF(QPointF(lo.x() - 1.0, std::min(lo.y(), hi.y())),
+                    QPointF(lo.x() + 1.0, std::max(lo.y(), hi.y())))
+                    .intersects(area))
+                ++n;
         }
     }
     return n;
@@ -139,6 +163,7 @@ void placeLegend(QCustomPlot *plot, const Layout &layout, const Style &style)
     if (!lg || layout.rects.empty())
         return;
     QCPAxisRect *rect = layout.rects[0];
+    lg->setVisible(lg->itemCount() > 0); // no empty box before the first data
     bool outside = style.slide || lg->itemCount() > 5;
     if (!outside && layoutNow(plot)) {
         const QSize size = lg->minimumOuterSizeHint();
@@ -146,8 +171,15 @@ void placeLegend(QCustomPlot *plot, const Layout &layout, const Style &style)
         const int pad = 7; // the inset layout's margin around the legend
         const Qt::Alignment corners[] = { Qt::AlignTop | Qt::AlignRight, Qt::AlignTop | Qt::AlignLeft,
             Qt::AlignBottom | Qt::AlignRight, Qt::AlignBottom | Qt::AlignLeft };
+        // Live frames keep the corner of the previous frame while it stays free, so the
+        // legend does not jump about as the curves grow (the property lives on the plot).
+        const int previous
+            = plot->property("legendCorner").isValid() ? plot->property("legendCorner").toInt() : -1;
         int best = -1, bestCount = 0;
-        for (int i = 0; i < 4; ++i) {
+        for (int j = -1; j < 4; ++j) {
+            const int i = j < 0 ? previous : j;
+            if (i < 0 || i > 3)
+                continue;
             const int x
                 = (corners[i] & Qt::AlignRight) ? area.right() - pad - size.width() : area.left() + pad;
             const int y
@@ -159,10 +191,12 @@ void placeLegend(QCustomPlot *plot, const Layout &layout, const Style &style)
                 bestCount = count;
             }
         }
-        if (bestCount == 0)
+        if (bestCount == 0) {
             rect->insetLayout()->setInsetAlignment(0, corners[best]);
-        else
+            plot->setProperty("legendCorner", best);
+        } else {
             outside = true;
+        }
     }
     if (!outside)
         return;

@@ -78,11 +78,19 @@ bool exportSlide(const std::vector<PanelDrawer> &panels, const QString &path, in
 
 // ---- additions used by the GUI ------------------------------------------------------
 
+/// A pinned run's curves (one engine), drawn faded and dashed next to the live ones with
+/// one legend entry "pinned: name" per pin.
+struct PinnedCurves {
+    QString name;
+    const Curves *curves;
+};
+
 struct LossOptions {
     bool train = true, test = true, error = true;
     bool logX = false, logY = false;
     /// (simulation − theory) / SE instead of the curves: agreement read directly.
     bool deviation = false;
+    std::vector<PinnedCurves> pinned; ///< not drawn in the deviation view
 };
 void plotLoss(QCustomPlot *plot, const std::vector<const Curves *> &curves, const Style &style,
     const LossOptions &options);
@@ -94,6 +102,7 @@ struct OverlapOptions {
     bool logX = false;
     /// (simulation − theory) / SE instead of the curves.
     bool deviation = false;
+    std::vector<PinnedCurves> pinned; ///< not drawn in the deviation view
 };
 void plotOverlaps(QCustomPlot *plot, const std::vector<const Curves *> &curves, const Style &style,
     const OverlapOptions &options);
@@ -122,7 +131,8 @@ void plotConvergence(
     QCustomPlot *plot, const std::vector<const Curves *> &curves, const Style &style, double tolerance = 0.0);
 
 /// Clears the plot and shows a centred message instead of data (e.g. "DMFT solver not
-/// available in this build") — a panel never shows invented curves.
+/// available in this build") — a panel never shows invented curves. The title may carry
+/// markup (kernelSymbolHtml), so it is escaped HTML; the message is plain text.
 void plotMessage(QCustomPlot *plot, const QString &title, const QString &message, const Style &style);
 
 /// Engine name as shown to users ("DMFT", "SGF", ...).

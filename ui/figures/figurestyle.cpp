@@ -29,6 +29,20 @@ const QColor kTableau[] = { QColor(0x1f, 0x77, 0xb4), QColor(0xd6, 0x27, 0x28), 
 constexpr double kSlideArea = 960.0 * 540.0;
 constexpr double kFigureArea = 900.0 * 600.0;
 
+// QCustomPlot's log ticker falls back to linear ticks (0.3, 0.5, 0.8, 1, 1.2) when the
+// range spans less than ~1.6 decades; printed as powers of ten with no digits those read
+// "10⁰, 10⁰". Powers of ten stay 10ⁿ, every other tick gets three significant digits.
+class DecadeTicker : public QCPAxisTickerLog
+{
+protected:
+    QString getTickLabel(double tick, const QLocale &locale, QChar, int) override
+    {
+        const double exponent = std::log10(std::fabs(tick));
+        const bool power = std::isfinite(exponent) && std::fabs(exponent - std::round(exponent)) < 1e-9;
+        return QCPAxisTickerLog::getTickLabel(tick, locale, power ? QChar('e') : QChar('g'), power ? 0 : 3);
+    }
+};
+
 } // namespace
 
 bool paletteFromName(const QString &name, Palette *palette)
@@ -139,7 +153,7 @@ void setLogScale(QCPAxis *axis, bool log)
 {
     if (log) {
         axis->setScaleType(QCPAxis::stLogarithmic);
-        axis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+        axis->setTicker(QSharedPointer<QCPAxisTickerLog>(new DecadeTicker));
         axis->setNumberFormat("eb");
         axis->setNumberPrecision(0);
     } else {

@@ -39,9 +39,11 @@ QCPColorMap *addHeatmap(
     for (int i = 0; i < n; ++i)
         for (int j = 0; j < n; ++j)
             map->data()->setCell(i, j, values(i, j)); // key = t (row index), value = s
-    const double half = n > 1 ? 0.5 * (t[n - 1] - t[0]) / (n - 1) : 0.5;
-    x->setRange(t[0] - half, t[n - 1] + half);
-    y->setRange(t[0] - half, t[n - 1] + half);
+    // The axes span the run's whole grid, not the part computed so far: a live or stopped
+    // map keeps the axes of the finished one (and of its neighbour) instead of rescaling.
+    const double half = t.size() > 1 ? 0.5 * (t.back() - t[0]) / (t.size() - 1) : 0.5;
+    x->setRange(t[0] - half, t.back() + half);
+    y->setRange(t[0] - half, t.back() + half);
     return map;
 }
 
@@ -139,7 +141,7 @@ void plotKernel(QCustomPlot *plot, const Curves &curves, KernelKind kind, const 
     const bool trace = kernel.rowsPerBlock > 1;
     const QString symbol = kernelSymbol(kind, trace);
     if (kernel.empty()) {
-        plotMessage(plot, symbol + " — " + engineLabel(curves.engine),
+        plotMessage(plot, kernelSymbolHtml(kind, trace) + " — " + engineLabel(curves.engine),
             engineLabel(curves.engine) + " provides no " + symbol, style);
         return;
     }
@@ -182,8 +184,8 @@ void plotKernelComparison(QCustomPlot *plot, const Curves *theory, const Curves 
         = (haveT && theory->Ctheta.rowsPerBlock > 1) || (haveS && simulation->Ctheta.rowsPerBlock > 1);
     const QString symbol = kernelSymbol(KernelKind::Ctheta, trace);
     if (!haveT && !haveS) {
-        plotMessage(
-            plot, symbol, missingReason.isEmpty() ? "no kernel yet — press Run" : missingReason, style);
+        plotMessage(plot, kernelSymbolHtml(KernelKind::Ctheta, trace),
+            missingReason.isEmpty() ? "no kernel yet — press Run" : missingReason, style);
         return;
     }
     Eigen::MatrixXd A, B;

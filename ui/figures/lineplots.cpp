@@ -5,6 +5,7 @@
 #include "figurelayout.h"
 #include "figurestyle.h"
 #include "observables/statistics.h"
+#include "richtextelement.h"
 
 #include <qcustomplot.h>
 
@@ -52,9 +53,11 @@ QCPGraph *addSeries(QCPAxisRect *rect, const Curves &c, const Estimate &e, const
     // A theory band is the 68 % Student-t interval of its SE (R − 1 degrees of freedom; 1 SE
     // when unknown) plus its time-step error estimate where the engine made one (theory §8).
     const double tq = studentTQuantile(kOneSigmaCoverage, c.seDegreesOfFreedom);
+    // t = 0 has no place on a log time axis (a line from it would run to the left edge).
+    const bool logX = rect->axis(QCPAxis::atBottom)->scaleType() == QCPAxis::stLogarithmic;
     for (int i = 0; i < n; ++i) {
         const double v = e.mean[i];
-        if (!std::isfinite(v) || (logY && v <= 0.0))
+        if (!std::isfinite(v) || (logY && v <= 0.0) || (logX && !(c.t[i] > 0.0)))
             continue;
         const double se = i < static_cast<int>(e.se.size()) && std::isfinite(e.se[i]) ? e.se[i] : 0.0;
         const double disc = i < static_cast<int>(e.discretisation.size()) && std::isfinite(e.discretisation[i])
@@ -212,6 +215,54 @@ void drawQuantities(QCustomPlot *plot, QCPAxisRect *rect, const std::vector<cons
     addEngineKeys(rect, curves, style);
 }
 
+/// Pinned runs: every quantity of every pinned engine as a thin, faded, dashed line in the
+/// quantity's colour (no markers, no bands: a reference, not a result to read off), and
+/// one grey legend entry per pin.
+void drawPinned(QCPAxisRect *rect, const std::vector<PinnedCurves> &pinned,
+    const std::vector<Quantity> &quantities, const Style &style, bool logY)
+{
+    const Metrics m = metricsFor(style);
+    const bool logX = rect->axis(QCPAxis::atBottom)->scaleType() == QCPAxis::stLogarithmic;
+    std::vector<QString> named;
+    for (const PinnedCurves &p : pinned) {
+        if (!p.curves)
+            continue;
+        bool drawn = false;
+        for (const Quantity &q : quantities) {
+            const Estimate *e = q.estimate(*p.curves);
+            if (!e)
+                continue;
+            QVector<double> keys, values;
+            const int n = std::min<int>(validCount(*p.curves), static_cast<int>(e->mean.size()));
+            for (int i = 0; i < n; ++i) {
+                const double v = e->mean[i];
+                if (std::isfinite(v) && !(logY && v <= 0.0) && !(logX && !(p.curves->t[i] > 0.0))) {
+                    keys.push_back(p.curves->t[i]);
+                    values.push_back(v);
+                }
+            }
+            if (keys.isEmpty())
+                continue;
+            auto *g = new QCPGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+            QColor faded = q.cue.color;
+            faded.setAlpha(110);
+            g->setPen(QPen(faded, m.pen * 0.8, Qt::DashLine));
+            g->setName(q.cue.name + " · pinned " + p.name + " (" + engineLabel(p.curves->engine) + ")");
+            g->removeFromLegend();
+            g->setSelectable(QCP::stNone);
+            g->setData(keys, values, true);
+            drawn = true;
+        }
+        if (drawn && std::find(named.begin(), named.end(), p.name) == named.end()) {
+            named.push_back(p.name);
+            auto *key = new QCPGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+            key->setName("pinned: " + p.name);
+            key->setPen(QPen(QColor(70, 70, 70, 140), m.pen * 0.8, Qt::DashLine));
+            key->setSelectable(QCP::stNone);
+        }
+    }
+}
+
 /// (simulation − theory) / SE of every quantity, SE = √(SE_sim² + SE_theory²), on the
 /// grid points both have; dashed lines at ±2. The theory is the first d = ∞ engine.
 void drawDeviations(QCustomPlot *plot, QCPAxisRect *rect, const std::vector<const Curves *> &curves,
@@ -281,6 +332,10 @@ void addEpochAxis(QCPAxisRect *rect, const Style &style)
     if (!(style.timePerEpoch > 0.0) || x->scaleType() != QCPAxis::stLinear)
         return;
     styleAxis(top, style, "epochs");
+    // Epoch labels (0.25, 1.25) are wider than the time axis's: fewer of them on a narrow
+    // panel, or they run into each other.
+    const int width = style.canvas.isEmpty() ? rect->parentPlot()->width() : style.canvas.width();
+    top->ticker()->setTickCount(std::clamp(width / 110, 2, 5));
     top->grid()->setVisible(false);
     top->setVisible(true);
     const double perEpoch = style.timePerEpoch;
@@ -381,10 +436,12 @@ void plotLoss(
     add(options.test, errorIsLoss ? "test loss = test error" : "test loss", 1, &Curves::testLoss);
     add(options.error && !errorIsLoss, "test error", 2, &Curves::testError);
     const bool logY = options.logY && !options.deviation;
-    if (options.deviation)
+    if (options.deviation) {
         drawDeviations(plot, rect, curves, quantities, style);
-    else
+    } else {
         drawQuantities(plot, rect, curves, quantities, style, logY);
+        drawPinned(rect, options.pinned, quantities, style, logY);
+    }
     finishAxes(rect, logY);
     addEpochAxis(rect, style);
     placeLegend(plot, layout, style);
@@ -454,10 +511,12 @@ void plotOverlaps(QCustomPlot *plot, const std::vector<const Curves *> &all, con
                 return &list[a * cols + b];
             } });
     }
-    if (options.deviation)
+    if (options.deviation) {
         drawDeviations(plot, rect, curves, quantities, style);
-    else
+    } else {
         drawQuantities(plot, rect, curves, quantities, style, false);
+        drawPinned(rect, options.pinned, quantities, style, false);
+    }
     finishAxes(rect, false);
     addEpochAxis(rect, style);
     placeLegend(plot, layout, style);
@@ -536,7 +595,7 @@ void plotMessage(QCustomPlot *plot, const QString &title, const QString &message
     plot->clearItems();
     plot->plotLayout()->clear();
     plot->setBackground(Qt::white);
-    plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, title, font(m.titleFont, true)));
+    plot->plotLayout()->addElement(0, 0, new RichTextElement(plot, title, font(m.titleFont, true)));
     auto *text = new QCPTextElement(plot, wrapped(message), font(m.font * 1.1));
     text->setTextColor(QColor(90, 90, 90));
     plot->plotLayout()->addElement(1, 0, text);

@@ -1,5 +1,7 @@
 #include "sweepfigures.h"
 
+#include "figurestyle.h"
+
 #include "sweep/contour.h"
 
 #include <qcustomplot.h>
@@ -14,32 +16,10 @@ namespace
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-QCPColorGradient viridis()
-{
-    QCPColorGradient g;
-    g.clearColorStops();
-    g.setColorStopAt(0.0, QColor(0x44, 0x01, 0x54));
-    g.setColorStopAt(0.25, QColor(0x3b, 0x52, 0x8b));
-    g.setColorStopAt(0.5, QColor(0x21, 0x91, 0x8c));
-    g.setColorStopAt(0.75, QColor(0x5e, 0xc9, 0x62));
-    g.setColorStopAt(1.0, QColor(0xfd, 0xe7, 0x25));
-    g.setNanHandling(QCPColorGradient::nhTransparent);
-    return g;
-}
-
+/// The figures' font (figurestyle.h) at `factor` times the style's text size.
 QFont fontOf(const Style &style, double factor = 1.0)
 {
-    QFont f;
-    f.setPointSizeF((style.slide ? 15.0 : 9.0) * factor);
-    return f;
-}
-
-void styleAxis(QCPAxis *axis, const Style &style, const QString &label)
-{
-    axis->setLabel(label);
-    axis->setLabelFont(fontOf(style));
-    axis->setTickLabelFont(fontOf(style, 0.92));
-    axis->grid()->setPen(QPen(QColor(220, 220, 220), 1, Qt::DotLine));
+    return font(metricsFor(style).font * factor);
 }
 
 /// Clears the plot, puts a title row on top and returns the single axis rect.
@@ -68,7 +48,7 @@ QCPColorScale *addScale(QCustomPlot *plot, const QString &label, const Style &st
     plot->plotLayout()->addElement(1, 1, scale);
     scale->setType(QCPAxis::atRight);
     scale->setBarWidth(style.slide ? 16 : 11);
-    scale->setGradient(viridis());
+    scale->setGradient(sequentialGradient());
     scale->axis()->setLabel(label);
     scale->axis()->setLabelFont(fontOf(style));
     scale->axis()->setTickLabelFont(fontOf(style, 0.92));
@@ -115,7 +95,7 @@ QString quantityLabel(FamilyQuantity q)
 
 QColor familyColor(double f)
 {
-    return viridis().color(std::clamp(f, 0.0, 1.0), QCPRange(0.0, 1.0));
+    return sequentialGradient().color(std::clamp(f, 0.0, 1.0), QCPRange(0.0, 1.0));
 }
 
 double familyPosition(const SweepAxis &axis, int i)
@@ -256,7 +236,7 @@ QCPColorMap *plotPhaseDiagram(QCustomPlot *plot, const SweepPlan &plan,
     auto *scale = addScale(plot, label, style,
         std::isfinite(lo) ? QCPRange(lo, hi == lo ? lo + 1e-12 : hi) : QCPRange(0, 1), false);
     map->setColorScale(scale);
-    map->setGradient(viridis());
+    map->setGradient(sequentialGradient());
     valueTicks(plot->xAxis, ax, 10);
     valueTicks(plot->yAxis, ay, 10);
     plot->xAxis->setRange(-0.5, nx - 0.5);

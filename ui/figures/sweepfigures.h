@@ -39,10 +39,6 @@ QCPColorMap *plotPhaseDiagram(QCustomPlot *plot, const SweepPlan &plan,
     const std::vector<double> &contourLevels = {});
 
 /// A pinned run's curves with the pin's name (for the legend).
-struct PinnedCurves {
-    QString name;
-    const Curves *curves;
-};
 /// Test loss against t: the live engines solid, each pinned run's engines faded (lighter,
 /// thinner, dashed) with a legend entry "name (engine)".
 void plotPinnedLoss(QCustomPlot *plot, const std::vector<const Curves *> &live,
