@@ -3,6 +3,7 @@
 #include "dmft/dmftsolver.h"
 #include "dmft/onlineode.h"
 #include "dmft/timestep.h"
+#include "engine/reducer.h"
 
 namespace dmftlab
 {
@@ -10,7 +11,7 @@ namespace dmftlab
 std::string checkTheoryEngine(const std::string &engine, const RunConfig &config)
 {
     if (engine == "dmft")
-        return checkDmft(config);
+        return checkDmft(config, engineReducer().ranks());
     if (engine == "ode")
         return checkOnlineOde(config);
     return "unknown theory engine '" + engine + "'";
