@@ -137,6 +137,10 @@ std::string helpText()
          "       it computed is written and summary.json says \"internal_error\"\n"
          "  130  cancelled (summary status \"cancelled\")\n"
          "\n"
+         "Under mpirun or srun (builds with DMFTLAB_MPI): dmft splits its paths, the simulations\n"
+         "their seeds and sweep its points over the ranks; rank 0 prints and writes. A rank with bad\n"
+         "input stops every rank (MPI_Abort, nothing written). See README, \"On a cluster\".\n"
+         "\n"
          "Example:\n"
          "  dmftlab-cli run --preset linear-regression --set sim.seeds=4 --engine sgf,dmft \\\n"
          "      --out out/linreg --plots png,pdf\n";
