@@ -8,7 +8,9 @@
 #include "cliplots.h"
 #include "cliprogress.h"
 #include "cliresolve.h"
+#include "processgroup.h"
 #include "clisignals.h"
+#include "engine/reducer.h"
 #include "engine/registry.h"
 #include "io/files.h"
 #include "io/lawfiles.h"
@@ -90,26 +92,63 @@ std::string describeTau(const RunConfig &c, const std::vector<std::string> &engi
     return os.str();
 }
 
+/// Whether `engine` splits its work over the ranks (the others run on rank 0 alone).
+bool splitsOverRanks(const std::string &engine)
+{
+    const EngineInfo *info = findEngine(engine);
+    return info && (info->isSimulation() || info->id == EngineId::Dmft);
+}
+
+/// A rank other than 0 under mpirun: its share of the engines that split their work, in the
+/// order rank 0 runs them; nothing printed or written. A failure of its own (an exception in
+/// the engine) stops the job: rank 0 would wait for its share forever.
+int runWorker(ProcessGroup &group, const RunOptions &o, const RunConfig &config)
+{
+    installSignalHandlers();
+    for (const auto &engine : o.engines) {
+        if (!splitsOverRanks(engine))
+            continue;
+        const EngineResult r = runEngine(engine, config, {}, &cancelFlag());
+        if (r.status == Status::InternalError)
+            return group.stopAll(engine + ": " + r.message, kExitInternalError);
+    }
+    return kExitOk;
+}
+
 } // namespace
 
 int runCommand(const std::vector<std::string> &args)
 {
+    // Under mpirun every rank checks the same options; the engines split their work over the
+    // ranks (processgroup.h) and rank 0 alone prints and writes.
+    ProcessGroup &group = ProcessGroup::instance();
+    ScopedEngineReducer splitWork(group);
     RunOptions o;
     bool help = false;
-    if (auto err = parseRunOptions(args, &o, &help); !help && !err.empty())
-        return fail(err);
+    RunConfig config;
+    const std::string checkError = [&]() -> std::string {
+        if (auto e = parseRunOptions(args, &o, &help); !help && !e.empty())
+            return e;
+        if (help)
+            return {};
+        if (auto e = resolveConfig(o, &config); !e.empty())
+            return e;
+        for (const auto &e : o.engines)
+            if (auto why = checkEngine(e, config); !why.empty())
+                return why;
+        if (group.root())
+            return io::checkOutputDirectory(o.out);
+        return {};
+    }();
+    if (const int code = group.agreeOrStop(checkError, kExitBadInput))
+        return code;
     if (help) {
-        std::fputs(helpText().c_str(), stdout);
+        if (group.root())
+            std::fputs(helpText().c_str(), stdout);
         return kExitOk;
     }
-    RunConfig config;
-    if (auto err = resolveConfig(o, &config); !err.empty())
-        return fail(err);
-    for (const auto &e : o.engines)
-        if (auto err = checkEngine(e, config); !err.empty())
-            return fail(err);
-    if (auto err = io::checkOutputDirectory(o.out); !err.empty())
-        return fail(err);
+    if (!group.root())
+        return runWorker(group, o, config);
 
     // Everything is checked: from here on files are written.
     const auto start = std::chrono::steady_clock::now();
@@ -138,7 +177,9 @@ int runCommand(const std::vector<std::string> &args)
 
     std::vector<std::unique_ptr<EngineResult>> results;
     for (const auto &engine : o.engines) {
-        if (cancelFlag().load()) {
+        // Under mpirun the other ranks run their share of this engine whatever happens here:
+        // skipping it would leave them waiting (a signal under mpirun stops the whole job).
+        if (cancelFlag().load() && !(group.distributed() && splitsOverRanks(engine))) {
             summary.setSkipped(engine, "cancelled before it started");
             summary.record(io::RunStatus::Cancelled);
             continue;
@@ -182,6 +223,8 @@ int runCommand(const std::vector<std::string> &args)
         std::fflush(stdout);
         if (runStatus == io::RunStatus::InvalidInput)
             fail(engine + ": " + result->message);
+        else if (runStatus == io::RunStatus::InternalError && group.distributed() && splitsOverRanks(engine))
+            return group.stopAll(engine + ": " + result->message, kExitInternalError);
         else if (runStatus == io::RunStatus::InternalError)
             fail(engine + ": " + result->message, kExitInternalError);
         else if (runStatus == io::RunStatus::Diverged)

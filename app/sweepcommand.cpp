@@ -4,11 +4,13 @@
 #include "clicommon.h"
 #include "cliplots.h"
 #include "clisignals.h"
+#include "processgroup.h"
 #include "config/presets.h"
 #include "io/csv.h"
 #include "io/files.h"
 #include "sweep/sweepcsv.h"
 #include "sweepfigures.h"
+#include "sweepranks.h"
 #include "version.h"
 
 #include <QApplication>
@@ -377,21 +379,40 @@ std::string sweepHelpText()
 
 int runSweepCommand(const std::vector<std::string> &args)
 {
+    // Under mpirun every rank plans the same sweep; rank 0 alone reads and writes the output
+    // directory and hands the points out (app/sweepranks.h).
+    cli::ProcessGroup &group = cli::ProcessGroup::instance();
     SweepOptions o;
-    if (auto err = parseOptions(args, &o); !err.empty() && !o.help)
-        return fail(err);
+    SweepSpec spec;
+    SweepPlan plan;
+    const std::string planError = [&]() -> std::string {
+        if (auto err = parseOptions(args, &o); !err.empty() && !o.help)
+            return err;
+        if (o.help)
+            return {};
+        if (auto err = makeSpec(o, &spec); !err.empty())
+            return err;
+        if (auto err = makeSweepPlan(spec, &plan); !err.empty())
+            return err;
+        return group.root() ? io::checkOutputDirectory(o.out) : std::string();
+    }();
+    if (const int code = group.agreeOrStop(planError, cli::kExitBadInput))
+        return code;
     if (o.help) {
-        std::fputs(sweepHelpText().c_str(), stdout);
+        if (group.root())
+            std::fputs(sweepHelpText().c_str(), stdout);
         return cli::kExitOk;
     }
-    SweepSpec spec;
-    if (auto err = makeSpec(o, &spec); !err.empty())
-        return fail(err);
-    SweepPlan plan;
-    if (auto err = makeSweepPlan(spec, &plan); !err.empty())
-        return fail(err);
-    if (auto err = io::checkOutputDirectory(o.out); !err.empty())
-        return fail(err);
+    if (!group.root()) {
+        cli::installSignalHandlers();
+        SweepRunner worker(plan);
+        cli::serveSweepPoints(group, worker, &cli::cancelFlag());
+        return cli::kExitOk;
+    }
+    // Rank 0 failing from here on stops the other ranks too (they wait for points).
+    auto stop = [&group](const std::string &message, int code = cli::kExitBadInput) {
+        return group.distributed() ? group.stopAll(message, code) : fail(message, code);
+    };
     const fs::path dir(o.out);
     const RunConfig base = *configFromJson(spec.base, RunConfig {}).config;
     json configJson = { { "sweep", spec.toJson() }, { "identity", identity(plan) },
@@ -404,9 +425,9 @@ int runSweepCommand(const std::vector<std::string> &args)
         io::readFile((dir / "config.json").string(), &text);
         const json old = json::parse(text, nullptr, false);
         if (old.is_discarded() || !old.contains("identity"))
-            return fail(o.out + " holds something else than a sweep (config.json); use another --out");
+            return stop(o.out + " holds something else than a sweep (config.json); use another --out");
         if (old["identity"] != configJson["identity"])
-            return fail(o.out
+            return stop(o.out
                 + " holds a different sweep (base config, --vary or --engine differ); use another --out");
         for (const auto &pt : plan.points)
             resumed += loadPoint(dir / "points" / pt.id, pt, spec.engines, cache.get()) ? 1 : 0;
@@ -414,10 +435,10 @@ int runSweepCommand(const std::vector<std::string> &args)
 
     const auto start = std::chrono::steady_clock::now();
     if (auto err = io::createOutputDirectory((dir / "points").string()); !err.empty())
-        return fail(err);
+        return stop(err);
     if (auto err = io::writeFileAtomic((dir / "config.json").string(), io::jsonText(configJson));
         !err.empty())
-        return fail(err, cli::kExitWriteFailed);
+        return stop(err, cli::kExitWriteFailed);
     std::printf("dmftlab-cli %s: sweep of preset %s, %d points (%s), engines", kProgramVersion,
         o.preset.c_str(), int(plan.points.size()),
         spec.axes.size() > 1
@@ -476,7 +497,9 @@ int runSweepCommand(const std::vector<std::string> &args)
             std::fprintf(stderr, "%s\n", line.c_str());
         }
     };
-    const Status status = runner.run(onPoint, {}, &cli::cancelFlag());
+    const Status status = group.distributed()
+        ? cli::runSweepOnRanks(group, runner, *cache, onPoint, &cli::cancelFlag())
+        : runner.run(onPoint, {}, &cli::cancelFlag());
     if (runner.completedPoints() == 0 || !writeError.empty()) {
         // Nothing finished (or a write failed): sweep.csv still lists exactly the finished points.
         if (auto err = io::writeFileAtomic((dir / "sweep.csv").string(), sweepCsv(plan, runner.results()));

@@ -11,6 +11,7 @@ PACKAGES=(
   xvfb xauth poppler-utils
   fonts-dejavu-core
   pybind11-dev python3-dev python3-numpy python3-pytest python3-matplotlib python3-pandas
+  libopenmpi-dev openmpi-bin
 )
 
 missing=()

@@ -62,7 +62,11 @@ void TestDmftSimulation::dmftMatchesSgf()
     // does not show. P = 10 000 is the default.
     c.dmft.paths = c.problem.width > 1 ? 10000 : 4000;
     c.dmft.tangentPaths = 1000;
-    c.dmft.replicas = 4;
+    // The replica SE has replicas − 1 degrees of freedom: with 4 replicas it came out 0.00044
+    // for a spread across dmft.seed of 0.0017 (linear regression, train loss at t = 5.8) and
+    // the 3-SE check failed on one draw of the paths (issue 14 reseeded them per path). The
+    // cheap single-unit rows use the default 8 replicas; the committee keeps 4 (P = 10 000).
+    c.dmft.replicas = c.problem.width > 1 ? 4 : 8;
     const EngineResult sim = runEngine("sgf", c);
     QVERIFY2(sim.status == Status::Completed, sim.message.c_str());
     const EngineResult dmft = runEngine("dmft", c);

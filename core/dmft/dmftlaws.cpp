@@ -33,6 +33,10 @@ std::shared_ptr<const DistributionRecord> dmftLaws(
         record->dmft[j].gridIndex = idx[j];
         record->dmft[j].time = grid[idx[j]];
     }
+    if (solver.reducer().distributed())
+        record->note += std::string(record->note.empty() ? "" : "; ")
+            + "the dmft laws of r are from the paths of the first of the "
+            + std::to_string(solver.reducer().ranks()) + " MPI processes";
     for (int r = 0; r < R; ++r) {
         const DmftReplica &rep = solver.replica(r);
         const auto fresh = rep.freshPaths(config, lawSeed(config, r), cancel);

@@ -8,6 +8,7 @@
 #include "engine/registry.h"
 #include "engine/threadexceptions.h"
 #include "observables/statistics.h"
+#include "sim/random.h"
 
 #include <algorithm>
 #include <chrono>
@@ -25,6 +26,12 @@ using Clock = std::chrono::steady_clock;
 double seconds(Clock::time_point a)
 {
     return std::chrono::duration<double>(Clock::now() - a).count();
+}
+
+SingleProcessReducer &singleProcess()
+{
+    static SingleProcessReducer reducer;
+    return reducer;
 }
 
 std::uint64_t splitmix(std::uint64_t x)
@@ -138,8 +145,15 @@ std::string checkDmftRelu(const RunConfig &c)
 }
 } // namespace
 
-double dmftMemoryBytes(const RunConfig &c)
+double dmftMemoryBytes(const RunConfig &c, int ranks)
 {
+    if (ranks > 1) {
+        // each process holds its share of the paths, and runs the replicas one at a time
+        const auto share = [ranks](int count) { return (count + ranks - 1) / ranks; };
+        return 1.15 * 8.0
+            * dmftDoubles(c.time.steps, c.problem.width, c.problem.teacherWidth, share(c.dmft.paths),
+                share(c.dmft.tangentPaths), c.dmft.replicas, 1, c.dmft.mixingMemory);
+    }
     // 15 % for allocator overhead and temporaries (measured: committee-erf N = 100 at the
     // defaults peaked at 0.52 GiB resident against 0.48 GiB of counted arrays)
     return 1.15 * 8.0
@@ -149,22 +163,23 @@ double dmftMemoryBytes(const RunConfig &c)
 
 namespace
 {
-std::string checkDmftSizes(const RunConfig &c)
+std::string checkDmftSizes(const RunConfig &c, int ranks)
 {
-    const double bytes = dmftMemoryBytes(c);
+    const double bytes = dmftMemoryBytes(c, ranks);
     if (bytes > kDmftMemoryLimit) {
         RunConfig probe = c;
         int lo = 1, hi = c.time.steps;
         while (lo < hi) { // largest N that fits at these P, P_J, R, k
             const int mid = (lo + hi + 1) / 2;
             probe.time.steps = mid;
-            if (dmftMemoryBytes(probe) <= kDmftMemoryLimit)
+            if (dmftMemoryBytes(probe, ranks) <= kDmftMemoryLimit)
                 lo = mid;
             else
                 hi = mid - 1;
         }
         std::ostringstream os;
-        os << "dmft would need " << fmt(bytes / 1073741824.0) << " GiB (limit 4 GiB); lower time.steps "
+        os << "dmft would need " << fmt(bytes / 1073741824.0) << " GiB" << (ranks > 1 ? " per process" : "")
+           << " (limit 4 GiB); lower time.steps "
            << "(at most " << lo
            << " fit with these settings), dmft.paths, dmft.tangent_paths, dmft.replicas or dmft.mixing_memory";
         return os.str();
@@ -173,7 +188,7 @@ std::string checkDmftSizes(const RunConfig &c)
 }
 } // namespace
 
-std::string checkDmft(const RunConfig &c)
+std::string checkDmft(const RunConfig &c, int ranks)
 {
     if (auto err = checkDmftRelu(c); !err.empty())
         return err;
@@ -182,21 +197,22 @@ std::string checkDmft(const RunConfig &c)
     if (c.dmft.continuousTime == "extrapolate" && c.time.steps % 2 != 0)
         return "dmft.continuous_time = extrapolate needs an even time.steps (its second solve uses "
                "time.steps / 2)";
-    return checkDmftSizes(c);
+    return checkDmftSizes(c, ranks);
 }
 
 // ---------------------------------------------------------------------------------------
 // One replica
 
 DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int threads, bool momentMatching,
-                         const std::atomic<bool> *cancel)
+                         const std::atomic<bool> *cancel, Reducer *reducer)
     : m_N(config.time.steps)
     , m_k(config.problem.width)
     , m_ks(config.problem.teacherWidth)
     , m_P(config.dmft.paths)
-    , m_PJ(config.dmft.tangentPaths)
+    , m_PJ(0)
     , m_D((config.time.steps + 1) * config.problem.width)
     , m_threads(std::max(1, threads))
+    , m_globalPJ(config.dmft.tangentPaths)
     , m_dt(config.dt())
     , m_alpha(config.alpha)
     , m_tamingStep(config.tamingStep())
@@ -205,66 +221,91 @@ DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int thread
     , m_Q0(config.Q0())
     , m_M0(config.M0())
     , m_rho(config.rho())
+    , m_reducer(reducer ? reducer : &singleProcess())
 {
     m_rhoInv = m_rho.inverse();
-    // All normals of a path: ξ for (z, w_0..w_N), ε, and ΔB_0..ΔB_N / √Δ.
-    std::mt19937_64 rng(seed);
-    std::normal_distribution<double> normal;
+    // This process's paths: the contiguous range [p0, p1) of the global path index
+    // (everything in one process). The tangent paths are the P_J global paths ⌊j P / P_J⌋,
+    // spread evenly, so every range holds its share of them; they come first in the local
+    // rows (forwardChunk stores H̃ for the first m_PJ rows, tangentChunk reads them).
+    const auto [p0, p1] = m_reducer->partition().range(m_P);
+    const std::int64_t P = m_P, PJ = m_globalPJ;
+    const std::int64_t j0 = std::min(PJ, (p0 * PJ + P - 1) / P), j1 = std::min(PJ, (p1 * PJ + P - 1) / P);
+    m_PJ = static_cast<int>(j1 - j0);
+    m_localP = static_cast<int>(p1 - p0);
+    std::vector<std::int64_t> globalIndex;
+    globalIndex.reserve(m_localP);
+    for (std::int64_t j = j0; j < j1; ++j)
+        globalIndex.push_back(j * P / PJ);
+    for (std::int64_t g = p0, j = j0; g < p1; ++g) {
+        if (j < j1 && g == j * P / PJ) {
+            ++j;
+            continue;
+        }
+        globalIndex.push_back(g);
+    }
+    // All normals of a path: ξ for (z, w_0..w_N), ε, and ΔB_0..ΔB_N / √Δ, from a stream of
+    // its own seeded by (replica seed, global path index): the paths, hence the result, do
+    // not depend on how they are split across threads or processes.
     const int Dz = m_ks + m_D, rows = Dz + 1 + (m_N + 1);
     // Drawing and whitening take ~0.1-0.5 s at default sizes: check cancel between blocks of
     // paths. A cancelled replica is left unusable; the solver stops before touching it.
     auto cancelled = [cancel] { return cancel && cancel->load(std::memory_order_relaxed); };
     constexpr Eigen::Index kBlock = 512;
     Eigen::MatrixXd E;
-    resizeWithHugePages(E, rows, m_P);
+    resizeWithHugePages(E, rows, m_localP);
     for (Eigen::Index j = 0; j < E.cols(); ++j) {
         if (j % kBlock == 0 && cancelled())
             return;
-        for (Eigen::Index i = 0; i < E.rows(); ++i)
-            E(i, j) = normal(rng);
+        SimRandom rng(seed, static_cast<std::uint64_t>(globalIndex[j]));
+        rng.normals(E.col(j).data(), rows);
     }
     // Moment matching (theory §5.7): centre and whiten the stored normals so that their
     // sample covariance over the P paths is exactly I. The DMFT's dominant Monte-Carlo
     // error at small P is the sampling error of second moments (e.g. E[y z], E[w_n w_mᵀ]);
-    // this removes it at an O(1/P) cost in bias. Needs P well above the dimension.
+    // this removes it at an O(1/P) cost in bias. Needs P well above the dimension. Mean and
+    // covariance are over all P paths of every process (two reductions).
     m_momentMatched = momentMatching && 4 * rows <= m_P;
     if (m_momentMatched) {
-        E.colwise() -= E.rowwise().mean();
+        Eigen::VectorXd mean = E.rowwise().sum();
+        m_reducer->sumInPlace(mean.data(), mean.size());
+        E.colwise() -= mean / m_P;
         Eigen::MatrixXd cov = Eigen::MatrixXd::Zero(rows, rows);
-        for (Eigen::Index c = 0; c < m_P; c += kBlock) {
+        for (Eigen::Index c = 0; c < m_localP; c += kBlock) {
             if (cancelled())
                 return;
-            cov.selfadjointView<Eigen::Lower>().rankUpdate(E.middleCols(c, std::min(kBlock, m_P - c)),
+            cov.selfadjointView<Eigen::Lower>().rankUpdate(E.middleCols(c, std::min<Eigen::Index>(kBlock, m_localP - c)),
                                                            1.0 / m_P);
         }
+        m_reducer->sumInPlace(cov.data(), cov.size());
         Eigen::LLT<Eigen::MatrixXd> llt(cov.selfadjointView<Eigen::Lower>());
         if (llt.info() == Eigen::Success) {
-            for (Eigen::Index c = 0; c < m_P; c += kBlock) {
+            for (Eigen::Index c = 0; c < m_localP; c += kBlock) {
                 if (cancelled())
                     return;
-                auto block = E.middleCols(c, std::min(kBlock, m_P - c));
+                auto block = E.middleCols(c, std::min<Eigen::Index>(kBlock, m_localP - c));
                 llt.matrixL().solveInPlace(block);
             }
         } else {
             m_momentMatched = false;
         }
     }
-    resizeWithHugePages(m_xi, m_P, Dz);
+    resizeWithHugePages(m_xi, m_localP, Dz);
     m_xi = E.topRows(Dz).transpose();
     const double noiseScale = std::sqrt(config.tau() * m_alpha * m_dt);
-    resizeWithHugePages(m_S, m_P, m_N + 1);
+    resizeWithHugePages(m_S, m_localP, m_N + 1);
     m_S = (m_dt - noiseScale * E.bottomRows(m_N + 1).array()).matrix().transpose();
     // z = chol(ρ) ξ_z is the same in every iteration (the factor's leading block).
     const Eigen::MatrixXd Lz = Eigen::LLT<Eigen::MatrixXd>(m_rho).matrixL();
     m_Z = m_xi.leftCols(m_ks) * Lz.transpose();
-    m_y.resize(m_P);
+    m_y.resize(m_localP);
     Eigen::VectorXd z(m_ks);
-    for (int p = 0; p < m_P; ++p) {
+    for (int p = 0; p < m_localP; ++p) {
         z = m_Z.row(p).transpose();
         m_y[p] = m_problem.label(z.data(), E(Dz, p));
     }
     for (Eigen::MatrixXd *m : { &m_W, &m_G, &m_dG })
-        resizeWithHugePages(*m, m_P, m_D);
+        resizeWithHugePages(*m, m_localP, m_D);
     resizeWithHugePages(m_Hs, m_PJ, (m_N + 1) * m_k * m_k);
     resizeWithHugePages(m_As, m_PJ, (m_N + 1) * m_k * m_k);
     m_trainLoss = Eigen::VectorXd::Zero(m_N + 1);
@@ -447,6 +488,24 @@ void DmftReplica::tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, 
     }
 }
 
+void DmftReplica::sumAcrossProcesses(std::initializer_list<std::pair<double *, Eigen::Index>> parts) const
+{
+    // One message for all the sums of a step: pack, reduce, unpack.
+    std::size_t n = 0;
+    for (const auto &part : parts)
+        n += static_cast<std::size_t>(part.second);
+    std::vector<double> buffer(n);
+    double *at = buffer.data();
+    for (const auto &part : parts)
+        at = std::copy(part.first, part.first + part.second, at);
+    m_reducer->sumInPlace(buffer.data(), n);
+    at = buffer.data();
+    for (const auto &part : parts) {
+        std::copy(at, at + part.second, part.first);
+        at += part.second;
+    }
+}
+
 DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
 {
     const int k = m_k, D = m_D, N = m_N;
@@ -471,7 +530,7 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
     std::vector<Eigen::MatrixXd> Hsum(chunks, Eigen::MatrixXd::Zero(D, k));
     std::vector<Eigen::MatrixXd> CuSum(chunks, Eigen::MatrixXd::Zero(D, D));
     std::vector<Eigen::MatrixXd> gzSum(chunks, Eigen::MatrixXd::Zero(D, m_ks));
-    parallelChunks(chunks, m_P, [&](int ch, int p0, int p1) {
+    parallelChunks(chunks, m_localP, [&](int ch, int p0, int p1) {
         forwardChunk(p0, p1, cancel, loss[ch], Hsum[ch], CuSum[ch], gzSum[ch]);
     });
     if (cancel && cancel->load())
@@ -481,6 +540,15 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
         Hsum[0] += Hsum[ch];
         CuSum[0] += CuSum[ch];
         gzSum[0] += gzSum[ch];
+    }
+    // The threads' sums of this process, then the sums of all processes (the paths-only
+    // step of the fresh paths needs the loss alone).
+    if (m_reducer->distributed()) {
+        if (m_pathsOnly)
+            m_reducer->sumInPlace(loss[0].data(), loss[0].size());
+        else
+            sumAcrossProcesses({ { loss[0].data(), loss[0].size() }, { Hsum[0].data(), Hsum[0].size() },
+                { CuSum[0].data(), CuSum[0].size() }, { gzSum[0].data(), gzSum[0].size() } });
     }
     m_trainLoss = loss[0] / m_P;
     if (m_pathsOnly)
@@ -513,7 +581,9 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
             return StepResult::Cancelled;
         for (int ch = 1; ch < chunks; ++ch)
             Ksum[0] += Ksum[ch];
-        K = Ksum[0] / m_PJ;
+        if (m_reducer->distributed())
+            m_reducer->sumInPlace(Ksum[0].data(), Ksum[0].size());
+        K = Ksum[0] / m_globalPJ;
         for (int n = 0; n <= N; ++n)
             K.block(n * k, n * k, k, k) = Hsum[0].middleRows(n * k, k) / m_P;
         m_timings.tangents += seconds(t0);
@@ -628,7 +698,7 @@ std::unique_ptr<DmftReplica> DmftReplica::freshPaths(
 {
     RunConfig c = config;
     c.dmft.tangentPaths = 1;
-    auto fresh = std::make_unique<DmftReplica>(c, seed, m_threads, /*momentMatching=*/true, cancel);
+    auto fresh = std::make_unique<DmftReplica>(c, seed, m_threads, /*momentMatching=*/true, cancel, m_reducer);
     if (cancel && cancel->load())
         return nullptr;
     fresh->setState(m_C, m_M, m_R);
@@ -649,7 +719,9 @@ Eigen::MatrixXd DmftReplica::pathPreactivations(int n) const
 
 Eigen::MatrixXd DmftReplica::steinMismatch() const
 {
-    const Eigen::MatrixXd gw = m_G.transpose() * m_W / m_P;
+    Eigen::MatrixXd gw = m_G.transpose() * m_W;
+    m_reducer->sumInPlace(gw.data(), gw.size());
+    gw /= m_P;
     return gw - m_K * m_Cdrawn - m_mu * m_Mdrawn.transpose();
 }
 
@@ -657,7 +729,9 @@ Eigen::MatrixXd DmftReplica::steinKernel() const
 {
     const int k = m_k, ks = m_ks, D = m_D;
     // E[g_n ξᵀ] over all P paths; row block n keeps the columns of (z, w_0..w_n) only
-    Eigen::MatrixXd A = m_G.transpose() * m_xi / m_P; // D × (k* + D)
+    Eigen::MatrixXd A = m_G.transpose() * m_xi; // D × (k* + D)
+    m_reducer->sumInPlace(A.data(), A.size());
+    A /= m_P;
     for (int n = 0; n < m_N; ++n)
         A.block(n * k, ks + (n + 1) * k, k, D - (n + 1) * k).setZero();
     // A L⁻¹: L⁻¹ is lower triangular, so the truncation (causality) survives the solve
@@ -671,6 +745,7 @@ Eigen::MatrixXd DmftReplica::steinKernel() const
 DmftSolver::DmftSolver(const RunConfig &config)
     : m_config(config)
     , m_population(config.problem)
+    , m_reducer(&singleProcess())
 {
 }
 
@@ -696,7 +771,7 @@ Status DmftSolver::init(const std::atomic<bool> *cancel)
         m_message = err;
         return m_status;
     }
-    if (auto err = checkDmft(m_config); !err.empty()) {
+    if (auto err = checkDmft(m_config, m_reducer->ranks()); !err.empty()) {
         m_status = Status::InvalidInput;
         m_message = err;
         return m_status;
@@ -705,6 +780,11 @@ Status DmftSolver::init(const std::atomic<bool> *cancel)
     const int threads = resolvedThreads(m_config.sim.threads);
     m_workers = std::min(R, threads);
     m_threadsPerReplica = std::max(1, threads / R);
+    if (m_reducer->distributed()) {
+        // a replica's reductions must come from one thread, in the same order on every process
+        m_workers = 1;
+        m_threadsPerReplica = threads;
+    }
     m_pilot.reset();
     m_pilotIterations = 0;
     m_pilotOutcome.clear();
@@ -742,7 +822,7 @@ Status DmftSolver::init(const std::atomic<bool> *cancel)
         pc.dmft.tangentPaths = std::max(1, std::min(pc.dmft.paths, m_config.dmft.tangentPaths / 4));
         if (pc.dmft.paths >= kMinPilotPaths) {
             m_pilot = std::make_unique<DmftReplica>(
-                pc, splitmix(replicaSeed(0) ^ 0x9107ULL), threads, m_momentMatching, cancel);
+                pc, splitmix(replicaSeed(0) ^ 0x9107ULL), threads, m_momentMatching, cancel, m_reducer);
             if (cancel && cancel->load()) {
                 m_pilot.reset();
                 m_status = Status::Cancelled;
@@ -773,7 +853,7 @@ Status DmftSolver::createReplicas(const std::atomic<bool> *cancel)
         for (int r = r0; r < r1; ++r) {
             const std::uint64_t seed = replicaSeed(r);
             m_replicas[r]
-                = std::make_unique<DmftReplica>(m_config, seed, m_threadsPerReplica, m_momentMatching, cancel);
+                = std::make_unique<DmftReplica>(m_config, seed, m_threadsPerReplica, m_momentMatching, cancel, m_reducer);
             if (cancel && cancel->load())
                 return;
             if (m_startC.size() > 0)
@@ -1127,7 +1207,9 @@ json DmftSolver::extra() const
     j["mixing_growth_restarts"] = growth;
     j["mixing_stalled_replicas"] = stalled;
     j["taming"] = m_config.tamingEnabled();
-    j["memory_bytes"] = dmftMemoryBytes(m_config);
+    j["memory_bytes"] = dmftMemoryBytes(m_config, m_reducer->ranks());
+    if (m_reducer->distributed())
+        j["processes"] = m_reducer->ranks(); // paths split over MPI ranks; memory_bytes per process
     // relative SE of tr Q at the final time, across replicas
     if (!m_replicas.empty()) {
         const int N = m_config.time.steps, k = m_config.problem.width;
@@ -1197,6 +1279,7 @@ EngineResult runDmftEngine(
     const RunConfig &config, const ProgressCallback &progress, const std::atomic<bool> *cancel)
 {
     DmftSolver solver(config);
+    solver.setReducer(engineReducer());
     EngineResult result = solver.run(progress, cancel);
     if (!config.output.distributionTimes.empty()
         && (result.status == Status::Converged || result.status == Status::MaxIterations))

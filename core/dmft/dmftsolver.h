@@ -44,25 +44,30 @@
 #include "config/config.h"
 #include "dmft/mixing.h"
 #include "engine/engine.h"
+#include "engine/reducer.h"
 #include "observables/population.h"
 
 #include <Eigen/Dense>
 #include <atomic>
 #include <cstdint>
+#include <initializer_list>
 #include <limits>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace dmftlab
 {
 
-/// Bytes the DMFT needs at these sizes (all replicas are held at once).
-double dmftMemoryBytes(const RunConfig &config);
+/// Bytes the DMFT needs at these sizes (all replicas are held at once), per process when the
+/// paths are split over `ranks` processes (each holds ⌈P/ranks⌉ paths of every replica).
+double dmftMemoryBytes(const RunConfig &config, int ranks = 1);
 constexpr double kDmftMemoryLimit = 4.0 * 1024 * 1024 * 1024;
-/// Empty when the DMFT can run this config; otherwise a one-line reason.
-std::string checkDmft(const RunConfig &config);
+/// Empty when the DMFT can run this config (split over `ranks` processes); otherwise a
+/// one-line reason.
+std::string checkDmft(const RunConfig &config, int ranks = 1);
 
 /// Wall time spent in the phases of an iteration (seconds, summed over iterations).
 struct DmftTimings {
@@ -81,8 +86,13 @@ public:
     /// `momentMatching`: centre and whiten the stored normals (default; see the .cpp).
     /// Draws and stores the path normals. When `cancel` is raised meanwhile it returns early
     /// and the replica must not be used.
+    /// `reducer` (null: one process) splits the P paths (and P_J tangent paths) over
+    /// processes: this one keeps the contiguous range reducer->partition().range(P) of the
+    /// global path index, and every path sum is added across processes (engine/reducer.h).
+    /// Each path's normals come from its own stream, seeded by (seed, global path index), so
+    /// the paths do not depend on the split.
     DmftReplica(const RunConfig &config, std::uint64_t seed, int threads, bool momentMatching = true,
-                const std::atomic<bool> *cancel = nullptr);
+                const std::atomic<bool> *cancel = nullptr, Reducer *reducer = nullptr);
 
     /// State (time-major blocks of k rows): C_θ (D×D), M (D×k*), R_θ (D×D strictly lower),
     /// with D = (N+1)k.
@@ -169,13 +179,18 @@ private:
     void forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, Eigen::VectorXd &loss,
         Eigen::MatrixXd &Hsum, Eigen::MatrixXd &CuSum, Eigen::MatrixXd &gzSum) const;
     void tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, Eigen::MatrixXd &Ksum) const;
+    /// Adds each (data, size) array across processes, in one reduction.
+    void sumAcrossProcesses(std::initializer_list<std::pair<double *, Eigen::Index>> parts) const;
     /// Factors Cov(z, w) of the current state into `L`; false when it is not PSD.
     bool factorCovariance(Eigen::MatrixXd &L) const;
     static Eigen::VectorXd stateVector(const Eigen::MatrixXd &C, const Eigen::MatrixXd &M, const Eigen::MatrixXd &R);
     void setStateVector(const Eigen::VectorXd &v);
 
     // sizes and parameters
+    // m_P: paths of the replica (all processes); m_localP: this process's share, rows of the
+    // path arrays; m_PJ: this process's tangent paths (the first m_PJ rows) of m_globalPJ.
     int m_N, m_k, m_ks, m_P, m_PJ, m_D, m_threads;
+    int m_globalPJ, m_localP = 0;
     double m_dt, m_alpha, m_tamingStep;
     FixedPointMixer m_mixer; // damping, Anderson-accelerated (theory §4, fixed point)
     Problem m_problem;
@@ -210,6 +225,7 @@ private:
     bool m_steinKernel = false;
     double m_steinConditioning = 0.0;
     DmftTimings m_timings;
+    Reducer *m_reducer;
 };
 
 class DmftSolver
@@ -225,6 +241,11 @@ public:
     /// τ > 0, q0 > m0²): checks of the estimator on smooth activations, and of the tangents'
     /// bias on ReLU. Call before init().
     void setSteinKernel(bool on) { m_steinKernel = on; }
+    /// Splits every replica's paths over the processes of `reducer` (engine/reducer.h); the
+    /// replicas then run one after the other, each on all threads, so that the reductions
+    /// come from one thread in the same order on every process. Call before init().
+    void setReducer(Reducer &reducer) { m_reducer = &reducer; }
+    const Reducer &reducer() const { return *m_reducer; }
 
     /// Builds the starting state (ODE warm start or no-learning guess) and then either the
     /// pilot (dmft.warm_start = pilot, see pilotActive()) or the replicas.
@@ -299,6 +320,7 @@ private:
     int m_workers = 1, m_threadsPerReplica = 1;
     bool m_momentMatching = true;
     std::optional<bool> m_steinKernel;
+    Reducer *m_reducer;
 };
 
 /// The "dmft" engine.

@@ -3,6 +3,7 @@
 #include "dmft/dmftsolver.h"
 #include "dmft/onlineode.h"
 #include "dmft/timestep.h"
+#include "engine/reducer.h"
 #include "sim/simulation.h"
 
 #include <algorithm>
@@ -57,7 +58,9 @@ const std::vector<EngineInfo> &engineRegistry()
             { "C_theta" }),
         theoryEngine(EngineId::Dmft, "dmft", "DMFT", "d = ∞, fixed-point iteration",
             "the d = infinity DMFT of SGF (fixed-point iteration)", /*fixedPoint=*/true,
-            { "C_theta", "R_theta", "C_u", "K" }, checkDmft, runDmftWithTimeStepControl),
+            { "C_theta", "R_theta", "C_u", "K" },
+            // the memory limit is per process: the paths are split over the engine's ranks
+            [](const RunConfig &c) { return checkDmft(c, engineReducer().ranks()); }, runDmftWithTimeStepControl),
         theoryEngine(EngineId::Ode, "ode", "online ODE", "α → ∞ limit", "the online-limit ODE (alpha -> infinity)",
             /*fixedPoint=*/false, { "C_theta" }, checkOnlineOde, runOnlineOdeEngine),
     };

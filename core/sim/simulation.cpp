@@ -3,6 +3,8 @@
 #include "observables/population.h"
 #include "sim/instance.h"
 #include "sim/seedsimulation.h"
+#include "engine/flatpack.h"
+#include "engine/reducer.h"
 #include "engine/registry.h"
 #include "engine/threadexceptions.h"
 
@@ -227,6 +229,70 @@ std::shared_ptr<const DistributionRecord> mergeSeedLaws(
     return record;
 }
 
+/// The per-seed outcome that rank 0 needs from another MPI rank (engine/reducer.h), as one
+/// flat array of doubles per rank: for each seed, its index, status, stop time, points,
+/// steps, message, series and kernels, each array preceded by its shape.
+struct SeedRecord {
+    int seed = 0;
+    Status status = Status::Running;
+    std::string message;
+    double stoppedAt = 0.0;
+    std::unique_ptr<SeedResult> series; // null: the seed never started
+    std::optional<std::pair<Eigen::MatrixXd, Eigen::MatrixXd>> kernels;
+};
+
+void packSeed(FlatWriter &out, const SeedRecord &r)
+{
+    out.number(r.seed);
+    out.number(static_cast<int>(r.status));
+    out.number(r.stoppedAt);
+    out.text(r.message);
+    out.number(r.series ? 1.0 : 0.0);
+    if (r.series) {
+        const SeedResult &s = *r.series;
+        out.number(static_cast<int>(s.status));
+        out.number(s.validPoints);
+        out.number(static_cast<double>(s.steps));
+        out.matrix(s.trainLoss);
+        out.matrix(s.testLoss);
+        out.matrix(s.testError);
+        out.matrix(s.Q);
+        out.matrix(s.M);
+    }
+    out.number(r.kernels ? 1.0 : 0.0);
+    if (r.kernels) {
+        out.matrix(r.kernels->first);
+        out.matrix(r.kernels->second);
+    }
+}
+
+SeedRecord unpackSeed(FlatReader &in)
+{
+    SeedRecord r;
+    r.seed = in.integer();
+    r.status = static_cast<Status>(in.integer());
+    r.stoppedAt = in.number();
+    r.message = in.text();
+    if (in.number() != 0.0) {
+        r.series = std::make_unique<SeedResult>();
+        SeedResult &s = *r.series;
+        s.status = static_cast<Status>(in.integer());
+        s.validPoints = in.integer();
+        s.steps = static_cast<long long>(in.number());
+        s.trainLoss = in.matrix();
+        s.testLoss = in.matrix();
+        s.testError = in.matrix();
+        s.Q = in.matrix();
+        s.M = in.matrix();
+    }
+    if (in.number() != 0.0) {
+        Eigen::MatrixXd ctheta = in.matrix();
+        Eigen::MatrixXd cg = in.matrix();
+        r.kernels = std::make_pair(std::move(ctheta), std::move(cg));
+    }
+    return r;
+}
+
 } // namespace
 
 namespace
@@ -310,13 +376,19 @@ EngineResult runSimulation(SimEngine engine, const RunConfig &config, const Prog
 
     const int S = config.sim.seeds;
     const int N1 = config.time.steps + 1;
-    const int threads = std::max(1, std::min(resolvedThreads(config.sim.threads), S));
+    // Under MPI (engine/reducer.h) this process runs the contiguous seeds [s0, s1) and rank 0
+    // gathers the others' seeds before combining all of them in seed order, as one process does.
+    Reducer &processes = engineReducer();
+    const auto seedRange = processes.partition().range(S);
+    const int s0 = static_cast<int>(seedRange.first), s1 = static_cast<int>(seedRange.second);
+    const int threads = std::max(1, std::min(resolvedThreads(config.sim.threads), s1 - s0));
     const PopulationEvaluator evaluator(config.problem);
 
     SharedRun run;
     run.seeds.resize(S);
     run.pendingKernels.resize(S);
     run.limit = N1;
+    run.nextSeed = s0;
     // Laws at output.distribution_times: θ(t_n), θ* and r = Xθ(t_n) of every seed.
     std::string lawNote;
     const bool withData = engine != SimEngine::Online;
@@ -362,7 +434,7 @@ EngineResult runSimulation(SimEngine engine, const RunConfig &config, const Prog
     auto worker = [&] {
         for (;;) {
             const int s = run.nextSeed.fetch_add(1);
-            if (s >= S || isCancelled() || errors.failed())
+            if (s >= s1 || isCancelled() || errors.failed())
                 return;
             const Instance inst = makeInstance(
                 config, config.sim.seed + static_cast<std::uint64_t>(s), engine != SimEngine::Online, cancel);
@@ -431,6 +503,56 @@ EngineResult runSimulation(SimEngine engine, const RunConfig &config, const Prog
     errors.rethrow();
 
     std::lock_guard<std::mutex> lock(run.mutex);
+    if (processes.distributed()) {
+        // Seeds of the other ranks to rank 0; an instance error travels as seed −1's message.
+        FlatWriter mine;
+        if (!run.error.empty()) {
+            SeedRecord e;
+            e.seed = -1;
+            e.message = run.error;
+            packSeed(mine, e);
+        }
+        if (processes.rank() != 0)
+            for (int s = s0; s < s1; ++s) {
+                SeedRecord r;
+                r.seed = s;
+                r.status = seedStatus[s];
+                r.message = seedMessage[s];
+                r.stoppedAt = seedStoppedAt[s];
+                r.series = std::move(run.seeds[s]);
+                r.kernels = std::move(run.pendingKernels[s]);
+                packSeed(mine, r);
+            }
+        const std::vector<std::vector<double>> all = processes.gatherToRoot(mine.data());
+        if (processes.rank() != 0) {
+            // rank 0 reports the run; this rank's result is not used
+            result.status = Status::Completed;
+            result.message = "seeds " + std::to_string(s0 + 1) + ".." + std::to_string(s1) + " sent to rank 0";
+            return result;
+        }
+        for (const auto &from : all)
+            for (FlatReader in(from); !in.atEnd();) {
+                SeedRecord r = unpackSeed(in);
+                if (r.seed < 0) {
+                    run.error = run.error.empty() ? r.message : run.error;
+                    continue;
+                }
+                seedStatus[r.seed] = r.status;
+                seedMessage[r.seed] = r.message;
+                seedStoppedAt[r.seed] = r.stoppedAt;
+                if (r.series) {
+                    if (stepsPerSeed == 0 && r.status == Status::Completed)
+                        stepsPerSeed = r.series->steps; // the same for every seed
+                    if (r.status == Status::Diverged)
+                        run.limit = std::min(run.limit.load(), r.series->validPoints);
+                    run.seeds[r.seed] = std::move(r.series);
+                }
+                run.pendingKernels[r.seed] = std::move(r.kernels);
+            }
+        if (!lawIndex.empty())
+            lawNote += std::string(lawNote.empty() ? "" : "; ") + "laws from the seeds of the first of "
+                + std::to_string(processes.ranks()) + " MPI processes";
+    }
     run.commitInOrder(true, N1, seriesColumns(config));
     if (!run.error.empty()) {
         result.status = Status::InvalidInput;

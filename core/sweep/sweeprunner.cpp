@@ -63,16 +63,38 @@ int SweepRunner::step(const ProgressCallback &progress, const std::atomic<bool> 
         return -1;
     }
     const int p = m_plan.order[m_next];
+    EngineResults results;
+    bool cached = true;
+    if (!compute(p, &results, &cached, progress, cancel)) {
+        m_status = Status::Cancelled; // the point stays pending
+        return -1;
+    }
+    record(p, results, cached);
+    ++m_next;
+    return p;
+}
+
+std::vector<int> SweepRunner::pendingPoints() const
+{
+    std::vector<int> out;
+    for (int p : m_plan.order)
+        if (!m_results[p].done())
+            out.push_back(p);
+    return out;
+}
+
+bool SweepRunner::compute(
+    int p, EngineResults *results, bool *cached, const ProgressCallback &progress, const std::atomic<bool> *cancel)
+{
     const SweepPoint &point = m_plan.points[p];
-    SweepPointResult r;
-    r.cached = true;
+    *cached = true;
     const int engines = static_cast<int>(m_plan.spec.engines.size());
     for (int e = 0; e < engines; ++e) {
         const std::string &engine = m_plan.spec.engines[e];
         const std::string key = ResultCache::key(engine, point.config);
         std::shared_ptr<const EngineResult> result = m_cache->find(key);
         if (!result) {
-            r.cached = false;
+            *cached = false;
             ProgressCallback inner;
             if (progress) {
                 const double total = totalPoints();
@@ -87,14 +109,29 @@ int SweepRunner::step(const ProgressCallback &progress, const std::atomic<bool> 
                 };
             }
             auto fresh = std::make_shared<EngineResult>(runEngine(engine, point.config, inner, cancel));
-            if (fresh->status == Status::Cancelled || (cancel && cancel->load())) {
-                m_status = Status::Cancelled; // the point stays pending
-                return -1;
-            }
+            if (fresh->status == Status::Cancelled || (cancel && cancel->load()))
+                return false;
             result = fresh;
             m_cache->insert(key, result);
         }
-        r.status = e == 0 ? result->status : worseStatus(r.status, result->status);
+        (*results)[engine] = result;
+    }
+    return true;
+}
+
+const SweepPointResult &SweepRunner::record(int p, const EngineResults &results, bool cached)
+{
+    SweepPointResult r;
+    r.cached = cached;
+    bool first = true;
+    // in the plan's engine order, as the status and message of a point always were
+    for (const auto &engine : m_plan.spec.engines) {
+        const auto it = results.find(engine);
+        if (it == results.end())
+            continue;
+        const auto &result = it->second;
+        r.status = first ? result->status : worseStatus(r.status, result->status);
+        first = false;
         if (r.message.empty() && result->status != Status::Completed && result->status != Status::Converged)
             r.message = engine + ": " + result->message;
         r.wallSeconds += result->wallSeconds;
@@ -105,14 +142,14 @@ int SweepRunner::step(const ProgressCallback &progress, const std::atomic<bool> 
     std::map<std::string, const EngineResult *> raw;
     for (const auto &[engine, result] : r.results)
         raw[engine] = result.get();
-    for (const auto &s : m_plan.scalars)
-        r.scalars.push_back(evaluateScalar(s, raw));
+    for (const auto &sc : m_plan.scalars)
+        r.scalars.push_back(evaluateScalar(sc, raw));
+    if (!m_results[p].done())
+        ++m_completed;
     m_results[p] = std::move(r);
-    ++m_completed;
-    ++m_next;
     if (m_completed == totalPoints())
         m_status = Status::Completed;
-    return p;
+    return m_results[p];
 }
 
 Status SweepRunner::run(

@@ -52,6 +52,17 @@ public:
     /// Computes the next pending point. Returns its index, or -1 when none is left or the
     /// run was cancelled (see status()).
     int step(const ProgressCallback &progress = {}, const std::atomic<bool> *cancel = nullptr);
+    /// Points handed out to other processes (dmftlab-cli sweep under mpirun): the pending
+    /// points in the order, without computing them; compute() runs one point's engines (through
+    /// the cache) wherever it is called, record() stores a point computed anywhere.
+    std::vector<int> pendingPoints() const;
+    using EngineResults = std::map<std::string, std::shared_ptr<const EngineResult>>;
+    /// The engines of point p; false when cancelled (nothing to record then). `cached`: every
+    /// engine came from the cache.
+    bool compute(int p, EngineResults *results, bool *cached, const ProgressCallback &progress = {},
+        const std::atomic<bool> *cancel = nullptr);
+    /// Records point p from its engines' results (scalars, status, message); returns it.
+    const SweepPointResult &record(int p, const EngineResults &results, bool cached);
     using PointCallback = std::function<void(int point, const SweepPointResult &)>;
     Status run(const PointCallback &onPoint = {}, const ProgressCallback &progress = {},
         const std::atomic<bool> *cancel = nullptr);
