@@ -1,6 +1,6 @@
 // dmftlab: the interactive visualiser. Only wiring here; everything lives in ui/.
 //
-//   dmftlab [--preset NAME] [--open FILE] [--set key=value ...] [--run] [--distributions] [--screenshot FILE.png]
+//   dmftlab [--preset NAME] [--open FILE] [--set key=value ...] [--run] [--distributions] [--theory] [--screenshot FILE.png]
 //
 // (Not "--session": QGuiApplication takes -session/--session FILE for X11 session
 // management and removes it from the arguments before we could see it.)
@@ -91,7 +91,10 @@ int main(int argc, char **argv)
     const QCommandLineOption lawsOpt("distributions",
         "Show the Distributions dock (View > Distributions): the laws of the coordinates and "
         "pre-activations, simulation vs DMFT.");
-    parser.addOptions({ presetOpt, sessionOpt, setOpt, runOpt, shotOpt, helpTopicOpt, lawsOpt });
+    const QCommandLineOption theoryOpt("theory",
+        "Show the Theory dock (View > Theory): the DMFT equations of the model with the current "
+        "parameters.");
+    parser.addOptions({ presetOpt, sessionOpt, setOpt, runOpt, shotOpt, helpTopicOpt, lawsOpt, theoryOpt });
     parser.process(app);
 
     dmftlab::MainWindow window;
@@ -163,6 +166,8 @@ int main(int argc, char **argv)
     };
     if (parser.isSet(lawsOpt))
         window.distributions()->parentWidget()->show();
+    if (parser.isSet(theoryOpt))
+        window.showTheory();
     if (parser.isSet(runOpt)) {
         if (!window.run()) {
             std::fprintf(stderr, "dmftlab: cannot run: %s\n", qPrintable(window.parameters()->error()));

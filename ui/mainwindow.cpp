@@ -13,6 +13,7 @@
 #include "plotarea.h"
 #include "runcontroller.h"
 #include "runstatus.h"
+#include "theorydock.h"
 #include "wheelguard.h"
 
 #include <QApplication>
@@ -79,6 +80,7 @@ MainWindow::MainWindow(QWidget *parent)
     showLaws->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
     showLaws->setToolTip("The laws of the coordinates θ_i(t) and pre-activations r_μ(t): simulation vs DMFT.");
     view->addAction(showLaws);
+    setupTeaching(view);
     menuBar()->insertMenu(menuBar()->actions().last(), view); // before Help
 
     connect(m_params, &ParameterPanel::changed, this, &MainWindow::updateActions);
@@ -194,6 +196,7 @@ void MainWindow::buildActions()
         const QString id = t.id;
         help->addAction(t.title, this, [this, id] { showHelp(id); });
     }
+    help->addAction("The DMFT &equations (Theory view)", this, &MainWindow::showTheory);
     help->addAction("&Keyboard shortcuts", this, [this] { showHelp("files", "shortcuts"); });
     help->addSeparator();
     help->addAction("&About DMFT Lab", this, [this] {
@@ -228,10 +231,29 @@ void MainWindow::rebuildRecentMenu()
     m_recent->setEnabled(!files.isEmpty());
 }
 
+void MainWindow::setupTeaching(QMenu *view)
+{
+    // Issue 12: the DMFT equations of this model, each symbol linked to its panel.
+    m_theory = addTheoryDock(this, view, m_params, m_area);
+}
+
+void MainWindow::showTheory()
+{
+    if (auto *dock = findChild<QDockWidget *>("theoryDock")) {
+        dock->show();
+        dock->raise();
+    }
+}
+
 void MainWindow::showHelp(const QString &topic, const QString &anchor)
 {
-    if (!m_helpWindow)
+    if (!m_helpWindow) {
         m_helpWindow = new HelpWindow(this); // a child window: closed with the main window
+        connect(m_helpWindow, &HelpWindow::commandRequested, this, [this](const QString &command) {
+            if (command == "theory")
+                showTheory();
+        });
+    }
     m_helpWindow->showTopic(topic.isEmpty() ? help::topics().front().id : topic, anchor);
     m_helpWindow->show();
     m_helpWindow->raise();

@@ -23,6 +23,7 @@ class PinPanel;
 class PlotArea;
 class RunController;
 class RunStatus;
+class TheoryView;
 
 class MainWindow : public QMainWindow
 {
@@ -37,6 +38,9 @@ public:
     RunStatus *runStatus() const { return m_status; }
     DistributionsPanel *distributions() const { return m_distributions; }
     PinPanel *pins() const { return m_pins; }
+    TheoryView *theory() const { return m_theory; }
+    /// Shows and raises the Theory dock (View ▸ Theory, Help ▸ The DMFT equations).
+    void showTheory();
     QAction *runAction() const { return m_run; }
     QAction *stopAction() const { return m_stop; }
     QAction *helpAction() const { return m_help; }
@@ -69,6 +73,8 @@ protected:
 
 private:
     void buildActions();
+    /// The teaching views of issue 12 (Theory, …) and their entries in `view`.
+    void setupTeaching(QMenu *view);
     void refresh();
     void onEngineFinished(const QString &engine);
     void updateActions();
@@ -90,6 +96,7 @@ private:
     QAction *m_run = nullptr, *m_stop = nullptr, *m_help = nullptr;
     HelpWindow *m_helpWindow = nullptr;
     DistributionsPanel *m_distributions = nullptr; // in a dock, View ▸ Distributions
+    TheoryView *m_theory = nullptr; // in a dock, View ▸ Theory
     QMenu *m_recent = nullptr;
     /// Config and engines of the run the panels show.
     RunConfig m_shownConfig;

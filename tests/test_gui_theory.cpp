@@ -1,0 +1,159 @@
+// The Theory view (issue 12), offscreen: its page follows the parameter dock (α, τ, λ, the
+// loss and the activations), every linked symbol names a panel or dock of the window and
+// clicking it shows that panel, and View ▸ Theory and the help's link open it.
+#include "guitestutil.h"
+#include "helpwindow.h"
+#include "plotarea.h"
+#include "plotpanel.h"
+#include "theorydock.h"
+#include "theorytext.h"
+#include "theoryview.h"
+
+#include <QDockWidget>
+#include <QMenuBar>
+#include <QRegularExpression>
+#include <QTextBrowser>
+#include <QtTest>
+
+using namespace dmftlab;
+
+class TestGuiTheory : public QObject
+{
+    Q_OBJECT
+private slots:
+    void textFollowsTheConfig();
+    void textNamesTheModel_data();
+    void textNamesTheModel();
+    void everyLinkShowsAPanel();
+    void reachableFromMenuAndHelp();
+};
+
+namespace
+{
+QStringList linkTargets(const QString &html)
+{
+    QStringList targets;
+    const QRegularExpression href("href=\"" + kTheoryLinkScheme + ":([^\"]+)\"");
+    for (auto it = href.globalMatch(html); it.hasNext();)
+        targets << it.next().captured(1);
+    targets.removeDuplicates();
+    return targets;
+}
+} // namespace
+
+void TestGuiTheory::textFollowsTheConfig()
+{
+    MainWindow w;
+    QVERIFY(w.loadPreset("linear-regression"));
+    TheoryView *view = w.theory();
+    QVERIFY(view);
+    guitest::setField(w, "data.alpha", "2");
+    guitest::setField(w, "optimizer.ridge", "0.05");
+    const QString before = view->html();
+    QVERIFY2(before.contains("α = n/d</td><td style=\"padding-right:18px;\"><b>2</b>"), qPrintable(before));
+    QVERIFY(before.contains("λ = 0.05"));
+    // α = 2: 1/α = 0.5 in the SGF and the r-process lines.
+    QVERIFY(before.contains("1/α = 0.5"));
+
+    guitest::setField(w, "data.alpha", "4");
+    const QString after = view->html();
+    QVERIFY(after != before);
+    QVERIFY(after.contains("<b>4</b>"));
+    QVERIFY(after.contains("1/α = 0.25"));
+    QVERIFY(!after.contains("1/α = 0.5"));
+
+    // τ = η/B from the optimiser fields, Δ = T/N from the time fields.
+    guitest::setField(w, "optimizer.learning_rate", "0.3");
+    guitest::setField(w, "optimizer.batch_size", "3");
+    guitest::setField(w, "time.horizon", "6");
+    guitest::setField(w, "time.steps", "40");
+    QVERIFY(w.parameters()->isValid());
+    const QString later = view->html();
+    QVERIFY2(later.contains("η/B = 0.3/3 = 0.1"), qPrintable(later));
+    QVERIFY(later.contains("6/40 = 0.15"));
+}
+
+void TestGuiTheory::textNamesTheModel_data()
+{
+    QTest::addColumn<QString>("preset");
+    QTest::addColumn<QStringList>("phrases");
+    QTest::newRow("linear") << "linear-regression"
+                            << QStringList { "linear regression", "½ (f(r) − y)²", "σ(r) = r" };
+    QTest::newRow("logistic") << "logistic-regression"
+                              << QStringList { "logistic regression", "log(1 + e<sup>−y f(r)</sup>)", "sign(" };
+    QTest::newRow("committee") << "committee-erf" << QStringList { "committee machine", "σ(r) = erf(r/√2)" };
+}
+
+void TestGuiTheory::textNamesTheModel()
+{
+    QFETCH(QString, preset);
+    QFETCH(QStringList, phrases);
+    MainWindow w;
+    QVERIFY(w.loadPreset(preset));
+    const QString html = w.theory()->html();
+    for (const QString &p : phrases)
+        QVERIFY2(html.contains(p), qPrintable(preset + " lacks " + p));
+    QVERIFY(!html.contains("[?"));
+}
+
+void TestGuiTheory::everyLinkShowsAPanel()
+{
+    MainWindow w;
+    w.resize(1400, 900);
+    w.show();
+    QVERIFY(w.loadPreset("committee-erf"));
+    const QStringList targets = linkTargets(w.theory()->html());
+    // The page links every target the text module knows, and nothing else.
+    const QStringList known = theoryLinkTargets();
+    QCOMPARE(QSet<QString>(targets.begin(), targets.end()), QSet<QString>(known.begin(), known.end()));
+    // Each of C_θ, M, R_θ, C_u, K is a link.
+    for (const QString t : { "kernel_C_theta", "overlaps", "dmft_kernels/R", "dmft_kernels/Cu", "dmft_kernels/K" })
+        QVERIFY2(targets.contains(t), qPrintable(t));
+
+    // A maximised panel does not hide the one asked for.
+    w.plotArea()->panel("loss")->setMaximised(true);
+    for (const QString &t : targets) {
+        QWidget *shown = revealTheoryTarget(&w, w.plotArea(), t);
+        QVERIFY2(shown, qPrintable("no panel for " + t));
+        QTRY_VERIFY2(shown->isVisible(), qPrintable(t));
+        QVERIFY2(shown->findChild<QWidget *>("highlightOverlay"), qPrintable(t + " not highlighted"));
+    }
+    QVERIFY(!w.plotArea()->panel("loss")->isMaximised());
+    QVERIFY(!revealTheoryTarget(&w, w.plotArea(), "no_such_panel"));
+
+    // Clicking a kernel symbol picks that kernel in the DMFT kernel panel.
+    emit w.theory()->browser()->anchorClicked(QUrl(kTheoryLinkScheme + ":dmft_kernels/Cu"));
+    auto *combo = w.plotArea()->panel("dmft_kernels")->findChild<QComboBox *>();
+    QVERIFY(combo);
+    QVERIFY(combo->currentText().startsWith("C_u"));
+    emit w.theory()->browser()->anchorClicked(QUrl(kTheoryLinkScheme + ":dmft_kernels/K"));
+    QVERIFY(combo->currentText().startsWith("K"));
+}
+
+void TestGuiTheory::reachableFromMenuAndHelp()
+{
+    MainWindow w;
+    w.show();
+    auto *dock = w.findChild<QDockWidget *>("theoryDock");
+    QVERIFY(dock);
+    QVERIFY(dock->isHidden());
+    QAction *entry = nullptr;
+    for (QAction *menu : w.menuBar()->actions())
+        if (menu->menu() && menu->text() == "&View")
+            for (QAction *a : menu->menu()->actions())
+                if (a->text().startsWith("&Theory"))
+                    entry = a;
+    QVERIFY(entry);
+    entry->trigger();
+    QVERIFY(dock->isVisible());
+    dock->hide();
+
+    // The help's link to the Theory view (engines page) opens it.
+    w.showHelp("engines", "dmft");
+    QVERIFY(w.helpWindow()->browser()->toHtml().contains("Theory view"));
+    emit w.helpWindow()->browser()->anchorClicked(QUrl("dmftlab:theory"));
+    QVERIFY(dock->isVisible());
+}
+
+QTEST_MAIN(TestGuiTheory)
+#include "test_gui_theory.moc"

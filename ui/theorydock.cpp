@@ -1,0 +1,87 @@
+#include "theorydock.h"
+
+#include "highlightoverlay.h"
+#include "parameterpanel.h"
+#include "plotarea.h"
+#include "plotpanels.h"
+#include "theoryview.h"
+
+#include <QDockWidget>
+#include <QMainWindow>
+#include <QMenu>
+#include <QScrollArea>
+
+#include <map>
+
+namespace dmftlab
+{
+
+TheoryView *addTheoryDock(QMainWindow *window, QMenu *menu, ParameterPanel *parameters, PlotArea *area)
+{
+    auto *view = new TheoryView;
+    auto *dock = new QDockWidget("Theory: the DMFT of this model");
+    dock->setObjectName("theoryDock");
+    dock->setWidget(view);
+    window->addDockWidget(Qt::RightDockWidgetArea, dock);
+    dock->hide();
+    QAction *toggle = dock->toggleViewAction();
+    toggle->setText("&Theory (the DMFT equations)");
+    toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
+    toggle->setToolTip("The SGF, the r- and θ-processes and their closure with this run's parameters (Ctrl+T).");
+    menu->addAction(toggle);
+    // The equations need room: a dock opened narrower than 40 % of the window widens.
+    QObject::connect(dock, &QDockWidget::visibilityChanged, window, [window, dock](bool visible) {
+        const int wanted = window->width() * 2 / 5;
+        if (visible && !dock->isFloating() && dock->width() < wanted)
+            window->resizeDocks({ dock }, { wanted }, Qt::Horizontal);
+    });
+
+    auto update = [view, parameters] {
+        if (parameters->isValid())
+            view->setConfig(*parameters->config());
+    };
+    QObject::connect(parameters, &ParameterPanel::changed, view, update);
+    update();
+    QObject::connect(view, &TheoryView::targetRequested, window,
+        [window, area](const QString &target) { revealTheoryTarget(window, area, target); });
+    return view;
+}
+
+QWidget *revealTheoryTarget(QMainWindow *window, PlotArea *area, const QString &target)
+{
+    static const std::map<QString, QString> docks = {
+        { "distributions", "distributionsDock" },
+        { "effective_paths", "effectivePathsDock" },
+    };
+    if (auto d = docks.find(target); d != docks.end()) {
+        auto *dock = window->findChild<QDockWidget *>(d->second);
+        if (!dock)
+            return nullptr;
+        dock->show();
+        dock->raise();
+        HighlightOverlay::flash(dock->widget());
+        return dock->widget();
+    }
+    const QString stem = target.section('/', 0, 0), kind = target.section('/', 1);
+    PlotPanel *panel = area->panel(stem);
+    if (!panel)
+        return nullptr;
+    if (!kind.isEmpty()) {
+        static const std::map<QString, figures::KernelKind> kinds = {
+            { "R", figures::KernelKind::Rtheta }, { "Cu", figures::KernelKind::Cu }, { "K", figures::KernelKind::K } };
+        auto *kernels = qobject_cast<DmftKernelPanel *>(panel);
+        const auto k = kinds.find(kind);
+        if (!kernels || k == kinds.end() || !kernels->setKind(k->second))
+            return nullptr;
+    }
+    // Another maximised panel hides this one.
+    for (PlotPanel *p : area->panels())
+        if (p != panel && p->isMaximised())
+            p->setMaximised(false);
+    if (auto *scroll = window->findChild<QScrollArea *>("plotScroll"))
+        scroll->ensureWidgetVisible(panel);
+    HighlightOverlay::flash(panel);
+    return panel;
+}
+
+} // namespace dmftlab
