@@ -1,6 +1,6 @@
 // dmftlab: the interactive visualiser. Only wiring here; everything lives in ui/.
 //
-//   dmftlab [--preset NAME] [--open FILE] [--set key=value ...] [--run] [--distributions] [--theory] [--screenshot FILE.png]
+//   dmftlab [--preset NAME] [--open FILE] [--set key=value ...] [--run] [--distributions] [--theory] [--effective-paths] [--screenshot FILE.png]
 //
 // (Not "--session": QGuiApplication takes -session/--session FILE for X11 session
 // management and removes it from the arguments before we could see it.)
@@ -12,6 +12,7 @@
 #include "helpcontent.h"
 #include "helpwindow.h"
 #include "distributionspanel.h"
+#include "effectivepathspanel.h"
 #include "mainwindow.h"
 #include "parameterpanel.h"
 #include "version.h"
@@ -94,7 +95,10 @@ int main(int argc, char **argv)
     const QCommandLineOption theoryOpt("theory",
         "Show the Theory dock (View > Theory): the DMFT equations of the model with the current "
         "parameters.");
-    parser.addOptions({ presetOpt, sessionOpt, setOpt, runOpt, shotOpt, helpTopicOpt, lawsOpt, theoryOpt });
+    const QCommandLineOption pathsOpt("effective-paths",
+        "Show the Effective processes dock (View > Effective processes): r- and θ-process sample "
+        "paths of the DMFT over their bands.");
+    parser.addOptions({ presetOpt, sessionOpt, setOpt, runOpt, shotOpt, helpTopicOpt, lawsOpt, theoryOpt, pathsOpt });
     parser.process(app);
 
     dmftlab::MainWindow window;
@@ -168,6 +172,8 @@ int main(int argc, char **argv)
         window.distributions()->parentWidget()->show();
     if (parser.isSet(theoryOpt))
         window.showTheory();
+    if (parser.isSet(pathsOpt))
+        window.effectivePaths()->parentWidget()->show();
     if (parser.isSet(runOpt)) {
         if (!window.run()) {
             std::fprintf(stderr, "dmftlab: cannot run: %s\n", qPrintable(window.parameters()->error()));

@@ -1,17 +1,23 @@
 // The Theory view (issue 12), offscreen: its page follows the parameter dock (α, τ, λ, the
 // loss and the activations), every linked symbol names a panel or dock of the window and
-// clicking it shows that panel, and View ▸ Theory and the help's link open it.
+// clicking it shows that panel, and View ▸ Theory and the help's link open it. The Effective
+// processes dock (a link target) fills with sample paths over the DMFT's band after a run.
+#include "effectivepathspanel.h"
 #include "guitestutil.h"
+#include "runcontroller.h"
 #include "helpwindow.h"
 #include "plotarea.h"
 #include "plotpanel.h"
 #include "theorydock.h"
 #include "theorytext.h"
+#include "testutil.h"
 #include "theoryview.h"
 
 #include <QDockWidget>
 #include <QMenuBar>
 #include <QRegularExpression>
+#include <QSignalSpy>
+#include <qcustomplot.h>
 #include <QTextBrowser>
 #include <QtTest>
 
@@ -26,6 +32,7 @@ private slots:
     void textNamesTheModel();
     void everyLinkShowsAPanel();
     void reachableFromMenuAndHelp();
+    void effectivePathsAfterRun();
 };
 
 namespace
@@ -153,6 +160,40 @@ void TestGuiTheory::reachableFromMenuAndHelp()
     QVERIFY(w.helpWindow()->browser()->toHtml().contains("Theory view"));
     emit w.helpWindow()->browser()->anchorClicked(QUrl("dmftlab:theory"));
     QVERIFY(dock->isVisible());
+}
+
+void TestGuiTheory::effectivePathsAfterRun()
+{
+    MainWindow w;
+    w.resize(1400, 900);
+    w.show();
+    guitest::makeSmall(w, "linear-regression");
+    guitest::setField(w, "teacher.prior", "rademacher");
+    EffectivePathsPanel *panel = w.effectivePaths();
+    QVERIFY(panel);
+    QVERIFY(panel->paths().empty());
+    QSignalSpy finished(&w, &MainWindow::runFinished);
+    QVERIFY(w.run());
+    QVERIFY(finished.wait(120000));
+
+    // Paths at every grid time (N = 10), drawn over the band: 3 band graphs + 8 paths each.
+    const EffectivePaths &p = panel->paths();
+    QVERIFY2(!p.empty(), qPrintable(panel->note()));
+    QCOMPARE(static_cast<int>(p.t.size()), 11);
+    QCOMPARE(panel->rPlot()->graphCount(), 3 + EffectivePathsPanel::kPaths);
+    QCOMPARE(panel->thetaPlot()->graphCount(), 3 + EffectivePathsPanel::kPaths);
+    // The θ band is the DMFT's √Q(t); θ* of a Rademacher teacher is ±1.
+    const auto *dmft = w.controller()->state("dmft");
+    QVERIFY(dmft && dmft->curves);
+    for (std::size_t i = 0; i < p.t.size(); ++i)
+        QVERIFY(test::near(p.thetaSd[0][i], std::sqrt(dmft->curves->Q[0].mean[i]), 1e-9, 1e-9));
+    QVERIFY((p.thetaStar.array().abs() - 1.0).abs().maxCoeff() < 1e-12);
+
+    // A new run clears the old paths.
+    QVERIFY(w.run());
+    QVERIFY(panel->paths().empty());
+    QVERIFY(finished.wait(120000));
+    QVERIFY(!panel->paths().empty());
 }
 
 QTEST_MAIN(TestGuiTheory)

@@ -235,6 +235,7 @@ void MainWindow::setupTeaching(QMenu *view)
 {
     // Issue 12: the DMFT equations of this model, each symbol linked to its panel.
     m_theory = addTheoryDock(this, view, m_params, m_area);
+    m_effectivePaths = addEffectivePathsDock(this, view, m_controller, [this] { return m_shownConfig.teacherPrior; });
 }
 
 void MainWindow::showTheory()

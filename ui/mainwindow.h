@@ -24,6 +24,7 @@ class PlotArea;
 class RunController;
 class RunStatus;
 class TheoryView;
+class EffectivePathsPanel;
 
 class MainWindow : public QMainWindow
 {
@@ -39,6 +40,7 @@ public:
     DistributionsPanel *distributions() const { return m_distributions; }
     PinPanel *pins() const { return m_pins; }
     TheoryView *theory() const { return m_theory; }
+    EffectivePathsPanel *effectivePaths() const { return m_effectivePaths; }
     /// Shows and raises the Theory dock (View ▸ Theory, Help ▸ The DMFT equations).
     void showTheory();
     QAction *runAction() const { return m_run; }
@@ -97,6 +99,7 @@ private:
     HelpWindow *m_helpWindow = nullptr;
     DistributionsPanel *m_distributions = nullptr; // in a dock, View ▸ Distributions
     TheoryView *m_theory = nullptr; // in a dock, View ▸ Theory
+    EffectivePathsPanel *m_effectivePaths = nullptr; // in a dock, View ▸ Effective processes
     QMenu *m_recent = nullptr;
     /// Config and engines of the run the panels show.
     RunConfig m_shownConfig;

@@ -1,9 +1,12 @@
 #include "theorydock.h"
 
+#include "effectivepathspanel.h"
+#include "engine/registry.h"
 #include "highlightoverlay.h"
 #include "parameterpanel.h"
 #include "plotarea.h"
 #include "plotpanels.h"
+#include "runcontroller.h"
 #include "theoryview.h"
 
 #include <QDockWidget>
@@ -45,6 +48,28 @@ TheoryView *addTheoryDock(QMainWindow *window, QMenu *menu, ParameterPanel *para
     QObject::connect(view, &TheoryView::targetRequested, window,
         [window, area](const QString &target) { revealTheoryTarget(window, area, target); });
     return view;
+}
+
+EffectivePathsPanel *addEffectivePathsDock(QMainWindow *window, QMenu *menu, RunController *controller,
+    std::function<TeacherPriorSpec()> prior)
+{
+    auto *panel = new EffectivePathsPanel;
+    auto *dock = new QDockWidget("Effective processes: sample paths");
+    dock->setObjectName("effectivePathsDock");
+    dock->setWidget(panel);
+    window->addDockWidget(Qt::BottomDockWidgetArea, dock);
+    dock->hide();
+    QAction *toggle = dock->toggleViewAction();
+    toggle->setText("Effective &processes (sample paths)");
+    toggle->setToolTip("A few r-process and θ-process paths of the DMFT over their mean ± sd.");
+    menu->addAction(toggle);
+    QObject::connect(controller, &RunController::started, panel, &EffectivePathsPanel::clear);
+    QObject::connect(controller, &RunController::finished, panel, [panel, controller, prior = std::move(prior)] {
+        const auto *dmft = controller->state(engineInfo(EngineId::Dmft).name);
+        if (dmft && dmft->finished)
+            panel->setResult(dmft->curves, dmft->distributions, prior());
+    });
+    return panel;
 }
 
 QWidget *revealTheoryTarget(QMainWindow *window, PlotArea *area, const QString &target)

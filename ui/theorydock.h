@@ -1,10 +1,14 @@
 // Installs the Theory view (theoryview.h) in a main window: a right-hand dock, hidden
 // until View ▸ Theory (Ctrl+T) or the help's link opens it, whose page follows the
 // parameter dock; a clicked symbol raises and highlights the panel that plots it
-// (revealTheoryTarget). Kept out of MainWindow so that it stays short.
+// (revealTheoryTarget). Also the Effective processes dock (effectivepathspanel.h), which
+// the Theory view links to. Kept out of MainWindow so that it stays short.
 #pragma once
 
+#include "model/teacherprior.h"
+
 #include <QString>
+#include <functional>
 
 class QMainWindow;
 class QMenu;
@@ -16,8 +20,16 @@ namespace dmftlab
 class ParameterPanel;
 class PlotArea;
 class TheoryView;
+class EffectivePathsPanel;
+class RunController;
 
 TheoryView *addTheoryDock(QMainWindow *window, QMenu *menu, ParameterPanel *parameters, PlotArea *area);
+
+/// A bottom dock with the effective-process sample paths (View ▸ Effective processes),
+/// hidden until asked for, filled from the DMFT engine of every finished run of `controller`
+/// (teacher prior from `prior()`, the shown run's).
+EffectivePathsPanel *addEffectivePathsDock(QMainWindow *window, QMenu *menu, RunController *controller,
+    std::function<TeacherPriorSpec()> prior);
 
 /// Shows the panel or dock of `target` (one of theoryLinkTargets()): un-maximises other
 /// panels, scrolls it into view, picks the kernel of the DMFT kernel panel, raises a dock,

@@ -148,7 +148,7 @@ QString lossBlock(const ProblemSpec &p)
 QStringList theoryLinkTargets()
 {
     return { "loss", "overlaps", "kernel_C_theta", "dmft_kernels/R", "dmft_kernels/Cu", "dmft_kernels/K",
-        "dmft_convergence", "distributions" };
+        "dmft_convergence", "distributions", "effective_paths" };
 }
 
 QString theoryHtml(const RunConfig &c)
@@ -187,7 +187,8 @@ QString theoryHtml(const RunConfig &c)
             + " g(r<sub>s</sub>; y) ( ds − √(τα) dB<sub>s</sub> )",
         QString("1/α = %1, √(τα) = %2").arg(num(1 / alpha), num(std::sqrt(tau * alpha))));
     h += "<p>Its law at time t is the law of the n training pre-activations r<sub>μ</sub>(t) "
-         "(" + link("distributions", "Distributions") + ").</p>";
+         "(" + link("distributions", "Distributions") + "); a few " + link("effective_paths", "sample paths")
+        + " show one effective sample.</p>";
 
     h += heading("thetaprocess", "3. One coordinate: the θ-process");
     h += equation("dθ<sub>t</sub> = −[ λ θ<sub>t</sub> + ∫<sub>0</sub><sup>t</sup> R<sub>g</sub>(t, s) θ<sub>s</sub> ds"
@@ -199,7 +200,7 @@ QString theoryHtml(const RunConfig &c)
     h += "<p>θ*, a row of the teacher, follows the prior (" + priorText(c.teacherPrior)
         + "); since the process is linear, θ<sub>t</sub> | θ* ~ N( " + lM("(t)") + " ρ<sup>−1</sup> θ*, "
         + lC("(t, t)") + " − M ρ<sup>−1</sup> M<sup>T</sup> ) — the law of the d coordinates θ<sub>i</sub>(t) "
-        "(" + link("distributions", "Distributions") + ").</p>";
+        "(" + link("distributions", "Distributions") + ", " + link("effective_paths", "sample paths") + ").</p>";
 
     h += heading("closure", "4. The closure");
     h += equation(lC("(t, s)") + " = E[θ<sub>t</sub> θ<sub>s</sub><sup>T</sup>],   " + lM("(t)")
