@@ -1,6 +1,6 @@
 // dmftlab: the interactive visualiser. Only wiring here; everything lives in ui/.
 //
-//   dmftlab [--preset NAME] [--open FILE] [--set key=value ...] [--run] [--distributions] [--theory] [--effective-paths] [--screenshot FILE.png]
+//   dmftlab [--preset NAME] [--open FILE] [--set key=value ...] [--run] [--distributions] [--theory] [--effective-paths] [--iterate N] [--screenshot FILE.png]
 //
 // (Not "--session": QGuiApplication takes -session/--session FILE for X11 session
 // management and removes it from the arguments before we could see it.)
@@ -13,6 +13,7 @@
 #include "helpwindow.h"
 #include "distributionspanel.h"
 #include "effectivepathspanel.h"
+#include "iteratescrubber.h"
 #include "mainwindow.h"
 #include "parameterpanel.h"
 #include "version.h"
@@ -22,6 +23,7 @@
 #include <QFileInfo>
 #include <QPixmap>
 #include <QTimer>
+#include <QToolBar>
 
 #include <cstdio>
 #include <cstdlib>
@@ -98,7 +100,12 @@ int main(int argc, char **argv)
     const QCommandLineOption pathsOpt("effective-paths",
         "Show the Effective processes dock (View > Effective processes): r- and θ-process sample "
         "paths of the DMFT over their bands.");
-    parser.addOptions({ presetOpt, sessionOpt, setOpt, runOpt, shotOpt, helpTopicOpt, lawsOpt, theoryOpt, pathsOpt });
+    const QCommandLineOption iterateOpt("iterate",
+        "Show the DMFT iterate scrubber (View > DMFT iterates); with --run, show iterate N "
+        "(1-based) when the run has finished.",
+        "N");
+    parser.addOptions(
+        { presetOpt, sessionOpt, setOpt, runOpt, shotOpt, helpTopicOpt, lawsOpt, theoryOpt, pathsOpt, iterateOpt });
     parser.process(app);
 
     dmftlab::MainWindow window;
@@ -174,6 +181,13 @@ int main(int argc, char **argv)
         window.showTheory();
     if (parser.isSet(pathsOpt))
         window.effectivePaths()->parentWidget()->show();
+    if (parser.isSet(iterateOpt)) {
+        window.findChild<QToolBar *>("iteratesToolbar")->show();
+        const int iterate = parser.value(iterateOpt).toInt();
+        // Connected before the screenshot's handler, so the shot shows the chosen iterate.
+        QObject::connect(&window, &dmftlab::MainWindow::runFinished, &window,
+            [&window, iterate] { window.iterates()->setIndex(iterate - 1); });
+    }
     if (parser.isSet(runOpt)) {
         if (!window.run()) {
             std::fprintf(stderr, "dmftlab: cannot run: %s\n", qPrintable(window.parameters()->error()));

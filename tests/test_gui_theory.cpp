@@ -2,10 +2,13 @@
 // loss and the activations), every linked symbol names a panel or dock of the window and
 // clicking it shows that panel, and View ▸ Theory and the help's link open it. The Effective
 // processes dock (a link target) fills with sample paths over the DMFT's band after a run.
+// The DMFT iterate scrubber holds every iterate of a run, the last being the result; a chosen
+// iterate replaces the DMFT curves in the panels and is marked unconverged; play steps on.
 #include "effectivepathspanel.h"
 #include "guitestutil.h"
 #include "runcontroller.h"
 #include "helpwindow.h"
+#include "iteratescrubber.h"
 #include "plotarea.h"
 #include "plotpanel.h"
 #include "theorydock.h"
@@ -33,6 +36,7 @@ private slots:
     void everyLinkShowsAPanel();
     void reachableFromMenuAndHelp();
     void effectivePathsAfterRun();
+    void scrubberStepsThroughIterates();
 };
 
 namespace
@@ -194,6 +198,54 @@ void TestGuiTheory::effectivePathsAfterRun()
     QVERIFY(panel->paths().empty());
     QVERIFY(finished.wait(120000));
     QVERIFY(!panel->paths().empty());
+}
+
+void TestGuiTheory::scrubberStepsThroughIterates()
+{
+    MainWindow w;
+    w.resize(1400, 900);
+    w.show();
+    guitest::makeSmall(w, "logistic-regression");
+    guitest::setField(w, "dmft.tolerance", "1e-5"); // a few more iterations to step through
+    IterateScrubber *scrubber = w.iterates();
+    QVERIFY(scrubber);
+    QSignalSpy finished(&w, &MainWindow::runFinished);
+    QVERIFY(w.run());
+    QVERIFY(finished.wait(120000));
+
+    const auto *dmft = w.controller()->state("dmft");
+    QVERIFY(dmft && dmft->curves && dmft->iterates);
+    const int n = static_cast<int>(dmft->curves->residuals.size());
+    QVERIFY(n >= 4);
+    // Complete: one entry per iteration, the last one the result itself.
+    QCOMPARE(scrubber->count(), n);
+    QCOMPARE(dmft->iterates->size(), n);
+    QVERIFY(dmft->iterates->iterate(n - 1) == dmft->curves);
+    QVERIFY(scrubber->isFollowing());
+    QVERIFY2(scrubber->label().contains("the result"), qPrintable(scrubber->label()));
+    PlotPanel *loss = w.plotArea()->panel("loss");
+    QVERIFY(loss->view()->find("dmft") == dmft->curves.get());
+    QVERIFY(!loss->view()->notes().contains("iteration"));
+
+    // Iteration 1: the panels show it, marked unconverged.
+    scrubber->setIndex(0);
+    QVERIFY(!scrubber->isFollowing());
+    QVERIFY2(scrubber->label().contains("iteration 1 of") && scrubber->label().contains("not converged"),
+        qPrintable(scrubber->label()));
+    const Curves *shown = loss->view()->find("dmft");
+    QVERIFY(shown && shown != dmft->curves.get());
+    QCOMPARE(static_cast<int>(shown->residuals.size()), 1);
+    QVERIFY2(loss->view()->notes().contains("iteration 1 of"), qPrintable(loss->view()->notes()));
+    QCOMPARE(shown->Ctheta.mean[0].rows(), dmft->curves->Ctheta.mean[0].rows()); // full grid for the maps
+
+    // Play steps forward on its own and stops at the result.
+    scrubber->setPlaying(true);
+    QVERIFY(scrubber->isPlaying());
+    QTRY_VERIFY_WITH_TIMEOUT(scrubber->index() >= 1, 3000);
+    scrubber->setIndex(n - 1);
+    QTRY_VERIFY_WITH_TIMEOUT(!scrubber->isPlaying(), 3000);
+    QVERIFY(scrubber->isFollowing());
+    QVERIFY(loss->view()->find("dmft") == dmft->curves.get());
 }
 
 QTEST_MAIN(TestGuiTheory)

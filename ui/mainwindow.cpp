@@ -9,6 +9,7 @@
 #include "pinpanel.h"
 #include "helpcontent.h"
 #include "helpwindow.h"
+#include "iteratescrubber.h"
 #include "parameterpanel.h"
 #include "plotarea.h"
 #include "runcontroller.h"
@@ -236,6 +237,8 @@ void MainWindow::setupTeaching(QMenu *view)
     // Issue 12: the DMFT equations of this model, each symbol linked to its panel.
     m_theory = addTheoryDock(this, view, m_params, m_area);
     m_effectivePaths = addEffectivePathsDock(this, view, m_controller, [this] { return m_shownConfig.teacherPrior; });
+    m_iterates = addIterateScrubber(this, view, m_controller);
+    connect(m_iterates, &IterateScrubber::changed, this, &MainWindow::refresh);
 }
 
 void MainWindow::showTheory()
@@ -313,6 +316,7 @@ void MainWindow::refresh()
         if (theory && s.finished && (s.status == Status::MaxIterations || s.status == Status::Cancelled))
             view->warnings[s.engine] = "not converged (" + status + "): the curves are its last iterate";
     }
+    m_iterates->apply(*view); // a chosen DMFT iterate instead of the latest, marked unconverged
     view->dmftTolerance = m_shownConfig.dmft.tolerance;
     view->timePerEpoch = figures::timePerEpoch(m_shownConfig);
     m_area->setView(view, m_controller->isRunning());

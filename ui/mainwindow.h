@@ -25,6 +25,7 @@ class RunController;
 class RunStatus;
 class TheoryView;
 class EffectivePathsPanel;
+class IterateScrubber;
 
 class MainWindow : public QMainWindow
 {
@@ -41,6 +42,7 @@ public:
     PinPanel *pins() const { return m_pins; }
     TheoryView *theory() const { return m_theory; }
     EffectivePathsPanel *effectivePaths() const { return m_effectivePaths; }
+    IterateScrubber *iterates() const { return m_iterates; }
     /// Shows and raises the Theory dock (View ▸ Theory, Help ▸ The DMFT equations).
     void showTheory();
     QAction *runAction() const { return m_run; }
@@ -100,6 +102,7 @@ private:
     DistributionsPanel *m_distributions = nullptr; // in a dock, View ▸ Distributions
     TheoryView *m_theory = nullptr; // in a dock, View ▸ Theory
     EffectivePathsPanel *m_effectivePaths = nullptr; // in a dock, View ▸ Effective processes
+    IterateScrubber *m_iterates = nullptr; // in a toolbar, View ▸ DMFT iterates
     QMenu *m_recent = nullptr;
     /// Config and engines of the run the panels show.
     RunConfig m_shownConfig;

@@ -3,6 +3,7 @@
 #include "effectivepathspanel.h"
 #include "engine/registry.h"
 #include "highlightoverlay.h"
+#include "iteratescrubber.h"
 #include "parameterpanel.h"
 #include "plotarea.h"
 #include "plotpanels.h"
@@ -13,6 +14,7 @@
 #include <QMainWindow>
 #include <QMenu>
 #include <QScrollArea>
+#include <QToolBar>
 
 #include <map>
 
@@ -70,6 +72,30 @@ EffectivePathsPanel *addEffectivePathsDock(QMainWindow *window, QMenu *menu, Run
             panel->setResult(dmft->curves, dmft->distributions, prior());
     });
     return panel;
+}
+
+IterateScrubber *addIterateScrubber(QMainWindow *window, QMenu *menu, RunController *controller)
+{
+    auto *scrubber = new IterateScrubber;
+    auto *bar = new QToolBar("DMFT iterates");
+    bar->setObjectName("iteratesToolbar");
+    bar->addWidget(scrubber);
+    window->addToolBar(Qt::BottomToolBarArea, bar);
+    bar->hide();
+    QAction *toggle = bar->toggleViewAction();
+    toggle->setText("DMFT &iterates (the fixed point, step by step)");
+    toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
+    toggle->setToolTip("Step or play through every DMFT iterate; the panels show the chosen one (Ctrl+I).");
+    menu->addAction(toggle);
+    auto update = [scrubber, controller] {
+        const std::string &engine = engineInfo(EngineId::Dmft).name;
+        const auto *s = controller->state(engine);
+        scrubber->setHistory(engine, s ? s->iterates : nullptr, s && s->finished);
+    };
+    QObject::connect(controller, &RunController::started, scrubber, update);
+    QObject::connect(controller, &RunController::updated, scrubber, update);
+    QObject::connect(controller, &RunController::finished, scrubber, update);
+    return scrubber;
 }
 
 QWidget *revealTheoryTarget(QMainWindow *window, PlotArea *area, const QString &target)

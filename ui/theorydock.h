@@ -2,7 +2,7 @@
 // until View ▸ Theory (Ctrl+T) or the help's link opens it, whose page follows the
 // parameter dock; a clicked symbol raises and highlights the panel that plots it
 // (revealTheoryTarget). Also the Effective processes dock (effectivepathspanel.h), which
-// the Theory view links to. Kept out of MainWindow so that it stays short.
+// the Theory view links to, and the DMFT iterate scrubber (iteratescrubber.h). Kept out of MainWindow so that it stays short.
 #pragma once
 
 #include "model/teacherprior.h"
@@ -21,6 +21,7 @@ class ParameterPanel;
 class PlotArea;
 class TheoryView;
 class EffectivePathsPanel;
+class IterateScrubber;
 class RunController;
 
 TheoryView *addTheoryDock(QMainWindow *window, QMenu *menu, ParameterPanel *parameters, PlotArea *area);
@@ -30,6 +31,10 @@ TheoryView *addTheoryDock(QMainWindow *window, QMenu *menu, ParameterPanel *para
 /// (teacher prior from `prior()`, the shown run's).
 EffectivePathsPanel *addEffectivePathsDock(QMainWindow *window, QMenu *menu, RunController *controller,
     std::function<TeacherPriorSpec()> prior);
+
+/// The DMFT iterate scrubber in a bottom toolbar (View ▸ DMFT iterates, Ctrl+I), hidden until
+/// asked for, fed with the DMFT engine's iterates of `controller` as they come.
+IterateScrubber *addIterateScrubber(QMainWindow *window, QMenu *menu, RunController *controller);
 
 /// Shows the panel or dock of `target` (one of theoryLinkTargets()): un-maximises other
 /// panels, scrolls it into view, picks the kernel of the DMFT kernel panel, raises a dock,
