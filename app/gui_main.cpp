@@ -1,6 +1,6 @@
 // dmftlab: the interactive visualiser. Only wiring here; everything lives in ui/.
 //
-//   dmftlab [--preset NAME] [--open FILE] [--set key=value ...] [--run] [--distributions] [--theory] [--effective-paths] [--iterate N] [--screenshot FILE.png]
+//   dmftlab [--preset NAME] [--open FILE] [--set key=value ...] [--run] [--distributions] [--theory] [--effective-paths] [--iterate N] [--presentation] [--screenshot FILE.png]
 //
 // (Not "--session": QGuiApplication takes -session/--session FILE for X11 session
 // management and removes it from the arguments before we could see it.)
@@ -14,6 +14,7 @@
 #include "distributionspanel.h"
 #include "effectivepathspanel.h"
 #include "iteratescrubber.h"
+#include "presentationmode.h"
 #include "mainwindow.h"
 #include "parameterpanel.h"
 #include "version.h"
@@ -104,8 +105,11 @@ int main(int argc, char **argv)
         "Show the DMFT iterate scrubber (View > DMFT iterates); with --run, show iterate N "
         "(1-based) when the run has finished.",
         "N");
-    parser.addOptions(
-        { presetOpt, sessionOpt, setOpt, runOpt, shotOpt, helpTopicOpt, lawsOpt, theoryOpt, pathsOpt, iterateOpt });
+    const QCommandLineOption presentOpt("presentation",
+        "Start in presentation mode (View > Presentation mode, F11): full screen, large fonts, one "
+        "panel at a time.");
+    parser.addOptions({ presetOpt, sessionOpt, setOpt, runOpt, shotOpt, helpTopicOpt, lawsOpt, theoryOpt, pathsOpt,
+        iterateOpt, presentOpt });
     parser.process(app);
 
     dmftlab::MainWindow window;
@@ -181,6 +185,8 @@ int main(int argc, char **argv)
         window.showTheory();
     if (parser.isSet(pathsOpt))
         window.effectivePaths()->parentWidget()->show();
+    if (parser.isSet(presentOpt))
+        window.presentation()->setActive(true);
     if (parser.isSet(iterateOpt)) {
         window.findChild<QToolBar *>("iteratesToolbar")->show();
         const int iterate = parser.value(iterateOpt).toInt();

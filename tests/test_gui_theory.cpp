@@ -4,11 +4,14 @@
 // processes dock (a link target) fills with sample paths over the DMFT's band after a run.
 // The DMFT iterate scrubber holds every iterate of a run, the last being the result; a chosen
 // iterate replaces the DMFT curves in the panels and is marked unconverged; play steps on.
+// Presentation mode (F11) goes full screen with larger fonts, no docks, one panel at a time
+// (Page Down/Up), and leaving it restores the window.
 #include "effectivepathspanel.h"
 #include "guitestutil.h"
 #include "runcontroller.h"
 #include "helpwindow.h"
 #include "iteratescrubber.h"
+#include "presentationmode.h"
 #include "plotarea.h"
 #include "plotpanel.h"
 #include "theorydock.h"
@@ -16,6 +19,7 @@
 #include "testutil.h"
 #include "theoryview.h"
 
+#include <QApplication>
 #include <QDockWidget>
 #include <QMenuBar>
 #include <QRegularExpression>
@@ -37,6 +41,7 @@ private slots:
     void reachableFromMenuAndHelp();
     void effectivePathsAfterRun();
     void scrubberStepsThroughIterates();
+    void presentationMode();
 };
 
 namespace
@@ -246,6 +251,57 @@ void TestGuiTheory::scrubberStepsThroughIterates()
     QTRY_VERIFY_WITH_TIMEOUT(!scrubber->isPlaying(), 3000);
     QVERIFY(scrubber->isFollowing());
     QVERIFY(loss->view()->find("dmft") == dmft->curves.get());
+}
+
+void TestGuiTheory::presentationMode()
+{
+    MainWindow w;
+    w.resize(1400, 900);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    auto *params = w.findChild<QDockWidget *>("parametersDock");
+    QVERIFY(params && params->isVisible());
+    const double font = QApplication::font().pointSizeF();
+    QAction *f11 = nullptr;
+    for (QAction *a : w.actions())
+        if (a->shortcut() == QKeySequence(Qt::Key_F11))
+            f11 = a;
+    QVERIFY(f11);
+    f11->trigger();
+    PresentationMode *mode = w.presentation();
+    QVERIFY(mode->isActive());
+    QVERIFY(w.windowState() & Qt::WindowFullScreen);
+    QVERIFY(!params->isVisible());
+    QVERIFY(test::near(QApplication::font().pointSizeF(), font * PresentationMode::kFontScale, 1e-9));
+    QVERIFY(PlotPanel::slideStyleOnScreen());
+    auto visiblePanels = [&] {
+        QStringList v;
+        for (PlotPanel *p : w.plotArea()->panels())
+            if (p->isVisible())
+                v << p->fileStem();
+        return v;
+    };
+    const auto &panels = w.plotArea()->panels();
+    QCOMPARE(visiblePanels(), QStringList { panels[0]->fileStem() });
+    // Page Down moves to the next panel, Page Up back, wrapping around; Home shows the grid.
+    QTest::keyClick(&w, Qt::Key_PageDown);
+    QCOMPARE(visiblePanels(), QStringList { panels[1]->fileStem() });
+    QTest::keyClick(&w, Qt::Key_PageUp);
+    QTest::keyClick(&w, Qt::Key_PageUp);
+    QCOMPARE(visiblePanels(), QStringList { panels.back()->fileStem() });
+    QTest::keyClick(&w, Qt::Key_Home);
+    QCOMPARE(visiblePanels().size(), static_cast<int>(panels.size()));
+
+    f11->trigger();
+    QVERIFY(!mode->isActive());
+    QVERIFY(!(w.windowState() & Qt::WindowFullScreen));
+    QTRY_VERIFY(params->isVisible());
+    QCOMPARE(QApplication::font().pointSizeF(), font);
+    QVERIFY(!PlotPanel::slideStyleOnScreen());
+    QCOMPARE(visiblePanels().size(), static_cast<int>(panels.size()));
+    // Outside the mode the arrows and pages are the fields' again.
+    QTest::keyClick(&w, Qt::Key_PageDown);
+    QCOMPARE(visiblePanels().size(), static_cast<int>(panels.size()));
 }
 
 QTEST_MAIN(TestGuiTheory)

@@ -10,6 +10,7 @@
 #include "helpcontent.h"
 #include "helpwindow.h"
 #include "iteratescrubber.h"
+#include "presentationmode.h"
 #include "parameterpanel.h"
 #include "plotarea.h"
 #include "runcontroller.h"
@@ -239,6 +240,13 @@ void MainWindow::setupTeaching(QMenu *view)
     m_effectivePaths = addEffectivePathsDock(this, view, m_controller, [this] { return m_shownConfig.teacherPrior; });
     m_iterates = addIterateScrubber(this, view, m_controller);
     connect(m_iterates, &IterateScrubber::changed, this, &MainWindow::refresh);
+    view->addSeparator();
+    QAction *present = view->addAction("&Presentation mode (full screen, one panel)");
+    present->setShortcut(QKeySequence(Qt::Key_F11));
+    present->setToolTip("Full screen, large fonts, docks hidden; Page Down/Up (→/←) move between panels, "
+                        "Home shows the grid, F11 leaves (F11).");
+    addAction(present); // a window action: F11 works wherever the focus is
+    m_presentation = new PresentationMode(this, m_area, present);
 }
 
 void MainWindow::showTheory()

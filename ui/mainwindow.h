@@ -26,6 +26,7 @@ class RunStatus;
 class TheoryView;
 class EffectivePathsPanel;
 class IterateScrubber;
+class PresentationMode;
 
 class MainWindow : public QMainWindow
 {
@@ -43,6 +44,7 @@ public:
     TheoryView *theory() const { return m_theory; }
     EffectivePathsPanel *effectivePaths() const { return m_effectivePaths; }
     IterateScrubber *iterates() const { return m_iterates; }
+    PresentationMode *presentation() const { return m_presentation; }
     /// Shows and raises the Theory dock (View ▸ Theory, Help ▸ The DMFT equations).
     void showTheory();
     QAction *runAction() const { return m_run; }
@@ -103,6 +105,7 @@ private:
     TheoryView *m_theory = nullptr; // in a dock, View ▸ Theory
     EffectivePathsPanel *m_effectivePaths = nullptr; // in a dock, View ▸ Effective processes
     IterateScrubber *m_iterates = nullptr; // in a toolbar, View ▸ DMFT iterates
+    PresentationMode *m_presentation = nullptr; // View ▸ Presentation mode (F11)
     QMenu *m_recent = nullptr;
     /// Config and engines of the run the panels show.
     RunConfig m_shownConfig;
