@@ -1,5 +1,6 @@
 #include "theorydock.h"
 
+#include "dockutil.h"
 #include "effectivepathspanel.h"
 #include "engine/registry.h"
 #include "highlightoverlay.h"
@@ -24,16 +25,10 @@ namespace dmftlab
 TheoryView *addTheoryDock(QMainWindow *window, QMenu *menu, ParameterPanel *parameters, PlotArea *area)
 {
     auto *view = new TheoryView;
-    auto *dock = new QDockWidget("Theory: the DMFT of this model");
-    dock->setObjectName("theoryDock");
-    dock->setWidget(view);
-    window->addDockWidget(Qt::RightDockWidgetArea, dock);
-    dock->hide();
-    QAction *toggle = dock->toggleViewAction();
-    toggle->setText("&Theory (the DMFT equations)");
-    toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_T));
-    toggle->setToolTip("The SGF, the r- and θ-processes and their closure with this run's parameters (Ctrl+T).");
-    menu->addAction(toggle);
+    QDockWidget *dock = addHiddenDock(window, menu, view,
+        { "Theory: the DMFT of this model", "theoryDock", "&Theory (the DMFT equations)",
+            "The SGF, the r- and θ-processes and their closure with this run's parameters (Ctrl+T).",
+            QKeySequence(Qt::CTRL | Qt::Key_T) });
     // The equations need room: a dock opened narrower than 40 % of the window widens.
     QObject::connect(dock, &QDockWidget::visibilityChanged, window, [window, dock](bool visible) {
         const int wanted = window->width() * 2 / 5;
@@ -56,15 +51,9 @@ EffectivePathsPanel *addEffectivePathsDock(QMainWindow *window, QMenu *menu, Run
     std::function<TeacherPriorSpec()> prior)
 {
     auto *panel = new EffectivePathsPanel;
-    auto *dock = new QDockWidget("Effective processes: sample paths");
-    dock->setObjectName("effectivePathsDock");
-    dock->setWidget(panel);
-    window->addDockWidget(Qt::BottomDockWidgetArea, dock);
-    dock->hide();
-    QAction *toggle = dock->toggleViewAction();
-    toggle->setText("Effective &processes (sample paths)");
-    toggle->setToolTip("A few r-process and θ-process paths of the DMFT over their mean ± sd.");
-    menu->addAction(toggle);
+    addHiddenDock(window, menu, panel,
+        { "Effective processes: sample paths", "effectivePathsDock", "Effective &processes (sample paths)",
+            "A few r-process and θ-process paths of the DMFT over their mean ± sd.", {}, Qt::BottomDockWidgetArea });
     QObject::connect(controller, &RunController::started, panel, &EffectivePathsPanel::clear);
     QObject::connect(controller, &RunController::finished, panel, [panel, controller, prior = std::move(prior)] {
         const auto *dmft = controller->state(engineInfo(EngineId::Dmft).name);
