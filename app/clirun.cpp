@@ -10,6 +10,7 @@
 #include "cliresolve.h"
 #include "processgroup.h"
 #include "clisignals.h"
+#include "dmft/effectivepaths.h"
 #include "engine/reducer.h"
 #include "engine/registry.h"
 #include "io/files.h"
@@ -30,6 +31,8 @@ namespace dmftlab::cli
 namespace
 {
 
+// Sample paths per process in dmft_effective_paths.csv.
+constexpr int kEffectivePaths = 8;
 // Bins of the law files (<engine>_theta_law.csv, <engine>_r_law.csv).
 constexpr int kLawBins = 40;
 
@@ -204,6 +207,17 @@ int runCommand(const std::vector<std::string> &args)
             const auto lawFiles = io::writeLawFiles(laws, engine, o.out);
             written.files.insert(written.files.end(), lawFiles.files.begin(), lawFiles.files.end());
             written.error = lawFiles.error;
+            // A few effective-process sample paths over their bands (cheap: the law paths).
+            if (engine == engineInfo(EngineId::Dmft).name && written.ok()) {
+                const EffectivePaths paths = effectivePaths(
+                    *result->distributions, result->curves, config.teacherPrior, kEffectivePaths, config.dmft.seed);
+                if (!paths.empty()) {
+                    const std::string name = engine + "_effective_paths.csv";
+                    written.error = io::writeFileAtomic(o.out + "/" + name, io::effectivePathsCsv(paths));
+                    if (written.ok())
+                        written.files.push_back(name);
+                }
+            }
             if (!result->distributions->note.empty())
                 std::fprintf(stderr, "dmftlab-cli: %s: %s\n", engine.c_str(), result->distributions->note.c_str());
         }

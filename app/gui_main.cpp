@@ -1,6 +1,6 @@
 // dmftlab: the interactive visualiser. Only wiring here; everything lives in ui/.
 //
-//   dmftlab [--preset NAME] [--open FILE] [--set key=value ...] [--run] [--distributions] [--screenshot FILE.png]
+//   dmftlab [--preset NAME] [--open FILE] [--set key=value ...] [--run] [--distributions] [--theory] [--effective-paths] [--iterate N] [--presentation] [--screenshot FILE.png]
 //
 // (Not "--session": QGuiApplication takes -session/--session FILE for X11 session
 // management and removes it from the arguments before we could see it.)
@@ -12,6 +12,9 @@
 #include "helpcontent.h"
 #include "helpwindow.h"
 #include "distributionspanel.h"
+#include "effectivepathspanel.h"
+#include "iteratescrubber.h"
+#include "presentationmode.h"
 #include "mainwindow.h"
 #include "parameterpanel.h"
 #include "version.h"
@@ -21,6 +24,7 @@
 #include <QFileInfo>
 #include <QPixmap>
 #include <QTimer>
+#include <QToolBar>
 
 #include <cstdio>
 #include <cstdlib>
@@ -91,7 +95,21 @@ int main(int argc, char **argv)
     const QCommandLineOption lawsOpt("distributions",
         "Show the Distributions dock (View > Distributions): the laws of the coordinates and "
         "pre-activations, simulation vs DMFT.");
-    parser.addOptions({ presetOpt, sessionOpt, setOpt, runOpt, shotOpt, helpTopicOpt, lawsOpt });
+    const QCommandLineOption theoryOpt("theory",
+        "Show the Theory dock (View > Theory): the DMFT equations of the model with the current "
+        "parameters.");
+    const QCommandLineOption pathsOpt("effective-paths",
+        "Show the Effective processes dock (View > Effective processes): r- and θ-process sample "
+        "paths of the DMFT over their bands.");
+    const QCommandLineOption iterateOpt("iterate",
+        "Show the DMFT iterate scrubber (View > DMFT iterates); with --run, show iterate N "
+        "(1-based) when the run has finished.",
+        "N");
+    const QCommandLineOption presentOpt("presentation",
+        "Start in presentation mode (View > Presentation mode, F11): full screen, large fonts, one "
+        "panel at a time.");
+    parser.addOptions({ presetOpt, sessionOpt, setOpt, runOpt, shotOpt, helpTopicOpt, lawsOpt, theoryOpt, pathsOpt,
+        iterateOpt, presentOpt });
     parser.process(app);
 
     dmftlab::MainWindow window;
@@ -163,6 +181,19 @@ int main(int argc, char **argv)
     };
     if (parser.isSet(lawsOpt))
         window.distributions()->parentWidget()->show();
+    if (parser.isSet(theoryOpt))
+        window.showTheory();
+    if (parser.isSet(pathsOpt))
+        window.effectivePaths()->parentWidget()->show();
+    if (parser.isSet(presentOpt))
+        window.presentation()->setActive(true);
+    if (parser.isSet(iterateOpt)) {
+        window.findChild<QToolBar *>("iteratesToolbar")->show();
+        const int iterate = parser.value(iterateOpt).toInt();
+        // Connected before the screenshot's handler, so the shot shows the chosen iterate.
+        QObject::connect(&window, &dmftlab::MainWindow::runFinished, &window,
+            [&window, iterate] { window.iterates()->setIndex(iterate - 1); });
+    }
     if (parser.isSet(runOpt)) {
         if (!window.run()) {
             std::fprintf(stderr, "dmftlab: cannot run: %s\n", qPrintable(window.parameters()->error()));

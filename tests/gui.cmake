@@ -11,3 +11,4 @@ add_dependencies(test_gui_screenshot dmftlab)
 # alone, not beside another CPU-heavy test on a 2-core machine.
 set_tests_properties(test_gui_run PROPERTIES RUN_SERIAL TRUE)
 dmftlab_ui_test(test_gui_distributions)
+dmftlab_ui_test(test_gui_theory)

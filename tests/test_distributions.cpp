@@ -71,11 +71,34 @@ class TestDistributions : public QObject
     Q_OBJECT
 private slots:
     void densitiesIntegrateToOne();
+    void ksDistanceHasItsExpectedSize();
     void priorsHaveUnitSecondMoment();
     void gridIndicesFitTheBudget();
     void lawsMatchSimulation_data();
     void lawsMatchSimulation();
 };
+
+void TestDistributions::ksDistanceHasItsExpectedSize()
+{
+    // Two independent samples of one law: D of the order of its expected size; a shift of
+    // 0.2 sd (D ≈ 0.08) stands far out. Analytic reference: n_eff = n.
+    SimRandom rng(8, 0);
+    std::vector<Eigen::VectorXd> a(4, Eigen::VectorXd(5000)), b(4, Eigen::VectorXd(5000)), c(4, Eigen::VectorXd(5000));
+    for (auto *set : { &a, &b, &c })
+        for (auto &g : *set)
+            rng.normals(g.data(), g.size());
+    for (auto &g : c)
+        g.array() += 0.2;
+    const auto edges = edgesForValues(a, 60);
+    const LawHistogram ha = histogramOf(a, edges), hb = histogramOf(b, edges), hc = histogramOf(c, edges);
+    const LawAgreement same = compareLaws(ha, hb), shifted = compareLaws(hc, hb);
+    DMFT_COMPARE_TOL(same.ksExpected, 0.8687 / std::sqrt(10000.0), 1e-12);
+    QVERIFY2(same.ks < 3.0 * same.ksExpected, qPrintable(QString("D %1 vs %2").arg(same.ks).arg(same.ksExpected)));
+    QVERIFY2(shifted.ks > 6.0 * shifted.ksExpected, qPrintable(QString("D %1").arg(shifted.ks)));
+    LawHistogram analytic = hb;
+    analytic.samples = 0;
+    DMFT_COMPARE_TOL(compareLaws(ha, analytic).ksExpected, 0.8687 / std::sqrt(20000.0), 1e-12);
+}
 
 void TestDistributions::densitiesIntegrateToOne()
 {

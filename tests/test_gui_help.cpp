@@ -103,6 +103,10 @@ void TestGuiHelp::linksLandOnExistingAnchors()
             const QString target = it.next().captured(1);
             if (target.startsWith("http"))
                 continue;
+            if (target.startsWith("dmftlab:")) { // a command for the main window (HelpWindow::commandRequested)
+                QCOMPARE(target, QString("dmftlab:theory"));
+                continue;
+            }
             ++links;
             const QString file = target.section('#', 0, 0);
             const QString anchor = target.section('#', 1);

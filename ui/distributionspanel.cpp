@@ -51,11 +51,13 @@ QString agreementLine(const char *what, const LawHistogram *sim, const LawHistog
     if (!sim || !dmft || sim->density.size() == 0 || dmft->density.size() == 0)
         return {};
     const LawAgreement a = compareLaws(*sim, *dmft);
-    return QString("%1: χ²/dof = %2 over %3 bins (max |z| %4)")
+    return QString("%1: χ²/dof = %2 over %3 bins (max |z| %4), KS D = %5 (≈ %6 expected)")
         .arg(what)
         .arg(a.chi2PerDof, 0, 'f', 2)
         .arg(a.dof)
-        .arg(a.maxAbsZ, 0, 'f', 1);
+        .arg(a.maxAbsZ, 0, 'f', 1)
+        .arg(a.ks, 0, 'f', 3)
+        .arg(a.ksExpected, 0, 'f', 3);
 }
 } // namespace
 

@@ -1,5 +1,6 @@
 #include "exploredock.h"
 
+#include "dockutil.h"
 #include "parameterpanel.h"
 #include "pinpanel.h"
 #include "sweeppanel.h"
@@ -20,32 +21,18 @@ SweepPanel *addExploreDock(
     });
     QObject::connect(panel, &SweepPanel::configurationChosen, window,
         [load = std::move(load)](const RunConfig &config) { load(config); });
-    auto *dock = new QDockWidget("Explore: families and phase diagrams");
-    dock->setObjectName("exploreDock");
-    dock->setWidget(panel);
-    window->addDockWidget(Qt::RightDockWidgetArea, dock);
-    dock->hide();
-    QAction *toggle = dock->toggleViewAction();
-    toggle->setText("&Explore (families, phase diagrams)");
-    toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
-    toggle->setToolTip("Run the engines over a range of one or two parameters (Ctrl+E).");
-    menu->addAction(toggle);
+    addHiddenDock(window, menu, panel,
+        { "Explore: families and phase diagrams", "exploreDock", "&Explore (families, phase diagrams)",
+            "Run the engines over a range of one or two parameters (Ctrl+E).", QKeySequence(Qt::CTRL | Qt::Key_E) });
     return panel;
 }
 
 PinPanel *addPinsDock(QMainWindow *window, QMenu *menu, std::function<Session()> live)
 {
     auto *panel = new PinPanel(std::move(live));
-    auto *dock = new QDockWidget("Pinned runs");
-    dock->setObjectName("pinsDock");
-    dock->setWidget(panel);
-    window->addDockWidget(Qt::RightDockWidgetArea, dock);
-    dock->hide();
-    QAction *toggle = dock->toggleViewAction();
-    toggle->setText("&Pinned runs");
-    toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
-    toggle->setToolTip("Keep runs as faded references and compare (Ctrl+P).");
-    menu->addAction(toggle);
+    addHiddenDock(window, menu, panel,
+        { "Pinned runs", "pinsDock", "&Pinned runs", "Keep runs as faded references and compare (Ctrl+P).",
+            QKeySequence(Qt::CTRL | Qt::Key_P) });
     return panel;
 }
 

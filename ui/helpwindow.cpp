@@ -125,6 +125,10 @@ void HelpWindow::followLink(const QUrl &url)
         QDesktopServices::openUrl(url);
         return;
     }
+    if (url.scheme() == "dmftlab") {
+        emit commandRequested(url.path());
+        return;
+    }
     const QString path = url.path();
     const QString id = path.isEmpty() ? m_current : path.section('/', -1).section('.', 0, 0);
     showTopic(id, url.fragment());

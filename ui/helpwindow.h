@@ -28,6 +28,10 @@ public:
     QTextBrowser *browser() const { return m_browser; }
     QListWidget *topicList() const { return m_list; }
 
+signals:
+    /// A "dmftlab:<command>" link was followed (e.g. "theory": open the Theory view).
+    void commandRequested(const QString &command);
+
 private:
     void followLink(const QUrl &url);
     void find(bool backwards);

@@ -9,12 +9,15 @@
 #include "exportservice.h"
 #include "helpcontent.h"
 #include "helpwindow.h"
+#include "iteratescrubber.h"
+#include "presentationmode.h"
 #include "parameterpanel.h"
 #include "pinpanel.h"
 #include "pinstore.h"
 #include "plotarea.h"
 #include "runcontroller.h"
 #include "runstatus.h"
+#include "theorydock.h"
 #include "wheelguard.h"
 
 #include <QApplication>
@@ -90,6 +93,7 @@ MainWindow::MainWindow(QWidget *parent)
     showLaws->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
     showLaws->setToolTip("The laws of the coordinates θ_i(t) and pre-activations r_μ(t): simulation vs DMFT.");
     view->addAction(showLaws);
+    setupTeaching(view);
     menuBar()->insertMenu(menuBar()->actions().last(), view); // before Help
 
     connect(m_params, &ParameterPanel::changed, this, &MainWindow::updateActions);
@@ -206,6 +210,7 @@ void MainWindow::buildActions()
         const QString id = t.id;
         help->addAction(t.title, this, [this, id] { showHelp(id); });
     }
+    help->addAction("The DMFT &equations (Theory view)", this, &MainWindow::showTheory);
     help->addAction("&Keyboard shortcuts", this, [this] { showHelp("files", "shortcuts"); });
     help->addSeparator();
     help->addAction("&About DMFT Lab", this, [this] {
@@ -247,10 +252,39 @@ void MainWindow::rebuildRecentMenu()
     m_recent->setEnabled(!files.isEmpty());
 }
 
+void MainWindow::setupTeaching(QMenu *view)
+{
+    // Issue 12: the DMFT equations of this model, each symbol linked to its panel.
+    m_theory = addTheoryDock(this, view, m_params, m_area);
+    m_effectivePaths = addEffectivePathsDock(this, view, m_controller, [this] { return m_shownConfig.teacherPrior; });
+    m_iterates = addIterateScrubber(this, view, m_controller);
+    connect(m_iterates, &IterateScrubber::changed, this, &MainWindow::refresh);
+    view->addSeparator();
+    QAction *present = view->addAction("&Presentation mode (full screen, one panel)");
+    present->setShortcut(QKeySequence(Qt::Key_F11));
+    present->setToolTip("Full screen, large fonts, docks hidden; Page Down/Up (→/←) move between panels, "
+                        "Home shows the grid, F11 leaves (F11).");
+    addAction(present); // a window action: F11 works wherever the focus is
+    m_presentation = new PresentationMode(this, m_area, present);
+}
+
+void MainWindow::showTheory()
+{
+    if (auto *dock = findChild<QDockWidget *>("theoryDock")) {
+        dock->show();
+        dock->raise();
+    }
+}
+
 void MainWindow::showHelp(const QString &topic, const QString &anchor)
 {
-    if (!m_helpWindow)
+    if (!m_helpWindow) {
         m_helpWindow = new HelpWindow(this); // a child window: closed with the main window
+        connect(m_helpWindow, &HelpWindow::commandRequested, this, [this](const QString &command) {
+            if (command == "theory")
+                showTheory();
+        });
+    }
     m_helpWindow->showTopic(topic.isEmpty() ? help::topics().front().id : topic, anchor);
     m_helpWindow->show();
     m_helpWindow->raise();
@@ -320,6 +354,7 @@ void MainWindow::refresh()
                 for (const auto &r : pin.run.results)
                     if (r.curves && r.curves->validPoints > 0)
                         view->pinned.emplace_back(pin.name, r.curves);
+    m_iterates->apply(*view); // a chosen DMFT iterate instead of the latest, marked unconverged
     view->dmftTolerance = m_shownConfig.dmft.tolerance;
     view->timePerEpoch = figures::timePerEpoch(m_shownConfig);
     m_area->setView(view, m_controller->isRunning());

@@ -25,6 +25,10 @@ class PinPanel;
 class PlotArea;
 class RunController;
 class RunStatus;
+class TheoryView;
+class EffectivePathsPanel;
+class IterateScrubber;
+class PresentationMode;
 
 class MainWindow : public QMainWindow
 {
@@ -39,6 +43,12 @@ public:
     RunStatus *runStatus() const { return m_status; }
     DistributionsPanel *distributions() const { return m_distributions; }
     PinPanel *pins() const { return m_pins; }
+    TheoryView *theory() const { return m_theory; }
+    EffectivePathsPanel *effectivePaths() const { return m_effectivePaths; }
+    IterateScrubber *iterates() const { return m_iterates; }
+    PresentationMode *presentation() const { return m_presentation; }
+    /// Shows and raises the Theory dock (View ▸ Theory, Help ▸ The DMFT equations).
+    void showTheory();
     QAction *runAction() const { return m_run; }
     QAction *stopAction() const { return m_stop; }
     QAction *helpAction() const { return m_help; }
@@ -71,6 +81,8 @@ protected:
 
 private:
     void buildActions();
+    /// The teaching views of issue 12 (Theory, …) and their entries in `view`.
+    void setupTeaching(QMenu *view);
     void refresh();
     void onEngineFinished(const QString &engine);
     void updateActions();
@@ -96,6 +108,10 @@ private:
     QShortcut *m_blockedRun = nullptr;
     HelpWindow *m_helpWindow = nullptr;
     DistributionsPanel *m_distributions = nullptr; // in a dock, View ▸ Distributions
+    TheoryView *m_theory = nullptr; // in a dock, View ▸ Theory
+    EffectivePathsPanel *m_effectivePaths = nullptr; // in a dock, View ▸ Effective processes
+    IterateScrubber *m_iterates = nullptr; // in a toolbar, View ▸ DMFT iterates
+    PresentationMode *m_presentation = nullptr; // View ▸ Presentation mode (F11)
     QMenu *m_recent = nullptr;
     /// Config and engines of the run the panels show.
     RunConfig m_shownConfig;

@@ -163,6 +163,13 @@ void PlotPanel::addOption(QWidget *widget)
     m_toolbar->insertWidget(m_toolbar->count() - 2, widget);
 }
 
+bool PlotPanel::s_slideOnScreen = false;
+
+void PlotPanel::setSlideStyleOnScreen(bool on)
+{
+    s_slideOnScreen = on;
+}
+
 void PlotPanel::setMaximised(bool on)
 {
     m_maximise->setChecked(on);
@@ -228,6 +235,7 @@ void PlotPanel::redraw()
             QCP::aePlottables | QCP::aeItems | QCP::aeScatters | QCP::aeLegendItems | QCP::aeFills);
     figures::Style style;
     style.timePerEpoch = m_view ? m_view->timePerEpoch : 0.0;
+    style.slide = s_slideOnScreen; // presentation mode: the slide style on screen
     draw(m_plot, style);
     const auto rects = m_plot->axisRects();
     if (m_userRange && static_cast<std::size_t>(rects.size()) == ranges.size()) {

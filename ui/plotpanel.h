@@ -83,6 +83,9 @@ public:
 
     bool isMaximised() const { return m_maximised; }
     void setMaximised(bool on);
+    /// Every panel draws on screen in the slide style (presentation mode) from its next redraw.
+    static void setSlideStyleOnScreen(bool on);
+    static bool slideStyleOnScreen() { return s_slideOnScreen; }
 
 signals:
     void maximiseToggled(bool on);
@@ -115,6 +118,7 @@ private:
     bool m_dirty = false;
     bool m_live = false; ///< the last view came from a run in progress
     bool m_maximised = false;
+    static bool s_slideOnScreen;
 };
 
 } // namespace dmftlab

@@ -159,6 +159,14 @@ DmftKernelPanel::DmftKernelPanel(QWidget *parent)
     connect(m_kind, &QComboBox::currentIndexChanged, this, &PlotPanel::redraw);
 }
 
+bool DmftKernelPanel::setKind(figures::KernelKind kind)
+{
+    const int i = m_kind->findData(static_cast<int>(kind));
+    if (i >= 0)
+        m_kind->setCurrentIndex(i);
+    return i >= 0;
+}
+
 void DmftKernelPanel::draw(QCustomPlot *plot, const figures::Style &style) const
 {
     const auto kind = static_cast<figures::KernelKind>(m_kind->currentData().toInt());

@@ -63,6 +63,8 @@ class DmftKernelPanel : public PlotPanel
 public:
     explicit DmftKernelPanel(QWidget *parent = nullptr);
     void draw(QCustomPlot *plot, const figures::Style &style) const override;
+    /// Shows `kind` (R_θ, C_u or K; the Theory view's links). False for another kind.
+    bool setKind(figures::KernelKind kind);
 
 protected:
     bool uses(const std::string &engine) const override { return engine == dmftEngine(); }

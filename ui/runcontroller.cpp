@@ -28,6 +28,10 @@ struct RunController::Channel {
     std::shared_ptr<const Curves> snapshot;
     bool done = false;
     EngineResult result;
+    /// Built by the worker from every snapshot of a fixed-point solve (kernels reduced there,
+    /// off the GUI thread); the drain hands out copies.
+    std::shared_ptr<IterateHistory> history;
+    bool historyChanged = false;
 };
 
 namespace
@@ -117,12 +121,18 @@ void RunController::start(const RunConfig &config, const std::vector<std::string
         QThreadPool *pool = &m_pool;
         (void)QtConcurrent::run(pool, [this, runner, engine, config, channel, run]() {
             lowerThreadPriority();
-            ProgressCallback progress = [channel](const ProgressReport &report) {
+            ProgressCallback progress = [channel, gridPoints = config.time.steps + 1,
+                                            maxIterations = config.dmft.maxIterations](const ProgressReport &report) {
                 std::lock_guard<std::mutex> lock(channel->mutex);
                 channel->latest = report;
                 if (report.snapshot)
                     channel->snapshot = report.snapshot;
                 channel->fresh = true;
+                if (report.snapshot && !report.snapshot->residuals.empty()) {
+                    if (!channel->history)
+                        channel->history = std::make_shared<IterateHistory>(gridPoints, maxIterations);
+                    channel->historyChanged = channel->history->add(*report.snapshot) || channel->historyChanged;
+                }
             };
             EngineResult result;
             try {
@@ -202,8 +212,13 @@ void RunController::drain()
         ProgressReport report;
         bool fresh = false, done = false;
         EngineResult result;
+        std::shared_ptr<IterateHistory> history;
         {
             std::lock_guard<std::mutex> lock(ch.mutex);
+            if (ch.history && (ch.historyChanged || ch.done)) {
+                history = std::make_shared<IterateHistory>(*ch.history); // shares the entries
+                ch.historyChanged = false;
+            }
             if (ch.fresh) {
                 report = ch.latest; // copies a shared_ptr, not the curves
                 if (ch.snapshot)
@@ -218,6 +233,10 @@ void RunController::drain()
             }
         }
         s.elapsedSeconds = elapsed;
+        if (history && !done) {
+            s.iterates = history;
+            changed = true;
+        }
         if (fresh) {
             s.fraction = std::clamp(report.fraction, 0.0, 1.0);
             s.text = QString::fromStdString(report.text);
@@ -246,6 +265,10 @@ void RunController::drain()
                 s.curves = std::make_shared<const Curves>(std::move(result.curves));
             if (s.text.isEmpty() || result.status != Status::Running)
                 s.text = QString::fromStdString(toString(result.status));
+            if (history)
+                history->setFinal(s.curves);
+            if (history)
+                s.iterates = history;
             justFinished.push_back(QString::fromStdString(s.engine));
             changed = true;
         }

@@ -9,6 +9,8 @@
 // The GUI thread never waits on a future.
 #pragma once
 
+#include "dmft/iteratehistory.h"
+
 #include "engine/engine.h"
 
 #include <QElapsedTimer>
@@ -50,6 +52,9 @@ public:
         json extra = json::object();          ///< the engine's summary entries (EngineResult::extra)
         /// Laws at config.output.distributionTimes, once the engine returned (may be null).
         std::shared_ptr<const DistributionRecord> distributions;
+        /// Every fixed-point iterate so far (theory engines; dmft/iteratehistory.h), the last
+        /// one the final result once the engine returned. Null for simulations.
+        std::shared_ptr<const IterateHistory> iterates;
     };
 
     explicit RunController(QObject *parent = nullptr);

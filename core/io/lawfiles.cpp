@@ -20,6 +20,31 @@ std::string lawCsv(const EngineLaws &laws, bool theta)
     return s;
 }
 
+std::string effectivePathsCsv(const EffectivePaths &paths)
+{
+    std::string s = "process,unit,path,t,value\n";
+    auto rows = [&](const char *process, int unit, const std::string &path, const auto &values) {
+        for (std::size_t i = 0; i < paths.t.size(); ++i)
+            s += std::string(process) + "," + std::to_string(unit + 1) + "," + path + "," + formatNumber(paths.t[i])
+                + "," + formatNumber(values[static_cast<Eigen::Index>(i)]) + "\n";
+    };
+    for (int a = 0; a < paths.k; ++a) {
+        rows("r", a, "mean", paths.rMean[a]);
+        rows("r", a, "sd", paths.rSd[a]);
+        for (Eigen::Index p = 0; p < paths.rPaths[a].rows(); ++p)
+            rows("r", a, std::to_string(p + 1), paths.rPaths[a].row(p));
+        rows("theta", a, "mean", paths.thetaMean[a]);
+        rows("theta", a, "sd", paths.thetaSd[a]);
+        for (Eigen::Index p = 0; p < paths.thetaPaths[a].rows(); ++p)
+            rows("theta", a, std::to_string(p + 1), paths.thetaPaths[a].row(p));
+    }
+    for (Eigen::Index p = 0; p < paths.thetaStar.rows(); ++p)
+        for (int m = 0; m < paths.kStar; ++m)
+            s += "theta_star," + std::to_string(m + 1) + "," + std::to_string(p + 1) + ",,"
+                + formatNumber(paths.thetaStar(p, m)) + "\n";
+    return s;
+}
+
 WriteResult writeLawFiles(const EngineLaws &laws, const std::string &engine, const std::string &dir)
 {
     WriteResult result;

@@ -6,11 +6,17 @@
 //   <engine>_r_law.csv       the same for the training pre-activations r_μa(t) = x_μᵀθ_a(t)
 //                            (simulations: the n samples of every seed; DMFT: r-process paths)
 //
+//   dmft_effective_paths.csv process,unit,path,t,value
+//                            sample paths of the r- and θ-processes (dmft/effectivepaths.h):
+//                            process r | theta, path mean | sd | 1..count; rows with process
+//                            theta_star give each θ path's teacher entry (unit = m, t empty)
+//
 // One row per time, unit and bin; densities integrate to the fraction of values inside
 // the bins. Simulations: pooled over seeds, SE over seeds; DMFT: the exact θ-process
 // mixture density per replica and a histogram of fresh r-process paths, SE over replicas.
 #pragma once
 
+#include "dmft/effectivepaths.h"
 #include "io/files.h"
 #include "observables/distributions.h"
 
@@ -21,6 +27,9 @@ namespace dmftlab::io
 
 /// The CSV text of one law (theta = true: θ coordinates; false: pre-activations).
 std::string lawCsv(const EngineLaws &laws, bool theta);
+
+/// The CSV text of dmft_effective_paths.csv.
+std::string effectivePathsCsv(const EffectivePaths &paths);
 
 /// Writes <engine>_theta_law.csv and (when there are pre-activations) <engine>_r_law.csv.
 WriteResult writeLawFiles(const EngineLaws &laws, const std::string &engine, const std::string &dir);

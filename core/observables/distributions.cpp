@@ -306,6 +306,17 @@ LawAgreement compareLaws(const LawHistogram &sample, const LawHistogram &referen
         ++a.dof;
     }
     a.chi2PerDof = a.dof > 0 ? sum / a.dof : 0.0;
+    double Fs = 0.0, Fr = 0.0;
+    for (int b = 0; b < B; ++b) {
+        const double w = sample.edges[b + 1] - sample.edges[b];
+        Fs += sample.density[b] * w;
+        Fr += reference.density[b] * w;
+        a.ks = std::max(a.ks, std::fabs(Fs - Fr));
+    }
+    const double n = static_cast<double>(sample.samples), m = static_cast<double>(reference.samples);
+    const double nEff = m > 0.0 ? n * m / (n + m) : n;
+    // 0.8687 = √(π/2) ln 2, the mean of the Kolmogorov distribution.
+    a.ksExpected = nEff > 0.0 ? 0.8687 / std::sqrt(nEff) : 0.0;
     return a;
 }
 

@@ -116,9 +116,15 @@ struct LawAgreement {
     double chi2PerDof = 0.0;
     int dof = 0;
     double maxAbsZ = 0.0;
+    /// Kolmogorov–Smirnov distance max_b |F_sample − F_reference| of the binned CDFs (over every
+    /// bin, from the first edge), and its expected size for independent samples,
+    /// E D ≈ 0.8687 / √n_eff with n_eff = n m / (n + m) (n only for an analytic reference).
+    /// Binning can only lower D; correlated values (one teacher per seed) raise its spread.
+    double ks = 0.0;
+    double ksExpected = 0.0;
 };
-/// Compares `sample` with `reference` on the same edges (bins where the reference expects
-/// at least 5 of sample.samples values).
+/// Compares `sample` with `reference` on the same edges (χ²: bins where the reference expects
+/// at least 5 of sample.samples values; KS: every bin).
 LawAgreement compareLaws(const LawHistogram &sample, const LawHistogram &reference);
 
 } // namespace dmftlab

@@ -1,0 +1,136 @@
+#include "dmft/iteratehistory.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace dmftlab
+{
+
+namespace
+{
+
+std::vector<Kernel *> kernels(Curves &c)
+{
+    return { &c.Ctheta, &c.Cg, &c.Rtheta, &c.Cu, &c.K };
+}
+
+double bytesOf(const Kernel &k)
+{
+    double b = 0.0;
+    for (const auto *v : { &k.mean, &k.se })
+        for (const Eigen::MatrixXd &m : *v)
+            b += 8.0 * m.size();
+    return b;
+}
+
+/// Every `stride`-th row and column, always including the last grid point.
+Eigen::MatrixXd every(const Eigen::MatrixXd &m, int stride)
+{
+    const int n = static_cast<int>(m.rows());
+    const int r = (n - 1) / stride + 1 + ((n - 1) % stride ? 1 : 0);
+    auto index = [&](int i) { return std::min(i * stride, n - 1); };
+    Eigen::MatrixXd out(r, r);
+    for (int i = 0; i < r; ++i)
+        for (int j = 0; j < r; ++j)
+            out(i, j) = m(index(i), index(j));
+    return out;
+}
+
+/// Back to n×n from every(): the nearest stored point.
+Eigen::MatrixXd expand(const Eigen::MatrixXd &m, int n, int stride)
+{
+    auto index = [&](int i) { return std::min<int>(static_cast<int>(m.rows()) - 1, (i + stride / 2) / stride); };
+    Eigen::MatrixXd out(n, n);
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j < n; ++j)
+            out(i, j) = m(index(i), index(j));
+    return out;
+}
+
+} // namespace
+
+IterateHistory::IterateHistory(int gridPoints, int maxIterations, double budgetBytes)
+    : m_gridPoints(gridPoints)
+    , m_maxIterations(std::max(1, maxIterations))
+    , m_budget(budgetBytes)
+{
+}
+
+Curves IterateHistory::reduce(const Curves &c) const
+{
+    Curves r = c;
+    for (Kernel *k : kernels(r))
+        for (auto *v : { &k->mean, &k->se })
+            for (Eigen::MatrixXd &m : *v)
+                m = every(m, m_stride);
+    return r;
+}
+
+bool IterateHistory::add(const Curves &snapshot)
+{
+    if (snapshot.residuals.empty() || static_cast<int>(snapshot.t.size()) != m_gridPoints || m_hasFinal)
+        return false;
+    if (m_stride == 0) {
+        // Bytes of one iterate's kernels at stride s scale like 1/s².
+        Curves probe = snapshot;
+        double full = 0.0;
+        for (Kernel *k : kernels(probe))
+            full += bytesOf(*k);
+        const double perIterate = m_budget / m_maxIterations;
+        m_stride = std::max(1, static_cast<int>(std::ceil(std::sqrt(full / std::max(1.0, perIterate)))));
+        // The +1 of the last grid point: grow the stride until it fits.
+        while (m_stride < m_gridPoints && full > 0.0) {
+            const int r = (m_gridPoints - 1) / m_stride + 2;
+            if (full * (static_cast<double>(r) * r) / (static_cast<double>(m_gridPoints) * m_gridPoints) <= perIterate)
+                break;
+            ++m_stride;
+        }
+    }
+    auto entry = std::make_shared<const Curves>(reduce(snapshot));
+    double bytes = 0.0;
+    for (const Kernel *k : { &entry->Ctheta, &entry->Cg, &entry->Rtheta, &entry->Cu, &entry->K })
+        bytes += bytesOf(*k);
+    const bool sameIteration = !m_entries.empty() && m_entries.back()->residuals.size() == snapshot.residuals.size();
+    if (sameIteration) {
+        m_kernelBytes -= m_entryBytes.back();
+        m_entries.back() = std::move(entry);
+        m_entryBytes.back() = bytes;
+    } else {
+        if (size() >= m_maxIterations)
+            return false; // more iterations than announced: the budget holds
+        m_entries.push_back(std::move(entry));
+        m_entryBytes.push_back(bytes);
+    }
+    m_kernelBytes += bytes;
+    return true;
+}
+
+void IterateHistory::setFinal(std::shared_ptr<const Curves> result)
+{
+    if (!result)
+        return;
+    if (!m_entries.empty() && m_entries.back()->residuals.size() == result->residuals.size()) {
+        m_kernelBytes -= m_entryBytes.back();
+        m_entries.pop_back();
+        m_entryBytes.pop_back();
+    }
+    m_entries.push_back(std::move(result));
+    m_entryBytes.push_back(0.0);
+    m_hasFinal = true;
+}
+
+std::shared_ptr<const Curves> IterateHistory::iterate(int i) const
+{
+    if (i < 0 || i >= size())
+        return nullptr;
+    if (isFinal(i) || m_stride <= 1)
+        return m_entries[i];
+    auto full = std::make_shared<Curves>(*m_entries[i]);
+    for (Kernel *k : kernels(*full))
+        for (auto *v : { &k->mean, &k->se })
+            for (Eigen::MatrixXd &m : *v)
+                m = expand(m, m_gridPoints, m_stride);
+    return full;
+}
+
+} // namespace dmftlab

@@ -1,0 +1,308 @@
+// The Theory view (issue 12), offscreen: its page follows the parameter dock (α, τ, λ, the
+// loss and the activations), every linked symbol names a panel or dock of the window and
+// clicking it shows that panel, and View ▸ Theory and the help's link open it. The Effective
+// processes dock (a link target) fills with sample paths over the DMFT's band after a run.
+// The DMFT iterate scrubber holds every iterate of a run, the last being the result; a chosen
+// iterate replaces the DMFT curves in the panels and is marked unconverged; play steps on.
+// Presentation mode (F11) goes full screen with larger fonts, no docks, one panel at a time
+// (Page Down/Up), and leaving it restores the window.
+#include "effectivepathspanel.h"
+#include "guitestutil.h"
+#include "runcontroller.h"
+#include "helpwindow.h"
+#include "iteratescrubber.h"
+#include "presentationmode.h"
+#include "plotarea.h"
+#include "plotpanel.h"
+#include "theorydock.h"
+#include "theorytext.h"
+#include "testutil.h"
+#include "theoryview.h"
+
+#include <QApplication>
+#include <QDockWidget>
+#include <QMenuBar>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <qcustomplot.h>
+#include <QTextBrowser>
+#include <QtTest>
+
+using namespace dmftlab;
+
+class TestGuiTheory : public QObject
+{
+    Q_OBJECT
+private slots:
+    void textFollowsTheConfig();
+    void textNamesTheModel_data();
+    void textNamesTheModel();
+    void everyLinkShowsAPanel();
+    void reachableFromMenuAndHelp();
+    void effectivePathsAfterRun();
+    void scrubberStepsThroughIterates();
+    void presentationMode();
+};
+
+namespace
+{
+QStringList linkTargets(const QString &html)
+{
+    QStringList targets;
+    const QRegularExpression href("href=\"" + kTheoryLinkScheme + ":([^\"]+)\"");
+    for (auto it = href.globalMatch(html); it.hasNext();)
+        targets << it.next().captured(1);
+    targets.removeDuplicates();
+    return targets;
+}
+} // namespace
+
+void TestGuiTheory::textFollowsTheConfig()
+{
+    MainWindow w;
+    QVERIFY(w.loadPreset("linear-regression"));
+    TheoryView *view = w.theory();
+    QVERIFY(view);
+    guitest::setField(w, "data.alpha", "2");
+    guitest::setField(w, "optimizer.ridge", "0.05");
+    const QString before = view->html();
+    QVERIFY2(before.contains("α = n/d</td><td style=\"padding-right:18px;\"><b>2</b>"), qPrintable(before));
+    QVERIFY(before.contains("λ = 0.05"));
+    // α = 2: 1/α = 0.5 in the SGF and the r-process lines.
+    QVERIFY(before.contains("1/α = 0.5"));
+
+    guitest::setField(w, "data.alpha", "4");
+    const QString after = view->html();
+    QVERIFY(after != before);
+    QVERIFY(after.contains("<b>4</b>"));
+    QVERIFY(after.contains("1/α = 0.25"));
+    QVERIFY(!after.contains("1/α = 0.5"));
+
+    // τ = η/B from the optimiser fields, Δ = T/N from the time fields.
+    guitest::setField(w, "optimizer.learning_rate", "0.3");
+    guitest::setField(w, "optimizer.batch_size", "3");
+    guitest::setField(w, "time.horizon", "6");
+    guitest::setField(w, "time.steps", "40");
+    QVERIFY(w.parameters()->isValid());
+    const QString later = view->html();
+    QVERIFY2(later.contains("η/B = 0.3/3 = 0.1"), qPrintable(later));
+    QVERIFY(later.contains("6/40 = 0.15"));
+}
+
+void TestGuiTheory::textNamesTheModel_data()
+{
+    QTest::addColumn<QString>("preset");
+    QTest::addColumn<QStringList>("phrases");
+    QTest::newRow("linear") << "linear-regression"
+                            << QStringList { "linear regression", "½ (f(r) − y)²", "σ(r) = r" };
+    QTest::newRow("logistic") << "logistic-regression"
+                              << QStringList { "logistic regression", "log(1 + e<sup>−y f(r)</sup>)", "sign(" };
+    QTest::newRow("committee") << "committee-erf" << QStringList { "committee machine", "σ(r) = erf(r/√2)" };
+}
+
+void TestGuiTheory::textNamesTheModel()
+{
+    QFETCH(QString, preset);
+    QFETCH(QStringList, phrases);
+    MainWindow w;
+    QVERIFY(w.loadPreset(preset));
+    const QString html = w.theory()->html();
+    for (const QString &p : phrases)
+        QVERIFY2(html.contains(p), qPrintable(preset + " lacks " + p));
+    QVERIFY(!html.contains("[?"));
+}
+
+void TestGuiTheory::everyLinkShowsAPanel()
+{
+    MainWindow w;
+    w.resize(1400, 900);
+    w.show();
+    QVERIFY(w.loadPreset("committee-erf"));
+    const QStringList targets = linkTargets(w.theory()->html());
+    // The page links every target the text module knows, and nothing else.
+    const QStringList known = theoryLinkTargets();
+    QCOMPARE(QSet<QString>(targets.begin(), targets.end()), QSet<QString>(known.begin(), known.end()));
+    // Each of C_θ, M, R_θ, C_u, K is a link.
+    for (const QString t : { "kernel_C_theta", "overlaps", "dmft_kernels/R", "dmft_kernels/Cu", "dmft_kernels/K" })
+        QVERIFY2(targets.contains(t), qPrintable(t));
+
+    // A maximised panel does not hide the one asked for.
+    w.plotArea()->panel("loss")->setMaximised(true);
+    for (const QString &t : targets) {
+        QWidget *shown = revealTheoryTarget(&w, w.plotArea(), t);
+        QVERIFY2(shown, qPrintable("no panel for " + t));
+        QTRY_VERIFY2(shown->isVisible(), qPrintable(t));
+        QVERIFY2(shown->findChild<QWidget *>("highlightOverlay"), qPrintable(t + " not highlighted"));
+    }
+    QVERIFY(!w.plotArea()->panel("loss")->isMaximised());
+    QVERIFY(!revealTheoryTarget(&w, w.plotArea(), "no_such_panel"));
+
+    // Clicking a kernel symbol picks that kernel in the DMFT kernel panel.
+    emit w.theory()->browser()->anchorClicked(QUrl(kTheoryLinkScheme + ":dmft_kernels/Cu"));
+    auto *combo = w.plotArea()->panel("dmft_kernels")->findChild<QComboBox *>();
+    QVERIFY(combo);
+    QVERIFY(combo->currentText().startsWith("C_u"));
+    emit w.theory()->browser()->anchorClicked(QUrl(kTheoryLinkScheme + ":dmft_kernels/K"));
+    QVERIFY(combo->currentText().startsWith("K"));
+}
+
+void TestGuiTheory::reachableFromMenuAndHelp()
+{
+    MainWindow w;
+    w.show();
+    auto *dock = w.findChild<QDockWidget *>("theoryDock");
+    QVERIFY(dock);
+    QVERIFY(dock->isHidden());
+    QAction *entry = nullptr;
+    for (QAction *menu : w.menuBar()->actions())
+        if (menu->menu() && menu->text() == "&View")
+            for (QAction *a : menu->menu()->actions())
+                if (a->text().startsWith("&Theory"))
+                    entry = a;
+    QVERIFY(entry);
+    entry->trigger();
+    QVERIFY(dock->isVisible());
+    dock->hide();
+
+    // The help's link to the Theory view (engines page) opens it.
+    w.showHelp("engines", "dmft");
+    QVERIFY(w.helpWindow()->browser()->toHtml().contains("Theory view"));
+    emit w.helpWindow()->browser()->anchorClicked(QUrl("dmftlab:theory"));
+    QVERIFY(dock->isVisible());
+}
+
+void TestGuiTheory::effectivePathsAfterRun()
+{
+    MainWindow w;
+    w.resize(1400, 900);
+    w.show();
+    guitest::makeSmall(w, "linear-regression");
+    guitest::setField(w, "teacher.prior", "rademacher");
+    EffectivePathsPanel *panel = w.effectivePaths();
+    QVERIFY(panel);
+    QVERIFY(panel->paths().empty());
+    QSignalSpy finished(&w, &MainWindow::runFinished);
+    QVERIFY(w.run());
+    QVERIFY(finished.wait(120000));
+
+    // Paths at every grid time (N = 10), drawn over the band: 3 band graphs + 8 paths each.
+    const EffectivePaths &p = panel->paths();
+    QVERIFY2(!p.empty(), qPrintable(panel->note()));
+    QCOMPARE(static_cast<int>(p.t.size()), 11);
+    QCOMPARE(panel->rPlot()->graphCount(), 3 + EffectivePathsPanel::kPaths);
+    QCOMPARE(panel->thetaPlot()->graphCount(), 3 + EffectivePathsPanel::kPaths);
+    // The θ band is the DMFT's √Q(t); θ* of a Rademacher teacher is ±1.
+    const auto *dmft = w.controller()->state("dmft");
+    QVERIFY(dmft && dmft->curves);
+    for (std::size_t i = 0; i < p.t.size(); ++i)
+        QVERIFY(test::near(p.thetaSd[0][i], std::sqrt(dmft->curves->Q[0].mean[i]), 1e-9, 1e-9));
+    QVERIFY((p.thetaStar.array().abs() - 1.0).abs().maxCoeff() < 1e-12);
+
+    // A new run clears the old paths.
+    QVERIFY(w.run());
+    QVERIFY(panel->paths().empty());
+    QVERIFY(finished.wait(120000));
+    QVERIFY(!panel->paths().empty());
+}
+
+void TestGuiTheory::scrubberStepsThroughIterates()
+{
+    MainWindow w;
+    w.resize(1400, 900);
+    w.show();
+    guitest::makeSmall(w, "logistic-regression");
+    guitest::setField(w, "dmft.tolerance", "1e-5"); // a few more iterations to step through
+    IterateScrubber *scrubber = w.iterates();
+    QVERIFY(scrubber);
+    QSignalSpy finished(&w, &MainWindow::runFinished);
+    QVERIFY(w.run());
+    QVERIFY(finished.wait(120000));
+
+    const auto *dmft = w.controller()->state("dmft");
+    QVERIFY(dmft && dmft->curves && dmft->iterates);
+    const int n = static_cast<int>(dmft->curves->residuals.size());
+    QVERIFY(n >= 4);
+    // Complete: one entry per iteration, the last one the result itself.
+    QCOMPARE(scrubber->count(), n);
+    QCOMPARE(dmft->iterates->size(), n);
+    QVERIFY(dmft->iterates->iterate(n - 1) == dmft->curves);
+    QVERIFY(scrubber->isFollowing());
+    QVERIFY2(scrubber->label().contains("the result"), qPrintable(scrubber->label()));
+    PlotPanel *loss = w.plotArea()->panel("loss");
+    QVERIFY(loss->view()->find("dmft") == dmft->curves.get());
+    QVERIFY(!loss->view()->notes().contains("iteration"));
+
+    // Iteration 1: the panels show it, marked unconverged.
+    scrubber->setIndex(0);
+    QVERIFY(!scrubber->isFollowing());
+    QVERIFY2(scrubber->label().contains("iteration 1 of") && scrubber->label().contains("not converged"),
+        qPrintable(scrubber->label()));
+    const Curves *shown = loss->view()->find("dmft");
+    QVERIFY(shown && shown != dmft->curves.get());
+    QCOMPARE(static_cast<int>(shown->residuals.size()), 1);
+    QVERIFY2(loss->view()->notes().contains("iteration 1 of"), qPrintable(loss->view()->notes()));
+    QCOMPARE(shown->Ctheta.mean[0].rows(), dmft->curves->Ctheta.mean[0].rows()); // full grid for the maps
+
+    // Play steps forward on its own and stops at the result.
+    scrubber->setPlaying(true);
+    QVERIFY(scrubber->isPlaying());
+    QTRY_VERIFY_WITH_TIMEOUT(scrubber->index() >= 1, 3000);
+    scrubber->setIndex(n - 1);
+    QTRY_VERIFY_WITH_TIMEOUT(!scrubber->isPlaying(), 3000);
+    QVERIFY(scrubber->isFollowing());
+    QVERIFY(loss->view()->find("dmft") == dmft->curves.get());
+}
+
+void TestGuiTheory::presentationMode()
+{
+    MainWindow w;
+    w.resize(1400, 900);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    auto *params = w.findChild<QDockWidget *>("parametersDock");
+    QVERIFY(params && params->isVisible());
+    const double font = QApplication::font().pointSizeF();
+    QAction *f11 = nullptr;
+    for (QAction *a : w.actions())
+        if (a->shortcut() == QKeySequence(Qt::Key_F11))
+            f11 = a;
+    QVERIFY(f11);
+    f11->trigger();
+    PresentationMode *mode = w.presentation();
+    QVERIFY(mode->isActive());
+    QVERIFY(w.windowState() & Qt::WindowFullScreen);
+    QVERIFY(!params->isVisible());
+    QVERIFY(test::near(QApplication::font().pointSizeF(), font * PresentationMode::kFontScale, 1e-9));
+    QVERIFY(PlotPanel::slideStyleOnScreen());
+    auto visiblePanels = [&] {
+        QStringList v;
+        for (PlotPanel *p : w.plotArea()->panels())
+            if (p->isVisible())
+                v << p->fileStem();
+        return v;
+    };
+    const auto &panels = w.plotArea()->panels();
+    QCOMPARE(visiblePanels(), QStringList { panels[0]->fileStem() });
+    // Page Down moves to the next panel, Page Up back, wrapping around; Home shows the grid.
+    QTest::keyClick(&w, Qt::Key_PageDown);
+    QCOMPARE(visiblePanels(), QStringList { panels[1]->fileStem() });
+    QTest::keyClick(&w, Qt::Key_PageUp);
+    QTest::keyClick(&w, Qt::Key_PageUp);
+    QCOMPARE(visiblePanels(), QStringList { panels.back()->fileStem() });
+    QTest::keyClick(&w, Qt::Key_Home);
+    QCOMPARE(visiblePanels().size(), static_cast<int>(panels.size()));
+
+    f11->trigger();
+    QVERIFY(!mode->isActive());
+    QVERIFY(!(w.windowState() & Qt::WindowFullScreen));
+    QTRY_VERIFY(params->isVisible());
+    QCOMPARE(QApplication::font().pointSizeF(), font);
+    QVERIFY(!PlotPanel::slideStyleOnScreen());
+    QCOMPARE(visiblePanels().size(), static_cast<int>(panels.size()));
+    // Outside the mode the arrows and pages are the fields' again.
+    QTest::keyClick(&w, Qt::Key_PageDown);
+    QCOMPARE(visiblePanels().size(), static_cast<int>(panels.size()));
+}
+
+QTEST_MAIN(TestGuiTheory)
+#include "test_gui_theory.moc"
