@@ -263,7 +263,7 @@ void TestCliMpi::killedRankStopsAll()
     const QString out = tmp.path() + "/killed";
     const QStringList endless = { "run", "--preset", "logistic-regression", "--engine", "dmft", "--set",
         "dmft.paths=4000", "--set", "dmft.tangent_paths=400", "--set", "dmft.replicas=2", "--set", "time.steps=30",
-        "--set", "dmft.tolerance=1e-14", "--set", "dmft.max_iterations=100000", "--set", "sim.threads=1", "--quiet",
+        "--set", "dmft.tolerance=1e-300", "--set", "dmft.max_iterations=100000", "--set", "sim.threads=1", "--quiet",
         "--out", out };
     const QString script = "if [ \"$OMPI_COMM_WORLD_RANK\" = 1 ]; then (sleep 2; kill -9 $$) & fi; exec \"$0\" \"$@\"";
     const Run r = launch(QStringLiteral(DMFTLAB_MPIEXEC),

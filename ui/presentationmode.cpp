@@ -89,6 +89,11 @@ void PresentationMode::setActive(bool on)
         PlotPanel::setSlideStyleOnScreen(true);
         m_window->showFullScreen();
         showPanel(0);
+        // No field or chooser keeps the keyboard: a focused combo box (a panel's option) takes
+        // Page Up/Down and Home for itself before the navigation shortcuts see them.
+        if (QWidget *focused = QApplication::focusWidget())
+            focused->clearFocus();
+        m_window->setFocus(Qt::OtherFocusReason);
     } else {
         showPanel(-1);
         PlotPanel::setSlideStyleOnScreen(false);
