@@ -5,7 +5,7 @@
 //     J and K), in GFLOP/s and as a fraction of the GEMM rate, from analytic flop counts;
 //  3. every preset's default run as the window starts it — its simulation and its DMFT
 //     in two concurrent workers — wall time to the end, and the time to the first complete
-//     DMFT picture (the end of the pilot solve);
+//     DMFT picture (the pilot solve's last reported iterate);
 //  4. the SPOC DMFT-integration workload (linear regression, full-batch gradient descent,
 //     α = 3, 50 steps, 2·10⁴ paths with tangents on all, 30 iterations).
 // Median of repeats. Usage: dmftlab-bench-presets [repeats] [only: gemm|kernels|presets|spoc]
@@ -146,13 +146,19 @@ void presetRuns(int repeats)
                 runEngine("sgf", c);
                 t.sim = since(s0);
             });
+            bool pilotSeen = false;
             ProgressCallback progress = [&](const ProgressReport &report) {
-                // the pilot's fixed point is the first complete picture: the first report
-                // after the pilot solve has ended
+                // The first complete picture: the pilot's last reported iterate (one step from
+                // its fixed point), or, without a pilot, the replicas' first iterate.
                 std::lock_guard<std::mutex> lock(mutex);
-                if (t.firstPicture < 0 && report.text.find("pilot solve (") == std::string::npos
-                    && report.snapshot && report.snapshot->validPoints > 0)
+                if (!report.snapshot || report.snapshot->validPoints == 0)
+                    return;
+                const bool pilot = report.text.find("pilot solve (") != std::string::npos;
+                if (pilot)
                     t.firstPicture = since(t0);
+                else if (!pilotSeen && t.firstPicture < 0)
+                    t.firstPicture = since(t0);
+                pilotSeen = pilotSeen || pilot;
             };
             dmft = runEngine("dmft", c, progress);
             t.dmft = since(t0);

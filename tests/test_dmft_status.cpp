@@ -117,6 +117,8 @@ void TestDmftStatus::pilotSolveStartsTheReplicas()
             ordered = ordered && r.snapshot->iterations == lastIteration + 1;
             lastIteration = r.snapshot->iterations;
             QCOMPARE(r.snapshot->seDegreesOfFreedom, c.dmft.replicas - 1);
+            // never the replicas' bare starting state (no train loss yet)
+            QVERIFY(r.snapshot->trainLoss.mean.back() > 0.0);
         }
     });
     QVERIFY2(p.status == Status::Converged, p.message.c_str());

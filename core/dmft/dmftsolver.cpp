@@ -942,9 +942,9 @@ Status DmftSolver::stepPilot(const std::atomic<bool> *cancel)
     m_pilot.reset();
     if (createReplicas(cancel) != Status::Running)
         return m_status;
-    m_message = "pilot solve " + m_pilotOutcome + " after " + std::to_string(m_pilotIterations)
-        + " iterations; " + std::to_string(m_config.dmft.replicas) + " replicas start from it";
-    return m_status;
+    // The replicas' first iteration follows at once: until then they hold only their starting
+    // state (no train loss, no kernels), which a progress snapshot must never show.
+    return step(cancel);
 }
 
 std::vector<const DmftReplica *> DmftSolver::current() const
