@@ -752,12 +752,8 @@ DmftSolver::DmftSolver(const RunConfig &config)
 DmftTimings DmftSolver::timings() const
 {
     DmftTimings t = m_pilotTimings;
-    for (const DmftReplica *r : current()) {
-        t.factor += r->timings().factor;
-        t.paths += r->timings().paths;
-        t.tangents += r->timings().tangents;
-        t.theta += r->timings().theta;
-    }
+    for (const DmftReplica *r : current())
+        t += r->timings();
     return t;
 }
 
@@ -818,7 +814,7 @@ Status DmftSolver::init(const std::atomic<bool> *cancel)
     }
     if (mode == "pilot") {
         RunConfig pc = m_config;
-        pc.dmft.paths = m_config.dmft.paths / 4;
+        pc.dmft.paths = pilotPaths();
         pc.dmft.tangentPaths = std::max(1, std::min(pc.dmft.paths, m_config.dmft.tangentPaths / 4));
         if (pc.dmft.paths >= kMinPilotPaths) {
             m_pilot = std::make_unique<DmftReplica>(
@@ -919,7 +915,7 @@ Status DmftSolver::stepPilot(const std::atomic<bool> *cancel)
     const bool converged = !failed && m_pilot->residual() < m_config.dmft.tolerance;
     const bool capped = m_pilotIterations >= m_config.dmft.maxIterations;
     if (!failed && !converged && !capped) {
-        m_message = "pilot solve (" + std::to_string(m_config.dmft.paths / 4) + " paths, no error bars yet): iteration "
+        m_message = "pilot solve (" + std::to_string(pilotPaths()) + " paths, no error bars yet): iteration "
             + std::to_string(m_pilotIterations) + ", residual " + fmt(m_pilot->residual(), 2);
         return m_status;
     }
@@ -934,11 +930,7 @@ Status DmftSolver::stepPilot(const std::atomic<bool> *cancel)
         m_startM = m_pilot->M();
         m_startR = m_pilot->R();
     }
-    const DmftTimings &pt = m_pilot->timings();
-    m_pilotTimings.factor += pt.factor;
-    m_pilotTimings.paths += pt.paths;
-    m_pilotTimings.tangents += pt.tangents;
-    m_pilotTimings.theta += pt.theta;
+    m_pilotTimings += m_pilot->timings();
     m_pilot.reset();
     if (createReplicas(cancel) != Status::Running)
         return m_status;
@@ -1155,7 +1147,7 @@ std::string DmftSolver::pilotNote() const
 {
     if (m_pilotIterations == 0)
         return {};
-    return "; started from a pilot solve with " + std::to_string(m_config.dmft.paths / 4) + " paths ("
+    return "; started from a pilot solve with " + std::to_string(pilotPaths()) + " paths ("
         + m_pilotOutcome + " in " + std::to_string(m_pilotIterations) + " iterations)";
 }
 
@@ -1193,7 +1185,7 @@ json DmftSolver::extra() const
     j["warm_start"] = m_warmStartUsed;
     if (m_config.dmft.warmStart == "pilot") {
         j["pilot_iterations"] = m_pilotIterations;
-        j["pilot_paths"] = m_config.dmft.paths / 4;
+        j["pilot_paths"] = pilotPaths();
         j["pilot"] = m_pilotOutcome;
     }
     int fallbacks = 0, growth = 0, stalled = 0;

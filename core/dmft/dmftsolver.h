@@ -72,6 +72,14 @@ std::string checkDmft(const RunConfig &config, int ranks = 1);
 /// Wall time spent in the phases of an iteration (seconds, summed over iterations).
 struct DmftTimings {
     double factor = 0.0, paths = 0.0, tangents = 0.0, theta = 0.0;
+    DmftTimings &operator+=(const DmftTimings &o)
+    {
+        factor += o.factor;
+        paths += o.paths;
+        tangents += o.tangents;
+        theta += o.theta;
+        return *this;
+    }
 };
 
 class DmftReplica
@@ -288,6 +296,8 @@ public:
 
 private:
     std::uint64_t replicaSeed(int r) const;
+    /// Paths of the pilot solve: a quarter of dmft.paths.
+    int pilotPaths() const { return m_config.dmft.paths / 4; }
     /// Builds the R replicas from the starting state (m_start*, when set).
     Status createReplicas(const std::atomic<bool> *cancel);
     /// The status and message of a failed replica step (nullopt when `result` is Ok).

@@ -13,19 +13,12 @@ import numpy as np
 import pytest
 
 import dmftlab
+from conftest import TINY
 from test_cli_equality import same_bits
 
 # Tiny DMFT points (each well under a second).
 TINY_SWEEP = {
-    "time.steps": 10,
-    "sim.dimension": 60,
-    "sim.seeds": 3,
-    "sim.threads": 1,
-    "dmft.paths": 400,
-    "dmft.tangent_paths": 100,
-    "dmft.replicas": 2,
-    "dmft.max_iterations": 30,
-    "dmft.tolerance": 1e-3,
+    **{key: value for key, value in TINY.items() if key != "time.horizon"},  # the preset's horizon
     "dmft.continuous_time": "off",
 }
 

@@ -390,6 +390,26 @@ void finishAxes(QCPAxisRect *rect, bool logY)
     }
 }
 
+/// The data and furniture of a time-series panel (losses, overlaps): the quantities (or their
+/// (simulation − theory)/SE deviations), the pinned runs, axes, epoch axis, legend and stamp.
+void drawTimeSeries(QCustomPlot *plot, const Layout &layout, const std::vector<const Curves *> &curves,
+    const std::vector<Quantity> &quantities, const std::vector<PinnedCurves> &pinned, bool deviation, bool logY,
+    const Style &style)
+{
+    QCPAxisRect *rect = layout.rects[0];
+    if (deviation) {
+        drawDeviations(plot, rect, curves, quantities, style);
+    } else {
+        drawQuantities(plot, rect, curves, quantities, style, logY);
+        drawPinned(rect, pinned, quantities, style, logY);
+    }
+    finishAxes(rect, logY);
+    addEpochAxis(rect, style);
+    placeLegend(plot, layout, style);
+    addStamp(plot, style);
+    plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
 } // namespace
 
 // ---- loss ---------------------------------------------------------------------------
@@ -436,17 +456,7 @@ void plotLoss(
     add(options.test, errorIsLoss ? "test loss = test error" : "test loss", 1, &Curves::testLoss);
     add(options.error && !errorIsLoss, "test error", 2, &Curves::testError);
     const bool logY = options.logY && !options.deviation;
-    if (options.deviation) {
-        drawDeviations(plot, rect, curves, quantities, style);
-    } else {
-        drawQuantities(plot, rect, curves, quantities, style, logY);
-        drawPinned(rect, options.pinned, quantities, style, logY);
-    }
-    finishAxes(rect, logY);
-    addEpochAxis(rect, style);
-    placeLegend(plot, layout, style);
-    addStamp(plot, style);
-    plot->replot(QCustomPlot::rpQueuedReplot);
+    drawTimeSeries(plot, layout, curves, quantities, options.pinned, options.deviation, logY, style);
 }
 
 // ---- overlaps -----------------------------------------------------------------------
@@ -511,17 +521,7 @@ void plotOverlaps(QCustomPlot *plot, const std::vector<const Curves *> &all, con
                 return &list[a * cols + b];
             } });
     }
-    if (options.deviation) {
-        drawDeviations(plot, rect, curves, quantities, style);
-    } else {
-        drawQuantities(plot, rect, curves, quantities, style, false);
-        drawPinned(rect, options.pinned, quantities, style, false);
-    }
-    finishAxes(rect, false);
-    addEpochAxis(rect, style);
-    placeLegend(plot, layout, style);
-    addStamp(plot, style);
-    plot->replot(QCustomPlot::rpQueuedReplot);
+    drawTimeSeries(plot, layout, curves, quantities, options.pinned, options.deviation, /*logY=*/false, style);
 }
 
 // ---- convergence --------------------------------------------------------------------
