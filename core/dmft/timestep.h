@@ -10,8 +10,9 @@
 // interpolated (it is smooth in t), and half the difference of its neighbours is added to the
 // remaining error there. The expansion needs 4Δ (or 2Δ) well inside Euler's stability region:
 // at Δ·(λ + max H (1 + α^{-1/2})²) ≈ 0.7 the coarse solves oscillate and the extrapolation
-// can be worse than X^Δ in the first steps (its stated error still covers it). The remaining error of R₁ is estimated from a third
-// solve at 4Δ when N is a multiple of 4, |R₁ − R₁'|/3 with R₁' = 2 X^{2Δ} − X^{4Δ} (the Δ²
+// can be worse than X^Δ in the first steps (its stated error still covers it). The remaining
+// error of R₁ is estimated from a third solve at 4Δ when N is a multiple of 4: twice the
+// envelope (over neighbouring 4Δ-points) of |R₁ − R₁'|/3 with R₁' = 2 X^{2Δ} − X^{4Δ} (the Δ²
 // term is 4× larger there); otherwise the first-order correction |X^Δ − X^{2Δ}| bounds it.
 // The solves use independent path sets, so Monte-Carlo variances add: SE(R₁)² =
 // 4 SE(X^Δ)² + SE(X^{2Δ})². Taming (g/(1 + Δ|g|)) is an O(Δ) change and is removed too.
