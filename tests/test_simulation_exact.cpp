@@ -358,6 +358,64 @@ private slots:
         DMFT_COMPARE_SE(r.testError[N], me, see, 4.0);
         (void)ks;
     }
+    // The committee's SGF (k > 1) takes its forces and its Euler–Maruyama step in one pass over
+    // X (seedsimulation.cpp, forcesAndStep): against the plain recursion
+    // θ ← (1 − δλ)θ − (δ/α) Xᵀ G + √(τδ/α) Xᵀ(ξ ⊙ G), G_i = g(x_iᵀθ; y_i), δ = Δ / substeps,
+    // with ξ drawn from the seed's dynamics stream as the engine does, with and without noise.
+    void committeeSgfFollowsEulerMaruyama_data()
+    {
+        QTest::addColumn<double>("tau");
+        QTest::newRow("noise") << 0.3;
+        QTest::newRow("gradient flow") << 0.0;
+    }
+    void committeeSgfFollowsEulerMaruyama()
+    {
+        QFETCH(double, tau);
+        RunConfig c = committee(60);
+        c.problem.ridge = 0.05;
+        c.optimizer.tau = tau;
+        c.time.horizon = 0.6;
+        c.time.steps = 3;
+        c.sim.substeps = 2;
+        const Instance inst = makeInstance(c, 5);
+        const PopulationEvaluator ev(c.problem);
+        SeedSimulation sim(SimEngine::Sgf, c, inst, ev);
+        const SeedResult &r = sim.run();
+        DMFT_COMPARE_STATUS(r.status, Status::Completed);
+        const Problem p(c.problem);
+        const int k = c.problem.width, n = c.samples();
+        const double dt = c.dt() / c.sim.substeps;
+        SimRandom rng(inst.seed, DynamicsStream);
+        Eigen::MatrixXd theta = inst.theta0, G(n, k);
+        Eigen::VectorXd xi(n);
+        double worst = 0.0, worstLoss = 0.0;
+        for (int m = 0; m <= c.time.steps * c.sim.substeps; ++m) {
+            const Eigen::MatrixXd R = inst.Xt.transpose() * theta;
+            double loss = 0.0;
+            for (int i = 0; i < n; ++i) {
+                double g[kMaxWidth];
+                loss += p.evaluate(R.row(i).eval().data(), inst.y[i], g, nullptr, 0.0);
+                for (int a = 0; a < k; ++a)
+                    G(i, a) = g[a];
+            }
+            if (m % c.sim.substeps == 0) {
+                const int point = m / c.sim.substeps;
+                const Eigen::MatrixXd rec = r.thetaHistory.middleCols(point * k, k);
+                worst = std::max(worst, (rec - theta).cwiseAbs().maxCoeff() / theta.cwiseAbs().maxCoeff());
+                worstLoss = std::max(worstLoss, std::fabs(r.trainLoss[point] - loss / n) / (loss / n));
+            }
+            if (tau > 0.0)
+                rng.normals(xi.data(), n);
+            else
+                xi.setZero();
+            theta = (1.0 - dt * c.problem.ridge) * theta - (dt / c.alpha) * inst.Xt * G
+                + std::sqrt(tau * dt / c.alpha) * inst.Xt * (G.array().colwise() * xi.array()).matrix();
+        }
+        qInfo("k = 2 SGF (tau %.1f) vs the plain recursion: worst relative |theta error| %.2g, train loss %.2g", tau,
+            worst, worstLoss);
+        QVERIFY2(worst < 1e-12, QByteArray::number(worst));
+        QVERIFY2(worstLoss < 1e-12, QByteArray::number(worstLoss));
+    }
 };
 
 QTEST_APPLESS_MAIN(TestSimulationExact)

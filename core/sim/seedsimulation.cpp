@@ -55,6 +55,36 @@ void subtractSampleSum(const Eigen::MatrixXd &Xt, const Eigen::MatrixXd &W, Eige
     }
 }
 
+// The forces at θ and the Euler–Maruyama step θ' = decay θ − Σ_i w_i x_iᵀ, w_i = g_i s_i
+// (s_i = drift − noise ξ_i, or drift without noise), in ONE pass over the samples: each x_i
+// is read once for its k dot products and its k axpys. For k > 1 the two passes of
+// projectSamples and subtractSampleSum each stream the whole n×d data matrix, which does not
+// fit in cache at the presets' sizes (committee: 6400 × 800, 41 MB per seed), so the SGF is
+// memory-bound and this halves its traffic. The arithmetic and its order are those of
+// projectSamples, Problem::gradients and subtractSampleSum: the results are bitwise equal.
+double forcesAndStep(const Problem &problem, const Eigen::MatrixXd &Xt, const Eigen::VectorXd &y,
+    const Eigen::MatrixXd &theta, const Eigen::VectorXd *scale, double drift, double decay, double tamingStep,
+    Eigen::MatrixXd &R, Eigen::MatrixXd &G, Eigen::MatrixXd &thetaNext)
+{
+    const Eigen::Index d = Xt.rows(), n = Xt.cols(), k = theta.cols();
+    thetaNext = theta;
+    thetaNext *= decay;
+    double r[kMaxWidth], g[kMaxWidth];
+    double total = 0.0;
+    for (Eigen::Index i = 0; i < n; ++i) {
+        const Eigen::Map<const Eigen::VectorXd> x(Xt.col(i).data(), d);
+        for (Eigen::Index a = 0; a < k; ++a)
+            R(i, a) = r[a] = x.dot(theta.col(a));
+        total += problem.evaluate(r, y[i], g, nullptr, tamingStep);
+        const double s = scale ? (*scale)[i] : drift;
+        for (Eigen::Index a = 0; a < k; ++a) {
+            G(i, a) = g[a];
+            thetaNext.col(a) -= (g[a] * s) * x;
+        }
+    }
+    return total;
+}
+
 } // namespace
 
 SeedSimulation::SeedSimulation(
@@ -127,6 +157,21 @@ void SeedSimulation::computeForces()
     m_lossSum = m_problem.gradients(m_R, m_instance.y, m_G, m_tamingStep);
 }
 
+void SeedSimulation::computeForcesAndStepAhead()
+{
+    const int substeps = m_config.sim.substeps;
+    const double dt = m_config.dt() / substeps, tau = m_config.tau(), alpha = m_config.alpha;
+    const double drift = dt / alpha, noise = std::sqrt(tau * dt / alpha);
+    const double decay = 1.0 - dt * m_config.problem.ridge;
+    if (tau > 0.0) { // the noise of the step ahead, drawn where advanceSgf would draw it
+        m_rng.normals(m_xi.data(), m_n);
+        m_xi.array() = drift - noise * m_xi.array();
+    }
+    m_lossSum = forcesAndStep(m_problem, m_instance.Xt, m_instance.y, m_theta, tau > 0.0 ? &m_xi : nullptr, drift,
+        decay, m_tamingStep, m_R, m_G, m_thetaNext);
+    m_stepAhead = true;
+}
+
 bool SeedSimulation::init()
 {
     if (m_result.validPoints > 0 || stopped())
@@ -137,7 +182,10 @@ bool SeedSimulation::init()
         const double loss = evaluateBatch(true) / m_config.optimizer.batchSize;
         record(0, loss);
     } else {
-        computeForces();
+        if (fusedSgf())
+            computeForcesAndStepAhead();
+        else
+            computeForces();
         record(0, m_lossSum / m_n);
     }
     return !stopped();
@@ -184,7 +232,12 @@ bool SeedSimulation::step(const std::atomic<bool> *cancel)
     if (m_engine == SimEngine::Sgf) {
         if (!advanceSgf(cancel))
             return false;
-        computeForces(); // forces at t_n, reused by the first step of the next interval
+        // forces at t_n, reused by the first step of the next interval (taken here at once
+        // for k > 1, in the same pass over X)
+        if (fusedSgf())
+            computeForcesAndStepAhead();
+        else
+            computeForces();
         record(n, m_lossSum / m_n);
     } else if (m_engine == SimEngine::Sgd) {
         if (!advanceSgd(cancel, m_gridSteps[n]))
@@ -224,12 +277,21 @@ bool SeedSimulation::advanceSgf(const std::atomic<bool> *cancel)
             cancelled(t0 + s * dt);
             return false;
         }
-        if (s > 0) {
-            computeForces();
+        if (s > 0 && !m_stepAhead) {
+            if (fusedSgf())
+                computeForcesAndStepAhead();
+            else
+                computeForces();
             if (!std::isfinite(m_lossSum)) {
                 diverge(t0 + s * dt);
                 return false;
             }
+        }
+        if (m_stepAhead) { // computed with the forces at this θ (computeForcesAndStepAhead)
+            m_theta.swap(m_thetaNext);
+            m_stepAhead = false;
+            ++m_result.steps;
+            continue;
         }
         if (tau > 0.0) {
             m_rng.normals(m_xi.data(), m_n);

@@ -97,6 +97,10 @@ public:
 
 private:
     void computeForces(); // SGF/SGD: R = Xθ, G, train loss sum
+    /// SGF with k > 1: computeForces() and, in the same pass over X, the first Euler step of
+    /// the next interval into m_thetaNext (m_stepAhead), which advanceSgf() then takes.
+    void computeForcesAndStepAhead();
+    bool fusedSgf() const { return m_engine == SimEngine::Sgf && m_k > 1; }
     void record(int n, double trainLoss); // stores grid point n, checks divergence
     bool advanceSgf(const std::atomic<bool> *cancel);
     bool advanceSgd(const std::atomic<bool> *cancel, long long untilStep);
@@ -127,6 +131,8 @@ private:
     Eigen::MatrixXd m_theta, m_R, m_G, m_W;
     Eigen::VectorXd m_xi;
     double m_lossSum = 0.0;
+    Eigen::MatrixXd m_thetaNext; // fusedSgf(): θ after the step computed ahead
+    bool m_stepAhead = false;
 
     // SGD / online: θ = c φ
     Eigen::MatrixXd m_phi;
