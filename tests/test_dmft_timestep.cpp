@@ -94,7 +94,7 @@ void TestDmftTimeStep::extrapolationMatchesContinuousClosedForm()
     QVERIFY2(ext.status == Status::Converged, ext.message.c_str());
     QVERIFY(ext.extra["time_step"]["steps"].size() == 3);
     const double tq = studentTQuantile(0.99, ext.curves.seDegreesOfFreedom);
-    double worstEuler = 0.0, worstExt = 0.0, worstRatio = 0.0, worstEst = 0.0, worstExtT = 0.0;
+    double worstEuler = 0.0, worstExt = 0.0, worstRatio = 0.0, worstExtT = 0.0, worstEulerEstimate = 0.0, minRatio = 1e300;
     for (int n = 1; n <= c.time.steps; ++n) {
         const double t = c.grid()[n];
         const Overlaps1 ex = linearRegressionGradientFlow(c, t);
@@ -112,25 +112,26 @@ void TestDmftTimeStep::extrapolationMatchesContinuousClosedForm()
             QVERIFY2(err <= stated,
                 qPrintable(QString("%1(t = %2): |%3 - %4| > %5").arg(name).arg(t).arg(e->mean[n]).arg(x).arg(stated)));
         }
-        // The Euler curves are off by O(Δ), and their estimate says how much: not less than
-        // half the actual error from t = 4Δ on, within 2x of it from t = 2 on (the asymptotic,
-        // global O(Δ) regime). In the first steps it is off either way (at t = Δ measured:
-        // 0.44 of the actual error) — stated in the README.
+        // The Euler curves are off by O(Δ), and their estimate says how much: at least the
+        // actual error at every point (remainingErrorCoversTheClosedForm checks the rule without
+        // Monte-Carlo noise; here the solves' noise, a few 1e-4, may take a little off it).
         for (const auto &[e, x] : { std::pair { &euler.curves.Q[0], ex.Q }, std::pair { &euler.curves.M[0], ex.M } }) {
             const double eulerErr = std::fabs(e->mean[n] - x);
             worstEuler = std::max(worstEuler, eulerErr);
+            worstEulerEstimate = std::max(worstEulerEstimate, e->discretisation[n]);
             const double ratio = e->discretisation[n] / eulerErr;
-            if (t >= 2.0)
-                worstEst = std::max(worstEst, std::fabs(std::log(ratio)));
-            if (n < 4)
-                continue;
-            QVERIFY2(ratio > 0.5 && (t < 2.0 || ratio < 2.0),
-                qPrintable(QString("t = %1: estimate/actual %2").arg(t).arg(ratio)));
+            minRatio = std::min(minRatio, ratio);
+            QVERIFY2(ratio > 0.9, qPrintable(QString("t = %1: estimate/actual %2").arg(t).arg(ratio)));
         }
     }
-    qInfo("vs continuous gradient flow (Q, M of order 1): Euler worst |error| %.3g, extrapolated %.3g at t = %.3g (worst |err| / stated "
-          "%.2f); Euler estimate within a factor %.2f for t >= 2; 2dt+4dt solves %.1f s",
-        worstEuler, worstExt, worstExtT, worstRatio, std::exp(worstEst), ext.extra["time_step"]["seconds"].get<double>());
+    qInfo("vs continuous gradient flow (Q, M of order 1): Euler worst |error| %.3g (estimate: worst %.3g, at least %.2f "
+          "of the error at every point), extrapolated %.3g at t = %.3g (worst |err| / stated %.2f); 2dt+4dt solves %.1f s",
+        worstEuler, worstEulerEstimate, minRatio, worstExt, worstExtT, worstRatio,
+        ext.extra["time_step"]["seconds"].get<double>());
+    // Not far above it on the scale of the curve: its largest value is |X^Δ − X^{2Δ}| in the
+    // first steps, where the 2Δ solve's own higher-order error shows (measured 1.77x the
+    // largest error here; 1.5–1.84x at Δ = 0.125 and 1.1x at Δ = 0.05 in the closed form).
+    QVERIFY(worstEulerEstimate < 2.0 * worstEuler);
     QVERIFY(worstExt < worstEuler); // it pays
 }
 
@@ -160,9 +161,11 @@ void TestDmftTimeStep::remainingErrorCoversTheClosedForm()
                 return out;
             };
             Curves fine = level(1);
-            const Curves euler = fine, coarse = level(2), coarser = level(4);
+            const Curves coarse = level(2), coarser = level(4);
+            Curves euler = fine;
+            estimateDiscretisation(euler, coarse);
             extrapolateTimeStep(fine, coarse, &coarser);
-            double worstEuler = 0.0, worstStated = 0.0, lateEuler = 0.0, lateStated = 0.0, lateActual = 0.0;
+            double worstEuler = 0.0, worstEulerEstimate = 0.0, worstStated = 0.0, lateEuler = 0.0, lateStated = 0.0, lateActual = 0.0;
             for (int n = 1; n <= N; ++n) {
                 const Overlaps1 ex = linearRegressionGradientFlow(c, n * dt);
                 for (const auto &[e, eu, x] : { std::tuple { &fine.Q[0], &euler.Q[0], ex.Q },
@@ -172,7 +175,13 @@ void TestDmftTimeStep::remainingErrorCoversTheClosedForm()
                         qPrintable(QString("alpha %1, dt %2, t = %3: |%4 - %5| > stated %6")
                                        .arg(alpha).arg(dt).arg(n * dt).arg(e->mean[n]).arg(x).arg(stated)));
                     worstCover = std::max(worstCover, err / stated);
-                    worstEuler = std::max(worstEuler, std::fabs(eu->mean[n] - x));
+                    const double eulerErr = std::fabs(eu->mean[n] - x);
+                    worstEuler = std::max(worstEuler, eulerErr);
+                    // the Euler curves' own estimate ("estimate", the default) covers their error
+                    QVERIFY2(eulerErr <= eu->discretisation[n],
+                        qPrintable(QString("alpha %1, dt %2, t = %3: Euler error %4 > estimate %5")
+                                       .arg(alpha).arg(dt).arg(n * dt).arg(eulerErr).arg(eu->discretisation[n])));
+                    worstEulerEstimate = std::max(worstEulerEstimate, eu->discretisation[n]);
                     worstStated = std::max(worstStated, stated);
                     if (n * dt >= 1.0) {
                         lateEuler = std::max(lateEuler, std::fabs(eu->mean[n] - x));
@@ -181,8 +190,8 @@ void TestDmftTimeStep::remainingErrorCoversTheClosedForm()
                     }
                 }
             }
-            qInfo("alpha %.1f, dt %.3f: Euler worst |error| %.4f, extrapolation's stated remaining error %.4f; t >= 1: %.4f, %.4f (actual %.4f)",
-                alpha, dt, worstEuler, worstStated, lateEuler, lateStated, lateActual);
+            qInfo("alpha %.1f, dt %.3f: Euler worst |error| %.4f (estimate %.4f), extrapolation's stated remaining error %.4f; t >= 1: %.4f, %.4f (actual %.4f)",
+                alpha, dt, worstEuler, worstEulerEstimate, worstStated, lateEuler, lateStated, lateActual);
             // It pays where 4Δ (s + λ) is small (s ≤ (1 + α^{-1/2})² ≤ 3.3 here): at Δ = 0.05 the
             // stated error is below Euler's actual error everywhere (measured ≤ 0.52 of it) and
             // below half of it from t = 1 on (≤ 0.25). At Δ ≥ 0.1 the 4Δ level is outside the Δ²

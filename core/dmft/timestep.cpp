@@ -79,14 +79,23 @@ void estimateDiscretisation(Curves &fine, const Curves &coarse)
     const auto c = estimates(const_cast<Curves &>(coarse));
     for (std::size_t i = 0; i < f.size() && i < c.size(); ++i) {
         const std::vector<double> corr = firstOrderCorrection(*f[i], *c[i], Nc);
-        std::vector<double> size(corr.size());
-        for (std::size_t j = 0; j < corr.size(); ++j)
-            size[j] = std::fabs(corr[j]);
-        f[i]->discretisation = interpolate(size, 2, N);
+        // |X^Δ − X^{2Δ}| is c₁Δ, the leading term of X^Δ's error; pointwise it misses the
+        // higher orders in the first steps and crosses zero where the true error does not
+        // (measured on gradient-flow linear regression: down to 0.44 of the true error at
+        // t = Δ, 0.02 at a crossing). Its largest value over the 2Δ-points within t ± 4Δ
+        // covered the true error at every point there (closed form, α = 1.5–10, Δ =
+        // 0.025–0.25: 1.01–1.23 times it; remainingErrorCoversTheClosedForm).
+        std::vector<double> &out = f[i]->discretisation;
+        out.assign(N + 1, 0.0);
+        for (int n = 0; n <= N; ++n) {
+            const int j = n / 2;
+            for (int q = std::max(0, j - 2 + n % 2); q <= std::min(Nc, j + 2); ++q)
+                out[n] = std::max(out[n], std::fabs(corr[q]));
+        }
         // interpolation error bound at odd points, as in extrapolateTimeStep
         for (int n = 1; n <= N; n += 2)
             if (n / 2 + 1 <= Nc)
-                f[i]->discretisation[n] += 0.5 * std::fabs(corr[n / 2 + 1] - corr[n / 2]);
+                out[n] += 0.5 * std::fabs(corr[n / 2 + 1] - corr[n / 2]);
     }
 }
 
