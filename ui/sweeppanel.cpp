@@ -276,13 +276,8 @@ bool SweepPanel::cellAt(QMouseEvent *event, int *i, int *j) const
     QCustomPlot *plot = plan.spec.axes.size() > 1 ? m_mainPlot : m_endPlot;
     if (!plot->xAxis || !plot->yAxis)
         return false;
-    const double x = plot->xAxis->pixelToCoord(event->pos().x());
-    if (plan.spec.axes.size() > 1) {
-        const double y = plot->yAxis->pixelToCoord(event->pos().y());
-        *i = int(std::lround(x));
-        *j = int(std::lround(y));
-        return *i >= 0 && *i < plan.size0() && *j >= 0 && *j < plan.size1();
-    }
+    if (plan.spec.axes.size() > 1)
+        return figures::phaseDiagramCell(m_map, plan, event->position(), i, j);
     // A family: the nearest parameter value on the end-point panel's x axis (in pixels).
     const SweepAxis &axis = plan.spec.axes[0];
     double best = 1e300;
