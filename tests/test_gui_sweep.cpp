@@ -93,6 +93,18 @@ void TestGuiSweep::familyToTheEnd()
         QCOMPARE(panel.endPointPlot()->graph(0)->data()->at(i)->value, r[i].scalars[0].value);
     QVERIFY(panel.pointText(1).startsWith("α = 2: "));
     QVERIFY(panel.pointText(1).contains("±"));
+    // The overlaid curves: the test loss by default, the overlap M₁₁ when chosen.
+    QComboBox *curves = panel.familyCurves();
+    for (const auto &[quantity, first] : { std::pair(figures::FamilyQuantity::TestLoss, &r[0].results.at("dmft")->curves.testLoss),
+             std::pair(figures::FamilyQuantity::M11, &r[0].results.at("dmft")->curves.M[0]) }) {
+        curves->setCurrentIndex(curves->findData(static_cast<int>(quantity)));
+        QCOMPARE(panel.mainPlot()->graphCount(), 3);
+        QCPGraph *g = panel.mainPlot()->graph(0);
+        QVERIFY(g->dataCount() > 2);
+        for (int k = 0; k < g->dataCount(); ++k)
+            QCOMPARE(g->data()->at(k)->value, first->mean[k]);
+        QCOMPARE(panel.mainPlot()->yAxis->label(), figures::familyQuantityLabel(quantity));
+    }
     panel.show();
     shoot(&panel, "family");
 }

@@ -37,7 +37,8 @@ QCheckBox *deviationOption()
 QComboBox *makePinChooser(PlotPanel *panel)
 {
     auto *box = new QComboBox;
-    box->setToolTip("Show the difference live − pinned run instead (Run ▸ Pinned runs; visible pins only).");
+    box->setToolTip("Show the DMFT kernel's difference live − pinned run instead (Run ▸ Pinned runs; visible "
+                    "pins only).");
     box->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     QObject::connect(box, &QComboBox::currentIndexChanged, panel, &PlotPanel::redraw);
     return box;

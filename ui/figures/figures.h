@@ -123,7 +123,7 @@ const Kernel &kernelOf(const Curves &curves, KernelKind kind);
 void plotKernel(QCustomPlot *plot, const Curves &curves, KernelKind kind, const Style &style);
 
 /// The difference live − pinned of one kernel (issue 11, pinned runs) on a symmetric
-/// diverging scale, titled "ΔR_θ(t, s) = live − NAME (DMFT)"; a message instead when
+/// diverging scale, titled "ΔR_θ(t, s): live − NAME"; a message instead when
 /// either has no such kernel or the time grids differ.
 void plotKernelDifference(QCustomPlot *plot, const Curves &live, const Curves &pinned, const QString &pinName,
     KernelKind kind, const Style &style);

@@ -190,8 +190,8 @@ void plotKernelDifference(QCustomPlot *plot, const Curves &live, const Curves &p
 {
     const Kernel &a = kernelOf(live, kind), &b = kernelOf(pinned, kind);
     const bool trace = a.rowsPerBlock > 1;
-    const QString title = "Δ" + kernelSymbolHtml(kind, trace) + " = live − " + pinName.toHtmlEscaped() + " ("
-        + engineLabel(live.engine) + ")";
+    // Short: panels are narrow (the engine is the panel's, said in its chooser's tooltip).
+    const QString title = "Δ" + kernelSymbolHtml(kind, trace) + ": live − " + pinName.toHtmlEscaped();
     if (a.empty() || b.empty()) {
         plotMessage(plot, title,
             (a.empty() ? QString("the live run") : "pinned run '" + pinName + "'") + " has no "

@@ -203,21 +203,42 @@ private:
     int m_columns = 0;
 };
 
-const Estimate &estimateOf(const Curves &c, FamilyQuantity q)
+/// The curve of quantity q, null when the run has none (no overlaps).
+const Estimate *estimateOf(const Curves &c, FamilyQuantity q)
 {
-    return q == FamilyQuantity::TrainLoss ? c.trainLoss
-        : q == FamilyQuantity::TestLoss   ? c.testLoss
-                                          : c.testError;
-}
-
-QString quantityLabel(FamilyQuantity q)
-{
-    return q == FamilyQuantity::TrainLoss ? "train loss"
-        : q == FamilyQuantity::TestLoss   ? "test loss"
-                                          : "test error";
+    switch (q) {
+    case FamilyQuantity::TrainLoss:
+        return &c.trainLoss;
+    case FamilyQuantity::TestLoss:
+        return &c.testLoss;
+    case FamilyQuantity::TestError:
+        return &c.testError;
+    case FamilyQuantity::M11:
+        return c.M.empty() ? nullptr : &c.M[0];
+    case FamilyQuantity::Q11:
+        return c.Q.empty() ? nullptr : &c.Q[0];
+    }
+    return nullptr;
 }
 
 } // namespace
+
+QString familyQuantityLabel(FamilyQuantity q)
+{
+    switch (q) {
+    case FamilyQuantity::TrainLoss:
+        return "train loss";
+    case FamilyQuantity::TestLoss:
+        return "test loss";
+    case FamilyQuantity::TestError:
+        return "test error";
+    case FamilyQuantity::M11:
+        return "M₁₁";
+    case FamilyQuantity::Q11:
+        return "Q₁₁";
+    }
+    return {};
+}
 
 QColor familyColor(double f)
 {
@@ -245,21 +266,23 @@ void plotFamilyCurves(QCustomPlot *plot, const SweepPlan &plan, const std::vecto
 {
     const SweepAxis &axis = plan.spec.axes[0];
     reset(plot, style,
-        quantityLabel(quantity) + " — family of " + axisLabel(axis) + " (" + engineLabel(engine) + ")");
+        familyQuantityLabel(quantity) + " — family of " + axisLabel(axis) + " (" + engineLabel(engine) + ")");
     styleAxis(plot->xAxis, style, "training time t");
-    styleAxis(plot->yAxis, style, quantityLabel(quantity));
+    styleAxis(plot->yAxis, style, familyQuantityLabel(quantity));
     const double pen = metricsFor(style).pen;
     for (std::size_t p = 0; p < results.size() && p < plan.points.size(); ++p) {
         const auto &r = results[p];
         if (!r.done() || !r.results.count(engine))
             continue;
         const Curves &c = r.results.at(engine)->curves;
-        const Estimate &e = estimateOf(c, quantity);
+        const Estimate *e = estimateOf(c, quantity);
+        if (!e)
+            continue;
         const int n = std::min<int>(c.validPoints, int(c.t.size()));
         QVector<double> x(n), y(n);
         for (int k = 0; k < n; ++k) {
             x[k] = c.t[k];
-            y[k] = e.mean[k];
+            y[k] = e->mean[k];
         }
         QCPGraph *g = plot->addGraph();
         g->setPen(QPen(familyColor(familyPosition(axis, plan.points[p].i)), pen));

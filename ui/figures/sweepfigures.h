@@ -23,7 +23,11 @@ class QCPColorMap;
 namespace dmftlab::figures
 {
 
-enum class FamilyQuantity { TrainLoss, TestLoss, TestError };
+/// What a family's overlaid curves show: a loss, or the overlaps M₁₁ (student unit 1 with
+/// teacher unit 1) and Q₁₁ (student unit 1's squared norm).
+enum class FamilyQuantity { TrainLoss, TestLoss, TestError, M11, Q11 };
+/// "test loss", "M₁₁", ... (the curves' axis label and chooser text).
+QString familyQuantityLabel(FamilyQuantity q);
 
 /// Viridis at f in [0, 1].
 QColor familyColor(double f);
