@@ -297,7 +297,9 @@ void plotFamilyCurves(QCustomPlot *plot, const SweepPlan &plan, const std::vecto
         std::swap(range.lower, range.upper);
     if (range.lower == range.upper)
         range = QCPRange(range.lower - 0.5, range.upper + 0.5);
-    addScale(plot, axisTitle(axis), style, range, log);
+    QCPColorScale *scale = addScale(plot, axisTitle(axis), style, range, log);
+    if (numeric && axis.size() <= 12) // a tick at each member of the family
+        valueTicks(scale->axis(), axis, 12, [&axis](int i) { return axis.number(i); });
     addStamp(plot, style);
 }
 
@@ -319,10 +321,10 @@ void plotFamilyScalar(QCustomPlot *plot, const SweepPlan &plan, const std::vecto
         y.push_back(r.scalars[scalar].value);
         se.push_back(std::isfinite(r.scalars[scalar].se) ? r.scalars[scalar].se : 0.0);
     }
-    if (!numeric)
-        valueTicks(plot->xAxis, axis, 12);
-    else
+    if (numeric)
         setLogScale(plot->xAxis, axis.spacing == SweepSpacing::Log);
+    if (!numeric || axis.size() <= 12) // a tick at each parameter value
+        valueTicks(plot->xAxis, axis, 12, [&](int i) { return numeric ? axis.number(i) : double(i); });
     QCPGraph *g = plot->addGraph();
     const QColor colour = quantityColor(style, 0); // the style's palette (--palette)
     const Metrics m = metricsFor(style);
@@ -345,8 +347,12 @@ void plotFamilyScalar(QCustomPlot *plot, const SweepPlan &plan, const std::vecto
     const QCPRange yr = plot->yAxis->range();
     const double pad = std::max(1e-12, 0.08 * yr.size());
     plot->yAxis->setRange(yr.lower - pad, yr.upper + pad);
-    if (axis.spacing != SweepSpacing::Log) {
-        const QCPRange xr = plot->xAxis->range();
+    // Room for the end markers and their error bars (a factor on a log axis).
+    const QCPRange xr = plot->xAxis->range();
+    if (axis.spacing == SweepSpacing::Log && xr.lower > 0) {
+        const double factor = std::pow(xr.upper / xr.lower, 0.04);
+        plot->xAxis->setRange(xr.lower / factor, xr.upper * factor);
+    } else {
         const double xpad = std::max(1e-12, 0.04 * xr.size());
         plot->xAxis->setRange(xr.lower - xpad, xr.upper + xpad);
     }
