@@ -4,6 +4,7 @@
 #include "figures.h"
 #include "plotarea.h"
 #include "plotpanel.h"
+#include "testutil.h"
 
 #include <QApplication>
 #include <QImage>
@@ -127,6 +128,7 @@ private slots:
     void colourBarsKeepApart_data();
     void colourBarsKeepApart();
     void liveLegendKeepsItsCorner();
+    void epochAxisFollowsTime();
     void partialKernelMapKeepsTheRunsAxes();
 };
 
@@ -488,6 +490,29 @@ void TestGuiFigures::liveLegendKeepsItsCorner()
     QCOMPARE(corner(), first);
     c.validPoints = 31;
     QCOMPARE(corner(), first);
+}
+
+// Issue 10: "t" is training time, with what it is in epochs available: an epoch axis on
+// top (t / (α τ)) that follows the time axis when it is zoomed; none for gradient flow.
+void TestGuiFigures::epochAxisFollowsTime()
+{
+    const Curves sgf = makeCurves("sgf", 1, 50, 51), dmft = makeCurves("dmft", 1, 50, 51);
+    QCustomPlot plot;
+    plot.resize(800, 500);
+    figures::Style style;
+    style.timePerEpoch = 0.5; // α τ
+    figures::plotLoss(&plot, { &sgf, &dmft }, style);
+    QCPAxis *bottom = plot.axisRect()->axis(QCPAxis::atBottom), *top = plot.axisRect()->axis(QCPAxis::atTop);
+    QCOMPARE(bottom->label(), QString("training time t"));
+    QVERIFY(top->visible());
+    QCOMPARE(top->label(), QString("epochs"));
+    DMFT_COMPARE_TOL(top->range().upper, bottom->range().upper / 0.5, 1e-12);
+    bottom->setRange(2.0, 4.0); // a zoom
+    DMFT_COMPARE_TOL(top->range().lower, 4.0, 1e-12);
+    DMFT_COMPARE_TOL(top->range().upper, 8.0, 1e-12);
+    style.timePerEpoch = 0.0; // τ = 0: gradient flow has no epochs
+    figures::plotLoss(&plot, { &sgf, &dmft }, style);
+    QVERIFY(!plot.axisRect()->axis(QCPAxis::atTop)->visible());
 }
 
 // Issue 10: a live (partial) kernel map spans the run's whole grid from the first frame,

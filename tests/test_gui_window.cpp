@@ -371,6 +371,8 @@ void TestGuiWindow::keyboardShortcuts()
     QVERIFY(finished.wait(10000));
     QVERIFY(!w.controller()->isRunning());
     QCOMPARE(QString::fromStdString(toString(w.controller()->state("sgf")->status)), QString("cancelled"));
+    // ... and the status line says so, not "Done".
+    QVERIFY2(w.runStatus()->text().startsWith("Cancelled. "), qPrintable(w.runStatus()->text()));
 }
 
 // Issue 10: the reasons stand next to the Run button (not only at the bottom of the dock)
