@@ -104,6 +104,7 @@ private slots:
     void windowFitsSmallScreen();
     void dmftEtaFromResidualDecay();
     void exportDialogRemembersFolderAndProposesName();
+    void bannerAndNotesAreNotClipped();
 };
 
 void TestGuiWindow::initTestCase()
@@ -618,6 +619,42 @@ void TestGuiWindow::exportDialogRemembersFolderAndProposesName()
     emit w.plotArea()->panel("overlaps")->exportRequested();
     QCOMPARE(QFileInfo(proposed).fileName(), QString("overlaps-logistic-regression.png"));
     QCOMPARE(QFileInfo(QFileInfo(proposed).path()).canonicalFilePath(), QFileInfo(second.path()).canonicalFilePath());
+}
+
+// Issue 10: a long banner (a divergence message) and a long panel note wrap within the
+// visible width at 1366×768 and show every line: nothing runs off the edge or is cut
+// by the option buttons.
+void TestGuiWindow::bannerAndNotesAreNotClipped()
+{
+    MainWindow w;
+    w.resize(1366, 728);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    const QString longText = QString("SGF diverged at t = 4.2 — lower optimizer.learning_rate or raise "
+                                     "sim.substeps; the curves stop at the last finite value. ")
+                                 .repeated(4);
+    w.plotArea()->setBanner(longText, true);
+    auto view = std::make_shared<ResultView>();
+    view->withoutCurves["dmft"] = "starting…";
+    view->warnings["dmft"] = longText; // a note in every DMFT panel's header
+    w.plotArea()->setView(view);
+    QTest::qWait(50);
+    auto *banner = w.findChild<QLabel *>("banner");
+    QVERIFY(banner && banner->isVisible());
+    const QRect inWindow(banner->mapTo(&w, QPoint(0, 0)), banner->size());
+    QVERIFY2(QRect(QPoint(0, 0), w.size()).contains(inWindow), qPrintable(QString("banner %1,%2 %3x%4")
+                                                                          .arg(inWindow.x()).arg(inWindow.y())
+                                                                          .arg(inWindow.width()).arg(inWindow.height())));
+    QVERIFY(banner->height() >= banner->heightForWidth(banner->width()) - 1); // every line shown
+    int notes = 0;
+    for (QLabel *note : w.findChildren<QLabel *>("note"))
+        if (note->isVisible()) {
+            ++notes;
+            QVERIFY(note->wordWrap());
+            QVERIFY2(note->height() >= note->heightForWidth(note->width()) - 1,
+                qPrintable(QString("%1 px for %2 px").arg(note->height()).arg(note->heightForWidth(note->width()))));
+        }
+    QVERIFY(notes >= 1);
 }
 
 QTEST_MAIN(TestGuiWindow)
