@@ -6,6 +6,7 @@
 
 #include <QCommandLineParser>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -49,6 +50,47 @@ bool namedPlotSize(const std::string &name, int *w, int *h)
 }
 
 } // namespace
+
+std::string setFigureOption(const std::string &name, const std::string &value, FigureOptions *o)
+{
+    if (name == "plots") {
+        const auto formats = splitList(value);
+        if (formats.empty())
+            return "option --plots needs at least one format (png, pdf, svg)";
+        for (const auto &f : formats) {
+            if (f != "png" && f != "pdf" && f != "svg")
+                return "unknown plot format '" + f + "' (known: png, pdf, svg)";
+            if (std::find(o->plotFormats.begin(), o->plotFormats.end(), f) == o->plotFormats.end())
+                o->plotFormats.push_back(f);
+        }
+    } else if (name == "plot-size") {
+        int w = 0, h = 0;
+        char tail = 0;
+        if (!namedPlotSize(value, &w, &h)
+            && (std::sscanf(value.c_str(), "%dx%d%c", &w, &h, &tail) != 2 || w < 50 || h < 50 || w > 10000
+                || h > 10000))
+            return "--plot-size expects WIDTHxHEIGHT in pixels (50..10000), slide (1920x1080) or slide-small "
+                   "(1280x720), got '"
+                + value + "'";
+        o->plotWidth = w;
+        o->plotHeight = h;
+    } else if (name == "plot-scale") {
+        char *end = nullptr;
+        const double scale = std::strtod(value.c_str(), &end);
+        if (end == value.c_str() || *end != '\0' || !(scale >= 0.1 && scale <= 10.0))
+            return "--plot-scale expects a number between 0.1 and 10, got '" + value + "'";
+        o->plotScale = scale;
+    } else if (name == "palette") {
+        figures::Palette known;
+        if (!figures::paletteFromName(q(value), &known))
+            return "unknown palette '" + value + "' (known: " + figures::paletteNames().join(", ").toStdString()
+                + ")";
+        o->palette = q(value).trimmed().toLower().toStdString();
+    } else {
+        return "unknown figure option '" + name + "'";
+    }
+    return {};
+}
 
 std::string parseRunOptions(const std::vector<std::string> &args, RunOptions *o, bool *help)
 {
@@ -98,45 +140,11 @@ std::string parseRunOptions(const std::vector<std::string> &args, RunOptions *o,
             o->engines.push_back(e);
         }
     }
-    if (parser.isSet(plots)) {
-        for (const auto &f : splitList(parser.value(plots).toStdString())) {
-            if (f != "png" && f != "pdf" && f != "svg")
-                return "unknown plot format '" + f + "' (known: png, pdf, svg)";
-            bool dup = false;
-            for (const auto &seen : o->plotFormats)
-                dup = dup || seen == f;
-            if (!dup)
-                o->plotFormats.push_back(f);
-        }
-        if (o->plotFormats.empty())
-            return "option --plots needs at least one format (png, pdf, svg)";
-    }
-    for (const QString &v : parser.values(plotSize)) { // the last one counts
-        int w = 0, h = 0;
-        char tail = 0;
-        if (!namedPlotSize(v.toStdString(), &w, &h)
-            && (std::sscanf(v.toStdString().c_str(), "%dx%d%c", &w, &h, &tail) != 2 || w < 50 || h < 50
-                || w > 10000 || h > 10000))
-            return "--plot-size expects WIDTHxHEIGHT in pixels (50..10000), slide (1920x1080) or slide-small "
-                   "(1280x720), got '"
-                + v.toStdString() + "'";
-        o->plotWidth = w;
-        o->plotHeight = h;
-    }
-    for (const QString &v : parser.values(plotScale)) {
-        const std::string text = v.toStdString();
-        char *end = nullptr;
-        o->plotScale = std::strtod(text.c_str(), &end);
-        if (end == text.c_str() || *end != '\0' || !(o->plotScale >= 0.1 && o->plotScale <= 10.0))
-            return "--plot-scale expects a number between 0.1 and 10, got '" + text + "'";
-    }
-    if (parser.isSet(palette)) {
-        figures::Palette known;
-        if (!figures::paletteFromName(parser.value(palette), &known))
-            return "unknown palette '" + parser.value(palette).toStdString()
-                + "' (known: " + figures::paletteNames().join(", ").toStdString() + ")";
-        o->palette = parser.value(palette).trimmed().toLower().toStdString();
-    }
+    for (const QCommandLineOption *valued : { &plots, &plotSize, &plotScale, &palette })
+        for (const QString &v : parser.values(*valued)) // plot size and scale: the last one counts
+            if (auto err = setFigureOption(valued->names().first().toStdString(), v.toStdString(), o);
+                !err.empty())
+                return err;
     o->slide = parser.isSet(slide);
     o->quiet = parser.isSet(quiet);
     o->logX = parser.isSet(logX);

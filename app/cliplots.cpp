@@ -22,10 +22,7 @@ namespace
 std::string writePlots(const RunOptions &o, const RunConfig &config,
     const std::vector<const Curves *> &curves, std::vector<std::string> *files)
 {
-    figures::Style style;
-    style.slide = o.slide;
-    style.canvas = QSize(o.plotWidth, o.plotHeight); // text keeps its share of the picture
-    figures::paletteFromName(QString::fromStdString(o.palette), &style.palette); // checked by the parser
+    figures::Style style = figureStyle(o);
     if (o.stamp)
         style.stamp = figures::parameterStamp(config, o.engines);
     style.timePerEpoch = figures::timePerEpoch(config); // an epoch axis on top, as in the window
@@ -34,10 +31,6 @@ std::string writePlots(const RunOptions &o, const RunConfig &config,
     loss.logY = o.logY;
     figures::OverlapOptions overlaps;
     overlaps.logX = o.logX; // overlaps change sign (M), so --log-y is for the loss only
-    struct Figure {
-        std::string name;
-        std::function<void(QCustomPlot *)> draw;
-    };
     std::vector<Figure> list;
     list.push_back({ "loss", [&](QCustomPlot *p) { figures::plotLoss(p, curves, style, loss); } });
     list.push_back(
@@ -46,28 +39,7 @@ std::string writePlots(const RunOptions &o, const RunConfig &config,
         if (!c->Ctheta.empty())
             list.push_back({ "C_theta_" + c->engine,
                 [c, &style](QCustomPlot *p) { figures::plotKernel(p, *c, style); } });
-    for (const auto &fig : list) {
-        if (cancelFlag().load())
-            return {}; // honour a signal: no further figures (the run ends "cancelled")
-        QCustomPlot plot;
-        plot.resize(o.plotWidth, o.plotHeight);
-        fig.draw(&plot);
-        for (const auto &format : o.plotFormats) {
-            const std::string name = fig.name + "." + format;
-            const std::string path = (std::filesystem::path(o.out) / name).string();
-            const std::string tmp = io::temporaryPathFor(path);
-            QString error;
-            if (!figures::exportPlot(
-                    &plot, QString::fromStdString(tmp), o.plotWidth, o.plotHeight, o.plotScale, &error)) {
-                std::remove(tmp.c_str());
-                return "cannot write " + path + ": " + error.toStdString();
-            }
-            if (auto err = io::commitFile(tmp, path); !err.empty())
-                return err;
-            files->push_back(name);
-        }
-    }
-    return {};
+    return writeFigureFiles(list, o, o.out, true, files);
 }
 
 // Qt's own chatter (e.g. "QStandardPaths: XDG_RUNTIME_DIR not set" on headless
@@ -90,6 +62,42 @@ void ensureQtPlatform()
 }
 
 } // namespace
+
+figures::Style figureStyle(const FigureOptions &o)
+{
+    figures::Style style;
+    style.slide = o.slide;
+    style.canvas = QSize(o.plotWidth, o.plotHeight); // text keeps its share of the picture
+    figures::paletteFromName(QString::fromStdString(o.palette), &style.palette); // checked by the parser
+    return style;
+}
+
+std::string writeFigureFiles(const std::vector<Figure> &list, const FigureOptions &o, const std::string &out,
+    bool stopOnSignal, std::vector<std::string> *files)
+{
+    for (const auto &fig : list) {
+        if (stopOnSignal && cancelFlag().load())
+            return {}; // honour a signal: no further figures (the run ends "cancelled")
+        QCustomPlot plot;
+        plot.resize(o.plotWidth, o.plotHeight);
+        fig.draw(&plot);
+        for (const auto &format : o.plotFormats) {
+            const std::string name = fig.name + "." + format;
+            const std::string path = (std::filesystem::path(out) / name).string();
+            const std::string tmp = io::temporaryPathFor(path);
+            QString error;
+            if (!figures::exportPlot(
+                    &plot, QString::fromStdString(tmp), o.plotWidth, o.plotHeight, o.plotScale, &error)) {
+                std::remove(tmp.c_str());
+                return "cannot write " + path + ": " + error.toStdString();
+            }
+            if (auto err = io::commitFile(tmp, path); !err.empty())
+                return err;
+            files->push_back(name);
+        }
+    }
+    return {};
+}
 
 std::string withOffscreenQt(const std::function<std::string()> &draw)
 {

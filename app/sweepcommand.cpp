@@ -39,12 +39,12 @@ namespace fs = std::filesystem;
 using cli::fail;
 using cli::splitList;
 
-struct SweepOptions {
+struct SweepOptions : cli::FigureOptions {
     std::string preset;
-    std::vector<std::string> sets, vary, engines, scalars, plotFormats;
+    std::vector<std::string> sets, vary, engines, scalars;
     std::string out;
     std::vector<double> contours; ///< --contours; empty: at the quartiles of the value range
-    bool slide = false, quiet = false, help = false;
+    bool quiet = false, help = false;
 };
 
 /// The phase diagram's contour levels: those given, else three at 25, 50 and 75 % of the
@@ -86,7 +86,7 @@ std::string parseOptions(const std::vector<std::string> &args, SweepOptions *o)
         };
         const bool valued = arg == "--preset" || arg == "--set" || arg == "--vary" || arg == "--engine"
             || arg == "--engines" || arg == "--scalar" || arg == "--out" || arg == "-o" || arg == "--plots"
-            || arg == "--contours";
+            || arg == "--contours" || arg == "--plot-size" || arg == "--plot-scale" || arg == "--palette";
         if (valued && !take())
             return "option " + arg + " needs a value";
         if (arg == "--help" || arg == "-h") {
@@ -115,12 +115,11 @@ std::string parseOptions(const std::vector<std::string> &args, SweepOptions *o)
             if (!o->out.empty())
                 return "option --out given twice";
             o->out = value;
-        } else if (arg == "--plots") {
-            for (const auto &f : splitList(value)) {
-                if (f != "png" && f != "pdf" && f != "svg")
-                    return "unknown plot format '" + f + "' (known: png, pdf, svg)";
-                o->plotFormats.push_back(f);
-            }
+        } else if (arg == "--plots" || arg == "--plot-size" || arg == "--plot-scale" || arg == "--palette") {
+            if (auto err = cli::setFigureOption(arg.substr(2), value, o); !err.empty())
+                return err;
+        } else if (arg == "--stamp") {
+            o->stamp = true;
         } else if (arg == "--contours") {
             for (const auto &level : splitList(value)) {
                 char *end = nullptr;
@@ -280,15 +279,13 @@ std::string fileSafe(std::string name)
 /// overlaid test-loss curves). Empty on success.
 std::string writeSweepFigures(const SweepRunner &runner, const SweepOptions &o, std::vector<std::string> *files)
 {
-    figures::Style style;
-    style.slide = o.slide;
     const SweepPlan &plan = runner.plan();
+    figures::Style style = cli::figureStyle(o);
+    if (o.stamp) // the varied parameters as "first…last"
+        style.stamp = figures::parameterStamp(
+            plan.points.front().config, plan.points.back().config, plan.spec.engines);
     const bool twoD = plan.spec.axes.size() > 1;
-    struct Figure {
-        std::string name;
-        std::function<void(QCustomPlot *)> draw;
-    };
-    std::vector<Figure> list;
+    std::vector<cli::Figure> list;
     const std::vector<SweepPointResult> &results = runner.results();
     for (int s = 0; s < int(plan.scalars.size()); ++s) {
         const std::string stem = (twoD ? "phase_" : "family_") + fileSafe(plan.scalars[s].name);
@@ -305,25 +302,8 @@ std::string writeSweepFigures(const SweepRunner &runner, const SweepOptions &o, 
                             figures::plotFamilyCurves(plot, plan, results, plan.spec.engines.front(),
                                 figures::FamilyQuantity::TestLoss, style);
                         } });
-    for (const auto &fig : list) {
-        QCustomPlot plot;
-        plot.resize(900, 600);
-        fig.draw(&plot);
-        for (const auto &format : o.plotFormats) {
-            const std::string name = fig.name + "." + format;
-            const std::string path = (fs::path(o.out) / name).string();
-            const std::string tmp = io::temporaryPathFor(path);
-            QString error;
-            if (!figures::exportPlot(&plot, QString::fromStdString(tmp), 900, 600, 1.0, &error)) {
-                std::remove(tmp.c_str());
-                return "cannot write " + path + ": " + error.toStdString();
-            }
-            if (auto err = io::commitFile(tmp, path); !err.empty())
-                return err;
-            files->push_back(name);
-        }
-    }
-    return {};
+    // A cancelled sweep still draws what it finished (its sweep.csv lists those points).
+    return cli::writeFigureFiles(list, o, o.out, false, files);
 }
 
 } // namespace
@@ -334,7 +314,8 @@ std::string sweepHelpText()
         = "Usage:\n"
           "  dmftlab-cli sweep --preset NAME [--set key=value ...] --vary KEY=VALUES [--vary KEY=VALUES]\n"
           "                    [--engine LIST] [--scalar NAME[,NAME]] --out DIR [--plots png,pdf,svg]\n"
-          "                    [--contours LEVELS]\n"
+          "                    [--contours LEVELS] [--plot-size WxH|slide|slide-small] [--plot-scale S]\n"
+          "                    [--slide] [--palette okabe-ito|tableau] [--stamp]\n"
           "\n"
           "Runs the engines (default dmft) at every point of a family (one --vary) or a phase\n"
           "diagram (two --vary) and reduces each point to scalars (default final_test_loss).\n"
@@ -363,7 +344,12 @@ std::string sweepHelpText()
          "  family_<scalar>.EXT, family_test_loss.EXT   (one --vary, with --plots)\n"
          "  phase_<scalar>.EXT                          (two --vary, with --plots): the heat map with\n"
          "                     white contour lines at --contours a,b,c, else at 25, 50 and 75 % of the\n"
-         "                     computed range\n"
+         "                     computed range; axes in the parameters' own values (log-spaced ones on\n"
+         "                     a log axis)\n"
+         "Figure options as for `run`: --plot-size (default 900x600; slide = 1920x1080, slide-small =\n"
+         "1280x720), --plot-scale, --slide, --palette (the end-point panel's colour; families and phase\n"
+         "diagrams use the colour-blind-safe viridis map), --stamp (the parameters in a corner, the\n"
+         "varied ones as first…last).\n"
          "Resume: rerun with the same --out; finished points are read back, not recomputed (the base\n"
          "config, vary and engines must be the same; scalars may change). Ctrl-C stops after no half\n"
          "point: sweep.csv lists exactly the finished points.\n"

@@ -1,6 +1,7 @@
 // Shared helpers of the suites that drive the dmftlab-cli binary through QProcess as a
 // user would (test_cli, test_sweep_cli, test_config_paths): run it without a display,
-// describe the outcome in failure messages, read the files it wrote. The binary's path is
+// describe the outcome in failure messages, read the files it wrote (PNG sizes, SVG
+// texts). The binary's path is
 // the DMFTLAB_CLI_PATH definition of each test target (tests/*.cmake).
 #pragma once
 
@@ -12,6 +13,7 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
 
 namespace dmftlab::test
 {
@@ -67,6 +69,32 @@ inline std::string readText(const std::filesystem::path &p)
 {
     std::string text;
     return io::readFile(p.string(), &text).empty() ? text : std::string("<missing " + p.string() + ">");
+}
+
+/// Width and height from a PNG's IHDR chunk, or (0, 0).
+inline std::pair<int, int> pngSize(const std::string &data)
+{
+    if (data.size() < 24 || data.compare(0, 8, "\x89PNG\r\n\x1a\n") != 0 || data.compare(12, 4, "IHDR") != 0)
+        return { 0, 0 };
+    auto be32 = [&data](std::size_t at) {
+        return (static_cast<unsigned char>(data[at]) << 24) | (static_cast<unsigned char>(data[at + 1]) << 16)
+            | (static_cast<unsigned char>(data[at + 2]) << 8) | static_cast<unsigned char>(data[at + 3]);
+    };
+    return { static_cast<int>(be32(16)), static_cast<int>(be32(20)) };
+}
+
+/// The text runs of an SVG written by QSvgGenerator (one <text> element each), in order.
+inline QStringList svgTexts(const std::string &svg)
+{
+    QStringList texts;
+    const QString all = QString::fromStdString(svg);
+    for (int at = all.indexOf("<text"); at >= 0; at = all.indexOf("<text", at + 5)) {
+        const int open = all.indexOf('>', at), close = all.indexOf("</text>", at);
+        if (open < 0 || close < open)
+            break;
+        texts << all.mid(open + 1, close - open - 1).trimmed();
+    }
+    return texts;
 }
 
 } // namespace dmftlab::test

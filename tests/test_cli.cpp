@@ -25,8 +25,10 @@ namespace
 
 using test::describe;
 using test::headlessEnvironment;
+using test::pngSize;
 using test::readText;
 using test::runCli;
+using test::svgTexts;
 using Run = test::CliRun;
 
 json readJson(const fs::path &p)
@@ -66,32 +68,6 @@ QStringList smallRun(const QString &preset, const QString &out)
 {
     return { "run", "--preset", preset, "--engine", "sgf", "--out", out, "--set", "sim.dimension=200",
         "--set", "sim.seeds=2", "--set", "time.steps=10", "--set", "sim.threads=2" };
-}
-
-/// Width and height from a PNG's IHDR chunk, or (0, 0).
-std::pair<int, int> pngSize(const std::string &data)
-{
-    if (data.size() < 24 || data.compare(0, 8, "\x89PNG\r\n\x1a\n") != 0 || data.compare(12, 4, "IHDR") != 0)
-        return { 0, 0 };
-    auto be32 = [&data](std::size_t at) {
-        return (static_cast<unsigned char>(data[at]) << 24) | (static_cast<unsigned char>(data[at + 1]) << 16)
-            | (static_cast<unsigned char>(data[at + 2]) << 8) | static_cast<unsigned char>(data[at + 3]);
-    };
-    return { static_cast<int>(be32(16)), static_cast<int>(be32(20)) };
-}
-
-/// The text runs of an SVG written by QSvgGenerator (one <text> element each), in order.
-QStringList svgTexts(const std::string &svg)
-{
-    QStringList texts;
-    const QString all = QString::fromStdString(svg);
-    for (int at = all.indexOf("<text"); at >= 0; at = all.indexOf("<text", at + 5)) {
-        const int open = all.indexOf('>', at), close = all.indexOf("</text>", at);
-        if (open < 0 || close < open)
-            break;
-        texts << all.mid(open + 1, close - open - 1).trimmed();
-    }
-    return texts;
 }
 
 /// Powers of ten among the tick labels drawn before `axisLabel` (QCustomPlot writes an

@@ -4,6 +4,7 @@
 #include "figures.h"
 #include "plotarea.h"
 #include "plotpanel.h"
+#include "testutil.h"
 
 #include <QApplication>
 #include <QImage>
@@ -12,6 +13,7 @@
 #include <QtTest>
 #include <qcustomplot.h>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace dmftlab;
@@ -123,6 +125,11 @@ private slots:
     void deviationIsInStandardErrors();
     void stampNamesTheRunBelowTheAxes();
     void pinnedRunsDrawnFaded();
+    void colourBarsKeepApart_data();
+    void colourBarsKeepApart();
+    void liveLegendKeepsItsCorner();
+    void epochAxisFollowsTime();
+    void partialKernelMapKeepsTheRunsAxes();
 };
 
 void TestGuiFigures::drawsEveryPlotType_data()
@@ -399,6 +406,130 @@ void TestGuiFigures::heatmapsAreSquare()
     QVERIFY2(figures::exportPlot(&plot, dir.filePath("k.png"), 900, 500, 1.0, &error), qPrintable(error));
     for (QCPAxisRect *r : plot.axisRects())
         QVERIFY(std::abs(r->rect().width() - r->rect().height()) <= 1);
+}
+
+void TestGuiFigures::colourBarsKeepApart_data()
+{
+    QTest::addColumn<QSize>("size");
+    QTest::addColumn<bool>("slide");
+    QTest::newRow("figure 900x500") << QSize(900, 500) << false;
+    QTest::newRow("panel 700x420") << QSize(700, 420) << false;
+    QTest::newRow("slide 1920x1080") << QSize(1920, 1080) << true;
+}
+
+// Issue 10: the two colour bars of the C_θ comparison (shared scale, difference) keep
+// their tick labels apart and on the page ("1" of one bar and "−0.1" of the next once read
+// as "10.1"): the end labels' extents, measured in the labels' font, leave half a line of
+// space between the bars and stay inside the picture.
+void TestGuiFigures::colourBarsKeepApart()
+{
+    QFETCH(QSize, size);
+    QFETCH(bool, slide);
+    const Curves dmft = makeCurves("dmft", 1, 30, 31), sgf = makeCurves("sgf", 1, 30, 31);
+    QCustomPlot plot;
+    plot.resize(size);
+    figures::Style style;
+    style.slide = slide;
+    style.canvas = size;
+    figures::plotKernelComparison(&plot, &dmft, &sgf, style);
+    plot.replot();
+    struct Extent {
+        double lo, hi, line;
+    };
+    std::vector<Extent> extents;
+    for (QCPLayoutElement *e : plot.plotLayout()->elements(true))
+        if (auto *scale = qobject_cast<QCPColorScale *>(e)) {
+            QCPAxis *axis = scale->axis();
+            const QFontMetricsF metrics(axis->tickLabelFont());
+            Extent x { 1e9, -1e9, metrics.height() };
+            const QVector<double> ticks = axis->tickVector();
+            const QVector<QString> labels = axis->tickVectorLabels();
+            for (int i = 0; i < ticks.size(); ++i) {
+                if (!axis->range().contains(ticks[i]))
+                    continue;
+                const double px = axis->coordToPixel(ticks[i]), half = metrics.horizontalAdvance(labels[i]) / 2;
+                x.lo = std::min(x.lo, px - half);
+                x.hi = std::max(x.hi, px + half);
+            }
+            QVERIFY(x.hi > x.lo);
+            extents.push_back(x);
+        }
+    QCOMPARE(int(extents.size()), 2);
+    std::sort(extents.begin(), extents.end(), [](const Extent &a, const Extent &b) { return a.lo < b.lo; });
+    QVERIFY2(extents[1].lo - extents[0].hi >= extents[0].line / 2,
+        qPrintable(QString("labels end at %1, next begin at %2").arg(extents[0].hi).arg(extents[1].lo)));
+    QVERIFY(extents[0].lo >= 0 && extents[1].hi <= size.width());
+}
+
+// Issue 10: between live frames the overlap legend stays in its corner while that corner
+// stays free. Frame 1: the overlaps rise into the top right (the legend goes elsewhere);
+// frame 2: the whole run, whose peak is mid-way and whose end is low, frees the top right
+// — the legend must not jump back there.
+void TestGuiFigures::liveLegendKeepsItsCorner()
+{
+    Curves c = makeCurves("dmft", 1, 40, 21);
+    for (std::size_t i = 0; i < c.t.size(); ++i) {
+        const double bump = std::sin(M_PI * c.t[i] / c.t.back()); // 0 → 1 (t = 4) → 0
+        c.Q[0].mean[i] = 1.0 * bump;
+        c.M[0].mean[i] = 0.9 * bump;
+    }
+    QCustomPlot plot;
+    plot.resize(640, 420);
+    const auto corner = [&] {
+        figures::plotOverlaps(&plot, { &c }, figures::Style {});
+        plot.replot();
+        QCPLayoutInset *inset = plot.axisRect()->insetLayout();
+        for (int i = 0; i < inset->elementCount(); ++i)
+            if (qobject_cast<QCPLegend *>(inset->elementAt(i)))
+                return int(inset->insetAlignment(i));
+        return -1; // beside the axes
+    };
+    const int first = corner();
+    QVERIFY(first != int(Qt::AlignTop | Qt::AlignRight)); // the rising curves hold the top right
+    c.validPoints = 41;
+    QCOMPARE(corner(), first);
+    c.validPoints = 31;
+    QCOMPARE(corner(), first);
+}
+
+// Issue 10: "t" is training time, with what it is in epochs available: an epoch axis on
+// top (t / (α τ)) that follows the time axis when it is zoomed; none for gradient flow.
+void TestGuiFigures::epochAxisFollowsTime()
+{
+    const Curves sgf = makeCurves("sgf", 1, 50, 51), dmft = makeCurves("dmft", 1, 50, 51);
+    QCustomPlot plot;
+    plot.resize(800, 500);
+    figures::Style style;
+    style.timePerEpoch = 0.5; // α τ
+    figures::plotLoss(&plot, { &sgf, &dmft }, style);
+    QCPAxis *bottom = plot.axisRect()->axis(QCPAxis::atBottom), *top = plot.axisRect()->axis(QCPAxis::atTop);
+    QCOMPARE(bottom->label(), QString("training time t"));
+    QVERIFY(top->visible());
+    QCOMPARE(top->label(), QString("epochs"));
+    DMFT_COMPARE_TOL(top->range().upper, bottom->range().upper / 0.5, 1e-12);
+    bottom->setRange(2.0, 4.0); // a zoom
+    DMFT_COMPARE_TOL(top->range().lower, 4.0, 1e-12);
+    DMFT_COMPARE_TOL(top->range().upper, 8.0, 1e-12);
+    style.timePerEpoch = 0.0; // τ = 0: gradient flow has no epochs
+    figures::plotLoss(&plot, { &sgf, &dmft }, style);
+    QVERIFY(!plot.axisRect()->axis(QCPAxis::atTop)->visible());
+}
+
+// Issue 10: a live (partial) kernel map spans the run's whole grid from the first frame,
+// so it does not rescale as it grows, and has the axes of the finished map.
+void TestGuiFigures::partialKernelMapKeepsTheRunsAxes()
+{
+    const Curves whole = makeCurves("sgf", 1, 30, 31);
+    Curves partial = whole;
+    partial.validPoints = 6;
+    QCustomPlot a, b;
+    for (QCustomPlot *p : { &a, &b })
+        p->resize(500, 400);
+    figures::plotKernel(&a, partial, figures::KernelKind::Ctheta, figures::Style {});
+    figures::plotKernel(&b, whole, figures::KernelKind::Ctheta, figures::Style {});
+    QCOMPARE(a.axisRect()->axis(QCPAxis::atBottom)->range(), b.axisRect()->axis(QCPAxis::atBottom)->range());
+    QCOMPARE(a.axisRect()->axis(QCPAxis::atLeft)->range(), b.axisRect()->axis(QCPAxis::atLeft)->range());
+    QVERIFY(a.axisRect()->axis(QCPAxis::atBottom)->range().upper >= whole.t.back());
 }
 
 void TestGuiFigures::textScalesWithCanvas_data()

@@ -9,11 +9,17 @@
 #include "pinpanel.h"
 #include "plotarea.h"
 #include "plotpanel.h"
+#include "plotpanels.h"
+#include "sweepfigures.h"
+#include "workerpriority.h"
 #include "sweepcontroller.h"
 #include "sweeppanel.h"
 #include "testutil.h"
 
+#include <QFile>
+#include <QRegularExpression>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <qcustomplot.h>
 
 using namespace dmftlab;
@@ -64,6 +70,7 @@ private slots:
     void refusesBadSpecs();
     void clickLoadsAndRunsInMainWindow();
     void pinsNamedByDifferenceAndSurviveSessions();
+    void phaseDiagramInDataCoordinates();
 };
 
 void TestGuiSweep::familyToTheEnd()
@@ -86,6 +93,18 @@ void TestGuiSweep::familyToTheEnd()
         QCOMPARE(panel.endPointPlot()->graph(0)->data()->at(i)->value, r[i].scalars[0].value);
     QVERIFY(panel.pointText(1).startsWith("α = 2: "));
     QVERIFY(panel.pointText(1).contains("±"));
+    // The overlaid curves: the test loss by default, the overlap M₁₁ when chosen.
+    QComboBox *curves = panel.familyCurves();
+    for (const auto &[quantity, first] : { std::pair(figures::FamilyQuantity::TestLoss, &r[0].results.at("dmft")->curves.testLoss),
+             std::pair(figures::FamilyQuantity::M11, &r[0].results.at("dmft")->curves.M[0]) }) {
+        curves->setCurrentIndex(curves->findData(static_cast<int>(quantity)));
+        QCOMPARE(panel.mainPlot()->graphCount(), 3);
+        QCPGraph *g = panel.mainPlot()->graph(0);
+        QVERIFY(g->dataCount() > 2);
+        for (int k = 0; k < g->dataCount(); ++k)
+            QCOMPARE(g->data()->at(k)->value, first->mean[k]);
+        QCOMPARE(panel.mainPlot()->yAxis->label(), figures::familyQuantityLabel(quantity));
+    }
     panel.show();
     shoot(&panel, "family");
 }
@@ -101,6 +120,10 @@ void TestGuiSweep::phaseDiagramToTheEnd()
     QVERIFY2(panel.start(), qPrintable(panel.error()));
     QVERIFY(done.wait(60000));
     QCOMPARE(panel.controller()->completedPoints(), 9);
+#ifdef __linux__
+    // The sweep's worker yields to the live run's (nice 15 > 10; higher values are kept).
+    QVERIFY2(panel.controller()->workerNice() >= kSweepNice, qPrintable(QString::number(panel.controller()->workerNice())));
+#endif
     QCPColorMap *map = nullptr;
     for (int i = 0; i < panel.mainPlot()->plottableCount(); ++i)
         if (auto *m = qobject_cast<QCPColorMap *>(panel.mainPlot()->plottable(i)))
@@ -224,6 +247,67 @@ void TestGuiSweep::pinsNamedByDifferenceAndSurviveSessions()
         QVERIFY2(entries.contains("pinned: B = 4 reference") && !entries.contains("pinned: B = 1"),
             qPrintable(entries.join(", ")));
     }
+    // The kernel panels show live − pinned for a visible pin with DMFT kernels: zero
+    // against the pin of this very run, the cell-by-cell difference against B = 1.
+    store->setVisible(0, true);
+    auto *kernels = qobject_cast<DmftKernelPanel *>(w.plotArea()->panel("dmft_kernels"));
+    QVERIFY(kernels);
+    QComboBox *chooser = kernels->pinChooser();
+    QCOMPARE(chooser->count(), 3);
+    QCOMPARE(chooser->itemText(1), QString("Δ B = 1"));
+    const auto shownMap = [&]() -> QCPColorMap * {
+        for (int i = 0; i < kernels->plot()->plottableCount(); ++i)
+            if (auto *m = qobject_cast<QCPColorMap *>(kernels->plot()->plottable(i)))
+                return m;
+        return nullptr;
+    };
+    const Curves *live = kernels->view()->find("dmft");
+    const Curves *pinnedB1 = nullptr;
+    for (const auto &r : store->pins()[0].run.results)
+        if (r.curves && r.curves->engine == "dmft")
+            pinnedB1 = r.curves.get();
+    QVERIFY(live && pinnedB1);
+    chooser->setCurrentIndex(1);
+    QCPColorMap *diff = shownMap();
+    QVERIFY(diff);
+    const Eigen::MatrixXd R = live->Rtheta.mean[0] - pinnedB1->Rtheta.mean[0]; // k = 1
+    QCOMPARE(diff->data()->keySize(), int(R.rows()));
+    double largest = 0;
+    for (int i = 0; i < R.rows(); ++i)
+        for (int j = 0; j < R.cols(); ++j) {
+            DMFT_COMPARE_TOL(diff->data()->cell(i, j), R(i, j), 1e-12);
+            largest = std::max(largest, std::fabs(R(i, j)));
+        }
+    QVERIFY(largest > 1e-6); // B = 4 against B = 1: the response differs
+    chooser->setCurrentIndex(2);
+    diff = shownMap();
+    QVERIFY(diff);
+    diff->data()->recalculateDataBounds();
+    QCOMPARE(diff->data()->dataBounds().lower, 0.0);
+    QCOMPARE(diff->data()->dataBounds().upper, 0.0);
+    auto *comparison = qobject_cast<KernelComparisonPanel *>(w.plotArea()->panel("kernel_C_theta"));
+    QVERIFY(comparison);
+    comparison->pinChooser()->setCurrentIndex(1);
+    QVERIFY(shownMap());
+    shoot(kernels, "kernel_difference");
+    store->setVisible(0, false); // hidden: gone from the choosers
+    QCOMPARE(chooser->count(), 2);
+    QCOMPARE(comparison->pinChooser()->currentIndex(), 0);
+
+    // Exports of those panels carry the pin as on screen.
+    {
+        QTemporaryDir dir;
+        QString error;
+        const QString svg = dir.filePath("loss.svg");
+        QVERIFY2(w.plotArea()->panel("loss")->exportTo(svg, 900, 600, 1.0, figures::Style {}, &error),
+            qPrintable(error));
+        QFile f(svg);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(f.readAll())
+                                 .remove(QRegularExpression("<[^>]*>"))
+                                 .remove(QRegularExpression("\\s"));
+        QVERIFY(text.contains("pinned:B=4reference"));
+    }
     // Save and load in a fresh window: names, flags and curves come back.
     QTemporaryDir tmp;
     const QString path = tmp.filePath("pins.json");
@@ -251,8 +335,81 @@ void TestGuiSweep::pinsNamedByDifferenceAndSurviveSessions()
     while (back->size() < PinStore::kMaxPins)
         QVERIFY(back->add(store->pins()[0].run, w.parameters()->config().value()).isEmpty());
     QVERIFY(!back->add(store->pins()[0].run, w.parameters()->config().value()).isEmpty());
+    back->remove(0);
+    QCOMPARE(back->size(), PinStore::kMaxPins - 1);
     w.pins()->show();
     shoot(w.pins(), "pins");
+}
+
+// The phase diagram in data coordinates (no engine runs: made-up values v(i, j) = 10 i + j
+// on a plan): an uneven list on a linear axis with cells reaching halfway to the
+// neighbours, a log-spaced axis on a log scale, the mouse finds the cell the colour shows,
+// contour points sit between the parameter values they interpolate.
+void TestGuiSweep::phaseDiagramInDataCoordinates()
+{
+    SweepSpec spec;
+    spec.base = configToJson(tiny());
+    SweepAxis a, b;
+    QVERIFY(parseSweepAxis("data.alpha=1,2,5", &a).empty());
+    QVERIFY(parseSweepAxis("optimizer.tau=log:0.01:1:3", &b).empty());
+    spec.axes = { a, b };
+    spec.engines = { "dmft" };
+    spec.scalars = { "final_test_loss" };
+    SweepPlan plan;
+    QVERIFY(makeSweepPlan(spec, &plan).empty());
+    std::vector<SweepPointResult> results(plan.points.size());
+    for (std::size_t p = 0; p < results.size(); ++p) {
+        results[p].status = Status::Completed;
+        results[p].scalars = { ScalarValue { 10.0 * plan.points[p].i + plan.points[p].j, 0.1 } };
+    }
+    QCustomPlot plot;
+    plot.resize(800, 600);
+    QCPColorMap *map = figures::plotPhaseDiagram(&plot, plan, results, 0, figures::Style {}, { 15.0 });
+    plot.replot();
+    QCOMPARE(plot.xAxis->scaleType(), QCPAxis::stLinear);
+    QCOMPARE(plot.yAxis->scaleType(), QCPAxis::stLogarithmic);
+    DMFT_COMPARE_TOL(plot.xAxis->range().lower, 0.5, 1e-12); // 1 − (2 − 1)/2
+    DMFT_COMPARE_TOL(plot.xAxis->range().upper, 6.5, 1e-12); // 5 + (5 − 2)/2
+    DMFT_COMPARE_TOL(plot.yAxis->range().lower, std::pow(10.0, -2.5), 1e-12);
+    DMFT_COMPARE_TOL(plot.yAxis->range().upper, std::pow(10.0, 0.5), 1e-12);
+    QVERIFY2(plot.xAxis->label().contains("α") && plot.yAxis->label().contains("τ"),
+        qPrintable(plot.xAxis->label() + " | " + plot.yAxis->label()));
+    // Cell boundaries at the midpoints 1.5 and 3.5 (α) and 10^-1.5, 10^-0.5 (τ).
+    const auto cellAtData = [&](double x, double y, int *i, int *j) {
+        return figures::phaseDiagramCell(
+            map, plan, QPointF(plot.xAxis->coordToPixel(x), plot.yAxis->coordToPixel(y)), i, j);
+    };
+    const auto colourAt = [&](double x, double y) {
+        int ki = 0, kj = 0;
+        map->data()->coordToCell(map->keyAxis()->pixelToCoord(plot.xAxis->coordToPixel(x)),
+            map->valueAxis()->pixelToCoord(plot.yAxis->coordToPixel(y)), &ki, &kj);
+        return map->data()->cell(ki, kj);
+    };
+    struct Probe {
+        double x, y;
+        int i, j;
+    };
+    for (const Probe &p : { Probe { 3.4, 0.1, 1, 1 }, Probe { 3.6, 0.1, 2, 1 }, Probe { 1.45, 0.012, 0, 0 },
+             Probe { 4.9, 0.5, 2, 2 }, Probe { 1.6, 0.3, 1, 1 }, Probe { 1.6, 0.32, 1, 2 } }) {
+        int i = -1, j = -1;
+        QVERIFY(cellAtData(p.x, p.y, &i, &j));
+        QCOMPARE(std::pair(i, j), std::pair(p.i, p.j));
+        QCOMPARE(colourAt(p.x, p.y), 10.0 * p.i + p.j);
+    }
+    int i = 0, j = 0;
+    QVERIFY(!cellAtData(6.0, 5.0, &i, &j)); // above the last τ cell
+    // Level 15 crosses between α = 2 (i = 1) and α = 5 (i = 2) at i = 1.5 − j/10.
+    int lines = 0;
+    for (int k = 0; k < plot.itemCount(); ++k)
+        if (auto *line = qobject_cast<QCPItemLine *>(plot.item(k))) {
+            ++lines;
+            for (QCPItemPosition *end : { line->start, line->end }) {
+                const double y = end->coords().y(), jj = std::log10(y) + 2; // τ = 10^(j − 2)
+                DMFT_COMPARE_TOL(jj, std::round(jj), 1e-9);
+                DMFT_COMPARE_TOL(end->coords().x(), 2.0 + 3.0 * (0.5 - std::round(jj) / 10), 1e-9);
+            }
+        }
+    QCOMPARE(lines, 2);
 }
 
 QTEST_MAIN(TestGuiSweep)

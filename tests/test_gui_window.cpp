@@ -13,11 +13,13 @@
 #include "runcontroller.h"
 #include "runstatus.h"
 #include "convergenceeta.h"
+#include "exportdialog.h"
 #include "wheelguard.h"
 
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDialogButtonBox>
 #include <QDockWidget>
 #include <QLabel>
 #include <QLineEdit>
@@ -30,6 +32,8 @@
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QStatusBar>
+#include <QTemporaryDir>
+#include <QTimer>
 #include <QToolButton>
 #include <QToolTip>
 #include <QVBoxLayout>
@@ -99,6 +103,8 @@ private slots:
     void wheelScrollsInsteadOfChangingFields();
     void windowFitsSmallScreen();
     void dmftEtaFromResidualDecay();
+    void exportDialogRemembersFolderAndProposesName();
+    void bannerAndNotesAreNotClipped();
 };
 
 void TestGuiWindow::initTestCase()
@@ -167,7 +173,7 @@ void TestGuiWindow::statusNamesWhatEachEngineDoes()
     setField(w, "dmft.tolerance", "1e-5");
     setField(w, "dmft.max_iterations", "60");
     QSignalSpy finished(&w, &MainWindow::runFinished);
-    QStringList texts, formats;
+    QStringList texts, formats, tooNarrow;
     QSet<int> sgfPoints, dmftIterations; // live snapshots: simulations per grid time, DMFT per iteration
     connect(w.controller(), &RunController::updated, this, [&] {
         texts << w.runStatus()->text();
@@ -175,8 +181,12 @@ void TestGuiWindow::statusNamesWhatEachEngineDoes()
             sgfPoints << s->curves->validPoints;
         if (const auto *s = w.controller()->state("dmft"); s && !s->finished && s->curves)
             dmftIterations << static_cast<int>(s->curves->residuals.size());
-        for (QProgressBar *bar : w.runStatus()->findChildren<QProgressBar *>())
+        for (QProgressBar *bar : w.runStatus()->findChildren<QProgressBar *>()) {
             formats << bar->format();
+            // A chip is sized for the text it shows ("DMFT 100% · ETA 3 s"), not its format.
+            if (bar->minimumWidth() < bar->fontMetrics().horizontalAdvance(bar->text()) + 8)
+                tooNarrow << bar->text();
+        }
     });
     QVERIFY(w.run());
     QVERIFY(finished.wait(120000));
@@ -203,6 +213,22 @@ void TestGuiWindow::statusNamesWhatEachEngineDoes()
     QVERIFY(bars[0]->format().startsWith("SGF completed"));
     QVERIFY(bars[1]->format().startsWith("DMFT converged")
         || bars[1]->format().startsWith("DMFT max_iterations"));
+    QVERIFY2(tooNarrow.isEmpty(), qPrintable(tooNarrow.join(" | ")));
+    // The chips show their whole text, also on a 1366 px wide window and with the larger
+    // font of presentation mode (chips resize when the font changes).
+    w.resize(1366, 728);
+    for (const double factor : { 1.0, 1.5 }) {
+        QFont f = w.runStatus()->font();
+        f.setPointSizeF(QApplication::font().pointSizeF() * factor);
+        w.runStatus()->setFont(f);
+        QTest::qWait(50);
+        for (QProgressBar *bar : bars)
+            QVERIFY2(bar->width() >= bar->fontMetrics().horizontalAdvance(bar->text()) + 8,
+                qPrintable(QString("%1: %2 px for %3 px of text")
+                        .arg(bar->text())
+                        .arg(bar->width())
+                        .arg(bar->fontMetrics().horizontalAdvance(bar->text()))));
+    }
 }
 
 void TestGuiWindow::panelMaximisesAndRestores()
@@ -346,6 +372,8 @@ void TestGuiWindow::keyboardShortcuts()
     QVERIFY(finished.wait(10000));
     QVERIFY(!w.controller()->isRunning());
     QCOMPARE(QString::fromStdString(toString(w.controller()->state("sgf")->status)), QString("cancelled"));
+    // ... and the status line says so, not "Done".
+    QVERIFY2(w.runStatus()->text().startsWith("Cancelled. "), qPrintable(w.runStatus()->text()));
 }
 
 // Issue 10: the reasons stand next to the Run button (not only at the bottom of the dock)
@@ -367,6 +395,11 @@ void TestGuiWindow::runSaysWhyItIsDisabled()
         qPrintable(reasons->text()));
     QVERIFY2(reasons->toolTip().contains("time steps") || reasons->toolTip().contains("steps"),
         qPrintable(reasons->toolTip()));
+    // The status line says the same, not "Ready".
+    const QString status = w.runStatus()->text();
+    QVERIFY2(status.startsWith("Cannot run: ") && status.contains("α = n/d must be > 0")
+            && status.contains("(and 1 more)") && !status.contains("Ready"),
+        qPrintable(status));
     QSignalSpy started(w.controller(), &RunController::started);
     w.parameters()->editor("sim.seeds")->setFocus();
     QTest::keyClick(w.parameters()->editor("sim.seeds"), Qt::Key_F5);
@@ -380,6 +413,7 @@ void TestGuiWindow::runSaysWhyItIsDisabled()
     QVERIFY(w.runAction()->isEnabled());
     QVERIFY(reasons->text().isEmpty());
     QVERIFY(w.statusBar()->currentMessage().isEmpty()); // the stale reason is gone
+    QVERIFY2(w.runStatus()->text().startsWith("Ready"), qPrintable(w.runStatus()->text()));
 }
 
 /// The texts of a panel's QCustomPlot text elements (titles, messages), joined.
@@ -553,6 +587,74 @@ void TestGuiWindow::dmftEtaFromResidualDecay()
     }
     // A residual that stalls forecasts the cap.
     QCOMPARE(remainingIterations({ 1e-2, 1e-2, 1e-2, 1e-2 }, 1e-4, 100), 96.0);
+}
+
+// Issue 10: the export dialog proposes "<panel>-<preset>.png" in the folder of the last
+// export, and remembers the folder the user chose this time.
+void TestGuiWindow::exportDialogRemembersFolderAndProposesName()
+{
+    QTemporaryDir first, second;
+    QSettings().setValue("export/folder", first.path());
+    MainWindow w;
+    QVERIFY(w.loadPreset("logistic-regression"));
+    QString proposed;
+    QTimer::singleShot(0, &w, [&] {
+        auto *dialog = qobject_cast<ExportDialog *>(QApplication::activeModalWidget());
+        QVERIFY(dialog);
+        proposed = dialog->path();
+        dialog->findChild<QLineEdit *>("exportPath")->setText(second.filePath("mine.png"));
+        dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
+    });
+    emit w.plotArea()->panel("loss")->exportRequested();
+    QCOMPARE(proposed, QDir(first.path()).filePath("loss-logistic-regression.png"));
+    QVERIFY(QFileInfo(second.filePath("mine.png")).size() > 1000); // written
+    QCOMPARE(QFileInfo(ExportDialog::lastFolder()).canonicalFilePath(), QFileInfo(second.path()).canonicalFilePath());
+    // The next export starts there.
+    QTimer::singleShot(0, &w, [&] {
+        auto *dialog = qobject_cast<ExportDialog *>(QApplication::activeModalWidget());
+        QVERIFY(dialog);
+        proposed = dialog->path();
+        dialog->reject();
+    });
+    emit w.plotArea()->panel("overlaps")->exportRequested();
+    QCOMPARE(QFileInfo(proposed).fileName(), QString("overlaps-logistic-regression.png"));
+    QCOMPARE(QFileInfo(QFileInfo(proposed).path()).canonicalFilePath(), QFileInfo(second.path()).canonicalFilePath());
+}
+
+// Issue 10: a long banner (a divergence message) and a long panel note wrap within the
+// visible width at 1366×768 and show every line: nothing runs off the edge or is cut
+// by the option buttons.
+void TestGuiWindow::bannerAndNotesAreNotClipped()
+{
+    MainWindow w;
+    w.resize(1366, 728);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    const QString longText = QString("SGF diverged at t = 4.2 — lower optimizer.learning_rate or raise "
+                                     "sim.substeps; the curves stop at the last finite value. ")
+                                 .repeated(4);
+    w.plotArea()->setBanner(longText, true);
+    auto view = std::make_shared<ResultView>();
+    view->withoutCurves["dmft"] = "starting…";
+    view->warnings["dmft"] = longText; // a note in every DMFT panel's header
+    w.plotArea()->setView(view);
+    QTest::qWait(50);
+    auto *banner = w.findChild<QLabel *>("banner");
+    QVERIFY(banner && banner->isVisible());
+    const QRect inWindow(banner->mapTo(&w, QPoint(0, 0)), banner->size());
+    QVERIFY2(QRect(QPoint(0, 0), w.size()).contains(inWindow), qPrintable(QString("banner %1,%2 %3x%4")
+                                                                          .arg(inWindow.x()).arg(inWindow.y())
+                                                                          .arg(inWindow.width()).arg(inWindow.height())));
+    QVERIFY(banner->height() >= banner->heightForWidth(banner->width()) - 1); // every line shown
+    int notes = 0;
+    for (QLabel *note : w.findChildren<QLabel *>("note"))
+        if (note->isVisible()) {
+            ++notes;
+            QVERIFY(note->wordWrap());
+            QVERIFY2(note->height() >= note->heightForWidth(note->width()) - 1,
+                qPrintable(QString("%1 px for %2 px").arg(note->height()).arg(note->heightForWidth(note->width()))));
+        }
+    QVERIFY(notes >= 1);
 }
 
 QTEST_MAIN(TestGuiWindow)

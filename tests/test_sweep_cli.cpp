@@ -10,6 +10,7 @@
 #include "testutil.h"
 
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <csignal>
 #include <filesystem>
@@ -44,6 +45,12 @@ std::vector<std::vector<std::string>> csvRows(const std::string &text)
         rows.push_back(cells);
     }
     return rows;
+}
+
+/// Without white space: the SVG writer splits text into runs where the script changes.
+QString squeezed(QString text)
+{
+    return text.remove(QRegularExpression("\\s"));
 }
 
 int column(const std::vector<std::string> &header, const std::string &name)
@@ -81,7 +88,7 @@ void TestSweepCli::pointsEqualSingleRuns()
     const Run s = runCli(QStringList { "sweep" } + kTiny
         + QStringList { "--vary", "data.alpha=1,2.5", "--engine", "sgf,dmft", "--scalar",
             "final_test_loss@dmft,final_train_loss,dmft_sim_gap", "--out",
-            QString::fromStdString(sweep.string()), "--plots", "png" });
+            QString::fromStdString(sweep.string()), "--plots", "png", "--plots", "svg", "--palette", "tableau" });
     QVERIFY2(s.exitCode == 0, describe(s));
     const Run r = runCli(QStringList { "run" } + kTiny
         + QStringList { "--set", "data.alpha=2.5", "--engine", "sgf,dmft", "--out",
@@ -111,7 +118,12 @@ void TestSweepCli::pointsEqualSingleRuns()
     for (const char *fig : { "family_final_test_loss_dmft.png", "family_test_loss.png" }) {
         const std::string png = readText(sweep / fig);
         QVERIFY2(png.size() > 1000 && png.compare(1, 3, "PNG") == 0, fig);
+        QCOMPARE(test::pngSize(png), std::pair(900, 600)); // the default size
     }
+    // --palette colours the end-point panel as in `run` (Tableau's blue, not Okabe–Ito's).
+    const std::string family = readText(sweep / "family_final_test_loss_dmft.svg");
+    QVERIFY(family.find("#1f77b4") != std::string::npos && family.find("#0072b2") == std::string::npos);
+    QVERIFY(squeezed(test::svgTexts(family).join("")).contains(squeezed("sample ratio α = n/d")));
 }
 
 void TestSweepCli::resumeSkipsFinishedPoints()
@@ -206,6 +218,11 @@ void TestSweepCli::refusesBadSpecsBeforeWriting_data()
                                     << "unknown scalar";
     QTest::newRow("bad contour level") << QStringList { "--vary", "data.alpha=1,2", "--contours", "0.1,low" }
                                        << "--contours expects numbers separated by commas, got 'low'";
+    // The figure options are `run`'s, with its messages.
+    QTest::newRow("bad palette") << QStringList { "--vary", "data.alpha=1,2", "--palette", "rainbow" }
+                                 << "unknown palette 'rainbow' (known: okabe-ito, tableau)";
+    QTest::newRow("bad plot size") << QStringList { "--vary", "data.alpha=1,2", "--plot-size", "10x10" }
+                                   << "--plot-size expects WIDTHxHEIGHT";
 }
 
 void TestSweepCli::refusesBadSpecsBeforeWriting()
@@ -228,12 +245,18 @@ void TestSweepCli::phaseDiagramFigure()
     const Run r = runCli(QStringList { "sweep" } + kTiny
         + QStringList { "--vary", "data.alpha=1,2,3", "--vary", "optimizer.tau=log:0.1:1:3", "--scalar",
             "final_test_loss,time_to_test_loss:0.6", "--out", QString::fromStdString(out.string()), "--plots",
-            "png,svg" });
+            "png,svg", "--plot-size", "slide-small", "--stamp" });
     QVERIFY2(r.exitCode == 0, describe(r));
     QCOMPARE(int(csvRows(readText(out / "sweep.csv")).size()), 10);
     const std::string png = readText(out / "phase_final_test_loss.png");
     QVERIFY(png.size() > 1000 && png.compare(1, 3, "PNG") == 0);
-    QVERIFY(readText(out / "phase_time_to_test_loss_0.6.svg").find("<svg") != std::string::npos);
+    QCOMPARE(test::pngSize(png), std::pair(1280, 720));
+    const std::string svg = readText(out / "phase_time_to_test_loss_0.6.svg");
+    QVERIFY(svg.find("<svg") != std::string::npos);
+    // Axes titled with the parameters' names; the stamp gives the varied ones as ranges.
+    const QString all = squeezed(test::svgTexts(svg).join(""));
+    for (const char *text : { "sample ratio α = n/d", "τ = η/B", "α = 1…3", "τ = 0.1…1", "linear-regression" })
+        QVERIFY2(all.contains(squeezed(QString::fromUtf8(text))), qPrintable(all));
 }
 
 QTEST_GUILESS_MAIN(TestSweepCli)

@@ -28,6 +28,7 @@ ExportDialog::ExportDialog(const QString &initialPath, bool folderMode, QWidget 
     auto *form = new QFormLayout(this);
     m_form = form;
     m_path = new QLineEdit(initialPath);
+    m_path->setObjectName("exportPath");
     auto *browse = new QPushButton("Browse…");
     auto *row = new QHBoxLayout;
     row->addWidget(m_path, 1);

@@ -413,6 +413,7 @@ void MainWindow::updateActions()
                                             : "⚠ " + metrics.elidedText(reasons.first(), Qt::ElideRight, 480)
                 + more); // the toolbar stays narrow
     m_runReasons->setToolTip(reasons.join("\n"));
+    m_status->setBlocked(reasons); // the status line says why too, not "Ready"
     m_blockedRun->setEnabled(!valid);
     if (valid && statusBar()->currentMessage().startsWith("Cannot run: "))
         statusBar()->clearMessage();

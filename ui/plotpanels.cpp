@@ -33,6 +33,60 @@ QCheckBox *deviationOption()
     return option("Δ/SE", "Show (simulation − DMFT) / SE instead of the curves: agreement within ±2 reads at a glance.");
 }
 
+/// The "Δ pin" chooser: "live" (no difference) and the visible pins (fillPinChooser).
+QComboBox *makePinChooser(PlotPanel *panel)
+{
+    auto *box = new QComboBox;
+    box->setToolTip("Show the DMFT kernel's difference live − pinned run instead (Run ▸ Pinned runs; visible "
+                    "pins only).");
+    box->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    QObject::connect(box, &QComboBox::currentIndexChanged, panel, &PlotPanel::redraw);
+    return box;
+}
+
+/// The pinned curves of `engine` in the view, by pin name.
+std::vector<std::pair<QString, const Curves *>> pinsOf(const ResultView *view, const std::string &engine)
+{
+    std::vector<std::pair<QString, const Curves *>> out;
+    if (view)
+        for (const auto &[name, c] : view->pinned)
+            if (c && c->engine == engine)
+                out.emplace_back(name, c.get());
+    return out;
+}
+
+/// Refills the chooser with the view's pins that have `engine`'s curves, keeping the
+/// chosen pin while it is still shown (else back to "live"); hidden without such pins.
+void fillPinChooser(QComboBox *box, const ResultView *view, const std::string &engine)
+{
+    QStringList names { "live" };
+    for (const auto &p : pinsOf(view, engine))
+        names << "Δ " + p.first;
+    QStringList old;
+    for (int i = 0; i < box->count(); ++i)
+        old << box->itemText(i);
+    if (old == names)
+        return;
+    const QString chosen = box->currentText();
+    const QSignalBlocker block(box);
+    box->clear();
+    box->addItems(names);
+    box->setCurrentIndex(std::max(0, int(names.indexOf(chosen))));
+    box->setVisible(names.size() > 1); // no pins, no chooser
+}
+
+/// The pinned curves chosen in the box (null for "live").
+std::pair<QString, const Curves *> chosenPin(const QComboBox *box, const ResultView *view, const std::string &engine)
+{
+    if (box->currentIndex() <= 0)
+        return { QString(), nullptr };
+    const QString name = box->currentText().mid(2); // without "Δ "
+    for (const auto &p : pinsOf(view, engine))
+        if (p.first == name)
+            return p;
+    return { QString(), nullptr };
+}
+
 } // namespace
 
 // ---- loss ---------------------------------------------------------------------------
@@ -127,6 +181,14 @@ void OverlapsPanel::draw(QCustomPlot *plot, const figures::Style &style) const
 KernelComparisonPanel::KernelComparisonPanel(QWidget *parent)
     : PlotPanel("Correlation kernel C_θ(t, s)", "kernel_C_theta", parent)
 {
+    m_pin = makePinChooser(this);
+    addOption(m_pin);
+    fillPinChooser(m_pin, nullptr, dmftEngine());
+}
+
+void KernelComparisonPanel::viewChanged()
+{
+    fillPinChooser(m_pin, view(), dmftEngine());
 }
 
 void KernelComparisonPanel::draw(QCustomPlot *plot, const figures::Style &style) const
@@ -135,6 +197,14 @@ void KernelComparisonPanel::draw(QCustomPlot *plot, const figures::Style &style)
     if (!v) {
         figures::plotMessage(plot, figures::kernelSymbolHtml(figures::KernelKind::Ctheta, false),
             "press Run (F5) to compute", style);
+        return;
+    }
+    if (const auto [name, pinned] = chosenPin(m_pin, v, dmftEngine()); pinned) {
+        if (const Curves *live = v->find(dmftEngine()))
+            figures::plotKernelDifference(plot, *live, *pinned, name, figures::KernelKind::Ctheta, style);
+        else
+            figures::plotMessage(plot, "Δ" + figures::kernelSymbolHtml(figures::KernelKind::Ctheta, false),
+                "the live run has no DMFT kernel to compare with '" + name + "'", style);
         return;
     }
     const Curves *theory = v->firstTheory();
@@ -157,6 +227,14 @@ DmftKernelPanel::DmftKernelPanel(QWidget *parent)
     m_kind->setToolTip("Which DMFT kernel to show.");
     addOption(m_kind);
     connect(m_kind, &QComboBox::currentIndexChanged, this, &PlotPanel::redraw);
+    m_pin = makePinChooser(this);
+    addOption(m_pin);
+    fillPinChooser(m_pin, nullptr, dmftEngine());
+}
+
+void DmftKernelPanel::viewChanged()
+{
+    fillPinChooser(m_pin, view(), dmftEngine());
 }
 
 bool DmftKernelPanel::setKind(figures::KernelKind kind)
@@ -173,7 +251,10 @@ void DmftKernelPanel::draw(QCustomPlot *plot, const figures::Style &style) const
     const QString symbol = figures::kernelSymbolHtml(kind, false);
     const ResultView *v = view();
     const Curves *dmft = v ? v->find(dmftEngine()) : nullptr;
-    if (dmft) {
+    const auto [pinName, pinned] = chosenPin(m_pin, v, dmftEngine());
+    if (dmft && pinned) {
+        figures::plotKernelDifference(plot, *dmft, *pinned, pinName, kind, style);
+    } else if (dmft) {
         figures::plotKernel(plot, *dmft, kind, style);
     } else if (v && !v->reasonFor(dmftEngine()).isEmpty()) {
         figures::plotMessage(plot, symbol, "DMFT " + v->reasonFor(dmftEngine()), style);

@@ -1,6 +1,7 @@
 // The five panels of the plot area (issue 4): loss, overlaps, C_θ of theory vs
 // simulation (shared colour scale + difference), the DMFT's R_θ / C_u / K, and the DMFT
-// fixed-point convergence. Each only chooses what ui/figures draws.
+// fixed-point convergence. Each only chooses what ui/figures draws. The kernel panels
+// also show the difference live − pinned for a pinned run (issue 11).
 #pragma once
 
 #include "plotpanel.h"
@@ -49,12 +50,21 @@ private:
     int m_k = 0, m_kStar = 0;
 };
 
+/// "Δ pin": the kernel panels can show live − pinned instead (the visible pins with the
+/// engine's kernels; the first entry is the live run itself).
 class KernelComparisonPanel : public PlotPanel
 {
     Q_OBJECT
 public:
     explicit KernelComparisonPanel(QWidget *parent = nullptr);
     void draw(QCustomPlot *plot, const figures::Style &style) const override;
+    QComboBox *pinChooser() const { return m_pin; }
+
+protected:
+    void viewChanged() override;
+
+private:
+    QComboBox *m_pin;
 };
 
 class DmftKernelPanel : public PlotPanel
@@ -65,12 +75,15 @@ public:
     void draw(QCustomPlot *plot, const figures::Style &style) const override;
     /// Shows `kind` (R_θ, C_u or K; the Theory view's links). False for another kind.
     bool setKind(figures::KernelKind kind);
+    QComboBox *pinChooser() const { return m_pin; }
 
 protected:
     bool uses(const std::string &engine) const override { return engine == dmftEngine(); }
+    void viewChanged() override;
 
 private:
     RichTextComboBox *m_kind;
+    QComboBox *m_pin;
 };
 
 class ConvergencePanel : public PlotPanel

@@ -2,18 +2,12 @@
 
 #include "engine/internalerror.h"
 #include "convergenceeta.h"
+#include "workerpriority.h"
 
-#include <QDir>
 #include <QtConcurrent/QtConcurrent>
 
 #include <mutex>
 
-#ifdef __linux__
-#include <cerrno>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#endif
 
 namespace dmftlab
 {
@@ -34,48 +28,6 @@ struct RunController::Channel {
     bool historyChanged = false;
 };
 
-namespace
-{
-
-/// Engines saturate every core; a higher nice value for the worker (inherited by the
-/// threads the engine starts) keeps the GUI thread's share of the CPU, so the window
-/// stays responsive while a run goes on at full speed otherwise.
-void lowerThreadPriority()
-{
-#ifdef __linux__
-    const auto tid = static_cast<id_t>(::syscall(SYS_gettid));
-    const int current = ::getpriority(PRIO_PROCESS, tid);
-    if (current < 10)
-        ::setpriority(PRIO_PROCESS, tid, 10);
-#endif
-}
-
-/// After a cancel, the workers of the run must reach their next cancel check at once,
-/// but at nice +10 on a busy machine they wait for CPU behind every normal process
-/// (measured: Stop took 290-550 ms at load ~9 on 2 cores). So every thread of this process
-/// that runs at a lowered priority — the cancelled workers and the engine threads they
-/// started, which inherit it — gets the normal priority back; they exit soon after, and
-/// the next run's workers lower themselves again. Lowering a nice value needs privilege
-/// (root, CAP_SYS_NICE or RLIMIT_NICE); without it nothing changes.
-void restoreLoweredPriorities()
-{
-#ifdef __linux__
-    const QDir tasks("/proc/self/task");
-    const QStringList tids = tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-    for (const QString &name : tids) {
-        bool ok = false;
-        const auto tid = static_cast<id_t>(name.toUInt(&ok));
-        if (!ok)
-            continue;
-        errno = 0;
-        const int nice = ::getpriority(PRIO_PROCESS, tid);
-        if (errno == 0 && nice > 0)
-            ::setpriority(PRIO_PROCESS, tid, 0);
-    }
-#endif
-}
-
-} // namespace
 
 struct RunController::Run {
     std::atomic<bool> cancel { false };
@@ -120,7 +72,7 @@ void RunController::start(const RunConfig &config, const std::vector<std::string
         // The worker owns copies of everything it touches; `run` keeps the flag alive.
         QThreadPool *pool = &m_pool;
         (void)QtConcurrent::run(pool, [this, runner, engine, config, channel, run]() {
-            lowerThreadPriority();
+            lowerThreadPriority(kLiveRunNice);
             ProgressCallback progress = [channel, gridPoints = config.time.steps + 1,
                                             maxIterations = config.dmft.maxIterations](const ProgressReport &report) {
                 std::lock_guard<std::mutex> lock(channel->mutex);
@@ -168,8 +120,11 @@ void RunController::start(const RunConfig &config, const std::vector<std::string
 
 void RunController::stop()
 {
+    // The cancelled workers (measured: Stop took 290-550 ms at nice +10 and load ~9 on 2
+    // cores) get the normal priority back to reach their cancel check at once; a sweep's
+    // workers keep theirs.
     if (m_run && !m_run->cancel.exchange(true))
-        restoreLoweredPriorities();
+        restoreLoweredPriorities(kLiveRunNice);
 }
 
 const RunController::EngineState *RunController::state(const std::string &engine) const

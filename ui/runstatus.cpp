@@ -3,8 +3,10 @@
 #include "figures.h"
 
 #include <QHBoxLayout>
+#include <QEvent>
 #include <QLabel>
 #include <QProgressBar>
+#include <QTimer>
 
 #include <algorithm>
 #include <cmath>
@@ -74,9 +76,7 @@ void RunStatus::update(const std::vector<RunController::EngineState> &states, bo
             format = name + " " + QString::fromStdString(toString(s.status))
                 + (s.wallSeconds > 0 ? QString(" (%1 s)").arg(s.wallSeconds, 0, 'f', 1) : QString());
         bar->setFormat(format);
-        // The whole text on one line ("online SGD completed (1.3 s)" did not fit).
-        bar->setMinimumWidth(std::max(170, bar->fontMetrics().horizontalAdvance(format) + 24));
-        bar->setMaximumWidth(std::max(230, bar->minimumWidth()));
+        fitChip(bar);
         bar->setToolTip(s.message.isEmpty() ? s.text : s.message);
         if (!s.finished)
             lines << s.text;
@@ -89,11 +89,58 @@ void RunStatus::update(const std::vector<RunController::EngineState> &states, bo
     }
     const bool cancelled = std::any_of(
         states.begin(), states.end(), [](const auto &s) { return s.finished && s.status == Status::Cancelled; });
+    m_running = running;
     if (!states.empty())
-        m_text->setText((running ? "" : cancelled ? "Cancelled. " : "Done. ") + lines.join("  ·  "));
+        m_summary = (running ? "" : cancelled ? "Cancelled. " : "Done. ") + lines.join("  ·  ");
     else if (!running)
-        m_text->setText("Ready — choose a preset and press Run (F5).");
-    m_text->setToolTip(m_text->text());
+        m_summary.clear();
+    showText();
+}
+
+void RunStatus::fitChip(QProgressBar *bar)
+{
+    // The whole text on one line ("online SGD completed (1.3 s)" did not fit): the shown
+    // text (100 % instead of %p%) in the bar's own font, plus the style's frame and room
+    // for the ETA to grow a digit without being cut before the next layout.
+    const QFontMetrics metrics = bar->fontMetrics();
+    const int text = metrics.horizontalAdvance(bar->text()) + 2 * metrics.horizontalAdvance("0") + 16;
+    bar->setMinimumWidth(std::max(170, text));
+    bar->setMaximumWidth(std::max(230, bar->minimumWidth()));
+}
+
+void RunStatus::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    // Presentation mode: larger text, wider chips. Refitted once every widget has its new
+    // font (an application font reaches the chips in no particular order).
+    if (event->type() == QEvent::FontChange)
+        QTimer::singleShot(0, this, [this] {
+            for (QProgressBar *bar : m_progress)
+                fitChip(bar);
+        });
+}
+
+void RunStatus::setBlocked(const QStringList &reasons)
+{
+    m_blocked = reasons;
+    showText();
+}
+
+void RunStatus::showText()
+{
+    QString text = m_summary;
+    if (!m_running && !m_blocked.isEmpty()) {
+        // As next to the Run button: the first reason, and how many more.
+        text = "Cannot run: " + m_blocked.first()
+            + (m_blocked.size() > 1 ? QString(" (and %1 more)").arg(m_blocked.size() - 1) : QString())
+            + (m_summary.isEmpty() ? QString() : "  ·  Last run: " + m_summary);
+    } else if (text.isEmpty() && !m_running) {
+        text = "Ready — choose a preset and press Run (F5).";
+    }
+    if (!text.isEmpty())
+        m_text->setText(text);
+    m_text->setToolTip(m_blocked.isEmpty() || m_running ? m_text->text()
+                                                         : "Cannot run:\n" + m_blocked.join("\n"));
 }
 
 } // namespace dmftlab

@@ -1,5 +1,7 @@
 #include "sweepcontroller.h"
 
+#include "workerpriority.h"
+
 #include <mutex>
 
 namespace dmftlab
@@ -12,7 +14,13 @@ struct SweepController::Job {
     std::string progress;
     bool done = false;
     Status status = Status::Running;
+    std::atomic<int> nice { 0 }; ///< the worker's nice value once it started
 };
+
+int SweepController::workerNice() const
+{
+    return m_job ? m_job->nice.load() : m_lastNice;
+}
 
 SweepController::SweepController(QObject *parent)
     : QObject(parent)
@@ -44,6 +52,7 @@ void SweepController::start(const SweepPlan &plan)
     auto job = m_job;
     auto cache = m_cache;
     m_pool.start([job, cache, plan]() {
+        job->nice.store(lowerThreadPriority(kSweepNice)); // the live run comes first
         SweepRunner runner(plan, cache);
         const Status s = runner.run(
             [job](int p, const SweepPointResult &r) {
@@ -82,6 +91,7 @@ void SweepController::drain()
         done = m_job->done;
         status = m_job->status;
         m_progressText = QString::fromStdString(m_job->progress);
+        m_lastNice = m_job->nice.load();
     }
     for (auto &[p, r] : points) {
         if (!m_results[p].done())

@@ -5,6 +5,7 @@
 // as long as the controller, so refining a grid or running a family again recomputes
 // nothing already computed. Cancel is an atomic the engines poll; a cancelled sweep keeps
 // every finished point. The destructor cancels and waits: nothing outlives its owner.
+// The worker runs at a lower CPU priority than the live run's (workerpriority.h).
 #pragma once
 
 #include "sweep/sweeprunner.h"
@@ -37,6 +38,9 @@ public:
     /// Completed, Cancelled, or Running.
     Status status() const { return m_status; }
     std::shared_ptr<ResultCache> cache() const { return m_cache; }
+    /// The nice value the current sweep's worker runs at (workerpriority.h: after the live
+    /// run); 0 before a sweep or where it cannot be read.
+    int workerNice() const;
     /// Text of the engine running now ("point 3/16 (α = 2): dmft iteration 4 ...").
     QString progressText() const { return m_progressText; }
 
@@ -59,6 +63,7 @@ private:
     bool m_running = false;
     Status m_status = Status::Completed;
     QString m_progressText;
+    int m_lastNice = 0; ///< the finished sweep's worker nice value (workerNice)
 };
 
 } // namespace dmftlab

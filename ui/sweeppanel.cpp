@@ -76,7 +76,13 @@ void SweepPanel::buildUi()
         m_scalar->setItemData(m_scalar->count() - 1, QString::fromStdString(meaning), Qt::ToolTipRole);
     }
     m_scalar->setCurrentText("final_test_loss");
-    m_contours = new QLineEdit;
+    m_curves = new QComboBox;
+    for (const auto q : { figures::FamilyQuantity::TestLoss, figures::FamilyQuantity::TrainLoss,
+             figures::FamilyQuantity::TestError, figures::FamilyQuantity::M11, figures::FamilyQuantity::Q11 })
+        m_curves->addItem(figures::familyQuantityLabel(q), static_cast<int>(q));
+    m_curves->setToolTip("The curves a family overlays: a loss, or the overlaps M₁₁ (with the teacher) and "
+                         "Q₁₁ (squared norm).");
+        m_contours = new QLineEdit;
     m_contours->setPlaceholderText("contour levels, e.g. 0.1,0.2");
     form->addRow("Parameter", m_key1);
     form->addRow("Values", m_values1);
@@ -85,6 +91,7 @@ void SweepPanel::buildUi()
     form->addRow("Engines", m_engines);
     form->addRow("Scalar", m_scalar);
     form->addRow("Contours", m_contours);
+    form->addRow("Family curves", m_curves);
     m_run = new QPushButton("Run sweep");
     m_stop = new QPushButton("Stop");
     m_stop->setEnabled(false);
@@ -111,6 +118,7 @@ void SweepPanel::buildUi()
             m_status->setText("<span style='color:#b00'>" + m_error.toHtmlEscaped() + "</span>");
     });
     connect(m_stop, &QPushButton::clicked, this, &SweepPanel::stop);
+    connect(m_curves, &QComboBox::currentIndexChanged, this, &SweepPanel::redraw);
     connect(m_mainPlot, &QCustomPlot::mouseMove, this, &SweepPanel::onHover);
     connect(m_mainPlot, &QCustomPlot::mousePress, this, &SweepPanel::onClick);
     connect(m_endPlot, &QCustomPlot::mousePress, this, &SweepPanel::onClick);
@@ -228,8 +236,8 @@ void SweepPanel::redraw()
     } else {
         m_map = nullptr;
         m_endPlot->setVisible(true);
-        figures::plotFamilyCurves(
-            m_mainPlot, plan, results, plan.spec.engines.front(), figures::FamilyQuantity::TestLoss, style);
+        figures::plotFamilyCurves(m_mainPlot, plan, results, plan.spec.engines.front(),
+            static_cast<figures::FamilyQuantity>(m_curves->currentData().toInt()), style);
         figures::plotFamilyScalar(m_endPlot, plan, results, 0, style);
         m_endPlot->replot(QCustomPlot::rpQueuedReplot);
     }
@@ -276,13 +284,8 @@ bool SweepPanel::cellAt(QMouseEvent *event, int *i, int *j) const
     QCustomPlot *plot = plan.spec.axes.size() > 1 ? m_mainPlot : m_endPlot;
     if (!plot->xAxis || !plot->yAxis)
         return false;
-    const double x = plot->xAxis->pixelToCoord(event->pos().x());
-    if (plan.spec.axes.size() > 1) {
-        const double y = plot->yAxis->pixelToCoord(event->pos().y());
-        *i = int(std::lround(x));
-        *j = int(std::lround(y));
-        return *i >= 0 && *i < plan.size0() && *j >= 0 && *j < plan.size1();
-    }
+    if (plan.spec.axes.size() > 1)
+        return figures::phaseDiagramCell(m_map, plan, event->position(), i, j);
     // A family: the nearest parameter value on the end-point panel's x axis (in pixels).
     const SweepAxis &axis = plan.spec.axes[0];
     double best = 1e300;

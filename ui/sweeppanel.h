@@ -3,7 +3,8 @@
 // lin:FROM:TO:COUNT or log:FROM:TO:COUNT, as `dmftlab-cli sweep --vary`), the engines and
 // a scalar; the sweep runs in a SweepController worker, most informative points first,
 // and the panel redraws as points arrive:
-//  * family: the test-loss curves overlaid on a viridis colour map with a colour bar, and
+//  * family: the curves of a chosen quantity (a loss, M₁₁ or Q₁₁) overlaid on a viridis
+//    colour map with a colour bar, and
 //    the end-point panel (the scalar against the parameter with ±1 SE error bars);
 //  * phase diagram: the heat map filling in coarse to fine, contour lines at the chosen
 //    levels; hovering a cell shows value ± SE; clicking it emits configurationChosen with
@@ -52,6 +53,8 @@ public:
     SweepController *controller() const { return m_controller; }
     QCustomPlot *mainPlot() const { return m_mainPlot; }
     QCustomPlot *endPointPlot() const { return m_endPlot; }
+    /// Which curve a family overlays (losses, M₁₁, Q₁₁); its data is a FamilyQuantity.
+    QComboBox *familyCurves() const { return m_curves; }
     /// The hover text of phase-diagram cell (i, j) or family point i ("α = 2, τ = 0.5: 0.31 ± 0.01").
     QString pointText(int i, int j = 0) const;
     /// As a click on that cell/point: emits configurationChosen for a finished point.
@@ -76,7 +79,7 @@ private:
 
     std::function<std::optional<RunConfig>()> m_base;
     SweepController *m_controller;
-    QComboBox *m_key1, *m_key2, *m_scalar;
+    QComboBox *m_key1, *m_key2, *m_scalar, *m_curves;
     QLineEdit *m_values1, *m_values2, *m_engines, *m_contours;
     QPushButton *m_run, *m_stop;
     QLabel *m_status;

@@ -49,6 +49,9 @@ struct Style {
 /// One line naming a run's parameters: "α = 2, τ = 0.1, d = 1000, 8 seeds, DMFT 4×10000
 /// paths" (simulation and DMFT parts only for the engines given).
 QString parameterStamp(const RunConfig &config, const std::vector<std::string> &engines);
+/// The stamp of a sweep from its first and last point: what differs reads "first…last"
+/// ("α = 0.5…4, τ = 0.05…1, DMFT 4 × 10000 paths").
+QString parameterStamp(const RunConfig &first, const RunConfig &last, const std::vector<std::string> &engines);
 /// α τ of `config` (training time per epoch), 0 when τ = 0 (gradient flow).
 double timePerEpoch(const RunConfig &config);
 
@@ -118,6 +121,12 @@ const Kernel &kernelOf(const Curves &curves, KernelKind kind);
 
 /// Heatmap of one kernel of `curves` (trace over units when k > 1).
 void plotKernel(QCustomPlot *plot, const Curves &curves, KernelKind kind, const Style &style);
+
+/// The difference live − pinned of one kernel (issue 11, pinned runs) on a symmetric
+/// diverging scale, titled "ΔR_θ(t, s): live − NAME"; a message instead when
+/// either has no such kernel or the time grids differ.
+void plotKernelDifference(QCustomPlot *plot, const Curves &live, const Curves &pinned, const QString &pinName,
+    KernelKind kind, const Style &style);
 
 /// Side by side: C_θ from the theory and from the simulation on ONE shared colour scale,
 /// and their difference (theory − simulation) on a symmetric diverging scale. Either

@@ -135,27 +135,22 @@ void plotKernel(QCustomPlot *plot, const Curves &curves, const Style &style)
     plotKernel(plot, curves, KernelKind::Ctheta, style);
 }
 
-void plotKernel(QCustomPlot *plot, const Curves &curves, KernelKind kind, const Style &style)
+namespace
 {
-    const Kernel &kernel = kernelOf(curves, kind);
-    const bool trace = kernel.rowsPerBlock > 1;
-    const QString symbol = kernelSymbol(kind, trace);
-    if (kernel.empty()) {
-        plotMessage(plot, kernelSymbolHtml(kind, trace) + " — " + engineLabel(curves.engine),
-            engineLabel(curves.engine) + " provides no " + symbol, style);
-        return;
-    }
-    Layout layout
-        = resetPlot(plot, style, kernelSymbolHtml(kind, trace) + " — " + engineLabel(curves.engine), 1, false);
-    QCPColorMap *map = addHeatmap(layout.rects[0], kernelMatrix(kernel), curves.t, validCount(curves), style);
+
+/// One kernel heatmap with its colour bar under a title: `values` on the grid `t` (the
+/// first n points); a signed kernel on a symmetric diverging scale, else viridis.
+void drawKernelMap(QCustomPlot *plot, const Style &style, const QString &titleHtml, const QString &symbol,
+    const Eigen::MatrixXd &values, const std::vector<double> &t, int n, bool signedKernel)
+{
+    Layout layout = resetPlot(plot, style, titleHtml, 1, false);
+    QCPColorMap *map = addHeatmap(layout.rects[0], values, t, n, style);
     QCPColorScale *scale = addColorScale(plot, layout.grid, 1, symbol, style);
     map->setColorScale(scale);
     map->setProperty("symbol", symbol);
-    map->setGradient(kind == KernelKind::Ctheta || kind == KernelKind::Cu || kind == KernelKind::Cg
-            ? sequentialGradient()
-            : divergingGradient());
+    map->setGradient(signedKernel ? divergingGradient() : sequentialGradient());
     map->rescaleDataRange(true);
-    if (kind == KernelKind::Rtheta || kind == KernelKind::K) {
+    if (signedKernel) {
         const QCPRange r = map->dataRange();
         const double m = std::max({ std::fabs(r.lower), std::fabs(r.upper), 1e-300 });
         map->setDataRange(QCPRange(-m, m));
@@ -172,6 +167,62 @@ void plotKernel(QCustomPlot *plot, const Curves &curves, KernelKind kind, const 
         layout.grid->setColumnStretchFactor(column, 0.001);
     addStamp(plot, style);
     plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+} // namespace
+
+void plotKernel(QCustomPlot *plot, const Curves &curves, KernelKind kind, const Style &style)
+{
+    const Kernel &kernel = kernelOf(curves, kind);
+    const bool trace = kernel.rowsPerBlock > 1;
+    const QString symbol = kernelSymbol(kind, trace);
+    if (kernel.empty()) {
+        plotMessage(plot, kernelSymbolHtml(kind, trace) + " — " + engineLabel(curves.engine),
+            engineLabel(curves.engine) + " provides no " + symbol, style);
+        return;
+    }
+    drawKernelMap(plot, style, kernelSymbolHtml(kind, trace) + " — " + engineLabel(curves.engine), symbol,
+        kernelMatrix(kernel), curves.t, validCount(curves), kind == KernelKind::Rtheta || kind == KernelKind::K);
+}
+
+void plotKernelDifference(QCustomPlot *plot, const Curves &live, const Curves &pinned, const QString &pinName,
+    KernelKind kind, const Style &style)
+{
+    const Kernel &a = kernelOf(live, kind), &b = kernelOf(pinned, kind);
+    const bool trace = a.rowsPerBlock > 1;
+    // Short: panels are narrow (the engine is the panel's, said in its chooser's tooltip).
+    const QString title = "Δ" + kernelSymbolHtml(kind, trace) + ": live − " + pinName.toHtmlEscaped();
+    if (a.empty() || b.empty()) {
+        plotMessage(plot, title,
+            (a.empty() ? QString("the live run") : "pinned run '" + pinName + "'") + " has no "
+                + kernelSymbol(kind, trace),
+            style);
+        return;
+    }
+    // The difference is only meaningful point by point on one time grid.
+    bool sameGrid = live.t.size() == pinned.t.size() && a.rowsPerBlock == b.rowsPerBlock;
+    for (std::size_t i = 0; sameGrid && i < live.t.size(); ++i)
+        sameGrid = std::fabs(live.t[i] - pinned.t[i]) <= 1e-12 * std::max(1.0, std::fabs(live.t[i]));
+    if (!sameGrid) {
+        plotMessage(plot, title,
+            QString("pinned run '%1' has another time grid (T = %2, N = %3; live: T = %4, N = %5): no "
+                    "point-by-point difference")
+                .arg(pinName)
+                .arg(pinned.t.empty() ? 0.0 : pinned.t.back(), 0, 'g', 4)
+                .arg(int(pinned.t.size()) - 1)
+                .arg(live.t.empty() ? 0.0 : live.t.back(), 0, 'g', 4)
+                .arg(int(live.t.size()) - 1),
+            style);
+        return;
+    }
+    const Eigen::MatrixXd A = kernelMatrix(a), B = kernelMatrix(b);
+    const int n = std::min({ validCount(live), validCount(pinned), int(A.rows()), int(B.rows()) });
+    if (n < 1) {
+        plotMessage(plot, title, "no kernel yet", style);
+        return;
+    }
+    const Eigen::MatrixXd D = A.topLeftCorner(n, n) - B.topLeftCorner(n, n);
+    drawKernelMap(plot, style, title, "Δ " + kernelSymbol(kind, trace), D, live.t, n, true);
 }
 
 void plotKernelComparison(QCustomPlot *plot, const Curves *theory, const Curves *simulation,

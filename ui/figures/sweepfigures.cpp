@@ -1,12 +1,16 @@
 #include "sweepfigures.h"
 
+#include "figurelayout.h"
 #include "figurestyle.h"
 
 #include "sweep/contour.h"
 
 #include <qcustomplot.h>
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
+#include <map>
 
 namespace dmftlab::figures
 {
@@ -47,14 +51,14 @@ QCPColorScale *addScale(QCustomPlot *plot, const QString &label, const Style &st
     auto *scale = new QCPColorScale(plot);
     plot->plotLayout()->addElement(1, 1, scale);
     scale->setType(QCPAxis::atRight);
-    scale->setBarWidth(style.slide ? 16 : 11);
+    scale->setBarWidth(qRound((style.slide ? 16 : 11) * metricsFor(style).scale));
     scale->setGradient(sequentialGradient());
     scale->axis()->setLabel(label);
     scale->axis()->setLabelFont(fontOf(style));
     scale->axis()->setTickLabelFont(fontOf(style, 0.92));
     if (log) {
         scale->setDataScaleType(QCPAxis::stLogarithmic);
-        scale->axis()->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
+        setLogScale(scale->axis(), true);
     }
     scale->setDataRange(range);
     auto *group = new QCPMarginGroup(plot);
@@ -68,30 +72,173 @@ QString axisLabel(const SweepAxis &axis)
     return QString::fromStdString(axis.label());
 }
 
-void valueTicks(QCPAxis *axis, const SweepAxis &sa, int maxTicks)
+/// Ticks labelled with the axis values, at `position(i)` (the index by default).
+void valueTicks(QCPAxis *axis, const SweepAxis &sa, int maxTicks,
+    const std::function<double(int)> &position = [](int i) { return double(i); })
 {
     QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
     const int stride = std::max(1, (sa.size() + maxTicks - 1) / maxTicks);
     for (int i = 0; i < sa.size(); i += stride)
-        ticker->addTick(i, QString::fromStdString(sa.valueLabel(i)));
+        ticker->addTick(position(i), QString::fromStdString(sa.valueLabel(i)));
     axis->setTicker(ticker);
 }
 
-const Estimate &estimateOf(const Curves &c, FamilyQuantity q)
+/// The axis title of a swept parameter: what it is and its symbol ("sample ratio α = n/d").
+QString axisTitle(const SweepAxis &axis)
 {
-    return q == FamilyQuantity::TrainLoss ? c.trainLoss
-        : q == FamilyQuantity::TestLoss   ? c.testLoss
-                                          : c.testError;
+    static const std::map<std::string, const char *> names = {
+        { "data.alpha", "sample ratio α = n/d" },
+        { "optimizer.learning_rate", "learning rate η" },
+        { "optimizer.batch_size", "batch size B" },
+        { "optimizer.tau", "τ = η/B" },
+        { "optimizer.ridge", "ridge λ" },
+        { "teacher.noise", "label noise" },
+        { "init.q0", "initial norm q₀" },
+        { "init.m0", "initial overlap m₀" },
+        { "model.width", "student width k" },
+        { "teacher.width", "teacher width k*" },
+        { "sim.dimension", "dimension d" },
+        { "time.horizon", "horizon T" },
+        { "time.steps", "time steps N" },
+    };
+    const auto it = names.find(axis.key);
+    return it != names.end() ? QString::fromUtf8(it->second) : QString::fromStdString(axis.key);
 }
 
-QString quantityLabel(FamilyQuantity q)
+/// One axis of a phase diagram. Numeric values are drawn at their own positions (a log
+/// scale for log spacing, or for a list of three or more values in geometric but not
+/// arithmetic progression), each cell reaching halfway to its neighbours (geometric
+/// midpoints on a log axis); string values by index. The cell coordinate u is the value,
+/// its log10 on a log axis, or the index for strings. The colour map has one column per
+/// cell when the cells are equally wide in u, else a fine grid of columns, each showing
+/// the cell it falls in.
+class CellAxis
 {
-    return q == FamilyQuantity::TrainLoss ? "train loss"
-        : q == FamilyQuantity::TestLoss   ? "test loss"
-                                          : "test error";
+public:
+    explicit CellAxis(const SweepAxis &axis)
+    {
+        const int n = axis.size();
+        std::vector<double> v(n);
+        m_numeric = n > 0;
+        for (int i = 0; i < n; ++i) {
+            v[i] = axis.number(i);
+            m_numeric = m_numeric && std::isfinite(v[i]);
+        }
+        for (int i = 1; m_numeric && i < n; ++i)
+            m_numeric = (v[i] - v[i - 1]) * (v[1] - v[0]) > 0; // strictly monotone
+        bool positive = m_numeric;
+        for (int i = 0; positive && i < n; ++i)
+            positive = v[i] > 0;
+        if (positive && axis.spacing == SweepSpacing::Log)
+            m_log = true;
+        else if (positive && axis.spacing == SweepSpacing::List && n >= 3) {
+            std::vector<double> logs(n);
+            for (int i = 0; i < n; ++i)
+                logs[i] = std::log10(v[i]);
+            m_log = equallySpaced(logs) && !equallySpaced(v);
+        }
+        m_u.resize(n);
+        for (int i = 0; i < n; ++i)
+            m_u[i] = !m_numeric ? double(i) : m_log ? std::log10(v[i]) : v[i];
+        m_edges.resize(n + 1);
+        if (n == 1) {
+            m_edges = { m_u[0] - 0.5, m_u[0] + 0.5 };
+        } else if (n > 1) {
+            m_edges[0] = m_u[0] - 0.5 * (m_u[1] - m_u[0]);
+            for (int i = 1; i < n; ++i)
+                m_edges[i] = 0.5 * (m_u[i - 1] + m_u[i]);
+            m_edges[n] = m_u[n - 1] + 0.5 * (m_u[n - 1] - m_u[n - 2]);
+        }
+        // QCustomPlot draws a one-column map with no width: a single value gets two columns.
+        m_columns = n == 1 ? 2 : equallySpaced(m_u) ? n : std::clamp(8 * n, 400, 4000);
+    }
+
+    double lower() const { return std::min(m_edges.front(), m_edges.back()); }
+    double upper() const { return std::max(m_edges.front(), m_edges.back()); }
+    int columns() const { return m_columns; }
+    /// Centre of colour-map column a (columns run from lower() to upper()).
+    double centre(int a) const { return lower() + (a + 0.5) * (upper() - lower()) / m_columns; }
+    int cellOfColumn(int a) const { return std::max(0, cellAt(centre(a))); }
+    /// The cell whose span holds u, -1 outside the grid.
+    int cellAt(double u) const
+    {
+        for (int i = 0; i + 1 < int(m_edges.size()); ++i)
+            if (std::min(m_edges[i], m_edges[i + 1]) <= u && u <= std::max(m_edges[i], m_edges[i + 1]))
+                return i;
+        return -1;
+    }
+    /// The data coordinate of fractional cell index x (contour points between centres).
+    double dataAt(double x) const
+    {
+        const int n = int(m_u.size());
+        if (n == 1)
+            return toData(m_u[0]);
+        const int k = std::clamp(int(std::floor(x)), 0, n - 2);
+        return toData(m_u[k] + (x - k) * (m_u[k + 1] - m_u[k]));
+    }
+    /// Scales, ticks and ranges the visible axis over the cells. Up to 12 values get a
+    /// tick each at the value itself (a log axis over 1.5 decades has few round ticks);
+    /// longer numeric ranges the usual ticks.
+    void showOn(QCPAxis *axis, const SweepAxis &sweepAxis) const
+    {
+        if (m_numeric)
+            setLogScale(axis, m_log);
+        if (!m_numeric || sweepAxis.size() <= 12)
+            valueTicks(axis, sweepAxis, 12, [this](int i) { return toData(m_u[i]); });
+        axis->setRange(toData(lower()), toData(upper()));
+    }
+
+private:
+    static bool equallySpaced(const std::vector<double> &x)
+    {
+        for (std::size_t i = 2; i < x.size(); ++i)
+            if (std::fabs((x[i] - x[i - 1]) - (x[1] - x[0])) > 1e-9 * std::fabs(x[1] - x[0]))
+                return false;
+        return true;
+    }
+    double toData(double u) const { return m_log ? std::pow(10.0, u) : u; }
+
+    bool m_numeric = false, m_log = false;
+    std::vector<double> m_u, m_edges;
+    int m_columns = 0;
+};
+
+/// The curve of quantity q, null when the run has none (no overlaps).
+const Estimate *estimateOf(const Curves &c, FamilyQuantity q)
+{
+    switch (q) {
+    case FamilyQuantity::TrainLoss:
+        return &c.trainLoss;
+    case FamilyQuantity::TestLoss:
+        return &c.testLoss;
+    case FamilyQuantity::TestError:
+        return &c.testError;
+    case FamilyQuantity::M11:
+        return c.M.empty() ? nullptr : &c.M[0];
+    case FamilyQuantity::Q11:
+        return c.Q.empty() ? nullptr : &c.Q[0];
+    }
+    return nullptr;
 }
 
 } // namespace
+
+QString familyQuantityLabel(FamilyQuantity q)
+{
+    switch (q) {
+    case FamilyQuantity::TrainLoss:
+        return "train loss";
+    case FamilyQuantity::TestLoss:
+        return "test loss";
+    case FamilyQuantity::TestError:
+        return "test error";
+    case FamilyQuantity::M11:
+        return "M₁₁";
+    case FamilyQuantity::Q11:
+        return "Q₁₁";
+    }
+    return {};
+}
 
 QColor familyColor(double f)
 {
@@ -119,21 +266,23 @@ void plotFamilyCurves(QCustomPlot *plot, const SweepPlan &plan, const std::vecto
 {
     const SweepAxis &axis = plan.spec.axes[0];
     reset(plot, style,
-        quantityLabel(quantity) + " — family of " + axisLabel(axis) + " (" + engineLabel(engine) + ")");
-    styleAxis(plot->xAxis, style, "t");
-    styleAxis(plot->yAxis, style, quantityLabel(quantity));
-    const double pen = style.slide ? 2.6 : 1.4;
+        familyQuantityLabel(quantity) + " — family of " + axisLabel(axis) + " (" + engineLabel(engine) + ")");
+    styleAxis(plot->xAxis, style, "training time t");
+    styleAxis(plot->yAxis, style, familyQuantityLabel(quantity));
+    const double pen = metricsFor(style).pen;
     for (std::size_t p = 0; p < results.size() && p < plan.points.size(); ++p) {
         const auto &r = results[p];
         if (!r.done() || !r.results.count(engine))
             continue;
         const Curves &c = r.results.at(engine)->curves;
-        const Estimate &e = estimateOf(c, quantity);
+        const Estimate *e = estimateOf(c, quantity);
+        if (!e)
+            continue;
         const int n = std::min<int>(c.validPoints, int(c.t.size()));
         QVector<double> x(n), y(n);
         for (int k = 0; k < n; ++k) {
             x[k] = c.t[k];
-            y[k] = e.mean[k];
+            y[k] = e->mean[k];
         }
         QCPGraph *g = plot->addGraph();
         g->setPen(QPen(familyColor(familyPosition(axis, plan.points[p].i)), pen));
@@ -148,7 +297,10 @@ void plotFamilyCurves(QCustomPlot *plot, const SweepPlan &plan, const std::vecto
         std::swap(range.lower, range.upper);
     if (range.lower == range.upper)
         range = QCPRange(range.lower - 0.5, range.upper + 0.5);
-    addScale(plot, axisLabel(axis), style, range, log);
+    QCPColorScale *scale = addScale(plot, axisTitle(axis), style, range, log);
+    if (numeric && axis.size() <= 12) // a tick at each member of the family
+        valueTicks(scale->axis(), axis, 12, [&axis](int i) { return axis.number(i); });
+    addStamp(plot, style);
 }
 
 void plotFamilyScalar(QCustomPlot *plot, const SweepPlan &plan, const std::vector<SweepPointResult> &results,
@@ -157,7 +309,7 @@ void plotFamilyScalar(QCustomPlot *plot, const SweepPlan &plan, const std::vecto
     const SweepAxis &axis = plan.spec.axes[0];
     const QString label = QString::fromStdString(plan.scalars[scalar].label());
     reset(plot, style, label + " against " + axisLabel(axis));
-    styleAxis(plot->xAxis, style, axisLabel(axis));
+    styleAxis(plot->xAxis, style, axisTitle(axis));
     styleAxis(plot->yAxis, style, label);
     const bool numeric = std::isfinite(axis.number(0));
     QVector<double> x, y, se;
@@ -169,16 +321,15 @@ void plotFamilyScalar(QCustomPlot *plot, const SweepPlan &plan, const std::vecto
         y.push_back(r.scalars[scalar].value);
         se.push_back(std::isfinite(r.scalars[scalar].se) ? r.scalars[scalar].se : 0.0);
     }
-    if (!numeric)
-        valueTicks(plot->xAxis, axis, 12);
-    else if (axis.spacing == SweepSpacing::Log) {
-        plot->xAxis->setScaleType(QCPAxis::stLogarithmic);
-        plot->xAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
-    }
+    if (numeric)
+        setLogScale(plot->xAxis, axis.spacing == SweepSpacing::Log);
+    if (!numeric || axis.size() <= 12) // a tick at each parameter value
+        valueTicks(plot->xAxis, axis, 12, [&](int i) { return numeric ? axis.number(i) : double(i); });
     QCPGraph *g = plot->addGraph();
-    const QColor colour(0x1f, 0x77, 0xb4);
-    g->setPen(QPen(colour, style.slide ? 2.6 : 1.4));
-    g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, colour, Qt::white, style.slide ? 9 : 5.5));
+    const QColor colour = quantityColor(style, 0); // the style's palette (--palette)
+    const Metrics m = metricsFor(style);
+    g->setPen(QPen(colour, m.pen));
+    g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, colour, Qt::white, m.marker * 1.2));
     g->setData(x, y); // sorts by x
     auto *bars = new QCPErrorBars(plot->xAxis, plot->yAxis);
     bars->setDataPlottable(g);
@@ -196,11 +347,16 @@ void plotFamilyScalar(QCustomPlot *plot, const SweepPlan &plan, const std::vecto
     const QCPRange yr = plot->yAxis->range();
     const double pad = std::max(1e-12, 0.08 * yr.size());
     plot->yAxis->setRange(yr.lower - pad, yr.upper + pad);
-    if (axis.spacing != SweepSpacing::Log) {
-        const QCPRange xr = plot->xAxis->range();
+    // Room for the end markers and their error bars (a factor on a log axis).
+    const QCPRange xr = plot->xAxis->range();
+    if (axis.spacing == SweepSpacing::Log && xr.lower > 0) {
+        const double factor = std::pow(xr.upper / xr.lower, 0.04);
+        plot->xAxis->setRange(xr.lower / factor, xr.upper * factor);
+    } else {
         const double xpad = std::max(1e-12, 0.04 * xr.size());
         plot->xAxis->setRange(xr.lower - xpad, xr.upper + xpad);
     }
+    addStamp(plot, style);
 }
 
 QCPColorMap *plotPhaseDiagram(QCustomPlot *plot, const SweepPlan &plan,
@@ -208,18 +364,14 @@ QCPColorMap *plotPhaseDiagram(QCustomPlot *plot, const SweepPlan &plan,
     const std::vector<double> &contourLevels)
 {
     const SweepAxis &ax = plan.spec.axes[0], &ay = plan.spec.axes[1];
+    const CellAxis cx = CellAxis(ax), cy = CellAxis(ay);
     const QString label = QString::fromStdString(plan.scalars[scalar].label());
-    reset(plot, style, label + " over " + axisLabel(ax) + " and " + axisLabel(ay));
-    styleAxis(plot->xAxis, style, axisLabel(ax));
-    styleAxis(plot->yAxis, style, axisLabel(ay));
+    QCPAxisRect *rect = reset(plot, style, label + " over " + axisLabel(ax) + " and " + axisLabel(ay));
+    styleAxis(plot->xAxis, style, axisTitle(ax));
+    styleAxis(plot->yAxis, style, axisTitle(ay));
     plot->xAxis->grid()->setVisible(false);
     plot->yAxis->grid()->setVisible(false);
     const int nx = ax.size(), ny = ay.size();
-    auto *map = new QCPColorMap(plot->xAxis, plot->yAxis);
-    map->setInterpolate(false);
-    map->setTightBoundary(false);
-    map->data()->setSize(nx, ny);
-    map->data()->setRange(QCPRange(0, nx - 1), QCPRange(0, ny - 1));
     Eigen::MatrixXd values = Eigen::MatrixXd::Constant(nx, ny, kNaN);
     double lo = std::numeric_limits<double>::infinity(), hi = -lo;
     for (int i = 0; i < nx; ++i)
@@ -227,44 +379,68 @@ QCPColorMap *plotPhaseDiagram(QCustomPlot *plot, const SweepPlan &plan,
             const auto &r = results[plan.pointIndex(i, j)];
             const double v = r.done() ? r.scalars[scalar].value : kNaN;
             values(i, j) = v;
-            map->data()->setCell(i, j, v);
             if (std::isfinite(v)) {
                 lo = std::min(lo, v);
                 hi = std::max(hi, v);
             }
         }
+    // The map lives on the rect's hidden top/right axes in the cell coordinate u (log10 of
+    // the value on a log axis); the visible axes show the values themselves over the same
+    // pixels, so cells sit where their parameters are and ticks are the data's own.
+    QCPAxis *ux = rect->axis(QCPAxis::atTop), *uy = rect->axis(QCPAxis::atRight);
+    auto *map = new QCPColorMap(ux, uy);
+    map->setInterpolate(false);
+    map->setTightBoundary(false);
+    const int mx = cx.columns(), my = cy.columns();
+    map->data()->setSize(mx, my);
+    map->data()->setRange(QCPRange(cx.centre(0), cx.centre(mx - 1)), QCPRange(cy.centre(0), cy.centre(my - 1)));
+    for (int a = 0; a < mx; ++a)
+        for (int b = 0; b < my; ++b)
+            map->data()->setCell(a, b, values(cx.cellOfColumn(a), cy.cellOfColumn(b)));
     auto *scale = addScale(plot, label, style,
         std::isfinite(lo) ? QCPRange(lo, hi == lo ? lo + 1e-12 : hi) : QCPRange(0, 1), false);
     map->setColorScale(scale);
     map->setGradient(sequentialGradient());
-    valueTicks(plot->xAxis, ax, 10);
-    valueTicks(plot->yAxis, ay, 10);
-    plot->xAxis->setRange(-0.5, nx - 0.5);
-    plot->yAxis->setRange(-0.5, ny - 0.5);
-    // Contours (marching squares in index space) as white lines.
+    ux->setRange(cx.lower(), cx.upper());
+    uy->setRange(cy.lower(), cy.upper());
+    cx.showOn(plot->xAxis, ax);
+    cy.showOn(plot->yAxis, ay);
+    // Contours (marching squares over the cell centres) as white lines in data coordinates.
+    const Metrics m = metricsFor(style);
     for (double level : contourLevels) {
         for (const auto &seg : contourSegments(values, level)) {
             auto *line = new QCPItemLine(plot);
-            line->start->setCoords(seg.x0, seg.y0);
-            line->end->setCoords(seg.x1, seg.y1);
-            line->setPen(QPen(Qt::white, style.slide ? 2.4 : 1.4));
+            line->setClipAxisRect(rect);
+            line->start->setCoords(cx.dataAt(seg.x0), cy.dataAt(seg.y0));
+            line->end->setCoords(cx.dataAt(seg.x1), cy.dataAt(seg.y1));
+            line->setPen(QPen(Qt::white, m.pen * 0.9));
         }
     }
+    addStamp(plot, style);
     return map;
+}
+
+bool phaseDiagramCell(const QCPColorMap *map, const SweepPlan &plan, const QPointF &pos, int *i, int *j)
+{
+    if (!map || plan.spec.axes.size() < 2)
+        return false;
+    *i = CellAxis(plan.spec.axes[0]).cellAt(map->keyAxis()->pixelToCoord(pos.x()));
+    *j = CellAxis(plan.spec.axes[1]).cellAt(map->valueAxis()->pixelToCoord(pos.y()));
+    return *i >= 0 && *j >= 0;
 }
 
 void plotPinnedLoss(QCustomPlot *plot, const std::vector<const Curves *> &live,
     const std::vector<PinnedCurves> &pinned, const Style &style)
 {
     QCPAxisRect *rect = reset(plot, style, "Test loss: live and pinned");
-    styleAxis(plot->xAxis, style, "t");
+    styleAxis(plot->xAxis, style, "training time t");
     styleAxis(plot->yAxis, style, "test loss");
     auto *legend = new QCPLegend;
     rect->insetLayout()->addElement(legend, Qt::AlignTop | Qt::AlignRight);
     legend->setLayer("legend");
     legend->setFont(fontOf(style, 0.9));
     plot->legend = legend;
-    const double pen = style.slide ? 2.6 : 1.5;
+    const double pen = metricsFor(style).pen;
     auto add = [&](const Curves &c, const QString &name, QColor colour, bool faded) {
         const int n = std::min<int>(c.validPoints, int(c.t.size()));
         QVector<double> x(n), y(n);

@@ -3,8 +3,9 @@
 //  * a family's curves overlaid, coloured by the swept parameter on a sequential,
 //    colour-blind-safe map (viridis) with a colour bar labelled with the parameter;
 //  * the end-point panel: one scalar against the parameter with ±1 SE error bars;
-//  * a phase diagram: the scalar as a heat map over the two parameters (cells in index
-//    space, ticks labelled with the values, so log-spaced axes get equal cells), pending
+//  * a phase diagram: the scalar as a heat map over the two parameters in data
+//    coordinates (a log axis for log-spaced values, each cell reaching halfway to its
+//    neighbours; string values by index), axes titled with the parameter's name, pending
 //    cells transparent, optional contour lines at chosen levels.
 //  * pinned runs: the live test loss with pinned references drawn faded.
 // Only finished points (SweepPointResult::done()) are drawn.
@@ -14,6 +15,7 @@
 #include "sweep/sweeprunner.h"
 
 #include <QColor>
+#include <QPointF>
 #include <vector>
 
 class QCPColorMap;
@@ -21,7 +23,11 @@ class QCPColorMap;
 namespace dmftlab::figures
 {
 
-enum class FamilyQuantity { TrainLoss, TestLoss, TestError };
+/// What a family's overlaid curves show: a loss, or the overlaps M₁₁ (student unit 1 with
+/// teacher unit 1) and Q₁₁ (student unit 1's squared norm).
+enum class FamilyQuantity { TrainLoss, TestLoss, TestError, M11, Q11 };
+/// "test loss", "M₁₁", ... (the curves' axis label and chooser text).
+QString familyQuantityLabel(FamilyQuantity q);
 
 /// Viridis at f in [0, 1].
 QColor familyColor(double f);
@@ -37,6 +43,10 @@ void plotFamilyScalar(QCustomPlot *plot, const SweepPlan &plan, const std::vecto
 QCPColorMap *plotPhaseDiagram(QCustomPlot *plot, const SweepPlan &plan,
     const std::vector<SweepPointResult> &results, int scalar, const Style &style,
     const std::vector<double> &contourLevels = {});
+
+/// The cell (i, j) of the phase diagram drawn by plotPhaseDiagram (returning `map`) under
+/// the pixel `pos` of its plot; false outside the grid.
+bool phaseDiagramCell(const QCPColorMap *map, const SweepPlan &plan, const QPointF &pos, int *i, int *j);
 
 /// A pinned run's curves with the pin's name (for the legend).
 /// Test loss against t: the live engines solid, each pinned run's engines faded (lighter,
