@@ -222,6 +222,36 @@ void TestDistributions::lawsMatchSimulation()
             QVERIFY2(wrong.chi2PerDof > 5.0, "a Gaussian prior's law should be told apart");
         }
     }
+
+    // The joint picture: the simulation's conditional means of θ_ia in bins of θ*_im
+    // against the DMFT's E[θ_a | θ*_m] = M_am θ*_m, in SE over seeds and replicas.
+    for (const DmftLawSample &d : runs.dmft.distributions->dmft) {
+        const SimulationLawSample *s = nullptr;
+        for (const SimulationLawSample &x : runs.sim.distributions->sim)
+            if (x.gridIndex == d.gridIndex)
+                s = &x;
+        QVERIFY(s);
+        for (int a = 0; a < k; ++a)
+            for (int m = 0; m < ks; ++m) {
+                const ConditionalLaw law = thetaConditionalLaw(d.Q, d.M, a, m);
+                const auto edges = teacherEdges(c.teacherPrior, s->teacher, m, 12);
+                const BinnedConditionalMeans means = binnedConditionalMeans(s->theta, s->teacher, a, m, edges);
+                const LawAgreement agree = compareConditionalMeans(means, law);
+                ConditionalLaw off = law; // a slope 20 % off: the comparison must be able to fail
+                off.slope *= 0.8;
+                const LawAgreement wrong = compareConditionalMeans(means, off);
+                qInfo("t = %.2f unit %d, teacher %d: E[theta | theta*] chi2/dof %.2f (dof %d, max |z| %.2f); "
+                      "slope x 0.8: chi2/dof %.1f",
+                    d.time, a + 1, m + 1, agree.chi2PerDof, agree.dof, agree.maxAbsZ, wrong.chi2PerDof);
+                QVERIFY(agree.dof >= (TeacherPrior(prior) == TeacherPrior::Gaussian ? 8 : 2));
+                // The SE of a bin comes from 8 seeds: z is Student-t with 7 dof (P(|z| > 5) ≈ 0.002
+                // per bin, E z² = 1.4), and a seed's own M shifts all its bins together.
+                QVERIFY2(agree.maxAbsZ < 5.0, "conditional mean within 5 SE in every bin");
+                QVERIFY2(agree.chi2PerDof < 3.0, "conditional means");
+                if (d.time > 2.0 && std::fabs(law.slope) > 0.3) // t = 3: M far from its start
+                    QVERIFY2(wrong.chi2PerDof > 5.0, "a 20 % wrong slope should be told apart");
+            }
+    }
 }
 
 QTEST_GUILESS_MAIN(TestDistributions)

@@ -2,6 +2,7 @@
 
 #include <qcustomplot.h>
 
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QSlider>
@@ -17,6 +18,8 @@ namespace
 {
 constexpr int kBins = 40;
 constexpr int kFrameMs = 250; // play: one recorded time every quarter second
+constexpr int kTeacherBins = 12; // bins of θ* for the conditional means (Gaussian prior)
+constexpr int kScatterPoints = 4000; // coordinates drawn in the joint picture, all seeds
 
 QVector<double> centres(const LawHistogram &h)
 {
@@ -65,6 +68,7 @@ DistributionsPanel::DistributionsPanel(QWidget *parent)
     : QWidget(parent)
     , m_slider(new QSlider(Qt::Horizontal))
     , m_unit(new QSpinBox)
+    , m_teacherUnit(new QSpinBox)
     , m_play(new QToolButton)
     , m_timer(new QTimer(this))
     , m_timeLabel(new QLabel)
@@ -72,6 +76,7 @@ DistributionsPanel::DistributionsPanel(QWidget *parent)
     , m_note(new QLabel)
     , m_thetaPlot(new QCustomPlot)
     , m_rPlot(new QCustomPlot)
+    , m_jointPlot(new QCustomPlot)
 {
     setObjectName("distributionsPanel");
     auto *controls = new QHBoxLayout;
@@ -88,11 +93,18 @@ DistributionsPanel::DistributionsPanel(QWidget *parent)
     controls->addWidget(m_slider, 1);
     controls->addWidget(m_timeLabel);
     controls->addWidget(m_unit);
+    m_teacherUnit->setPrefix("teacher ");
+    m_teacherUnit->setRange(1, 1);
+    m_teacherUnit->setToolTip("Which teacher unit m the joint picture (θ*_im, θ_ia) uses (committee machines).");
+    controls->addWidget(m_teacherUnit);
 
-    auto *plots = new QHBoxLayout;
-    plots->addWidget(m_thetaPlot, 1);
-    plots->addWidget(m_rPlot, 1);
-    for (QCustomPlot *p : {m_thetaPlot, m_rPlot}) {
+    // Two by two: the coordinates' law beside their joint law with θ*, the pre-activations below.
+    auto *plots = new QGridLayout;
+    plots->addWidget(m_thetaPlot, 0, 0);
+    plots->addWidget(m_jointPlot, 0, 1);
+    plots->addWidget(m_rPlot, 1, 0);
+    m_jointPlot->setObjectName("distributionsJoint");
+    for (QCustomPlot *p : {m_thetaPlot, m_rPlot, m_jointPlot}) {
         p->setMinimumSize(280, 220);
         p->yAxis->setLabel("density");
         p->legend->setVisible(true);
@@ -119,6 +131,7 @@ DistributionsPanel::DistributionsPanel(QWidget *parent)
     connect(m_play, &QToolButton::toggled, this, &DistributionsPanel::setPlaying);
     connect(m_slider, &QSlider::valueChanged, this, &DistributionsPanel::redraw);
     connect(m_unit, &QSpinBox::valueChanged, this, &DistributionsPanel::redraw);
+    connect(m_teacherUnit, &QSpinBox::valueChanged, this, &DistributionsPanel::redraw);
     clear();
 }
 
@@ -135,9 +148,10 @@ void DistributionsPanel::clear()
 }
 
 void DistributionsPanel::setLaws(std::shared_ptr<const DistributionRecord> simulation,
-    std::shared_ptr<const DistributionRecord> dmft, const TeacherPriorSpec &prior, int width)
+    std::shared_ptr<const DistributionRecord> dmft, const TeacherPriorSpec &prior, int width, int teacherWidth)
 {
     m_width = std::max(1, width);
+    m_teacherWidth = std::max(1, teacherWidth);
     m_prior = prior;
     m_simRecord = std::move(simulation);
     m_dmftRecord = std::move(dmft);
@@ -154,6 +168,8 @@ void DistributionsPanel::setLaws(std::shared_ptr<const DistributionRecord> simul
             addTime(s.gridIndex, s.time);
     std::sort(m_times.begin(), m_times.end());
     m_unit->setRange(1, m_width);
+    m_teacherUnit->setRange(1, m_teacherWidth);
+    m_teacherUnit->setVisible(m_teacherWidth > 1);
     m_slider->setRange(0, std::max(0, timeCount() - 1));
     m_slider->setValue(std::max(0, timeCount() - 1));
     QString note;
@@ -162,7 +178,8 @@ void DistributionsPanel::setLaws(std::shared_ptr<const DistributionRecord> simul
             note += QString::fromStdString(r->note) + " ";
     m_note->setText(note.isEmpty()
             ? QString("Bars: simulation (all seeds pooled, ± 1 SE over seeds). Line: DMFT (θ-process density, "
-                      "r-process paths). Prior of θ*: %1.")
+                      "r-process paths). Joint: dots are coordinates, squares their mean in bins of θ* (± 1 SE); "
+                      "lines the DMFT's E[θ | θ*] = M θ* and ± 1, 2 sd. Prior of θ*: %1.")
                   .arg(QString::fromStdString(toString(prior.prior)))
             : note);
     redraw();
@@ -237,6 +254,7 @@ void DistributionsPanel::redraw()
         m_agreement->clear();
         drawLaw(m_thetaPlot, nullptr, nullptr, "θ_ia(t)");
         drawLaw(m_rPlot, nullptr, nullptr, "r_μa(t)");
+        drawJoint(nullptr, nullptr, 0, 0);
         return;
     }
     const auto [n, t] = m_times[i];
@@ -251,13 +269,107 @@ void DistributionsPanel::redraw()
     const QString a = m_width > 1 ? QString::number(unit + 1) : QString();
     drawLaw(m_thetaPlot, s ? &s->theta : nullptr, d ? &d->theta : nullptr, QString("coordinates θ_i%1(t)").arg(a));
     drawLaw(m_rPlot, s ? &s->r : nullptr, d ? &d->r : nullptr, QString("pre-activations r_μ%1(t)").arg(a));
+    const int teacherUnit = std::min(m_teacherUnit->value(), m_teacherWidth) - 1;
+    const QString joint = drawJoint(simHere && !simHere->sim.empty() ? &simHere->sim.front() : nullptr,
+        dmftHere && !dmftHere->dmft.empty() ? &dmftHere->dmft.front() : nullptr, unit, teacherUnit);
     QStringList lines;
     for (const QString &l : {agreementLine("θ law", s ? &s->theta : nullptr, d ? &d->theta : nullptr),
-             agreementLine("r law", s ? &s->r : nullptr, d ? &d->r : nullptr)})
+             agreementLine("r law", s ? &s->r : nullptr, d ? &d->r : nullptr), joint})
         if (!l.isEmpty())
             lines << l;
     m_agreement->setText(lines.isEmpty() ? QString() : "Simulation vs DMFT — " + lines.join("; ")
             + " (about 1 when they agree)");
+}
+
+QString DistributionsPanel::drawJoint(
+    const SimulationLawSample *sim, const DmftLawSample *dmft, int unit, int teacherUnit)
+{
+    QCustomPlot *plot = m_jointPlot;
+    plot->clearPlottables();
+    const QString a = m_width > 1 ? QString::number(unit + 1) : QString();
+    const QString m = m_teacherWidth > 1 ? QString::number(teacherUnit + 1) : QString();
+    plot->xAxis->setLabel(QString("teacher θ*_i%1").arg(m));
+    plot->yAxis->setLabel(QString("θ_i%1(t)").arg(a));
+    const bool haveSim = sim && !sim->theta.empty() && unit < sim->theta.front().cols()
+        && teacherUnit < sim->teacher.front().cols();
+    const bool haveDmft = dmft && !dmft->M.empty() && unit < dmft->M.front().rows()
+        && teacherUnit < dmft->M.front().cols();
+    std::vector<double> edges;
+    if (haveSim)
+        edges = teacherEdges(m_prior, sim->teacher, teacherUnit, kTeacherBins);
+    else
+        edges = teacherEdges(m_prior, {}, teacherUnit, kTeacherBins); // the atoms, or ±3
+    QString agreement;
+    if (haveSim) {
+        // A thinned scatter (every s-th coordinate of every seed): enough to see the shape.
+        long long total = 0;
+        for (const auto &t : sim->theta)
+            total += t.rows();
+        const long long stride = std::max<long long>(1, total / kScatterPoints);
+        QVector<double> x, y;
+        long long i = 0;
+        for (std::size_t g = 0; g < sim->theta.size(); ++g)
+            for (Eigen::Index r = 0; r < sim->theta[g].rows(); ++r, ++i)
+                if (i % stride == 0) {
+                    x << sim->teacher[g](r, teacherUnit);
+                    y << sim->theta[g](r, unit);
+                }
+        auto *dots = plot->addGraph();
+        dots->setName("simulation coordinates");
+        dots->setLineStyle(QCPGraph::lsNone);
+        dots->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(120, 150, 220, 70), 3.0));
+        dots->setData(x, y);
+        const BinnedConditionalMeans means = binnedConditionalMeans(sim->theta, sim->teacher, unit, teacherUnit, edges);
+        QVector<double> mx, my, me;
+        for (Eigen::Index b = 0; b < means.mean.size(); ++b)
+            if (means.count[b] >= 20 && std::isfinite(means.se[b])) {
+                mx << means.teacherMean[b];
+                my << means.mean[b];
+                me << means.se[b];
+            }
+        auto *binned = plot->addGraph();
+        binned->setName("simulation E[θ | θ*] (binned)");
+        binned->setLineStyle(QCPGraph::lsNone);
+        binned->setScatterStyle(
+            QCPScatterStyle(QCPScatterStyle::ssSquare, QPen(QColor(20, 40, 120), 1.5), QColor(60, 90, 190), 7.0));
+        binned->setData(mx, my);
+        auto *err = new QCPErrorBars(plot->xAxis, plot->yAxis);
+        err->removeFromLegend();
+        err->setDataPlottable(binned);
+        err->setData(me);
+        err->setPen(QPen(QColor(20, 40, 120), 1.5));
+        if (haveDmft) {
+            const LawAgreement c = compareConditionalMeans(means, thetaConditionalLaw(dmft->Q, dmft->M, unit, teacherUnit));
+            if (c.dof > 0)
+                agreement = QString("E[θ | θ*]: χ²/dof = %1 over %2 bins (max |z| %3)")
+                                .arg(c.chi2PerDof, 0, 'f', 2)
+                                .arg(c.dof)
+                                .arg(c.maxAbsZ, 0, 'f', 1);
+        }
+    }
+    if (haveDmft) {
+        const ConditionalLaw law = thetaConditionalLaw(dmft->Q, dmft->M, unit, teacherUnit);
+        const double lo = edges.front(), hi = edges.back();
+        const struct {
+            double k;
+            Qt::PenStyle pen;
+            const char *name;
+        } lines[] = { { 0.0, Qt::SolidLine, "DMFT E[θ | θ*] = M θ*" }, { 1.0, Qt::DashLine, "± 1 sd" },
+            { -1.0, Qt::DashLine, nullptr }, { 2.0, Qt::DotLine, "± 2 sd" }, { -2.0, Qt::DotLine, nullptr } };
+        for (const auto &l : lines) {
+            auto *g = plot->addGraph();
+            g->setPen(QPen(QColor(200, 40, 30), l.k == 0.0 ? 2.0 : 1.3, l.pen));
+            g->setData(QVector<double> { lo, hi },
+                QVector<double> { law.slope * lo + l.k * law.sd, law.slope * hi + l.k * law.sd }, true);
+            if (l.name)
+                g->setName(l.name);
+            else
+                g->removeFromLegend();
+        }
+    }
+    plot->rescaleAxes();
+    plot->replot(QCustomPlot::rpQueuedReplot);
+    return agreement;
 }
 
 } // namespace dmftlab

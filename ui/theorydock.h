@@ -5,7 +5,7 @@
 // the Theory view links to, and the DMFT iterate scrubber (iteratescrubber.h). Kept out of MainWindow so that it stays short.
 #pragma once
 
-#include "model/teacherprior.h"
+#include "config/config.h"
 
 #include <QString>
 #include <functional>
@@ -28,9 +28,9 @@ TheoryView *addTheoryDock(QMainWindow *window, QMenu *menu, ParameterPanel *para
 
 /// A bottom dock with the effective-process sample paths (View ▸ Effective processes),
 /// hidden until asked for, filled from the DMFT engine of every finished run of `controller`
-/// (teacher prior from `prior()`, the shown run's).
+/// (`shownConfig()`: the shown run's configuration — teacher prior, M_0, λ).
 EffectivePathsPanel *addEffectivePathsDock(QMainWindow *window, QMenu *menu, RunController *controller,
-    std::function<TeacherPriorSpec()> prior);
+    std::function<RunConfig()> shownConfig);
 
 /// The DMFT iterate scrubber in a bottom toolbar (View ▸ DMFT iterates, Ctrl+I), hidden until
 /// asked for, fed with the DMFT engine's iterates of `controller` as they come.

@@ -145,8 +145,12 @@ void plotKernel(QCustomPlot *plot, const Curves &curves, KernelKind kind, const 
             engineLabel(curves.engine) + " provides no " + symbol, style);
         return;
     }
-    Layout layout
-        = resetPlot(plot, style, kernelSymbolHtml(kind, trace) + " — " + engineLabel(curves.engine), 1, false);
+    const auto iterate = style.unconverged.find(curves.engine);
+    const QString which = iterate == style.unconverged.end()
+        ? QString()
+        : " " + iterate->second.toHtmlEscaped() + ", <i>not converged</i>";
+    Layout layout = resetPlot(
+        plot, style, kernelSymbolHtml(kind, trace) + " — " + engineLabel(curves.engine) + which, 1, false);
     QCPColorMap *map = addHeatmap(layout.rects[0], kernelMatrix(kernel), curves.t, validCount(curves), style);
     QCPColorScale *scale = addColorScale(plot, layout.grid, 1, symbol, style);
     map->setColorScale(scale);
@@ -267,7 +271,10 @@ void plotKernelComparison(QCustomPlot *plot, const Curves *theory, const Curves 
     Group shared = addGroup(symbol, (haveT ? 1 : 0) + (haveS ? 1 : 0));
     std::vector<QCPColorMap *> maps;
     if (haveT)
-        maps.push_back(addMap(shared, A, theory->t, nT, engineLabel(theory->engine) + " (d = ∞)"));
+        maps.push_back(addMap(shared, A, theory->t, nT,
+            engineLabel(theory->engine)
+                + (style.unconverged.count(theory->engine) ? " " + style.unconverged.at(theory->engine) + ", not converged"
+                                                            : QString(" (d = ∞)"))));
     if (haveS)
         maps.push_back(addMap(shared, B, simulation->t, nS, engineLabel(simulation->engine) + " (finite d)"));
     // One colour scale for both maps: same colour = same value.
