@@ -53,6 +53,8 @@ void TestGuiDistributions::runFillsThePanel()
     QVERIFY(binned);
     QCOMPARE(binned->dataCount(), 2);
     QVERIFY(std::fabs(std::fabs(binned->data()->at(0)->key) - 1.0) < 1e-9);
+    // The joint law of (r_1, r_2) is for k = 2 only.
+    QVERIFY(panel->rJointPlot()->isHidden());
 
     // Scrub by hand, then play: the time advances on its own and wraps around.
     panel->setTimeIndex(3);

@@ -47,6 +47,7 @@ private slots:
     void scrubberStepsThroughIterates();
     void presentationMode();
     void presentationShowsAChosenPair();
+    void liveIterateIsMarkedUnconverged();
     void everyTourStepShowsItsPlace();
     void tourMarksTimesAndFollowsKeys();
 };
@@ -315,6 +316,9 @@ void TestGuiTheory::presentationMode()
     QVERIFY(!params->isVisible());
     QVERIFY(test::near(QApplication::font().pointSizeF(), font * PresentationMode::kFontScale, 1e-9));
     QVERIFY(PlotPanel::slideStyleOnScreen());
+    // The high-contrast light theme: black on white.
+    QCOMPARE(QApplication::palette().color(QPalette::Window), QColor(Qt::white));
+    QCOMPARE(QApplication::palette().color(QPalette::WindowText), QColor(Qt::black));
     auto visiblePanels = [&] { return ::visiblePanels(w.plotArea()); };
     const auto &panels = w.plotArea()->panels();
     QCOMPARE(visiblePanels(), QStringList { panels[0]->fileStem() });
@@ -382,6 +386,40 @@ void TestGuiTheory::presentationShowsAChosenPair()
     QCOMPARE(visiblePanels(w.plotArea()).size(), static_cast<int>(panels.size()));
     QTRY_VERIFY(panels[0]->geometry().top() < panels[2]->geometry().top()); // the grid's two rows
     mode->setActive(false);
+}
+
+void TestGuiTheory::liveIterateIsMarkedUnconverged()
+{
+    // While the solve runs the scrubber follows the latest iterate: the panels keep the run's
+    // curves but draw them as an unconverged iterate (faded, dotted), named in the legend.
+    RunConfig c;
+    c.time.steps = 4;
+    auto history = std::make_shared<IterateHistory>(c.time.steps + 1, 10);
+    Curves iterate;
+    iterate.engine = "dmft";
+    iterate.allocate(1, 1, c.grid());
+    iterate.validPoints = c.time.steps + 1;
+    for (int i = 0; i < 2; ++i) {
+        iterate.residuals.push_back(0.1 / (i + 1));
+        QVERIFY(history->add(iterate));
+    }
+    IterateScrubber scrubber;
+    scrubber.setHistory("dmft", history, /*finished=*/false);
+    QVERIFY(scrubber.isFollowing());
+    ResultView view;
+    auto live = std::make_shared<const Curves>(iterate);
+    view.curves.push_back(live);
+    scrubber.apply(view);
+    QVERIFY(view.find("dmft") == live.get()); // the live curves, not a stored copy
+    QCOMPARE(view.unconverged["dmft"], QString("iteration 2 of 2"));
+    QVERIFY(view.warnings["dmft"].contains("still running"));
+    // Once the result is in, it is drawn as a result.
+    history->setFinal(live);
+    scrubber.setHistory("dmft", history, /*finished=*/true);
+    ResultView done;
+    done.curves.push_back(live);
+    scrubber.apply(done);
+    QVERIFY(done.unconverged.empty());
 }
 
 void TestGuiTheory::everyTourStepShowsItsPlace()

@@ -34,6 +34,15 @@ QVector<double> values(const Eigen::VectorXd &v)
     return QVector<double>(v.data(), v.data() + v.size());
 }
 
+/// Every s-th point of the groups' rows, s such that about kScatterPoints are drawn.
+long long scatterStride(const std::vector<Eigen::MatrixXd> &groups)
+{
+    long long total = 0;
+    for (const auto &g : groups)
+        total += g.rows();
+    return std::max<long long>(1, total / kScatterPoints);
+}
+
 /// `record` with only the sample of grid index n (null when there is none).
 std::unique_ptr<DistributionRecord> atTime(const DistributionRecord *record, int n)
 {
@@ -77,6 +86,7 @@ DistributionsPanel::DistributionsPanel(QWidget *parent)
     , m_thetaPlot(new QCustomPlot)
     , m_rPlot(new QCustomPlot)
     , m_jointPlot(new QCustomPlot)
+    , m_rJointPlot(new QCustomPlot)
 {
     setObjectName("distributionsPanel");
     auto *controls = new QHBoxLayout;
@@ -103,8 +113,10 @@ DistributionsPanel::DistributionsPanel(QWidget *parent)
     plots->addWidget(m_thetaPlot, 0, 0);
     plots->addWidget(m_jointPlot, 0, 1);
     plots->addWidget(m_rPlot, 1, 0);
+    plots->addWidget(m_rJointPlot, 1, 1);
     m_jointPlot->setObjectName("distributionsJoint");
-    for (QCustomPlot *p : {m_thetaPlot, m_rPlot, m_jointPlot}) {
+    m_rJointPlot->setObjectName("distributionsRJoint");
+    for (QCustomPlot *p : {m_thetaPlot, m_rPlot, m_jointPlot, m_rJointPlot}) {
         p->setMinimumSize(280, 220);
         p->yAxis->setLabel("density");
         p->legend->setVisible(true);
@@ -255,6 +267,7 @@ void DistributionsPanel::redraw()
         drawLaw(m_thetaPlot, nullptr, nullptr, "θ_ia(t)");
         drawLaw(m_rPlot, nullptr, nullptr, "r_μa(t)");
         drawJoint(nullptr, nullptr, 0, 0);
+        drawRJoint(nullptr, nullptr);
         return;
     }
     const auto [n, t] = m_times[i];
@@ -270,11 +283,13 @@ void DistributionsPanel::redraw()
     drawLaw(m_thetaPlot, s ? &s->theta : nullptr, d ? &d->theta : nullptr, QString("coordinates θ_i%1(t)").arg(a));
     drawLaw(m_rPlot, s ? &s->r : nullptr, d ? &d->r : nullptr, QString("pre-activations r_μ%1(t)").arg(a));
     const int teacherUnit = std::min(m_teacherUnit->value(), m_teacherWidth) - 1;
-    const QString joint = drawJoint(simHere && !simHere->sim.empty() ? &simHere->sim.front() : nullptr,
-        dmftHere && !dmftHere->dmft.empty() ? &dmftHere->dmft.front() : nullptr, unit, teacherUnit);
+    const SimulationLawSample *simSample = simHere && !simHere->sim.empty() ? &simHere->sim.front() : nullptr;
+    const DmftLawSample *dmftSample = dmftHere && !dmftHere->dmft.empty() ? &dmftHere->dmft.front() : nullptr;
+    const QString joint = drawJoint(simSample, dmftSample, unit, teacherUnit);
+    const QString rJoint = drawRJoint(simSample, dmftSample);
     QStringList lines;
     for (const QString &l : {agreementLine("θ law", s ? &s->theta : nullptr, d ? &d->theta : nullptr),
-             agreementLine("r law", s ? &s->r : nullptr, d ? &d->r : nullptr), joint})
+             agreementLine("r law", s ? &s->r : nullptr, d ? &d->r : nullptr), joint, rJoint})
         if (!l.isEmpty())
             lines << l;
     m_agreement->setText(lines.isEmpty() ? QString() : "Simulation vs DMFT — " + lines.join("; ")
@@ -302,22 +317,24 @@ QString DistributionsPanel::drawJoint(
     QString agreement;
     if (haveSim) {
         // A thinned scatter (every s-th coordinate of every seed): enough to see the shape.
-        long long total = 0;
-        for (const auto &t : sim->theta)
-            total += t.rows();
-        const long long stride = std::max<long long>(1, total / kScatterPoints);
+        const long long stride = scatterStride(sim->theta);
+        // A discrete prior stacks every dot of an atom on one vertical line: spread them
+        // sideways by a fixed pattern (a fifth of the bin), so their density shows.
+        const bool discrete = !priorAtoms(m_prior).empty();
+        const double spread = discrete ? 0.2 * (edges[1] - edges[0]) : 0.0;
         QVector<double> x, y;
-        long long i = 0;
+        long long i = 0, drawn = 0;
         for (std::size_t g = 0; g < sim->theta.size(); ++g)
             for (Eigen::Index r = 0; r < sim->theta[g].rows(); ++r, ++i)
                 if (i % stride == 0) {
-                    x << sim->teacher[g](r, teacherUnit);
+                    const double jitter = spread * (((drawn++ * 7919) % 1000) / 999.0 - 0.5);
+                    x << sim->teacher[g](r, teacherUnit) + jitter;
                     y << sim->theta[g](r, unit);
                 }
         auto *dots = plot->addGraph();
-        dots->setName("simulation coordinates");
+        dots->setName(discrete ? "simulation coordinates (spread sideways)" : "simulation coordinates");
         dots->setLineStyle(QCPGraph::lsNone);
-        dots->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(120, 150, 220, 70), 3.0));
+        dots->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(110, 140, 215, 90), 4.0));
         dots->setData(x, y);
         const BinnedConditionalMeans means = binnedConditionalMeans(sim->theta, sim->teacher, unit, teacherUnit, edges);
         QVector<double> mx, my, me;
@@ -368,6 +385,67 @@ QString DistributionsPanel::drawJoint(
         }
     }
     plot->rescaleAxes();
+    // E[θ | θ*] rises with θ* (M > 0 once learning starts): the upper left stays free.
+    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    plot->replot(QCustomPlot::rpQueuedReplot);
+    return agreement;
+}
+
+QString DistributionsPanel::drawRJoint(const SimulationLawSample *sim, const DmftLawSample *dmft)
+{
+    QCustomPlot *plot = m_rJointPlot;
+    plot->clearPlottables();
+    plot->setVisible(m_width == 2);
+    const bool haveDmft = dmft && !dmft->r.empty() && dmft->r.front().cols() == 2;
+    const bool haveSim = sim && !sim->r.empty() && sim->r.front().cols() == 2;
+    if (m_width != 2 || !haveDmft) {
+        plot->replot(QCustomPlot::rpQueuedReplot);
+        return {};
+    }
+    plot->xAxis->setLabel("r_μ1(t)");
+    plot->yAxis->setLabel("r_μ2(t)");
+    constexpr int kCells = 24;
+    const auto xEdges = edgesForValues(unitColumn(dmft->r, 0), kCells);
+    const auto yEdges = edgesForValues(unitColumn(dmft->r, 1), kCells);
+    const LawHistogram2D theory = histogram2DOf(dmft->r, 0, 1, xEdges, yEdges);
+    auto *map = new QCPColorMap(plot->xAxis, plot->yAxis);
+    map->setName("DMFT density");
+    map->data()->setSize(kCells, kCells);
+    map->data()->setRange(QCPRange(0.5 * (xEdges[0] + xEdges[1]), 0.5 * (xEdges[kCells - 1] + xEdges[kCells])),
+        QCPRange(0.5 * (yEdges[0] + yEdges[1]), 0.5 * (yEdges[kCells - 1] + yEdges[kCells])));
+    for (int i = 0; i < kCells; ++i)
+        for (int j = 0; j < kCells; ++j)
+            map->data()->setCell(i, j, theory.flat.density[i * kCells + j]);
+    QCPColorGradient reds;
+    reds.setColorStopAt(0.0, Qt::white);
+    reds.setColorStopAt(1.0, QColor(200, 40, 30));
+    map->setGradient(reds);
+    map->rescaleDataRange();
+    QString agreement;
+    if (haveSim) {
+        const long long stride = scatterStride(sim->r);
+        QVector<double> x, y;
+        long long i = 0;
+        for (const auto &r : sim->r)
+            for (Eigen::Index p = 0; p < r.rows(); ++p, ++i)
+                if (i % stride == 0) {
+                    x << r(p, 0);
+                    y << r(p, 1);
+                }
+        auto *dots = plot->addGraph();
+        dots->setName("simulation (r_μ1, r_μ2)");
+        dots->setLineStyle(QCPGraph::lsNone);
+        dots->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(40, 70, 170, 110), 3.0));
+        dots->setData(x, y);
+        const LawAgreement a = compareLaws(histogram2DOf(sim->r, 0, 1, xEdges, yEdges).flat, theory.flat);
+        if (a.dof > 0)
+            agreement = QString("(r₁, r₂): χ²/dof = %1 over %2 cells (max |z| %3)")
+                            .arg(a.chi2PerDof, 0, 'f', 2)
+                            .arg(a.dof)
+                            .arg(a.maxAbsZ, 0, 'f', 1);
+    }
+    plot->xAxis->setRange(xEdges.front(), xEdges.back());
+    plot->yAxis->setRange(yEdges.front(), yEdges.back());
     plot->replot(QCustomPlot::rpQueuedReplot);
     return agreement;
 }

@@ -8,6 +8,8 @@
 //   * the joint picture (θ*_im, θ_ia(t)): a scatter of the simulation's coordinates against
 //     their teacher coordinates with its binned conditional means (± SE), over the DMFT's
 //     conditional mean M_am(t) θ*_m and ± 1, 2 sd bands (sd² = Q_aa − M_am²),
+//   * for k = 2, the joint law of (r_μ1, r_μ2): the DMFT's density as a colour map under a
+//     scatter of the simulation's pairs (histogram2DOf, χ²/dof on its cells),
 // each with its χ²/dof on the DMFT's bins (observables/distributions.h). The histograms are
 // made in core (engineLaws) for the shown time only, so a run with many recorded times
 // costs the GUI thread a few milliseconds per frame, not a pass over every time.
@@ -54,12 +56,15 @@ public:
     QCustomPlot *thetaPlot() const { return m_thetaPlot; }
     QCustomPlot *rPlot() const { return m_rPlot; }
     QCustomPlot *jointPlot() const { return m_jointPlot; }
+    QCustomPlot *rJointPlot() const { return m_rJointPlot; }
 
 private:
     void redraw();
     void drawLaw(QCustomPlot *plot, const LawHistogram *sim, const LawHistogram *dmft, const QString &xLabel);
     /// The joint picture at grid index n for unit a, teacher unit m; returns its agreement line.
     QString drawJoint(const SimulationLawSample *sim, const DmftLawSample *dmft, int unit, int teacherUnit);
+    /// For k = 2: the joint law of (r_1, r_2); returns its agreement line.
+    QString drawRJoint(const SimulationLawSample *sim, const DmftLawSample *dmft);
 
     /// The records restricted to grid index n (copies of that time's samples).
     std::shared_ptr<const DistributionRecord> m_simRecord, m_dmftRecord;
@@ -71,7 +76,7 @@ private:
     QToolButton *m_play;
     QTimer *m_timer;
     QLabel *m_timeLabel, *m_agreement, *m_note;
-    QCustomPlot *m_thetaPlot, *m_rPlot, *m_jointPlot;
+    QCustomPlot *m_thetaPlot, *m_rPlot, *m_jointPlot, *m_rJointPlot;
 };
 
 } // namespace dmftlab

@@ -94,6 +94,7 @@ QWidget *revealTheoryTarget(QMainWindow *window, PlotArea *area, const QString &
     static const std::map<QString, QString> docks = {
         { "distributions", "distributionsDock" },
         { "effective_paths", "effectivePathsDock" },
+        { "theory", "theoryDock" }, // guided tours (tours.h) open the Theory view too
     };
     if (auto d = docks.find(target); d != docks.end()) {
         auto *dock = window->findChild<QDockWidget *>(d->second);

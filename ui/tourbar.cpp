@@ -126,17 +126,6 @@ void TourBar::setStep(int index)
 
 QWidget *TourBar::reveal(const QString &target)
 {
-    const auto showDock = [this](const char *name) -> QWidget * {
-        auto *dock = m_window->findChild<QDockWidget *>(name);
-        if (!dock)
-            return nullptr;
-        dock->show();
-        dock->raise();
-        HighlightOverlay::flash(dock->widget());
-        return dock->widget();
-    };
-    if (target == "theory")
-        return showDock("theoryDock");
     if (target == "iterates") {
         auto *bar = m_window->findChild<QToolBar *>("iteratesToolbar");
         if (!bar)

@@ -321,6 +321,34 @@ LawAgreement compareLaws(const LawHistogram &sample, const LawHistogram &referen
     return a;
 }
 
+LawHistogram2D histogram2DOf(const std::vector<Eigen::MatrixXd> &groups, int a, int b,
+    const std::vector<double> &xEdges, const std::vector<double> &yEdges)
+{
+    // Each point becomes the index of its cell (+ ½, inside a unit bin) or −1 outside: the
+    // 1-D histogram of those indices is the 2-D one, outside points counted in the total.
+    LawHistogram2D out;
+    out.xEdges = xEdges;
+    out.yEdges = yEdges;
+    const int Bx = static_cast<int>(xEdges.size()) - 1, By = static_cast<int>(yEdges.size()) - 1;
+    const auto bin = [](const std::vector<double> &e, double v) {
+        return static_cast<int>(std::upper_bound(e.begin(), e.end(), v) - e.begin()) - 1;
+    };
+    std::vector<Eigen::VectorXd> cells;
+    for (const Eigen::MatrixXd &g : groups) {
+        Eigen::VectorXd c(g.rows());
+        for (Eigen::Index r = 0; r < g.rows(); ++r) {
+            const int i = bin(xEdges, g(r, a)), j = bin(yEdges, g(r, b));
+            const bool finite = std::isfinite(g(r, a)) && std::isfinite(g(r, b));
+            c[r] = !finite ? std::numeric_limits<double>::quiet_NaN()
+                : i >= 0 && i < Bx && j >= 0 && j < By ? i * By + j + 0.5
+                                                         : -1.0;
+        }
+        cells.push_back(std::move(c));
+    }
+    out.flat = histogramOf(cells, uniformEdges(0.0, Bx * By, Bx * By));
+    return out;
+}
+
 ConditionalLaw thetaConditionalLaw(
     const std::vector<Eigen::MatrixXd> &Q, const std::vector<Eigen::MatrixXd> &M, int unit, int teacherUnit)
 {

@@ -127,6 +127,20 @@ struct LawAgreement {
 /// at least 5 of sample.samples values; KS: every bin).
 LawAgreement compareLaws(const LawHistogram &sample, const LawHistogram &reference);
 
+// ---- the joint law of the pre-activations (r_1, r_2) of a k = 2 network ----------------
+
+/// A law over the plane: cell (i, j) = (x in [x_i, x_{i+1}), y in [y_j, y_{j+1})) at index
+/// i·By + j of `flat`, whose edges are 0, 1, …, Bx·By, so that its density is the fraction
+/// of all points in the cell (divide by the cell's area for a density of the plane) and
+/// compareLaws counts expected points right; SE as histogramOf. KS of `flat` means nothing.
+struct LawHistogram2D {
+    std::vector<double> xEdges, yEdges;
+    LawHistogram flat;
+};
+/// The pooled 2-D histogram of columns (a, b) of each group's values (n×k).
+LawHistogram2D histogram2DOf(const std::vector<Eigen::MatrixXd> &groups, int a, int b,
+    const std::vector<double> &xEdges, const std::vector<double> &yEdges);
+
 // ---- the joint picture (θ*_im, θ_ia(t)) ------------------------------------------------
 //
 // Given one teacher coordinate θ*_m, the θ-process coordinate of unit a has (ρ = I: the
