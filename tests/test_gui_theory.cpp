@@ -472,8 +472,11 @@ void TestGuiTheory::tourMarksTimesAndFollowsKeys()
     TourBar *bar = w.tour();
     QVERIFY(bar->isActive());
     QCOMPARE(bar->stepIndex(), 0);
+    auto *theoryDock = w.findChild<QDockWidget *>("theoryDock");
+    QVERIFY(theoryDock->isVisible()); // step 1: the equations
     QTest::keyClick(&w, Qt::Key_Right, Qt::ControlModifier);
     QCOMPARE(bar->stepIndex(), 1);
+    QVERIFY(!theoryDock->isVisible()); // the tour closes what it opened, so the panel has room
     QTest::keyClick(&w, Qt::Key_Left, Qt::ControlModifier);
     QCOMPARE(bar->stepIndex(), 0);
     // A step with a time marks it inside the loss panel's time axis.

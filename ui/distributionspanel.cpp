@@ -385,8 +385,8 @@ QString DistributionsPanel::drawJoint(
         }
     }
     plot->rescaleAxes();
-    // E[θ | θ*] rises with θ* (M > 0 once learning starts): the upper left stays free.
-    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignLeft);
+    // E[θ | θ*] rises with θ* (M > 0 once learning starts): the lower right stays free.
+    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
     plot->replot(QCustomPlot::rpQueuedReplot);
     return agreement;
 }

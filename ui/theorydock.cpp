@@ -89,15 +89,21 @@ IterateScrubber *addIterateScrubber(QMainWindow *window, QMenu *menu, RunControl
     return scrubber;
 }
 
-QWidget *revealTheoryTarget(QMainWindow *window, PlotArea *area, const QString &target)
+QString theoryTargetDock(const QString &target)
 {
     static const std::map<QString, QString> docks = {
         { "distributions", "distributionsDock" },
         { "effective_paths", "effectivePathsDock" },
         { "theory", "theoryDock" }, // guided tours (tours.h) open the Theory view too
     };
-    if (auto d = docks.find(target); d != docks.end()) {
-        auto *dock = window->findChild<QDockWidget *>(d->second);
+    const auto d = docks.find(target);
+    return d == docks.end() ? QString() : d->second;
+}
+
+QWidget *revealTheoryTarget(QMainWindow *window, PlotArea *area, const QString &target)
+{
+    if (const QString name = theoryTargetDock(target); !name.isEmpty()) {
+        auto *dock = window->findChild<QDockWidget *>(name);
         if (!dock)
             return nullptr;
         dock->show();

@@ -41,5 +41,7 @@ IterateScrubber *addIterateScrubber(QMainWindow *window, QMenu *menu, RunControl
 /// and frames it for a moment (HighlightOverlay). The widget shown, or null when `target`
 /// names nothing in `window`.
 QWidget *revealTheoryTarget(QMainWindow *window, PlotArea *area, const QString &target);
+/// The object name of the dock `target` names ("theoryDock", …), empty for a panel.
+QString theoryTargetDock(const QString &target);
 
 } // namespace dmftlab

@@ -92,6 +92,7 @@ void TourBar::stop()
         return;
     m_active = false;
     delete m_marker;
+    closeOpenedDocks();
     emit activeChanged(false);
 }
 
@@ -116,12 +117,31 @@ void TourBar::setStep(int index)
     m_back->setEnabled(m_step > 0);
     m_next->setEnabled(m_step + 1 < stepCount());
     delete m_marker;
+    // A dock the tour opened would keep eating the room of the next step's panel.
+    const QString dockName = theoryTargetDock(s.target);
+    const auto *target = dockName.isEmpty() ? nullptr : m_window->findChild<QDockWidget *>(dockName);
+    const bool opens = target && target->isHidden();
     m_shown = reveal(s.target);
+    QWidget *dock = m_shown ? m_shown->parentWidget() : nullptr;
+    closeOpenedDocks(qobject_cast<QDockWidget *>(dock));
+    if (opens && dock)
+        m_openedDocks.emplace_back(dock);
     auto *panel = qobject_cast<PlotPanel *>(m_shown.data());
     if (panel && s.time >= 0.0)
         m_marker = new TourMarker(panel->plot(), s.time);
     if (!m_shown)
         m_window->statusBar()->showMessage("This step's place is not part of this window: " + s.target, 5000);
+}
+
+void TourBar::closeOpenedDocks(QWidget *keep)
+{
+    std::vector<QPointer<QWidget>> kept;
+    for (const auto &d : m_openedDocks)
+        if (d && d != keep)
+            d->hide();
+        else if (d)
+            kept.push_back(d);
+    m_openedDocks = kept;
 }
 
 QWidget *TourBar::reveal(const QString &target)

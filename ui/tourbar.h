@@ -11,6 +11,7 @@
 
 #include <QPointer>
 #include <functional>
+#include <vector>
 #include <QWidget>
 
 class QLabel;
@@ -50,6 +51,8 @@ signals:
 
 private:
     QWidget *reveal(const QString &target);
+    /// Hides the docks this tour opened (they were hidden before), except `keep`.
+    void closeOpenedDocks(QWidget *keep = nullptr);
 
     QMainWindow *m_window;
     PlotArea *m_area;
@@ -59,6 +62,7 @@ private:
     bool m_active = false;
     QPointer<QWidget> m_shown;
     QPointer<TourMarker> m_marker;
+    std::vector<QPointer<QWidget>> m_openedDocks; ///< docks a step opened: closed when the step moves on
     QLabel *m_title, *m_text, *m_count;
     QToolButton *m_back, *m_next, *m_end;
 };

@@ -148,7 +148,7 @@ void plotKernel(QCustomPlot *plot, const Curves &curves, KernelKind kind, const 
     const auto iterate = style.unconverged.find(curves.engine);
     const QString which = iterate == style.unconverged.end()
         ? QString()
-        : " " + iterate->second.toHtmlEscaped() + ", <i>not converged</i>";
+        : "<br>" + iterate->second.toHtmlEscaped() + ", <i>not converged</i>"; // a line of its own: long
     Layout layout = resetPlot(
         plot, style, kernelSymbolHtml(kind, trace) + " — " + engineLabel(curves.engine) + which, 1, false);
     QCPColorMap *map = addHeatmap(layout.rects[0], kernelMatrix(kernel), curves.t, validCount(curves), style);
@@ -273,7 +273,7 @@ void plotKernelComparison(QCustomPlot *plot, const Curves *theory, const Curves 
     if (haveT)
         maps.push_back(addMap(shared, A, theory->t, nT,
             engineLabel(theory->engine)
-                + (style.unconverged.count(theory->engine) ? " " + style.unconverged.at(theory->engine) + ", not converged"
+                + (style.unconverged.count(theory->engine) ? "\n" + style.unconverged.at(theory->engine) + ", not converged"
                                                             : QString(" (d = ∞)"))));
     if (haveS)
         maps.push_back(addMap(shared, B, simulation->t, nS, engineLabel(simulation->engine) + " (finite d)"));
