@@ -1,6 +1,6 @@
 // dmftlab: the interactive visualiser. Only wiring here; everything lives in ui/.
 //
-//   dmftlab [--preset NAME] [--open FILE] [--set key=value ...] [--run] [--distributions] [--theory] [--effective-paths] [--iterate N] [--presentation] [--screenshot FILE.png]
+//   dmftlab [--preset NAME] [--open FILE] [--set key=value ...] [--run] [--distributions] [--theory] [--effective-paths] [--iterate N] [--presentation [--panels I[,J]]] [--tour STEP] [--screenshot FILE.png]
 //
 // (Not "--session": QGuiApplication takes -session/--session FILE for X11 session
 // management and removes it from the arguments before we could see it.)
@@ -15,6 +15,8 @@
 #include "effectivepathspanel.h"
 #include "iteratescrubber.h"
 #include "presentationmode.h"
+#include "plotarea.h"
+#include "tourbar.h"
 #include "mainwindow.h"
 #include "parameterpanel.h"
 #include "version.h"
@@ -108,8 +110,16 @@ int main(int argc, char **argv)
     const QCommandLineOption presentOpt("presentation",
         "Start in presentation mode (View > Presentation mode, F11): full screen, large fonts, one "
         "panel at a time.");
+    const QCommandLineOption panelsOpt("panels",
+        "With --presentation: show panel I alone, or panels I and J side by side (1-based, in the order "
+        "Page Down steps through them).",
+        "I[,J]");
+    const QCommandLineOption tourOpt("tour",
+        "Start the guided tour of the loaded preset (View > Guided tours) at step STEP (1-based); with "
+        "--run, once the run has finished.",
+        "STEP");
     parser.addOptions({ presetOpt, sessionOpt, setOpt, runOpt, shotOpt, helpTopicOpt, lawsOpt, theoryOpt, pathsOpt,
-        iterateOpt, presentOpt });
+        iterateOpt, presentOpt, panelsOpt, tourOpt });
     parser.process(app);
 
     dmftlab::MainWindow window;
@@ -185,8 +195,48 @@ int main(int argc, char **argv)
         window.showTheory();
     if (parser.isSet(pathsOpt))
         window.effectivePaths()->parentWidget()->show();
-    if (parser.isSet(presentOpt))
+    if (parser.isSet(presentOpt)) {
         window.presentation()->setActive(true);
+        if (parser.isSet(panelsOpt)) {
+            const QStringList panels = parser.value(panelsOpt).split(',');
+            const int count = static_cast<int>(window.plotArea()->panels().size());
+            std::vector<int> index;
+            for (const QString &p : panels) {
+                bool ok = false;
+                const int i = p.toInt(&ok);
+                if (!ok || i < 1 || i > count || panels.size() > 2) {
+                    std::fprintf(stderr, "dmftlab: --panels takes one or two panel numbers from 1 to %d\n", count);
+                    return 2;
+                }
+                index.push_back(i - 1);
+            }
+            window.presentation()->showPanel(index[0]);
+            if (index.size() == 2 && index[1] != index[0]) {
+                window.presentation()->setPairing(true);
+                while (window.presentation()->pair().second != index[1])
+                    window.presentation()->next();
+            }
+        }
+    }
+    if (parser.isSet(tourOpt)) {
+        const dmftlab::Tour *tour = dmftlab::tourFor(QString::fromStdString(window.parameters()->config()
+                ? window.parameters()->config()->preset : std::string()));
+        bool ok = false;
+        const int step = parser.value(tourOpt).toInt(&ok);
+        if (!tour || !ok || step < 1 || step > static_cast<int>(tour->steps.size())) {
+            std::fprintf(stderr, "dmftlab: --tour needs a preset with a tour and a step from 1 to its length\n");
+            return 2;
+        }
+        auto startTour = [&window, tour, step] {
+            window.tour()->start(*tour);
+            window.tour()->setStep(step - 1);
+        };
+        // Connected before the screenshot's handler, so the shot shows the step.
+        if (parser.isSet(runOpt))
+            QObject::connect(&window, &dmftlab::MainWindow::runFinished, &window, startTour);
+        else
+            startTour();
+    }
     if (parser.isSet(iterateOpt)) {
         window.findChild<QToolBar *>("iteratesToolbar")->show();
         const int iterate = parser.value(iterateOpt).toInt();

@@ -7,6 +7,7 @@
 // macroscopic curves (Q, M, train loss) where the DMFT puts them.
 #include "config/presets.h"
 #include "engine/engine.h"
+#include "io/lawfiles.h"
 #include "observables/distributions.h"
 #include "sim/random.h"
 #include "testutil.h"
@@ -221,6 +222,73 @@ void TestDistributions::lawsMatchSimulation()
             qInfo("  against a Gaussian law of the same variance: chi2/dof %.1f", wrong.chi2PerDof);
             QVERIFY2(wrong.chi2PerDof > 5.0, "a Gaussian prior's law should be told apart");
         }
+    }
+
+    // The CLI's law files hold these histograms: one row per (time, unit, bin), the density
+    // and SE as computed (the first row checked number by number).
+    for (const bool theta : { true, false }) {
+        const std::string csv = io::lawCsv(sim, theta);
+        long long rows = 0;
+        for (const auto &e : sim.entries)
+            rows += (theta ? e.theta : e.r).density.size();
+        QCOMPARE(static_cast<long long>(std::count(csv.begin(), csv.end(), '\n')), rows + 1);
+        QVERIFY(csv.rfind("t,unit,bin_lo,bin_hi,density,density_se\n", 0) == 0);
+        const auto first = QString::fromStdString(csv).split('\n')[1].split(',');
+        const LawHistogram &h = theta ? sim.entries[0].theta : sim.entries[0].r;
+        QCOMPARE(first.size(), 6);
+        QVERIFY(test::near(first[2].toDouble(), h.edges[0], 1e-9 * std::max(1.0, std::fabs(h.edges[0]))));
+        QVERIFY(test::near(first[4].toDouble(), h.density[0], 1e-9 * std::max(1.0, h.density[0])));
+    }
+
+    // For k = 2 the joint law of (r_1, r_2), on 16 × 16 cells over the DMFT's range; the DMFT of
+    // the other recorded time must be told apart.
+    if (k == 2) {
+        const auto &ds = runs.dmft.distributions->dmft;
+        const auto &ss = runs.sim.distributions->sim;
+        for (std::size_t j = 0; j < ds.size(); ++j) {
+            const auto xEdges = edgesForValues(unitColumn(ds[j].r, 0), 16);
+            const auto yEdges = edgesForValues(unitColumn(ds[j].r, 1), 16);
+            const LawHistogram2D theory = histogram2DOf(ds[j].r, 0, 1, xEdges, yEdges);
+            const LawHistogram2D other = histogram2DOf(ds[1 - j].r, 0, 1, xEdges, yEdges);
+            const LawHistogram2D sim2 = histogram2DOf(ss[j].r, 0, 1, xEdges, yEdges);
+            const LawAgreement a = compareLaws(sim2.flat, theory.flat);
+            const LawAgreement wrong = compareLaws(sim2.flat, other.flat);
+            qInfo("t = %.2f (r_1, r_2): chi2/dof %.2f (dof %d, max |z| %.2f); against the DMFT at t = %.2f: %.1f",
+                ds[j].time, a.chi2PerDof, a.dof, a.maxAbsZ, ds[1 - j].time, wrong.chi2PerDof);
+            QVERIFY(a.dof >= 50);
+            QVERIFY2(a.chi2PerDof < 2.5, "joint law of (r_1, r_2)");
+            QVERIFY2(wrong.chi2PerDof > 5.0, "another time's law should be told apart");
+        }
+    }
+
+    // The joint picture: the simulation's conditional means of θ_ia in bins of θ*_im
+    // against the DMFT's E[θ_a | θ*_m] = M_am θ*_m, in SE over seeds and replicas.
+    for (const DmftLawSample &d : runs.dmft.distributions->dmft) {
+        const SimulationLawSample *s = nullptr;
+        for (const SimulationLawSample &x : runs.sim.distributions->sim)
+            if (x.gridIndex == d.gridIndex)
+                s = &x;
+        QVERIFY(s);
+        for (int a = 0; a < k; ++a)
+            for (int m = 0; m < ks; ++m) {
+                const ConditionalLaw law = thetaConditionalLaw(d.Q, d.M, a, m);
+                const auto edges = teacherEdges(c.teacherPrior, s->teacher, m, 12);
+                const BinnedConditionalMeans means = binnedConditionalMeans(s->theta, s->teacher, a, m, edges);
+                const LawAgreement agree = compareConditionalMeans(means, law);
+                ConditionalLaw off = law; // a slope 20 % off: the comparison must be able to fail
+                off.slope *= 0.8;
+                const LawAgreement wrong = compareConditionalMeans(means, off);
+                qInfo("t = %.2f unit %d, teacher %d: E[theta | theta*] chi2/dof %.2f (dof %d, max |z| %.2f); "
+                      "slope x 0.8: chi2/dof %.1f",
+                    d.time, a + 1, m + 1, agree.chi2PerDof, agree.dof, agree.maxAbsZ, wrong.chi2PerDof);
+                QVERIFY(agree.dof >= (TeacherPrior(prior) == TeacherPrior::Gaussian ? 8 : 2));
+                // The SE of a bin comes from 8 seeds: z is Student-t with 7 dof (P(|z| > 5) ≈ 0.002
+                // per bin, E z² = 1.4), and a seed's own M shifts all its bins together.
+                QVERIFY2(agree.maxAbsZ < 5.0, "conditional mean within 5 SE in every bin");
+                QVERIFY2(agree.chi2PerDof < 3.0, "conditional means");
+                if (d.time > 2.0 && std::fabs(law.slope) > 0.3) // t = 3: M far from its start
+                    QVERIFY2(wrong.chi2PerDof > 5.0, "a 20 % wrong slope should be told apart");
+            }
     }
 }
 

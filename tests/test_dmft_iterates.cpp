@@ -69,11 +69,21 @@ void TestDmftIterates::historyIsCompleteAndEndsWithTheResult()
 
     const int iterations = static_cast<int>(rec.result.curves.residuals.size());
     QVERIFY(iterations >= 5);
-    QCOMPARE(h.size(), iterations);
+    // The pilot's iterates come first (its last one is reported with the replicas' first).
+    const int pilot = rec.result.extra.value("pilot_iterations", 0);
+    QVERIFY2(pilot >= 2, "the pilot solve ran");
+    QCOMPARE(h.pilotCount(), pilot - 1);
+    QCOMPARE(h.size(), h.pilotCount() + iterations);
     for (int i = 0; i < h.size(); ++i) {
-        QCOMPARE(static_cast<int>(h.stored(i)->residuals.size()), i + 1);
+        const int replicaIteration = i - h.pilotCount();
+        QCOMPARE(h.isPilot(i), replicaIteration < 0);
+        QCOMPARE(static_cast<int>(h.stored(i)->residuals.size()), std::max(0, replicaIteration + 1));
         QCOMPARE(h.isFinal(i), i == h.size() - 1);
     }
+    QCOMPARE(h.label(0), std::string("pilot iteration 1 of ") + std::to_string(pilot - 1));
+    QCOMPARE(h.label(h.pilotCount()), std::string("iteration 1 of ") + std::to_string(iterations));
+    // The pilot moves too: its first and last iterates differ.
+    QVERIFY(h.iterate(0)->Q[0].mean != h.iterate(h.pilotCount() - 1)->Q[0].mean);
     // The last iterate is the result (the same object, so equal in every number).
     QVERIFY(h.iterate(h.size() - 1) == result);
     QCOMPARE(h.iterate(h.size() - 1)->Q[0].mean, rec.result.curves.Q[0].mean);
@@ -106,13 +116,14 @@ void TestDmftIterates::budgetSetsTheStride()
         coarse.t.resize(N1 / 2 + 1);
         QVERIFY(!h.add(coarse));
         h.setFinal(std::make_shared<const Curves>(rec.result.curves));
-        QCOMPARE(h.size(), static_cast<int>(rec.result.curves.residuals.size()));
+        QCOMPARE(h.size(), h.pilotCount() + static_cast<int>(rec.result.curves.residuals.size()));
         QVERIFY(h.stride() > 1);
-        // The bound holds for the iterates stored, and would for every allowed iteration.
-        QVERIFY2(h.kernelBytes() <= budget * (h.size() - 1) / c.dmft.maxIterations + 1.0,
+        // The bound holds for the iterates stored, and would for every allowed iteration
+        // (pilot and replicas: 2 × max_iterations entries).
+        QVERIFY2(h.kernelBytes() <= budget * (h.size() - 1) / (2.0 * c.dmft.maxIterations) + 1.0,
             qPrintable(QString("%1 bytes > budget share %2").arg(h.kernelBytes()).arg(budget)));
         // Expanded back on the full grid: stored points exact, others the nearest stored one.
-        const auto first = h.iterate(0);
+        const auto first = h.iterate(h.pilotCount());
         const Curves *raw = nullptr;
         for (const auto &s : rec.snapshots)
             if (s->residuals.size() == 1 && static_cast<int>(s->t.size()) == N1)

@@ -3,8 +3,11 @@
 // C_θ(n,n'), E θ_n θ* = M(n) — within Monte-Carlo error (4 SE of the sample mean over the
 // drawn paths, at every recorded time), the band is 0 ± √Q exactly, and the r-process band
 // starts at 0 ± √q0 and agrees with the spread of the SGF simulation's training
-// pre-activations r_μ(t) (4 combined SE; seeds are the simulation's replicas).
+// pre-activations r_μ(t) (4 combined SE; seeds are the simulation's replicas). The teacher
+// drift μ(t) recovered from the curves (K, M) is the solver's own μ (mean over replicas)
+// within 3 SE of that mean.
 #include "config/presets.h"
+#include "dmft/dmftsolver.h"
 #include "dmft/effectivepaths.h"
 #include "engine/engine.h"
 #include "io/lawfiles.h"
@@ -52,6 +55,8 @@ private slots:
     void thetaPathsHaveTheDmftMoments();
     void rBandMatchesSimulation();
     void refusesWithoutLaws();
+    void teacherDriftMatchesTheSolver_data();
+    void teacherDriftMatchesTheSolver();
 };
 
 void TestEffectivePaths::thetaPathsHaveTheDmftMoments_data()
@@ -166,6 +171,45 @@ void TestEffectivePaths::refusesWithoutLaws()
     std::string error;
     QVERIFY(effectivePaths(DistributionRecord {}, empty, TeacherPriorSpec {}, 5, 1, 201, &error).empty());
     QVERIFY(error.find("output.distribution_times") != std::string::npos);
+}
+
+void TestEffectivePaths::teacherDriftMatchesTheSolver_data()
+{
+    QTest::addColumn<QString>("preset");
+    QTest::newRow("logistic-regression") << "logistic-regression";
+    QTest::newRow("committee-erf") << "committee-erf";
+}
+
+void TestEffectivePaths::teacherDriftMatchesTheSolver()
+{
+    QFETCH(QString, preset);
+    RunConfig c = smallConfig(preset.toStdString(), TeacherPrior::Gaussian);
+    c.output.distributionTimes.clear();
+    c.dmft.tolerance = 1e-6; // the relation is exact at the fixed point
+    DmftSolver solver(c);
+    const EngineResult result = solver.run();
+    QVERIFY2(result.status == Status::Converged, result.message.c_str());
+    const Eigen::MatrixXd mu = teacherDrift(result.curves, c.M0(), c.problem.ridge);
+    const int k = c.problem.width, ks = c.problem.teacherWidth, N = c.time.steps, R = solver.replicaCount();
+    QCOMPARE(mu.rows(), Eigen::Index(N));
+    QCOMPARE(mu.cols(), Eigen::Index(k * ks));
+    double worst = 0.0, scale = 0.0;
+    for (int n = 0; n < N; ++n)
+        for (int a = 0; a < k; ++a)
+            for (int m = 0; m < ks; ++m) {
+                Eigen::VectorXd v(R);
+                for (int r = 0; r < R; ++r)
+                    v[r] = solver.replica(r).mu()(n * k + a, m);
+                const double mean = v.mean();
+                const double se = std::sqrt((v.array() - mean).square().sum() / (R - 1) / R);
+                // Floor: the fixed point's own truncation (tolerance × scale / Δ) when replicas agree closely.
+                const double z = std::fabs(mu(n, a * ks + m) - mean) / std::max(se, 1e-4);
+                worst = std::max(worst, z);
+                scale = std::max(scale, std::fabs(mean));
+            }
+    qInfo("%s: mu from (K, M) vs the solver's mu: worst |z| %.2f (largest |mu| %.3f)", qPrintable(preset), worst, scale);
+    QVERIFY(scale > 0.05); // a drift worth recovering
+    QVERIFY2(worst < 3.0, "teacher drift within 3 SE of the replicas' mean");
 }
 
 QTEST_MAIN(TestEffectivePaths)

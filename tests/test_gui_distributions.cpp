@@ -1,6 +1,6 @@
 // The Distributions panel (issue 12), offscreen: a small run of the main window records the
 // laws at every grid time; the panel steps through them with the slider and with play, shows
-// an agreement line, and draws both plots.
+// an agreement line, and draws the laws and the joint picture (θ*_i, θ_i(t)).
 #include "distributionspanel.h"
 #include "guitestutil.h"
 #include "runcontroller.h"
@@ -41,6 +41,20 @@ void TestGuiDistributions::runFillsThePanel()
     // Bars, their error bars and the DMFT line in each plot.
     QCOMPARE(panel->thetaPlot()->plottableCount(), 3);
     QCOMPARE(panel->rPlot()->plottableCount(), 3);
+    // The joint picture: coordinates, their binned conditional means (with error bars) and the
+    // DMFT's E[θ | θ*] with ± 1, 2 sd (5 lines); its agreement in the line below.
+    QCOMPARE(panel->jointPlot()->plottableCount(), 2 + 1 + 5);
+    QVERIFY2(panel->agreementText().contains("E[θ | θ*]: χ²/dof"), qPrintable(panel->agreementText()));
+    // A Rademacher teacher: the binned means sit at θ* = ±1, one per atom.
+    const QCPGraph *binned = nullptr;
+    for (int i = 0; i < panel->jointPlot()->graphCount(); ++i)
+        if (panel->jointPlot()->graph(i)->name().startsWith("simulation E[θ | θ*]"))
+            binned = panel->jointPlot()->graph(i);
+    QVERIFY(binned);
+    QCOMPARE(binned->dataCount(), 2);
+    QVERIFY(std::fabs(std::fabs(binned->data()->at(0)->key) - 1.0) < 1e-9);
+    // The joint law of (r_1, r_2) is for k = 2 only.
+    QVERIFY(panel->rJointPlot()->isHidden());
 
     // Scrub by hand, then play: the time advances on its own and wraps around.
     panel->setTimeIndex(3);

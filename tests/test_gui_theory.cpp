@@ -19,6 +19,9 @@
 #include "theorytext.h"
 #include "testutil.h"
 #include "theoryview.h"
+#include "tourbar.h"
+#include "tourmarker.h"
+#include "config/presets.h"
 
 #include <QApplication>
 #include <QDockWidget>
@@ -43,10 +46,41 @@ private slots:
     void effectivePathsAfterRun();
     void scrubberStepsThroughIterates();
     void presentationMode();
+    void presentationShowsAChosenPair();
+    void liveIterateIsMarkedUnconverged();
+    void everyTourStepShowsItsPlace();
+    void tourMarksTimesAndFollowsKeys();
 };
 
 namespace
 {
+/// Pen styles of the loss panel's DMFT curves (graphs named "… · DMFT").
+QList<Qt::PenStyle> dmftPens(PlotPanel *panel)
+{
+    QList<Qt::PenStyle> styles;
+    for (int i = 0; i < panel->plot()->graphCount(); ++i)
+        if (panel->plot()->graph(i)->name().endsWith("· DMFT"))
+            styles << panel->plot()->graph(i)->pen().style();
+    return styles;
+}
+
+bool anyGraphNamed(PlotPanel *panel, const QString &part)
+{
+    for (int i = 0; i < panel->plot()->graphCount(); ++i)
+        if (panel->plot()->graph(i)->name().contains(part))
+            return true;
+    return false;
+}
+
+QStringList visiblePanels(PlotArea *area)
+{
+    QStringList v;
+    for (PlotPanel *p : area->panels())
+        if (p->isVisible())
+            v << p->fileStem();
+    return v;
+}
+
 QStringList linkTargets(const QString &html)
 {
     QStringList targets;
@@ -242,6 +276,11 @@ void TestGuiTheory::scrubberStepsThroughIterates()
     QVERIFY(shown && shown != dmft->curves.get());
     QCOMPARE(static_cast<int>(shown->residuals.size()), 1);
     QVERIFY2(loss->view()->notes().contains("iteration 1 of"), qPrintable(loss->view()->notes()));
+    // Drawn differently from a result: dotted (the ODE is dashed, a result solid), its legend
+    // entry naming the iteration.
+    QTRY_VERIFY(!dmftPens(loss).isEmpty() && !dmftPens(loss).contains(Qt::SolidLine));
+    QVERIFY(dmftPens(loss).contains(Qt::DotLine));
+    QVERIFY(anyGraphNamed(loss, "iteration 1 of"));
     QCOMPARE(shown->Ctheta.mean[0].rows(), dmft->curves->Ctheta.mean[0].rows()); // full grid for the maps
 
     // Play steps forward on its own and stops at the result.
@@ -252,6 +291,8 @@ void TestGuiTheory::scrubberStepsThroughIterates()
     QTRY_VERIFY_WITH_TIMEOUT(!scrubber->isPlaying(), 3000);
     QVERIFY(scrubber->isFollowing());
     QVERIFY(loss->view()->find("dmft") == dmft->curves.get());
+    QTRY_VERIFY(!dmftPens(loss).isEmpty() && !dmftPens(loss).contains(Qt::DotLine));
+    QVERIFY(!anyGraphNamed(loss, "iteration"));
 }
 
 void TestGuiTheory::presentationMode()
@@ -275,13 +316,10 @@ void TestGuiTheory::presentationMode()
     QVERIFY(!params->isVisible());
     QVERIFY(test::near(QApplication::font().pointSizeF(), font * PresentationMode::kFontScale, 1e-9));
     QVERIFY(PlotPanel::slideStyleOnScreen());
-    auto visiblePanels = [&] {
-        QStringList v;
-        for (PlotPanel *p : w.plotArea()->panels())
-            if (p->isVisible())
-                v << p->fileStem();
-        return v;
-    };
+    // The high-contrast light theme: black on white.
+    QCOMPARE(QApplication::palette().color(QPalette::Window), QColor(Qt::white));
+    QCOMPARE(QApplication::palette().color(QPalette::WindowText), QColor(Qt::black));
+    auto visiblePanels = [&] { return ::visiblePanels(w.plotArea()); };
     const auto &panels = w.plotArea()->panels();
     QCOMPARE(visiblePanels(), QStringList { panels[0]->fileStem() });
     // Page Down moves to the next panel, Page Up back, wrapping around; Home shows the grid.
@@ -306,6 +344,163 @@ void TestGuiTheory::presentationMode()
     // Outside the mode the arrows and pages are the fields' again.
     QTest::keyClick(&w, Qt::Key_PageDown);
     QCOMPARE(visiblePanels().size(), static_cast<int>(panels.size()));
+}
+
+void TestGuiTheory::presentationShowsAChosenPair()
+{
+    MainWindow w;
+    w.resize(1400, 900);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    PresentationMode *mode = w.presentation();
+    mode->setActive(true);
+    w.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&w));
+    const auto &panels = w.plotArea()->panels();
+    QTest::keyClick(&w, Qt::Key_PageDown); // panel 2 alone
+    QCOMPARE(visiblePanels(w.plotArea()), QStringList { panels[1]->fileStem() });
+    // P: the shown panel stays on the left, the next one beside it; → / ← choose the right one.
+    QTest::keyClick(&w, Qt::Key_P);
+    QVERIFY(mode->isPairing());
+    QCOMPARE(mode->pair(), std::make_pair(1, 2));
+    QCOMPARE(visiblePanels(w.plotArea()), (QStringList { panels[1]->fileStem(), panels[2]->fileStem() }));
+    QTest::keyClick(&w, Qt::Key_Right);
+    QTest::keyClick(&w, Qt::Key_Right);
+    QCOMPARE(mode->pair(), std::make_pair(1, 4));
+    QTest::keyClick(&w, Qt::Key_Right); // wraps around, skipping the left panel
+    QCOMPARE(mode->pair(), std::make_pair(1, 0));
+    QCOMPARE(visiblePanels(w.plotArea()), (QStringList { panels[0]->fileStem(), panels[1]->fileStem() }));
+    // Side by side, the chosen left panel on the left, each about half the width.
+    QTRY_VERIFY(panels[1]->geometry().right() < panels[0]->geometry().left());
+    QCOMPARE(panels[0]->geometry().top(), panels[1]->geometry().top());
+    QVERIFY(panels[0]->width() > w.plotArea()->width() / 3);
+    QVERIFY(panels[1]->width() > w.plotArea()->width() / 3);
+    // P again: the left panel alone; Home: the whole grid back in place.
+    QTest::keyClick(&w, Qt::Key_P);
+    QVERIFY(!mode->isPairing());
+    QCOMPARE(visiblePanels(w.plotArea()), QStringList { panels[1]->fileStem() });
+    QTest::keyClick(&w, Qt::Key_P);
+    QVERIFY(mode->isPairing());
+    QTest::keyClick(&w, Qt::Key_Home);
+    QVERIFY(!mode->isPairing());
+    QCOMPARE(visiblePanels(w.plotArea()).size(), static_cast<int>(panels.size()));
+    QTRY_VERIFY(panels[0]->geometry().top() < panels[2]->geometry().top()); // the grid's two rows
+    mode->setActive(false);
+}
+
+void TestGuiTheory::liveIterateIsMarkedUnconverged()
+{
+    // While the solve runs the scrubber follows the latest iterate: the panels keep the run's
+    // curves but draw them as an unconverged iterate (faded, dotted), named in the legend.
+    RunConfig c;
+    c.time.steps = 4;
+    auto history = std::make_shared<IterateHistory>(c.time.steps + 1, 10);
+    Curves iterate;
+    iterate.engine = "dmft";
+    iterate.allocate(1, 1, c.grid());
+    iterate.validPoints = c.time.steps + 1;
+    for (int i = 0; i < 2; ++i) {
+        iterate.residuals.push_back(0.1 / (i + 1));
+        QVERIFY(history->add(iterate));
+    }
+    IterateScrubber scrubber;
+    scrubber.setHistory("dmft", history, /*finished=*/false);
+    QVERIFY(scrubber.isFollowing());
+    ResultView view;
+    auto live = std::make_shared<const Curves>(iterate);
+    view.curves.push_back(live);
+    scrubber.apply(view);
+    QVERIFY(view.find("dmft") == live.get()); // the live curves, not a stored copy
+    QCOMPARE(view.unconverged["dmft"], QString("iteration 2 of 2"));
+    QVERIFY(view.warnings["dmft"].contains("still running"));
+    // Once the result is in, it is drawn as a result.
+    history->setFinal(live);
+    scrubber.setHistory("dmft", history, /*finished=*/true);
+    ResultView done;
+    done.curves.push_back(live);
+    scrubber.apply(done);
+    QVERIFY(done.unconverged.empty());
+}
+
+void TestGuiTheory::everyTourStepShowsItsPlace()
+{
+    // One tour per preset, each step naming a place of the window; reachable from the menu.
+    MainWindow w;
+    w.resize(1400, 900);
+    w.show();
+    auto *menu = w.findChild<QMenu *>("toursMenu");
+    QVERIFY(menu);
+    for (const Preset &p : presets()) {
+        const QString name = QString::fromStdString(p.name);
+        const Tour *tour = tourFor(name);
+        QVERIFY2(tour, qPrintable("no tour for " + name));
+        QVERIFY(tour->steps.size() >= 4);
+        QVERIFY(w.findChild<QAction *>("tour-" + name));
+        QVERIFY(w.loadPreset(name));
+        TourBar *bar = w.tour();
+        bar->start(*tour);
+        QVERIFY(bar->isActive());
+        auto *toolbar = w.findChild<QToolBar *>("tourToolbar");
+        QVERIFY(toolbar && toolbar->isVisible());
+        for (int i = 0; i < bar->stepCount(); ++i) {
+            bar->setStep(i);
+            const TourStep &s = tour->steps[i];
+            QVERIFY2(tourTargets().contains(s.target), qPrintable(s.target));
+            QVERIFY2(bar->shownTarget() && bar->shownTarget()->isVisible(), qPrintable(name + ": " + s.target));
+            QCOMPARE(bar->text(), s.text);
+            QCOMPARE(bar->marker() != nullptr, s.time >= 0.0);
+            QVERIFY(s.time <= presetConfig(p.name).time.horizon); // a time the preset reaches
+        }
+        bar->stop();
+        QVERIFY(!toolbar->isVisible());
+    }
+}
+
+void TestGuiTheory::tourMarksTimesAndFollowsKeys()
+{
+    MainWindow w;
+    w.resize(1400, 900);
+    w.show();
+    guitest::makeSmall(w, "linear-regression");
+    QSignalSpy finished(&w, &MainWindow::runFinished);
+    QVERIFY(w.run());
+    QVERIFY(finished.wait(120000));
+    w.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&w));
+    // Ctrl+G starts the loaded preset's tour.
+    QTest::keyClick(&w, Qt::Key_G, Qt::ControlModifier);
+    TourBar *bar = w.tour();
+    QVERIFY(bar->isActive());
+    QCOMPARE(bar->stepIndex(), 0);
+    auto *theoryDock = w.findChild<QDockWidget *>("theoryDock");
+    QVERIFY(theoryDock->isVisible()); // step 1: the equations
+    QTest::keyClick(&w, Qt::Key_Right, Qt::ControlModifier);
+    QCOMPARE(bar->stepIndex(), 1);
+    QVERIFY(!theoryDock->isVisible()); // the tour closes what it opened, so the panel has room
+    QTest::keyClick(&w, Qt::Key_Left, Qt::ControlModifier);
+    QCOMPARE(bar->stepIndex(), 0);
+    // A step with a time marks it inside the loss panel's time axis.
+    const Tour *tour = tourFor("linear-regression");
+    int timed = -1;
+    for (int i = 0; i < bar->stepCount() && timed < 0; ++i)
+        if (tour->steps[i].time >= 0.0 && tour->steps[i].target == "loss")
+            timed = i;
+    QVERIFY(timed >= 0);
+    bar->setStep(timed);
+    PlotPanel *loss = w.plotArea()->panel("loss");
+    QCOMPARE(bar->shownTarget(), static_cast<QWidget *>(loss));
+    QVERIFY(bar->marker());
+    QTRY_VERIFY(bar->marker()->pixel() >= 0);
+    const QRect rect = loss->plot()->axisRect(0)->rect();
+    QVERIFY(bar->marker()->pixel() > rect.left() && bar->marker()->pixel() < rect.right());
+    // In presentation mode a step's panel is shown alone; the tour bar stays.
+    w.presentation()->setActive(true);
+    bar->setStep(timed + 1); // the overlaps panel
+    QCOMPARE(visiblePanels(w.plotArea()), QStringList { tour->steps[timed + 1].target });
+    QVERIFY(w.findChild<QToolBar *>("tourToolbar")->isVisible());
+    w.presentation()->setActive(false);
+    bar->stop();
+    QVERIFY(!bar->marker());
 }
 
 QTEST_MAIN(TestGuiTheory)

@@ -2,6 +2,7 @@
 
 #include <qcustomplot.h>
 
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QSlider>
@@ -17,6 +18,8 @@ namespace
 {
 constexpr int kBins = 40;
 constexpr int kFrameMs = 250; // play: one recorded time every quarter second
+constexpr int kTeacherBins = 12; // bins of θ* for the conditional means (Gaussian prior)
+constexpr int kScatterPoints = 4000; // coordinates drawn in the joint picture, all seeds
 
 QVector<double> centres(const LawHistogram &h)
 {
@@ -29,6 +32,15 @@ QVector<double> centres(const LawHistogram &h)
 QVector<double> values(const Eigen::VectorXd &v)
 {
     return QVector<double>(v.data(), v.data() + v.size());
+}
+
+/// Every s-th point of the groups' rows, s such that about kScatterPoints are drawn.
+long long scatterStride(const std::vector<Eigen::MatrixXd> &groups)
+{
+    long long total = 0;
+    for (const auto &g : groups)
+        total += g.rows();
+    return std::max<long long>(1, total / kScatterPoints);
 }
 
 /// `record` with only the sample of grid index n (null when there is none).
@@ -65,6 +77,7 @@ DistributionsPanel::DistributionsPanel(QWidget *parent)
     : QWidget(parent)
     , m_slider(new QSlider(Qt::Horizontal))
     , m_unit(new QSpinBox)
+    , m_teacherUnit(new QSpinBox)
     , m_play(new QToolButton)
     , m_timer(new QTimer(this))
     , m_timeLabel(new QLabel)
@@ -72,6 +85,8 @@ DistributionsPanel::DistributionsPanel(QWidget *parent)
     , m_note(new QLabel)
     , m_thetaPlot(new QCustomPlot)
     , m_rPlot(new QCustomPlot)
+    , m_jointPlot(new QCustomPlot)
+    , m_rJointPlot(new QCustomPlot)
 {
     setObjectName("distributionsPanel");
     auto *controls = new QHBoxLayout;
@@ -88,11 +103,20 @@ DistributionsPanel::DistributionsPanel(QWidget *parent)
     controls->addWidget(m_slider, 1);
     controls->addWidget(m_timeLabel);
     controls->addWidget(m_unit);
+    m_teacherUnit->setPrefix("teacher ");
+    m_teacherUnit->setRange(1, 1);
+    m_teacherUnit->setToolTip("Which teacher unit m the joint picture (θ*_im, θ_ia) uses (committee machines).");
+    controls->addWidget(m_teacherUnit);
 
-    auto *plots = new QHBoxLayout;
-    plots->addWidget(m_thetaPlot, 1);
-    plots->addWidget(m_rPlot, 1);
-    for (QCustomPlot *p : {m_thetaPlot, m_rPlot}) {
+    // Two by two: the coordinates' law beside their joint law with θ*, the pre-activations below.
+    auto *plots = new QGridLayout;
+    plots->addWidget(m_thetaPlot, 0, 0);
+    plots->addWidget(m_jointPlot, 0, 1);
+    plots->addWidget(m_rPlot, 1, 0);
+    plots->addWidget(m_rJointPlot, 1, 1);
+    m_jointPlot->setObjectName("distributionsJoint");
+    m_rJointPlot->setObjectName("distributionsRJoint");
+    for (QCustomPlot *p : {m_thetaPlot, m_rPlot, m_jointPlot, m_rJointPlot}) {
         p->setMinimumSize(280, 220);
         p->yAxis->setLabel("density");
         p->legend->setVisible(true);
@@ -119,6 +143,7 @@ DistributionsPanel::DistributionsPanel(QWidget *parent)
     connect(m_play, &QToolButton::toggled, this, &DistributionsPanel::setPlaying);
     connect(m_slider, &QSlider::valueChanged, this, &DistributionsPanel::redraw);
     connect(m_unit, &QSpinBox::valueChanged, this, &DistributionsPanel::redraw);
+    connect(m_teacherUnit, &QSpinBox::valueChanged, this, &DistributionsPanel::redraw);
     clear();
 }
 
@@ -135,9 +160,10 @@ void DistributionsPanel::clear()
 }
 
 void DistributionsPanel::setLaws(std::shared_ptr<const DistributionRecord> simulation,
-    std::shared_ptr<const DistributionRecord> dmft, const TeacherPriorSpec &prior, int width)
+    std::shared_ptr<const DistributionRecord> dmft, const TeacherPriorSpec &prior, int width, int teacherWidth)
 {
     m_width = std::max(1, width);
+    m_teacherWidth = std::max(1, teacherWidth);
     m_prior = prior;
     m_simRecord = std::move(simulation);
     m_dmftRecord = std::move(dmft);
@@ -154,6 +180,8 @@ void DistributionsPanel::setLaws(std::shared_ptr<const DistributionRecord> simul
             addTime(s.gridIndex, s.time);
     std::sort(m_times.begin(), m_times.end());
     m_unit->setRange(1, m_width);
+    m_teacherUnit->setRange(1, m_teacherWidth);
+    m_teacherUnit->setVisible(m_teacherWidth > 1);
     m_slider->setRange(0, std::max(0, timeCount() - 1));
     m_slider->setValue(std::max(0, timeCount() - 1));
     QString note;
@@ -162,7 +190,8 @@ void DistributionsPanel::setLaws(std::shared_ptr<const DistributionRecord> simul
             note += QString::fromStdString(r->note) + " ";
     m_note->setText(note.isEmpty()
             ? QString("Bars: simulation (all seeds pooled, ± 1 SE over seeds). Line: DMFT (θ-process density, "
-                      "r-process paths). Prior of θ*: %1.")
+                      "r-process paths). Joint: dots are coordinates, squares their mean in bins of θ* (± 1 SE); "
+                      "lines the DMFT's E[θ | θ*] = M θ* and ± 1, 2 sd. Prior of θ*: %1.")
                   .arg(QString::fromStdString(toString(prior.prior)))
             : note);
     redraw();
@@ -237,6 +266,8 @@ void DistributionsPanel::redraw()
         m_agreement->clear();
         drawLaw(m_thetaPlot, nullptr, nullptr, "θ_ia(t)");
         drawLaw(m_rPlot, nullptr, nullptr, "r_μa(t)");
+        drawJoint(nullptr, nullptr, 0, 0);
+        drawRJoint(nullptr, nullptr);
         return;
     }
     const auto [n, t] = m_times[i];
@@ -251,13 +282,172 @@ void DistributionsPanel::redraw()
     const QString a = m_width > 1 ? QString::number(unit + 1) : QString();
     drawLaw(m_thetaPlot, s ? &s->theta : nullptr, d ? &d->theta : nullptr, QString("coordinates θ_i%1(t)").arg(a));
     drawLaw(m_rPlot, s ? &s->r : nullptr, d ? &d->r : nullptr, QString("pre-activations r_μ%1(t)").arg(a));
+    const int teacherUnit = std::min(m_teacherUnit->value(), m_teacherWidth) - 1;
+    const SimulationLawSample *simSample = simHere && !simHere->sim.empty() ? &simHere->sim.front() : nullptr;
+    const DmftLawSample *dmftSample = dmftHere && !dmftHere->dmft.empty() ? &dmftHere->dmft.front() : nullptr;
+    const QString joint = drawJoint(simSample, dmftSample, unit, teacherUnit);
+    const QString rJoint = drawRJoint(simSample, dmftSample);
     QStringList lines;
     for (const QString &l : {agreementLine("θ law", s ? &s->theta : nullptr, d ? &d->theta : nullptr),
-             agreementLine("r law", s ? &s->r : nullptr, d ? &d->r : nullptr)})
+             agreementLine("r law", s ? &s->r : nullptr, d ? &d->r : nullptr), joint, rJoint})
         if (!l.isEmpty())
             lines << l;
     m_agreement->setText(lines.isEmpty() ? QString() : "Simulation vs DMFT — " + lines.join("; ")
             + " (about 1 when they agree)");
+}
+
+QString DistributionsPanel::drawJoint(
+    const SimulationLawSample *sim, const DmftLawSample *dmft, int unit, int teacherUnit)
+{
+    QCustomPlot *plot = m_jointPlot;
+    plot->clearPlottables();
+    const QString a = m_width > 1 ? QString::number(unit + 1) : QString();
+    const QString m = m_teacherWidth > 1 ? QString::number(teacherUnit + 1) : QString();
+    plot->xAxis->setLabel(QString("teacher θ*_i%1").arg(m));
+    plot->yAxis->setLabel(QString("θ_i%1(t)").arg(a));
+    const bool haveSim = sim && !sim->theta.empty() && unit < sim->theta.front().cols()
+        && teacherUnit < sim->teacher.front().cols();
+    const bool haveDmft = dmft && !dmft->M.empty() && unit < dmft->M.front().rows()
+        && teacherUnit < dmft->M.front().cols();
+    std::vector<double> edges;
+    if (haveSim)
+        edges = teacherEdges(m_prior, sim->teacher, teacherUnit, kTeacherBins);
+    else
+        edges = teacherEdges(m_prior, {}, teacherUnit, kTeacherBins); // the atoms, or ±3
+    QString agreement;
+    if (haveSim) {
+        // A thinned scatter (every s-th coordinate of every seed): enough to see the shape.
+        const long long stride = scatterStride(sim->theta);
+        // A discrete prior stacks every dot of an atom on one vertical line: spread them
+        // sideways by a fixed pattern (a fifth of the bin), so their density shows.
+        const bool discrete = !priorAtoms(m_prior).empty();
+        const double spread = discrete ? 0.2 * (edges[1] - edges[0]) : 0.0;
+        QVector<double> x, y;
+        long long i = 0, drawn = 0;
+        for (std::size_t g = 0; g < sim->theta.size(); ++g)
+            for (Eigen::Index r = 0; r < sim->theta[g].rows(); ++r, ++i)
+                if (i % stride == 0) {
+                    const double jitter = spread * (((drawn++ * 7919) % 1000) / 999.0 - 0.5);
+                    x << sim->teacher[g](r, teacherUnit) + jitter;
+                    y << sim->theta[g](r, unit);
+                }
+        auto *dots = plot->addGraph();
+        dots->setName(discrete ? "simulation coordinates (spread sideways)" : "simulation coordinates");
+        dots->setLineStyle(QCPGraph::lsNone);
+        dots->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(110, 140, 215, 90), 4.0));
+        dots->setData(x, y);
+        const BinnedConditionalMeans means = binnedConditionalMeans(sim->theta, sim->teacher, unit, teacherUnit, edges);
+        QVector<double> mx, my, me;
+        for (Eigen::Index b = 0; b < means.mean.size(); ++b)
+            if (means.count[b] >= 20 && std::isfinite(means.se[b])) {
+                mx << means.teacherMean[b];
+                my << means.mean[b];
+                me << means.se[b];
+            }
+        auto *binned = plot->addGraph();
+        binned->setName("simulation E[θ | θ*] (binned)");
+        binned->setLineStyle(QCPGraph::lsNone);
+        binned->setScatterStyle(
+            QCPScatterStyle(QCPScatterStyle::ssSquare, QPen(QColor(20, 40, 120), 1.5), QColor(60, 90, 190), 7.0));
+        binned->setData(mx, my);
+        auto *err = new QCPErrorBars(plot->xAxis, plot->yAxis);
+        err->removeFromLegend();
+        err->setDataPlottable(binned);
+        err->setData(me);
+        err->setPen(QPen(QColor(20, 40, 120), 1.5));
+        if (haveDmft) {
+            const LawAgreement c = compareConditionalMeans(means, thetaConditionalLaw(dmft->Q, dmft->M, unit, teacherUnit));
+            if (c.dof > 0)
+                agreement = QString("E[θ | θ*]: χ²/dof = %1 over %2 bins (max |z| %3)")
+                                .arg(c.chi2PerDof, 0, 'f', 2)
+                                .arg(c.dof)
+                                .arg(c.maxAbsZ, 0, 'f', 1);
+        }
+    }
+    if (haveDmft) {
+        const ConditionalLaw law = thetaConditionalLaw(dmft->Q, dmft->M, unit, teacherUnit);
+        const double lo = edges.front(), hi = edges.back();
+        const struct {
+            double k;
+            Qt::PenStyle pen;
+            const char *name;
+        } lines[] = { { 0.0, Qt::SolidLine, "DMFT E[θ | θ*] = M θ*" }, { 1.0, Qt::DashLine, "± 1 sd" },
+            { -1.0, Qt::DashLine, nullptr }, { 2.0, Qt::DotLine, "± 2 sd" }, { -2.0, Qt::DotLine, nullptr } };
+        for (const auto &l : lines) {
+            auto *g = plot->addGraph();
+            g->setPen(QPen(QColor(200, 40, 30), l.k == 0.0 ? 2.0 : 1.3, l.pen));
+            g->setData(QVector<double> { lo, hi },
+                QVector<double> { law.slope * lo + l.k * law.sd, law.slope * hi + l.k * law.sd }, true);
+            if (l.name)
+                g->setName(l.name);
+            else
+                g->removeFromLegend();
+        }
+    }
+    plot->rescaleAxes();
+    // E[θ | θ*] rises with θ* (M > 0 once learning starts): the lower right stays free.
+    plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
+    plot->replot(QCustomPlot::rpQueuedReplot);
+    return agreement;
+}
+
+QString DistributionsPanel::drawRJoint(const SimulationLawSample *sim, const DmftLawSample *dmft)
+{
+    QCustomPlot *plot = m_rJointPlot;
+    plot->clearPlottables();
+    plot->setVisible(m_width == 2);
+    const bool haveDmft = dmft && !dmft->r.empty() && dmft->r.front().cols() == 2;
+    const bool haveSim = sim && !sim->r.empty() && sim->r.front().cols() == 2;
+    if (m_width != 2 || !haveDmft) {
+        plot->replot(QCustomPlot::rpQueuedReplot);
+        return {};
+    }
+    plot->xAxis->setLabel("r_μ1(t)");
+    plot->yAxis->setLabel("r_μ2(t)");
+    constexpr int kCells = 24;
+    const auto xEdges = edgesForValues(unitColumn(dmft->r, 0), kCells);
+    const auto yEdges = edgesForValues(unitColumn(dmft->r, 1), kCells);
+    const LawHistogram2D theory = histogram2DOf(dmft->r, 0, 1, xEdges, yEdges);
+    auto *map = new QCPColorMap(plot->xAxis, plot->yAxis);
+    map->setName("DMFT density");
+    map->data()->setSize(kCells, kCells);
+    map->data()->setRange(QCPRange(0.5 * (xEdges[0] + xEdges[1]), 0.5 * (xEdges[kCells - 1] + xEdges[kCells])),
+        QCPRange(0.5 * (yEdges[0] + yEdges[1]), 0.5 * (yEdges[kCells - 1] + yEdges[kCells])));
+    for (int i = 0; i < kCells; ++i)
+        for (int j = 0; j < kCells; ++j)
+            map->data()->setCell(i, j, theory.flat.density[i * kCells + j]);
+    QCPColorGradient reds;
+    reds.setColorStopAt(0.0, Qt::white);
+    reds.setColorStopAt(1.0, QColor(200, 40, 30));
+    map->setGradient(reds);
+    map->rescaleDataRange();
+    QString agreement;
+    if (haveSim) {
+        const long long stride = scatterStride(sim->r);
+        QVector<double> x, y;
+        long long i = 0;
+        for (const auto &r : sim->r)
+            for (Eigen::Index p = 0; p < r.rows(); ++p, ++i)
+                if (i % stride == 0) {
+                    x << r(p, 0);
+                    y << r(p, 1);
+                }
+        auto *dots = plot->addGraph();
+        dots->setName("simulation (r_μ1, r_μ2)");
+        dots->setLineStyle(QCPGraph::lsNone);
+        dots->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(40, 70, 170, 110), 3.0));
+        dots->setData(x, y);
+        const LawAgreement a = compareLaws(histogram2DOf(sim->r, 0, 1, xEdges, yEdges).flat, theory.flat);
+        if (a.dof > 0)
+            agreement = QString("(r₁, r₂): χ²/dof = %1 over %2 cells (max |z| %3)")
+                            .arg(a.chi2PerDof, 0, 'f', 2)
+                            .arg(a.dof)
+                            .arg(a.maxAbsZ, 0, 'f', 1);
+    }
+    plot->xAxis->setRange(xEdges.front(), xEdges.back());
+    plot->yAxis->setRange(yEdges.front(), yEdges.back());
+    plot->replot(QCustomPlot::rpQueuedReplot);
+    return agreement;
 }
 
 } // namespace dmftlab

@@ -5,6 +5,11 @@
 //     non-Gaussian teacher prior), and
 //   * the law of the training pre-activations r_μa(t) = x_μᵀθ_a(t): the simulation's n × seeds
 //     values against the DMFT r-process paths,
+//   * the joint picture (θ*_im, θ_ia(t)): a scatter of the simulation's coordinates against
+//     their teacher coordinates with its binned conditional means (± SE), over the DMFT's
+//     conditional mean M_am(t) θ*_m and ± 1, 2 sd bands (sd² = Q_aa − M_am²),
+//   * for k = 2, the joint law of (r_μ1, r_μ2): the DMFT's density as a colour map under a
+//     scatter of the simulation's pairs (histogram2DOf, χ²/dof on its cells),
 // each with its χ²/dof on the DMFT's bins (observables/distributions.h). The histograms are
 // made in core (engineLaws) for the shown time only, so a run with many recorded times
 // costs the GUI thread a few milliseconds per frame, not a pass over every time.
@@ -35,8 +40,9 @@ public:
 
     /// New laws of a simulation and of the DMFT (either may be null); `prior` is the
     /// run's teacher prior (it shapes the DMFT's θ law).
+    /// `width`, `teacherWidth`: k and k* (the unit choosers' ranges).
     void setLaws(std::shared_ptr<const DistributionRecord> simulation, std::shared_ptr<const DistributionRecord> dmft,
-        const TeacherPriorSpec &prior, int width);
+        const TeacherPriorSpec &prior, int width, int teacherWidth = 1);
     void clear();
 
     /// Index into the recorded times; −1 when there are none.
@@ -49,22 +55,28 @@ public:
     QString agreementText() const;
     QCustomPlot *thetaPlot() const { return m_thetaPlot; }
     QCustomPlot *rPlot() const { return m_rPlot; }
+    QCustomPlot *jointPlot() const { return m_jointPlot; }
+    QCustomPlot *rJointPlot() const { return m_rJointPlot; }
 
 private:
     void redraw();
     void drawLaw(QCustomPlot *plot, const LawHistogram *sim, const LawHistogram *dmft, const QString &xLabel);
+    /// The joint picture at grid index n for unit a, teacher unit m; returns its agreement line.
+    QString drawJoint(const SimulationLawSample *sim, const DmftLawSample *dmft, int unit, int teacherUnit);
+    /// For k = 2: the joint law of (r_1, r_2); returns its agreement line.
+    QString drawRJoint(const SimulationLawSample *sim, const DmftLawSample *dmft);
 
     /// The records restricted to grid index n (copies of that time's samples).
     std::shared_ptr<const DistributionRecord> m_simRecord, m_dmftRecord;
     TeacherPriorSpec m_prior;
     std::vector<std::pair<int, double>> m_times; ///< grid index, time
-    int m_width = 1;
+    int m_width = 1, m_teacherWidth = 1;
     QSlider *m_slider;
-    QSpinBox *m_unit;
+    QSpinBox *m_unit, *m_teacherUnit;
     QToolButton *m_play;
     QTimer *m_timer;
     QLabel *m_timeLabel, *m_agreement, *m_note;
-    QCustomPlot *m_thetaPlot, *m_rPlot;
+    QCustomPlot *m_thetaPlot, *m_rPlot, *m_jointPlot, *m_rJointPlot;
 };
 
 } // namespace dmftlab

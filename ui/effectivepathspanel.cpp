@@ -34,6 +34,7 @@ EffectivePathsPanel::EffectivePathsPanel(QWidget *parent)
     , m_note(new QLabel)
     , m_rPlot(new QCustomPlot)
     , m_thetaPlot(new QCustomPlot)
+    , m_muPlot(new QCustomPlot)
 {
     setObjectName("effectivePathsPanel");
     m_unit->setPrefix("unit ");
@@ -47,7 +48,8 @@ EffectivePathsPanel::EffectivePathsPanel(QWidget *parent)
     controls->addWidget(m_unit);
 
     auto *plots = new QHBoxLayout;
-    for (QCustomPlot *p : { m_rPlot, m_thetaPlot }) {
+    m_muPlot->setObjectName("teacherDriftPlot");
+    for (QCustomPlot *p : { m_rPlot, m_thetaPlot, m_muPlot }) {
         p->setMinimumSize(280, 220);
         p->xAxis->setLabel("training time t");
         p->legend->setVisible(true);
@@ -67,6 +69,9 @@ EffectivePathsPanel::EffectivePathsPanel(QWidget *parent)
 void EffectivePathsPanel::clear()
 {
     m_paths = {};
+    m_mu.resize(0, 0);
+    m_muTimes.clear();
+    drawDrift();
     m_note->setText("Run the DMFT: sample paths of its effective processes appear here when it finishes.");
     redraw();
 }
@@ -77,8 +82,13 @@ QString EffectivePathsPanel::note() const
 }
 
 void EffectivePathsPanel::setResult(const std::shared_ptr<const Curves> &dmft,
-    const std::shared_ptr<const DistributionRecord> &laws, const TeacherPriorSpec &prior)
+    const std::shared_ptr<const DistributionRecord> &laws, const RunConfig &config)
 {
+    const TeacherPriorSpec &prior = config.teacherPrior;
+    m_mu = dmft ? dmftlab::teacherDrift(*dmft, config.M0(), config.problem.ridge) : Eigen::MatrixXd();
+    m_muTimes = dmft ? dmft->t : std::vector<double>();
+    m_teacherWidth = dmft ? dmft->kStar : 1;
+    drawDrift();
     std::string error = "the DMFT did not finish";
     // Fixed seed: the same run shows the same paths.
     m_paths = dmft && laws ? effectivePaths(*laws, *dmft, prior, kPaths, 2026, 201, &error) : EffectivePaths {};
@@ -166,6 +176,28 @@ void EffectivePathsPanel::redraw()
         groups = { { "sample paths, each with its own θ*", { 0 } } };
     drawProcess(m_thetaPlot, m_paths.thetaMean[a], m_paths.thetaSd[a], m_paths.thetaPaths[a],
         "θ-process θ" + unit + "(t) (one coordinate)", groups);
+}
+
+void EffectivePathsPanel::drawDrift()
+{
+    QCustomPlot *plot = m_muPlot;
+    plot->clearPlottables();
+    plot->yAxis->setLabel("teacher drift μ(t)");
+    if (m_mu.size() > 0) {
+        // μ_n drives b_n from t_n to t_{n+1}: drawn at the left end, as the Itô scheme uses it.
+        const QVector<double> t(m_muTimes.begin(), m_muTimes.begin() + m_mu.rows());
+        const int k = static_cast<int>(m_mu.cols()) / std::max(1, m_teacherWidth);
+        for (Eigen::Index j = 0; j < m_mu.cols(); ++j) {
+            auto *g = plot->addGraph();
+            const int a = static_cast<int>(j) / m_teacherWidth, m = static_cast<int>(j) % m_teacherWidth;
+            g->setName(k > 1 || m_teacherWidth > 1 ? QString("μ%1%2").arg(QChar(0x2080 + a + 1)).arg(QChar(0x2080 + m + 1))
+                                                   : QString("μ"));
+            g->setPen(QPen(pathColor(static_cast<int>(j)), 2.0));
+            g->setData(t, toVector(m_mu.col(j)), true);
+        }
+    }
+    plot->rescaleAxes();
+    plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
 } // namespace dmftlab

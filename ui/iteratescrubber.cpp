@@ -125,9 +125,9 @@ void IterateScrubber::updateLabel()
         return;
     }
     const bool result = m_history->isFinal(i);
-    m_label->setText(result ? QString("iteration %1 of %2: the result").arg(i + 1).arg(n)
-                            : QString("iteration %1 of %2 — not converged").arg(i + 1).arg(n)
-            + (m_following && !m_finished ? " (running)" : ""));
+    const QString which = QString::fromStdString(m_history->label(i));
+    m_label->setText(result ? which
+                            : which + " — not converged" + (m_following && !m_finished ? " (running)" : ""));
     // Unconverged in amber, so a paused iterate is never mistaken for the answer.
     m_label->setStyleSheet(result ? QString() : QString("color: #8a5a00; font-weight: bold;"));
 }
@@ -139,15 +139,14 @@ void IterateScrubber::apply(ResultView &view) const
     const int i = index();
     if (m_history->isFinal(i))
         return; // the result, as the window shows it anyway
-    const QString note = QString("iteration %1 of %2 — not converged%3")
-                             .arg(i + 1)
-                             .arg(count())
-                             .arg(m_following && !m_finished ? ", still running" : "");
+    const QString which = QString::fromStdString(m_history->label(i));
+    const QString note = which + " — not converged" + (m_following && !m_finished ? ", still running" : "");
     for (auto &c : view.curves)
         if (c && c->engine == m_engine) {
             if (!m_following)
                 c = m_history->iterate(i);
             view.warnings[m_engine] = note;
+            view.unconverged[m_engine] = which; // drawn faded and dotted, live as well
         }
 }
 

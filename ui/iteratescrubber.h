@@ -1,8 +1,9 @@
 // The DMFT fixed point, step by step (issue 12): a slider over the iterates of the DMFT
 // (dmft/iteratehistory.h) with play/pause. At its right end it follows the run (the live
 // iterate, then the result); anywhere else the loss, overlap and kernel panels show the
-// chosen iterate instead, marked "iteration k of n — not converged" in their headers. A live
-// iterate is marked the same way while the solve runs.
+// chosen iterate instead, marked "iteration k of n — not converged" in their headers and drawn
+// faded and dotted (ResultView::unconverged). A live iterate is marked and drawn the same way
+// while the solve runs. The pilot solve's iterates come first, as "pilot iteration k of p".
 #pragma once
 
 #include "dmft/iteratehistory.h"

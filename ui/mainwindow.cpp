@@ -11,6 +11,7 @@
 #include "helpwindow.h"
 #include "iteratescrubber.h"
 #include "presentationmode.h"
+#include "tourbar.h"
 #include "parameterpanel.h"
 #include "pinpanel.h"
 #include "pinstore.h"
@@ -110,7 +111,8 @@ MainWindow::MainWindow(QWidget *parent)
                 sim = st.distributions; // the first simulation engine
         }
         if (sim || dmft)
-            m_distributions->setLaws(sim, dmft, m_shownConfig.teacherPrior, m_shownConfig.problem.width);
+            m_distributions->setLaws(sim, dmft, m_shownConfig.teacherPrior, m_shownConfig.problem.width,
+                m_shownConfig.problem.teacherWidth);
         refresh();
         updateActions();
         emit runFinished();
@@ -256,16 +258,23 @@ void MainWindow::setupTeaching(QMenu *view)
 {
     // Issue 12: the DMFT equations of this model, each symbol linked to its panel.
     m_theory = addTheoryDock(this, view, m_params, m_area);
-    m_effectivePaths = addEffectivePathsDock(this, view, m_controller, [this] { return m_shownConfig.teacherPrior; });
+    m_effectivePaths = addEffectivePathsDock(this, view, m_controller, [this] { return m_shownConfig; });
     m_iterates = addIterateScrubber(this, view, m_controller);
     connect(m_iterates, &IterateScrubber::changed, this, &MainWindow::refresh);
     view->addSeparator();
     QAction *present = view->addAction("&Presentation mode (full screen, one panel)");
     present->setShortcut(QKeySequence(Qt::Key_F11));
     present->setToolTip("Full screen, large fonts, docks hidden; Page Down/Up (→/←) move between panels, "
-                        "Home shows the grid, F11 leaves (F11).");
+                        "P shows a chosen pair, Home shows the grid, F11 leaves (F11).");
     addAction(present); // a window action: F11 works wherever the focus is
     m_presentation = new PresentationMode(this, m_area, present);
+    m_tour = addTourBar(
+        this, view, m_area, m_presentation,
+        [this] {
+            const auto c = m_params->config();
+            return QString::fromStdString(c ? c->preset : m_shownConfig.preset);
+        },
+        [this](const QString &preset) { return loadPreset(preset) && run(); });
 }
 
 void MainWindow::showTheory()
@@ -345,8 +354,11 @@ void MainWindow::refresh()
             continue;
         }
         view->curves.push_back(s.curves);
-        if (theory && s.finished && (s.status == Status::MaxIterations || s.status == Status::Cancelled))
+        if (theory && s.finished && (s.status == Status::MaxIterations || s.status == Status::Cancelled)) {
             view->warnings[s.engine] = "not converged (" + status + "): the curves are its last iterate";
+            if (s.curves->iterations > 0)
+                view->unconverged[s.engine] = QString("last iteration %1").arg(s.curves->iterations);
+        }
     }
     if (m_pins)
         for (const Pin &pin : m_pins->store()->pins())

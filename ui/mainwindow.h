@@ -29,6 +29,7 @@ class TheoryView;
 class EffectivePathsPanel;
 class IterateScrubber;
 class PresentationMode;
+class TourBar;
 
 class MainWindow : public QMainWindow
 {
@@ -47,6 +48,7 @@ public:
     EffectivePathsPanel *effectivePaths() const { return m_effectivePaths; }
     IterateScrubber *iterates() const { return m_iterates; }
     PresentationMode *presentation() const { return m_presentation; }
+    TourBar *tour() const { return m_tour; }
     /// Shows and raises the Theory dock (View ▸ Theory, Help ▸ The DMFT equations).
     void showTheory();
     QAction *runAction() const { return m_run; }
@@ -112,6 +114,7 @@ private:
     EffectivePathsPanel *m_effectivePaths = nullptr; // in a dock, View ▸ Effective processes
     IterateScrubber *m_iterates = nullptr; // in a toolbar, View ▸ DMFT iterates
     PresentationMode *m_presentation = nullptr; // View ▸ Presentation mode (F11)
+    TourBar *m_tour = nullptr; // View ▸ Guided tours
     QMenu *m_recent = nullptr;
     /// Config and engines of the run the panels show.
     RunConfig m_shownConfig;

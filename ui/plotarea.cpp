@@ -29,20 +29,56 @@ PlotArea::PlotArea(QWidget *parent)
     auto *convergence = new ConvergencePanel;
     auto *kernel = new KernelComparisonPanel;
     auto *dmftKernels = new DmftKernelPanel;
-    m_grid->addWidget(loss, 0, 0);
-    m_grid->addWidget(overlaps, 0, 1);
-    m_grid->addWidget(convergence, 0, 2);
-    m_grid->addWidget(kernel, 1, 0, 1, 2);
-    m_grid->addWidget(dmftKernels, 1, 2);
-    for (int c = 0; c < 3; ++c)
-        m_grid->setColumnStretch(c, 1);
     m_panels = { loss, overlaps, kernel, dmftKernels, convergence };
+    placeGrid();
     m_stagger = new QTimer(this);
     m_stagger->setInterval(4);
     connect(m_stagger, &QTimer::timeout, this, &PlotArea::redrawNextDirty);
     for (PlotPanel *p : m_panels) {
         connect(p, &PlotPanel::maximiseToggled, this, [this, p](bool on) { maximise(p, on); });
         connect(p, &PlotPanel::exportRequested, this, [this, p] { emit exportRequested(p); });
+    }
+}
+
+void PlotArea::placeGrid()
+{
+    for (PlotPanel *p : m_panels)
+        m_grid->removeWidget(p);
+    m_grid->addWidget(m_panels[0], 0, 0);
+    m_grid->addWidget(m_panels[1], 0, 1);
+    m_grid->addWidget(m_panels[4], 0, 2);
+    m_grid->addWidget(m_panels[2], 1, 0, 1, 2);
+    m_grid->addWidget(m_panels[3], 1, 2);
+    for (int c = 0; c < m_grid->columnCount(); ++c)
+        m_grid->setColumnStretch(c, c < 3 ? 1 : 0);
+}
+
+void PlotArea::showOnly(const std::vector<PlotPanel *> &shown)
+{
+    m_shownOnly = shown;
+    if (shown.empty()) {
+        placeGrid();
+        for (PlotPanel *p : m_panels) {
+            p->show();
+            if (p->isDirty())
+                p->redraw();
+        }
+        return;
+    }
+    // Un-maximise first: that shows every other panel again, which the loop below then hides.
+    for (PlotPanel *p : m_panels)
+        if (p->isMaximised())
+            p->setMaximised(false);
+    for (PlotPanel *p : m_panels) {
+        m_grid->removeWidget(p);
+        p->hide();
+    }
+    for (int c = 0; c < m_grid->columnCount(); ++c)
+        m_grid->setColumnStretch(c, 0);
+    for (std::size_t i = 0; i < shown.size(); ++i) {
+        m_grid->addWidget(shown[i], 0, static_cast<int>(i));
+        m_grid->setColumnStretch(static_cast<int>(i), 1);
+        shown[i]->show();
     }
 }
 

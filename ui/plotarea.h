@@ -33,6 +33,10 @@ public:
     void setView(const std::shared_ptr<const ResultView> &view, bool live = false);
     const std::vector<PlotPanel *> &panels() const { return m_panels; }
     PlotPanel *panel(const QString &fileStem) const;
+    /// Shows only `shown`, side by side in one row, in that order (presentation mode's chosen
+    /// pair); an empty list puts every panel back in the grid.
+    void showOnly(const std::vector<PlotPanel *> &shown);
+    const std::vector<PlotPanel *> &shownOnly() const { return m_shownOnly; }
 
     /// Shows `message` in the banner (empty hides it). Errors are red, notes amber.
     void setBanner(const QString &message, bool error);
@@ -47,11 +51,14 @@ signals:
 
 private:
     void maximise(PlotPanel *panel, bool on);
+    /// The standard grid: loss, overlaps, convergence over the C_θ comparison and DMFT kernels.
+    void placeGrid();
     void redrawNextDirty();
 
     QLabel *m_banner;
     QGridLayout *m_grid;
     std::vector<PlotPanel *> m_panels;
+    std::vector<PlotPanel *> m_shownOnly;
     QTimer *m_stagger;
     std::size_t m_next = 0;
 };

@@ -195,6 +195,7 @@ void PlotPanel::setView(std::shared_ptr<const ResultView> view, bool deferRedraw
         return names;
     };
     const bool same = m_view && view && signature == m_signature && view->warnings == m_view->warnings
+        && view->unconverged == m_view->unconverged
         && view->withoutCurves == m_view->withoutCurves && pinNames(*view) == pinNames(*m_view);
     m_view = std::move(view);
     m_signature = std::move(signature);
@@ -236,6 +237,8 @@ void PlotPanel::redraw()
     figures::Style style;
     style.timePerEpoch = m_view ? m_view->timePerEpoch : 0.0;
     style.slide = s_slideOnScreen; // presentation mode: the slide style on screen
+    if (m_view)
+        style.unconverged = m_view->unconverged;
     draw(m_plot, style);
     const auto rects = m_plot->axisRects();
     if (m_userRange && static_cast<std::size_t>(rects.size()) == ranges.size()) {

@@ -33,6 +33,9 @@ struct ResultView {
     /// them; the data panels say why instead of drawing the last iterate.
     std::vector<std::shared_ptr<const Curves>> failed;
     std::map<std::string, QString> warnings; ///< engine → e.g. "not converged: last iterate"
+    /// Theory engines showing an unconverged iterate (engine → "iteration k of n"): drawn
+    /// faded and dotted (figures::Style::unconverged).
+    std::map<std::string, QString> unconverged;
     double dmftTolerance = 0.0; ///< the run's dmft.tolerance (drawn in the convergence panel)
     double timePerEpoch = 0.0;  ///< α τ of the run: the epoch axis over the time axes
     /// Engines of the run without curves, and why: "starting…" (queued, or before the

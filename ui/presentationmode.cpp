@@ -53,6 +53,7 @@ PresentationMode::PresentationMode(QMainWindow *window, PlotArea *area, QAction 
         { QKeySequence(Qt::Key_PageUp), [this] { previous(); } },
         { QKeySequence(Qt::Key_Left), [this] { previous(); } },
         { QKeySequence(Qt::Key_Home), [this] { showPanel(-1); } },
+        { QKeySequence(Qt::Key_P), [this] { setPairing(!isPairing()); } },
     };
     for (const auto &[key, slot] : keys) {
         auto *s = new QShortcut(key, m_window);
@@ -79,7 +80,8 @@ void PresentationMode::setActive(bool on)
         for (QDockWidget *d : m_window->findChildren<QDockWidget *>())
             d->hide();
         for (QToolBar *t : m_window->findChildren<QToolBar *>())
-            if (t->objectName() != "iteratesToolbar") // stepping through iterates is part of a lecture
+            // Stepping through iterates and a guided tour are part of a lecture.
+            if (t->objectName() != "iteratesToolbar" && t->objectName() != "tourToolbar")
                 t->hide();
         m_window->statusBar()->hide();
         QFont f = m_font;
@@ -95,7 +97,7 @@ void PresentationMode::setActive(bool on)
             focused->clearFocus();
         m_window->setFocus(Qt::OtherFocusReason);
     } else {
-        showPanel(-1);
+        showPanel(-1); // also ends a pair
         PlotPanel::setSlideStyleOnScreen(false);
         QApplication::setFont(m_font);
         QApplication::setPalette(m_palette);
@@ -111,8 +113,32 @@ void PresentationMode::setActive(bool on)
         s->setEnabled(on);
 }
 
+void PresentationMode::setPairing(bool on)
+{
+    const auto &panels = m_area->panels();
+    const int n = static_cast<int>(panels.size());
+    if (on == isPairing() || n < 2)
+        return;
+    if (on) {
+        m_pairFirst = m_panel >= 0 ? m_panel : 0;
+        m_panel = (m_pairFirst + 1) % n;
+        m_area->showOnly({ panels[m_pairFirst], panels[m_panel] });
+        for (PlotPanel *p : m_area->shownOnly())
+            p->redraw();
+    } else {
+        const int first = m_pairFirst;
+        m_pairFirst = -1;
+        m_area->showOnly({});
+        showPanel(first);
+    }
+}
+
 void PresentationMode::showPanel(int index)
 {
+    if (isPairing()) { // a panel alone or the grid ends the pair
+        m_pairFirst = -1;
+        m_area->showOnly({});
+    }
     const auto &panels = m_area->panels();
     const int n = static_cast<int>(panels.size());
     m_panel = index >= 0 && index < n ? index : -1;
@@ -131,6 +157,17 @@ void PresentationMode::step(int delta)
     const int n = static_cast<int>(m_area->panels().size());
     if (n == 0)
         return;
+    if (isPairing()) { // the right panel moves, skipping the left one
+        int right = m_panel;
+        do
+            right = ((right + delta) % n + n) % n;
+        while (right == m_pairFirst);
+        m_panel = right;
+        m_area->showOnly({ m_area->panels()[m_pairFirst], m_area->panels()[m_panel] });
+        for (PlotPanel *p : m_area->shownOnly())
+            p->redraw();
+        return;
+    }
     // From the grid, → starts at the first panel and ← at the last.
     const int from = m_panel < 0 ? (delta > 0 ? -1 : n) : m_panel;
     showPanel(((from + delta) % n + n) % n);

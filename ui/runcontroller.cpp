@@ -1,6 +1,7 @@
 #include "runcontroller.h"
 
 #include "engine/internalerror.h"
+#include "engine/registry.h"
 #include "convergenceeta.h"
 #include "workerpriority.h"
 
@@ -80,7 +81,9 @@ void RunController::start(const RunConfig &config, const std::vector<std::string
                 if (report.snapshot)
                     channel->snapshot = report.snapshot;
                 channel->fresh = true;
-                if (report.snapshot && !report.snapshot->residuals.empty()) {
+                // Fixed-point engines' snapshots are iterates (the DMFT's pilot ones without residuals).
+                const EngineInfo *info = findEngine(report.engine);
+                if (report.snapshot && info && info->fixedPoint) {
                     if (!channel->history)
                         channel->history = std::make_shared<IterateHistory>(gridPoints, maxIterations);
                     channel->historyChanged = channel->history->add(*report.snapshot) || channel->historyChanged;

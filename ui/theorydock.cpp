@@ -29,9 +29,10 @@ TheoryView *addTheoryDock(QMainWindow *window, QMenu *menu, ParameterPanel *para
         { "Theory: the DMFT of this model", "theoryDock", "&Theory (the DMFT equations)",
             "The SGF, the r- and θ-processes and their closure with this run's parameters (Ctrl+T).",
             QKeySequence(Qt::CTRL | Qt::Key_T) });
-    // The equations need room: a dock opened narrower than 40 % of the window widens.
+    // The equations need room: a dock opened narrower than 40 % of a wide window (30 % below
+    // 1600 px, where 40 % left the plots too little: 1366×768 laptops and projectors) widens.
     QObject::connect(dock, &QDockWidget::visibilityChanged, window, [window, dock](bool visible) {
-        const int wanted = window->width() * 2 / 5;
+        const int wanted = window->width() * (window->width() < 1600 ? 3 : 4) / 10;
         if (visible && !dock->isFloating() && dock->width() < wanted)
             window->resizeDocks({ dock }, { wanted }, Qt::Horizontal);
     });
@@ -48,17 +49,18 @@ TheoryView *addTheoryDock(QMainWindow *window, QMenu *menu, ParameterPanel *para
 }
 
 EffectivePathsPanel *addEffectivePathsDock(QMainWindow *window, QMenu *menu, RunController *controller,
-    std::function<TeacherPriorSpec()> prior)
+    std::function<RunConfig()> shownConfig)
 {
     auto *panel = new EffectivePathsPanel;
     addHiddenDock(window, menu, panel,
         { "Effective processes: sample paths", "effectivePathsDock", "Effective &processes (sample paths)",
-            "A few r-process and θ-process paths of the DMFT over their mean ± sd.", {}, Qt::BottomDockWidgetArea });
+            "A few r-process and θ-process paths of the DMFT over their mean ± sd, and the teacher drift μ(t).", {},
+            Qt::BottomDockWidgetArea });
     QObject::connect(controller, &RunController::started, panel, &EffectivePathsPanel::clear);
-    QObject::connect(controller, &RunController::finished, panel, [panel, controller, prior = std::move(prior)] {
+    QObject::connect(controller, &RunController::finished, panel, [panel, controller, shownConfig = std::move(shownConfig)] {
         const auto *dmft = controller->state(engineInfo(EngineId::Dmft).name);
         if (dmft && dmft->finished)
-            panel->setResult(dmft->curves, dmft->distributions, prior());
+            panel->setResult(dmft->curves, dmft->distributions, shownConfig());
     });
     return panel;
 }
@@ -87,14 +89,21 @@ IterateScrubber *addIterateScrubber(QMainWindow *window, QMenu *menu, RunControl
     return scrubber;
 }
 
-QWidget *revealTheoryTarget(QMainWindow *window, PlotArea *area, const QString &target)
+QString theoryTargetDock(const QString &target)
 {
     static const std::map<QString, QString> docks = {
         { "distributions", "distributionsDock" },
         { "effective_paths", "effectivePathsDock" },
+        { "theory", "theoryDock" }, // guided tours (tours.h) open the Theory view too
     };
-    if (auto d = docks.find(target); d != docks.end()) {
-        auto *dock = window->findChild<QDockWidget *>(d->second);
+    const auto d = docks.find(target);
+    return d == docks.end() ? QString() : d->second;
+}
+
+QWidget *revealTheoryTarget(QMainWindow *window, PlotArea *area, const QString &target)
+{
+    if (const QString name = theoryTargetDock(target); !name.isEmpty()) {
+        auto *dock = window->findChild<QDockWidget *>(name);
         if (!dock)
             return nullptr;
         dock->show();

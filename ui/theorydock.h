@@ -5,7 +5,7 @@
 // the Theory view links to, and the DMFT iterate scrubber (iteratescrubber.h). Kept out of MainWindow so that it stays short.
 #pragma once
 
-#include "model/teacherprior.h"
+#include "config/config.h"
 
 #include <QString>
 #include <functional>
@@ -28,9 +28,9 @@ TheoryView *addTheoryDock(QMainWindow *window, QMenu *menu, ParameterPanel *para
 
 /// A bottom dock with the effective-process sample paths (View ▸ Effective processes),
 /// hidden until asked for, filled from the DMFT engine of every finished run of `controller`
-/// (teacher prior from `prior()`, the shown run's).
+/// (`shownConfig()`: the shown run's configuration — teacher prior, M_0, λ).
 EffectivePathsPanel *addEffectivePathsDock(QMainWindow *window, QMenu *menu, RunController *controller,
-    std::function<TeacherPriorSpec()> prior);
+    std::function<RunConfig()> shownConfig);
 
 /// The DMFT iterate scrubber in a bottom toolbar (View ▸ DMFT iterates, Ctrl+I), hidden until
 /// asked for, fed with the DMFT engine's iterates of `controller` as they come.
@@ -41,5 +41,7 @@ IterateScrubber *addIterateScrubber(QMainWindow *window, QMenu *menu, RunControl
 /// and frames it for a moment (HighlightOverlay). The widget shown, or null when `target`
 /// names nothing in `window`.
 QWidget *revealTheoryTarget(QMainWindow *window, PlotArea *area, const QString &target);
+/// The object name of the dock `target` names ("theoryDock", …), empty for a panel.
+QString theoryTargetDock(const QString &target);
 
 } // namespace dmftlab

@@ -192,7 +192,7 @@ QString theoryHtml(const RunConfig &c)
 
     h += heading("thetaprocess", "3. One coordinate: the θ-process");
     h += equation("dθ<sub>t</sub> = −[ λ θ<sub>t</sub> + ∫<sub>0</sub><sup>t</sup> R<sub>g</sub>(t, s) θ<sub>s</sub> ds"
-                  " + μ(t) θ* ] dt + dU<sub>t</sub>",
+                  " + " + link("effective_paths", "μ(t)") + " θ* ] dt + dU<sub>t</sub>",
         QString("λ = %1").arg(num(lambda)));
     h += equation("E[ dU<sub>t</sub> dU<sub>s</sub><sup>T</sup> ] = α E[ dG<sub>t</sub> dG<sub>s</sub><sup>T</sup> ],"
                   "   dG<sub>t</sub> = (1/α) g(r<sub>t</sub>; y)( dt − √(τα) dB<sub>t</sub> )",
@@ -207,8 +207,8 @@ QString theoryHtml(const RunConfig &c)
         + " = E[θ<sub>t</sub> θ*<sup>T</sup>],   " + lR("(t, s)") + " = E[∂θ<sub>t</sub>/∂h<sub>s</sub>]");
     h += equation(lCu("(t, s)") + " = α E[dG<sub>t</sub> dG<sub>s</sub><sup>T</sup>],   " + lK("(t, s)")
         + " = E[H(r<sub>t</sub>; y) ∂r<sub>t</sub>/∂h<sub>s</sub>]  (the memory R<sub>g</sub>, Dirac part E[H] at s = t)");
-    h += equation("μ(t) = ( E[g(r<sub>t</sub>; y) z<sup>T</sup>] − ∫<sub>0</sub><sup>t</sup> " + lK("(t, s)") + " "
-        + lM("(s)") + " ds ) ρ<sup>−1</sup>   (Stein's lemma; μ itself is not drawn)");
+    h += equation(link("effective_paths", "μ(t)") + " = ( E[g(r<sub>t</sub>; y) z<sup>T</sup>] − ∫<sub>0</sub><sup>t</sup> "
+        + lK("(t, s)") + " " + lM("(s)") + " ds ) ρ<sup>−1</sup>   (Stein's lemma; plotted with the sample paths)");
     h += "<p>With ridge the θ-process is linear, so " + Rtheta + " is deterministic:</p>";
     h += equation("∂<sub>t</sub>" + lR("(t, s)") + " = −λ R<sub>θ</sub>(t, s) − ∫<sub>s</sub><sup>t</sup> "
             + lK("(t, u)") + " R<sub>θ</sub>(u, s) du,   R<sub>θ</sub>(s<sup>+</sup>, s) = I");

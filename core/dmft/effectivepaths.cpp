@@ -114,4 +114,45 @@ EffectivePaths effectivePaths(const DistributionRecord &laws, const Curves &dmft
     return out;
 }
 
+Eigen::MatrixXd teacherDrift(const Curves &dmft, const Eigen::MatrixXd &M0, double ridge)
+{
+    const int k = dmft.k, ks = dmft.kStar, N1 = static_cast<int>(dmft.t.size());
+    if (dmft.K.empty() || N1 < 2 || static_cast<int>(dmft.M.size()) != k * ks || M0.rows() != k || M0.cols() != ks)
+        return {};
+    const double dt = dmft.t[1] - dmft.t[0];
+    // K_nl as a k×k block; a_n (k×k) and b_n (k×k*) per grid point.
+    const auto K = [&](int n, int l) {
+        Eigen::MatrixXd b(k, k);
+        for (int i = 0; i < k; ++i)
+            for (int j = 0; j < k; ++j)
+                b(i, j) = dmft.K.mean[i * k + j](n, l);
+        return b;
+    };
+    std::vector<Eigen::MatrixXd> a(N1), b(N1);
+    a[0] = Eigen::MatrixXd::Identity(k, k);
+    for (int n = 0; n + 1 < N1; ++n) {
+        Eigen::MatrixXd memory = ridge * a[n];
+        for (int l = 0; l <= n; ++l)
+            memory += K(n, l) * a[l];
+        a[n + 1] = a[n] - dt * memory;
+    }
+    for (int n = 0; n < N1; ++n) {
+        Eigen::MatrixXd Mn(k, ks);
+        for (int i = 0; i < k; ++i)
+            for (int m = 0; m < ks; ++m)
+                Mn(i, m) = dmft.M[i * ks + m].mean[n];
+        b[n] = Mn - a[n] * M0;
+    }
+    Eigen::MatrixXd mu(N1 - 1, k * ks);
+    for (int n = 0; n + 1 < N1; ++n) {
+        Eigen::MatrixXd drift = -(b[n + 1] - b[n]) / dt - ridge * b[n];
+        for (int l = 0; l <= n; ++l)
+            drift -= K(n, l) * b[l];
+        for (int i = 0; i < k; ++i)
+            for (int m = 0; m < ks; ++m)
+                mu(n, i * ks + m) = drift(i, m);
+    }
+    return mu;
+}
+
 } // namespace dmftlab

@@ -38,6 +38,15 @@ struct EffectivePaths {
     bool empty() const { return t.empty(); }
 };
 
+/// The teacher drift μ(t_n) of the θ-process, n = 0..N−1 (row n; column a·k* + m holds μ_am),
+/// recovered from the DMFT's curves (theory §4): with a from the memory kernel K,
+///   a_0 = I,  a_{n+1} = a_n − Δ [ λ a_n + Σ_{l≤n} K_nl a_l ],
+/// b_n = (M(n) − a_n M_0) ρ⁻¹ (ρ = I), and the b recursion solved for μ,
+///   μ_n = −(b_{n+1} − b_n)/Δ − λ b_n − Σ_{l≤n} K_nl b_l.
+/// Exact for one replica at its fixed point; from the replicas' mean K and M it differs from
+/// their mean μ by terms of second order in the replicas' spread. Empty without K.
+Eigen::MatrixXd teacherDrift(const Curves &dmft, const Eigen::MatrixXd &M0, double ridge);
+
 /// Empty (with `error` set) when the record has no DMFT laws or the curves no C_θ kernel.
 EffectivePaths effectivePaths(const DistributionRecord &laws, const Curves &dmft, const TeacherPriorSpec &prior,
     int count, std::uint64_t seed, int maxTimes = 201, std::string *error = nullptr);

@@ -68,15 +68,18 @@ Curves IterateHistory::reduce(const Curves &c) const
 
 bool IterateHistory::add(const Curves &snapshot)
 {
-    if (snapshot.residuals.empty() || static_cast<int>(snapshot.t.size()) != m_gridPoints || m_hasFinal)
+    const bool pilot = snapshot.residuals.empty();
+    if (static_cast<int>(snapshot.t.size()) != m_gridPoints || m_hasFinal || (pilot && snapshot.validPoints == 0))
         return false;
+    if (pilot && (size() > m_pilotCount || m_pilotCount >= m_maxIterations))
+        return false; // after the replicas' first iteration, or over the cap
     if (m_stride == 0) {
         // Bytes of one iterate's kernels at stride s scale like 1/s².
         Curves probe = snapshot;
         double full = 0.0;
         for (Kernel *k : kernels(probe))
             full += bytesOf(*k);
-        const double perIterate = m_budget / m_maxIterations;
+        const double perIterate = m_budget / (2.0 * m_maxIterations); // pilot + replicas
         m_stride = std::max(1, static_cast<int>(std::ceil(std::sqrt(full / std::max(1.0, perIterate)))));
         // The +1 of the last grid point: grow the stride until it fits.
         while (m_stride < m_gridPoints && full > 0.0) {
@@ -90,16 +93,19 @@ bool IterateHistory::add(const Curves &snapshot)
     double bytes = 0.0;
     for (const Kernel *k : { &entry->Ctheta, &entry->Cg, &entry->Rtheta, &entry->Cu, &entry->K })
         bytes += bytesOf(*k);
-    const bool sameIteration = !m_entries.empty() && m_entries.back()->residuals.size() == snapshot.residuals.size();
+    const bool sameIteration = !pilot && size() > m_pilotCount
+        && m_entries.back()->residuals.size() == snapshot.residuals.size();
     if (sameIteration) {
         m_kernelBytes -= m_entryBytes.back();
         m_entries.back() = std::move(entry);
         m_entryBytes.back() = bytes;
     } else {
-        if (size() >= m_maxIterations)
+        if (size() - m_pilotCount >= m_maxIterations)
             return false; // more iterations than announced: the budget holds
         m_entries.push_back(std::move(entry));
         m_entryBytes.push_back(bytes);
+        if (pilot)
+            ++m_pilotCount;
     }
     m_kernelBytes += bytes;
     return true;
@@ -109,7 +115,7 @@ void IterateHistory::setFinal(std::shared_ptr<const Curves> result)
 {
     if (!result)
         return;
-    if (!m_entries.empty() && m_entries.back()->residuals.size() == result->residuals.size()) {
+    if (size() > m_pilotCount && m_entries.back()->residuals.size() == result->residuals.size()) {
         m_kernelBytes -= m_entryBytes.back();
         m_entries.pop_back();
         m_entryBytes.pop_back();
@@ -117,6 +123,15 @@ void IterateHistory::setFinal(std::shared_ptr<const Curves> result)
     m_entries.push_back(std::move(result));
     m_entryBytes.push_back(0.0);
     m_hasFinal = true;
+}
+
+std::string IterateHistory::label(int i) const
+{
+    if (isPilot(i))
+        return "pilot iteration " + std::to_string(i + 1) + " of " + std::to_string(m_pilotCount);
+    const std::string k = "iteration " + std::to_string(i - m_pilotCount + 1) + " of "
+        + std::to_string(size() - m_pilotCount);
+    return isFinal(i) ? k + ": the result" : k;
 }
 
 std::shared_ptr<const Curves> IterateHistory::iterate(int i) const

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 namespace dmftlab
 {
@@ -317,6 +318,158 @@ LawAgreement compareLaws(const LawHistogram &sample, const LawHistogram &referen
     const double nEff = m > 0.0 ? n * m / (n + m) : n;
     // 0.8687 = √(π/2) ln 2, the mean of the Kolmogorov distribution.
     a.ksExpected = nEff > 0.0 ? 0.8687 / std::sqrt(nEff) : 0.0;
+    return a;
+}
+
+LawHistogram2D histogram2DOf(const std::vector<Eigen::MatrixXd> &groups, int a, int b,
+    const std::vector<double> &xEdges, const std::vector<double> &yEdges)
+{
+    // Each point becomes the index of its cell (+ ½, inside a unit bin) or −1 outside: the
+    // 1-D histogram of those indices is the 2-D one, outside points counted in the total.
+    LawHistogram2D out;
+    out.xEdges = xEdges;
+    out.yEdges = yEdges;
+    const int Bx = static_cast<int>(xEdges.size()) - 1, By = static_cast<int>(yEdges.size()) - 1;
+    const auto bin = [](const std::vector<double> &e, double v) {
+        return static_cast<int>(std::upper_bound(e.begin(), e.end(), v) - e.begin()) - 1;
+    };
+    std::vector<Eigen::VectorXd> cells;
+    for (const Eigen::MatrixXd &g : groups) {
+        Eigen::VectorXd c(g.rows());
+        for (Eigen::Index r = 0; r < g.rows(); ++r) {
+            const int i = bin(xEdges, g(r, a)), j = bin(yEdges, g(r, b));
+            const bool finite = std::isfinite(g(r, a)) && std::isfinite(g(r, b));
+            c[r] = !finite ? std::numeric_limits<double>::quiet_NaN()
+                : i >= 0 && i < Bx && j >= 0 && j < By ? i * By + j + 0.5
+                                                         : -1.0;
+        }
+        cells.push_back(std::move(c));
+    }
+    out.flat = histogramOf(cells, uniformEdges(0.0, Bx * By, Bx * By));
+    return out;
+}
+
+ConditionalLaw thetaConditionalLaw(
+    const std::vector<Eigen::MatrixXd> &Q, const std::vector<Eigen::MatrixXd> &M, int unit, int teacherUnit)
+{
+    ConditionalLaw law;
+    if (Q.empty() || M.empty())
+        return law;
+    const std::size_t R = M.size();
+    double sum = 0.0, sumSq = 0.0;
+    for (const Eigen::MatrixXd &m : M) {
+        sum += m(unit, teacherUnit);
+        sumSq += m(unit, teacherUnit) * m(unit, teacherUnit);
+    }
+    law.slope = sum / R;
+    law.slopeSe = R > 1 ? std::sqrt(std::max(0.0, (sumSq - R * law.slope * law.slope) / (R - 1)) / R) : 0.0;
+    const Eigen::MatrixXd q = meanOf(Q);
+    law.sd = std::sqrt(std::max(0.0, q(unit, unit) - law.slope * law.slope));
+    return law;
+}
+
+std::vector<double> teacherEdges(
+    const TeacherPriorSpec &prior, const std::vector<Eigen::MatrixXd> &teacher, int teacherUnit, int bins)
+{
+    const std::vector<PriorAtom> atoms = priorAtoms(prior);
+    if (!atoms.empty()) {
+        std::vector<double> v;
+        for (const PriorAtom &a : atoms)
+            v.push_back(a.value);
+        std::sort(v.begin(), v.end());
+        const double pad = v.size() > 1 ? 0.5 * (v[1] - v[0]) : 0.5;
+        std::vector<double> edges { v.front() - pad };
+        for (std::size_t i = 0; i + 1 < v.size(); ++i)
+            edges.push_back(0.5 * (v[i] + v[i + 1]));
+        edges.push_back(v.back() + pad);
+        return edges;
+    }
+    std::vector<double> pooled;
+    for (const Eigen::MatrixXd &t : teacher)
+        for (Eigen::Index i = 0; i < t.rows(); ++i)
+            pooled.push_back(t(i, teacherUnit));
+    if (pooled.empty())
+        return uniformEdges(-3.0, 3.0, bins);
+    const auto at = [&](double q) {
+        const std::size_t j = std::min(pooled.size() - 1, static_cast<std::size_t>(q * (pooled.size() - 1)));
+        std::nth_element(pooled.begin(), pooled.begin() + j, pooled.end());
+        return pooled[j];
+    };
+    const double lo = at(0.005), hi = at(0.995);
+    return uniformEdges(lo, hi > lo ? hi : lo + 1.0, bins);
+}
+
+BinnedConditionalMeans binnedConditionalMeans(const std::vector<Eigen::MatrixXd> &theta,
+    const std::vector<Eigen::MatrixXd> &teacher, int unit, int teacherUnit, const std::vector<double> &edges)
+{
+    BinnedConditionalMeans out;
+    out.edges = edges;
+    const int B = static_cast<int>(edges.size()) - 1;
+    const std::size_t G = std::min(theta.size(), teacher.size());
+    // Per seed and bin: count, Σ θ*, Σ θ, Σ θ².
+    Eigen::MatrixXd n = Eigen::MatrixXd::Zero(G, B), st = n, sx = n, sxx = n;
+    for (std::size_t g = 0; g < G; ++g)
+        for (Eigen::Index i = 0; i < teacher[g].rows(); ++i) {
+            const double ts = teacher[g](i, teacherUnit), x = theta[g](i, unit);
+            const auto b = std::upper_bound(edges.begin(), edges.end(), ts) - edges.begin() - 1;
+            if (b < 0 || b >= B)
+                continue;
+            n(g, b) += 1.0;
+            st(g, b) += ts;
+            sx(g, b) += x;
+            sxx(g, b) += x * x;
+        }
+    out.teacherMean = Eigen::VectorXd::Zero(B);
+    out.mean = Eigen::VectorXd::Zero(B);
+    out.se = Eigen::VectorXd::Constant(B, std::numeric_limits<double>::quiet_NaN());
+    out.count.assign(B, 0);
+    for (int b = 0; b < B; ++b) {
+        out.count[b] = static_cast<long long>(n.col(b).sum());
+        std::vector<double> seedMeans, seedTeacher;
+        for (std::size_t g = 0; g < G; ++g)
+            if (n(g, b) >= 2.0) {
+                seedMeans.push_back(sx(g, b) / n(g, b));
+                seedTeacher.push_back(st(g, b) / n(g, b));
+            }
+        const double S = static_cast<double>(seedMeans.size());
+        if (S == 0.0)
+            continue;
+        double m = 0.0, t = 0.0;
+        for (std::size_t j = 0; j < seedMeans.size(); ++j) {
+            m += seedMeans[j] / S;
+            t += seedTeacher[j] / S;
+        }
+        out.mean[b] = m;
+        out.teacherMean[b] = t;
+        if (S >= 2.0) {
+            double v = 0.0;
+            for (double x : seedMeans)
+                v += (x - m) * (x - m);
+            out.se[b] = std::sqrt(v / (S - 1.0) / S);
+        } else {
+            const double c = n.col(b).sum(), mean = sx.col(b).sum() / c;
+            out.se[b] = std::sqrt(std::max(0.0, sxx.col(b).sum() / c - mean * mean) / c);
+        }
+    }
+    return out;
+}
+
+LawAgreement compareConditionalMeans(const BinnedConditionalMeans &sample, const ConditionalLaw &law, long long minCount)
+{
+    LawAgreement a;
+    double sum = 0.0;
+    for (Eigen::Index b = 0; b < sample.mean.size(); ++b) {
+        if (sample.count[b] < minCount || !std::isfinite(sample.se[b]))
+            continue;
+        const double se = std::hypot(sample.se[b], law.slopeSe * sample.teacherMean[b]);
+        if (!(se > 0.0))
+            continue;
+        const double z = (sample.mean[b] - law.slope * sample.teacherMean[b]) / se;
+        sum += z * z;
+        a.maxAbsZ = std::max(a.maxAbsZ, std::fabs(z));
+        ++a.dof;
+    }
+    a.chi2PerDof = a.dof > 0 ? sum / a.dof : 0.0;
     return a;
 }
 

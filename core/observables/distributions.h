@@ -127,4 +127,60 @@ struct LawAgreement {
 /// at least 5 of sample.samples values; KS: every bin).
 LawAgreement compareLaws(const LawHistogram &sample, const LawHistogram &reference);
 
+// ---- the joint law of the pre-activations (r_1, r_2) of a k = 2 network ----------------
+
+/// A law over the plane: cell (i, j) = (x in [x_i, x_{i+1}), y in [y_j, y_{j+1})) at index
+/// i·By + j of `flat`, whose edges are 0, 1, …, Bx·By, so that its density is the fraction
+/// of all points in the cell (divide by the cell's area for a density of the plane) and
+/// compareLaws counts expected points right; SE as histogramOf. KS of `flat` means nothing.
+struct LawHistogram2D {
+    std::vector<double> xEdges, yEdges;
+    LawHistogram flat;
+};
+/// The pooled 2-D histogram of columns (a, b) of each group's values (n×k).
+LawHistogram2D histogram2DOf(const std::vector<Eigen::MatrixXd> &groups, int a, int b,
+    const std::vector<double> &xEdges, const std::vector<double> &yEdges);
+
+// ---- the joint picture (θ*_im, θ_ia(t)) ------------------------------------------------
+//
+// Given one teacher coordinate θ*_m, the θ-process coordinate of unit a has (ρ = I: the
+// other teacher coordinates are independent of θ*_m with mean 0 and unit second moment)
+//
+//   E[θ_a | θ*_m] = M_am θ*_m,    Var[θ_a | θ*_m] = Q_aa − M_am²,
+//
+// exactly for every prior (the law given θ*_m is Gaussian when k* = 1 or the prior is).
+// The simulation's counterpart: the mean of θ_ia over the coordinates whose θ*_im falls in a
+// bin of θ*, compared with M_am times the mean θ*_im of the same coordinates (the line is
+// linear, so this has no binning bias). SE: the spread of the seeds' bin means over √seeds
+// (one seed: the within-bin sd over √count).
+
+/// The DMFT's conditional law of θ_a given θ*_m: mean slope · θ*_m (slope = M_am averaged
+/// over the replicas, slopeSe its SE over them, 0 for one replica) and sd √(Q_aa − M_am²).
+struct ConditionalLaw {
+    double slope = 0.0, slopeSe = 0.0, sd = 0.0;
+};
+ConditionalLaw thetaConditionalLaw(
+    const std::vector<Eigen::MatrixXd> &Q, const std::vector<Eigen::MatrixXd> &M, int unit, int teacherUnit);
+
+/// Bins of θ*_m: one per atom of a discrete prior (edges half-way between atoms), else
+/// `bins` equal bins over the 0.5 %–99.5 % range of the pooled teacher coordinates.
+std::vector<double> teacherEdges(
+    const TeacherPriorSpec &prior, const std::vector<Eigen::MatrixXd> &teacher, int teacherUnit, int bins);
+
+/// A simulation's conditional means of θ_ia given θ*_im, per bin of θ*_im.
+struct BinnedConditionalMeans {
+    std::vector<double> edges;
+    Eigen::VectorXd teacherMean; ///< mean θ*_im of the coordinates in the bin (mean over seeds)
+    Eigen::VectorXd mean, se; ///< mean θ_ia in the bin (mean over seeds) and its SE
+    std::vector<long long> count; ///< coordinates in the bin, all seeds
+};
+/// `theta`, `teacher`: per seed, d×k and d×k* (SimulationLawSample).
+BinnedConditionalMeans binnedConditionalMeans(const std::vector<Eigen::MatrixXd> &theta,
+    const std::vector<Eigen::MatrixXd> &teacher, int unit, int teacherUnit, const std::vector<double> &edges);
+
+/// z_b = (mean_b − slope · teacherMean_b) / √(se_b² + (slopeSe · teacherMean_b)²) over the bins
+/// with at least `minCount` coordinates: χ²/dof = mean z², max |z|.
+LawAgreement compareConditionalMeans(
+    const BinnedConditionalMeans &sample, const ConditionalLaw &law, long long minCount = 20);
+
 } // namespace dmftlab

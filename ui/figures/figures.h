@@ -14,6 +14,8 @@
 #include <QSize>
 #include <QString>
 #include <functional>
+#include <map>
+#include <string>
 #include <vector>
 
 class QCustomPlot;
@@ -44,6 +46,10 @@ struct Style {
     QString stamp;
     /// Training time per epoch (α τ); > 0 adds an epoch axis on top of time axes.
     double timePerEpoch = 0.0;
+    /// Theory engines whose curves are an unconverged fixed-point iterate (engine → label,
+    /// e.g. "iteration 3 of 12"): their lines are drawn faded and dotted, and the legend and
+    /// kernel titles carry the label, so an iterate is never mistaken for the result.
+    std::map<std::string, QString> unconverged;
 };
 
 /// One line naming a run's parameters: "α = 2, τ = 0.1, d = 1000, 8 seeds, DMFT 4×10000

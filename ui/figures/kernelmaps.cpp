@@ -181,7 +181,11 @@ void plotKernel(QCustomPlot *plot, const Curves &curves, KernelKind kind, const 
             engineLabel(curves.engine) + " provides no " + symbol, style);
         return;
     }
-    drawKernelMap(plot, style, kernelSymbolHtml(kind, trace) + " — " + engineLabel(curves.engine), symbol,
+    const auto iterate = style.unconverged.find(curves.engine);
+    const QString which = iterate == style.unconverged.end()
+        ? QString()
+        : "<br>" + iterate->second.toHtmlEscaped() + ", <i>not converged</i>"; // a line of its own: long
+    drawKernelMap(plot, style, kernelSymbolHtml(kind, trace) + " — " + engineLabel(curves.engine) + which, symbol,
         kernelMatrix(kernel), curves.t, validCount(curves), kind == KernelKind::Rtheta || kind == KernelKind::K);
 }
 

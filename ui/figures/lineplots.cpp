@@ -74,9 +74,14 @@ QCPGraph *addSeries(QCPAxisRect *rect, const Curves &c, const Estimate &e, const
     graph->removeFromLegend();
     const QColor color = cue.color;
     const bool theory = isTheoryEngine(c.engine);
+    // An unconverged iterate: faded and dotted (the ODE is dashed), its band fainter.
+    const bool iterate = theory && style.unconverged.count(c.engine) > 0;
     if (theory) {
         graph->setProperty("se", QVariant::fromValue(errors));
-        graph->setPen(QPen(color, m.pen, lineOf(c.engine)));
+        QColor lineColor = color;
+        if (iterate)
+            lineColor.setAlpha(150);
+        graph->setPen(QPen(lineColor, m.pen, iterate ? Qt::DotLine : lineOf(c.engine)));
         graph->setLineStyle(QCPGraph::lsLine);
         const bool band = std::any_of(halfWidths.begin(), halfWidths.end(), [](double s) { return s > 0.0; });
         if (band) {
@@ -97,7 +102,7 @@ QCPGraph *addSeries(QCPAxisRect *rect, const Curves &c, const Estimate &e, const
             lower->setData(keys, lo, true);
             upper->setData(keys, hi, true);
             QColor fill = color;
-            fill.setAlpha(60);
+            fill.setAlpha(iterate ? 25 : 60);
             upper->setBrush(fill);
             upper->setChannelFillGraph(lower);
         }
@@ -118,7 +123,8 @@ QCPGraph *addSeries(QCPAxisRect *rect, const Curves &c, const Estimate &e, const
             marks->removeFromLegend();
             marks->setSelectable(QCP::stNone);
             marks->setLineStyle(QCPGraph::lsNone);
-            marks->setScatterStyle(QCPScatterStyle(cue.shape, QPen(color, m.pen * 0.6), color, m.marker * 0.85));
+            marks->setScatterStyle(QCPScatterStyle(
+                cue.shape, QPen(lineColor, m.pen * 0.6), iterate ? QBrush(Qt::white) : QBrush(color), m.marker * 0.85));
             marks->setData(mk, mv, true);
         }
     } else {
@@ -175,10 +181,16 @@ void addEngineKeys(QCPAxisRect *rect, const std::vector<const Curves *> &curves,
             continue;
         seen.push_back(c->engine);
         auto *g = new QCPGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
-        g->setName(engineLabel(c->engine) + (isTheoryEngine(c->engine) ? " (d = ∞)" : ""));
+        const auto iterate = style.unconverged.find(c->engine);
+        const bool unconverged = isTheoryEngine(c->engine) && iterate != style.unconverged.end();
+        g->setName(engineLabel(c->engine)
+            + (unconverged ? " " + iterate->second + ", not converged"
+                           : isTheoryEngine(c->engine) ? QString(" (d = ∞)") : QString()));
         g->setSelectable(QCP::stNone);
         const QColor grey(70, 70, 70);
-        if (isTheoryEngine(c->engine)) {
+        if (unconverged) {
+            g->setPen(QPen(QColor(70, 70, 70, 150), m.pen, Qt::DotLine));
+        } else if (isTheoryEngine(c->engine)) {
             g->setPen(QPen(grey, m.pen, lineOf(c->engine)));
         } else {
             g->setLineStyle(QCPGraph::lsNone);
