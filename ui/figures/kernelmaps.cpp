@@ -322,7 +322,10 @@ void plotKernelComparison(QCustomPlot *plot, const Curves *theory, const Curves 
     Group shared = addGroup(symbol, (haveT ? 1 : 0) + (haveS ? 1 : 0));
     std::vector<QCPColorMap *> maps;
     if (haveT)
-        maps.push_back(addMap(shared, A, theory->t, nT, engineLabel(theory->engine) + " (d = ∞)"));
+        maps.push_back(addMap(shared, A, theory->t, nT,
+            engineLabel(theory->engine)
+                + (style.unconverged.count(theory->engine) ? "\n" + style.unconverged.at(theory->engine) + ", not converged"
+                                                            : QString(" (d = ∞)"))));
     if (haveS)
         maps.push_back(addMap(shared, B, simulation->t, nS, engineLabel(simulation->engine) + " (finite d)"));
     // One colour scale for both maps: same colour = same value.
