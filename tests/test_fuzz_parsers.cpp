@@ -7,7 +7,7 @@
 // and a wall-time cap (DMFTLAB_FUZZ_SECONDS, default 8 s; the count is reported). The crash
 // corpus of issue 15 is replayed first as regression rows.
 //
-// DMFTLAB_SANITIZE=1 bash scripts/test.sh runs it under ASan+UBSan (build-asan, label "core").
+// scripts/test.sh also runs it under ASan+UBSan (build-asan, label "sanitize"; by default in CI).
 #include "config/config.h"
 #include "config/presets.h"
 #include "config/resolve.h"
