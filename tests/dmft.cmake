@@ -1,6 +1,8 @@
 # DMFT solver and online ODE (issue 3).
 dmftlab_core_test(test_dmft_kernels)
-dmftlab_core_test(test_dmft_status SANITIZE)
+# Not in the sanitizer stage: 145 s under ASan (5.4 s in Release) and cancel-latency bounds
+# that a sanitizer's slowdown breaks (docs/testing.md); test_cli runs its engines there.
+dmftlab_core_test(test_dmft_status)
 dmftlab_core_test(test_ode)
 dmftlab_core_test(test_dmft_simulation)
 dmftlab_core_test(test_dmft_mixing)
