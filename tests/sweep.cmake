@@ -1,7 +1,7 @@
 # Parameter sweeps: families and phase diagrams (issue 11).
-dmftlab_core_test(test_sweep)
+dmftlab_core_test(test_sweep SANITIZE)
 
-dmftlab_core_test(test_sweep_cli)
+dmftlab_core_test(test_sweep_cli SANITIZE)
 target_compile_definitions(test_sweep_cli PRIVATE DMFTLAB_CLI_PATH="$<TARGET_FILE:dmftlab-cli>")
 add_dependencies(test_sweep_cli dmftlab-cli)
 set_tests_properties(test_sweep_cli PROPERTIES TIMEOUT 240)

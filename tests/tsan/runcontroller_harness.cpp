@@ -2,8 +2,8 @@
 // (ui/runcontroller.cpp, as is) with a stub engine that publishes a snapshot every ms from
 // three workers, the GUI thread reading them on `updated` as MainWindow::refresh does, and
 // runs that finish, are stopped, or whose controller is destroyed mid-run (~RunController).
-// Not built by CMake (a TSan build of the whole GUI test takes hours on the CI machine);
-// build and run it by hand from the repository root:
+// Not built by CMake; `bash scripts/tsan.sh` runs the whole GUI run test (test_gui_run) under
+// TSan (docs/testing.md). This harness compiles three files; from the repository root:
 //
 //   moc ui/runcontroller.h -o /tmp/moc_runcontroller.cpp
 //   g++ -std=c++17 -O1 -g -fsanitize=thread -Iui -Icore -I/usr/include/eigen3 \
