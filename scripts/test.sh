@@ -4,8 +4,7 @@
 # the core tests and the CLI again with AddressSanitizer + UndefinedBehaviorSanitizer (into
 # build-asan/) and runs them (CTest label "core", which includes the fuzz test). Exits
 # non-zero if either run fails. The sanitizer stage is opt-in until its cost has been
-# measured on a quiet 2-core machine against CI's ~20 min budget. Under CI=true the sources'
-# formatting is checked before anything is built (scripts/format.sh --check, see below).
+# measured on a quiet 2-core machine against CI's ~20 min budget.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
