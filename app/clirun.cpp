@@ -137,8 +137,8 @@ int runCommand(const std::vector<std::string> &args)
         if (auto e = resolveConfig(o, &config); !e.empty())
             return e;
         for (const auto &e : o.engines)
-            if (auto why = checkEngine(e, config); !why.empty())
-                return why;
+            if (auto why = checkEngine(e, config))
+                return why->message;
         if (group.root())
             return io::checkOutputDirectory(o.out);
         return {};

@@ -6,6 +6,7 @@
 #include "clisignals.h"
 #include "processgroup.h"
 #include "config/presets.h"
+#include "engine/registry.h"
 #include "io/csv.h"
 #include "io/files.h"
 #include "sweep/sweepcsv.h"
@@ -144,7 +145,7 @@ std::string parseOptions(const std::vector<std::string> &args, SweepOptions *o)
     if (o->vary.empty() || o->vary.size() > 2)
         return "sweep needs one or two --vary KEY=VALUES";
     if (o->engines.empty())
-        o->engines = { "dmft" };
+        o->engines = { engineName(EngineId::Dmft) };
     if (o->scalars.empty())
         o->scalars = { "final_test_loss" };
     if (o->out.empty())

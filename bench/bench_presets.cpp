@@ -12,6 +12,7 @@
 #include "config/presets.h"
 #include "dmft/dmftsolver.h"
 #include "engine/engine.h"
+#include "engine/registry.h"
 
 #include <Eigen/Dense>
 #include <algorithm>
@@ -143,7 +144,7 @@ void presetRuns(int repeats)
             EngineResult dmft;
             std::thread sim([&] {
                 const auto s0 = Clock::now();
-                runEngine("sgf", c);
+                runEngine(engineName(EngineId::Sgf), c);
                 t.sim = since(s0);
             });
             bool pilotSeen = false;
@@ -160,7 +161,7 @@ void presetRuns(int repeats)
                     t.firstPicture = since(t0);
                 pilotSeen = pilotSeen || pilot;
             };
-            dmft = runEngine("dmft", c, progress);
+            dmft = runEngine(engineName(EngineId::Dmft), c, progress);
             t.dmft = since(t0);
             sim.join();
             t.both = since(t0);

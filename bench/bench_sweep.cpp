@@ -5,6 +5,7 @@
 // 2 cores), and per-point wall times (median, max). Usage:
 //   dmftlab-bench-sweep [SIDE=8] [threads=0]
 #include "config/presets.h"
+#include "engine/registry.h"
 #include "sweep/sweeprunner.h"
 
 #include <algorithm>
@@ -30,7 +31,7 @@ int main(int argc, char **argv)
         || !parseSweepAxis("optimizer.tau=log:0.05:1:" + n, &tau).empty())
         return 2;
     spec.axes = { alpha, tau };
-    spec.engines = { "dmft" };
+    spec.engines = { engineName(EngineId::Dmft) };
     spec.scalars = { "final_test_error", "dmft_iterations" };
     SweepPlan plan;
     if (auto err = makeSweepPlan(spec, &plan); !err.empty()) {

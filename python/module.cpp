@@ -40,8 +40,8 @@ py::tuple runEngines(py::handle config, const std::vector<std::string> &engines,
     checkEngineList(engines);
     const RunConfig resolved = resolvePythonConfig(py::none(), config, py::list());
     for (const auto &e : engines)
-        if (auto err = checkEngine(e, resolved); !err.empty())
-            throw InputError(err);
+        if (auto err = checkEngine(e, resolved))
+            throw InputError(err->message);
 
     const auto start = std::chrono::steady_clock::now();
     io::RunSummary summary(resolved, engines, std::string());

@@ -36,6 +36,7 @@ private slots:
     void cliRefusesBadInput_data();
     void cliRefusesBadInput();
     void dockAndHelpReadTheSchema();
+    void dockMarksTheKeysOfEngineChecks();
     void deepSessionIsRefused();
 };
 
@@ -162,6 +163,7 @@ void TestConfigPaths::dockAndHelpReadTheSchema()
         QVERIFY2(help.contains(key + "\n" + label + "\n" + QString::fromStdString(f.typeText())),
             qPrintable("no reference-table row for " + key));
         QWidget *editor = panel.editor(key);
+        QCOMPARE(editor != nullptr, f.dock != DockGroup::None); // the dock shows what the schema places
         if (!editor)
             continue;
         ++inDock;
@@ -180,6 +182,48 @@ void TestConfigPaths::dockAndHelpReadTheSchema()
         }
     }
     QVERIFY(inDock >= 30);
+}
+
+// Engine checks return their keys (EngineCheck); the dock marks exactly those fields, whatever
+// the message says: a ReLU student of width 2 is the DMFT's fault of model.activation, a key
+// its message never spells out, and of model.width, which it does.
+void TestConfigPaths::dockMarksTheKeysOfEngineChecks()
+{
+    ParameterPanel panel;
+    RunConfig c = presetConfig("linear-regression");
+    c.problem.activation = Activation::Relu;
+    c.problem.width = 2;
+    c.init.m0 = Eigen::MatrixXd::Zero(2, 1);
+    QVERIFY(validate(c).empty());
+    const EngineCheck check = checkEngine("dmft", c);
+    QVERIFY(test::blames(check, "model.activation") && test::blames(check, "model.width"));
+    QVERIFY2(check->message.find("model.activation") == std::string::npos, check->message.c_str());
+
+    const auto invalid = [&panel](const char *key) { return panel.editor(key)->property("invalid").toBool(); };
+    EngineSelection simulationOnly;
+    simulationOnly.theory.clear();
+    panel.setEngines(simulationOnly);
+    panel.setConfig(c);
+    QVERIFY2(panel.isValid(), qPrintable(panel.error())); // SGF runs a ReLU committee
+    QVERIFY(!invalid("model.activation") && !invalid("model.width"));
+
+    panel.setEngines(EngineSelection {}); // SGF and DMFT
+    QVERIFY(!panel.isValid());
+    QCOMPARE(panel.errors().size(), 1);
+    for (const std::string &key : check->keys)
+        QVERIFY2(invalid(key.c_str()), key.c_str());
+    for (const char *key : { "time.steps", "data.alpha", "optimizer.tau", "teacher.width" })
+        QVERIFY2(!invalid(key), key);
+    // The message shows the fields by their labels, and each marked field's tooltip gives it.
+    const QString widthLabel = QString::fromStdString(findField("model.width")->label);
+    QVERIFY2(panel.error().contains(widthLabel) && !panel.error().contains("model.width"), qPrintable(panel.error()));
+    QVERIFY(panel.editor("model.activation")->toolTip().contains(panel.error()));
+
+    c.problem.width = 1; // validated for k = 1: nothing is marked any more
+    c.init.m0 = Eigen::MatrixXd::Zero(1, 1);
+    panel.setConfig(c);
+    QVERIFY2(panel.isValid(), qPrintable(panel.error()));
+    QVERIFY(!invalid("model.activation") && !invalid("model.width"));
 }
 
 void TestConfigPaths::deepSessionIsRefused()

@@ -117,7 +117,7 @@ void TestDmftNumerics::illConditionedSteinIsNumericalFailure()
     c.dmft.replicas = 2;
     c.dmft.warmStart = "none";
     c.sim.threads = 2;
-    QVERIFY(checkEngine("dmft", c).empty()); // the input is fine
+    QVERIFY(!checkEngine("dmft", c)); // the input is fine
     const EngineResult r = runEngine("dmft", c);
     QVERIFY2(r.status == Status::NumericalFailure, r.message.c_str());
     QVERIFY2(r.message.find("optimizer.tau") != std::string::npos, r.message.c_str());

@@ -210,7 +210,7 @@ void TestDmftRelu::reluTeacherMatchesSgf()
 {
     QFETCH(int, student);
     const RunConfig c = glm(static_cast<Activation>(student), Activation::Relu);
-    QVERIFY2(checkEngine("dmft", c).empty(), checkEngine("dmft", c).c_str());
+    QVERIFY2(!checkEngine("dmft", c), test::checkMessage(checkEngine("dmft", c)).c_str());
     auto t0 = std::chrono::steady_clock::now();
     const EngineResult sim = runEngine("sgf", c);
     QVERIFY2(sim.status == Status::Completed, sim.message.c_str());
@@ -244,7 +244,7 @@ void TestDmftRelu::reluStudentMatchesSgf()
     QVERIFY2(sim.status == Status::Completed, sim.message.c_str());
     const double tSim = elapsed(t0);
 
-    QVERIFY2(checkEngine("dmft", c).empty(), checkEngine("dmft", c).c_str());
+    QVERIFY2(!checkEngine("dmft", c), test::checkMessage(checkEngine("dmft", c)).c_str());
     t0 = std::chrono::steady_clock::now();
     DmftSolver stein(c); // what the engine runs: Stein's K for a ReLU student
     const EngineResult dmft = stein.run();
@@ -274,16 +274,23 @@ void TestDmftRelu::reluStudentMatchesSgf()
 void TestDmftRelu::engineRefusesWhatIsNotValidated()
 {
     const RunConfig c = glm(Activation::Relu, Activation::Relu);
-    QVERIFY(checkEngine("dmft", c).empty());
-    for (auto change : { +[](RunConfig &x) { x.optimizer.tau = 0.0; }, +[](RunConfig &x) { x.init.q0 = 0.0; },
-             +[](RunConfig &x) { x.problem.width = 2; } }) {
+    QVERIFY(!checkEngine("dmft", c));
+    // each change with the key the GUI must mark for it
+    const std::vector<std::pair<void (*)(RunConfig &), std::string>> changes = {
+        { [](RunConfig &x) { x.optimizer.tau = 0.0; }, "optimizer.tau" },
+        { [](RunConfig &x) { x.init.q0 = 0.0; }, "init.q0" },
+        { [](RunConfig &x) { x.problem.width = 2; }, "model.width" },
+    };
+    for (const auto &[change, key] : changes) {
         RunConfig bad = c;
         change(bad);
         QVERIFY(validate(bad).empty());
-        const std::string err = checkEngine("dmft", bad);
+        const EngineCheck check = checkEngine("dmft", bad);
+        const std::string err = test::checkMessage(check);
         QVERIFY2(err.find("relu student") != std::string::npos, err.c_str());
+        QVERIFY2(test::blames(check, key) && test::blames(check, "model.activation"), key.c_str());
         QVERIFY(runEngine("dmft", bad).status == Status::InvalidInput);
-        QVERIFY(checkEngine("sgf", bad).empty());
+        QVERIFY(!checkEngine("sgf", bad));
     }
 }
 

@@ -3,6 +3,8 @@
 // measured), Diverged with the parameter to lower, InvalidInput for relu and for sizes
 // beyond the memory limit.
 #include "config/presets.h"
+#include "config/schema.h"
+#include "dmft/dmftcheck.h"
 #include "dmft/dmftsolver.h"
 #include "engine/engine.h"
 #include "testutil.h"
@@ -52,6 +54,7 @@ private slots:
     void divergesNamingTheParameter();
     void refusesRelu();
     void refusesTooMuchMemory();
+    void structuredCheckSaysWhatTheSolverSays();
     void noWarmStart();
     void andersonMixingSameFixedPointFewerIterations_data();
     void andersonMixingSameFixedPointFewerIterations();
@@ -234,12 +237,14 @@ void TestDmftStatus::refusesRelu()
     RunConfig c = small("linear-regression");
     c.problem.activation = Activation::Relu;
     c.problem.width = 2; // a ReLU student is accepted for k = 1 only (test_dmft_relu)
-    const std::string err = checkEngine("dmft", c);
-    QVERIFY(err.find("relu") != std::string::npos);
+    const EngineCheck err = checkEngine("dmft", c);
+    QVERIFY(test::checkMessage(err).find("relu") != std::string::npos);
+    QVERIFY(test::blames(err, "model.width") && test::blames(err, "model.activation"));
     const EngineResult r = runEngine("dmft", c);
     QVERIFY(r.status == Status::InvalidInput);
-    QVERIFY(checkEngine("sgf", c).empty());
-    QVERIFY(checkEngine("ode", c).empty());
+    QCOMPARE(r.message, err->message);
+    QVERIFY(!checkEngine("sgf", c));
+    QVERIFY(!checkEngine("ode", c));
 }
 
 void TestDmftStatus::refusesTooMuchMemory()
@@ -248,13 +253,60 @@ void TestDmftStatus::refusesTooMuchMemory()
     c.time.steps = 2000;
     c.dmft.paths = 100000;
     c.dmft.tangentPaths = 10000;
-    const std::string err = checkEngine("dmft", c);
+    const EngineCheck check = checkEngine("dmft", c);
+    const std::string err = test::checkMessage(check);
     QVERIFY2(
         err.find("GiB") != std::string::npos && err.find("time.steps") != std::string::npos, err.c_str());
+    for (const char *key : { "time.steps", "dmft.paths", "dmft.tangent_paths", "dmft.replicas" })
+        QVERIFY2(test::blames(check, key), key);
+    QVERIFY(!test::blames(check, "model.width"));
     QVERIFY(dmftMemoryBytes(c) > kDmftMemoryLimit);
     const EngineResult r = runEngine("dmft", c);
     QVERIFY(r.status == Status::InvalidInput);
-    QVERIFY(checkEngine("dmft", presetConfig("committee-erf")).empty());
+    QVERIFY(!checkEngine("dmft", presetConfig("committee-erf")));
+}
+
+// The registry's DMFT check (dmft/dmftcheck.h, structured) and the solver's own refusal
+// (checkDmft, prose) must refuse the same configs with the same words, on one process and on
+// several, until the solver asks the structured check itself.
+void TestDmftStatus::structuredCheckSaysWhatTheSolverSays()
+{
+    std::vector<RunConfig> configs;
+    configs.push_back(presetConfig("committee-erf"));
+    RunConfig relu = small("linear-regression");
+    relu.problem.activation = Activation::Relu;
+    configs.push_back(relu);
+    relu.problem.width = 2;
+    configs.push_back(relu);
+    relu.problem.width = 1;
+    relu.optimizer.tau = 0.0;
+    configs.push_back(relu);
+    relu.optimizer.tau.reset();
+    relu.init.q0 = 0.0;
+    configs.push_back(relu);
+    RunConfig odd = small("linear-regression");
+    odd.dmft.continuousTime = "extrapolate";
+    odd.time.steps = 41;
+    configs.push_back(odd);
+    RunConfig huge = presetConfig("committee-erf");
+    huge.time.steps = 2000;
+    huge.dmft.paths = 100000;
+    configs.push_back(huge);
+    int refused = 0;
+    for (std::size_t i = 0; i < configs.size(); ++i) {
+        QVERIFY2(validate(configs[i]).empty(), validate(configs[i]).c_str());
+        for (int ranks : { 1, 2 }) {
+            const EngineCheck check = checkDmftConfig(configs[i], ranks);
+            QCOMPARE(test::checkMessage(check), checkDmft(configs[i], ranks));
+            if (check) {
+                QVERIFY(!check->keys.empty());
+                for (const std::string &key : check->keys)
+                    QVERIFY2(findField(key), key.c_str()); // every key is a schema key
+            }
+            refused += check ? 1 : 0;
+        }
+    }
+    QCOMPARE(refused, 2 * 5); // all but the preset and the k = 1 ReLU student
 }
 
 void TestDmftStatus::noWarmStart()

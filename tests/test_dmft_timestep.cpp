@@ -212,9 +212,13 @@ void TestDmftTimeStep::oddStepsAreRefused()
     RunConfig c = gradientFlowConfig();
     c.time.steps = 41;
     c.dmft.continuousTime = "extrapolate";
-    const std::string err = checkEngine("dmft", c);
+    const EngineCheck check = checkEngine("dmft", c);
+    const std::string err = test::checkMessage(check);
     QVERIFY2(err.find("time.steps") != std::string::npos && err.find("dmft.continuous_time") != std::string::npos,
         err.c_str());
+    QVERIFY(test::blames(check, "time.steps") && test::blames(check, "dmft.continuous_time"));
+    c.time.steps = 40;
+    QVERIFY2(!checkEngine("dmft", c), test::checkMessage(checkEngine("dmft", c)).c_str());
 }
 
 QTEST_GUILESS_MAIN(TestDmftTimeStep)

@@ -3,6 +3,7 @@
 // and an exception from an engine or from a worker thread becomes Status::InternalError
 // with its message instead of a crash (or of "invalid input").
 #include "config/presets.h"
+#include "config/schema.h"
 #include "engine/registry.h"
 #include "engine/threadexceptions.h"
 #include "io/files.h"
@@ -62,7 +63,58 @@ private slots:
         QCOMPARE(engineNames().size(), engineRegistry().size());
         QCOMPARE(engineNameList(), std::string("sgd, sgf, online, dmft, ode"));
         QVERIFY(!findEngine("SGF") && !isKnownEngine("") && engineLabel("x") == "x");
-        QVERIFY(checkEngine("nope", tinyConfig()).find("known: sgd, sgf, online, dmft, ode") != std::string::npos);
+        const EngineCheck unknown = checkEngine("nope", tinyConfig());
+        QVERIFY(unknown && unknown->keys.empty()); // not a config key's fault
+        QVERIFY(unknown->message.find("known: sgd, sgf, online, dmft, ode") != std::string::npos);
+    }
+
+    // Engine checks are data: each refusal names the config keys at fault (all of them schema
+    // keys, the one the row changed among them), and the engine refuses the same config with
+    // the same message when it is run.
+    void checksBlameTheirKeys_data()
+    {
+        QTest::addColumn<QString>("engine");
+        QTest::addColumn<int>("change");
+        QTest::addColumn<QString>("key");
+        QTest::newRow("sgf: d below k + k*") << "sgf" << 0 << "sim.dimension";
+        QTest::newRow("sgd: tau set apart from eta/B") << "sgd" << 1 << "optimizer.tau";
+        QTest::newRow("sgd: batch above n") << "sgd" << 2 << "optimizer.batch_size";
+        QTest::newRow("online: eta ridge / d >= 1") << "online" << 3 << "optimizer.ridge";
+        QTest::newRow("sgf: memory") << "sgf" << 4 << "sim.dimension";
+        QTest::newRow("ode: memory") << "ode" << 5 << "time.steps";
+        QTest::newRow("dmft: odd steps to extrapolate") << "dmft" << 6 << "dmft.continuous_time";
+        QTest::newRow("dmft: memory") << "dmft" << 7 << "dmft.paths";
+        QTest::newRow("validation first: alpha") << "sgf" << 8 << "data.alpha";
+    }
+    void checksBlameTheirKeys()
+    {
+        QFETCH(QString, engine);
+        QFETCH(int, change);
+        QFETCH(QString, key);
+        RunConfig c = tinyConfig();
+        QVERIFY(!checkEngine(engine.toStdString(), c));
+        switch (change) {
+        case 0: c.sim.dimension = 2; break; // k + k* = 2 fits; a third unit does not
+        case 1: c.optimizer.tau = 0.123; break;
+        case 2: c.optimizer.batchSize = c.samples() + 1; break;
+        case 3: c.problem.ridge = 1000.0; c.optimizer.learningRate = 0.5; break;
+        case 4: c.sim.dimension = 400000; c.alpha = 100.0; break;
+        case 5: c.time.steps = 5000; c.problem.width = 8; break;
+        case 6: c.dmft.continuousTime = "extrapolate"; c.time.steps = 9; break;
+        case 7: c.dmft.paths = 50000000; break;
+        case 8: c.alpha = -1.0; break;
+        }
+        if (change == 0)
+            c.problem.width = 2, c.init.m0 = Eigen::MatrixXd::Zero(2, 1);
+        if (change == 5)
+            c.init.m0 = Eigen::MatrixXd::Zero(8, 1);
+        const EngineCheck check = checkEngine(engine.toStdString(), c);
+        QVERIFY2(test::blames(check, key.toStdString()), test::checkMessage(check).c_str());
+        for (const std::string &k : check->keys)
+            QVERIFY2(findField(k), k.c_str());
+        const EngineResult r = runEngine(engine.toStdString(), c); // refused before it allocates
+        QCOMPARE(int(r.status), int(Status::InvalidInput));
+        QCOMPARE(r.message, check->message);
     }
 
     // The kernels an engine declares are exactly those its result carries (the figures and

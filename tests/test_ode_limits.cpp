@@ -42,19 +42,21 @@ void TestOdeLimits::memoryCheck()
     c.problem.width = width;
     c.time.steps = steps;
     c.init.m0 = Eigen::MatrixXd::Zero(1, 1); // a number fills the k x k* matrix
-    const std::string err = checkEngine("ode", c);
+    const EngineCheck check = checkEngine("ode", c);
+    const std::string err = test::checkMessage(check);
     const double gib = onlineOdeMemoryBytes(c) / 1073741824.0;
     QCOMPARE(err.empty(), fits);
     QCOMPARE(gib <= 4.0, fits);
     if (!fits) {
         QVERIFY2(err.find("time.steps") != std::string::npos, err.c_str());
+        QVERIFY(test::blames(check, "time.steps"));
         // The largest N it names must fit, and one more must not.
         const std::size_t at = err.find("at most ");
         QVERIFY2(at != std::string::npos, err.c_str());
         c.time.steps = std::stoi(err.substr(at + 8));
-        QVERIFY2(checkEngine("ode", c).empty(), err.c_str());
+        QVERIFY2(!checkEngine("ode", c), err.c_str());
         ++c.time.steps;
-        QVERIFY(!checkEngine("ode", c).empty());
+        QVERIFY(checkEngine("ode", c));
         // The engine refuses it too (no allocation happens).
         c.time.steps = steps;
         const EngineResult r = runEngine("ode", c);

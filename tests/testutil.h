@@ -1,9 +1,11 @@
 // Shared helpers for the Qt Test suites: explicit-tolerance comparisons.
 #pragma once
 
+#include "engine/engine.h"
 #include "observables/curves.h"
 
 #include <QtTest>
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 #include <string>
@@ -22,6 +24,18 @@ inline QByteArray describe(const char *what, double a, double b, double tol)
     os.precision(10);
     os << what << ": got " << a << ", expected " << b << " (tolerance " << tol << ")";
     return QByteArray::fromStdString(os.str());
+}
+
+/// The message of an engine check; empty when the engine can run.
+inline std::string checkMessage(const EngineCheck &check)
+{
+    return check ? check->message : std::string();
+}
+
+/// Does a failed engine check name `key` among the keys at fault (what the GUI marks)?
+inline bool blames(const EngineCheck &check, const std::string &key)
+{
+    return check && std::find(check->keys.begin(), check->keys.end(), key) != check->keys.end();
 }
 
 /// The largest |a − b| / SE seen so far and its grid index.

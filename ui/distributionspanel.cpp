@@ -1,5 +1,7 @@
 #include "distributionspanel.h"
 
+#include "engine/registry.h"
+
 #include <qcustomplot.h>
 
 #include <QGridLayout>
@@ -248,7 +250,7 @@ void DistributionsPanel::drawLaw(
     }
     if (dmft && dmft->density.size() > 0) {
         auto *g = plot->addGraph();
-        g->setName("DMFT");
+        g->setName(QString::fromStdString(engineInfo(EngineId::Dmft).label));
         g->setPen(QPen(QColor(200, 40, 30), 2.0));
         g->setData(centres(*dmft), values(dmft->density), true);
     }

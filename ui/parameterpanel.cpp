@@ -18,7 +18,6 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 
 namespace dmftlab
@@ -75,24 +74,6 @@ QString labelled(const ConfigError &e)
     return message;
 }
 
-/// An engine check's reason as an error. Engine checks return prose (core/engine); the
-/// keys they name are looked up in the schema until they return their keys themselves.
-ConfigError engineError(const std::string &reason)
-{
-    ConfigError e { {}, reason };
-    for (const FieldInfo &f : configSchema()) {
-        for (std::size_t at = reason.find(f.key); at != std::string::npos; at = reason.find(f.key, at + 1)) {
-            const std::size_t end = at + f.key.size();
-            const auto part = [](char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '.'; };
-            if ((at == 0 || !part(reason[at - 1])) && (end == reason.size() || !part(reason[end]) || reason[end] == '.')) {
-                e.keys.push_back(f.key);
-                break;
-            }
-        }
-    }
-    return e;
-}
-
 } // namespace
 
 EngineSelection::EngineSelection()
@@ -126,10 +107,15 @@ ParameterPanel::ParameterPanel(QWidget *parent)
     loadPreset(QString::fromStdString(presets().front().name));
 }
 
-void ParameterPanel::addField(QFormLayout *form, const char *key)
+void ParameterPanel::addFields(QFormLayout *form, DockGroup group)
 {
-    const FieldInfo *info = findField(key);
-    Q_ASSERT(info);
+    for (const FieldInfo &f : configSchema())
+        if (f.dock == group)
+            addField(form, &f);
+}
+
+void ParameterPanel::addField(QFormLayout *form, const FieldInfo *info)
+{
     QWidget *editor = nullptr;
     if (!info->choices.empty()) {
         auto *combo = new QComboBox;
@@ -144,7 +130,7 @@ void ParameterPanel::addField(QFormLayout *form, const char *key)
             edit->setPlaceholderText("η/B");
         editor = edit;
     }
-    editor->setObjectName(key);
+    editor->setObjectName(q(info->key));
     QString tooltip = q(info->doc);
     tooltip[0] = tooltip[0].toUpper();
     const std::string range = info->rangeText();
@@ -198,9 +184,7 @@ void ParameterPanel::buildUi()
     m_family->addItem("Two-layer network (k ≥ 2)");
     m_family->setToolTip("A generalised linear model has one unit; a committee machine sums k units.");
     f->addRow("Model family", m_family);
-    addField(f, "model.activation");
-    addField(f, "model.width");
-    addField(f, "model.loss");
+    addFields(f, DockGroup::Student);
     connect(m_family, &QComboBox::activated, this, [this](int index) {
         auto *width = static_cast<QLineEdit *>(editor("model.width"));
         if (index == 0)
@@ -212,21 +196,11 @@ void ParameterPanel::buildUi()
 
     // Teacher ------------------------------------------------------------------------
     f = section("Teacher");
-    addField(f, "teacher.activation");
-    addField(f, "teacher.width");
-    addField(f, "teacher.noise");
-    addField(f, "teacher.labels");
-    addField(f, "teacher.prior");
-    addField(f, "teacher.sparsity");
+    addFields(f, DockGroup::Teacher);
 
     // Data and optimiser -------------------------------------------------------------
     f = section("Data and optimiser");
-    addField(f, "data.alpha");
-    addField(f, "optimizer.learning_rate");
-    addField(f, "optimizer.batch_size");
-    addField(f, "optimizer.tau");
-    addField(f, "optimizer.ridge");
-    addField(f, "optimizer.taming");
+    addFields(f, DockGroup::DataOptimizer);
     m_derived = new QLabel;
     m_derived->setWordWrap(true);
     m_derived->setObjectName("derived");
@@ -235,11 +209,7 @@ void ParameterPanel::buildUi()
 
     // Initialisation and time --------------------------------------------------------
     f = section("Initialisation and time");
-    addField(f, "init.q0");
-    addField(f, "init.m0");
-    addField(f, "init.m0_asymmetry");
-    addField(f, "time.horizon");
-    addField(f, "time.steps");
+    addFields(f, DockGroup::InitTime);
 
     // Simulation ---------------------------------------------------------------------
     f = section("Simulation (finite d)");
@@ -256,9 +226,7 @@ void ParameterPanel::buildUi()
     m_simEngine->setToolTip("Which finite-d dynamics to simulate next to the theory.");
     connect(m_simEngine, &QComboBox::currentIndexChanged, this, &ParameterPanel::revalidate);
     f->addRow("Engine", m_simEngine);
-    addField(f, "sim.dimension");
-    addField(f, "sim.seeds");
-    addField(f, "sim.seed");
+    addFields(f, DockGroup::Simulation);
 
     // Theory -------------------------------------------------------------------------
     f = section("Theory (d = ∞)");
@@ -277,7 +245,7 @@ void ParameterPanel::buildUi()
     }
     engineLayout->addStretch();
     f->addRow("Engines", engineRow);
-    addField(f, "dmft.paths");
+    addFields(f, DockGroup::Theory);
     auto *toggle = new QToolButton;
     toggle->setText("Advanced");
     toggle->setCheckable(true);
@@ -288,18 +256,8 @@ void ParameterPanel::buildUi()
     m_advanced = new QWidget;
     auto *adv = new QFormLayout(m_advanced);
     adv->setContentsMargins(0, 0, 0, 0);
-    addField(adv, "dmft.tangent_paths");
-    addField(adv, "dmft.replicas");
-    addField(adv, "dmft.damping");
-    addField(adv, "dmft.mixing_memory");
-    addField(adv, "dmft.tolerance");
-    addField(adv, "dmft.max_iterations");
-    addField(adv, "dmft.seed");
-    addField(adv, "dmft.warm_start");
-    addField(adv, "dmft.continuous_time");
-    addField(adv, "sim.substeps");
-    addField(adv, "sim.sampling");
-    addField(adv, "sim.threads");
+    addFields(adv, DockGroup::AdvancedTheory);
+    addFields(adv, DockGroup::AdvancedSimulation);
     f->addRow(m_advanced);
     m_advanced->setVisible(false);
     connect(toggle, &QToolButton::toggled, this, [this, toggle](bool on) {
@@ -445,8 +403,8 @@ void ParameterPanel::revalidate()
     const EngineSelection sel = engines();
     if (r.ok()) {
         for (const std::string &engine : sel.engines()) {
-            if (const std::string reason = checkEngine(engine, *r.config); !reason.empty())
-                errors.push_back(engineError(reason));
+            if (EngineCheck problem = checkEngine(engine, *r.config))
+                errors.push_back(std::move(*problem)); // its keys mark the fields
         }
         m_config = r.config;
     }

@@ -78,7 +78,9 @@ private:
         QLabel *label;
     };
     /// A row for `key` with the label, tooltip and choices of its schema row.
-    void addField(QFormLayout *form, const char *key);
+    /// The schema's fields of `group` (FieldInfo::dock), in schema order.
+    void addFields(QFormLayout *form, DockGroup group);
+    void addField(QFormLayout *form, const FieldInfo *info);
     void buildUi();
     void revalidate();
     void mark(const Field &f, const QString &reason);

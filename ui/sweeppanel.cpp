@@ -1,5 +1,7 @@
 #include "sweeppanel.h"
 
+#include "config/schema.h"
+#include "engine/registry.h"
 #include "io/csv.h"
 #include "io/files.h"
 #include "sweep/sweepcsv.h"
@@ -26,11 +28,6 @@ namespace dmftlab
 namespace
 {
 
-/// The parameters the issue names, in the order a user thinks in; any key can be typed.
-const char *const kParameters[]
-    = { "data.alpha", "optimizer.learning_rate", "optimizer.batch_size", "optimizer.tau", "optimizer.ridge",
-          "teacher.noise", "init.q0", "init.m0", "model.width", "sim.dimension" };
-
 QString number(double x)
 {
     return QString::fromStdString(io::formatNumber(x));
@@ -55,8 +52,8 @@ void SweepPanel::buildUi()
         box->setEditable(true);
         if (optional)
             box->addItem(QString());
-        for (const char *key : kParameters)
-            box->addItem(QString::fromStdString(parameterLabel(key) + "  (" + key + ")"), QString(key));
+        for (const std::string &key : commonSweepKeys()) // any key can be typed
+            box->addItem(QString::fromStdString(parameterLabel(key) + "  (" + key + ")"), QString::fromStdString(key));
         return box;
     };
     m_key1 = keyBox(false);
@@ -65,8 +62,9 @@ void SweepPanel::buildUi()
     m_key2 = keyBox(true);
     m_values2 = new QLineEdit;
     m_values2->setPlaceholderText("second parameter: a phase diagram");
-    m_engines = new QLineEdit("dmft");
-    m_engines->setToolTip("engines run at every point, comma-separated (sgd, sgf, online, dmft, ode)");
+    m_engines = new QLineEdit(QString::fromStdString(engineName(EngineId::Dmft)));
+    m_engines->setToolTip(
+        QString::fromStdString("engines run at every point, comma-separated (" + engineNameList() + ")"));
     m_scalar = new QComboBox;
     m_scalar->setEditable(true);
     for (const auto &[name, meaning] : sweepScalarHelp()) {

@@ -359,6 +359,62 @@ std::vector<FieldInfo> buildSchema()
         f.get = [](const R &c) { return json(c.output.distributionTimes); };
         s.push_back(f);
     }
+
+    // Presentation: the dock box of each field (in schema order within a box), its short
+    // symbol, and the keys that never change a number.
+    using G = DockGroup;
+    const struct {
+        const char *key;
+        DockGroup dock;
+        const char *symbol;
+    } presentation[] = {
+        { "model.activation", G::Student, "" },
+        { "model.width", G::Student, "k" },
+        { "model.loss", G::Student, "" },
+        { "teacher.activation", G::Teacher, "" },
+        { "teacher.width", G::Teacher, "k*" },
+        { "teacher.noise", G::Teacher, "σ_noise" },
+        { "teacher.labels", G::Teacher, "" },
+        { "teacher.prior", G::Teacher, "" },
+        { "teacher.sparsity", G::Teacher, "" },
+        { "data.alpha", G::DataOptimizer, "α" },
+        { "optimizer.learning_rate", G::DataOptimizer, "η" },
+        { "optimizer.batch_size", G::DataOptimizer, "B" },
+        { "optimizer.tau", G::DataOptimizer, "τ" },
+        { "optimizer.ridge", G::DataOptimizer, "λ" },
+        { "optimizer.taming", G::DataOptimizer, "" },
+        { "init.q0", G::InitTime, "q0" },
+        { "init.m0", G::InitTime, "m0" },
+        { "init.m0_asymmetry", G::InitTime, "m0 asymmetry" },
+        { "time.horizon", G::InitTime, "T" },
+        { "time.steps", G::InitTime, "N" },
+        { "sim.dimension", G::Simulation, "d" },
+        { "sim.seeds", G::Simulation, "" },
+        { "sim.seed", G::Simulation, "" },
+        { "sim.substeps", G::AdvancedSimulation, "" },
+        { "sim.sampling", G::AdvancedSimulation, "" },
+        { "sim.threads", G::AdvancedSimulation, "" },
+        { "dmft.paths", G::Theory, "" },
+        { "dmft.tangent_paths", G::AdvancedTheory, "" },
+        { "dmft.replicas", G::AdvancedTheory, "" },
+        { "dmft.damping", G::AdvancedTheory, "" },
+        { "dmft.mixing_memory", G::AdvancedTheory, "" },
+        { "dmft.tolerance", G::AdvancedTheory, "" },
+        { "dmft.max_iterations", G::AdvancedTheory, "" },
+        { "dmft.seed", G::AdvancedTheory, "" },
+        { "dmft.warm_start", G::AdvancedTheory, "" },
+        { "dmft.continuous_time", G::AdvancedTheory, "" },
+    };
+    const auto rowOf = [&s](const std::string &key) -> FieldInfo & {
+        return *std::find_if(s.begin(), s.end(), [&key](const FieldInfo &f) { return f.key == key; });
+    };
+    for (const auto &p : presentation) {
+        FieldInfo &f = rowOf(p.key);
+        f.dock = p.dock;
+        f.symbol = p.symbol;
+    }
+    rowOf("preset").affectsResults = false;
+    rowOf("sim.threads").affectsResults = false;
     return s;
 }
 
@@ -460,6 +516,13 @@ bool isSection(const std::string &prefix)
         if (f.key.rfind(prefix + ".", 0) == 0)
             return true;
     return false;
+}
+
+const std::vector<std::string> &commonSweepKeys()
+{
+    static const std::vector<std::string> keys = { "data.alpha", "optimizer.learning_rate", "optimizer.batch_size",
+        "optimizer.tau", "optimizer.ridge", "teacher.noise", "init.q0", "init.m0", "model.width", "sim.dimension" };
+    return keys;
 }
 
 json schemaJson()

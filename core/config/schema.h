@@ -16,6 +16,20 @@ namespace dmftlab {
 
 enum class FieldType { Int, Number, String, NumberOrNull, NumberOrMatrix, NumberList };
 
+/// The box of the parameter dock that shows a field, in the dock's order; None: the field is
+/// set in files, sessions and --set only (the preset's name, second layers, output times).
+enum class DockGroup {
+    None,
+    Student,
+    Teacher,
+    DataOptimizer,
+    InitTime,
+    Simulation,
+    Theory,
+    AdvancedTheory,     ///< under the dock's "Advanced" toggle, solver details first
+    AdvancedSimulation, ///< then simulation details
+};
+
 struct FieldInfo {
     std::string key;   ///< dotted: "data.alpha" (nested in JSON files)
     FieldType type = FieldType::Number;
@@ -28,6 +42,13 @@ struct FieldInfo {
     double max = std::numeric_limits<double>::infinity();
     bool minExclusive = false; ///< x > min instead of x >= min
     bool nonZero = false;      ///< x != 0 as well
+    /// Short symbol (UTF-8) for sweep axes and run comparisons: "α" for data.alpha; empty
+    /// when the key itself is shown.
+    std::string symbol;
+    DockGroup dock = DockGroup::None;
+    /// False for keys that never change a number (the preset's name, sim.threads: results
+    /// are identical for every thread count), so comparisons of runs ignore them.
+    bool affectsResults = true;
     /// Stores a value that checkValue accepted.
     std::function<void(RunConfig &, const json &)> set;
     std::function<json(const RunConfig &)> get;
@@ -49,6 +70,9 @@ const std::vector<FieldInfo> &configSchema();
 const FieldInfo *findField(const std::string &key);
 /// Is `prefix` a section holding keys ("data", "dmft")?
 bool isSection(const std::string &prefix);
+/// The keys a sweep varies most often, in the order a user thinks in (the sweep panel offers
+/// them first; any key can be varied).
+const std::vector<std::string> &commonSweepKeys();
 
 /// The schema as data, for the Python module (dmftlab.schema()) and other languages: an
 /// array of {"key", "type", "label", "doc", "default", "choices", "min", "max",

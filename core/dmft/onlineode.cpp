@@ -131,11 +131,11 @@ double onlineOdeMemoryBytes(const RunConfig &config)
     return 8.0 * kOnlineOdeSquareMatrices * D * D;
 }
 
-std::string checkOnlineOde(const RunConfig &config)
+EngineCheck checkOnlineOde(const RunConfig &config)
 {
     const double bytes = onlineOdeMemoryBytes(config);
     if (bytes <= kOnlineOdeMemoryLimit)
-        return {};
+        return std::nullopt;
     // Largest N with 8 c ((N+1)k)² <= limit.
     const int k = config.problem.width;
     const int fit = std::max(
@@ -145,7 +145,7 @@ std::string checkOnlineOde(const RunConfig &config)
     os << "ode would need " << bytes / 1073741824.0 << " GiB for C_theta (limit "
        << kOnlineOdeMemoryLimit / 1073741824.0 << " GiB); lower time.steps (at most " << fit
        << " fit at model.width = " << k << ")";
-    return os.str();
+    return ConfigError { { "time.steps", "model.width" }, os.str() };
 }
 
 EngineResult runOnlineOdeEngine(

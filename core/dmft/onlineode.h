@@ -32,8 +32,9 @@ struct OnlineOdeTrajectory {
 /// ((N+1)k)² matrices at once (K, C_u, R, C and the products of R C_u Rᵀ).
 double onlineOdeMemoryBytes(const RunConfig &config);
 constexpr double kOnlineOdeMemoryLimit = 4.0 * 1024 * 1024 * 1024;
-/// Empty when the "ode" engine can run this config; otherwise a one-line reason.
-std::string checkOnlineOde(const RunConfig &config);
+/// Nothing when the online ODE can run this config; otherwise the problem (time.steps,
+/// model.width) with a one-line message.
+EngineCheck checkOnlineOde(const RunConfig &config);
 
 /// `forceSampled`: quasi-random/GH expectations even where Saad–Solla applies (checks).
 OnlineOdeTrajectory integrateOnlineOde(

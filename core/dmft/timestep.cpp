@@ -1,6 +1,7 @@
 #include "dmft/timestep.h"
 
 #include "dmft/dmftsolver.h"
+#include "engine/registry.h"
 #include "observables/statistics.h"
 
 #include <algorithm>
@@ -247,7 +248,7 @@ EngineResult runDmftWithTimeStepControl(
                 ProgressReport s;
                 s.engine = r.engine;
                 s.fraction = from + (to - from) * r.fraction;
-                s.text = "DMFT at " + std::to_string(divisor) + " dt (time-step error): " + r.text;
+                s.text = engineInfo(EngineId::Dmft).label + " at " + std::to_string(divisor) + " dt (time-step error): " + r.text;
                 progress(s);
             };
         return runDmftEngine(c, p, cancel);
@@ -290,9 +291,9 @@ EngineResult runDmftWithTimeStepControl(
     fine.extra["error_budget"] = errorBudget(fine.curves);
     if (progress) {
         ProgressReport r;
-        r.engine = "dmft";
+        r.engine = engineName(EngineId::Dmft);
         r.fraction = 1.0;
-        r.text = "DMFT " + fine.message;
+        r.text = engineInfo(EngineId::Dmft).label + " " + fine.message;
         r.snapshot = std::make_shared<const Curves>(fine.curves);
         progress(r);
     }

@@ -49,13 +49,13 @@ bool isSgfType(const std::string &engine)
     return e && e->sgfType;
 }
 
-std::string checkEngine(const std::string &engine, const RunConfig &config)
+EngineCheck checkEngine(const std::string &engine, const RunConfig &config)
 {
     const EngineInfo *e = findEngine(engine);
     if (!e)
-        return "unknown engine '" + engine + "' (known: " + engineNameList() + ")";
-    if (auto err = validate(config); !err.empty())
-        return err;
+        return ConfigError { {}, "unknown engine '" + engine + "' (known: " + engineNameList() + ")" };
+    if (auto errors = validateAll(config); !errors.empty())
+        return errors.front();
     return e->check(config);
 }
 
@@ -65,9 +65,9 @@ EngineResult runEngine(const std::string &engine, const RunConfig &config,
     const auto start = std::chrono::steady_clock::now();
     EngineResult result;
     try {
-        if (auto err = checkEngine(engine, config); !err.empty()) {
+        if (auto err = checkEngine(engine, config)) {
             result.status = Status::InvalidInput;
-            result.message = err;
+            result.message = err->message;
         } else {
             result = findEngine(engine)->run(config, progress, cancel);
         }

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,9 +41,15 @@ bool isKnownEngine(const std::string &engine);
 /// SGF-type engines take τ only (SGF, DMFT, ODE); SGD and online need η and B.
 bool isSgfType(const std::string &engine);
 
-/// Checks that `engine` can run `config` (memory, τ set directly for an SGD engine,
-/// unsupported models...). Empty when fine, else a one-line reason.
-std::string checkEngine(const std::string &engine, const RunConfig &config);
+/// What an engine check finds: nothing when the engine can run the config, else the first
+/// problem as data — the config keys at fault (the GUI marks those fields) and a one-line
+/// message naming them (the CLI prints it).
+using EngineCheck = std::optional<ConfigError>;
+
+/// Checks that `engine` can run `config`: validation (validateAll's first problem), then the
+/// engine's own check from the registry (memory, τ set directly for an SGD engine,
+/// unsupported models...). An unknown engine is an error without keys.
+EngineCheck checkEngine(const std::string &engine, const RunConfig &config);
 
 /// Runs one engine to completion, cancellation or failure. Thread-safe for distinct
 /// calls; uses up to config.sim.threads worker threads. `progress` may be empty and is

@@ -1,5 +1,6 @@
 #include "engine/registry.h"
 
+#include "dmft/dmftcheck.h"
 #include "dmft/dmftsolver.h"
 #include "dmft/onlineode.h"
 #include "dmft/timestep.h"
@@ -29,7 +30,7 @@ EngineInfo simulationEngine(EngineId id, SimEngine sim, std::string name, std::s
 /// A d = ∞ engine: its check and run function are the solver's own (runEngine checks
 /// before it runs).
 EngineInfo theoryEngine(EngineId id, std::string name, std::string label, std::string detail, std::string summary,
-    bool fixedPoint, std::vector<std::string> kernels, std::function<std::string(const RunConfig &)> check,
+    bool fixedPoint, std::vector<std::string> kernels, std::function<EngineCheck(const RunConfig &)> check,
     std::function<EngineResult(const RunConfig &, const ProgressCallback &, const std::atomic<bool> *)> run)
 {
     return { id, std::move(name), std::move(label), std::move(detail), std::move(summary), EngineKind::Theory,
@@ -60,7 +61,7 @@ const std::vector<EngineInfo> &engineRegistry()
             "the d = infinity DMFT of SGF (fixed-point iteration)", /*fixedPoint=*/true,
             { "C_theta", "R_theta", "C_u", "K" },
             // the memory limit is per process: the paths are split over the engine's ranks
-            [](const RunConfig &c) { return checkDmft(c, engineReducer().ranks()); }, runDmftWithTimeStepControl),
+            [](const RunConfig &c) { return checkDmftConfig(c, engineReducer().ranks()); }, runDmftWithTimeStepControl),
         theoryEngine(EngineId::Ode, "ode", "online ODE", "α → ∞ limit", "the online-limit ODE (alpha -> infinity)",
             /*fixedPoint=*/false, { "C_theta" }, checkOnlineOde, runOnlineOdeEngine),
     };

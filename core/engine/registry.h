@@ -37,8 +37,9 @@ struct EngineInfo {
     bool fixedPoint;     ///< iterates to a fixed point (residuals, max_iterations)
     /// File stems (io::kernelFiles) of the kernels it produces.
     std::vector<std::string> kernels;
-    /// Engine-specific checks after validate(config): empty when it can run.
-    std::function<std::string(const RunConfig &)> check;
+    /// Engine-specific checks after validate(config): nothing when it can run, else the
+    /// problem with the keys at fault.
+    std::function<EngineCheck(const RunConfig &)> check;
     std::function<EngineResult(const RunConfig &, const ProgressCallback &, const std::atomic<bool> *)> run;
 
     bool isSimulation() const { return kind == EngineKind::Simulation; }

@@ -323,32 +323,36 @@ std::string toString(SimEngine e)
     return engineInfo(engineId(e)).name;
 }
 
-std::string checkSimulation(SimEngine engine, const RunConfig &config)
+EngineCheck checkSimulation(SimEngine engine, const RunConfig &config)
 {
-    if (auto err = validate(config); !err.empty())
-        return err;
+    if (auto errors = validateAll(config); !errors.empty())
+        return errors.front();
     const std::string name = toString(engine);
     const int d = config.sim.dimension, k = config.problem.width, ks = config.problem.teacherWidth;
     if (d < k + ks)
-        return "sim.dimension must be at least model.width + teacher.width (" + std::to_string(k + ks) + ")";
+        return ConfigError { { "sim.dimension", "model.width", "teacher.width" },
+            "sim.dimension must be at least model.width + teacher.width (" + std::to_string(k + ks) + ")" };
     if (engine != SimEngine::Sgf) {
         const double eta = config.optimizer.learningRate;
         if (!(eta > 0.0))
-            return name + " needs optimizer.learning_rate > 0";
+            return ConfigError { { "optimizer.learning_rate" }, name + " needs optimizer.learning_rate > 0" };
         if (config.optimizer.tau && std::fabs(*config.optimizer.tau - config.sgdTau()) > 1e-12) {
             std::ostringstream os;
             os << name << " runs with learning_rate/batch_size = " << config.sgdTau()
                << " but optimizer.tau = " << *config.optimizer.tau
                << " was set directly; unset optimizer.tau (null) or make them agree";
-            return os.str();
+            return ConfigError { { "optimizer.tau", "optimizer.learning_rate", "optimizer.batch_size" }, os.str() };
         }
         if (eta * config.problem.ridge / d >= 1.0)
-            return "optimizer.learning_rate * optimizer.ridge / sim.dimension must be < 1";
+            return ConfigError { { "optimizer.learning_rate", "optimizer.ridge", "sim.dimension" },
+                "optimizer.learning_rate * optimizer.ridge / sim.dimension must be < 1" };
         if (engine == SimEngine::Sgd && config.optimizer.batchSize > config.samples())
-            return "optimizer.batch_size (" + std::to_string(config.optimizer.batchSize)
-                + ") exceeds the number of samples n = " + std::to_string(config.samples());
+            return ConfigError { { "optimizer.batch_size", "data.alpha", "sim.dimension" },
+                "optimizer.batch_size (" + std::to_string(config.optimizer.batchSize)
+                    + ") exceeds the number of samples n = " + std::to_string(config.samples()) };
         if (config.time.horizon * d / eta > 9e15)
-            return "time.horizon * sim.dimension / optimizer.learning_rate is too many steps";
+            return ConfigError { { "time.horizon", "sim.dimension", "optimizer.learning_rate" },
+                "time.horizon * sim.dimension / optimizer.learning_rate is too many steps" };
     }
     const double bytes = simulationMemoryBytes(config, engineInfo(engineId(engine)).finiteSamples);
     if (bytes > kSimulationMemoryLimit) {
@@ -357,9 +361,9 @@ std::string checkSimulation(SimEngine engine, const RunConfig &config)
         os << name << " would need " << bytes / 1073741824.0 << " GiB (limit "
            << kSimulationMemoryLimit / 1073741824.0
            << " GiB); lower sim.dimension, data.alpha, time.steps or sim.threads";
-        return os.str();
+        return ConfigError { { "sim.dimension", "data.alpha", "time.steps", "sim.threads" }, os.str() };
     }
-    return {};
+    return std::nullopt;
 }
 
 EngineResult runSimulation(SimEngine engine, const RunConfig &config, const ProgressCallback &progress,
@@ -368,9 +372,9 @@ EngineResult runSimulation(SimEngine engine, const RunConfig &config, const Prog
     EngineResult result;
     result.curves.engine = toString(engine);
     result.curves.allocate(config.problem.width, config.problem.teacherWidth, config.grid());
-    if (auto err = checkSimulation(engine, config); !err.empty()) {
+    if (auto err = checkSimulation(engine, config)) {
         result.status = Status::InvalidInput;
-        result.message = err;
+        result.message = err->message;
         return result;
     }
 

@@ -29,8 +29,9 @@ std::string toString(SimEngine e);
 /// The engine's registry label ("SGD", ...) — for progress and messages.
 const char *displayName(SimEngine e);
 
-/// Empty when `engine` can simulate `config`, else a one-line reason naming the field.
-std::string checkSimulation(SimEngine engine, const RunConfig &config);
+/// Nothing when `engine` can simulate `config`, else the problem: the keys at fault and a
+/// one-line message naming them.
+EngineCheck checkSimulation(SimEngine engine, const RunConfig &config);
 
 /// Runs config.sim.seeds independent seeds (in parallel over config.sim.threads) and
 /// returns mean ± SE of every observable on the grid.

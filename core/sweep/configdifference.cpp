@@ -1,6 +1,7 @@
 #include "sweep/configdifference.h"
 
 #include "config/jsonpath.h"
+#include "config/schema.h"
 #include "sweep/sweepaxis.h"
 
 #include <cstdio>
@@ -33,7 +34,7 @@ std::vector<std::string> differingKeys(const RunConfig &a, const RunConfig &b)
     std::vector<std::string> keys;
     for (std::size_t i = 0; i < fa.size() && i < fb.size(); ++i) {
         const std::string &key = fa[i].first;
-        if (key == "preset" || key == "sim.threads")
+        if (const FieldInfo *f = findField(key); f && !f->affectsResults)
             continue;
         if (fa[i].second != fb[i].second)
             keys.push_back(key);

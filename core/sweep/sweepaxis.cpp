@@ -5,7 +5,6 @@
 
 #include <cmath>
 #include <cstdio>
-#include <map>
 #include <sstream>
 
 namespace dmftlab
@@ -198,24 +197,8 @@ std::string listSweepAxis(const std::string &key, const std::vector<json> &value
 
 std::string parameterLabel(const std::string &key)
 {
-    static const std::map<std::string, std::string> labels = {
-        { "data.alpha", "α" },
-        { "optimizer.learning_rate", "η" },
-        { "optimizer.batch_size", "B" },
-        { "optimizer.tau", "τ" },
-        { "optimizer.ridge", "λ" },
-        { "teacher.noise", "σ_noise" },
-        { "init.q0", "q0" },
-        { "init.m0", "m0" },
-        { "init.m0_asymmetry", "m0 asymmetry" },
-        { "model.width", "k" },
-        { "teacher.width", "k*" },
-        { "sim.dimension", "d" },
-        { "time.horizon", "T" },
-        { "time.steps", "N" },
-    };
-    const auto it = labels.find(key);
-    return it == labels.end() ? key : it->second;
+    const FieldInfo *f = findField(key);
+    return f && !f->symbol.empty() ? f->symbol : key;
 }
 
 } // namespace dmftlab

@@ -43,7 +43,8 @@ std::string parseSweepAxis(const std::string &assignment, SweepAxis *axis);
 /// (known key, no value twice, at most kMaxAxisValues). Empty error on success.
 std::string listSweepAxis(const std::string &key, const std::vector<json> &values, SweepAxis *axis);
 
-/// Greek/short label of a config key ("data.alpha" -> "α"); the key when none is known.
+/// Greek/short label of a config key (the schema's FieldInfo::symbol: "data.alpha" -> "α");
+/// the key when it has none.
 std::string parameterLabel(const std::string &key);
 
 /// Upper limit of values per axis (a 2-D sweep is at most this squared before the

@@ -1,5 +1,6 @@
 #include "sweep/sweepplan.h"
 
+#include "engine/registry.h"
 #include "sweep/sweeporder.h"
 
 #include <algorithm>
@@ -67,19 +68,20 @@ double estimatedEngineSeconds(const std::string &engine, const RunConfig &c)
     // simulations, path × time² memory integrals per fixed-point iteration for the DMFT.
     const double threads = std::max(1, resolvedThreads(c.sim.threads));
     const double k = c.problem.width, N = c.time.steps, d = c.sim.dimension;
-    if (engine == "dmft") {
+    const auto is = [&engine](EngineId id) { return engine == engineName(id); };
+    if (is(EngineId::Dmft)) {
         const double iterations = std::min(c.dmft.maxIterations, 15);
         return 6e-10 * iterations * c.dmft.replicas * c.dmft.paths * N * N * k * k / threads;
     }
-    if (engine == "ode")
+    if (is(EngineId::Ode))
         return 1e-3 * N * k * k;
     const double seeds = c.sim.seeds;
-    if (engine == "sgf")
+    if (is(EngineId::Sgf))
         return 1e-9 * seeds * N * c.sim.substeps * c.samples() * d * k / threads;
     const double tau = c.sgdTau();
     const double steps = tau > 0 ? c.time.horizon * d / c.optimizer.learningRate : 0;
     const double perStep = c.optimizer.batchSize * d * k;
-    const double evaluations = engine == "sgd" ? N * c.samples() * d * k : N * d * k;
+    const double evaluations = is(EngineId::Sgd) ? N * c.samples() * d * k : N * d * k;
     return 1e-9 * seeds * (steps * perStep + evaluations) / threads;
 }
 
@@ -87,7 +89,7 @@ double estimatedResultBytes(const std::string &engine, const RunConfig &c)
 {
     const double N1 = c.time.steps + 1.0;
     const double k = c.problem.width, ks = c.problem.teacherWidth;
-    const double kernels = engine == "dmft" ? 4 : engine == "ode" ? 1 : 2;
+    const double kernels = engine == engineName(EngineId::Dmft) ? 4 : engine == engineName(EngineId::Ode) ? 1 : 2;
     return kernels * 2 /*mean, se*/ * k * std::max(k, ks) * N1 * N1 * 8 + 1024;
 }
 
@@ -137,8 +139,8 @@ std::string makeSweepPlan(const SweepSpec &spec, SweepPlan *plan, const SweepLim
             if (!r.ok())
                 return "--vary " + where + ": " + r.error;
             for (const auto &engine : spec.engines) {
-                if (auto err = checkEngine(engine, *r.config); !err.empty())
-                    return "--vary " + where + ": " + engine + ": " + err;
+                if (auto err = checkEngine(engine, *r.config))
+                    return "--vary " + where + ": " + engine + ": " + err->message;
                 p.estimatedSeconds += estimatedEngineSeconds(engine, *r.config);
                 p.resultBytes += estimatedResultBytes(engine, *r.config);
             }

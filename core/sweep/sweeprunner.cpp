@@ -1,5 +1,7 @@
 #include "sweep/sweeprunner.h"
 
+#include "engine/registry.h"
+
 #include <algorithm>
 
 namespace dmftlab
@@ -135,7 +137,7 @@ const SweepPointResult &SweepRunner::record(int p, const EngineResults &results,
         if (r.message.empty() && result->status != Status::Completed && result->status != Status::Converged)
             r.message = engine + ": " + result->message;
         r.wallSeconds += result->wallSeconds;
-        if (engine == "dmft")
+        if (engine == engineName(EngineId::Dmft))
             r.iterations = result->curves.iterations;
         r.results[engine] = result;
     }

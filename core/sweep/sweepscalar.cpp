@@ -1,5 +1,6 @@
 #include "sweep/sweepscalar.h"
 
+#include "engine/registry.h"
 #include "io/csv.h"
 
 #include <algorithm>
@@ -77,11 +78,11 @@ std::vector<std::string> SweepScalar::engines() const
 {
     switch (kind) {
     case ScalarKind::DmftSimGap:
-        return { "dmft", engine };
+        return { engineName(EngineId::Dmft), engine };
     case ScalarKind::SgdSgfGap:
-        return { "sgd", "sgf" };
+        return { engineName(EngineId::Sgd), engineName(EngineId::Sgf) };
     case ScalarKind::DmftIterations:
-        return { "dmft" };
+        return { engineName(EngineId::Dmft) };
     default:
         return { engine };
     }
@@ -154,8 +155,8 @@ std::string parseSweepScalar(const std::string &text, const std::vector<std::str
         err = levelOf("time_to_train_loss:", ScalarKind::TimeToTrainLoss);
     else if (base == "dmft_sim_gap") {
         s->kind = ScalarKind::DmftSimGap;
-        s->engine = engine.empty() ? "sgf" : engine;
-        if (s->engine == "dmft" || s->engine == "ode")
+        s->engine = engine.empty() ? engineName(EngineId::Sgf) : engine;
+        if (const EngineInfo *e = findEngine(s->engine); e && e->isTheory())
             return "--scalar " + text + ": the gap compares dmft with a simulation (sgf, sgd or online)";
     } else if (base == "sgd_sgf_gap")
         s->kind = ScalarKind::SgdSgfGap;
@@ -217,7 +218,7 @@ ScalarValue evaluateScalar(const SweepScalar &s, const std::map<std::string, con
         return { worstGapInSe(a->curves, b->curves), kNaN };
     }
     if (s.kind == ScalarKind::DmftIterations) {
-        const EngineResult *r = find("dmft");
+        const EngineResult *r = find(engineName(EngineId::Dmft));
         return r ? ScalarValue { double(r->curves.iterations), kNaN } : ScalarValue {};
     }
     const EngineResult *r = find(s.engine);

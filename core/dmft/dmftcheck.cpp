@@ -1,0 +1,81 @@
+#include "dmft/dmftcheck.h"
+
+#include "dmft/dmftsolver.h"
+
+#include <Eigen/Eigenvalues>
+#include <algorithm>
+#include <sstream>
+
+namespace dmftlab
+{
+
+namespace
+{
+
+/// A ReLU teacher needs nothing new (μ never differentiates the teacher, §5.3). A ReLU
+/// student's K comes from Stein's identity (steinKernel()), validated against SGF for k = 1
+/// (tests/test_dmft_relu.cpp) and well posed only when w_t keeps an innovation: τ > 0 and a
+/// random part in θ_0.
+EngineCheck checkRelu(const RunConfig &c)
+{
+    if (c.problem.activation != Activation::Relu)
+        return std::nullopt;
+    const std::string what = "dmft with a relu student (memory kernel from Stein's identity, theory 5.4) ";
+    if (c.problem.width != 1)
+        return ConfigError { { "model.activation", "model.width" },
+            what + "is validated for model.width = 1 only; use the sgf simulation" };
+    if (!(c.tau() > 0.0))
+        return ConfigError { { "model.activation", "optimizer.tau" },
+            what
+                + "needs optimizer.tau > 0: under gradient flow w_t is almost determined by its past "
+                  "and the estimate is noise; use the sgf simulation" };
+    // w_0 given z must not be degenerate (θ_0 random beyond its teacher part): at q0 = 0 every
+    // r starts on the kink and the Stein system is singular.
+    const Eigen::MatrixXd rho = c.rho(), M0 = c.M0();
+    const Eigen::MatrixXd cond = c.Q0() - M0 * rho.inverse() * M0.transpose();
+    const double minEig = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(cond).eigenvalues().minCoeff();
+    if (!(minEig > 1e-3 * std::max(1e-300, c.Q0().diagonal().maxCoeff())))
+        return ConfigError { { "model.activation", "init.q0", "init.m0" },
+            what + "needs a random part in the start: init.q0 must exceed the teacher part m0^2" };
+    return std::nullopt;
+}
+
+EngineCheck checkSizes(const RunConfig &c, int ranks)
+{
+    const double bytes = dmftMemoryBytes(c, ranks);
+    if (bytes <= kDmftMemoryLimit)
+        return std::nullopt;
+    RunConfig probe = c;
+    int lo = 1, hi = c.time.steps;
+    while (lo < hi) { // largest N that fits at these P, P_J, R, k
+        const int mid = (lo + hi + 1) / 2;
+        probe.time.steps = mid;
+        if (dmftMemoryBytes(probe, ranks) <= kDmftMemoryLimit)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    std::ostringstream os;
+    os.precision(3);
+    os << "dmft would need " << bytes / 1073741824.0 << " GiB" << (ranks > 1 ? " per process" : "")
+       << " (limit 4 GiB); lower time.steps "
+       << "(at most " << lo
+       << " fit with these settings), dmft.paths, dmft.tangent_paths, dmft.replicas or dmft.mixing_memory";
+    return ConfigError { { "time.steps", "dmft.paths", "dmft.tangent_paths", "dmft.replicas", "dmft.mixing_memory" },
+        os.str() };
+}
+
+} // namespace
+
+EngineCheck checkDmftConfig(const RunConfig &c, int ranks)
+{
+    if (auto err = checkRelu(c))
+        return err;
+    if (c.dmft.continuousTime == "extrapolate" && c.time.steps % 2 != 0)
+        return ConfigError { { "dmft.continuous_time", "time.steps" },
+            "dmft.continuous_time = extrapolate needs an even time.steps (its second solve uses "
+            "time.steps / 2)" };
+    return checkSizes(c, ranks);
+}
+
+} // namespace dmftlab
