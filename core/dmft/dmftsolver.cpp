@@ -1,5 +1,6 @@
 #include "dmft/dmftsolver.h"
 
+#include "dmft/dmftcheck.h"
 #include "dmft/dmftlaws.h"
 
 #include "dmft/onlineode.h"
@@ -117,33 +118,6 @@ double dmftDoubles(int N, int k, int ks, double P, double PJ, int R, int threads
 }
 } // namespace
 
-namespace
-{
-/// A ReLU teacher needs nothing new (μ never differentiates the teacher, §5.3). A ReLU
-/// student's K comes from Stein's identity (steinKernel()), validated against SGF for k = 1
-/// (tests/test_dmft_relu.cpp) and well posed only when w_t keeps an innovation: τ > 0 and a
-/// random part in θ_0.
-std::string checkDmftRelu(const RunConfig &c)
-{
-    if (c.problem.activation != Activation::Relu)
-        return {};
-    const std::string what = "dmft with a relu student (memory kernel from Stein's identity, theory 5.4) ";
-    if (c.problem.width != 1)
-        return what + "is validated for model.width = 1 only; use the sgf simulation";
-    if (!(c.tau() > 0.0))
-        return what
-            + "needs optimizer.tau > 0: under gradient flow w_t is almost determined by its past "
-              "and the estimate is noise; use the sgf simulation";
-    // w_0 given z must not be degenerate (θ_0 random beyond its teacher part): at q0 = 0 every
-    // r starts on the kink and the Stein system is singular.
-    const Eigen::MatrixXd rho = c.rho(), M0 = c.M0();
-    const Eigen::MatrixXd cond = c.Q0() - M0 * rho.inverse() * M0.transpose();
-    const double minEig = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(cond).eigenvalues().minCoeff();
-    if (!(minEig > 1e-3 * std::max(1e-300, c.Q0().diagonal().maxCoeff())))
-        return what + "needs a random part in the start: init.q0 must exceed the teacher part m0^2";
-    return {};
-}
-} // namespace
 
 double dmftMemoryBytes(const RunConfig &c, int ranks)
 {
@@ -161,43 +135,10 @@ double dmftMemoryBytes(const RunConfig &c, int ranks)
             c.dmft.tangentPaths, c.dmft.replicas, resolvedThreads(c.sim.threads), c.dmft.mixingMemory);
 }
 
-namespace
-{
-std::string checkDmftSizes(const RunConfig &c, int ranks)
-{
-    const double bytes = dmftMemoryBytes(c, ranks);
-    if (bytes > kDmftMemoryLimit) {
-        RunConfig probe = c;
-        int lo = 1, hi = c.time.steps;
-        while (lo < hi) { // largest N that fits at these P, P_J, R, k
-            const int mid = (lo + hi + 1) / 2;
-            probe.time.steps = mid;
-            if (dmftMemoryBytes(probe, ranks) <= kDmftMemoryLimit)
-                lo = mid;
-            else
-                hi = mid - 1;
-        }
-        std::ostringstream os;
-        os << "dmft would need " << fmt(bytes / 1073741824.0) << " GiB" << (ranks > 1 ? " per process" : "")
-           << " (limit 4 GiB); lower time.steps "
-           << "(at most " << lo
-           << " fit with these settings), dmft.paths, dmft.tangent_paths, dmft.replicas or dmft.mixing_memory";
-        return os.str();
-    }
-    return {};
-}
-} // namespace
-
 std::string checkDmft(const RunConfig &c, int ranks)
 {
-    if (auto err = checkDmftRelu(c); !err.empty())
-        return err;
-    if (c.dmft.continuousTime != "off" && c.dmft.continuousTime != "estimate" && c.dmft.continuousTime != "extrapolate")
-        return "dmft.continuous_time must be off, estimate or extrapolate";
-    if (c.dmft.continuousTime == "extrapolate" && c.time.steps % 2 != 0)
-        return "dmft.continuous_time = extrapolate needs an even time.steps (its second solve uses "
-               "time.steps / 2)";
-    return checkDmftSizes(c, ranks);
+    const EngineCheck err = checkDmftConfig(c, ranks); // the keys at fault: dmft/dmftcheck.h
+    return err ? err->message : std::string();
 }
 
 // ---------------------------------------------------------------------------------------
