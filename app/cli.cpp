@@ -47,7 +47,8 @@ int runCli(int argc, char **argv)
         std::string usage;
         for (const auto &c : subcommands())
             usage += std::string(c.name) + "|";
-        std::fprintf(stderr, "usage: dmftlab-cli %s--help|--version (see dmftlab-cli --help)\n", usage.c_str());
+        std::fprintf(
+            stderr, "usage: dmftlab-cli %s--help|--version (see dmftlab-cli --help)\n", usage.c_str());
         return cli::kExitBadInput;
     }
     const std::string command = args[0];

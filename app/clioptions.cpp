@@ -31,7 +31,8 @@ std::string dashed(const QString &name)
 std::string parserError(const QCommandLineParser &parser)
 {
     if (!parser.unknownOptionNames().isEmpty())
-        return "unknown option '" + dashed(parser.unknownOptionNames().first()) + "' (see dmftlab-cli --help)";
+        return "unknown option '" + dashed(parser.unknownOptionNames().first())
+            + "' (see dmftlab-cli --help)";
     const QString text = parser.errorText(); // "Missing value after '--preset'."
     const int open = text.indexOf('\''), close = text.lastIndexOf('\'');
     if (text.startsWith("Missing value") && open >= 0 && close > open)
@@ -83,8 +84,8 @@ std::string setFigureOption(const std::string &name, const std::string &value, F
     } else if (name == "palette") {
         figures::Palette known;
         if (!figures::paletteFromName(q(value), &known))
-            return "unknown palette '" + value + "' (known: " + figures::paletteNames().join(", ").toStdString()
-                + ")";
+            return "unknown palette '" + value
+                + "' (known: " + figures::paletteNames().join(", ").toStdString() + ")";
         o->palette = q(value).trimmed().toLower().toStdString();
     } else {
         return "unknown figure option '" + name + "'";
@@ -95,8 +96,10 @@ std::string setFigureOption(const std::string &name, const std::string &value, F
 std::string parseRunOptions(const std::vector<std::string> &args, RunOptions *o, bool *help)
 {
     const QCommandLineOption helpOption(QStringList { "h", "help" });
-    const QCommandLineOption preset("preset", {}, "NAME"), config("config", {}, "FILE"), set("set", {}, "KEY=VALUE");
-    const QCommandLineOption engine(QStringList { "engine", "engines" }, {}, "LIST"), out(QStringList { "o", "out" }, {}, "DIR");
+    const QCommandLineOption preset("preset", {}, "NAME"), config("config", {}, "FILE"),
+        set("set", {}, "KEY=VALUE");
+    const QCommandLineOption engine(QStringList { "engine", "engines" }, {}, "LIST"),
+        out(QStringList { "o", "out" }, {}, "DIR");
     const QCommandLineOption plots("plots", {}, "LIST"), plotSize("plot-size", {}, "WxH"),
         plotScale("plot-scale", {}, "S"), slide("slide"), quiet(QStringList { "q", "quiet" });
     const QCommandLineOption logX("log-x"), logY("log-y"), palette("palette", {}, "NAME"), stamp("stamp");

@@ -1,6 +1,6 @@
-// The options of `dmftlab-cli run` (and the figure options `sweep` shares), parsed by QCommandLineParser (OPTION VALUE or
-// OPTION=VALUE; --set and --engine repeatable) and checked here: unknown engines and
-// plot formats and palettes, sizes out of range (or unknown size names), options given twice, missing
+// The options of `dmftlab-cli run` (and the figure options `sweep` shares), parsed by QCommandLineParser
+// (OPTION VALUE or OPTION=VALUE; --set and --engine repeatable) and checked here: unknown engines and plot
+// formats and palettes, sizes out of range (or unknown size names), options given twice, missing
 // --out/--engine/--preset.
 #pragma once
 
@@ -28,9 +28,9 @@ struct FigureOptions {
 std::string setFigureOption(const std::string &name, const std::string &value, FigureOptions *o);
 
 struct RunOptions : FigureOptions {
-    std::optional<std::string> preset;     ///< given, even as "" (an error)
+    std::optional<std::string> preset; ///< given, even as "" (an error)
     std::optional<std::string> configFile;
-    std::vector<std::string> sets;    ///< --set key=value, in order
+    std::vector<std::string> sets; ///< --set key=value, in order
     std::vector<std::string> engines; ///< registry names, in run order
     std::string out;
     bool logX = false, logY = false; ///< time axes / loss axis logarithmic

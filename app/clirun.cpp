@@ -8,15 +8,15 @@
 #include "cliplots.h"
 #include "cliprogress.h"
 #include "cliresolve.h"
-#include "processgroup.h"
 #include "clisignals.h"
 #include "dmft/effectivepaths.h"
 #include "engine/reducer.h"
 #include "engine/registry.h"
 #include "io/files.h"
 #include "io/lawfiles.h"
-#include "observables/distributions.h"
 #include "io/summary.h"
+#include "observables/distributions.h"
+#include "processgroup.h"
 #include "version.h"
 
 #include <chrono>
@@ -82,7 +82,8 @@ std::string describeTau(const RunConfig &c, const std::vector<std::string> &engi
     };
     if (!c.optimizer.tau || sgdType)
         os << "tau = eta/B = " << c.optimizer.learningRate << "/" << c.optimizer.batchSize << " = "
-           << c.sgdTau() << ", " << epochs(c.sgdTau()) << (c.optimizer.tau ? " (" + namesOf(false) + ")" : "") << "\n";
+           << c.sgdTau() << ", " << epochs(c.sgdTau()) << (c.optimizer.tau ? " (" + namesOf(false) + ")" : "")
+           << "\n";
     if (c.optimizer.tau && sgfType)
         os << "tau = " << c.tau() << " (set directly), " << epochs(c.tau()) << " (" << namesOf(true) << ")\n";
     bool finiteD = false;
@@ -172,7 +173,9 @@ int runCommand(const std::vector<std::string> &args)
     installSignalHandlers();
     ProgressPrinter printer(o.quiet);
     io::RunSummary summary(config, o.engines, o.out);
-    auto elapsed = [&start] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(); };
+    auto elapsed = [&start] {
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    };
     auto writeFailed = [&summary](const std::string &err) {
         summary.record(io::RunStatus::WriteFailed);
         fail(err, kExitWriteFailed);
@@ -209,8 +212,8 @@ int runCommand(const std::vector<std::string> &args)
             written.error = lawFiles.error;
             // A few effective-process sample paths over their bands (cheap: the law paths).
             if (engine == engineInfo(EngineId::Dmft).name && written.ok()) {
-                const EffectivePaths paths = effectivePaths(
-                    *result->distributions, result->curves, config.teacherPrior, kEffectivePaths, config.dmft.seed);
+                const EffectivePaths paths = effectivePaths(*result->distributions, result->curves,
+                    config.teacherPrior, kEffectivePaths, config.dmft.seed);
                 if (!paths.empty()) {
                     const std::string name = engine + "_effective_paths.csv";
                     written.error = io::writeFileAtomic(o.out + "/" + name, io::effectivePathsCsv(paths));
@@ -219,7 +222,8 @@ int runCommand(const std::vector<std::string> &args)
                 }
             }
             if (!result->distributions->note.empty())
-                std::fprintf(stderr, "dmftlab-cli: %s: %s\n", engine.c_str(), result->distributions->note.c_str());
+                std::fprintf(
+                    stderr, "dmftlab-cli: %s: %s\n", engine.c_str(), result->distributions->note.c_str());
         }
         summary.setEngine({ engine, result->status, result->message, result->wallSeconds, &result->curves,
             result->extra, written.files });

@@ -1,6 +1,7 @@
 // dmftlab: the interactive visualiser. Only wiring here; everything lives in ui/.
 //
-//   dmftlab [--preset NAME] [--open FILE] [--set key=value ...] [--run] [--distributions] [--theory] [--effective-paths] [--iterate N] [--presentation [--panels I[,J]]] [--tour STEP] [--screenshot FILE.png]
+//   dmftlab [--preset NAME] [--open FILE] [--set key=value ...] [--run] [--distributions] [--theory]
+//   [--effective-paths] [--iterate N] [--presentation [--panels I[,J]]] [--tour STEP] [--screenshot FILE.png]
 //
 // (Not "--session": QGuiApplication takes -session/--session FILE for X11 session
 // management and removes it from the arguments before we could see it.)
@@ -9,16 +10,16 @@
 // the docs, the tests and headless checks under xvfb-run.
 #include "config/presets.h"
 #include "config/resolve.h"
-#include "helpcontent.h"
-#include "helpwindow.h"
 #include "distributionspanel.h"
 #include "effectivepathspanel.h"
+#include "helpcontent.h"
+#include "helpwindow.h"
 #include "iteratescrubber.h"
-#include "presentationmode.h"
-#include "plotarea.h"
-#include "tourbar.h"
 #include "mainwindow.h"
 #include "parameterpanel.h"
+#include "plotarea.h"
+#include "presentationmode.h"
+#include "tourbar.h"
 #include "version.h"
 
 #include <QApplication>
@@ -118,8 +119,8 @@ int main(int argc, char **argv)
         "Start the guided tour of the loaded preset (View > Guided tours) at step STEP (1-based); with "
         "--run, once the run has finished.",
         "STEP");
-    parser.addOptions({ presetOpt, sessionOpt, setOpt, runOpt, shotOpt, helpTopicOpt, lawsOpt, theoryOpt, pathsOpt,
-        iterateOpt, presentOpt, panelsOpt, tourOpt });
+    parser.addOptions({ presetOpt, sessionOpt, setOpt, runOpt, shotOpt, helpTopicOpt, lawsOpt, theoryOpt,
+        pathsOpt, iterateOpt, presentOpt, panelsOpt, tourOpt });
     parser.process(app);
 
     dmftlab::MainWindow window;
@@ -205,7 +206,8 @@ int main(int argc, char **argv)
                 bool ok = false;
                 const int i = p.toInt(&ok);
                 if (!ok || i < 1 || i > count || panels.size() > 2) {
-                    std::fprintf(stderr, "dmftlab: --panels takes one or two panel numbers from 1 to %d\n", count);
+                    std::fprintf(
+                        stderr, "dmftlab: --panels takes one or two panel numbers from 1 to %d\n", count);
                     return 2;
                 }
                 index.push_back(i - 1);
@@ -219,12 +221,13 @@ int main(int argc, char **argv)
         }
     }
     if (parser.isSet(tourOpt)) {
-        const dmftlab::Tour *tour = dmftlab::tourFor(QString::fromStdString(window.parameters()->config()
-                ? window.parameters()->config()->preset : std::string()));
+        const dmftlab::Tour *tour = dmftlab::tourFor(QString::fromStdString(
+            window.parameters()->config() ? window.parameters()->config()->preset : std::string()));
         bool ok = false;
         const int step = parser.value(tourOpt).toInt(&ok);
         if (!tour || !ok || step < 1 || step > static_cast<int>(tour->steps.size())) {
-            std::fprintf(stderr, "dmftlab: --tour needs a preset with a tour and a step from 1 to its length\n");
+            std::fprintf(
+                stderr, "dmftlab: --tour needs a preset with a tour and a step from 1 to its length\n");
             return 2;
         }
         auto startTour = [&window, tour, step] {

@@ -190,14 +190,18 @@ ProcessGroupSession::ProcessGroupSession(int &, char **&)
 
 ProcessGroupSession::~ProcessGroupSession() = default;
 
-void ProcessGroup::sumInPlace(double *, std::size_t) { }
+void ProcessGroup::sumInPlace(double *, std::size_t)
+{
+}
 
 std::vector<std::vector<double>> ProcessGroup::gatherToRoot(const std::vector<double> &data)
 {
     return { data };
 }
 
-void ProcessGroup::send(int, int, const std::string &) { }
+void ProcessGroup::send(int, int, const std::string &)
+{
+}
 
 std::string ProcessGroup::receive(int, int, int *, int *)
 {

@@ -4,11 +4,11 @@
 #include "clicommon.h"
 #include "cliplots.h"
 #include "clisignals.h"
-#include "processgroup.h"
 #include "config/presets.h"
 #include "engine/registry.h"
 #include "io/csv.h"
 #include "io/files.h"
+#include "processgroup.h"
 #include "sweep/sweepcsv.h"
 #include "sweepfigures.h"
 #include "sweepranks.h"
@@ -27,7 +27,6 @@
 #include <filesystem>
 #include <limits>
 #include <sstream>
-
 
 namespace dmftlab
 {
@@ -278,7 +277,8 @@ std::string fileSafe(std::string name)
 
 /// The family or phase-diagram figures of every scalar (and, for a family, the
 /// overlaid test-loss curves). Empty on success.
-std::string writeSweepFigures(const SweepRunner &runner, const SweepOptions &o, std::vector<std::string> *files)
+std::string writeSweepFigures(
+    const SweepRunner &runner, const SweepOptions &o, std::vector<std::string> *files)
 {
     const SweepPlan &plan = runner.plan();
     figures::Style style = cli::figureStyle(o);

@@ -30,15 +30,16 @@ double median(std::vector<double> v)
     return v.empty() ? 0.0 : v[v.size() / 2];
 }
 
-bool run(int ranks, const std::string &cli, const std::string &out, int N, int P, int PJ, int iterations, Phases *ph)
+bool run(int ranks, const std::string &cli, const std::string &out, int N, int P, int PJ, int iterations,
+    Phases *ph)
 {
     const std::string cmd = "OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun -n "
         + std::to_string(ranks) + " --oversubscribe --bind-to none " + cli
         + " run --preset logistic-regression --engine dmft --set dmft.replicas=1 --set sim.threads=1"
           " --set dmft.continuous_time=off --set dmft.tolerance=1e-12 --set time.steps="
         + std::to_string(N) + " --set dmft.paths=" + std::to_string(P) + " --set dmft.tangent_paths="
-        + std::to_string(PJ) + " --set dmft.max_iterations=" + std::to_string(iterations) + " --quiet --out " + out
-        + " > /dev/null 2>&1";
+        + std::to_string(PJ) + " --set dmft.max_iterations=" + std::to_string(iterations) + " --quiet --out "
+        + out + " > /dev/null 2>&1";
     std::system(("rm -rf " + out).c_str());
     std::system(cmd.c_str()); // exit 4 (not converged) is the expected outcome
     std::ifstream in(out + "/summary.json");
@@ -67,7 +68,8 @@ int main(int argc, char **argv)
         return 0;
     }
     const std::string cli = argc > 1 ? argv[1] : DMFTLAB_CLI_PATH;
-    const int N = 200, P = 100000, PJ = 10000, k = 1, iterations = 3, repeats = argc > 2 ? std::atoi(argv[2]) : 3;
+    const int N = 200, P = 100000, PJ = 10000, k = 1, iterations = 3,
+              repeats = argc > 2 ? std::atoi(argv[2]) : 3;
     const double D = (N + 1.0) * k;
     // Doubles reduced per iteration: forward sums (loss N+1, H̃ D·k, C_u D², E[g zᵀ] D·k*) and
     // the tangents' K (D²); each reduced to rank 0 and broadcast back.
@@ -101,7 +103,8 @@ int main(int argc, char **argv)
             tangents1 = median(ta);
             serial1 = median(se);
         }
-        std::printf("%5d %12.3f %12.3f %12.3f %12.3f %10.2f\n", R, t, median(pa), median(ta), median(se), t1 / t);
+        std::printf(
+            "%5d %12.3f %12.3f %12.3f %12.3f %10.2f\n", R, t, median(pa), median(ta), median(se), t1 / t);
     }
     std::system("rm -rf /tmp/dmftlab-bench-mpi");
     // model from R = 1: the path phases divide by R, the θ-process and the factor do not
@@ -110,8 +113,9 @@ int main(int argc, char **argv)
     std::printf("model: t_iter = (%.3g P N^2 k + %.3g P_J N^3 k^2) / R + %.3g N^3 + comm  [s]\n", a, b, c);
     for (int R : { 2, 8, 64 }) {
         const double split = (paths1 + tangents1) / R;
-        std::printf("  R = %2d: %.3f s compute per iteration (split %.3f + serial %.3f), speed-up %.1f before "
-                    "communication (%.2f MB per reduction)\n",
+        std::printf(
+            "  R = %2d: %.3f s compute per iteration (split %.3f + serial %.3f), speed-up %.1f before "
+            "communication (%.2f MB per reduction)\n",
             R, split + serial1, split, serial1, t1 / (split + serial1), 8 * doubles / 1e6);
     }
     return 0;

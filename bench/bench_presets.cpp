@@ -56,8 +56,8 @@ double gemmRate(int repeats)
         if (r > 0) // the first product warms the caches and the page tables
             rates.push_back(2.0 * n * n * n / s * 1e-9);
     }
-    std::printf("GEMM (Eigen, one thread, %d x %d x %d): %.1f GFLOP/s (median of %d; checksum %.3g)\n", n, n, n,
-        median(rates), repeats, c(0, 0));
+    std::printf("GEMM (Eigen, one thread, %d x %d x %d): %.1f GFLOP/s (median of %d; checksum %.3g)\n", n, n,
+        n, median(rates), repeats, c(0, 0));
     return median(rates);
 }
 
@@ -91,9 +91,9 @@ void kernels(int repeats, double gemm)
         const char *preset;
         int N, P, PJ;
     };
-    for (const Case &cs : { Case { "logistic-regression", 50, 10000, 1000 },
-             Case { "logistic-regression", 200, 10000, 1000 }, Case { "committee-erf", 100, 10000, 1000 },
-             Case { "phase-retrieval", 100, 20000, 1000 } }) {
+    for (const Case &cs :
+        { Case { "logistic-regression", 50, 10000, 1000 }, Case { "logistic-regression", 200, 10000, 1000 },
+            Case { "committee-erf", 100, 10000, 1000 }, Case { "phase-retrieval", 100, 20000, 1000 } }) {
         RunConfig c = presetConfig(cs.preset);
         c.time.horizon = c.time.horizon * cs.N / c.time.steps;
         c.time.steps = cs.N;
@@ -115,8 +115,8 @@ void kernels(int repeats, double gemm)
         }
         const KernelFlops f = kernelFlops(c);
         const double p = median(paths), t = median(tangents);
-        std::printf("%-20s %4d %6d %5d | %10.1f %7.1f %5.0f%% | %10.1f %7.1f %5.0f%%\n", cs.preset, cs.N, cs.P,
-            cs.PJ, 1e3 * p, f.paths / p * 1e-9, 100 * f.paths / p * 1e-9 / gemm, 1e3 * t,
+        std::printf("%-20s %4d %6d %5d | %10.1f %7.1f %5.0f%% | %10.1f %7.1f %5.0f%%\n", cs.preset, cs.N,
+            cs.P, cs.PJ, 1e3 * p, f.paths / p * 1e-9, 100 * f.paths / p * 1e-9 / gemm, 1e3 * t,
             f.tangents / t * 1e-9, 100 * f.tangents / t * 1e-9 / gemm);
         std::fflush(stdout);
     }
@@ -129,8 +129,9 @@ struct PresetTiming {
 
 void presetRuns(int repeats)
 {
-    std::printf("\nPresets as the window starts them: simulation and DMFT in two concurrent workers, all threads "
-                "each (median of %d)\n",
+    std::printf(
+        "\nPresets as the window starts them: simulation and DMFT in two concurrent workers, all threads "
+        "each (median of %d)\n",
         repeats);
     std::printf("%-20s | %8s %8s | %9s %13s | %6s %6s\n", "preset", "sim [s]", "dmft [s]", "both [s]",
         "1st DMFT [s]", "pilot", "iters");
@@ -169,10 +170,11 @@ void presetRuns(int repeats)
             t.pilotIterations = dmft.extra.value("pilot_iterations", 0);
             ts.push_back(t);
         }
-        std::sort(ts.begin(), ts.end(), [](const PresetTiming &a, const PresetTiming &b) { return a.both < b.both; });
+        std::sort(ts.begin(), ts.end(),
+            [](const PresetTiming &a, const PresetTiming &b) { return a.both < b.both; });
         const PresetTiming &m = ts[ts.size() / 2];
-        std::printf("%-20s | %8.2f %8.2f | %9.2f %13.2f | %6d %6d\n", preset.name.c_str(), m.sim, m.dmft, m.both,
-            m.firstPicture, m.pilotIterations, m.iterations);
+        std::printf("%-20s | %8.2f %8.2f | %9.2f %13.2f | %6d %6d\n", preset.name.c_str(), m.sim, m.dmft,
+            m.both, m.firstPicture, m.pilotIterations, m.iterations);
         std::fflush(stdout);
     }
 }

@@ -23,8 +23,8 @@ public:
     explicit InputError(const std::string &message, const std::string &key = {})
         : std::runtime_error(message)
     {
-        m_problems.push_back({ key.empty() ? std::vector<std::string> {} : std::vector<std::string> { key },
-            message });
+        m_problems.push_back(
+            { key.empty() ? std::vector<std::string> {} : std::vector<std::string> { key }, message });
     }
     /// Several problems; what() is the first one's message.
     explicit InputError(std::vector<Problem> problems)

@@ -3,8 +3,8 @@
 // the package's Python half adds keyword handling and the result classes.
 #include "inputerror.h"
 #include "jsonconvert.h"
-#include "pyconfig.h"
 #include "progresspump.h"
+#include "pyconfig.h"
 #include "resultview.h"
 #include "sweepview.h"
 
@@ -53,7 +53,8 @@ py::tuple runEngines(py::handle config, const std::vector<std::string> &engines,
             skipped->message = "cancelled before it started";
             summary.setSkipped(engine, skipped->message);
             summary.record(io::RunStatus::Cancelled);
-            results.append(std::make_shared<ResultView>(engine, skipped, summary.document()["engines"][engine]));
+            results.append(
+                std::make_shared<ResultView>(engine, skipped, summary.document()["engines"][engine]));
             continue;
         }
         auto result = std::make_shared<EngineResult>(runEngineWithPump(pump, engine, resolved));
@@ -138,7 +139,8 @@ PYBIND11_MODULE(_core, m)
         .def_property_readonly("scalar_labels", &SweepView::scalarLabels)
         .def_property_readonly("axes", &SweepView::axes)
         .def_property_readonly("spec", &SweepView::spec)
-        .def_property_readonly("shape", [](const SweepView &v) { return py::make_tuple(v.size0(), v.size1()); })
+        .def_property_readonly(
+            "shape", [](const SweepView &v) { return py::make_tuple(v.size0(), v.size1()); })
         .def_property_readonly("points", &SweepView::points)
         .def_property_readonly("completed_points", &SweepView::completedPoints)
         .def("table", &SweepView::table)

@@ -83,8 +83,8 @@ void ProgressPump::run(const std::string &label, const Job &job)
         {
             py::gil_scoped_release nogil;
             std::unique_lock<std::mutex> lock(box.mutex);
-            box.wake.wait_for(lock, std::chrono::milliseconds(50),
-                [&box] { return box.latest.has_value() || box.done; });
+            box.wake.wait_for(
+                lock, std::chrono::milliseconds(50), [&box] { return box.latest.has_value() || box.done; });
             report.swap(box.latest);
             done = box.done;
         }

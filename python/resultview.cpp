@@ -28,13 +28,13 @@ py::array vectorView(const std::vector<double> *v, int n, py::handle owner)
         auto out = filled.mutable_unchecked<1>();
         for (int i = 0; i < n; ++i)
             out(i) = (v && i < static_cast<int>(v->size())) ? (*v)[static_cast<std::size_t>(i)]
-                                                             : std::numeric_limits<double>::quiet_NaN();
+                                                            : std::numeric_limits<double>::quiet_NaN();
         return readOnly(filled);
     }
     if (n == 0)
         return readOnly(py::array_t<double>(0));
-    return readOnly(py::array(py::dtype::of<double>(), { n }, { static_cast<py::ssize_t>(sizeof(double)) },
-        v->data(), owner));
+    return readOnly(py::array(
+        py::dtype::of<double>(), { n }, { static_cast<py::ssize_t>(sizeof(double)) }, v->data(), owner));
 }
 
 /// The top-left n×n block of the column-major matrix m as a view owned by `owner`.
@@ -44,8 +44,8 @@ py::array matrixView(const Eigen::MatrixXd &m, int n, py::handle owner)
     if (n <= 0)
         return readOnly(py::array_t<double>(std::vector<py::ssize_t> { 0, 0 }));
     const auto d = static_cast<py::ssize_t>(sizeof(double));
-    return readOnly(py::array(py::dtype::of<double>(), { n, n }, { d, d * static_cast<py::ssize_t>(m.rows()) },
-        m.data(), owner));
+    return readOnly(py::array(
+        py::dtype::of<double>(), { n, n }, { d, d * static_cast<py::ssize_t>(m.rows()) }, m.data(), owner));
 }
 
 } // namespace
@@ -68,8 +68,8 @@ std::shared_ptr<ResultView> recordResult(
     io::RunSummary &summary, const std::string &engine, std::shared_ptr<const EngineResult> result)
 {
     summary.record(io::runStatusFor(result->status));
-    summary.setEngine({ engine, result->status, result->message, result->wallSeconds, &result->curves,
-        result->extra, {} });
+    summary.setEngine(
+        { engine, result->status, result->message, result->wallSeconds, &result->curves, result->extra, {} });
     return std::make_shared<ResultView>(engine, std::move(result), summary.document()["engines"][engine]);
 }
 

@@ -66,8 +66,8 @@ void checkEngineList(const std::vector<std::string> &engines)
     }
 }
 
-SweepView::SweepView(SweepPlan plan, std::vector<SweepPointResult> results, Status status, std::string message,
-    std::string interruption)
+SweepView::SweepView(SweepPlan plan, std::vector<SweepPointResult> results, Status status,
+    std::string message, std::string interruption)
     : m_plan(std::move(plan))
     , m_results(std::move(results))
     , m_status(status)
@@ -262,8 +262,8 @@ std::shared_ptr<SweepView> runSweep(py::handle preset, py::handle base, py::hand
                     ProgressReport rep;
                     rep.fraction = runner.completedPoints() / total;
                     rep.text = "point " + std::to_string(runner.completedPoints()) + "/"
-                        + std::to_string(runner.totalPoints()) + " (" + plan.describe(p) + "): "
-                        + toString(r.status) + (r.cached ? " (done before)" : "");
+                        + std::to_string(runner.totalPoints()) + " (" + plan.describe(p)
+                        + "): " + toString(r.status) + (r.cached ? " (done before)" : "");
                     report(rep);
                 },
                 report, cancel);

@@ -37,8 +37,8 @@ inline QProcessEnvironment headlessEnvironment()
 
 /// Runs `program args` (dmftlab-cli by default) headless to its end, or kills it after
 /// `timeoutMs`.
-inline CliRun runCli(const QStringList &args, int timeoutMs = 60000,
-    const QString &program = QStringLiteral(DMFTLAB_CLI_PATH))
+inline CliRun runCli(
+    const QStringList &args, int timeoutMs = 60000, const QString &program = QStringLiteral(DMFTLAB_CLI_PATH))
 {
     QProcess p;
     p.setProcessEnvironment(headlessEnvironment());

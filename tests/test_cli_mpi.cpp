@@ -62,7 +62,8 @@ QStringList mpirunArgs(int ranks)
 
 Run mpirun(int ranks, const QStringList &args)
 {
-    return launch(QStringLiteral(DMFTLAB_MPIEXEC), mpirunArgs(ranks) + QStringList { DMFTLAB_CLI_PATH } + args);
+    return launch(
+        QStringLiteral(DMFTLAB_MPIEXEC), mpirunArgs(ranks) + QStringList { DMFTLAB_CLI_PATH } + args);
 }
 
 QByteArray describe(const Run &r)
@@ -153,9 +154,9 @@ std::string sweepCsvWithoutWall(const fs::path &file)
     return out;
 }
 
-const QStringList kDmft = { "run", "--preset", "logistic-regression", "--engine", "dmft", "--set", "dmft.paths=2000",
-    "--set", "dmft.tangent_paths=200", "--set", "dmft.replicas=2", "--set", "time.steps=16", "--set", "sim.threads=1",
-    "--quiet" };
+const QStringList kDmft = { "run", "--preset", "logistic-regression", "--engine", "dmft", "--set",
+    "dmft.paths=2000", "--set", "dmft.tangent_paths=200", "--set", "dmft.replicas=2", "--set",
+    "time.steps=16", "--set", "sim.threads=1", "--quiet" };
 
 } // namespace
 
@@ -176,7 +177,8 @@ void TestCliMpi::dmftAgreesWithOneProcess()
     // of the path sums differs (rank by rank), hence rounding. Means agree to ~1e-15, standard
     // errors (differences of nearly equal iterates) to ~1e-12: 1e-10 leaves a margin.
     QTemporaryDir tmp;
-    const fs::path one = fs::path(tmp.path().toStdString()) / "one", two = fs::path(tmp.path().toStdString()) / "two";
+    const fs::path one = fs::path(tmp.path().toStdString()) / "one",
+                   two = fs::path(tmp.path().toStdString()) / "two";
     const Run a = single(kDmft + QStringList { "--out", QString::fromStdString(one.string()) });
     QVERIFY2(a.finished && a.exitCode == 0, describe(a));
     const Run b = mpirun(2, kDmft + QStringList { "--out", QString::fromStdString(two.string()) });
@@ -199,9 +201,11 @@ void TestCliMpi::dmftAgreesWithOneProcess()
 void TestCliMpi::simulationEqualsOneProcess()
 {
     QTemporaryDir tmp;
-    const fs::path one = fs::path(tmp.path().toStdString()) / "one", two = fs::path(tmp.path().toStdString()) / "two";
-    const QStringList args = { "run", "--preset", "linear-regression", "--engine", "sgf,sgd", "--set", "sim.dimension=100",
-        "--set", "sim.seeds=5", "--set", "time.steps=12", "--set", "sim.threads=1", "--quiet" };
+    const fs::path one = fs::path(tmp.path().toStdString()) / "one",
+                   two = fs::path(tmp.path().toStdString()) / "two";
+    const QStringList args
+        = { "run", "--preset", "linear-regression", "--engine", "sgf,sgd", "--set", "sim.dimension=100",
+              "--set", "sim.seeds=5", "--set", "time.steps=12", "--set", "sim.threads=1", "--quiet" };
     const Run a = single(args + QStringList { "--out", QString::fromStdString(one.string()) });
     QVERIFY2(a.finished && a.exitCode == 0, describe(a));
     const Run b = mpirun(2, args + QStringList { "--out", QString::fromStdString(two.string()) });
@@ -215,10 +219,12 @@ void TestCliMpi::simulationEqualsOneProcess()
 void TestCliMpi::sweepEqualsOneProcessAndResumes()
 {
     QTemporaryDir tmp;
-    const fs::path one = fs::path(tmp.path().toStdString()) / "one", two = fs::path(tmp.path().toStdString()) / "two";
-    const QStringList args = { "sweep", "--preset", "logistic-regression", "--vary", "data.alpha=lin:0.5:2:5", "--engine",
-        "dmft,sgf", "--set", "dmft.paths=800", "--set", "dmft.tangent_paths=100", "--set", "dmft.replicas=2", "--set",
-        "time.steps=8", "--set", "sim.dimension=80", "--set", "sim.seeds=2", "--set", "sim.threads=1", "--quiet" };
+    const fs::path one = fs::path(tmp.path().toStdString()) / "one",
+                   two = fs::path(tmp.path().toStdString()) / "two";
+    const QStringList args = { "sweep", "--preset", "logistic-regression", "--vary", "data.alpha=lin:0.5:2:5",
+        "--engine", "dmft,sgf", "--set", "dmft.paths=800", "--set", "dmft.tangent_paths=100", "--set",
+        "dmft.replicas=2", "--set", "time.steps=8", "--set", "sim.dimension=80", "--set", "sim.seeds=2",
+        "--set", "sim.threads=1", "--quiet" };
     const Run a = single(args + QStringList { "--out", QString::fromStdString(one.string()) });
     QVERIFY2(a.finished && a.exitCode == 0, describe(a));
     const Run b = mpirun(2, args + QStringList { "--out", QString::fromStdString(two.string()) });
@@ -246,8 +252,8 @@ void TestCliMpi::badInputOnOneRankStopsAll()
     QTemporaryDir tmp;
     const QString out = tmp.path() + "/bad";
     const QStringList good = kDmft + QStringList { "--out", out };
-    const QStringList args = mpirunArgs(1) + QStringList { DMFTLAB_CLI_PATH } + good + QStringList { ":", "-n", "1",
-        DMFTLAB_CLI_PATH } + good + QStringList { "--set", "dmft.paths=-5" };
+    const QStringList args = mpirunArgs(1) + QStringList { DMFTLAB_CLI_PATH } + good
+        + QStringList { ":", "-n", "1", DMFTLAB_CLI_PATH } + good + QStringList { "--set", "dmft.paths=-5" };
     const Run r = launch(QStringLiteral(DMFTLAB_MPIEXEC), args);
     QVERIFY2(r.finished && r.exitCode != 0, describe(r));
     QVERIFY2(r.err.contains("rank 1 of 2: dmft.paths"), describe(r));
@@ -262,10 +268,11 @@ void TestCliMpi::killedRankStopsAll()
     QTemporaryDir tmp;
     const QString out = tmp.path() + "/killed";
     const QStringList endless = { "run", "--preset", "logistic-regression", "--engine", "dmft", "--set",
-        "dmft.paths=4000", "--set", "dmft.tangent_paths=400", "--set", "dmft.replicas=2", "--set", "time.steps=30",
-        "--set", "dmft.tolerance=1e-300", "--set", "dmft.max_iterations=100000", "--set", "sim.threads=1", "--quiet",
-        "--out", out };
-    const QString script = "if [ \"$OMPI_COMM_WORLD_RANK\" = 1 ]; then (sleep 2; kill -9 $$) & fi; exec \"$0\" \"$@\"";
+        "dmft.paths=4000", "--set", "dmft.tangent_paths=400", "--set", "dmft.replicas=2", "--set",
+        "time.steps=30", "--set", "dmft.tolerance=1e-300", "--set", "dmft.max_iterations=100000", "--set",
+        "sim.threads=1", "--quiet", "--out", out };
+    const QString script
+        = "if [ \"$OMPI_COMM_WORLD_RANK\" = 1 ]; then (sleep 2; kill -9 $$) & fi; exec \"$0\" \"$@\"";
     const Run r = launch(QStringLiteral(DMFTLAB_MPIEXEC),
         mpirunArgs(2) + QStringList { "sh", "-c", script, DMFTLAB_CLI_PATH } + endless, 60000);
     QVERIFY2(r.finished && r.exitCode != 0, describe(r));

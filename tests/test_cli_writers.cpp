@@ -1,12 +1,12 @@
 // The data writers of core/io: CSV and JSON round trips of a small Curves, the column
 // layout the CLI documents, truncation to validPoints, kernel files, atomic writes.
+#include "config/presets.h"
 #include "io/csv.h"
 #include "io/curvesjson.h"
 #include "io/files.h"
 #include "io/summary.h"
-#include "config/presets.h"
-#include "version.h"
 #include "testutil.h"
+#include "version.h"
 
 #include <QTemporaryDir>
 #include <cmath>
@@ -298,7 +298,8 @@ void TestCliWriters::summaryEntriesFollowTheRegistry()
     curves.residuals = { 0.5, 0.01 };
     summary.setEngine({ "sgd", Status::Completed, "", 1.5, &curves, json::object(), { "sgd_curves.csv" } });
     summary.setEngine({ "online", Status::Completed, "", 0.5, nullptr, json::object(), {} });
-    summary.setEngine({ "dmft", Status::Converged, "ok", 2.0, &curves, json { { "warm_start", "ode" } }, {} });
+    summary.setEngine(
+        { "dmft", Status::Converged, "ok", 2.0, &curves, json { { "warm_start", "ode" } }, {} });
     const json &j = summary.document();
     QCOMPARE(j["version"].get<std::string>(), std::string(kProgramVersion));
     QCOMPARE(j["engine_order"], json({ "sgd", "online", "dmft" }));

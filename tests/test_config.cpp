@@ -14,7 +14,8 @@
 
 using namespace dmftlab;
 
-class TestConfig : public QObject {
+class TestConfig : public QObject
+{
     Q_OBJECT
 private slots:
     void presetsAreValid();
@@ -35,7 +36,8 @@ private slots:
 void TestConfig::presetsAreValid()
 {
     QVERIFY(presets().size() >= 4);
-    for (const char *name : {"linear-regression", "logistic-regression", "phase-retrieval", "committee-erf"}) {
+    for (const char *name :
+        { "linear-regression", "logistic-regression", "phase-retrieval", "committee-erf" }) {
         const Preset *p = findPreset(name);
         QVERIFY2(p, name);
         json j = p->overrides;
@@ -103,51 +105,98 @@ void TestConfig::badInput_data()
     QTest::addColumn<QString>("patch");
     QTest::addColumn<QString>("expected");
     QTest::addColumn<QString>("key"); // ConfigError::keys names it (empty: not checked)
-    QTest::newRow("unknown key") << R"({"data": {"alpah": 2}})" << "unknown key 'data.alpah'" << "";
-    QTest::newRow("unknown section") << R"({"foo": 1})" << "unknown key 'foo'" << "";
-    QTest::newRow("wrong type") << R"({"model": {"width": "two"}})" << "model.width: expected an integer" << "";
-    QTest::newRow("fractional int") << R"({"sim": {"seeds": 2.5}})" << "sim.seeds: expected an integer" << "";
-    QTest::newRow("alpha zero") << R"({"data": {"alpha": 0}})" << "data.alpha must be" << "";
-    QTest::newRow("alpha negative") << R"({"data": {"alpha": -1}})" << "data.alpha must be" << "";
-    QTest::newRow("negative lr") << R"({"optimizer": {"learning_rate": -0.1}})" << "optimizer.learning_rate" << "";
-    QTest::newRow("batch zero") << R"({"optimizer": {"batch_size": 0}})" << "optimizer.batch_size must be >= 1" << "";
-    QTest::newRow("bad enum") << R"({"model": {"loss": "hinge"}})" << "model.loss: 'hinge' is not one of" << "";
-    QTest::newRow("bad activation") << R"({"teacher": {"activation": "sin"}})" << "teacher.activation" << "";
-    QTest::newRow("m0 shape") << R"({"init": {"m0": [[0.1, 0.2]]}})" << "init.m0 must be" << "";
-    QTest::newRow("init not PSD") << R"({"init": {"q0": 0.1, "m0": 0.9}})" << "positive semidefinite" << "";
-    QTest::newRow("logistic real") << R"({"model": {"loss": "logistic"}})" << "needs teacher.labels = sign" << "";
-    QTest::newRow("steps zero") << R"({"time": {"steps": 0}})" << "time.steps" << "";
-    QTest::newRow("not object") << R"([1, 2])" << "expected an object" << "";
+    QTest::newRow("unknown key") << R"({"data": {"alpah": 2}})"
+                                 << "unknown key 'data.alpah'"
+                                 << "";
+    QTest::newRow("unknown section") << R"({"foo": 1})"
+                                     << "unknown key 'foo'"
+                                     << "";
+    QTest::newRow("wrong type") << R"({"model": {"width": "two"}})"
+                                << "model.width: expected an integer"
+                                << "";
+    QTest::newRow("fractional int") << R"({"sim": {"seeds": 2.5}})"
+                                    << "sim.seeds: expected an integer"
+                                    << "";
+    QTest::newRow("alpha zero") << R"({"data": {"alpha": 0}})"
+                                << "data.alpha must be"
+                                << "";
+    QTest::newRow("alpha negative") << R"({"data": {"alpha": -1}})"
+                                    << "data.alpha must be"
+                                    << "";
+    QTest::newRow("negative lr") << R"({"optimizer": {"learning_rate": -0.1}})"
+                                 << "optimizer.learning_rate"
+                                 << "";
+    QTest::newRow("batch zero") << R"({"optimizer": {"batch_size": 0}})"
+                                << "optimizer.batch_size must be >= 1"
+                                << "";
+    QTest::newRow("bad enum") << R"({"model": {"loss": "hinge"}})"
+                              << "model.loss: 'hinge' is not one of"
+                              << "";
+    QTest::newRow("bad activation") << R"({"teacher": {"activation": "sin"}})"
+                                    << "teacher.activation"
+                                    << "";
+    QTest::newRow("m0 shape") << R"({"init": {"m0": [[0.1, 0.2]]}})"
+                              << "init.m0 must be"
+                              << "";
+    QTest::newRow("init not PSD") << R"({"init": {"q0": 0.1, "m0": 0.9}})"
+                                  << "positive semidefinite"
+                                  << "";
+    QTest::newRow("logistic real") << R"({"model": {"loss": "logistic"}})"
+                                   << "needs teacher.labels = sign"
+                                   << "";
+    QTest::newRow("steps zero") << R"({"time": {"steps": 0}})"
+                                << "time.steps"
+                                << "";
+    QTest::newRow("not object") << R"([1, 2])"
+                                << "expected an object"
+                                << "";
     // Issue 15: integers beyond int range are refused, not wrapped.
     QTest::newRow("steps 2^32+1") << R"({"time": {"steps": 4294967297}})"
-                                  << "time.steps must be between 1 and 5000 (got 4294967297)" << "time.steps";
+                                  << "time.steps must be between 1 and 5000 (got 4294967297)"
+                                  << "time.steps";
     QTest::newRow("dimension 2^32+2") << R"({"sim": {"dimension": 4294967298}})"
-                                      << "sim.dimension must be at most 2147483647 (got 4294967298)" << "sim.dimension";
-    QTest::newRow("seed negative") << R"({"sim": {"seed": -1}})" << "sim.seed must be >= 0" << "sim.seed";
-    QTest::newRow("seed 2^64") << R"({"dmft": {"seed": 18446744073709551616}})" << "dmft.seed"
+                                      << "sim.dimension must be at most 2147483647 (got 4294967298)"
+                                      << "sim.dimension";
+    QTest::newRow("seed negative") << R"({"sim": {"seed": -1}})"
+                                   << "sim.seed must be >= 0"
+                                   << "sim.seed";
+    QTest::newRow("seed 2^64") << R"({"dmft": {"seed": 18446744073709551616}})"
+                               << "dmft.seed"
                                << "dmft.seed";
     QTest::newRow("int as float beyond int") << R"({"dmft": {"paths": 3e9}})"
-                                             << "dmft.paths must be at most 2147483647" << "dmft.paths";
+                                             << "dmft.paths must be at most 2147483647"
+                                             << "dmft.paths";
     // Derived sizes: n = alpha d must fit an int (it wrapped to n = 100).
     QTest::newRow("n overflows") << R"({"sim": {"dimension": 100000}, "data": {"alpha": 42949.67}})"
-                                 << "data.alpha * sim.dimension = n must be at most 2147483647" << "data.alpha";
+                                 << "data.alpha * sim.dimension = n must be at most 2147483647"
+                                 << "data.alpha";
     QTest::newRow("d = 2^31-1") << R"({"sim": {"dimension": 2147483647}})"
-                                << "data.alpha * sim.dimension = n must be at most" << "sim.dimension";
-    QTest::newRow("threads huge") << R"({"sim": {"threads": 2147483647}})" << "sim.threads must be between 0 and 256"
+                                << "data.alpha * sim.dimension = n must be at most"
+                                << "sim.dimension";
+    QTest::newRow("threads huge") << R"({"sim": {"threads": 2147483647}})"
+                                  << "sim.threads must be between 0 and 256"
                                   << "sim.threads";
-    QTest::newRow("section as value") << R"({"data": 5})" << "data: expected an object" << "data";
+    QTest::newRow("section as value") << R"({"data": 5})"
+                                      << "data: expected an object"
+                                      << "data";
     QTest::newRow("newline in value") << "{\"model\": {\"activation\": \"lin\\near\"}}"
-                                      << "model.activation: 'lin\\near' is not one of" << "model.activation";
-    QTest::newRow("newline in key") << "{\"model\": {\"wi\\ndth\": 1}}" << "unknown key 'model.wi\\ndth'"
+                                      << "model.activation: 'lin\\near' is not one of"
+                                      << "model.activation";
+    QTest::newRow("newline in key") << "{\"model\": {\"wi\\ndth\": 1}}"
+                                    << "unknown key 'model.wi\\ndth'"
                                     << "model.wi\ndth";
-    QTest::newRow("asymmetry overflow") << R"({"init": {"m0_asymmetry": 1e200}})" << "Q0 - M0 M0^T overflows"
+    QTest::newRow("asymmetry overflow") << R"({"init": {"m0_asymmetry": 1e200}})"
+                                        << "Q0 - M0 M0^T overflows"
                                         << "init.m0_asymmetry";
-    QTest::newRow("asymmetry not PSD") << R"({"init": {"m0_asymmetry": 2}})" << "positive semidefinite"
+    QTest::newRow("asymmetry not PSD") << R"({"init": {"m0_asymmetry": 2}})"
+                                       << "positive semidefinite"
                                        << "init.m0_asymmetry";
     QTest::newRow("tangent > paths") << R"({"dmft": {"paths": 10, "tangent_paths": 20}})"
-                                     << "dmft.tangent_paths must be at most dmft.paths = 10" << "dmft.tangent_paths";
+                                     << "dmft.tangent_paths must be at most dmft.paths = 10"
+                                     << "dmft.tangent_paths";
     QTest::newRow("second layer zero") << R"({"model": {"second_layer": 0}})"
-                                       << "model.second_layer must be non-zero" << "model.second_layer";
+                                       << "model.second_layer must be non-zero"
+                                       << "model.second_layer";
 }
 
 void TestConfig::badInput()
@@ -196,7 +245,8 @@ void TestConfig::schemaCoversEveryKey()
     QCOMPARE(table.size(), configSchema().size());
     QCOMPARE(table[0]["key"].get<std::string>(), configSchema()[0].key);
     for (const json &row : table)
-        QCOMPARE(row["default"].dump(), jsonpath::find(configToJson(RunConfig {}), row["key"].get<std::string>())->dump());
+        QCOMPARE(row["default"].dump(),
+            jsonpath::find(configToJson(RunConfig {}), row["key"].get<std::string>())->dump());
     const json *steps = nullptr;
     for (const json &row : table)
         if (row["key"] == "time.steps")
@@ -213,7 +263,9 @@ void TestConfig::everyInvalidFieldAtOnce()
     // none of them: all five are reported, each naming its key.
     json tree;
     QVERIFY(io::parseJson(R"({"data": {"alpha": -1}, "time": {"steps": 0}, "sim": {"seeds": "x"},
-        "dmft": {"damping": 2}, "model": {"loss": "logistic"}})", &tree).empty());
+        "dmft": {"damping": 2}, "model": {"loss": "logistic"}})",
+        &tree)
+                .empty());
     const auto r = configFromJson(tree);
     QVERIFY(!r.ok());
     std::vector<std::string> keys;
@@ -233,8 +285,10 @@ void TestConfig::everyInvalidFieldAtOnce()
 void TestConfig::dottedKeysMeanNested()
 {
     json dotted, nested;
-    QVERIFY(io::parseJson(R"({"time.steps": 3, "dmft": {"paths": 50, "tangent_paths": 5}})", &dotted).empty());
-    QVERIFY(io::parseJson(R"({"time": {"steps": 3}, "dmft.paths": 50, "dmft.tangent_paths": 5})", &nested).empty());
+    QVERIFY(
+        io::parseJson(R"({"time.steps": 3, "dmft": {"paths": 50, "tangent_paths": 5}})", &dotted).empty());
+    QVERIFY(io::parseJson(R"({"time": {"steps": 3}, "dmft.paths": 50, "dmft.tangent_paths": 5})", &nested)
+                .empty());
     const auto a = configFromJson(dotted), b = configFromJson(nested);
     QVERIFY2(a.ok() && b.ok(), (a.error + b.error).c_str());
     QCOMPARE(a.config->time.steps, 3);
@@ -317,9 +371,11 @@ void TestConfig::deepNestingIsRefused()
         objects += R"({"a":)";
     objects += "1" + std::string(100000, '}');
     QVERIFY(io::parseJson(objects, &tree).find("nested deeper") != std::string::npos);
-    QVERIFY(applySetting(tree = json::object(), "init.q0=1e400").find("beyond the range of a double") != std::string::npos);
+    QVERIFY(applySetting(tree = json::object(), "init.q0=1e400").find("beyond the range of a double")
+        != std::string::npos);
     QVERIFY(applySetting(tree = json::object(), "model.width=" + nested(64000, '[', ']', ""))
-                .find("nested deeper than 64 levels") != std::string::npos);
+                .find("nested deeper than 64 levels")
+        != std::string::npos);
     // A session or --config file goes through the same reader.
     QTemporaryDir tmp;
     const std::string path = tmp.path().toStdString() + "/deep.json";
@@ -344,7 +400,9 @@ void TestConfig::jsonPaths()
     QCOMPARE(jsonpath::flatten(t).size(), std::size_t(2)); // a.b = {} and a.d
     // A number beyond double range is a malformed file, not an exception (it used to abort).
     json big;
-    QVERIFY(io::parseJson(R"({"init": {"m0_asymmetry": 1e400}})", &big, "f.json").find("f.json: malformed JSON: number overflow") == 0);
+    QVERIFY(io::parseJson(R"({"init": {"m0_asymmetry": 1e400}})", &big, "f.json")
+                .find("f.json: malformed JSON: number overflow")
+        == 0);
     QCOMPARE(io::printable("a\nb"), std::string("a\\nb"));
     QCOMPARE(io::printable(std::string(100, 'x'), 10), std::string(10, 'x') + "...");
 }

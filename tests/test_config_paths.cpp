@@ -20,8 +20,8 @@
 #include <QFormLayout>
 #include <QLabel>
 #include <QProcess>
-#include <QTextDocument>
 #include <QTemporaryDir>
+#include <QTextDocument>
 
 #include <fstream>
 
@@ -43,13 +43,15 @@ private slots:
 void TestConfigPaths::threePathsAgree_data()
 {
     QTest::addColumn<QString>("file");
-    QTest::addColumn<QString>("preset");  // the preset the run must start from
+    QTest::addColumn<QString>("preset"); // the preset the run must start from
     QTest::addColumn<QString>("setting"); // a key the file changes, and its value
     QTest::addColumn<double>("value");
     QTest::newRow("preset named in the file") << R"({"preset": "phase-retrieval", "sim": {"seeds": 2}})"
-                                              << "phase-retrieval" << "sim.seeds" << 2.0;
+                                              << "phase-retrieval"
+                                              << "sim.seeds" << 2.0;
     QTest::newRow("dotted key in the file") << R"({"preset": "committee-erf", "time.steps": 20})"
-                                            << "committee-erf" << "time.steps" << 20.0;
+                                            << "committee-erf"
+                                            << "time.steps" << 20.0;
 }
 
 void TestConfigPaths::threePathsAgree()
@@ -64,8 +66,8 @@ void TestConfigPaths::threePathsAgree()
     std::ofstream(path.toStdString()) << file.toStdString();
 
     // 1. dmftlab-cli run --config (the cheap ode engine), which writes its resolved config.
-    const test::CliRun cli = test::runCli(
-        { "run", "--config", path, "--engine", "ode", "--set", "time.steps=5", "--out", tmp.path() + "/out", "-q" },
+    const test::CliRun cli = test::runCli({ "run", "--config", path, "--engine", "ode", "--set",
+                                              "time.steps=5", "--out", tmp.path() + "/out", "-q" },
         120000);
     QVERIFY2(cli.exitCode == 0, test::describe(cli));
     json fromCli;
@@ -107,12 +109,16 @@ void TestConfigPaths::cliRefusesBadInput_data()
     const QStringList lr = { "--preset", "linear-regression" };
     QTest::newRow("steps wrap") << (lr + QStringList { "--set", "time.steps=4294967297" }) << ""
                                 << "time.steps must be between 1 and 5000 (got 4294967297)";
-    QTest::newRow("n wraps") << (lr + QStringList { "--set", "sim.dimension=100000", "--set", "data.alpha=42949.67" })
-                             << "" << "data.alpha * sim.dimension = n must be at most 2147483647";
+    QTest::newRow("n wraps") << (lr
+        + QStringList { "--set", "sim.dimension=100000", "--set", "data.alpha=42949.67" })
+                             << ""
+                             << "data.alpha * sim.dimension = n must be at most 2147483647";
     QTest::newRow("threads") << (lr + QStringList { "--set", "sim.threads=2147483647" }) << ""
                              << "sim.threads must be between 0 and 256";
-    QTest::newRow("empty preset") << QStringList { "--preset", "" } << "" << "the preset name is empty";
-    QTest::newRow("empty config") << QStringList { "--config", "" } << "" << "the config file name is empty";
+    QTest::newRow("empty preset") << QStringList { "--preset", "" } << ""
+                                  << "the preset name is empty";
+    QTest::newRow("empty config") << QStringList { "--config", "" } << ""
+                                  << "the config file name is empty";
     QTest::newRow("section as value") << QStringList { "--config", "FILE" } << R"({"data": 5})"
                                       << "data: expected an object";
     QTest::newRow("newline") << (lr + QStringList { "--set", "model.activation=lin\near" }) << ""
@@ -120,11 +126,14 @@ void TestConfigPaths::cliRefusesBadInput_data()
     QTest::newRow("deep file") << QStringList { "--config", "FILE" }
                                << R"({"init": {"m0": )" + QString(60000, '[') + QString(60000, ']') + "}}"
                                << "FILE: JSON nested deeper than 64 levels";
-    QTest::newRow("deep --set") << (lr + QStringList { "--set", "model.width=" + QString(64000, '[') + QString(64000, ']') })
-                                << "" << "model.width: value nested deeper than 64 levels";
+    QTest::newRow("deep --set") << (lr
+        + QStringList { "--set", "model.width=" + QString(64000, '[') + QString(64000, ']') })
+                                << ""
+                                << "model.width: value nested deeper than 64 levels";
     QTest::newRow("number overflow") << QStringList { "--config", "FILE" } << R"({"init": {"q0": 1e400}})"
                                      << "FILE: malformed JSON: number overflow";
-    QTest::newRow("given twice") << QStringList { "--config", "FILE" } << R"({"time.steps": 3, "time": {"steps": 4}})"
+    QTest::newRow("given twice") << QStringList { "--config", "FILE" }
+                                 << R"({"time.steps": 3, "time": {"steps": 4}})"
                                  << "'time.steps' is given twice";
 }
 
@@ -141,8 +150,8 @@ void TestConfigPaths::cliRefusesBadInput()
         args.replaceInStrings("FILE", path);
         message.replace("FILE", path);
     }
-    const test::CliRun cli
-        = test::runCli(QStringList { "run" } + args + QStringList { "--engine", "sgf", "--out", tmp.path() + "/out" });
+    const test::CliRun cli = test::runCli(
+        QStringList { "run" } + args + QStringList { "--engine", "sgf", "--out", tmp.path() + "/out" });
     const QString err = cli.err;
     QCOMPARE(cli.exitStatus, QProcess::NormalExit);
     QCOMPARE(cli.exitCode, 2);
@@ -172,7 +181,8 @@ void TestConfigPaths::dockAndHelpReadTheSchema()
         QVERIFY2(form, qPrintable(key));
         auto *shown = qobject_cast<QLabel *>(form->labelForField(editor));
         QVERIFY2(shown && shown->text() == label, qPrintable(key));
-        QVERIFY2(help.contains(label + " (" + key + ", default"), qPrintable("help introduces " + key + " otherwise"));
+        QVERIFY2(help.contains(label + " (" + key + ", default"),
+            qPrintable("help introduces " + key + " otherwise"));
         QVERIFY2(editor->toolTip().contains("[" + key + "]"), qPrintable(key));
         QVERIFY2(editor->toolTip().contains(QString::fromStdString(f.doc).mid(1)), qPrintable(key));
         if (auto *combo = qobject_cast<QComboBox *>(editor)) {
@@ -199,7 +209,8 @@ void TestConfigPaths::dockMarksTheKeysOfEngineChecks()
     QVERIFY(test::blames(check, "model.activation") && test::blames(check, "model.width"));
     QVERIFY2(check->message.find("model.activation") == std::string::npos, check->message.c_str());
 
-    const auto invalid = [&panel](const char *key) { return panel.editor(key)->property("invalid").toBool(); };
+    const auto invalid
+        = [&panel](const char *key) { return panel.editor(key)->property("invalid").toBool(); };
     EngineSelection simulationOnly;
     simulationOnly.theory.clear();
     panel.setEngines(simulationOnly);
@@ -216,7 +227,8 @@ void TestConfigPaths::dockMarksTheKeysOfEngineChecks()
         QVERIFY2(!invalid(key), key);
     // The message shows the fields by their labels, and each marked field's tooltip gives it.
     const QString widthLabel = QString::fromStdString(findField("model.width")->label);
-    QVERIFY2(panel.error().contains(widthLabel) && !panel.error().contains("model.width"), qPrintable(panel.error()));
+    QVERIFY2(panel.error().contains(widthLabel) && !panel.error().contains("model.width"),
+        qPrintable(panel.error()));
     QVERIFY(panel.editor("model.activation")->toolTip().contains(panel.error()));
 
     c.problem.width = 1; // validated for k = 1: nothing is marked any more

@@ -51,7 +51,7 @@ RunConfig smallConfig(const std::string &preset, TeacherPrior prior, int dimensi
     c.dmft.paths = c.problem.width > 1 ? 10000 : 4000;
     c.dmft.tangentPaths = 1000;
     c.dmft.replicas = 4;
-    c.output.distributionTimes = {1.0, 3.0};
+    c.output.distributionTimes = { 1.0, 3.0 };
     return c;
 }
 
@@ -84,7 +84,8 @@ void TestDistributions::ksDistanceHasItsExpectedSize()
     // Two independent samples of one law: D of the order of its expected size; a shift of
     // 0.2 sd (D ≈ 0.08) stands far out. Analytic reference: n_eff = n.
     SimRandom rng(8, 0);
-    std::vector<Eigen::VectorXd> a(4, Eigen::VectorXd(5000)), b(4, Eigen::VectorXd(5000)), c(4, Eigen::VectorXd(5000));
+    std::vector<Eigen::VectorXd> a(4, Eigen::VectorXd(5000)), b(4, Eigen::VectorXd(5000)),
+        c(4, Eigen::VectorXd(5000));
     for (auto *set : { &a, &b, &c })
         for (auto &g : *set)
             rng.normals(g.data(), g.size());
@@ -94,7 +95,8 @@ void TestDistributions::ksDistanceHasItsExpectedSize()
     const LawHistogram ha = histogramOf(a, edges), hb = histogramOf(b, edges), hc = histogramOf(c, edges);
     const LawAgreement same = compareLaws(ha, hb), shifted = compareLaws(hc, hb);
     DMFT_COMPARE_TOL(same.ksExpected, 0.8687 / std::sqrt(10000.0), 1e-12);
-    QVERIFY2(same.ks < 3.0 * same.ksExpected, qPrintable(QString("D %1 vs %2").arg(same.ks).arg(same.ksExpected)));
+    QVERIFY2(
+        same.ks < 3.0 * same.ksExpected, qPrintable(QString("D %1 vs %2").arg(same.ks).arg(same.ksExpected)));
     QVERIFY2(shifted.ks > 6.0 * shifted.ksExpected, qPrintable(QString("D %1").arg(shifted.ks)));
     LawHistogram analytic = hb;
     analytic.samples = 0;
@@ -129,7 +131,7 @@ void TestDistributions::densitiesIntegrateToOne()
 
 void TestDistributions::priorsHaveUnitSecondMoment()
 {
-    for (TeacherPrior p : {TeacherPrior::Rademacher, TeacherPrior::Sparse}) {
+    for (TeacherPrior p : { TeacherPrior::Rademacher, TeacherPrior::Sparse }) {
         TeacherPriorSpec spec { p, 0.3 };
         double m1 = 0.0, m2 = 0.0;
         for (const auto &a : priorAtoms(spec)) {
@@ -157,8 +159,8 @@ void TestDistributions::gridIndicesFitTheBudget()
     for (int n = 0; n <= 100; ++n)
         grid.push_back(0.1 * n);
     std::string note;
-    auto idx = distributionGridIndices({5.04, 0.0, 10.0, 5.0, 12.0}, grid, 1.0, &note);
-    QCOMPARE(idx, (std::vector<int> {0, 50, 100}));
+    auto idx = distributionGridIndices({ 5.04, 0.0, 10.0, 5.0, 12.0 }, grid, 1.0, &note);
+    QCOMPARE(idx, (std::vector<int> { 0, 50, 100 }));
     QVERIFY(note.find("outside") != std::string::npos);
     std::vector<double> all(grid);
     idx = distributionGridIndices(all, grid, kDistributionMemoryLimit / 10.5, &note);
@@ -173,7 +175,8 @@ void TestDistributions::lawsMatchSimulation_data()
     QTest::addColumn<QString>("preset");
     QTest::addColumn<int>("prior");
     QTest::addColumn<int>("dimension");
-    QTest::newRow("linear-regression rademacher") << "linear-regression" << int(TeacherPrior::Rademacher) << 500;
+    QTest::newRow("linear-regression rademacher")
+        << "linear-regression" << int(TeacherPrior::Rademacher) << 500;
     QTest::newRow("logistic-regression sparse") << "logistic-regression" << int(TeacherPrior::Sparse) << 500;
     QTest::newRow("committee-erf gaussian") << "committee-erf" << int(TeacherPrior::Gaussian) << 1000;
 }
@@ -210,7 +213,8 @@ void TestDistributions::lawsMatchSimulation()
         QVERIFY(s);
         const LawAgreement theta = compareLaws(s->theta, e.theta);
         const LawAgreement r = compareLaws(s->r, e.r);
-        qInfo("t = %.2f unit %d: theta chi2/dof %.2f (dof %d, max |z| %.2f), r chi2/dof %.2f (dof %d, max |z| %.2f)",
+        qInfo("t = %.2f unit %d: theta chi2/dof %.2f (dof %d, max |z| %.2f), r chi2/dof %.2f (dof %d, max "
+              "|z| %.2f)",
             e.time, e.unit + 1, theta.chi2PerDof, theta.dof, theta.maxAbsZ, r.chi2PerDof, r.dof, r.maxAbsZ);
         QVERIFY(theta.dof >= 15 && r.dof >= 15);
         // χ²/dof of ~20 bins has sd ≈ 0.3 under agreement; SEs from 4–8 groups fatten the tail.
@@ -253,7 +257,8 @@ void TestDistributions::lawsMatchSimulation()
             const LawHistogram2D sim2 = histogram2DOf(ss[j].r, 0, 1, xEdges, yEdges);
             const LawAgreement a = compareLaws(sim2.flat, theory.flat);
             const LawAgreement wrong = compareLaws(sim2.flat, other.flat);
-            qInfo("t = %.2f (r_1, r_2): chi2/dof %.2f (dof %d, max |z| %.2f); against the DMFT at t = %.2f: %.1f",
+            qInfo("t = %.2f (r_1, r_2): chi2/dof %.2f (dof %d, max |z| %.2f); against the DMFT at t = %.2f: "
+                  "%.1f",
                 ds[j].time, a.chi2PerDof, a.dof, a.maxAbsZ, ds[1 - j].time, wrong.chi2PerDof);
             QVERIFY(a.dof >= 50);
             QVERIFY2(a.chi2PerDof < 2.5, "joint law of (r_1, r_2)");
@@ -273,7 +278,8 @@ void TestDistributions::lawsMatchSimulation()
             for (int m = 0; m < ks; ++m) {
                 const ConditionalLaw law = thetaConditionalLaw(d.Q, d.M, a, m);
                 const auto edges = teacherEdges(c.teacherPrior, s->teacher, m, 12);
-                const BinnedConditionalMeans means = binnedConditionalMeans(s->theta, s->teacher, a, m, edges);
+                const BinnedConditionalMeans means
+                    = binnedConditionalMeans(s->theta, s->teacher, a, m, edges);
                 const LawAgreement agree = compareConditionalMeans(means, law);
                 ConditionalLaw off = law; // a slope 20 % off: the comparison must be able to fail
                 off.slope *= 0.8;

@@ -129,7 +129,9 @@ void TestDmftMixing::growthRestartsWithDampedStep()
 {
     // A residual above kGrowth × the best one restarts the history with the damped step.
     FixedPointMixer mixer(3, 0.5);
-    auto F = [](const Eigen::VectorXd &x) -> Eigen::VectorXd { return 0.5 * x + Eigen::VectorXd::Constant(2, 1.0); };
+    auto F = [](const Eigen::VectorXd &x) -> Eigen::VectorXd {
+        return 0.5 * x + Eigen::VectorXd::Constant(2, 1.0);
+    };
     const Eigen::VectorXd x0 = Eigen::VectorXd::Constant(2, 0.3);
     Eigen::VectorXd x = mixer.next(x0, F(x0), 1.0);
     x = mixer.next(x, F(x), 0.5);

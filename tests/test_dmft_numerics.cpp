@@ -76,8 +76,8 @@ void TestDmftNumerics::gradientFlowPublishesCheckedIterate()
         // the factor's jitter is 1e-10..1e-5 of the scale (DmftReplica::factorCovariance)
         QVERIFY2(minEig > -1e-5, QByteArray::number(minEig));
     }
-    qInfo("alpha = %g: %d iterations, %d accelerated steps replaced by damped ones", alpha, r.curves.iterations,
-        fallbacks);
+    qInfo("alpha = %g: %d iterations, %d accelerated steps replaced by damped ones", alpha,
+        r.curves.iterations, fallbacks);
     QVERIFY(fallbacks > 0); // the case still exercises the fallback
     QVERIFY(allFinite(r.curves.trainLoss) && allFinite(r.curves.testLoss) && allFinite(r.curves.Q[0]));
     QVERIFY(firstNonFinite(r.curves).empty());
@@ -143,7 +143,8 @@ void TestDmftNumerics::stalledAndersonFallsBackToDamping()
         mixed.message.c_str(), damped.curves.iterations);
     QVERIFY2(damped.status == Status::Converged, damped.message.c_str());
     QVERIFY2(mixed.status == Status::Converged, mixed.message.c_str());
-    QVERIFY2(mixed.message.find("stalled") != std::string::npos, mixed.message.c_str()); // the case still stalls
+    QVERIFY2(
+        mixed.message.find("stalled") != std::string::npos, mixed.message.c_str()); // the case still stalls
     QVERIFY(mixed.extra["mixing_stalled_replicas"].get<int>() > 0);
     const int N = c.time.steps;
     double worst = 0.0;
@@ -183,10 +184,11 @@ void TestDmftNumerics::errorBarsCoverTheSpreadOfIndependentSolves()
         std::function<const Estimate &(const Curves &)> pick;
         int n;
     };
-    const std::vector<Quantity> quantities = { { "Q(T)", [](const Curves &x) -> const Estimate & { return x.Q[0]; }, N },
-        { "M(T)", [](const Curves &x) -> const Estimate & { return x.M[0]; }, N },
-        { "M(T/2)", [](const Curves &x) -> const Estimate & { return x.M[0]; }, N / 2 },
-        { "train loss(T)", [](const Curves &x) -> const Estimate & { return x.trainLoss; }, N } };
+    const std::vector<Quantity> quantities
+        = { { "Q(T)", [](const Curves &x) -> const Estimate & { return x.Q[0]; }, N },
+              { "M(T)", [](const Curves &x) -> const Estimate & { return x.M[0]; }, N },
+              { "M(T/2)", [](const Curves &x) -> const Estimate & { return x.M[0]; }, N / 2 },
+              { "train loss(T)", [](const Curves &x) -> const Estimate & { return x.trainLoss; }, N } };
     std::vector<std::vector<double>> value(quantities.size()), se(quantities.size());
     for (int i = 0; i < K; ++i) {
         c.dmft.seed = 1000 + i;

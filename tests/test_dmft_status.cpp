@@ -195,7 +195,7 @@ void TestDmftStatus::cancelDuringSetUp_data()
 {
     // Before the first iteration: ODE warm start, drawing and whitening the stored normals.
     QTest::addColumn<int>("delayMs");
-    for (int ms : {5, 120, 400, 700, 1000, 1300})
+    for (int ms : { 5, 120, 400, 700, 1000, 1300 })
         QTest::newRow(qPrintable(QString("cancel after %1 ms").arg(ms))) << ms;
 }
 

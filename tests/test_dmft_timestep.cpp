@@ -61,7 +61,8 @@ void TestDmftTimeStep::marchenkoPasturIsNormalised()
     for (double alpha : { 1.5, 2.0, 5.0 }) {
         DMFT_COMPARE_TOL(marchenkoPasturAverage(alpha, [](double) { return 1.0; }), 1.0, 1e-9);
         DMFT_COMPARE_TOL(marchenkoPasturAverage(alpha, [](double s) { return s; }), 1.0, 1e-9); // E s = 1
-        DMFT_COMPARE_TOL(marchenkoPasturAverage(alpha, [](double s) { return s * s; }), 1.0 + 1.0 / alpha, 1e-9);
+        DMFT_COMPARE_TOL(
+            marchenkoPasturAverage(alpha, [](double s) { return s * s; }), 1.0 + 1.0 / alpha, 1e-9);
     }
 }
 
@@ -94,12 +95,13 @@ void TestDmftTimeStep::extrapolationMatchesContinuousClosedForm()
     QVERIFY2(ext.status == Status::Converged, ext.message.c_str());
     QVERIFY(ext.extra["time_step"]["steps"].size() == 3);
     const double tq = studentTQuantile(0.99, ext.curves.seDegreesOfFreedom);
-    double worstEuler = 0.0, worstExt = 0.0, worstRatio = 0.0, worstExtT = 0.0, worstEulerEstimate = 0.0, minRatio = 1e300;
+    double worstEuler = 0.0, worstExt = 0.0, worstRatio = 0.0, worstExtT = 0.0, worstEulerEstimate = 0.0,
+           minRatio = 1e300;
     for (int n = 1; n <= c.time.steps; ++n) {
         const double t = c.grid()[n];
         const Overlaps1 ex = linearRegressionGradientFlow(c, t);
-        for (const auto &[e, x, name] : { std::tuple { &ext.curves.Q[0], ex.Q, "Q" },
-                 std::tuple { &ext.curves.M[0], ex.M, "M" } }) {
+        for (const auto &[e, x, name] :
+            { std::tuple { &ext.curves.Q[0], ex.Q, "Q" }, std::tuple { &ext.curves.M[0], ex.M, "M" } }) {
             // within its stated error: t quantile × Monte-Carlo SE + truncation + remaining
             // discretisation
             const double stated = tq * e->seMonteCarlo[n] + e->truncation[n] + e->discretisation[n];
@@ -110,12 +112,18 @@ void TestDmftTimeStep::extrapolationMatchesContinuousClosedForm()
             }
             worstRatio = std::max(worstRatio, err / stated);
             QVERIFY2(err <= stated,
-                qPrintable(QString("%1(t = %2): |%3 - %4| > %5").arg(name).arg(t).arg(e->mean[n]).arg(x).arg(stated)));
+                qPrintable(QString("%1(t = %2): |%3 - %4| > %5")
+                               .arg(name)
+                               .arg(t)
+                               .arg(e->mean[n])
+                               .arg(x)
+                               .arg(stated)));
         }
         // The Euler curves are off by O(Δ), and their estimate says how much: at least the
         // actual error at every point (remainingErrorCoversTheClosedForm checks the rule without
         // Monte-Carlo noise; here the solves' noise, a few 1e-4, may take a little off it).
-        for (const auto &[e, x] : { std::pair { &euler.curves.Q[0], ex.Q }, std::pair { &euler.curves.M[0], ex.M } }) {
+        for (const auto &[e, x] :
+            { std::pair { &euler.curves.Q[0], ex.Q }, std::pair { &euler.curves.M[0], ex.M } }) {
             const double eulerErr = std::fabs(e->mean[n] - x);
             worstEuler = std::max(worstEuler, eulerErr);
             worstEulerEstimate = std::max(worstEulerEstimate, e->discretisation[n]);
@@ -124,8 +132,10 @@ void TestDmftTimeStep::extrapolationMatchesContinuousClosedForm()
             QVERIFY2(ratio > 0.9, qPrintable(QString("t = %1: estimate/actual %2").arg(t).arg(ratio)));
         }
     }
-    qInfo("vs continuous gradient flow (Q, M of order 1): Euler worst |error| %.3g (estimate: worst %.3g, at least %.2f "
-          "of the error at every point), extrapolated %.3g at t = %.3g (worst |err| / stated %.2f); 2dt+4dt solves %.1f s",
+    qInfo("vs continuous gradient flow (Q, M of order 1): Euler worst |error| %.3g (estimate: worst %.3g, at "
+          "least %.2f "
+          "of the error at every point), extrapolated %.3g at t = %.3g (worst |err| / stated %.2f); 2dt+4dt "
+          "solves %.1f s",
         worstEuler, worstEulerEstimate, minRatio, worstExt, worstExtT, worstRatio,
         ext.extra["time_step"]["seconds"].get<double>());
     // Not far above it on the scale of the curve: its largest value is |X^Δ − X^{2Δ}| in the
@@ -165,7 +175,8 @@ void TestDmftTimeStep::remainingErrorCoversTheClosedForm()
             Curves euler = fine;
             estimateDiscretisation(euler, coarse);
             extrapolateTimeStep(fine, coarse, &coarser);
-            double worstEuler = 0.0, worstEulerEstimate = 0.0, worstStated = 0.0, lateEuler = 0.0, lateStated = 0.0, lateActual = 0.0;
+            double worstEuler = 0.0, worstEulerEstimate = 0.0, worstStated = 0.0, lateEuler = 0.0,
+                   lateStated = 0.0, lateActual = 0.0;
             for (int n = 1; n <= N; ++n) {
                 const Overlaps1 ex = linearRegressionGradientFlow(c, n * dt);
                 for (const auto &[e, eu, x] : { std::tuple { &fine.Q[0], &euler.Q[0], ex.Q },
@@ -173,14 +184,23 @@ void TestDmftTimeStep::remainingErrorCoversTheClosedForm()
                     const double err = std::fabs(e->mean[n] - x), stated = e->discretisation[n];
                     QVERIFY2(err <= stated,
                         qPrintable(QString("alpha %1, dt %2, t = %3: |%4 - %5| > stated %6")
-                                       .arg(alpha).arg(dt).arg(n * dt).arg(e->mean[n]).arg(x).arg(stated)));
+                                       .arg(alpha)
+                                       .arg(dt)
+                                       .arg(n * dt)
+                                       .arg(e->mean[n])
+                                       .arg(x)
+                                       .arg(stated)));
                     worstCover = std::max(worstCover, err / stated);
                     const double eulerErr = std::fabs(eu->mean[n] - x);
                     worstEuler = std::max(worstEuler, eulerErr);
                     // the Euler curves' own estimate ("estimate", the default) covers their error
                     QVERIFY2(eulerErr <= eu->discretisation[n],
                         qPrintable(QString("alpha %1, dt %2, t = %3: Euler error %4 > estimate %5")
-                                       .arg(alpha).arg(dt).arg(n * dt).arg(eulerErr).arg(eu->discretisation[n])));
+                                       .arg(alpha)
+                                       .arg(dt)
+                                       .arg(n * dt)
+                                       .arg(eulerErr)
+                                       .arg(eu->discretisation[n])));
                     worstEulerEstimate = std::max(worstEulerEstimate, eu->discretisation[n]);
                     worstStated = std::max(worstStated, stated);
                     if (n * dt >= 1.0) {
@@ -190,7 +210,8 @@ void TestDmftTimeStep::remainingErrorCoversTheClosedForm()
                     }
                 }
             }
-            qInfo("alpha %.1f, dt %.3f: Euler worst |error| %.4f (estimate %.4f), extrapolation's stated remaining error %.4f; t >= 1: %.4f, %.4f (actual %.4f)",
+            qInfo("alpha %.1f, dt %.3f: Euler worst |error| %.4f (estimate %.4f), extrapolation's stated "
+                  "remaining error %.4f; t >= 1: %.4f, %.4f (actual %.4f)",
                 alpha, dt, worstEuler, worstEulerEstimate, worstStated, lateEuler, lateStated, lateActual);
             // It pays where 4Δ (s + λ) is small (s ≤ (1 + α^{-1/2})² ≤ 3.3 here): at Δ = 0.05 the
             // stated error is below Euler's actual error everywhere (measured ≤ 0.52 of it) and
@@ -199,9 +220,9 @@ void TestDmftTimeStep::remainingErrorCoversTheClosedForm()
             // Δ = 0.25 the 4Δ solve is unstable and the stated error says so (up to 1e5).
             if (dt <= 0.05) {
                 QVERIFY2(worstStated < worstEuler, qPrintable(QString("alpha %1, dt %2").arg(alpha).arg(dt)));
-                QVERIFY2(lateStated < 0.5 * lateEuler, qPrintable(QString("alpha %1, dt %2").arg(alpha).arg(dt)));
+                QVERIFY2(
+                    lateStated < 0.5 * lateEuler, qPrintable(QString("alpha %1, dt %2").arg(alpha).arg(dt)));
             }
-
         }
     }
     qInfo("worst |error| / stated remaining error: %.2f", worstCover);
@@ -214,7 +235,8 @@ void TestDmftTimeStep::oddStepsAreRefused()
     c.dmft.continuousTime = "extrapolate";
     const EngineCheck check = checkEngine("dmft", c);
     const std::string err = test::checkMessage(check);
-    QVERIFY2(err.find("time.steps") != std::string::npos && err.find("dmft.continuous_time") != std::string::npos,
+    QVERIFY2(
+        err.find("time.steps") != std::string::npos && err.find("dmft.continuous_time") != std::string::npos,
         err.c_str());
     QVERIFY(test::blames(check, "time.steps") && test::blames(check, "dmft.continuous_time"));
     c.time.steps = 40;

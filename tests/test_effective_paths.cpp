@@ -63,8 +63,10 @@ void TestEffectivePaths::thetaPathsHaveTheDmftMoments_data()
 {
     QTest::addColumn<QString>("preset");
     QTest::addColumn<int>("prior");
-    QTest::newRow("linear, Rademacher teacher") << "linear-regression" << static_cast<int>(TeacherPrior::Rademacher);
-    QTest::newRow("committee, Gaussian teacher") << "committee-erf" << static_cast<int>(TeacherPrior::Gaussian);
+    QTest::newRow("linear, Rademacher teacher")
+        << "linear-regression" << static_cast<int>(TeacherPrior::Rademacher);
+    QTest::newRow("committee, Gaussian teacher")
+        << "committee-erf" << static_cast<int>(TeacherPrior::Gaussian);
 }
 
 void TestEffectivePaths::thetaPathsHaveTheDmftMoments()
@@ -77,7 +79,8 @@ void TestEffectivePaths::thetaPathsHaveTheDmftMoments()
     QVERIFY(dmft.distributions);
     const int count = 6000;
     std::string error;
-    const EffectivePaths p = effectivePaths(*dmft.distributions, dmft.curves, c.teacherPrior, count, 99, 201, &error);
+    const EffectivePaths p
+        = effectivePaths(*dmft.distributions, dmft.curves, c.teacherPrior, count, 99, 201, &error);
     QVERIFY2(!p.empty(), error.c_str());
     const int k = c.problem.width, ks = c.problem.teacherWidth, T = static_cast<int>(p.t.size());
     QCOMPARE(T, c.time.steps + 1);
@@ -105,8 +108,8 @@ void TestEffectivePaths::thetaPathsHaveTheDmftMoments()
             worst = std::max(worst,
                 zOfMean(th.col(i).cwiseProduct(th.col(T - 1)), dmft.curves.Ctheta.mean[a * k + a](n, T - 1)));
             for (int m = 0; m < ks; ++m)
-                worst = std::max(
-                    worst, zOfMean(th.col(i).cwiseProduct(p.thetaStar.col(m)), dmft.curves.M[a * ks + m].mean[n]));
+                worst = std::max(worst,
+                    zOfMean(th.col(i).cwiseProduct(p.thetaStar.col(m)), dmft.curves.M[a * ks + m].mean[n]));
         }
     }
     qInfo("%s: worst |z| of the drawn θ paths' moments against the DMFT: %.2f", qPrintable(preset), worst);
@@ -202,12 +205,14 @@ void TestEffectivePaths::teacherDriftMatchesTheSolver()
                     v[r] = solver.replica(r).mu()(n * k + a, m);
                 const double mean = v.mean();
                 const double se = std::sqrt((v.array() - mean).square().sum() / (R - 1) / R);
-                // Floor: the fixed point's own truncation (tolerance × scale / Δ) when replicas agree closely.
+                // Floor: the fixed point's own truncation (tolerance × scale / Δ) when replicas agree
+                // closely.
                 const double z = std::fabs(mu(n, a * ks + m) - mean) / std::max(se, 1e-4);
                 worst = std::max(worst, z);
                 scale = std::max(scale, std::fabs(mean));
             }
-    qInfo("%s: mu from (K, M) vs the solver's mu: worst |z| %.2f (largest |mu| %.3f)", qPrintable(preset), worst, scale);
+    qInfo("%s: mu from (K, M) vs the solver's mu: worst |z| %.2f (largest |mu| %.3f)", qPrintable(preset),
+        worst, scale);
     QVERIFY(scale > 0.05); // a drift worth recovering
     QVERIFY2(worst < 3.0, "teacher drift within 3 SE of the replicas' mean");
 }

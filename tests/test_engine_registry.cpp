@@ -94,15 +94,37 @@ private slots:
         RunConfig c = tinyConfig();
         QVERIFY(!checkEngine(engine.toStdString(), c));
         switch (change) {
-        case 0: c.sim.dimension = 2; break; // k + k* = 2 fits; a third unit does not
-        case 1: c.optimizer.tau = 0.123; break;
-        case 2: c.optimizer.batchSize = c.samples() + 1; break;
-        case 3: c.problem.ridge = 1000.0; c.optimizer.learningRate = 0.5; break;
-        case 4: c.sim.dimension = 400000; c.alpha = 100.0; break;
-        case 5: c.time.steps = 5000; c.problem.width = 8; break;
-        case 6: c.dmft.continuousTime = "extrapolate"; c.time.steps = 9; break;
-        case 7: c.dmft.paths = 50000000; break;
-        case 8: c.alpha = -1.0; break;
+        case 0:
+            c.sim.dimension = 2;
+            break; // k + k* = 2 fits; a third unit does not
+        case 1:
+            c.optimizer.tau = 0.123;
+            break;
+        case 2:
+            c.optimizer.batchSize = c.samples() + 1;
+            break;
+        case 3:
+            c.problem.ridge = 1000.0;
+            c.optimizer.learningRate = 0.5;
+            break;
+        case 4:
+            c.sim.dimension = 400000;
+            c.alpha = 100.0;
+            break;
+        case 5:
+            c.time.steps = 5000;
+            c.problem.width = 8;
+            break;
+        case 6:
+            c.dmft.continuousTime = "extrapolate";
+            c.time.steps = 9;
+            break;
+        case 7:
+            c.dmft.paths = 50000000;
+            break;
+        case 8:
+            c.alpha = -1.0;
+            break;
         }
         if (change == 0)
             c.problem.width = 2, c.init.m0 = Eigen::MatrixXd::Zero(2, 1);
@@ -131,7 +153,8 @@ private slots:
         const EngineInfo *info = findEngine(engine.toStdString());
         QVERIFY(info);
         const EngineResult r = runEngine(info->name, tinyConfig());
-        QVERIFY2(r.status == Status::Completed || r.status == Status::Converged || r.status == Status::MaxIterations,
+        QVERIFY2(r.status == Status::Completed || r.status == Status::Converged
+                || r.status == Status::MaxIterations,
             r.message.c_str());
         QCOMPARE(r.curves.engine, info->name);
         for (const auto &kf : io::kernelFiles()) {
@@ -156,7 +179,8 @@ private slots:
         const EngineResult r = runEngine(engine.toStdString(), tinyConfig(), thrower);
         QVERIFY2(r.status == Status::InternalError, r.message.c_str());
         QCOMPARE(toString(r.status), std::string("internal_error"));
-        QVERIFY2(r.message == "internal error in " + engine.toStdString() + ": boom in a callback", r.message.c_str());
+        QVERIFY2(r.message == "internal error in " + engine.toStdString() + ": boom in a callback",
+            r.message.c_str());
         QCOMPARE(r.curves.engine, engine.toStdString());
     }
 

@@ -11,8 +11,8 @@
 #include "config/config.h"
 #include "config/presets.h"
 #include "config/resolve.h"
-#include "io/jsonparse.h"
 #include "io/curvesjson.h"
+#include "io/jsonparse.h"
 #include "model/problem.h"
 
 #include <QtTest>
@@ -68,13 +68,14 @@ Curves sampleCurves()
 /// types, empty and odd strings, containers.
 const std::vector<json> &nastyValues()
 {
-    static const std::vector<json> values = { json(nullptr), json(true), json(false), json(0), json(1), json(-1),
-        json(2), json(3), json(16), json(17), json(5000), json(5001), json(20000), json(46341), json(65537),
-        json(2147483647), json(2147483648LL), json(-2147483648LL), json(-2147483649LL), json(4294967297LL),
-        json(9223372036854775807LL), json(18446744073709551615ULL), json(0.5), json(-0.0), json(1e-320),
-        json(1e308), json(-1e308), json(std::numeric_limits<double>::max()), json(""), json("x"), json("nan"),
-        json("inf"), json("1"), json("a\nb"), json("relu"), json("sgf"), json(std::string(300, 'z')),
-        json::array(), json::object(), json::array({ 1, 2 }), json::array({ json::array({ 1.0 }) }),
+    static const std::vector<json> values = { json(nullptr), json(true), json(false), json(0), json(1),
+        json(-1), json(2), json(3), json(16), json(17), json(5000), json(5001), json(20000), json(46341),
+        json(65537), json(2147483647), json(2147483648LL), json(-2147483648LL), json(-2147483649LL),
+        json(4294967297LL), json(9223372036854775807LL), json(18446744073709551615ULL), json(0.5), json(-0.0),
+        json(1e-320), json(1e308), json(-1e308), json(std::numeric_limits<double>::max()), json(""),
+        json("x"), json("nan"), json("inf"), json("1"), json("a\nb"), json("relu"), json("sgf"),
+        json(std::string(300, 'z')), json::array(), json::object(), json::array({ 1, 2 }),
+        json::array({ json::array({ 1.0 }) }),
         json::object({ { "mean", json::array() }, { "se", json::array() } }) };
     return values;
 }
@@ -82,10 +83,10 @@ const std::vector<json> &nastyValues()
 /// Text of --set values: valid JSON, broken JSON, odd strings.
 const std::vector<std::string> &nastyTexts()
 {
-    static const std::vector<std::string> texts = { "", "=", "[", "]", "{", "[[[[1]]]]", "{\"a\":", "1e999",
-        "-1e999", "nan", "NaN", "Infinity", "0x10", "007", "1.", ".5", "4294967297", "2147483648",
-        "-2147483649", "null", "true", "\"\"", "\"quoted\"", "[1,2,3]", "{\"x\":1}", "a\nb", "\t", "\xff\xfe",
-        "1 2", "\"unterminated" };
+    static const std::vector<std::string> texts
+        = { "", "=", "[", "]", "{", "[[[[1]]]]", "{\"a\":", "1e999", "-1e999", "nan", "NaN", "Infinity",
+              "0x10", "007", "1.", ".5", "4294967297", "2147483648", "-2147483649", "null", "true", "\"\"",
+              "\"quoted\"", "[1,2,3]", "{\"x\":1}", "a\nb", "\t", "\xff\xfe", "1 2", "\"unterminated" };
     return texts;
 }
 
@@ -120,7 +121,10 @@ public:
     {
     }
 
-    std::size_t below(std::size_t n) { return n == 0 ? 0 : std::uniform_int_distribution<std::size_t>(0, n - 1)(m_rng); }
+    std::size_t below(std::size_t n)
+    {
+        return n == 0 ? 0 : std::uniform_int_distribution<std::size_t>(0, n - 1)(m_rng);
+    }
     bool chance(double p) { return std::uniform_real_distribution<double>(0.0, 1.0)(m_rng) < p; }
 
     /// One structural mutation of a random node of j.
@@ -161,9 +165,9 @@ public:
                 const long long v = node.is_number_unsigned() ? 0 : node.get<long long>();
                 const bool small = v > -(1LL << 40) && v < (1LL << 40); // no overflow in the test itself
                 node = !small ? json(0) : chance(0.5) ? json(v * 65537LL) : json(-v);
-            }
-            else if (node.is_number_float())
-                node = chance(0.5) ? json(node.get<double>() * 1e300) : json(std::nextafter(node.get<double>(), 1e9));
+            } else if (node.is_number_float())
+                node = chance(0.5) ? json(node.get<double>() * 1e300)
+                                   : json(std::nextafter(node.get<double>(), 1e9));
             else
                 node = json(0.5);
             break;
@@ -191,10 +195,18 @@ public:
         for (int e = 0; e < edits && !text.empty(); ++e) {
             const std::size_t i = below(text.size());
             switch (below(4)) {
-            case 0: text[i] = kBytes[below(sizeof(kBytes) - 1)]; break;
-            case 1: text.insert(i, 1, kBytes[below(sizeof(kBytes) - 1)]); break;
-            case 2: text.erase(i, 1 + below(8)); break;
-            default: text.resize(i); break;
+            case 0:
+                text[i] = kBytes[below(sizeof(kBytes) - 1)];
+                break;
+            case 1:
+                text.insert(i, 1, kBytes[below(sizeof(kBytes) - 1)]);
+                break;
+            case 2:
+                text.erase(i, 1 + below(8));
+                break;
+            default:
+                text.resize(i);
+                break;
             }
         }
         return text;
@@ -302,12 +314,18 @@ void TestFuzzParsers::curvesRegression_data()
     // Issue 15, hand-made sessions: k = 20000 (bad_alloc), k = 46341 (k² overflows int:
     // length_error), kernels of 65 537 × 65 537 blocks (block count overflowed to 131 073;
     // SIGSEGV, ASan heap overflow in Kernel::trace through the figures).
-    row("k-20000", [](json &j) { j["k"] = 20000; }, "k");
-    row("k-46341", [](json &j) { j["k"] = 46341; }, "k");
-    row("k-beyond-int", [](json &j) { j["k"] = 4294967298LL; }, "k"); // would wrap to 2
-    row("k_star-huge", [](json &j) { j["k_star"] = 2147483647; }, "k_star");
-    row("valid_points-beyond-int", [](json &j) { j["valid_points"] = 4294967300LL; }, "valid_points");
-    row("valid_points-more-than-t", [](json &j) { j["valid_points"] = 1000000; }, "t");
+    row(
+        "k-20000", [](json &j) { j["k"] = 20000; }, "k");
+    row(
+        "k-46341", [](json &j) { j["k"] = 46341; }, "k");
+    row(
+        "k-beyond-int", [](json &j) { j["k"] = 4294967298LL; }, "k"); // would wrap to 2
+    row(
+        "k_star-huge", [](json &j) { j["k_star"] = 2147483647; }, "k_star");
+    row(
+        "valid_points-beyond-int", [](json &j) { j["valid_points"] = 4294967300LL; }, "valid_points");
+    row(
+        "valid_points-more-than-t", [](json &j) { j["valid_points"] = 1000000; }, "t");
     row(
         "kernel-65537-blocks",
         [](json &j) {
@@ -343,9 +361,13 @@ void TestFuzzParsers::curvesRegression_data()
             j["kernels"]["C_theta"]["mean"][0] = json(std::vector<json>(4, json::array()));
         },
         "kernels.C_theta.mean[0][0]");
-    row("kernel-mean-missing-blocks", [](json &j) { j["kernels"]["K"]["mean"] = json::array(); }, "kernels.K.mean");
-    row("Q-short", [](json &j) { j["Q"].erase(0); }, "Q");
-    row("iterations-beyond-int", [](json &j) { j["iterations"] = 4294967297LL; }, "iterations");
+    row(
+        "kernel-mean-missing-blocks", [](json &j) { j["kernels"]["K"]["mean"] = json::array(); },
+        "kernels.K.mean");
+    row(
+        "Q-short", [](json &j) { j["Q"].erase(0); }, "Q");
+    row(
+        "iterations-beyond-int", [](json &j) { j["iterations"] = 4294967297LL; }, "iterations");
 }
 
 void TestFuzzParsers::curvesRegression()
@@ -367,29 +389,35 @@ void TestFuzzParsers::configRegression_data()
     QTest::addColumn<QByteArray>("key"); // the message must name it
     const QByteArray none;
     // Issue 15: deep nesting overflowed the stack (SIGSEGV in the CLI and the GUI).
-    const QByteArray deepArrays = "{\"init\": {\"m0\": " + QByteArray(60000, '[') + QByteArray(60000, ']') + "}}";
+    const QByteArray deepArrays
+        = "{\"init\": {\"m0\": " + QByteArray(60000, '[') + QByteArray(60000, ']') + "}}";
     QByteArray deepObjects = "{\"model\": ";
     for (int i = 0; i < 100000; ++i)
         deepObjects += "{\"a\": ";
     deepObjects += "1" + QByteArray(100000, '}') + "}";
-    QTest::newRow("60000 arrays under init.m0") << deepArrays << QByteArrayList {} << QByteArray("nested deeper");
+    QTest::newRow("60000 arrays under init.m0")
+        << deepArrays << QByteArrayList {} << QByteArray("nested deeper");
     QTest::newRow("100000 objects") << deepObjects << QByteArrayList {} << QByteArray("nested deeper");
     QTest::newRow("--set with 64000 brackets")
         << none << QByteArrayList { "model.width=" + QByteArray(64000, '[') } << QByteArray("model.width");
     // Integers beyond the int range wrapped: N = 1, d = 2.
-    QTest::newRow("steps wrap") << none << QByteArrayList { "time.steps=4294967297" } << QByteArray("time.steps");
+    QTest::newRow("steps wrap") << none << QByteArrayList { "time.steps=4294967297" }
+                                << QByteArray("time.steps");
     QTest::newRow("dimension wrap") << none << QByteArrayList { "sim.dimension=4294967298" }
                                     << QByteArray("sim.dimension");
     QTest::newRow("file steps wrap") << QByteArray(R"({"time": {"steps": 4294967297}})") << QByteArrayList {}
                                      << QByteArray("time.steps");
-    QTest::newRow("width huge") << none << QByteArrayList { "model.width=65537" } << QByteArray("model.width");
+    QTest::newRow("width huge") << none << QByteArrayList { "model.width=65537" }
+                                << QByteArray("model.width");
     QTest::newRow("wrong type") << QByteArray(R"({"data": 5})") << QByteArrayList {} << QByteArray("data");
     QTest::newRow("number overflow") << QByteArray(R"({"data": {"alpha": 1e400}})") << QByteArrayList {}
                                      << QByteArray("fuzz.json");
     // Found by this fuzzer: invalid UTF-8 in a --set value made the error message's dump()
     // throw (the CLI aborted), and a newline made a multi-line message.
-    QTest::newRow("invalid UTF-8") << none << QByteArrayList { "time.steps=\xff\xfe" } << QByteArray("time.steps");
-    QTest::newRow("newline") << none << QByteArrayList { "model.activation=a\nb" } << QByteArray("model.activation");
+    QTest::newRow("invalid UTF-8") << none << QByteArrayList { "time.steps=\xff\xfe" }
+                                   << QByteArray("time.steps");
+    QTest::newRow("newline") << none << QByteArrayList { "model.activation=a\nb" }
+                             << QByteArray("model.activation");
 }
 
 void TestFuzzParsers::configRegression()

@@ -447,7 +447,8 @@ void TestGuiFigures::colourBarsKeepApart()
             for (int i = 0; i < ticks.size(); ++i) {
                 if (!axis->range().contains(ticks[i]))
                     continue;
-                const double px = axis->coordToPixel(ticks[i]), half = metrics.horizontalAdvance(labels[i]) / 2;
+                const double px = axis->coordToPixel(ticks[i]),
+                             half = metrics.horizontalAdvance(labels[i]) / 2;
                 x.lo = std::min(x.lo, px - half);
                 x.hi = std::max(x.hi, px + half);
             }
@@ -556,7 +557,8 @@ void TestGuiFigures::textScalesWithCanvas()
         figures::plotLoss(&plot, { &sgf, &dmft }, style);
         const QString path = dir.filePath(QString("loss%1.png").arg(size.width()));
         QString error;
-        QVERIFY2(figures::exportPlot(&plot, path, size.width(), size.height(), 1.0, &error), qPrintable(error));
+        QVERIFY2(
+            figures::exportPlot(&plot, path, size.width(), size.height(), 1.0, &error), qPrintable(error));
         const QImage img(path);
         QCOMPARE(img.size(), size);
         const int h = titleHeight(img);
@@ -565,7 +567,8 @@ void TestGuiFigures::textScalesWithCanvas()
     }
     // Same share within 15 % (glyph rounding); a slide title at least 3 % of the height
     // (readable from the back of a room), a figure title at least 1.5 %.
-    QVERIFY2(std::fabs(shares[1] / shares[0] - 1.0) < 0.15, qPrintable(QString::number(shares[1] / shares[0])));
+    QVERIFY2(
+        std::fabs(shares[1] / shares[0] - 1.0) < 0.15, qPrintable(QString::number(shares[1] / shares[0])));
     const double least = slide ? 0.03 : 0.015;
     QVERIFY(shares[0] > least && shares[1] > least);
 }
@@ -596,7 +599,8 @@ void TestGuiFigures::slideExport()
     figures::Style style;
     style.slide = true;
     QString error;
-    QVERIFY2(figures::exportSlide(panels, path, size.width(), size.height(), 1.0, style, &error), qPrintable(error));
+    QVERIFY2(figures::exportSlide(panels, path, size.width(), size.height(), 1.0, style, &error),
+        qPrintable(error));
     if (suffix == "png") {
         const QImage img(path);
         QCOMPARE(img.size(), size);
@@ -643,7 +647,8 @@ void TestGuiFigures::denseGridsAreThinned()
             theoryPoints = g->data()->size();
     }
     QCOMPARE(theoryPoints, 501);
-    QVERIFY2(simulationPoints >= 20 && simulationPoints <= 120, qPrintable(QString::number(simulationPoints)));
+    QVERIFY2(
+        simulationPoints >= 20 && simulationPoints <= 120, qPrintable(QString::number(simulationPoints)));
     int bars = 0;
     for (int i = 0; i < plot.plottableCount(); ++i)
         if (auto *b = qobject_cast<QCPErrorBars *>(plot.plottable(i)))

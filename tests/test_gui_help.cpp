@@ -103,7 +103,8 @@ void TestGuiHelp::linksLandOnExistingAnchors()
             const QString target = it.next().captured(1);
             if (target.startsWith("http"))
                 continue;
-            if (target.startsWith("dmftlab:")) { // a command for the main window (HelpWindow::commandRequested)
+            if (target.startsWith(
+                    "dmftlab:")) { // a command for the main window (HelpWindow::commandRequested)
                 QCOMPARE(target, QString("dmftlab:theory"));
                 continue;
             }

@@ -6,9 +6,9 @@
 #include "config/presets.h"
 #include "engine/engine.h"
 #include "exportservice.h"
+#include "guitestutil.h"
 #include "io/curvesjson.h"
 #include "io/files.h"
-#include "guitestutil.h"
 #include "mainwindow.h"
 #include "parameterpanel.h"
 #include "plotarea.h"
@@ -25,8 +25,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QSignalSpy>
-#include <stdexcept>
-#include <algorithm>
 #include <QSvgRenderer>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -36,6 +34,7 @@
 #include <functional>
 #include <map>
 #include <qcustomplot.h>
+#include <stdexcept>
 #include <thread>
 
 using namespace dmftlab;
@@ -97,8 +96,9 @@ public:
     }
     QString describe() const
     {
-        return QString("%1 ticks; lateness median %2, p95 %3, worst %4 ms; of it queued for a CPU up to %5 ms; "
-                       "lateness less queueing worst %6 ms; GUI CPU per tick worst %7 ms")
+        return QString(
+            "%1 ticks; lateness median %2, p95 %3, worst %4 ms; of it queued for a CPU up to %5 ms; "
+            "lateness less queueing worst %6 ms; GUI CPU per tick worst %7 ms")
             .arg(ticks())
             .arg(quantile(&Tick::late, 0.5), 0, 'f', 1)
             .arg(quantile(&Tick::late, 0.95), 0, 'f', 1)
@@ -339,8 +339,9 @@ void TestGuiRun::controllerStopOverhead()
 void TestGuiRun::workerExceptionIsInternalError()
 {
     RunController controller;
-    controller.setRunner([](const std::string &, const RunConfig &, const ProgressCallback &,
-                             const std::atomic<bool> *) -> EngineResult { throw std::logic_error("kernel index"); });
+    controller.setRunner(
+        [](const std::string &, const RunConfig &, const ProgressCallback &,
+            const std::atomic<bool> *) -> EngineResult { throw std::logic_error("kernel index"); });
     QSignalSpy finished(&controller, &RunController::finished);
     controller.start(RunConfig {}, { "sgf" });
     QVERIFY(finished.wait(5000));
@@ -507,7 +508,8 @@ void TestGuiRun::exportsAndSessionRoundTrip()
         std::string text;
         QVERIFY(io::readFile(dir.filePath("data/summary.json").toStdString(), &text).empty());
         const json summary = json::parse(text);
-        for (const char *key : { "version", "preset", "status", "wall_seconds", "engine_order", "derived", "engines" })
+        for (const char *key :
+            { "version", "preset", "status", "wall_seconds", "engine_order", "derived", "engines" })
             QVERIFY2(summary.contains(key), key);
         const json &sgf = summary["engines"]["sgf"];
         QCOMPARE(QString::fromStdString(sgf["status"].get<std::string>()), QString("completed"));

@@ -4,8 +4,8 @@
 #include "config/presets.h"
 
 #include <QImage>
-#include <QScreen>
 #include <QProcess>
+#include <QScreen>
 #include <QTemporaryDir>
 #include <QtTest>
 

@@ -10,11 +10,11 @@
 #include "plotarea.h"
 #include "plotpanel.h"
 #include "plotpanels.h"
-#include "sweepfigures.h"
-#include "workerpriority.h"
 #include "sweepcontroller.h"
+#include "sweepfigures.h"
 #include "sweeppanel.h"
 #include "testutil.h"
+#include "workerpriority.h"
 
 #include <QFile>
 #include <QRegularExpression>
@@ -95,8 +95,9 @@ void TestGuiSweep::familyToTheEnd()
     QVERIFY(panel.pointText(1).contains("±"));
     // The overlaid curves: the test loss by default, the overlap M₁₁ when chosen.
     QComboBox *curves = panel.familyCurves();
-    for (const auto &[quantity, first] : { std::pair(figures::FamilyQuantity::TestLoss, &r[0].results.at("dmft")->curves.testLoss),
-             std::pair(figures::FamilyQuantity::M11, &r[0].results.at("dmft")->curves.M[0]) }) {
+    for (const auto &[quantity, first] :
+        { std::pair(figures::FamilyQuantity::TestLoss, &r[0].results.at("dmft")->curves.testLoss),
+            std::pair(figures::FamilyQuantity::M11, &r[0].results.at("dmft")->curves.M[0]) }) {
         curves->setCurrentIndex(curves->findData(static_cast<int>(quantity)));
         QCOMPARE(panel.mainPlot()->graphCount(), 3);
         QCPGraph *g = panel.mainPlot()->graph(0);
@@ -122,7 +123,8 @@ void TestGuiSweep::phaseDiagramToTheEnd()
     QCOMPARE(panel.controller()->completedPoints(), 9);
 #ifdef __linux__
     // The sweep's worker yields to the live run's (nice 15 > 10; higher values are kept).
-    QVERIFY2(panel.controller()->workerNice() >= kSweepNice, qPrintable(QString::number(panel.controller()->workerNice())));
+    QVERIFY2(panel.controller()->workerNice() >= kSweepNice,
+        qPrintable(QString::number(panel.controller()->workerNice())));
 #endif
     QCPColorMap *map = nullptr;
     for (int i = 0; i < panel.mainPlot()->plottableCount(); ++i)

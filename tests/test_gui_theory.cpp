@@ -6,31 +6,31 @@
 // iterate replaces the DMFT curves in the panels and is marked unconverged; play steps on.
 // Presentation mode (F11) goes full screen with larger fonts, no docks, one panel at a time
 // (Page Down/Up), and leaving it restores the window.
+#include "config/presets.h"
 #include "effectivepathspanel.h"
 #include "figures/figures.h"
 #include "guitestutil.h"
-#include "runcontroller.h"
 #include "helpwindow.h"
 #include "iteratescrubber.h"
-#include "presentationmode.h"
 #include "plotarea.h"
 #include "plotpanel.h"
+#include "presentationmode.h"
+#include "runcontroller.h"
+#include "testutil.h"
 #include "theorydock.h"
 #include "theorytext.h"
-#include "testutil.h"
 #include "theoryview.h"
 #include "tourbar.h"
 #include "tourmarker.h"
-#include "config/presets.h"
 
 #include <QApplication>
 #include <QDockWidget>
 #include <QMenuBar>
 #include <QRegularExpression>
 #include <QSignalSpy>
-#include <qcustomplot.h>
 #include <QTextBrowser>
 #include <QtTest>
+#include <qcustomplot.h>
 
 using namespace dmftlab;
 
@@ -131,7 +131,8 @@ void TestGuiTheory::textNamesTheModel_data()
     QTest::newRow("linear") << "linear-regression"
                             << QStringList { "linear regression", "½ (f(r) − y)²", "σ(r) = r" };
     QTest::newRow("logistic") << "logistic-regression"
-                              << QStringList { "logistic regression", "log(1 + e<sup>−y f(r)</sup>)", "sign(" };
+                              << QStringList { "logistic regression", "log(1 + e<sup>−y f(r)</sup>)",
+                                     "sign(" };
     QTest::newRow("committee") << "committee-erf" << QStringList { "committee machine", "σ(r) = erf(r/√2)" };
 }
 
@@ -158,7 +159,8 @@ void TestGuiTheory::everyLinkShowsAPanel()
     const QStringList known = theoryLinkTargets();
     QCOMPARE(QSet<QString>(targets.begin(), targets.end()), QSet<QString>(known.begin(), known.end()));
     // Each of C_θ, M, R_θ, C_u, K is a link.
-    for (const QString t : { "kernel_C_theta", "overlaps", "dmft_kernels/R", "dmft_kernels/Cu", "dmft_kernels/K" })
+    for (const QString t :
+        { "kernel_C_theta", "overlaps", "dmft_kernels/R", "dmft_kernels/Cu", "dmft_kernels/K" })
         QVERIFY2(targets.contains(t), qPrintable(t));
 
     // A maximised panel does not hide the one asked for.
@@ -446,7 +448,8 @@ void TestGuiTheory::everyTourStepShowsItsPlace()
             bar->setStep(i);
             const TourStep &s = tour->steps[i];
             QVERIFY2(tourTargets().contains(s.target), qPrintable(s.target));
-            QVERIFY2(bar->shownTarget() && bar->shownTarget()->isVisible(), qPrintable(name + ": " + s.target));
+            QVERIFY2(
+                bar->shownTarget() && bar->shownTarget()->isVisible(), qPrintable(name + ": " + s.target));
             QCOMPARE(bar->text(), s.text);
             QCOMPARE(bar->marker() != nullptr, s.time >= 0.0);
             QVERIFY(s.time <= presetConfig(p.name).time.horizon); // a time the preset reaches

@@ -4,6 +4,8 @@
 // log toggles and the overlaps' entry selection (k > 1) act on the plot; hovering shows
 // value ± SE; the window layout is remembered (QSettings). Small sizes, no timing
 // assertions: every wait is on a signal.
+#include "convergenceeta.h"
+#include "exportdialog.h"
 #include "guitestutil.h"
 #include "mainwindow.h"
 #include "parameterpanel.h"
@@ -12,8 +14,6 @@
 #include "plotpanels.h"
 #include "runcontroller.h"
 #include "runstatus.h"
-#include "convergenceeta.h"
-#include "exportdialog.h"
 #include "wheelguard.h"
 
 #include <QAction>
@@ -225,9 +225,9 @@ void TestGuiWindow::statusNamesWhatEachEngineDoes()
         for (QProgressBar *bar : bars)
             QVERIFY2(bar->width() >= bar->fontMetrics().horizontalAdvance(bar->text()) + 8,
                 qPrintable(QString("%1: %2 px for %3 px of text")
-                        .arg(bar->text())
-                        .arg(bar->width())
-                        .arg(bar->fontMetrics().horizontalAdvance(bar->text()))));
+                               .arg(bar->text())
+                               .arg(bar->width())
+                               .arg(bar->fontMetrics().horizontalAdvance(bar->text()))));
     }
 }
 
@@ -518,8 +518,8 @@ void TestGuiWindow::wheelScrollsInsteadOfChangingFields()
     for (QWidget *field : { static_cast<QWidget *>(combo), static_cast<QWidget *>(spin) }) {
         const int before = area.verticalScrollBar()->value();
         const QPointF pos(field->width() / 2.0, field->height() / 2.0);
-        QWheelEvent wheel(pos, field->mapToGlobal(pos), QPoint(), QPoint(0, -120), Qt::NoButton, Qt::NoModifier,
-            Qt::NoScrollPhase, false);
+        QWheelEvent wheel(pos, field->mapToGlobal(pos), QPoint(), QPoint(0, -120), Qt::NoButton,
+            Qt::NoModifier, Qt::NoScrollPhase, false);
         QApplication::sendEvent(field, &wheel);
         QCOMPARE(combo->currentIndex(), 0);
         QCOMPARE(spin->value(), 50);
@@ -548,7 +548,8 @@ void TestGuiWindow::windowFitsSmallScreen()
     QCOMPARE(w.size(), screen);
     const QRect inside(QPoint(0, 0), w.size());
     QVERIFY(inside.contains(w.statusBar()->geometry()));
-    const QRect area(w.plotArea()->panels().back()->mapTo(&w, QPoint(0, 0)), w.plotArea()->panels().back()->size());
+    const QRect area(
+        w.plotArea()->panels().back()->mapTo(&w, QPoint(0, 0)), w.plotArea()->panels().back()->size());
     // The rightmost panel (convergence) is visible in the window or reachable by scrolling.
     auto *scroll = w.findChild<QScrollArea *>("plotScroll");
     QVERIFY(scroll);
@@ -558,7 +559,8 @@ void TestGuiWindow::windowFitsSmallScreen()
     w.resize(5000, 4000);
     w.fitToScreen();
     const QRect available = w.screen()->availableGeometry();
-    QVERIFY(w.frameGeometry().width() <= available.width() && w.frameGeometry().height() <= available.height());
+    QVERIFY(
+        w.frameGeometry().width() <= available.width() && w.frameGeometry().height() <= available.height());
 }
 
 // Issue 10: the DMFT's ETA comes from the residual's decay. On a geometric decay (rate
@@ -608,7 +610,8 @@ void TestGuiWindow::exportDialogRemembersFolderAndProposesName()
     emit w.plotArea()->panel("loss")->exportRequested();
     QCOMPARE(proposed, QDir(first.path()).filePath("loss-logistic-regression.png"));
     QVERIFY(QFileInfo(second.filePath("mine.png")).size() > 1000); // written
-    QCOMPARE(QFileInfo(ExportDialog::lastFolder()).canonicalFilePath(), QFileInfo(second.path()).canonicalFilePath());
+    QCOMPARE(QFileInfo(ExportDialog::lastFolder()).canonicalFilePath(),
+        QFileInfo(second.path()).canonicalFilePath());
     // The next export starts there.
     QTimer::singleShot(0, &w, [&] {
         auto *dialog = qobject_cast<ExportDialog *>(QApplication::activeModalWidget());
@@ -618,7 +621,8 @@ void TestGuiWindow::exportDialogRemembersFolderAndProposesName()
     });
     emit w.plotArea()->panel("overlaps")->exportRequested();
     QCOMPARE(QFileInfo(proposed).fileName(), QString("overlaps-logistic-regression.png"));
-    QCOMPARE(QFileInfo(QFileInfo(proposed).path()).canonicalFilePath(), QFileInfo(second.path()).canonicalFilePath());
+    QCOMPARE(QFileInfo(QFileInfo(proposed).path()).canonicalFilePath(),
+        QFileInfo(second.path()).canonicalFilePath());
 }
 
 // Issue 10: a long banner (a divergence message) and a long panel note wrap within the
@@ -642,9 +646,12 @@ void TestGuiWindow::bannerAndNotesAreNotClipped()
     auto *banner = w.findChild<QLabel *>("banner");
     QVERIFY(banner && banner->isVisible());
     const QRect inWindow(banner->mapTo(&w, QPoint(0, 0)), banner->size());
-    QVERIFY2(QRect(QPoint(0, 0), w.size()).contains(inWindow), qPrintable(QString("banner %1,%2 %3x%4")
-                                                                          .arg(inWindow.x()).arg(inWindow.y())
-                                                                          .arg(inWindow.width()).arg(inWindow.height())));
+    QVERIFY2(QRect(QPoint(0, 0), w.size()).contains(inWindow),
+        qPrintable(QString("banner %1,%2 %3x%4")
+                       .arg(inWindow.x())
+                       .arg(inWindow.y())
+                       .arg(inWindow.width())
+                       .arg(inWindow.height())));
     QVERIFY(banner->height() >= banner->heightForWidth(banner->width()) - 1); // every line shown
     int notes = 0;
     for (QLabel *note : w.findChildren<QLabel *>("note"))
@@ -652,7 +659,8 @@ void TestGuiWindow::bannerAndNotesAreNotClipped()
             ++notes;
             QVERIFY(note->wordWrap());
             QVERIFY2(note->height() >= note->heightForWidth(note->width()) - 1,
-                qPrintable(QString("%1 px for %2 px").arg(note->height()).arg(note->heightForWidth(note->width()))));
+                qPrintable(
+                    QString("%1 px for %2 px").arg(note->height()).arg(note->heightForWidth(note->width()))));
         }
     QVERIFY(notes >= 1);
 }

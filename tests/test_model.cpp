@@ -22,7 +22,8 @@ ProblemSpec rowSpec(int activation, int loss, int width)
 }
 } // namespace
 
-class TestModel : public QObject {
+class TestModel : public QObject
+{
     Q_OBJECT
 private slots:
     void derivatives_data();
@@ -39,14 +40,14 @@ void TestModel::derivatives_data()
     QTest::addColumn<int>("loss");
     QTest::addColumn<int>("width");
     QTest::addColumn<double>("taming");
-    const std::vector<Activation> acts = {Activation::Linear, Activation::Erf, Activation::Tanh,
-                                          Activation::Quadratic, Activation::Relu};
+    const std::vector<Activation> acts
+        = { Activation::Linear, Activation::Erf, Activation::Tanh, Activation::Quadratic, Activation::Relu };
     for (Activation a : acts)
-        for (Loss l : {Loss::Square, Loss::Logistic})
-            for (int k : {1, 3})
-                for (double tame : {0.0, 0.3}) {
+        for (Loss l : { Loss::Square, Loss::Logistic })
+            for (int k : { 1, 3 })
+                for (double tame : { 0.0, 0.3 }) {
                     const std::string name = toString(a) + "/" + toString(l) + "/k=" + std::to_string(k)
-                                             + (tame > 0 ? "/tamed" : "");
+                        + (tame > 0 ? "/tamed" : "");
                     QTest::newRow(name.c_str()) << int(a) << int(l) << k << tame;
                 }
 }
@@ -154,7 +155,7 @@ void TestModel::labels()
     spec.teacherSecondLayer = 1.5;
     spec.noise = 0.5;
     const Problem real(spec);
-    const double z[2] = {0.3, -1.2};
+    const double z[2] = { 0.3, -1.2 };
     const double fstar = 1.5 * (std::erf(0.3 / std::sqrt(2.0)) + std::erf(-1.2 / std::sqrt(2.0)));
     DMFT_COMPARE_TOL(real.teacherOutput(z), fstar, 1e-14);
     DMFT_COMPARE_TOL(real.label(z, 0.4), fstar + 0.5 * 0.4, 1e-14);

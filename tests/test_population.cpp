@@ -7,14 +7,15 @@
 
 using namespace dmftlab;
 
-namespace {
+namespace
+{
 
 struct McEstimate {
     double loss, lossSe, error, errorSe;
 };
 
 McEstimate monteCarlo(const ProblemSpec &spec, const Eigen::MatrixXd &Q, const Eigen::MatrixXd &M,
-                      const Eigen::MatrixXd &rho, int samples, unsigned seed)
+    const Eigen::MatrixXd &rho, int samples, unsigned seed)
 {
     const int k = spec.width, ks = spec.teacherWidth;
     Eigen::MatrixXd Sigma(k + ks, k + ks);
@@ -41,12 +42,13 @@ McEstimate monteCarlo(const ProblemSpec &spec, const Eigen::MatrixXd &Q, const E
     }
     const double n = samples;
     auto sem = [n](double s1, double s2) { return std::sqrt(std::max(s2 / n - s1 * s1 / n / n, 0.0) / n); };
-    return {sl / n, sem(sl, sl2), se / n, sem(se, se2)};
+    return { sl / n, sem(sl, sl2), se / n, sem(se, se2) };
 }
 
 } // namespace
 
-class TestPopulation : public QObject {
+class TestPopulation : public QObject
+{
     Q_OBJECT
 private slots:
     void linearSquareClosedForm();

@@ -411,8 +411,9 @@ private slots:
             theta = (1.0 - dt * c.problem.ridge) * theta - (dt / c.alpha) * inst.Xt * G
                 + std::sqrt(tau * dt / c.alpha) * inst.Xt * (G.array().colwise() * xi.array()).matrix();
         }
-        qInfo("k = 2 SGF (tau %.1f) vs the plain recursion: worst relative |theta error| %.2g, train loss %.2g", tau,
-            worst, worstLoss);
+        qInfo(
+            "k = 2 SGF (tau %.1f) vs the plain recursion: worst relative |theta error| %.2g, train loss %.2g",
+            tau, worst, worstLoss);
         QVERIFY2(worst < 1e-12, QByteArray::number(worst));
         QVERIFY2(worstLoss < 1e-12, QByteArray::number(worstLoss));
     }

@@ -88,7 +88,8 @@ void TestSweepCli::pointsEqualSingleRuns()
     const Run s = runCli(QStringList { "sweep" } + kTiny
         + QStringList { "--vary", "data.alpha=1,2.5", "--engine", "sgf,dmft", "--scalar",
             "final_test_loss@dmft,final_train_loss,dmft_sim_gap", "--out",
-            QString::fromStdString(sweep.string()), "--plots", "png", "--plots", "svg", "--palette", "tableau" });
+            QString::fromStdString(sweep.string()), "--plots", "png", "--plots", "svg", "--palette",
+            "tableau" });
     QVERIFY2(s.exitCode == 0, describe(s));
     const Run r = runCli(QStringList { "run" } + kTiny
         + QStringList { "--set", "data.alpha=2.5", "--engine", "sgf,dmft", "--out",
@@ -255,7 +256,8 @@ void TestSweepCli::phaseDiagramFigure()
     QVERIFY(svg.find("<svg") != std::string::npos);
     // Axes titled with the parameters' names; the stamp gives the varied ones as ranges.
     const QString all = squeezed(test::svgTexts(svg).join(""));
-    for (const char *text : { "sample ratio α = n/d", "τ = η/B", "α = 1…3", "τ = 0.1…1", "linear-regression" })
+    for (const char *text :
+        { "sample ratio α = n/d", "τ = η/B", "α = 1…3", "τ = 0.1…1", "linear-regression" })
         QVERIFY2(all.contains(squeezed(QString::fromUtf8(text))), qPrintable(all));
 }
 

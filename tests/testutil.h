@@ -10,7 +10,8 @@
 #include <sstream>
 #include <string>
 
-namespace dmftlab::test {
+namespace dmftlab::test
+{
 
 /// |a − b| ≤ atol + rtol |b|, with a message that states both numbers.
 inline bool near(double a, double b, double atol, double rtol = 0.0)
@@ -68,17 +69,17 @@ inline void checkEstimate(
 
 /// |actual − expected| ≤ atol (+ rtol |expected| when a fourth argument is given).
 #define DMFT_COMPARE_TOL(actual, expected, ...) DMFT_COMPARE_TOL_IMPL(actual, expected, __VA_ARGS__, 0.0)
-#define DMFT_COMPARE_TOL_IMPL(actual, expected, atol, rtol, ...)                                      \
-    do {                                                                                              \
-        const double a_ = (actual), e_ = (expected), t_ = (atol), r_ = (rtol);                        \
-        QVERIFY2(dmftlab::test::near(a_, e_, t_, r_),                                                 \
-                 dmftlab::test::describe(#actual, a_, e_, t_ + r_ * std::fabs(e_)));                  \
+#define DMFT_COMPARE_TOL_IMPL(actual, expected, atol, rtol, ...)                                             \
+    do {                                                                                                     \
+        const double a_ = (actual), e_ = (expected), t_ = (atol), r_ = (rtol);                               \
+        QVERIFY2(dmftlab::test::near(a_, e_, t_, r_),                                                        \
+            dmftlab::test::describe(#actual, a_, e_, t_ + r_ * std::fabs(e_)));                              \
     } while (0)
 
 /// |a − b| ≤ nSigma · se, for statistical comparisons.
-#define DMFT_COMPARE_SE(actual, expected, se, nSigma)                                                 \
-    do {                                                                                              \
-        const double a_ = (actual), e_ = (expected), s_ = (se), n_ = (nSigma);                        \
-        QVERIFY2(std::isfinite(s_) && std::fabs(a_ - e_) <= n_ * s_,                                  \
-                 dmftlab::test::describe(#actual " (in standard errors)", a_, e_, n_ * s_));          \
+#define DMFT_COMPARE_SE(actual, expected, se, nSigma)                                                        \
+    do {                                                                                                     \
+        const double a_ = (actual), e_ = (expected), s_ = (se), n_ = (nSigma);                               \
+        QVERIFY2(std::isfinite(s_) && std::fabs(a_ - e_) <= n_ * s_,                                         \
+            dmftlab::test::describe(#actual " (in standard errors)", a_, e_, n_ * s_));                      \
     } while (0)

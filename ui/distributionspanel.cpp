@@ -107,7 +107,8 @@ DistributionsPanel::DistributionsPanel(QWidget *parent)
     controls->addWidget(m_unit);
     m_teacherUnit->setPrefix("teacher ");
     m_teacherUnit->setRange(1, 1);
-    m_teacherUnit->setToolTip("Which teacher unit m the joint picture (θ*_im, θ_ia) uses (committee machines).");
+    m_teacherUnit->setToolTip(
+        "Which teacher unit m the joint picture (θ*_im, θ_ia) uses (committee machines).");
     controls->addWidget(m_teacherUnit);
 
     // Two by two: the coordinates' law beside their joint law with θ*, the pre-activations below.
@@ -118,7 +119,7 @@ DistributionsPanel::DistributionsPanel(QWidget *parent)
     plots->addWidget(m_rJointPlot, 1, 1);
     m_jointPlot->setObjectName("distributionsJoint");
     m_rJointPlot->setObjectName("distributionsRJoint");
-    for (QCustomPlot *p : {m_thetaPlot, m_rPlot, m_jointPlot, m_rJointPlot}) {
+    for (QCustomPlot *p : { m_thetaPlot, m_rPlot, m_jointPlot, m_rJointPlot }) {
         p->setMinimumSize(280, 220);
         p->yAxis->setLabel("density");
         p->legend->setVisible(true);
@@ -162,7 +163,8 @@ void DistributionsPanel::clear()
 }
 
 void DistributionsPanel::setLaws(std::shared_ptr<const DistributionRecord> simulation,
-    std::shared_ptr<const DistributionRecord> dmft, const TeacherPriorSpec &prior, int width, int teacherWidth)
+    std::shared_ptr<const DistributionRecord> dmft, const TeacherPriorSpec &prior, int width,
+    int teacherWidth)
 {
     m_width = std::max(1, width);
     m_teacherWidth = std::max(1, teacherWidth);
@@ -187,13 +189,14 @@ void DistributionsPanel::setLaws(std::shared_ptr<const DistributionRecord> simul
     m_slider->setRange(0, std::max(0, timeCount() - 1));
     m_slider->setValue(std::max(0, timeCount() - 1));
     QString note;
-    for (const auto &r : {m_simRecord, m_dmftRecord})
+    for (const auto &r : { m_simRecord, m_dmftRecord })
         if (r && !r->note.empty())
             note += QString::fromStdString(r->note) + " ";
     m_note->setText(note.isEmpty()
-            ? QString("Bars: simulation (all seeds pooled, ± 1 SE over seeds). Line: DMFT (θ-process density, "
-                      "r-process paths). Joint: dots are coordinates, squares their mean in bins of θ* (± 1 SE); "
-                      "lines the DMFT's E[θ | θ*] = M θ* and ± 1, 2 sd. Prior of θ*: %1.")
+            ? QString(
+                "Bars: simulation (all seeds pooled, ± 1 SE over seeds). Line: DMFT (θ-process density, "
+                "r-process paths). Joint: dots are coordinates, squares their mean in bins of θ* (± 1 SE); "
+                "lines the DMFT's E[θ | θ*] = M θ* and ± 1, 2 sd. Prior of θ*: %1.")
                   .arg(QString::fromStdString(toString(prior.prior)))
             : note);
     redraw();
@@ -282,7 +285,8 @@ void DistributionsPanel::redraw()
     const auto *s = simLaws.find(n, unit);
     const auto *d = dmftLaws.find(n, unit);
     const QString a = m_width > 1 ? QString::number(unit + 1) : QString();
-    drawLaw(m_thetaPlot, s ? &s->theta : nullptr, d ? &d->theta : nullptr, QString("coordinates θ_i%1(t)").arg(a));
+    drawLaw(m_thetaPlot, s ? &s->theta : nullptr, d ? &d->theta : nullptr,
+        QString("coordinates θ_i%1(t)").arg(a));
     drawLaw(m_rPlot, s ? &s->r : nullptr, d ? &d->r : nullptr, QString("pre-activations r_μ%1(t)").arg(a));
     const int teacherUnit = std::min(m_teacherUnit->value(), m_teacherWidth) - 1;
     const SimulationLawSample *simSample = simHere && !simHere->sim.empty() ? &simHere->sim.front() : nullptr;
@@ -290,12 +294,13 @@ void DistributionsPanel::redraw()
     const QString joint = drawJoint(simSample, dmftSample, unit, teacherUnit);
     const QString rJoint = drawRJoint(simSample, dmftSample);
     QStringList lines;
-    for (const QString &l : {agreementLine("θ law", s ? &s->theta : nullptr, d ? &d->theta : nullptr),
-             agreementLine("r law", s ? &s->r : nullptr, d ? &d->r : nullptr), joint, rJoint})
+    for (const QString &l : { agreementLine("θ law", s ? &s->theta : nullptr, d ? &d->theta : nullptr),
+             agreementLine("r law", s ? &s->r : nullptr, d ? &d->r : nullptr), joint, rJoint })
         if (!l.isEmpty())
             lines << l;
-    m_agreement->setText(lines.isEmpty() ? QString() : "Simulation vs DMFT — " + lines.join("; ")
-            + " (about 1 when they agree)");
+    m_agreement->setText(lines.isEmpty()
+            ? QString()
+            : "Simulation vs DMFT — " + lines.join("; ") + " (about 1 when they agree)");
 }
 
 QString DistributionsPanel::drawJoint(
@@ -309,8 +314,8 @@ QString DistributionsPanel::drawJoint(
     plot->yAxis->setLabel(QString("θ_i%1(t)").arg(a));
     const bool haveSim = sim && !sim->theta.empty() && unit < sim->theta.front().cols()
         && teacherUnit < sim->teacher.front().cols();
-    const bool haveDmft = dmft && !dmft->M.empty() && unit < dmft->M.front().rows()
-        && teacherUnit < dmft->M.front().cols();
+    const bool haveDmft
+        = dmft && !dmft->M.empty() && unit < dmft->M.front().rows() && teacherUnit < dmft->M.front().cols();
     std::vector<double> edges;
     if (haveSim)
         edges = teacherEdges(m_prior, sim->teacher, teacherUnit, kTeacherBins);
@@ -338,7 +343,8 @@ QString DistributionsPanel::drawJoint(
         dots->setLineStyle(QCPGraph::lsNone);
         dots->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(110, 140, 215, 90), 4.0));
         dots->setData(x, y);
-        const BinnedConditionalMeans means = binnedConditionalMeans(sim->theta, sim->teacher, unit, teacherUnit, edges);
+        const BinnedConditionalMeans means
+            = binnedConditionalMeans(sim->theta, sim->teacher, unit, teacherUnit, edges);
         QVector<double> mx, my, me;
         for (Eigen::Index b = 0; b < means.mean.size(); ++b)
             if (means.count[b] >= 20 && std::isfinite(means.se[b])) {
@@ -349,8 +355,8 @@ QString DistributionsPanel::drawJoint(
         auto *binned = plot->addGraph();
         binned->setName("simulation E[θ | θ*] (binned)");
         binned->setLineStyle(QCPGraph::lsNone);
-        binned->setScatterStyle(
-            QCPScatterStyle(QCPScatterStyle::ssSquare, QPen(QColor(20, 40, 120), 1.5), QColor(60, 90, 190), 7.0));
+        binned->setScatterStyle(QCPScatterStyle(
+            QCPScatterStyle::ssSquare, QPen(QColor(20, 40, 120), 1.5), QColor(60, 90, 190), 7.0));
         binned->setData(mx, my);
         auto *err = new QCPErrorBars(plot->xAxis, plot->yAxis);
         err->removeFromLegend();
@@ -358,7 +364,8 @@ QString DistributionsPanel::drawJoint(
         err->setData(me);
         err->setPen(QPen(QColor(20, 40, 120), 1.5));
         if (haveDmft) {
-            const LawAgreement c = compareConditionalMeans(means, thetaConditionalLaw(dmft->Q, dmft->M, unit, teacherUnit));
+            const LawAgreement c
+                = compareConditionalMeans(means, thetaConditionalLaw(dmft->Q, dmft->M, unit, teacherUnit));
             if (c.dof > 0)
                 agreement = QString("E[θ | θ*]: χ²/dof = %1 over %2 bins (max |z| %3)")
                                 .arg(c.chi2PerDof, 0, 'f', 2)
@@ -413,7 +420,8 @@ QString DistributionsPanel::drawRJoint(const SimulationLawSample *sim, const Dmf
     auto *map = new QCPColorMap(plot->xAxis, plot->yAxis);
     map->setName("DMFT density");
     map->data()->setSize(kCells, kCells);
-    map->data()->setRange(QCPRange(0.5 * (xEdges[0] + xEdges[1]), 0.5 * (xEdges[kCells - 1] + xEdges[kCells])),
+    map->data()->setRange(
+        QCPRange(0.5 * (xEdges[0] + xEdges[1]), 0.5 * (xEdges[kCells - 1] + xEdges[kCells])),
         QCPRange(0.5 * (yEdges[0] + yEdges[1]), 0.5 * (yEdges[kCells - 1] + yEdges[kCells])));
     for (int i = 0; i < kCells; ++i)
         for (int j = 0; j < kCells; ++j)

@@ -41,8 +41,9 @@ public:
     /// New laws of a simulation and of the DMFT (either may be null); `prior` is the
     /// run's teacher prior (it shapes the DMFT's θ law).
     /// `width`, `teacherWidth`: k and k* (the unit choosers' ranges).
-    void setLaws(std::shared_ptr<const DistributionRecord> simulation, std::shared_ptr<const DistributionRecord> dmft,
-        const TeacherPriorSpec &prior, int width, int teacherWidth = 1);
+    void setLaws(std::shared_ptr<const DistributionRecord> simulation,
+        std::shared_ptr<const DistributionRecord> dmft, const TeacherPriorSpec &prior, int width,
+        int teacherWidth = 1);
     void clear();
 
     /// Index into the recorded times; −1 when there are none.

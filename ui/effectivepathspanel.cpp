@@ -3,10 +3,10 @@
 #include <qcustomplot.h>
 
 #include <QHBoxLayout>
-#include <algorithm>
 #include <QLabel>
 #include <QSpinBox>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace dmftlab
 {
@@ -21,9 +21,9 @@ QVector<double> toVector(const Eigen::VectorXd &v)
 /// Okabe-Ito without the band's grey and the mean's black, for the paths.
 QColor pathColor(int i)
 {
-    static const QColor colors[] = { QColor(0xE6, 0x9F, 0x00), QColor(0x56, 0xB4, 0xE9), QColor(0x00, 0x9E, 0x73),
-        QColor(0xD5, 0x5E, 0x00), QColor(0x00, 0x72, 0xB2), QColor(0xCC, 0x79, 0xA7), QColor(0xF0, 0xE4, 0x42),
-        QColor(0x99, 0x99, 0x99) };
+    static const QColor colors[] = { QColor(0xE6, 0x9F, 0x00), QColor(0x56, 0xB4, 0xE9),
+        QColor(0x00, 0x9E, 0x73), QColor(0xD5, 0x5E, 0x00), QColor(0x00, 0x72, 0xB2),
+        QColor(0xCC, 0x79, 0xA7), QColor(0xF0, 0xE4, 0x42), QColor(0x99, 0x99, 0x99) };
     return colors[i % 8];
 }
 } // namespace
@@ -40,8 +40,9 @@ EffectivePathsPanel::EffectivePathsPanel(QWidget *parent)
     m_unit->setPrefix("unit ");
     m_unit->setRange(1, 1);
     m_unit->setToolTip("Which student unit a (committee machines).");
-    auto *hint = new QLabel("One training sample (r-process) and one coordinate (θ-process) of the d → ∞ limit: "
-                            "a few sample paths over the DMFT's mean ± sd.");
+    auto *hint
+        = new QLabel("One training sample (r-process) and one coordinate (θ-process) of the d → ∞ limit: "
+                     "a few sample paths over the DMFT's mean ± sd.");
     hint->setWordWrap(true);
     auto *controls = new QHBoxLayout;
     controls->addWidget(hint, 1);
@@ -91,20 +92,23 @@ void EffectivePathsPanel::setResult(const std::shared_ptr<const Curves> &dmft,
     drawDrift();
     std::string error = "the DMFT did not finish";
     // Fixed seed: the same run shows the same paths.
-    m_paths = dmft && laws ? effectivePaths(*laws, *dmft, prior, kPaths, 2026, 201, &error) : EffectivePaths {};
+    m_paths
+        = dmft && laws ? effectivePaths(*laws, *dmft, prior, kPaths, 2026, 201, &error) : EffectivePaths {};
     if (m_paths.empty()) {
         m_note->setText("No sample paths: " + QString::fromStdString(error) + ".");
     } else {
-        m_note->setText(QString("Band: r over all %1 DMFT paths; θ exactly 0 ± √Q(t). θ paths are drawn given their "
-                                "teacher entry θ* (from teacher.prior): θ(t) | θ* ~ N(M(t)θ*, C_θ − M Mᵀ).")
-                            .arg(m_paths.rSamples));
+        m_note->setText(
+            QString("Band: r over all %1 DMFT paths; θ exactly 0 ± √Q(t). θ paths are drawn given their "
+                    "teacher entry θ* (from teacher.prior): θ(t) | θ* ~ N(M(t)θ*, C_θ − M Mᵀ).")
+                .arg(m_paths.rSamples));
     }
     m_unit->setRange(1, std::max(1, m_paths.k));
     redraw();
 }
 
-void EffectivePathsPanel::drawProcess(QCustomPlot *plot, const Eigen::VectorXd &mean, const Eigen::VectorXd &sd,
-    const Eigen::MatrixXd &paths, const QString &label, const std::vector<PathGroup> &groups)
+void EffectivePathsPanel::drawProcess(QCustomPlot *plot, const Eigen::VectorXd &mean,
+    const Eigen::VectorXd &sd, const Eigen::MatrixXd &paths, const QString &label,
+    const std::vector<PathGroup> &groups)
 {
     plot->clearPlottables();
     plot->yAxis->setLabel(label);
@@ -137,7 +141,8 @@ void EffectivePathsPanel::drawProcess(QCustomPlot *plot, const Eigen::VectorXd &
         for (std::size_t i = 0; i < groups.size(); ++i)
             if (std::find(groups[i].paths.begin(), groups[i].paths.end(), p) != groups[i].paths.end())
                 group = i;
-        g->setPen(QPen(pathColor(group < groups.size() ? static_cast<int>(group) : static_cast<int>(p)), 1.6));
+        g->setPen(
+            QPen(pathColor(group < groups.size() ? static_cast<int>(group) : static_cast<int>(p)), 1.6));
         if (group < groups.size() && !named[group]) {
             g->setName(groups[group].name);
             named[group] = true;
@@ -165,8 +170,10 @@ void EffectivePathsPanel::redraw()
     // sparse): the mixture of the θ-process law shows as bundles of one colour each.
     std::vector<PathGroup> groups;
     for (Eigen::Index p = 0; p < m_paths.thetaStar.rows(); ++p) {
-        const QString name = QString("θ*%1 = %2").arg(m_paths.kStar > 1 ? "₁" : "").arg(m_paths.thetaStar(p, 0), 0, 'g', 3);
-        auto g = std::find_if(groups.begin(), groups.end(), [&](const PathGroup &x) { return x.name == name; });
+        const QString name
+            = QString("θ*%1 = %2").arg(m_paths.kStar > 1 ? "₁" : "").arg(m_paths.thetaStar(p, 0), 0, 'g', 3);
+        auto g
+            = std::find_if(groups.begin(), groups.end(), [&](const PathGroup &x) { return x.name == name; });
         if (g == groups.end())
             groups.push_back({ name, { p } });
         else
@@ -190,8 +197,9 @@ void EffectivePathsPanel::drawDrift()
         for (Eigen::Index j = 0; j < m_mu.cols(); ++j) {
             auto *g = plot->addGraph();
             const int a = static_cast<int>(j) / m_teacherWidth, m = static_cast<int>(j) % m_teacherWidth;
-            g->setName(k > 1 || m_teacherWidth > 1 ? QString("μ%1%2").arg(QChar(0x2080 + a + 1)).arg(QChar(0x2080 + m + 1))
-                                                   : QString("μ"));
+            g->setName(k > 1 || m_teacherWidth > 1
+                    ? QString("μ%1%2").arg(QChar(0x2080 + a + 1)).arg(QChar(0x2080 + m + 1))
+                    : QString("μ"));
             g->setPen(QPen(pathColor(static_cast<int>(j)), 2.0));
             g->setData(t, toVector(m_mu.col(j)), true);
         }

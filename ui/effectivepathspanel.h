@@ -29,8 +29,8 @@ public:
     /// Draws the paths of the DMFT result `dmft` with the laws it recorded (either may be
     /// null: the panel then says what is missing) and its μ(t); `config` is the run's
     /// (teacher prior, M_0, λ).
-    void setResult(const std::shared_ptr<const Curves> &dmft, const std::shared_ptr<const DistributionRecord> &laws,
-        const RunConfig &config);
+    void setResult(const std::shared_ptr<const Curves> &dmft,
+        const std::shared_ptr<const DistributionRecord> &laws, const RunConfig &config);
     void clear();
     const EffectivePaths &paths() const { return m_paths; }
     QCustomPlot *rPlot() const { return m_rPlot; }

@@ -23,7 +23,8 @@ SweepPanel *addExploreDock(
         [load = std::move(load)](const RunConfig &config) { load(config); });
     addHiddenDock(window, menu, panel,
         { "Explore: families and phase diagrams", "exploreDock", "&Explore (families, phase diagrams)",
-            "Run the engines over a range of one or two parameters (Ctrl+E).", QKeySequence(Qt::CTRL | Qt::Key_E) });
+            "Run the engines over a range of one or two parameters (Ctrl+E).",
+            QKeySequence(Qt::CTRL | Qt::Key_E) });
     return panel;
 }
 

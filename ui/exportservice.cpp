@@ -27,9 +27,11 @@ QString ExportService::exportSlide(
 {
     std::vector<figures::PanelDrawer> drawers;
     for (const PlotPanel *panel : panels)
-        drawers.push_back([panel](QCustomPlot *plot, const figures::Style &style) { panel->draw(plot, style); });
+        drawers.push_back(
+            [panel](QCustomPlot *plot, const figures::Style &style) { panel->draw(plot, style); });
     QString error;
-    if (!figures::exportSlide(drawers, path, settings.width, settings.height, settings.scale, settings.style(), &error))
+    if (!figures::exportSlide(
+            drawers, path, settings.width, settings.height, settings.scale, settings.style(), &error))
         return error;
     return {};
 }
@@ -91,8 +93,8 @@ QString ExportService::exportData(const RunConfig &config,
         wall = std::max(wall, r.wallSeconds);
         if (r.status != Status::Running) // exported while it still runs: its entry says "running"
             summary.record(io::runStatusFor(r.status));
-        io::EngineOutcome outcome { r.engine, r.status, r.message.toStdString(), r.wallSeconds, r.curves.get(),
-            r.extra, {} };
+        io::EngineOutcome outcome { r.engine, r.status, r.message.toStdString(), r.wallSeconds,
+            r.curves.get(), r.extra, {} };
         if (r.curves && error.isEmpty() && formats.contains("csv")) {
             const io::WriteResult w = io::writeCurvesFiles(*r.curves, base);
             outcome.files = w.files;

@@ -25,7 +25,7 @@ struct FigureSettings {
     double scale = 1.0;
     bool slide = false;
     figures::Palette palette = figures::Palette::OkabeIto;
-    QString stamp;             ///< parameter stamp drawn in a corner (empty: none)
+    QString stamp; ///< parameter stamp drawn in a corner (empty: none)
     double timePerEpoch = 0.0; ///< > 0: an epoch axis over the time axis
 
     figures::Style style() const;
@@ -43,8 +43,8 @@ public:
     static QString exportAllFigures(const std::vector<const PlotPanel *> &panels, const QString &dir,
         const QStringList &formats, const FigureSettings &settings, QStringList *written);
     /// The chosen panels side by side on one page (a 16:9 slide at 1280×720 or 1920×1080).
-    static QString exportSlide(const std::vector<const PlotPanel *> &panels, const QString &path,
-        const FigureSettings &settings);
+    static QString exportSlide(
+        const std::vector<const PlotPanel *> &panels, const QString &path, const FigureSettings &settings);
     /// The run's data in `formats` (csv and/or json) into `dir`.
     static QString exportData(const RunConfig &config, const std::vector<RunController::EngineState> &results,
         const QString &dir, const QStringList &formats, QStringList *written);

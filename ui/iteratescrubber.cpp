@@ -90,7 +90,8 @@ void IterateScrubber::setPlaying(bool on)
     m_play->setText(m_timer->isActive() ? "❚❚" : "▶");
 }
 
-void IterateScrubber::setHistory(const std::string &engine, std::shared_ptr<const IterateHistory> history, bool finished)
+void IterateScrubber::setHistory(
+    const std::string &engine, std::shared_ptr<const IterateHistory> history, bool finished)
 {
     const int before = count();
     m_engine = engine;
@@ -126,8 +127,8 @@ void IterateScrubber::updateLabel()
     }
     const bool result = m_history->isFinal(i);
     const QString which = QString::fromStdString(m_history->label(i));
-    m_label->setText(result ? which
-                            : which + " — not converged" + (m_following && !m_finished ? " (running)" : ""));
+    m_label->setText(
+        result ? which : which + " — not converged" + (m_following && !m_finished ? " (running)" : ""));
     // Unconverged in amber, so a paused iterate is never mistaken for the answer.
     m_label->setStyleSheet(result ? QString() : QString("color: #8a5a00; font-weight: bold;"));
 }

@@ -2,8 +2,8 @@
 // the export service and the session store, plus menus, shortcuts and QSettings layout.
 #pragma once
 
-#include "plotpanel.h"
 #include "exportservice.h"
+#include "plotpanel.h"
 #include "sessionstore.h"
 
 #include <QMainWindow>

@@ -220,7 +220,8 @@ void ParameterPanel::buildUi()
         if (e.isSimulation())
             simulations.insert(e.sgfType ? simulations.begin() : simulations.end(), &e);
     for (const EngineInfo *e : simulations)
-        m_simEngine->addItem(QString::fromStdString(e->label + " (" + e->detail + ")"), QString::fromStdString(e->name));
+        m_simEngine->addItem(
+            QString::fromStdString(e->label + " (" + e->detail + ")"), QString::fromStdString(e->name));
     m_simEngine->addItem("none", "");
     m_simEngine->setObjectName("engine.simulation");
     m_simEngine->setToolTip("Which finite-d dynamics to simulate next to the theory.");
@@ -238,7 +239,8 @@ void ParameterPanel::buildUi()
             continue;
         auto *box = new QCheckBox(QString::fromStdString(e.label));
         box->setObjectName(QString::fromStdString("engine." + e.name));
-        box->setToolTip(QString::fromStdString("Run " + e.label + " (" + e.detail + ") alongside the simulation."));
+        box->setToolTip(
+            QString::fromStdString("Run " + e.label + " (" + e.detail + ") alongside the simulation."));
         engineLayout->addWidget(box);
         connect(box, &QCheckBox::toggled, this, &ParameterPanel::revalidate);
         m_theoryBoxes[e.name] = box;
@@ -416,7 +418,8 @@ void ParameterPanel::revalidate()
     for (const Field &f : m_fields) {
         QStringList reasons;
         for (std::size_t i = 0; i < errors.size(); ++i)
-            if (std::find(errors[i].keys.begin(), errors[i].keys.end(), f.key.toStdString()) != errors[i].keys.end())
+            if (std::find(errors[i].keys.begin(), errors[i].keys.end(), f.key.toStdString())
+                != errors[i].keys.end())
                 reasons << m_errors[int(i)];
         mark(f, reasons.join("\n\u26a0 "));
     }

@@ -30,7 +30,7 @@ namespace dmftlab
 /// at most one simulation engine and any of the theory engines (engine/registry.h).
 struct EngineSelection {
     EngineSelection();
-    std::string simulation;          ///< a simulation engine's name, or "" (none); SGF by default
+    std::string simulation; ///< a simulation engine's name, or "" (none); SGF by default
     std::vector<std::string> theory; ///< the theory engines to run; the DMFT by default
     bool runs(const std::string &engine) const;
     /// The simulation first, then the theory engines in registry order.

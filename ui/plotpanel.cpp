@@ -195,8 +195,8 @@ void PlotPanel::setView(std::shared_ptr<const ResultView> view, bool deferRedraw
         return names;
     };
     const bool same = m_view && view && signature == m_signature && view->warnings == m_view->warnings
-        && view->unconverged == m_view->unconverged
-        && view->withoutCurves == m_view->withoutCurves && pinNames(*view) == pinNames(*m_view);
+        && view->unconverged == m_view->unconverged && view->withoutCurves == m_view->withoutCurves
+        && pinNames(*view) == pinNames(*m_view);
     m_view = std::move(view);
     m_signature = std::move(signature);
     if (same) {
@@ -303,7 +303,9 @@ void PlotPanel::showHover(QMouseEvent *event)
                 continue;
             double ct = 0, cs = 0;
             map->data()->cellToCoord(ki, vi, &ct, &cs);
-            const QString label = map->property("symbol").toString().isEmpty() ? QString("value") : map->property("symbol").toString();
+            const QString label = map->property("symbol").toString().isEmpty()
+                ? QString("value")
+                : map->property("symbol").toString();
             text = QString("%1\nt = %2, s = %3\n%4")
                        .arg(label)
                        .arg(ct, 0, 'g', 4)

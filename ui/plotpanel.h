@@ -37,7 +37,7 @@ struct ResultView {
     /// faded and dotted (figures::Style::unconverged).
     std::map<std::string, QString> unconverged;
     double dmftTolerance = 0.0; ///< the run's dmft.tolerance (drawn in the convergence panel)
-    double timePerEpoch = 0.0;  ///< α τ of the run: the epoch axis over the time axes
+    double timePerEpoch = 0.0; ///< α τ of the run: the epoch axis over the time axes
     /// Engines of the run without curves, and why: "starting…" (queued, or before the
     /// DMFT's first iterate), or how they ended first — their panels say so, not "not run".
     std::map<std::string, QString> withoutCurves;

@@ -30,7 +30,8 @@ QCheckBox *option(const QString &text, const QString &tip, bool checked = false)
 
 QCheckBox *deviationOption()
 {
-    return option("Δ/SE", "Show (simulation − DMFT) / SE instead of the curves: agreement within ±2 reads at a glance.");
+    return option("Δ/SE",
+        "Show (simulation − DMFT) / SE instead of the curves: agreement within ±2 reads at a glance.");
 }
 
 /// The "Δ pin" chooser: "live" (no difference) and the visible pins (fillPinChooser).
@@ -76,7 +77,8 @@ void fillPinChooser(QComboBox *box, const ResultView *view, const std::string &e
 }
 
 /// The pinned curves chosen in the box (null for "live").
-std::pair<QString, const Curves *> chosenPin(const QComboBox *box, const ResultView *view, const std::string &engine)
+std::pair<QString, const Curves *> chosenPin(
+    const QComboBox *box, const ResultView *view, const std::string &engine)
 {
     if (box->currentIndex() <= 0)
         return { QString(), nullptr };

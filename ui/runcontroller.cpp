@@ -1,14 +1,13 @@
 #include "runcontroller.h"
 
+#include "convergenceeta.h"
 #include "engine/internalerror.h"
 #include "engine/registry.h"
-#include "convergenceeta.h"
 #include "workerpriority.h"
 
 #include <QtConcurrent/QtConcurrent>
 
 #include <mutex>
-
 
 namespace dmftlab
 {
@@ -28,7 +27,6 @@ struct RunController::Channel {
     std::shared_ptr<IterateHistory> history;
     bool historyChanged = false;
 };
-
 
 struct RunController::Run {
     std::atomic<bool> cancel { false };
@@ -74,21 +72,24 @@ void RunController::start(const RunConfig &config, const std::vector<std::string
         QThreadPool *pool = &m_pool;
         (void)QtConcurrent::run(pool, [this, runner, engine, config, channel, run]() {
             lowerThreadPriority(kLiveRunNice);
-            ProgressCallback progress = [channel, gridPoints = config.time.steps + 1,
-                                            maxIterations = config.dmft.maxIterations](const ProgressReport &report) {
-                std::lock_guard<std::mutex> lock(channel->mutex);
-                channel->latest = report;
-                if (report.snapshot)
-                    channel->snapshot = report.snapshot;
-                channel->fresh = true;
-                // Fixed-point engines' snapshots are iterates (the DMFT's pilot ones without residuals).
-                const EngineInfo *info = findEngine(report.engine);
-                if (report.snapshot && info && info->fixedPoint) {
-                    if (!channel->history)
-                        channel->history = std::make_shared<IterateHistory>(gridPoints, maxIterations);
-                    channel->historyChanged = channel->history->add(*report.snapshot) || channel->historyChanged;
-                }
-            };
+            ProgressCallback progress
+                = [channel, gridPoints = config.time.steps + 1, maxIterations = config.dmft.maxIterations](
+                      const ProgressReport &report) {
+                      std::lock_guard<std::mutex> lock(channel->mutex);
+                      channel->latest = report;
+                      if (report.snapshot)
+                          channel->snapshot = report.snapshot;
+                      channel->fresh = true;
+                      // Fixed-point engines' snapshots are iterates (the DMFT's pilot ones without
+                      // residuals).
+                      const EngineInfo *info = findEngine(report.engine);
+                      if (report.snapshot && info && info->fixedPoint) {
+                          if (!channel->history)
+                              channel->history = std::make_shared<IterateHistory>(gridPoints, maxIterations);
+                          channel->historyChanged
+                              = channel->history->add(*report.snapshot) || channel->historyChanged;
+                      }
+                  };
             EngineResult result;
             try {
                 result = runner(engine, config, progress, &run->cancel);
@@ -203,7 +204,8 @@ void RunController::drain()
             s.etaSeconds = s.fraction > 0.01 ? elapsed * (1.0 - s.fraction) / s.fraction : -1.0;
             // A fixed-point solve: forecast from the residual's decay, not the iteration cap.
             if (s.curves && !s.curves->residuals.empty()) {
-                const double left = remainingIterations(s.curves->residuals, m_dmftTolerance, m_dmftMaxIterations);
+                const double left
+                    = remainingIterations(s.curves->residuals, m_dmftTolerance, m_dmftMaxIterations);
                 s.etaSeconds = left >= 0 ? left * elapsed / s.curves->residuals.size() : -1.0;
             }
             changed = true;

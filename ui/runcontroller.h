@@ -49,7 +49,7 @@ public:
         QString message; ///< the engine's final one-line message
         double wallSeconds = 0.0;
         std::shared_ptr<const Curves> curves; ///< latest snapshot or final result
-        json extra = json::object();          ///< the engine's summary entries (EngineResult::extra)
+        json extra = json::object(); ///< the engine's summary entries (EngineResult::extra)
         /// Laws at config.output.distributionTimes, once the engine returned (may be null).
         std::shared_ptr<const DistributionRecord> distributions;
         /// Every fixed-point iterate so far (theory engines; dmft/iteratehistory.h), the last

@@ -2,8 +2,8 @@
 
 #include "figures.h"
 
-#include <QHBoxLayout>
 #include <QEvent>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QProgressBar>
 #include <QTimer>
@@ -87,8 +87,8 @@ void RunStatus::update(const std::vector<RunController::EngineState> &states, bo
                          .arg(name, QString::fromStdString(toString(s.status)))
                          .arg(s.wallSeconds, 0, 'f', 1);
     }
-    const bool cancelled = std::any_of(
-        states.begin(), states.end(), [](const auto &s) { return s.finished && s.status == Status::Cancelled; });
+    const bool cancelled = std::any_of(states.begin(), states.end(),
+        [](const auto &s) { return s.finished && s.status == Status::Cancelled; });
     m_running = running;
     if (!states.empty())
         m_summary = (running ? "" : cancelled ? "Cancelled. " : "Done. ") + lines.join("  ·  ");
@@ -139,8 +139,8 @@ void RunStatus::showText()
     }
     if (!text.isEmpty())
         m_text->setText(text);
-    m_text->setToolTip(m_blocked.isEmpty() || m_running ? m_text->text()
-                                                         : "Cannot run:\n" + m_blocked.join("\n"));
+    m_text->setToolTip(
+        m_blocked.isEmpty() || m_running ? m_text->text() : "Cannot run:\n" + m_blocked.join("\n"));
 }
 
 } // namespace dmftlab

@@ -191,7 +191,8 @@ QString SessionStore::load(const QString &path, Session *session)
     if (const std::string err = io::readFile(path.toStdString(), &text); !err.empty())
         return q(err);
     json j;
-    if (const std::string err = io::parseJson(text, &j, QFileInfo(path).fileName().toStdString()); !err.empty())
+    if (const std::string err = io::parseJson(text, &j, QFileInfo(path).fileName().toStdString());
+        !err.empty())
         return q(err);
     const QString err = fromJson(j, session);
     return err.isEmpty() ? QString() : QFileInfo(path).fileName() + ": " + err;

@@ -53,7 +53,8 @@ void SweepPanel::buildUi()
         if (optional)
             box->addItem(QString());
         for (const std::string &key : commonSweepKeys()) // any key can be typed
-            box->addItem(QString::fromStdString(parameterLabel(key) + "  (" + key + ")"), QString::fromStdString(key));
+            box->addItem(
+                QString::fromStdString(parameterLabel(key) + "  (" + key + ")"), QString::fromStdString(key));
         return box;
     };
     m_key1 = keyBox(false);
@@ -80,7 +81,7 @@ void SweepPanel::buildUi()
         m_curves->addItem(figures::familyQuantityLabel(q), static_cast<int>(q));
     m_curves->setToolTip("The curves a family overlays: a loss, or the overlaps M₁₁ (with the teacher) and "
                          "Q₁₁ (squared norm).");
-        m_contours = new QLineEdit;
+    m_contours = new QLineEdit;
     m_contours->setPlaceholderText("contour levels, e.g. 0.1,0.2");
     form->addRow("Parameter", m_key1);
     form->addRow("Values", m_values1);

@@ -48,20 +48,22 @@ TheoryView *addTheoryDock(QMainWindow *window, QMenu *menu, ParameterPanel *para
     return view;
 }
 
-EffectivePathsPanel *addEffectivePathsDock(QMainWindow *window, QMenu *menu, RunController *controller,
-    std::function<RunConfig()> shownConfig)
+EffectivePathsPanel *addEffectivePathsDock(
+    QMainWindow *window, QMenu *menu, RunController *controller, std::function<RunConfig()> shownConfig)
 {
     auto *panel = new EffectivePathsPanel;
     addHiddenDock(window, menu, panel,
         { "Effective processes: sample paths", "effectivePathsDock", "Effective &processes (sample paths)",
-            "A few r-process and θ-process paths of the DMFT over their mean ± sd, and the teacher drift μ(t).", {},
-            Qt::BottomDockWidgetArea });
+            "A few r-process and θ-process paths of the DMFT over their mean ± sd, and the teacher drift "
+            "μ(t).",
+            {}, Qt::BottomDockWidgetArea });
     QObject::connect(controller, &RunController::started, panel, &EffectivePathsPanel::clear);
-    QObject::connect(controller, &RunController::finished, panel, [panel, controller, shownConfig = std::move(shownConfig)] {
-        const auto *dmft = controller->state(engineInfo(EngineId::Dmft).name);
-        if (dmft && dmft->finished)
-            panel->setResult(dmft->curves, dmft->distributions, shownConfig());
-    });
+    QObject::connect(controller, &RunController::finished, panel,
+        [panel, controller, shownConfig = std::move(shownConfig)] {
+            const auto *dmft = controller->state(engineInfo(EngineId::Dmft).name);
+            if (dmft && dmft->finished)
+                panel->setResult(dmft->curves, dmft->distributions, shownConfig());
+        });
     return panel;
 }
 
@@ -92,8 +94,7 @@ IterateScrubber *addIterateScrubber(QMainWindow *window, QMenu *menu, RunControl
 QString theoryTargetDock(const QString &target)
 {
     static const std::map<QString, QString> docks = {
-        { "distributions", "distributionsDock" },
-        { "effective_paths", "effectivePathsDock" },
+        { "distributions", "distributionsDock" }, { "effective_paths", "effectivePathsDock" },
         { "theory", "theoryDock" }, // guided tours (tours.h) open the Theory view too
     };
     const auto d = docks.find(target);
@@ -116,8 +117,8 @@ QWidget *revealTheoryTarget(QMainWindow *window, PlotArea *area, const QString &
     if (!panel)
         return nullptr;
     if (!kind.isEmpty()) {
-        static const std::map<QString, figures::KernelKind> kinds = {
-            { "R", figures::KernelKind::Rtheta }, { "Cu", figures::KernelKind::Cu }, { "K", figures::KernelKind::K } };
+        static const std::map<QString, figures::KernelKind> kinds = { { "R", figures::KernelKind::Rtheta },
+            { "Cu", figures::KernelKind::Cu }, { "K", figures::KernelKind::K } };
         auto *kernels = qobject_cast<DmftKernelPanel *>(panel);
         const auto k = kinds.find(kind);
         if (!kernels || k == kinds.end() || !kernels->setKind(k->second))

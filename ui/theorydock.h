@@ -2,7 +2,8 @@
 // until View ▸ Theory (Ctrl+T) or the help's link opens it, whose page follows the
 // parameter dock; a clicked symbol raises and highlights the panel that plots it
 // (revealTheoryTarget). Also the Effective processes dock (effectivepathspanel.h), which
-// the Theory view links to, and the DMFT iterate scrubber (iteratescrubber.h). Kept out of MainWindow so that it stays short.
+// the Theory view links to, and the DMFT iterate scrubber (iteratescrubber.h). Kept out of MainWindow so that
+// it stays short.
 #pragma once
 
 #include "config/config.h"
@@ -29,8 +30,8 @@ TheoryView *addTheoryDock(QMainWindow *window, QMenu *menu, ParameterPanel *para
 /// A bottom dock with the effective-process sample paths (View ▸ Effective processes),
 /// hidden until asked for, filled from the DMFT engine of every finished run of `controller`
 /// (`shownConfig()`: the shown run's configuration — teacher prior, M_0, λ).
-EffectivePathsPanel *addEffectivePathsDock(QMainWindow *window, QMenu *menu, RunController *controller,
-    std::function<RunConfig()> shownConfig);
+EffectivePathsPanel *addEffectivePathsDock(
+    QMainWindow *window, QMenu *menu, RunController *controller, std::function<RunConfig()> shownConfig);
 
 /// The DMFT iterate scrubber in a bottom toolbar (View ▸ DMFT iterates, Ctrl+I), hidden until
 /// asked for, fed with the DMFT engine's iterates of `controller` as they come.

@@ -25,16 +25,32 @@ const QString Ctheta = QStringLiteral("C<sub>θ</sub>");
 const QString Rtheta = QStringLiteral("R<sub>θ</sub>");
 const QString Cu = QStringLiteral("C<sub>u</sub>");
 
-QString lC(const QString &args) { return link("kernel_C_theta", Ctheta + args); }
-QString lM(const QString &args) { return link("overlaps", "M" + args); }
-QString lR(const QString &args) { return link("dmft_kernels/R", Rtheta + args); }
-QString lCu(const QString &args) { return link("dmft_kernels/Cu", Cu + args); }
-QString lK(const QString &args) { return link("dmft_kernels/K", "K" + args); }
+QString lC(const QString &args)
+{
+    return link("kernel_C_theta", Ctheta + args);
+}
+QString lM(const QString &args)
+{
+    return link("overlaps", "M" + args);
+}
+QString lR(const QString &args)
+{
+    return link("dmft_kernels/R", Rtheta + args);
+}
+QString lCu(const QString &args)
+{
+    return link("dmft_kernels/Cu", Cu + args);
+}
+QString lK(const QString &args)
+{
+    return link("dmft_kernels/K", "K" + args);
+}
 
 /// A displayed equation (larger, indented) and an optional line of its numbers.
 QString equation(const QString &body, const QString &numbers = QString())
 {
-    QString html = "<p style=\"margin-left:24px; margin-top:6px; margin-bottom:2px; font-size:large;\">" + body + "</p>";
+    QString html = "<p style=\"margin-left:24px; margin-top:6px; margin-bottom:2px; font-size:large;\">"
+        + body + "</p>";
     if (!numbers.isEmpty())
         html += "<p style=\"margin-left:48px; margin-top:0px; color:#555555;\">here: " + numbers + "</p>";
     return html;
@@ -43,8 +59,8 @@ QString equation(const QString &body, const QString &numbers = QString())
 QString heading(const QString &anchor, const QString &text)
 {
     // Explicit sizes: Qt's <h1>/<h2> double the (already large) base font.
-    return "<p style=\"font-size:large; font-weight:bold; margin-top:14px; color:#1a1a1a;\"><a name=\"" + anchor
-        + "\"></a>" + text + "</p>";
+    return "<p style=\"font-size:large; font-weight:bold; margin-top:14px; color:#1a1a1a;\"><a name=\""
+        + anchor + "\"></a>" + text + "</p>";
 }
 
 QString activationFormula(Activation a, const QString &sigma)
@@ -95,8 +111,9 @@ QString parameterTable(const RunConfig &c)
 {
     const ProblemSpec &p = c.problem;
     auto row = [](const QString &symbol, const QString &value, const QString &meaning) {
-        return "<tr><td style=\"padding-right:12px;\">" + symbol + "</td><td style=\"padding-right:18px;\"><b>"
-            + value + "</b></td><td style=\"color:#555555; font-size:small;\">" + meaning + "</td></tr>";
+        return "<tr><td style=\"padding-right:12px;\">" + symbol
+            + "</td><td style=\"padding-right:18px;\"><b>" + value
+            + "</b></td><td style=\"color:#555555; font-size:small;\">" + meaning + "</td></tr>";
     };
     const QString tau = c.optimizer.tau ? num(c.tau()) + " (set directly)"
                                         : QString("η/B = %1/%2 = %3")
@@ -135,7 +152,8 @@ QString lossBlock(const ProblemSpec &p)
         grad = "g<sub>a</sub>(r; y) = ∂ℓ/∂r<sub>a</sub> = (f − y) v<sub>a</sub> σ′(r<sub>a</sub>)";
     } else {
         loss = "ℓ(r; y) = log(1 + e<sup>−y f(r)</sup>)";
-        grad = "g<sub>a</sub>(r; y) = ∂ℓ/∂r<sub>a</sub> = −y S(−y f) v<sub>a</sub> σ′(r<sub>a</sub>)  (S the sigmoid)";
+        grad = "g<sub>a</sub>(r; y) = ∂ℓ/∂r<sub>a</sub> = −y S(−y f) v<sub>a</sub> σ′(r<sub>a</sub>)  (S the "
+               "sigmoid)";
     }
     return equation(f + ",   " + fStar + "<br>" + label,
                QString("v<sub>a</sub> = %1, v*<sub>m</sub> = %2, σ<sub>noise</sub> = %3")
@@ -170,54 +188,67 @@ QString theoryHtml(const RunConfig &c)
          "r<sub>i</sub> = θ<sup>T</sup>x<sub>i</sub> ∈ ℝ<sup>k</sup>, teacher z<sub>i</sub> = "
          "θ*<sup>T</sup>x<sub>i</sub> ∈ ℝ<sup>k*</sup>.</p>";
     h += lossBlock(p);
-    h += equation("dθ<sub>t</sub> = −[ λ θ<sub>t</sub> + (1/α) X<sup>T</sup>G(Xθ<sub>t</sub>) ] dt + "
-                  "√(τ/α) Σ<sub>i</sub> x<sub>i</sub> g(r<sub>i</sub>; y<sub>i</sub>)<sup>T</sup> dB<sub>i</sub>(t)",
-        QString("λ = %1, 1/α = %2, √(τ/α) = %3").arg(num(lambda), num(1 / alpha), num(std::sqrt(tau / alpha))));
+    h += equation(
+        "dθ<sub>t</sub> = −[ λ θ<sub>t</sub> + (1/α) X<sup>T</sup>G(Xθ<sub>t</sub>) ] dt + "
+        "√(τ/α) Σ<sub>i</sub> x<sub>i</sub> g(r<sub>i</sub>; y<sub>i</sub>)<sup>T</sup> dB<sub>i</sub>(t)",
+        QString("λ = %1, 1/α = %2, √(τ/α) = %3")
+            .arg(num(lambda), num(1 / alpha), num(std::sqrt(tau / alpha))));
     h += "<p>SGD with learning rate η and batch B has the same drift and noise covariance per unit time "
-         "t = (steps)·η/d; one epoch is Δt = ατ = " + num(alpha * tau) + ". The "
-         + link("loss", "train and test losses") + " and the " + link("overlaps", "overlaps Q(t), M(t)")
-         + " are measured on it.</p>";
+         "t = (steps)·η/d; one epoch is Δt = ατ = "
+        + num(alpha * tau) + ". The " + link("loss", "train and test losses") + " and the "
+        + link("overlaps", "overlaps Q(t), M(t)") + " are measured on it.</p>";
 
     h += heading("rprocess", "2. One training sample: the r-process");
-    h += "<p>Draw jointly Gaussian (w<sub>t</sub>)<sub>t≥0</sub> ∈ ℝ<sup>k</sup> and z ∈ ℝ<sup>k*</sup> with</p>";
-    h += equation("Cov(w<sub>t</sub>, w<sub>s</sub>) = " + lC("(t, s)") + ",   Cov(w<sub>t</sub>, z) = " + lM("(t)")
-        + ",   Cov(z) = ρ = I<sub>k*</sub>");
+    h += "<p>Draw jointly Gaussian (w<sub>t</sub>)<sub>t≥0</sub> ∈ ℝ<sup>k</sup> and z ∈ ℝ<sup>k*</sup> "
+         "with</p>";
+    h += equation("Cov(w<sub>t</sub>, w<sub>s</sub>) = " + lC("(t, s)")
+        + ",   Cov(w<sub>t</sub>, z) = " + lM("(t)") + ",   Cov(z) = ρ = I<sub>k*</sub>");
     h += "<p>a label y = y(z, ε), a Brownian motion B, and set (Itô)</p>";
     h += equation("r<sub>t</sub> = w<sub>t</sub> − (1/α) ∫<sub>0</sub><sup>t</sup> " + lR("(t, s)")
             + " g(r<sub>s</sub>; y) ( ds − √(τα) dB<sub>s</sub> )",
         QString("1/α = %1, √(τα) = %2").arg(num(1 / alpha), num(std::sqrt(tau * alpha))));
     h += "<p>Its law at time t is the law of the n training pre-activations r<sub>μ</sub>(t) "
-         "(" + link("distributions", "Distributions") + "); a few " + link("effective_paths", "sample paths")
+         "("
+        + link("distributions", "Distributions") + "); a few " + link("effective_paths", "sample paths")
         + " show one effective sample.</p>";
 
     h += heading("thetaprocess", "3. One coordinate: the θ-process");
-    h += equation("dθ<sub>t</sub> = −[ λ θ<sub>t</sub> + ∫<sub>0</sub><sup>t</sup> R<sub>g</sub>(t, s) θ<sub>s</sub> ds"
-                  " + " + link("effective_paths", "μ(t)") + " θ* ] dt + dU<sub>t</sub>",
+    h += equation(
+        "dθ<sub>t</sub> = −[ λ θ<sub>t</sub> + ∫<sub>0</sub><sup>t</sup> R<sub>g</sub>(t, s) θ<sub>s</sub> ds"
+        " + "
+            + link("effective_paths", "μ(t)") + " θ* ] dt + dU<sub>t</sub>",
         QString("λ = %1").arg(num(lambda)));
-    h += equation("E[ dU<sub>t</sub> dU<sub>s</sub><sup>T</sup> ] = α E[ dG<sub>t</sub> dG<sub>s</sub><sup>T</sup> ],"
-                  "   dG<sub>t</sub> = (1/α) g(r<sub>t</sub>; y)( dt − √(τα) dB<sub>t</sub> )",
+    h += equation(
+        "E[ dU<sub>t</sub> dU<sub>s</sub><sup>T</sup> ] = α E[ dG<sub>t</sub> dG<sub>s</sub><sup>T</sup> ],"
+        "   dG<sub>t</sub> = (1/α) g(r<sub>t</sub>; y)( dt − √(τα) dB<sub>t</sub> )",
         QString("α = %1").arg(num(alpha)));
     h += "<p>θ*, a row of the teacher, follows the prior (" + priorText(c.teacherPrior)
         + "); since the process is linear, θ<sub>t</sub> | θ* ~ N( " + lM("(t)") + " ρ<sup>−1</sup> θ*, "
-        + lC("(t, t)") + " − M ρ<sup>−1</sup> M<sup>T</sup> ) — the law of the d coordinates θ<sub>i</sub>(t) "
-        "(" + link("distributions", "Distributions") + ", " + link("effective_paths", "sample paths") + ").</p>";
+        + lC("(t, t)")
+        + " − M ρ<sup>−1</sup> M<sup>T</sup> ) — the law of the d coordinates θ<sub>i</sub>(t) "
+          "("
+        + link("distributions", "Distributions") + ", " + link("effective_paths", "sample paths") + ").</p>";
 
     h += heading("closure", "4. The closure");
     h += equation(lC("(t, s)") + " = E[θ<sub>t</sub> θ<sub>s</sub><sup>T</sup>],   " + lM("(t)")
         + " = E[θ<sub>t</sub> θ*<sup>T</sup>],   " + lR("(t, s)") + " = E[∂θ<sub>t</sub>/∂h<sub>s</sub>]");
     h += equation(lCu("(t, s)") + " = α E[dG<sub>t</sub> dG<sub>s</sub><sup>T</sup>],   " + lK("(t, s)")
-        + " = E[H(r<sub>t</sub>; y) ∂r<sub>t</sub>/∂h<sub>s</sub>]  (the memory R<sub>g</sub>, Dirac part E[H] at s = t)");
-    h += equation(link("effective_paths", "μ(t)") + " = ( E[g(r<sub>t</sub>; y) z<sup>T</sup>] − ∫<sub>0</sub><sup>t</sup> "
-        + lK("(t, s)") + " " + lM("(s)") + " ds ) ρ<sup>−1</sup>   (Stein's lemma; plotted with the sample paths)");
+        + " = E[H(r<sub>t</sub>; y) ∂r<sub>t</sub>/∂h<sub>s</sub>]  (the memory R<sub>g</sub>, Dirac part "
+          "E[H] at s = t)");
+    h += equation(link("effective_paths", "μ(t)")
+        + " = ( E[g(r<sub>t</sub>; y) z<sup>T</sup>] − ∫<sub>0</sub><sup>t</sup> " + lK("(t, s)") + " "
+        + lM("(s)") + " ds ) ρ<sup>−1</sup>   (Stein's lemma; plotted with the sample paths)");
     h += "<p>With ridge the θ-process is linear, so " + Rtheta + " is deterministic:</p>";
     h += equation("∂<sub>t</sub>" + lR("(t, s)") + " = −λ R<sub>θ</sub>(t, s) − ∫<sub>s</sub><sup>t</sup> "
-            + lK("(t, u)") + " R<sub>θ</sub>(u, s) du,   R<sub>θ</sub>(s<sup>+</sup>, s) = I");
+        + lK("(t, u)") + " R<sub>θ</sub>(u, s) du,   R<sub>θ</sub>(s<sup>+</sup>, s) = I");
 
     h += heading("fixedpoint", "5. Solving it: the fixed point");
-    h += QString("<p>On the grid t<sub>n</sub> = nΔ (N = %1, Δ = %2) with P = %3 paths (%4 for the tangents) in "
-                 "R = %5 independent replicas: paths → (K, C<sub>u</sub>, μ) → (R<sub>θ</sub>, a, b) → "
-                 "(C<sub>θ</sub>, M), mixed with the previous iterate (β = %6, Anderson over %7 iterates) until the "
-                 "largest relative change is below %8 or after %9 iterations — see the ")
+    h += QString(
+             "<p>On the grid t<sub>n</sub> = nΔ (N = %1, Δ = %2) with P = %3 paths (%4 for the tangents) in "
+             "R = %5 independent replicas: paths → (K, C<sub>u</sub>, μ) → (R<sub>θ</sub>, a, b) → "
+             "(C<sub>θ</sub>, M), mixed with the previous iterate (β = %6, Anderson over %7 iterates) until "
+             "the "
+             "largest relative change is below %8 or after %9 iterations — see the ")
              .arg(c.time.steps)
              .arg(num(c.dt()))
              .arg(c.dmft.paths)

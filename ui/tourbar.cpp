@@ -67,7 +67,8 @@ TourBar::TourBar(QMainWindow *window, PlotArea *area, PresentationMode *presenta
     connect(m_back, &QToolButton::clicked, this, &TourBar::previous);
     connect(m_next, &QToolButton::clicked, this, &TourBar::next);
     connect(m_end, &QToolButton::clicked, this, &TourBar::stop);
-    for (const auto &[key, forward] : { std::pair { Qt::Key_Right, true }, std::pair { Qt::Key_Left, false } }) {
+    for (const auto &[key, forward] :
+        { std::pair { Qt::Key_Right, true }, std::pair { Qt::Key_Left, false } }) {
         auto *s = new QShortcut(QKeySequence(Qt::CTRL | key), window);
         connect(s, &QShortcut::activated, this, [this, forward = forward] {
             if (m_active)
@@ -185,8 +186,8 @@ TourBar *addTourBar(QMainWindow *window, QMenu *view, PlotArea *area, Presentati
         if (const Tour *t = tourFor(preset))
             tour->start(*t);
         else
-            window->statusBar()->showMessage(
-                "No guided tour for " + (preset.isEmpty() ? QString("a configuration without a preset") : preset)
+            window->statusBar()->showMessage("No guided tour for "
+                    + (preset.isEmpty() ? QString("a configuration without a preset") : preset)
                     + ": pick one under View ▸ Guided tours.",
                 6000);
     });
@@ -196,10 +197,11 @@ TourBar *addTourBar(QMainWindow *window, QMenu *view, PlotArea *area, Presentati
     menu->addSeparator();
     for (const Tour &t : guidedTours()) {
         const QString preset = t.preset;
-        QAction *a = menu->addAction(t.title + " (loads and runs " + preset + ")", window, [tour, preset, loadAndRun] {
-            if (loadAndRun(preset))
-                tour->start(*tourFor(preset));
-        });
+        QAction *a = menu->addAction(
+            t.title + " (loads and runs " + preset + ")", window, [tour, preset, loadAndRun] {
+                if (loadAndRun(preset))
+                    tour->start(*tourFor(preset));
+            });
         a->setObjectName("tour-" + preset);
     }
     return tour;

@@ -10,9 +10,9 @@
 #include "tours.h"
 
 #include <QPointer>
+#include <QWidget>
 #include <functional>
 #include <vector>
-#include <QWidget>
 
 class QLabel;
 class QMainWindow;

@@ -9,7 +9,7 @@ namespace dmftlab
 {
 
 constexpr int kLiveRunNice = 10; ///< live run workers (RunController)
-constexpr int kSweepNice = 15;   ///< sweep workers (SweepController): after the live run
+constexpr int kSweepNice = 15; ///< sweep workers (SweepController): after the live run
 
 /// Raises the calling thread's nice value to at least `nice` (Linux; elsewhere nothing).
 /// Returns the thread's nice value afterwards (0 where it cannot be read).

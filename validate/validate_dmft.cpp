@@ -76,7 +76,8 @@ void continuousChecks(const std::string &dir, const std::string &only)
 {
     std::ofstream csv(dir + "/continuous.csv");
     csv << "case,quantity,reference,euler_worst_rel_error,extrapolated_worst_rel_error,"
-           "extrapolated_worst_error_over_stated,euler_worst_z,extrapolated_worst_z,seconds_euler,seconds_extrapolated\n";
+           "extrapolated_worst_error_over_stated,euler_worst_z,extrapolated_worst_z,seconds_euler,seconds_"
+           "extrapolated\n";
     std::printf("\n%-28s %-6s %-18s %11s %11s %9s\n", "continuous-time case", "qty", "reference", "euler_rel",
         "extrap_rel", "err/stated");
     // (1) gradient-flow linear regression against the continuous Marchenko–Pastur closed form
@@ -100,10 +101,11 @@ void continuousChecks(const std::string &dir, const std::string &only)
                 eRel = std::max(eRel, std::fabs(u.mean[n] - x) / std::fabs(x));
                 xRel = std::max(xRel, std::fabs(e.mean[n] - x) / std::fabs(x));
                 ratio = std::max(ratio,
-                    std::fabs(e.mean[n] - x) / (tq * e.seMonteCarlo[n] + e.truncation[n] + e.discretisation[n]));
+                    std::fabs(e.mean[n] - x)
+                        / (tq * e.seMonteCarlo[n] + e.truncation[n] + e.discretisation[n]));
             }
-            std::printf("%-28s %-6s %-18s %11.3g %11.3g %9.2f\n", "linear-regression-gf", q, "MP closed form", eRel,
-                xRel, ratio);
+            std::printf("%-28s %-6s %-18s %11.3g %11.3g %9.2f\n", "linear-regression-gf", q, "MP closed form",
+                eRel, xRel, ratio);
             csv << "linear-regression-gf," << q << ",marchenko-pastur," << eRel << "," << xRel << "," << ratio
                 << ",,," << euler.wallSeconds << "," << ext.wallSeconds << "\n";
         }
@@ -124,7 +126,8 @@ void continuousChecks(const std::string &dir, const std::string &only)
         const EngineResult euler = runEngine(engineName(EngineId::Dmft), c);
         c.dmft.continuousTime = "extrapolate";
         const EngineResult ext = runEngine(engineName(EngineId::Dmft), c);
-        if (sim.status != Status::Completed || euler.status != Status::Converged || ext.status != Status::Converged) {
+        if (sim.status != Status::Completed || euler.status != Status::Converged
+            || ext.status != Status::Converged) {
             csv << preset << ",failed,,,,,,,,\n";
             continue;
         }
@@ -141,8 +144,10 @@ void continuousChecks(const std::string &dir, const std::string &only)
         auto worstOverStated = [&](const Estimate &x, const Estimate &u, const Estimate &s) {
             double r = 0;
             for (int n = 1; n <= c.time.steps; ++n)
-                r = std::max(r, std::fabs(x.mean[n] - s.mean[n])
-                        / (tq * std::hypot(x.se[n], s.se[n]) + x.discretisation[n] + 0.1 * u.discretisation[n]));
+                r = std::max(r,
+                    std::fabs(x.mean[n] - s.mean[n])
+                        / (tq * std::hypot(x.se[n], s.se[n]) + x.discretisation[n]
+                            + 0.1 * u.discretisation[n]));
             return r;
         };
         for (const char *q : { "train_loss", "Q", "M" }) {
@@ -152,7 +157,8 @@ void continuousChecks(const std::string &dir, const std::string &only)
             const double ze = worstZ(pick(euler.curves), pick(sim.curves)),
                          zx = worstZ(pick(ext.curves), pick(sim.curves)),
                          rx = worstOverStated(pick(ext.curves), pick(euler.curves), pick(sim.curves));
-            std::printf("%-28s %-6s %-18s  worst z: Euler %.2f, extrapolated %.2f; extrapolated error/stated %.2f\n",
+            std::printf(
+                "%-28s %-6s %-18s  worst z: Euler %.2f, extrapolated %.2f; extrapolated error/stated %.2f\n",
                 preset.c_str(), q, "SGF 10 sub-steps", ze, zx, rx);
             csv << preset << "," << q << ",sgf-substeps-10,,," << rx << "," << ze << "," << zx << ","
                 << euler.wallSeconds << "," << ext.wallSeconds << "\n";
@@ -179,8 +185,10 @@ int main(int argc, char **argv)
         { "phase-retrieval", "phase-retrieval", -1 }, { "committee-erf", "committee-erf", -1 },
         { "relu-glm", "linear-regression", 0.5, Activation::Relu } };
     std::ofstream csv(dir + "/deviations.csv");
-    csv << "case,quantity,worst_z,t99_threshold,t,dmft,sgf,dmft_status,dmft_iterations,dmft_seconds,sgf_seconds\n";
-    std::printf("%-24s %-12s %7s %7s %7s %10s %10s\n", "case", "quantity", "worst_z", "t99", "t", "dmft", "sgf");
+    csv << "case,quantity,worst_z,t99_threshold,t,dmft,sgf,dmft_status,dmft_iterations,dmft_seconds,sgf_"
+           "seconds\n";
+    std::printf(
+        "%-24s %-12s %7s %7s %7s %10s %10s\n", "case", "quantity", "worst_z", "t99", "t", "dmft", "sgf");
     for (const Case &cs : cases) {
         if (!only.empty() && cs.name.find(only) == std::string::npos)
             continue;
@@ -239,12 +247,11 @@ int main(int argc, char **argv)
             rows.push_back(r);
         }
         for (const Row &r : rows) {
-            std::printf("%-24s %-12s %7.2f %7.2f %7.2f %10.5f %10.5f\n", cs.name.c_str(), r.quantity.c_str(), r.z,
-                r.threshold, r.t, r.dmft, r.sim);
-            csv << cs.name << "," << r.quantity << "," << r.z << "," << r.threshold << "," << r.t << "," << r.dmft
-                << "," << r.sim
-                << "," << toString(dmft.status) << "," << dmft.curves.iterations << "," << dmft.wallSeconds
-                << "," << sim.wallSeconds << "\n";
+            std::printf("%-24s %-12s %7.2f %7.2f %7.2f %10.5f %10.5f\n", cs.name.c_str(), r.quantity.c_str(),
+                r.z, r.threshold, r.t, r.dmft, r.sim);
+            csv << cs.name << "," << r.quantity << "," << r.z << "," << r.threshold << "," << r.t << ","
+                << r.dmft << "," << r.sim << "," << toString(dmft.status) << "," << dmft.curves.iterations
+                << "," << dmft.wallSeconds << "," << sim.wallSeconds << "\n";
         }
         csv.flush();
 #ifdef DMFTLAB_VALIDATE_PLOTS

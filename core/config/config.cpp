@@ -11,9 +11,11 @@
 #include <sstream>
 #include <thread>
 
-namespace dmftlab {
+namespace dmftlab
+{
 
-namespace {
+namespace
+{
 
 /// Parses every leaf of the (dotted-expanded) tree into `c`; a refused value leaves the
 /// field at its base value and adds an error naming the key.
@@ -26,16 +28,17 @@ void parseInto(RunConfig &c, const json &node, const std::string &prefix, std::v
         const FieldInfo *f = findField(key);
         if (f) {
             if (std::string err = checkValue(*f, it.value()); !err.empty())
-                errors->push_back({{key}, err});
+                errors->push_back({ { key }, err });
             else
                 f->set(c, it.value());
         } else if (isSection(key)) {
             if (it.value().is_object())
                 parseInto(c, it.value(), key, errors);
             else
-                errors->push_back({{key}, key + ": expected an object (the section of " + key + ".* keys)"});
+                errors->push_back(
+                    { { key }, key + ": expected an object (the section of " + key + ".* keys)" });
         } else {
-            errors->push_back({{key}, "unknown key '" + io::printable(key) + "'"});
+            errors->push_back({ { key }, "unknown key '" + io::printable(key) + "'" });
         }
     }
 }
@@ -49,7 +52,10 @@ std::string describe(double x)
 
 } // namespace
 
-double RunConfig::tau() const { return optimizer.tau ? *optimizer.tau : sgdTau(); }
+double RunConfig::tau() const
+{
+    return optimizer.tau ? *optimizer.tau : sgdTau();
+}
 
 std::vector<double> RunConfig::grid() const
 {
@@ -89,7 +95,8 @@ Eigen::MatrixXd RunConfig::rho() const
 bool RunConfig::tamingEnabled() const
 {
     if (optimizer.taming == Taming::Auto)
-        return problem.activation == Activation::Quadratic || problem.teacherActivation == Activation::Quadratic;
+        return problem.activation == Activation::Quadratic
+            || problem.teacherActivation == Activation::Quadratic;
     return optimizer.taming == Taming::On;
 }
 
@@ -97,7 +104,9 @@ int RunConfig::samples() const
 {
     // validate() keeps α d within int; clamp so that an unvalidated config cannot wrap.
     const double n = std::round(alpha * static_cast<double>(sim.dimension));
-    return n >= std::numeric_limits<int>::max() ? std::numeric_limits<int>::max() : n > 0 ? static_cast<int>(n) : 0;
+    return n >= std::numeric_limits<int>::max() ? std::numeric_limits<int>::max()
+        : n > 0                                 ? static_cast<int>(n)
+                                                : 0;
 }
 
 std::vector<ConfigError> validateAll(const RunConfig &c, const std::vector<std::string> &skipKeys)
@@ -108,7 +117,7 @@ std::vector<ConfigError> validateAll(const RunConfig &c, const std::vector<std::
         if (std::find(skipKeys.begin(), skipKeys.end(), f.key) != skipKeys.end())
             continue;
         if (std::string err = checkValue(f, f.get(c)); !err.empty()) {
-            errors.push_back({{f.key}, err});
+            errors.push_back({ { f.key }, err });
             refused.push_back(f.key);
         }
     }
@@ -118,23 +127,24 @@ std::vector<ConfigError> validateAll(const RunConfig &c, const std::vector<std::
             if (std::find(refused.begin(), refused.end(), k) != refused.end())
                 return;
         if (broken)
-            errors.push_back({std::move(keys), message()});
+            errors.push_back({ std::move(keys), message() });
     };
-    rule({"model.loss", "teacher.labels"}, c.problem.loss == Loss::Logistic && c.problem.labels != Labels::Sign,
-         [] { return std::string("model.loss = logistic needs teacher.labels = sign (labels must be ±1)"); });
-    rule({"optimizer.learning_rate", "optimizer.tau"}, !c.optimizer.tau && c.optimizer.learningRate <= 0.0,
-         [] { return std::string("optimizer.learning_rate must be > 0 (or set optimizer.tau directly)"); });
+    rule({ "model.loss", "teacher.labels" },
+        c.problem.loss == Loss::Logistic && c.problem.labels != Labels::Sign,
+        [] { return std::string("model.loss = logistic needs teacher.labels = sign (labels must be ±1)"); });
+    rule({ "optimizer.learning_rate", "optimizer.tau" }, !c.optimizer.tau && c.optimizer.learningRate <= 0.0,
+        [] { return std::string("optimizer.learning_rate must be > 0 (or set optimizer.tau directly)"); });
     const int k = c.problem.width, ks = c.problem.teacherWidth;
     const bool m0Shape = c.init.m0.size() == 1 || (c.init.m0.rows() == k && c.init.m0.cols() == ks);
-    rule({"init.m0", "model.width", "teacher.width"}, !m0Shape, [&] {
+    rule({ "init.m0", "model.width", "teacher.width" }, !m0Shape, [&] {
         return "init.m0 must be a number or a " + std::to_string(k) + "x" + std::to_string(ks)
-               + " matrix (model.width x teacher.width)";
+            + " matrix (model.width x teacher.width)";
     });
     if (m0Shape) {
         // Q0 − M0 ρ⁻¹ M0ᵀ must be PSD for θ_0 to exist; huge finite entries can overflow it.
         const Eigen::MatrixXd M0 = c.M0();
         const Eigen::MatrixXd S = c.Q0() - M0 * M0.transpose();
-        const std::vector<std::string> keys = {"init.q0", "init.m0", "init.m0_asymmetry"};
+        const std::vector<std::string> keys = { "init.q0", "init.m0", "init.m0_asymmetry" };
         if (!S.allFinite()) {
             rule(keys, true, [] {
                 return std::string("init.q0, init.m0, init.m0_asymmetry: Q0 - M0 M0^T overflows "
@@ -150,16 +160,15 @@ std::vector<ConfigError> validateAll(const RunConfig &c, const std::vector<std::
     }
     // n = round(α d) is an int everywhere downstream: it must fit.
     const double n = std::round(c.alpha * static_cast<double>(c.sim.dimension));
-    rule({"data.alpha", "sim.dimension"}, !(n >= 1.0), [] {
-        return std::string("data.alpha * sim.dimension must give at least one sample");
+    rule({ "data.alpha", "sim.dimension" }, !(n >= 1.0),
+        [] { return std::string("data.alpha * sim.dimension must give at least one sample"); });
+    rule({ "data.alpha", "sim.dimension" }, n > std::numeric_limits<int>::max(), [&] {
+        return "data.alpha * sim.dimension = n must be at most "
+            + std::to_string(std::numeric_limits<int>::max()) + " samples (got " + describe(n) + ")";
     });
-    rule({"data.alpha", "sim.dimension"}, n > std::numeric_limits<int>::max(), [&] {
-        return "data.alpha * sim.dimension = n must be at most " + std::to_string(std::numeric_limits<int>::max())
-               + " samples (got " + describe(n) + ")";
-    });
-    rule({"dmft.tangent_paths", "dmft.paths"}, c.dmft.tangentPaths > c.dmft.paths, [&] {
+    rule({ "dmft.tangent_paths", "dmft.paths" }, c.dmft.tangentPaths > c.dmft.paths, [&] {
         return "dmft.tangent_paths must be at most dmft.paths = " + std::to_string(c.dmft.paths) + " (got "
-               + std::to_string(c.dmft.tangentPaths) + ")";
+            + std::to_string(c.dmft.tangentPaths) + ")";
     });
     return errors;
 }
@@ -178,12 +187,12 @@ ConfigResult configFromJson(const json &j, const RunConfig &base)
         return result;
     };
     if (!j.is_object()) {
-        result.errors.push_back({{}, "the configuration: expected an object"});
+        result.errors.push_back({ {}, "the configuration: expected an object" });
         return fail();
     }
     json tree;
     if (std::string err = jsonpath::expandDotted(j, &tree); !err.empty()) {
-        result.errors.push_back({{}, err});
+        result.errors.push_back({ {}, err });
         return fail();
     }
     RunConfig c = base;

@@ -14,7 +14,8 @@
 #include <string>
 #include <vector>
 
-namespace dmftlab {
+namespace dmftlab
+{
 
 using json = nlohmann::json;
 
@@ -114,7 +115,7 @@ struct ConfigError {
 /// Result of parsing: a config, or every problem found (each naming its keys).
 struct ConfigResult {
     std::optional<RunConfig> config;
-    std::string error;               ///< the first message, for one-line reports
+    std::string error; ///< the first message, for one-line reports
     std::vector<ConfigError> errors; ///< all of them (the GUI marks every field at fault)
     bool ok() const { return config.has_value(); }
 };
@@ -122,7 +123,7 @@ struct ConfigResult {
 /// Parses the nested JSON on top of `base`, then validates. Every key is optional; dotted
 /// keys ({"time.steps": 3}) mean the same as nested ones; unknown keys, wrong types and
 /// values out of range (core/config/schema.h) are errors, all of them reported.
-ConfigResult configFromJson(const json &j, const RunConfig &base = RunConfig{});
+ConfigResult configFromJson(const json &j, const RunConfig &base = RunConfig {});
 
 /// Full JSON of the config (what --config accepts), plus a "derived" section when
 /// withDerived (τ, epochs, n, Δ, taming) — the resolved config.json.

@@ -101,7 +101,8 @@ std::string expandDotted(const json &tree, json *out)
                 break;
             node = &*it;
             if (!node->is_object() || prefix == path)
-                return "'" + io::printable(prefix) + "' is given twice (as a dotted and a nested key, or as a value and a section)";
+                return "'" + io::printable(prefix)
+                    + "' is given twice (as a dotted and a nested key, or as a value and a section)";
         }
         set(result, path, value);
     }

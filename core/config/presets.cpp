@@ -2,9 +2,11 @@
 
 #include "io/jsonparse.h"
 
-namespace dmftlab {
+namespace dmftlab
+{
 
-namespace {
+namespace
+{
 
 json overrides(const char *text)
 {
@@ -18,13 +20,13 @@ json overrides(const char *text)
 const std::vector<Preset> &presets()
 {
     static const std::vector<Preset> list = {
-        {"linear-regression", "Noisy linear regression, square loss",
-         "A linear student learns a linear teacher from n = alpha d noisy samples (noise 0.5) "
-         "with the square loss. Everything is Gaussian here, so the DMFT memory kernel is "
-         "deterministic and the picture is the cleanest one: the train loss falls below the "
-         "noise floor (over-fitting) while the test loss levels off; SGD noise (tau = 0.5) "
-         "shows as a higher plateau of both. Set optimizer.tau = 0 for gradient flow.",
-         overrides(R"({
+        { "linear-regression", "Noisy linear regression, square loss",
+            "A linear student learns a linear teacher from n = alpha d noisy samples (noise 0.5) "
+            "with the square loss. Everything is Gaussian here, so the DMFT memory kernel is "
+            "deterministic and the picture is the cleanest one: the train loss falls below the "
+            "noise floor (over-fitting) while the test loss levels off; SGD noise (tau = 0.5) "
+            "shows as a higher plateau of both. Set optimizer.tau = 0 for gradient flow.",
+            overrides(R"({
             "model": {"activation": "linear", "width": 1, "loss": "square"},
             "teacher": {"activation": "linear", "width": 1, "noise": 0.5, "labels": "real"},
             "data": {"alpha": 2.0},
@@ -32,17 +34,17 @@ const std::vector<Preset> &presets()
             "init": {"q0": 1.0, "m0": 0.0},
             "time": {"horizon": 10.0, "steps": 50},
             "sim": {"dimension": 1000, "seeds": 8}
-         })")},
-        {"logistic-regression", "Logistic regression on a linearly separable-ish teacher",
-         "A linear classifier trained with the logistic loss and a small ridge (0.05) on sign "
-         "labels of a linear teacher. The overlap M with the teacher grows, the test error "
-         "(misclassification probability, arccos formula) falls. At this tau = eta/B = 0.1 SGD and "
-         "SGF describe nearly the same dynamics: the visible gap between SGD and the SGF/DMFT curves "
-         "is the time step dt = T/N of the latter (Q is 3 % higher at t = 4; sim.substeps = 10 or "
-         "dmft.continuous_time = extrapolate remove it), and reshuffled batches (sim.sampling) lower Q "
-         "by about 1 % more; SGD with replacement and SGF with fine steps agree within one standard "
-         "error.",
-         overrides(R"({
+         })") },
+        { "logistic-regression", "Logistic regression on a linearly separable-ish teacher",
+            "A linear classifier trained with the logistic loss and a small ridge (0.05) on sign "
+            "labels of a linear teacher. The overlap M with the teacher grows, the test error "
+            "(misclassification probability, arccos formula) falls. At this tau = eta/B = 0.1 SGD and "
+            "SGF describe nearly the same dynamics: the visible gap between SGD and the SGF/DMFT curves "
+            "is the time step dt = T/N of the latter (Q is 3 % higher at t = 4; sim.substeps = 10 or "
+            "dmft.continuous_time = extrapolate remove it), and reshuffled batches (sim.sampling) lower Q "
+            "by about 1 % more; SGD with replacement and SGF with fine steps agree within one standard "
+            "error.",
+            overrides(R"({
             "model": {"activation": "linear", "width": 1, "loss": "logistic"},
             "teacher": {"activation": "linear", "width": 1, "noise": 0.0, "labels": "sign"},
             "data": {"alpha": 2.0},
@@ -50,20 +52,20 @@ const std::vector<Preset> &presets()
             "init": {"q0": 0.25, "m0": 0.0},
             "time": {"horizon": 10.0, "steps": 50},
             "sim": {"dimension": 1000, "seeds": 8}
-         })")},
-        {"phase-retrieval", "Phase retrieval, quadratic activation (tamed increments)",
-         "Recover a signal from the squares of its projections: student and teacher are "
-         "quadratic, so the loss is quartic and the gradient grows like r^3. A small initial "
-         "overlap m0 = 0.1 lets the student leave the symmetric point; with alpha = 5 samples per "
-         "dimension it escapes the slow start around t = 3-5 and recovers the signal (M -> 1, "
-         "test loss -> 0) within the horizon (at alpha = 3 it over-fits instead: M stalls near "
-         "0.2 while the test loss rises). Explicit Euler steps of such gradients explode on rare "
-         "samples, so increments are tamed, g/(1 + dt |g|), identically in simulation and DMFT "
-         "(optimizer.taming). The DMFT uses 20 000 paths per replica: its quartic loss gives "
-         "heavy-tailed path averages, and with 10 000 the curves wobble where the signal is "
-         "picked up. Its fixed point is hard: residual spikes, and about 90-100 iterations "
-         "(plain damping 92), hence dmft.max_iterations = 200.",
-         overrides(R"({
+         })") },
+        { "phase-retrieval", "Phase retrieval, quadratic activation (tamed increments)",
+            "Recover a signal from the squares of its projections: student and teacher are "
+            "quadratic, so the loss is quartic and the gradient grows like r^3. A small initial "
+            "overlap m0 = 0.1 lets the student leave the symmetric point; with alpha = 5 samples per "
+            "dimension it escapes the slow start around t = 3-5 and recovers the signal (M -> 1, "
+            "test loss -> 0) within the horizon (at alpha = 3 it over-fits instead: M stalls near "
+            "0.2 while the test loss rises). Explicit Euler steps of such gradients explode on rare "
+            "samples, so increments are tamed, g/(1 + dt |g|), identically in simulation and DMFT "
+            "(optimizer.taming). The DMFT uses 20 000 paths per replica: its quartic loss gives "
+            "heavy-tailed path averages, and with 10 000 the curves wobble where the signal is "
+            "picked up. Its fixed point is hard: residual spikes, and about 90-100 iterations "
+            "(plain damping 92), hence dmft.max_iterations = 200.",
+            overrides(R"({
             "model": {"activation": "quadratic", "width": 1, "loss": "square"},
             "teacher": {"activation": "quadratic", "width": 1, "noise": 0.0, "labels": "real"},
             "data": {"alpha": 5.0},
@@ -72,21 +74,21 @@ const std::vector<Preset> &presets()
             "time": {"horizon": 8.0, "steps": 100},
             "sim": {"dimension": 1000, "seeds": 8},
             "dmft": {"paths": 20000, "max_iterations": 200}
-         })")},
-        {"committee-erf", "Two-layer erf committee machine (k = k* = 2)",
-         "A two-layer network with k = 2 erf hidden units learns a teacher of the same shape "
-         "from alpha = 8 samples per dimension, starting from small weights (q0 = 0.25) with an "
-         "overlap 0.3 between student unit 1 and teacher unit 1 and no other overlap. First both "
-         "units learn what the teacher units share: the test loss drops to about 0.018 by t = 6 and "
-         "then crawls along a plateau (0.018 to 0.015 over t = 6-18) while every overlap M_ab sits "
-         "between 0.25 and 0.65, each unit pointing at a mix of the two teacher units. Then the units "
-         "specialise, unit 1 on teacher unit 1 and unit 2 on teacher unit 2: M_11 and M_22 climb to "
-         "about 0.84 and 0.78 by t = 60, M_12 and M_21 fall to about 0.14 and 0.11, and the test loss "
-         "leaves the plateau for 0.005 (a log axis shows the plateau best). The start is not "
-         "permutation symmetric on purpose: at d = infinity units that start as images of each other "
-         "(every M0 entry equal, or the same asymmetry on every diagonal entry) stay images forever, "
-         "and a smaller M0_11 pushes the escape beyond the horizon.",
-         overrides(R"({
+         })") },
+        { "committee-erf", "Two-layer erf committee machine (k = k* = 2)",
+            "A two-layer network with k = 2 erf hidden units learns a teacher of the same shape "
+            "from alpha = 8 samples per dimension, starting from small weights (q0 = 0.25) with an "
+            "overlap 0.3 between student unit 1 and teacher unit 1 and no other overlap. First both "
+            "units learn what the teacher units share: the test loss drops to about 0.018 by t = 6 and "
+            "then crawls along a plateau (0.018 to 0.015 over t = 6-18) while every overlap M_ab sits "
+            "between 0.25 and 0.65, each unit pointing at a mix of the two teacher units. Then the units "
+            "specialise, unit 1 on teacher unit 1 and unit 2 on teacher unit 2: M_11 and M_22 climb to "
+            "about 0.84 and 0.78 by t = 60, M_12 and M_21 fall to about 0.14 and 0.11, and the test loss "
+            "leaves the plateau for 0.005 (a log axis shows the plateau best). The start is not "
+            "permutation symmetric on purpose: at d = infinity units that start as images of each other "
+            "(every M0 entry equal, or the same asymmetry on every diagonal entry) stay images forever, "
+            "and a smaller M0_11 pushes the escape beyond the horizon.",
+            overrides(R"({
             "model": {"activation": "erf", "width": 2, "loss": "square"},
             "teacher": {"activation": "erf", "width": 2, "noise": 0.0, "labels": "real"},
             "data": {"alpha": 8.0},
@@ -94,7 +96,7 @@ const std::vector<Preset> &presets()
             "init": {"q0": 0.25, "m0": [[0.3, 0.0], [0.0, 0.0]], "m0_asymmetry": 0.0},
             "time": {"horizon": 60.0, "steps": 100},
             "sim": {"dimension": 800, "seeds": 8}
-         })")},
+         })") },
     };
     return list;
 }
@@ -120,7 +122,7 @@ RunConfig presetConfig(const std::string &name)
     const Preset *p = findPreset(name);
     json j = p->overrides;
     j["preset"] = name;
-    auto result = configFromJson(j, RunConfig{});
+    auto result = configFromJson(j, RunConfig {});
     return *result.config; // presets are tested to be valid
 }
 

@@ -7,13 +7,14 @@
 #include <string>
 #include <vector>
 
-namespace dmftlab {
+namespace dmftlab
+{
 
 struct Preset {
     std::string name;
-    std::string title;       ///< one line
+    std::string title; ///< one line
     std::string description; ///< one paragraph for users
-    json overrides;          ///< applied on top of RunConfig{} defaults
+    json overrides; ///< applied on top of RunConfig{} defaults
 };
 
 const std::vector<Preset> &presets();

@@ -5,14 +5,16 @@
 #include "io/files.h"
 #include "io/jsonparse.h"
 
-namespace dmftlab {
+namespace dmftlab
+{
 
-namespace {
+namespace
+{
 
 ConfigResult failure(std::vector<std::string> keys, std::string message)
 {
     ConfigResult r;
-    r.errors.push_back({std::move(keys), std::move(message)});
+    r.errors.push_back({ std::move(keys), std::move(message) });
     r.error = r.errors.front().message;
     return r;
 }
@@ -33,7 +35,7 @@ ConfigResult resolveConfig(const ConfigSources &sources, json *merged)
 
     std::optional<std::string> presetName = sources.preset;
     if (presetName && presetName->empty())
-        return failure({"preset"}, "the preset name is empty (known: " + presetNames() + ")");
+        return failure({ "preset" }, "the preset name is empty (known: " + presetNames() + ")");
     // A tree may name its preset: it then provides the defaults, as an explicit preset would.
     if (!presetName) {
         if (const json *p = jsonpath::find(fileTree, "preset"); p && p->is_string())
@@ -43,8 +45,8 @@ ConfigResult resolveConfig(const ConfigSources &sources, json *merged)
     if (presetName && !presetName->empty()) {
         const Preset *p = findPreset(*presetName);
         if (!p)
-            return failure({"preset"}, "unknown preset '" + io::printable(*presetName) + "' (known: "
-                                           + presetNames() + ")");
+            return failure({ "preset" },
+                "unknown preset '" + io::printable(*presetName) + "' (known: " + presetNames() + ")");
         tree = p->overrides;
         tree["preset"] = *presetName;
     }
@@ -53,10 +55,10 @@ ConfigResult resolveConfig(const ConfigSources &sources, json *merged)
     mergeJson(tree, fileTree);
     for (const auto &s : sources.sets)
         if (std::string err = applySetting(tree, s); !err.empty())
-            return failure({s.substr(0, s.find('='))}, "--set " + io::printable(s) + ": " + err);
+            return failure({ s.substr(0, s.find('=')) }, "--set " + io::printable(s) + ": " + err);
     if (merged)
         *merged = tree;
-    return configFromJson(tree, RunConfig{});
+    return configFromJson(tree, RunConfig {});
 }
 
 std::string readConfigFile(const std::string &path, json *tree)

@@ -15,13 +15,14 @@
 #include <string>
 #include <vector>
 
-namespace dmftlab {
+namespace dmftlab
+{
 
 struct ConfigSources {
     std::optional<std::string> preset; ///< an explicit preset name (--preset); "" is an error
-    std::optional<json> tree;          ///< the config tree (already parsed)
-    std::string treeSource;            ///< where the tree came from, to prefix its errors ("" = none)
-    std::vector<std::string> sets;     ///< "key=value" assignments, applied in order
+    std::optional<json> tree; ///< the config tree (already parsed)
+    std::string treeSource; ///< where the tree came from, to prefix its errors ("" = none)
+    std::vector<std::string> sets; ///< "key=value" assignments, applied in order
 };
 
 /// When `tree` is given it receives the merged tree of steps 1-3 (preset overrides with the

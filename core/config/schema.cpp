@@ -8,9 +8,11 @@
 #include <cstdint>
 #include <sstream>
 
-namespace dmftlab {
+namespace dmftlab
+{
 
-namespace {
+namespace
+{
 
 using R = RunConfig;
 
@@ -111,7 +113,8 @@ FieldInfo intField(std::string key, std::string label, std::string doc, double l
 }
 
 template <typename Access>
-FieldInfo numberField(std::string key, std::string label, std::string doc, double lo, double hi, Access access)
+FieldInfo numberField(
+    std::string key, std::string label, std::string doc, double lo, double hi, Access access)
 {
     FieldInfo f = row(std::move(key), FieldType::Number, std::move(label), std::move(doc));
     f.min = lo;
@@ -124,7 +127,7 @@ FieldInfo numberField(std::string key, std::string label, std::string doc, doubl
 /// A String field mapped to an enum (or kept as a string) through (name, value) pairs.
 template <typename Enum, typename Access>
 FieldInfo choiceField(std::string key, std::string label, std::string doc,
-                      std::vector<std::pair<std::string, Enum>> names, Access access)
+    std::vector<std::pair<std::string, Enum>> names, Access access)
 {
     FieldInfo f = row(std::move(key), FieldType::String, std::move(label), std::move(doc));
     for (const auto &n : names)
@@ -157,81 +160,89 @@ std::vector<FieldInfo> buildSchema()
 {
     std::vector<FieldInfo> s;
     {
-        FieldInfo f = row("preset", FieldType::String, "Preset",
-                    "name of the preset the run started from (informational)");
+        FieldInfo f = row(
+            "preset", FieldType::String, "Preset", "name of the preset the run started from (informational)");
         f.set = [](R &c, const json &v) { c.preset = v.get<std::string>(); };
         f.get = [](const R &c) { return json(c.preset); };
         s.push_back(f);
     }
     // model ------------------------------------------------------------------------------
-    s.push_back(choiceField("model.activation", "Activation σ",
-                            "student activation sigma: linear|erf|tanh|quadratic|relu", activationChoices(),
-                            [](auto &c) -> auto & { return c.problem.activation; }));
-    s.push_back(intField("model.width", "Width k",
-                         "student width k (1: a GLM; >= 2: a committee machine)", 1, kMaxWidth,
-                         [](auto &c) -> auto & { return c.problem.width; }));
-    s.push_back(choiceField("model.loss", "Loss",
-                            "per-sample loss: square 1/2 (f - y)^2, or logistic log(1 + e^(-y f)) for +-1 labels",
-                            std::vector<std::pair<std::string, Loss>>{{"square", Loss::Square},
-                                                                      {"logistic", Loss::Logistic}},
-                            [](auto &c) -> auto & { return c.problem.loss; }));
+    s.push_back(choiceField(
+        "model.activation", "Activation σ", "student activation sigma: linear|erf|tanh|quadratic|relu",
+        activationChoices(), [](auto &c) -> auto & { return c.problem.activation; }));
+    s.push_back(intField(
+        "model.width", "Width k", "student width k (1: a GLM; >= 2: a committee machine)", 1, kMaxWidth,
+        [](auto &c) -> auto & { return c.problem.width; }));
+    s.push_back(choiceField(
+        "model.loss", "Loss",
+        "per-sample loss: square 1/2 (f - y)^2, or logistic log(1 + e^(-y f)) for +-1 labels",
+        std::vector<std::pair<std::string, Loss>> {
+            { "square", Loss::Square }, { "logistic", Loss::Logistic } },
+        [](auto &c) -> auto & { return c.problem.loss; }));
     {
-        FieldInfo f = numberField("model.second_layer", "Second layer v",
-                                  "second-layer weight v_a of every student unit (fixed)", -inf, inf,
-                                  [](auto &c) -> auto & { return c.problem.secondLayer; });
+        FieldInfo f = numberField(
+            "model.second_layer", "Second layer v", "second-layer weight v_a of every student unit (fixed)",
+            -inf, inf, [](auto &c) -> auto & { return c.problem.secondLayer; });
         f.nonZero = true;
         s.push_back(f);
     }
     // teacher ----------------------------------------------------------------------------
-    s.push_back(choiceField("teacher.activation", "Activation σ*",
-                            "teacher activation sigma*: linear|erf|tanh|quadratic|relu", activationChoices(),
-                            [](auto &c) -> auto & { return c.problem.teacherActivation; }));
-    s.push_back(intField("teacher.width", "Width k*", "teacher width k*", 1, kMaxWidth,
-                         [](auto &c) -> auto & { return c.problem.teacherWidth; }));
-    s.push_back(numberField("teacher.noise", "Noise σ", "label noise sigma_noise: y = f*(z) + sigma eps, eps ~ N(0, 1)",
-                            0, inf, [](auto &c) -> auto & { return c.problem.noise; }));
-    s.push_back(choiceField("teacher.labels", "Labels",
-                            "real (y = f*(z) + sigma eps) | sign (y = sign(f*(z) + sigma eps), classification)",
-                            std::vector<std::pair<std::string, Labels>>{{"real", Labels::Real},
-                                                                        {"sign", Labels::Sign}},
-                            [](auto &c) -> auto & { return c.problem.labels; }));
-    s.push_back(choiceField("teacher.prior", "Prior of θ*",
-                            "gaussian|rademacher|sparse: law of the teacher's entries, unit second moment (rho and "
-                            "every DMFT curve unchanged; the law of the coordinates theta_i(t) becomes a mixture)",
-                            std::vector<std::pair<std::string, TeacherPrior>>{{"gaussian", TeacherPrior::Gaussian},
-                                                                              {"rademacher", TeacherPrior::Rademacher},
-                                                                              {"sparse", TeacherPrior::Sparse}},
-                            [](auto &c) -> auto & { return c.teacherPrior.prior; }));
+    s.push_back(choiceField(
+        "teacher.activation", "Activation σ*", "teacher activation sigma*: linear|erf|tanh|quadratic|relu",
+        activationChoices(), [](auto &c) -> auto & { return c.problem.teacherActivation; }));
+    s.push_back(intField(
+        "teacher.width", "Width k*", "teacher width k*", 1, kMaxWidth,
+        [](auto &c) -> auto & { return c.problem.teacherWidth; }));
+    s.push_back(numberField(
+        "teacher.noise", "Noise σ", "label noise sigma_noise: y = f*(z) + sigma eps, eps ~ N(0, 1)", 0, inf,
+        [](auto &c) -> auto & { return c.problem.noise; }));
+    s.push_back(choiceField(
+        "teacher.labels", "Labels",
+        "real (y = f*(z) + sigma eps) | sign (y = sign(f*(z) + sigma eps), classification)",
+        std::vector<std::pair<std::string, Labels>> { { "real", Labels::Real }, { "sign", Labels::Sign } },
+        [](auto &c) -> auto & { return c.problem.labels; }));
+    s.push_back(choiceField(
+        "teacher.prior", "Prior of θ*",
+        "gaussian|rademacher|sparse: law of the teacher's entries, unit second moment (rho and "
+        "every DMFT curve unchanged; the law of the coordinates theta_i(t) becomes a mixture)",
+        std::vector<std::pair<std::string, TeacherPrior>> { { "gaussian", TeacherPrior::Gaussian },
+            { "rademacher", TeacherPrior::Rademacher }, { "sparse", TeacherPrior::Sparse } },
+        [](auto &c) -> auto & { return c.teacherPrior.prior; }));
     {
-        FieldInfo f = numberField("teacher.sparsity", "Sparsity s",
-                                  "fraction s of non-zero teacher entries (+-1/sqrt(s)) for teacher.prior = sparse", 0,
-                                  1, [](auto &c) -> auto & { return c.teacherPrior.sparsity; });
+        FieldInfo f = numberField(
+            "teacher.sparsity", "Sparsity s",
+            "fraction s of non-zero teacher entries (+-1/sqrt(s)) for teacher.prior = sparse", 0, 1,
+            [](auto &c) -> auto & { return c.teacherPrior.sparsity; });
         f.minExclusive = true;
         s.push_back(f);
     }
     {
-        FieldInfo f = numberField("teacher.second_layer", "Second layer v*", "teacher second-layer weight v*_m",
-                                  -inf, inf, [](auto &c) -> auto & { return c.problem.teacherSecondLayer; });
+        FieldInfo f = numberField(
+            "teacher.second_layer", "Second layer v*", "teacher second-layer weight v*_m", -inf, inf,
+            [](auto &c) -> auto & { return c.problem.teacherSecondLayer; });
         f.nonZero = true;
         s.push_back(f);
     }
     // data and optimizer -----------------------------------------------------------------
     {
-        FieldInfo f = numberField("data.alpha", "α = n/d", "alpha = n/d, samples per dimension (n = alpha d)", 0,
-                                  inf, [](auto &c) -> auto & { return c.alpha; });
+        FieldInfo f = numberField(
+            "data.alpha", "α = n/d", "alpha = n/d, samples per dimension (n = alpha d)", 0, inf,
+            [](auto &c) -> auto & { return c.alpha; });
         f.minExclusive = true;
         s.push_back(f);
     }
-    s.push_back(numberField("optimizer.learning_rate", "Learning rate η",
-                            "learning rate eta of SGD and online SGD (time advances by eta/d per step); "
-                            "SGF-type engines use only tau = eta/B",
-                            0, inf, [](auto &c) -> auto & { return c.optimizer.learningRate; }));
-    s.push_back(intField("optimizer.batch_size", "Batch size B", "minibatch size B; tau = eta/B", 1, kIntMax,
-                         [](auto &c) -> auto & { return c.optimizer.batchSize; }));
+    s.push_back(numberField(
+        "optimizer.learning_rate", "Learning rate η",
+        "learning rate eta of SGD and online SGD (time advances by eta/d per step); "
+        "SGF-type engines use only tau = eta/B",
+        0, inf, [](auto &c) -> auto & { return c.optimizer.learningRate; }));
+    s.push_back(intField(
+        "optimizer.batch_size", "Batch size B", "minibatch size B; tau = eta/B", 1, kIntMax,
+        [](auto &c) -> auto & { return c.optimizer.batchSize; }));
     {
         FieldInfo f = row("optimizer.tau", FieldType::NumberOrNull, "τ (SGF/DMFT)",
-                          "tau set directly for sgf, dmft and ode (null: tau = eta/B); 0 is gradient flow. "
-                          "sgd and online refuse a tau that differs from eta/B");
+            "tau set directly for sgf, dmft and ode (null: tau = eta/B); 0 is gradient flow. "
+            "sgd and online refuse a tau that differs from eta/B");
         f.min = 0;
         f.set = [](R &c, const json &v) {
             if (v.is_null())
@@ -242,21 +253,24 @@ std::vector<FieldInfo> buildSchema()
         f.get = [](const R &c) { return c.optimizer.tau ? json(*c.optimizer.tau) : json(nullptr); };
         s.push_back(f);
     }
-    s.push_back(numberField("optimizer.ridge", "Ridge λ", "ridge (weight decay) lambda", 0, inf,
-                            [](auto &c) -> auto & { return c.problem.ridge; }));
-    s.push_back(choiceField("optimizer.taming", "Taming",
-                            "auto|on|off: tamed increments g/(1 + dt |g|) in simulation and DMFT alike "
-                            "(auto: on for the quadratic activation)",
-                            std::vector<std::pair<std::string, Taming>>{
-                                {"auto", Taming::Auto}, {"on", Taming::On}, {"off", Taming::Off}},
-                            [](auto &c) -> auto & { return c.optimizer.taming; }));
+    s.push_back(numberField(
+        "optimizer.ridge", "Ridge λ", "ridge (weight decay) lambda", 0, inf,
+        [](auto &c) -> auto & { return c.problem.ridge; }));
+    s.push_back(choiceField(
+        "optimizer.taming", "Taming",
+        "auto|on|off: tamed increments g/(1 + dt |g|) in simulation and DMFT alike "
+        "(auto: on for the quadratic activation)",
+        std::vector<std::pair<std::string, Taming>> {
+            { "auto", Taming::Auto }, { "on", Taming::On }, { "off", Taming::Off } },
+        [](auto &c) -> auto & { return c.optimizer.taming; }));
     // init -------------------------------------------------------------------------------
-    s.push_back(numberField("init.q0", "q₀", "initial self-overlap, Q_0 = q0 I_k", 0, inf,
-                            [](auto &c) -> auto & { return c.init.q0; }));
+    s.push_back(numberField(
+        "init.q0", "q₀", "initial self-overlap, Q_0 = q0 I_k", 0, inf,
+        [](auto &c) -> auto & { return c.init.q0; }));
     {
         FieldInfo f = row("init.m0", FieldType::NumberOrMatrix, "m₀",
-                    "initial teacher overlap M_0 (k x k*): a number fills every entry, or a matrix "
-                    "[[..], [..]] of k rows");
+            "initial teacher overlap M_0 (k x k*): a number fills every entry, or a matrix "
+            "[[..], [..]] of k rows");
         f.set = [](R &c, const json &v) {
             if (v.is_number()) {
                 c.init.m0 = Eigen::MatrixXd::Constant(1, 1, v.get<double>());
@@ -270,86 +284,101 @@ std::vector<FieldInfo> buildSchema()
         f.get = [](const R &c) { return matrixToJson(c.init.m0); };
         s.push_back(f);
     }
-    s.push_back(numberField("init.m0_asymmetry", "m₀ asymmetry",
-                            "added to the diagonal of M_0; breaks the permutation symmetry of committee "
-                            "machines, which an exactly symmetric start never leaves at d = infinity",
-                            -inf, inf, [](auto &c) -> auto & { return c.init.m0Asymmetry; }));
+    s.push_back(numberField(
+        "init.m0_asymmetry", "m₀ asymmetry",
+        "added to the diagonal of M_0; breaks the permutation symmetry of committee "
+        "machines, which an exactly symmetric start never leaves at d = infinity",
+        -inf, inf, [](auto &c) -> auto & { return c.init.m0Asymmetry; }));
     // time -------------------------------------------------------------------------------
     {
-        FieldInfo f = numberField("time.horizon", "Horizon T", "horizon T (SGD: t = steps * eta / d)", 0, inf,
-                                  [](auto &c) -> auto & { return c.time.horizon; });
+        FieldInfo f = numberField(
+            "time.horizon", "Horizon T", "horizon T (SGD: t = steps * eta / d)", 0, inf,
+            [](auto &c) -> auto & { return c.time.horizon; });
         f.minExclusive = true;
         s.push_back(f);
     }
-    s.push_back(intField("time.steps", "Grid steps N",
-                         "grid intervals N, t_n = n T / N; kernels are (N+1) x (N+1)", 1, 5000,
-                         [](auto &c) -> auto & { return c.time.steps; }));
+    s.push_back(intField(
+        "time.steps", "Grid steps N", "grid intervals N, t_n = n T / N; kernels are (N+1) x (N+1)", 1, 5000,
+        [](auto &c) -> auto & { return c.time.steps; }));
     // sim --------------------------------------------------------------------------------
-    s.push_back(intField("sim.dimension", "Dimension d", "dimension d of the finite-d simulations", 2, kIntMax,
-                         [](auto &c) -> auto & { return c.sim.dimension; }));
-    s.push_back(intField("sim.seeds", "Seeds", "independent seeds averaged (standard errors across seeds)", 1,
-                         10000, [](auto &c) -> auto & { return c.sim.seeds; }));
-    s.push_back(intField("sim.seed", "Base seed", "base seed; seed s uses base + s (results are deterministic)",
-                         0, kUint64Max, [](auto &c) -> auto & { return c.sim.seed; }));
-    s.push_back(intField("sim.substeps", "SGF sub-steps", "SGF Euler-Maruyama steps per grid interval", 1, 10000,
-                         [](auto &c) -> auto & { return c.sim.substeps; }));
-    s.push_back(choiceField("sim.sampling", "SGD batches",
-                            "reshuffle|replacement: how SGD draws its minibatches (reshuffle every epoch, "
-                            "or with replacement)",
-                            std::vector<std::pair<std::string, Sampling>>{{"reshuffle", Sampling::Reshuffle},
-                                                                          {"replacement", Sampling::Replacement}},
-                            [](auto &c) -> auto & { return c.sim.sampling; }));
-    s.push_back(intField("sim.threads", "Threads", "worker threads per engine, 0 = all cores", 0, 256,
-                         [](auto &c) -> auto & { return c.sim.threads; }));
+    s.push_back(intField(
+        "sim.dimension", "Dimension d", "dimension d of the finite-d simulations", 2, kIntMax,
+        [](auto &c) -> auto & { return c.sim.dimension; }));
+    s.push_back(intField(
+        "sim.seeds", "Seeds", "independent seeds averaged (standard errors across seeds)", 1, 10000,
+        [](auto &c) -> auto & { return c.sim.seeds; }));
+    s.push_back(intField(
+        "sim.seed", "Base seed", "base seed; seed s uses base + s (results are deterministic)", 0, kUint64Max,
+        [](auto &c) -> auto & { return c.sim.seed; }));
+    s.push_back(intField(
+        "sim.substeps", "SGF sub-steps", "SGF Euler-Maruyama steps per grid interval", 1, 10000,
+        [](auto &c) -> auto & { return c.sim.substeps; }));
+    s.push_back(choiceField(
+        "sim.sampling", "SGD batches",
+        "reshuffle|replacement: how SGD draws its minibatches (reshuffle every epoch, "
+        "or with replacement)",
+        std::vector<std::pair<std::string, Sampling>> {
+            { "reshuffle", Sampling::Reshuffle }, { "replacement", Sampling::Replacement } },
+        [](auto &c) -> auto & { return c.sim.sampling; }));
+    s.push_back(intField(
+        "sim.threads", "Threads", "worker threads per engine, 0 = all cores", 0, 256,
+        [](auto &c) -> auto & { return c.sim.threads; }));
     // dmft -------------------------------------------------------------------------------
-    s.push_back(intField("dmft.paths", "Paths P", "P, sampled r-process paths per replica", 1, kIntMax,
-                         [](auto &c) -> auto & { return c.dmft.paths; }));
-    s.push_back(intField("dmft.tangent_paths", "Tangent paths",
-                         "P_J <= P paths whose tangents estimate the memory kernel K (the expensive part)", 1,
-                         kIntMax, [](auto &c) -> auto & { return c.dmft.tangentPaths; }));
-    s.push_back(intField("dmft.replicas", "Replicas",
-                         "independent path sets; their spread gives the DMFT's standard errors", 1, 10000,
-                         [](auto &c) -> auto & { return c.dmft.replicas; }));
+    s.push_back(intField(
+        "dmft.paths", "Paths P", "P, sampled r-process paths per replica", 1, kIntMax,
+        [](auto &c) -> auto & { return c.dmft.paths; }));
+    s.push_back(intField(
+        "dmft.tangent_paths", "Tangent paths",
+        "P_J <= P paths whose tangents estimate the memory kernel K (the expensive part)", 1, kIntMax,
+        [](auto &c) -> auto & { return c.dmft.tangentPaths; }));
+    s.push_back(intField(
+        "dmft.replicas", "Replicas", "independent path sets; their spread gives the DMFT's standard errors",
+        1, 10000, [](auto &c) -> auto & { return c.dmft.replicas; }));
     {
-        FieldInfo f = numberField("dmft.damping", "Damping β",
-                                  "fixed-point mixing beta: X <- (1 - beta) X + beta X_new", 0, 1,
-                                  [](auto &c) -> auto & { return c.dmft.damping; });
+        FieldInfo f = numberField(
+            "dmft.damping", "Damping β", "fixed-point mixing beta: X <- (1 - beta) X + beta X_new", 0, 1,
+            [](auto &c) -> auto & { return c.dmft.damping; });
         f.minExclusive = true;
         s.push_back(f);
     }
-    s.push_back(intField("dmft.mixing_memory", "Anderson memory",
-                         "Anderson mixing over this many past iterates (0 = plain damping)", 0, 20,
-                         [](auto &c) -> auto & { return c.dmft.mixingMemory; }));
+    s.push_back(intField(
+        "dmft.mixing_memory", "Anderson memory",
+        "Anderson mixing over this many past iterates (0 = plain damping)", 0, 20,
+        [](auto &c) -> auto & { return c.dmft.mixingMemory; }));
     {
-        FieldInfo f = numberField("dmft.tolerance", "Tolerance",
-                                  "stop when the relative change of C_theta, M, R_theta is below this", 0, inf,
-                                  [](auto &c) -> auto & { return c.dmft.tolerance; });
+        FieldInfo f = numberField(
+            "dmft.tolerance", "Tolerance",
+            "stop when the relative change of C_theta, M, R_theta is below this", 0, inf,
+            [](auto &c) -> auto & { return c.dmft.tolerance; });
         f.minExclusive = true;
         s.push_back(f);
     }
-    s.push_back(intField("dmft.max_iterations", "Max iterations",
-                         "fixed-point iteration cap (status max_iterations when hit)", 1, kIntMax,
-                         [](auto &c) -> auto & { return c.dmft.maxIterations; }));
-    s.push_back(intField("dmft.seed", "DMFT seed", "seed of the DMFT's sampled paths", 0, kUint64Max,
-                         [](auto &c) -> auto & { return c.dmft.seed; }));
-    s.push_back(choiceField("dmft.warm_start", "Warm start",
-                            "none|ode|pilot: initial guess of the fixed-point iteration (no learning, the online "
-                            "ODE, or the online ODE refined by a pilot solve with P/4 paths that starts every replica)",
-                            std::vector<std::pair<std::string, std::string>>{
-                                {"none", "none"}, {"ode", "ode"}, {"pilot", "pilot"}},
-                            [](auto &c) -> auto & { return c.dmft.warmStart; }));
-    s.push_back(choiceField("dmft.continuous_time", "Continuous time",
-                            "off|estimate|extrapolate: time-step error from a solve at 2 dt, or continuous-time "
-                            "curves by Richardson extrapolation (needs an even time.steps)",
-                            std::vector<std::pair<std::string, std::string>>{
-                                {"off", "off"}, {"estimate", "estimate"}, {"extrapolate", "extrapolate"}},
-                            [](auto &c) -> auto & { return c.dmft.continuousTime; }));
+    s.push_back(intField(
+        "dmft.max_iterations", "Max iterations", "fixed-point iteration cap (status max_iterations when hit)",
+        1, kIntMax, [](auto &c) -> auto & { return c.dmft.maxIterations; }));
+    s.push_back(intField(
+        "dmft.seed", "DMFT seed", "seed of the DMFT's sampled paths", 0, kUint64Max,
+        [](auto &c) -> auto & { return c.dmft.seed; }));
+    s.push_back(choiceField(
+        "dmft.warm_start", "Warm start",
+        "none|ode|pilot: initial guess of the fixed-point iteration (no learning, the online "
+        "ODE, or the online ODE refined by a pilot solve with P/4 paths that starts every replica)",
+        std::vector<std::pair<std::string, std::string>> {
+            { "none", "none" }, { "ode", "ode" }, { "pilot", "pilot" } },
+        [](auto &c) -> auto & { return c.dmft.warmStart; }));
+    s.push_back(choiceField(
+        "dmft.continuous_time", "Continuous time",
+        "off|estimate|extrapolate: time-step error from a solve at 2 dt, or continuous-time "
+        "curves by Richardson extrapolation (needs an even time.steps)",
+        std::vector<std::pair<std::string, std::string>> {
+            { "off", "off" }, { "estimate", "estimate" }, { "extrapolate", "extrapolate" } },
+        [](auto &c) -> auto & { return c.dmft.continuousTime; }));
     // output -----------------------------------------------------------------------------
     {
         FieldInfo f = row("output.distribution_times", FieldType::NumberList, "Distribution times",
-                          "times (nearest grid point) at which to write <engine>_theta_law.csv and "
-                          "<engine>_r_law.csv: the laws of the coordinates theta_ia(t) and training "
-                          "pre-activations r_a(t) (simulations) or their DMFT laws; [] = none");
+            "times (nearest grid point) at which to write <engine>_theta_law.csv and "
+            "<engine>_r_law.csv: the laws of the coordinates theta_ia(t) and training "
+            "pre-activations r_a(t) (simulations) or their DMFT laws; [] = none");
         f.min = 0;
         f.set = [](R &c, const json &v) {
             c.output.distributionTimes.clear();
@@ -421,12 +450,18 @@ std::vector<FieldInfo> buildSchema()
 std::string typeWords(FieldType t)
 {
     switch (t) {
-    case FieldType::Int: return "an integer";
-    case FieldType::Number: return "a number";
-    case FieldType::String: return "a string";
-    case FieldType::NumberOrNull: return "a number or null";
-    case FieldType::NumberOrMatrix: return "a number or a matrix (array of rows)";
-    case FieldType::NumberList: return "a list of numbers";
+    case FieldType::Int:
+        return "an integer";
+    case FieldType::Number:
+        return "a number";
+    case FieldType::String:
+        return "a string";
+    case FieldType::NumberOrNull:
+        return "a number or null";
+    case FieldType::NumberOrMatrix:
+        return "a number or a matrix (array of rows)";
+    case FieldType::NumberList:
+        return "a list of numbers";
     }
     return "?";
 }
@@ -434,11 +469,16 @@ std::string typeWords(FieldType t)
 bool typeMatches(FieldType t, const json &v)
 {
     switch (t) {
-    case FieldType::Int: return isIntegral(v);
-    case FieldType::Number: return v.is_number();
-    case FieldType::String: return v.is_string();
-    case FieldType::NumberOrNull: return v.is_number() || v.is_null();
-    case FieldType::NumberOrMatrix: return v.is_number() || isMatrix(v);
+    case FieldType::Int:
+        return isIntegral(v);
+    case FieldType::Number:
+        return v.is_number();
+    case FieldType::String:
+        return v.is_string();
+    case FieldType::NumberOrNull:
+        return v.is_number() || v.is_null();
+    case FieldType::NumberOrMatrix:
+        return v.is_number() || isMatrix(v);
     case FieldType::NumberList:
         return v.is_array() && std::all_of(v.begin(), v.end(), [](const json &x) { return x.is_number(); });
     }
@@ -450,17 +490,24 @@ bool typeMatches(FieldType t, const json &v)
 std::string FieldInfo::typeText() const
 {
     switch (type) {
-    case FieldType::Int: return "int";
-    case FieldType::Number: return "number";
-    case FieldType::String: return "string";
-    case FieldType::NumberOrNull: return "number|null";
-    case FieldType::NumberOrMatrix: return "number|matrix";
-    case FieldType::NumberList: return "list";
+    case FieldType::Int:
+        return "int";
+    case FieldType::Number:
+        return "number";
+    case FieldType::String:
+        return "string";
+    case FieldType::NumberOrNull:
+        return "number|null";
+    case FieldType::NumberOrMatrix:
+        return "number|matrix";
+    case FieldType::NumberList:
+        return "list";
     }
     return "?";
 }
 
-namespace {
+namespace
+{
 
 /// An upper bound that is only the C++ type's limit (int, uint64), not a rule of the model.
 bool isTypeLimit(double max)
@@ -520,8 +567,9 @@ bool isSection(const std::string &prefix)
 
 const std::vector<std::string> &commonSweepKeys()
 {
-    static const std::vector<std::string> keys = { "data.alpha", "optimizer.learning_rate", "optimizer.batch_size",
-        "optimizer.tau", "optimizer.ridge", "teacher.noise", "init.q0", "init.m0", "model.width", "sim.dimension" };
+    static const std::vector<std::string> keys
+        = { "data.alpha", "optimizer.learning_rate", "optimizer.batch_size", "optimizer.tau",
+              "optimizer.ridge", "teacher.noise", "init.q0", "init.m0", "model.width", "sim.dimension" };
     return keys;
 }
 

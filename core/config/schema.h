@@ -12,7 +12,8 @@
 #include <string>
 #include <vector>
 
-namespace dmftlab {
+namespace dmftlab
+{
 
 enum class FieldType { Int, Number, String, NumberOrNull, NumberOrMatrix, NumberList };
 
@@ -26,22 +27,22 @@ enum class DockGroup {
     InitTime,
     Simulation,
     Theory,
-    AdvancedTheory,     ///< under the dock's "Advanced" toggle, solver details first
+    AdvancedTheory, ///< under the dock's "Advanced" toggle, solver details first
     AdvancedSimulation, ///< then simulation details
 };
 
 struct FieldInfo {
-    std::string key;   ///< dotted: "data.alpha" (nested in JSON files)
+    std::string key; ///< dotted: "data.alpha" (nested in JSON files)
     FieldType type = FieldType::Number;
     std::string label; ///< what the GUI shows next to the field (UTF-8), e.g. "α = n/d"
-    std::string doc;   ///< one line (ASCII): --help, tooltips, the help page
+    std::string doc; ///< one line (ASCII): --help, tooltips, the help page
     std::vector<std::string> choices; ///< the allowed strings of a String field (empty: any)
     /// Range of Int/Number values (and of the number of a NumberOrNull/NumberOrMatrix).
     /// Int fields always have finite bounds that fit their C++ type.
     double min = -std::numeric_limits<double>::infinity();
     double max = std::numeric_limits<double>::infinity();
     bool minExclusive = false; ///< x > min instead of x >= min
-    bool nonZero = false;      ///< x != 0 as well
+    bool nonZero = false; ///< x != 0 as well
     /// Short symbol (UTF-8) for sweep axes and run comparisons: "α" for data.alpha; empty
     /// when the key itself is shown.
     std::string symbol;
@@ -53,7 +54,7 @@ struct FieldInfo {
     std::function<void(RunConfig &, const json &)> set;
     std::function<json(const RunConfig &)> get;
 
-    json defaultValue() const { return get(RunConfig{}); }
+    json defaultValue() const { return get(RunConfig {}); }
     /// "int", "number", "string", "number|null", "number|matrix", "list".
     std::string typeText() const;
     /// The allowed values in words: "1..5000", "> 0", ">= 0, != 0", "square|logistic"; empty

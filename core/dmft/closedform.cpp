@@ -30,7 +30,8 @@ Overlaps1 linearRegressionGradientFlow(const RunConfig &config, double t, double
         return eulerStep > 0.0 ? std::pow(1.0 - eulerStep * (lambda + s), static_cast<double>(steps))
                                : std::exp(-(lambda + s) * t);
     };
-    auto signal = [&](double s, double a) { return 1.0 + a * (m0 - 1.0) - (1.0 - a) / (lambda + s) * lambda; };
+    auto signal
+        = [&](double s, double a) { return 1.0 + a * (m0 - 1.0) - (1.0 - a) / (lambda + s) * lambda; };
     Overlaps1 o;
     o.M = marchenkoPasturAverage(alpha, [&](double s) { return signal(s, decay(s)); });
     o.Q = marchenkoPasturAverage(alpha, [&](double s) {

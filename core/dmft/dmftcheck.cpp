@@ -61,8 +61,9 @@ EngineCheck checkSizes(const RunConfig &c, int ranks)
        << " (limit 4 GiB); lower time.steps "
        << "(at most " << lo
        << " fit with these settings), dmft.paths, dmft.tangent_paths, dmft.replicas or dmft.mixing_memory";
-    return ConfigError { { "time.steps", "dmft.paths", "dmft.tangent_paths", "dmft.replicas", "dmft.mixing_memory" },
-        os.str() };
+    return ConfigError {
+        { "time.steps", "dmft.paths", "dmft.tangent_paths", "dmft.replicas", "dmft.mixing_memory" }, os.str()
+    };
 }
 
 } // namespace

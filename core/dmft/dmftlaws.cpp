@@ -23,8 +23,8 @@ std::shared_ptr<const DistributionRecord> dmftLaws(
     const int k = config.problem.width, ks = config.problem.teacherWidth, R = solver.replicaCount();
     auto record = std::make_shared<DistributionRecord>();
     const double bytesPerTime = 8.0 * R * (static_cast<double>(config.dmft.paths) * k + k * (k + ks));
-    const std::vector<int> idx
-        = distributionGridIndices(config.output.distributionTimes, config.grid(), bytesPerTime, &record->note);
+    const std::vector<int> idx = distributionGridIndices(
+        config.output.distributionTimes, config.grid(), bytesPerTime, &record->note);
     if (idx.empty() || R == 0)
         return nullptr;
     const std::vector<double> grid = config.grid();

@@ -118,7 +118,6 @@ double dmftDoubles(int N, int k, int ks, double P, double PJ, int R, int threads
 }
 } // namespace
 
-
 double dmftMemoryBytes(const RunConfig &c, int ranks)
 {
     if (ranks > 1) {
@@ -145,7 +144,7 @@ std::string checkDmft(const RunConfig &c, int ranks)
 // One replica
 
 DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int threads, bool momentMatching,
-                         const std::atomic<bool> *cancel, Reducer *reducer)
+    const std::atomic<bool> *cancel, Reducer *reducer)
     : m_N(config.time.steps)
     , m_k(config.problem.width)
     , m_ks(config.problem.teacherWidth)
@@ -215,8 +214,8 @@ DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int thread
         for (Eigen::Index c = 0; c < m_localP; c += kBlock) {
             if (cancelled())
                 return;
-            cov.selfadjointView<Eigen::Lower>().rankUpdate(E.middleCols(c, std::min<Eigen::Index>(kBlock, m_localP - c)),
-                                                           1.0 / m_P);
+            cov.selfadjointView<Eigen::Lower>().rankUpdate(
+                E.middleCols(c, std::min<Eigen::Index>(kBlock, m_localP - c)), 1.0 / m_P);
         }
         m_reducer->sumInPlace(cov.data(), cov.size());
         Eigen::LLT<Eigen::MatrixXd> llt(cov.selfadjointView<Eigen::Lower>());
@@ -608,10 +607,12 @@ double DmftReplica::contraction() const
     return std::isfinite(kappa) ? std::clamp(kappa, 0.0, kMax) : kMax;
 }
 
-Eigen::VectorXd DmftReplica::stateVector(const Eigen::MatrixXd &C, const Eigen::MatrixXd &M, const Eigen::MatrixXd &R)
+Eigen::VectorXd DmftReplica::stateVector(
+    const Eigen::MatrixXd &C, const Eigen::MatrixXd &M, const Eigen::MatrixXd &R)
 {
     Eigen::VectorXd v(C.size() + M.size() + R.size());
-    v << Eigen::Map<const Eigen::VectorXd>(C.data(), C.size()), Eigen::Map<const Eigen::VectorXd>(M.data(), M.size()),
+    v << Eigen::Map<const Eigen::VectorXd>(C.data(), C.size()),
+        Eigen::Map<const Eigen::VectorXd>(M.data(), M.size()),
         Eigen::Map<const Eigen::VectorXd>(R.data(), R.size());
     return v;
 }
@@ -639,7 +640,8 @@ std::unique_ptr<DmftReplica> DmftReplica::freshPaths(
 {
     RunConfig c = config;
     c.dmft.tangentPaths = 1;
-    auto fresh = std::make_unique<DmftReplica>(c, seed, m_threads, /*momentMatching=*/true, cancel, m_reducer);
+    auto fresh
+        = std::make_unique<DmftReplica>(c, seed, m_threads, /*momentMatching=*/true, cancel, m_reducer);
     if (cancel && cancel->load())
         return nullptr;
     fresh->setState(m_C, m_M, m_R);
@@ -789,8 +791,8 @@ Status DmftSolver::createReplicas(const std::atomic<bool> *cancel)
     parallelChunks(m_workers, R, [&](int, int r0, int r1) {
         for (int r = r0; r < r1; ++r) {
             const std::uint64_t seed = replicaSeed(r);
-            m_replicas[r]
-                = std::make_unique<DmftReplica>(m_config, seed, m_threadsPerReplica, m_momentMatching, cancel, m_reducer);
+            m_replicas[r] = std::make_unique<DmftReplica>(
+                m_config, seed, m_threadsPerReplica, m_momentMatching, cancel, m_reducer);
             if (cancel && cancel->load())
                 return;
             if (m_startC.size() > 0)
@@ -810,7 +812,8 @@ Status DmftSolver::createReplicas(const std::atomic<bool> *cancel)
     return m_status;
 }
 
-std::optional<Status> DmftSolver::failure(DmftReplica::StepResult result, const DmftReplica &replica, int index)
+std::optional<Status> DmftSolver::failure(
+    DmftReplica::StepResult result, const DmftReplica &replica, int index)
 {
     switch (result) {
     case DmftReplica::StepResult::Ok:
@@ -863,8 +866,8 @@ Status DmftSolver::stepPilot(const std::atomic<bool> *cancel)
     if (failed) {
         // A smaller path set is less stable near the PSD boundary: start from the warm start
         // as without a pilot, and let the replicas report their own failure if they fail too.
-        m_pilotOutcome = "failed at iteration " + std::to_string(m_pilotIterations) + "; replicas started from "
-            + "the warm start";
+        m_pilotOutcome = "failed at iteration " + std::to_string(m_pilotIterations)
+            + "; replicas started from " + "the warm start";
     } else {
         m_pilotOutcome = converged ? "converged" : "stopped at the iteration cap";
         m_startC = m_pilot->C();
@@ -981,7 +984,8 @@ std::shared_ptr<const Curves> DmftSolver::snapshot() const
     // truncation error estimates (theory §8): per replica |last step| κ/(1 − κ), averaged
     // over replicas (a bias of each replica's fixed point, not reduced by averaging)
     Eigen::ArrayXd truncTrain = Eigen::ArrayXd::Zero(N + 1), truncTest = truncTrain, truncErr = truncTrain;
-    Eigen::ArrayXd truncQ = Eigen::ArrayXd::Zero((N + 1) * k * k), truncM = Eigen::ArrayXd::Zero((N + 1) * k * ks);
+    Eigen::ArrayXd truncQ = Eigen::ArrayXd::Zero((N + 1) * k * k),
+                   truncM = Eigen::ArrayXd::Zero((N + 1) * k * ks);
     const Eigen::MatrixXd rho = m_config.rho();
     const Eigen::MatrixXd I = Eigen::MatrixXd::Identity(k, k);
     // Q(n) blocks and M(n) rows of a state, flattened as the curves index them, with the
@@ -1088,8 +1092,8 @@ std::string DmftSolver::pilotNote() const
 {
     if (m_pilotIterations == 0)
         return {};
-    return "; started from a pilot solve with " + std::to_string(pilotPaths()) + " paths ("
-        + m_pilotOutcome + " in " + std::to_string(m_pilotIterations) + " iterations)";
+    return "; started from a pilot solve with " + std::to_string(pilotPaths()) + " paths (" + m_pilotOutcome
+        + " in " + std::to_string(m_pilotIterations) + " iterations)";
 }
 
 std::string DmftSolver::mixingNote() const
@@ -1189,8 +1193,8 @@ EngineResult DmftSolver::run(const ProgressCallback &progress, const std::atomic
     if (m_status == Status::Converged || m_status == Status::MaxIterations) {
         if (auto where = firstNonFinite(*snap); !where.empty()) {
             m_status = Status::NumericalFailure;
-            m_message = "dmft failed after " + std::to_string(m_iterations) + " iterations: non-finite " + where
-                + " (a numerical failure of the fixed point, not bad input)";
+            m_message = "dmft failed after " + std::to_string(m_iterations) + " iterations: non-finite "
+                + where + " (a numerical failure of the fixed point, not bad input)";
         }
     }
     if (progress && m_status != Status::Cancelled) {

@@ -100,7 +100,7 @@ public:
     /// Each path's normals come from its own stream, seeded by (seed, global path index), so
     /// the paths do not depend on the split.
     DmftReplica(const RunConfig &config, std::uint64_t seed, int threads, bool momentMatching = true,
-                const std::atomic<bool> *cancel = nullptr, Reducer *reducer = nullptr);
+        const std::atomic<bool> *cancel = nullptr, Reducer *reducer = nullptr);
 
     /// State (time-major blocks of k rows): C_θ (D×D), M (D×k*), R_θ (D×D strictly lower),
     /// with D = (N+1)k.
@@ -191,7 +191,8 @@ private:
     void sumAcrossProcesses(std::initializer_list<std::pair<double *, Eigen::Index>> parts) const;
     /// Factors Cov(z, w) of the current state into `L`; false when it is not PSD.
     bool factorCovariance(Eigen::MatrixXd &L) const;
-    static Eigen::VectorXd stateVector(const Eigen::MatrixXd &C, const Eigen::MatrixXd &M, const Eigen::MatrixXd &R);
+    static Eigen::VectorXd stateVector(
+        const Eigen::MatrixXd &C, const Eigen::MatrixXd &M, const Eigen::MatrixXd &R);
     void setStateVector(const Eigen::VectorXd &v);
 
     // sizes and parameters

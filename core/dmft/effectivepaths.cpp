@@ -8,8 +8,8 @@
 namespace dmftlab
 {
 
-EffectivePaths effectivePaths(const DistributionRecord &laws, const Curves &dmft, const TeacherPriorSpec &prior,
-    int count, std::uint64_t seed, int maxTimes, std::string *error)
+EffectivePaths effectivePaths(const DistributionRecord &laws, const Curves &dmft,
+    const TeacherPriorSpec &prior, int count, std::uint64_t seed, int maxTimes, std::string *error)
 {
     EffectivePaths out;
     auto fail = [&](const std::string &why) {
@@ -117,7 +117,8 @@ EffectivePaths effectivePaths(const DistributionRecord &laws, const Curves &dmft
 Eigen::MatrixXd teacherDrift(const Curves &dmft, const Eigen::MatrixXd &M0, double ridge)
 {
     const int k = dmft.k, ks = dmft.kStar, N1 = static_cast<int>(dmft.t.size());
-    if (dmft.K.empty() || N1 < 2 || static_cast<int>(dmft.M.size()) != k * ks || M0.rows() != k || M0.cols() != ks)
+    if (dmft.K.empty() || N1 < 2 || static_cast<int>(dmft.M.size()) != k * ks || M0.rows() != k
+        || M0.cols() != ks)
         return {};
     const double dt = dmft.t[1] - dmft.t[0];
     // K_nl as a k×k block; a_n (k×k) and b_n (k×k*) per grid point.

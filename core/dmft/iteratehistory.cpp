@@ -39,7 +39,8 @@ Eigen::MatrixXd every(const Eigen::MatrixXd &m, int stride)
 /// Back to n×n from every(): the nearest stored point.
 Eigen::MatrixXd expand(const Eigen::MatrixXd &m, int n, int stride)
 {
-    auto index = [&](int i) { return std::min<int>(static_cast<int>(m.rows()) - 1, (i + stride / 2) / stride); };
+    auto index
+        = [&](int i) { return std::min<int>(static_cast<int>(m.rows()) - 1, (i + stride / 2) / stride); };
     Eigen::MatrixXd out(n, n);
     for (int i = 0; i < n; ++i)
         for (int j = 0; j < n; ++j)
@@ -69,7 +70,8 @@ Curves IterateHistory::reduce(const Curves &c) const
 bool IterateHistory::add(const Curves &snapshot)
 {
     const bool pilot = snapshot.residuals.empty();
-    if (static_cast<int>(snapshot.t.size()) != m_gridPoints || m_hasFinal || (pilot && snapshot.validPoints == 0))
+    if (static_cast<int>(snapshot.t.size()) != m_gridPoints || m_hasFinal
+        || (pilot && snapshot.validPoints == 0))
         return false;
     if (pilot && (size() > m_pilotCount || m_pilotCount >= m_maxIterations))
         return false; // after the replicas' first iteration, or over the cap
@@ -84,7 +86,8 @@ bool IterateHistory::add(const Curves &snapshot)
         // The +1 of the last grid point: grow the stride until it fits.
         while (m_stride < m_gridPoints && full > 0.0) {
             const int r = (m_gridPoints - 1) / m_stride + 2;
-            if (full * (static_cast<double>(r) * r) / (static_cast<double>(m_gridPoints) * m_gridPoints) <= perIterate)
+            if (full * (static_cast<double>(r) * r) / (static_cast<double>(m_gridPoints) * m_gridPoints)
+                <= perIterate)
                 break;
             ++m_stride;
         }
@@ -93,8 +96,8 @@ bool IterateHistory::add(const Curves &snapshot)
     double bytes = 0.0;
     for (const Kernel *k : { &entry->Ctheta, &entry->Cg, &entry->Rtheta, &entry->Cu, &entry->K })
         bytes += bytesOf(*k);
-    const bool sameIteration = !pilot && size() > m_pilotCount
-        && m_entries.back()->residuals.size() == snapshot.residuals.size();
+    const bool sameIteration
+        = !pilot && size() > m_pilotCount && m_entries.back()->residuals.size() == snapshot.residuals.size();
     if (sameIteration) {
         m_kernelBytes -= m_entryBytes.back();
         m_entries.back() = std::move(entry);

@@ -138,8 +138,9 @@ EngineCheck checkOnlineOde(const RunConfig &config)
         return std::nullopt;
     // Largest N with 8 c ((N+1)k)² <= limit.
     const int k = config.problem.width;
-    const int fit = std::max(
-        0, static_cast<int>(std::floor(std::sqrt(kOnlineOdeMemoryLimit / (8.0 * kOnlineOdeSquareMatrices)) / k)) - 1);
+    const int fit = std::max(0,
+        static_cast<int>(std::floor(std::sqrt(kOnlineOdeMemoryLimit / (8.0 * kOnlineOdeSquareMatrices)) / k))
+            - 1);
     std::ostringstream os;
     os.precision(3);
     os << "ode would need " << bytes / 1073741824.0 << " GiB for C_theta (limit "

@@ -112,10 +112,8 @@ void extrapolateTimeStep(Curves &fine, const Curves &coarse, const Curves *coars
         Estimate &e = *f[i];
         const std::vector<double> corr = interpolate(firstOrderCorrection(e, *c[i], Nc), 2, N);
         const std::vector<double> seCoarse = interpolate(monteCarlo(*c[i]), 2, N);
-        const std::vector<double> trCoarse = interpolate(c[i]->truncation.empty()
-                                                             ? std::vector<double>(Nc + 1, 0.0)
-                                                             : c[i]->truncation,
-            2, N);
+        const std::vector<double> trCoarse = interpolate(
+            c[i]->truncation.empty() ? std::vector<double>(Nc + 1, 0.0) : c[i]->truncation, 2, N);
         // remaining error: third level (4Δ) at fine indices 4i, else the first-order correction
         std::vector<double> remaining(N + 1);
         if (coarser && i < cc.size()) {
@@ -248,7 +246,8 @@ EngineResult runDmftWithTimeStepControl(
                 ProgressReport s;
                 s.engine = r.engine;
                 s.fraction = from + (to - from) * r.fraction;
-                s.text = engineInfo(EngineId::Dmft).label + " at " + std::to_string(divisor) + " dt (time-step error): " + r.text;
+                s.text = engineInfo(EngineId::Dmft).label + " at " + std::to_string(divisor)
+                    + " dt (time-step error): " + r.text;
                 progress(s);
             };
         return runDmftEngine(c, p, cancel);

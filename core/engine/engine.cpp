@@ -59,8 +59,8 @@ EngineCheck checkEngine(const std::string &engine, const RunConfig &config)
     return e->check(config);
 }
 
-EngineResult runEngine(const std::string &engine, const RunConfig &config,
-                       const ProgressCallback &progress, const std::atomic<bool> *cancel)
+EngineResult runEngine(const std::string &engine, const RunConfig &config, const ProgressCallback &progress,
+    const std::atomic<bool> *cancel)
 {
     const auto start = std::chrono::steady_clock::now();
     EngineResult result;

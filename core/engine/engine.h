@@ -14,12 +14,13 @@
 #include <string>
 #include <vector>
 
-namespace dmftlab {
+namespace dmftlab
+{
 
 struct ProgressReport {
     std::string engine;
     double fraction = 0.0; ///< 0..1 of the expected work
-    std::string text;      ///< e.g. "SGF seed 3/8, t = 2.4" or "DMFT iteration 12, residual 3.1e-4"
+    std::string text; ///< e.g. "SGF seed 3/8, t = 2.4" or "DMFT iteration 12, residual 3.1e-4"
     /// Curves so far (partial for simulations, the current iterate for DMFT). May be null.
     std::shared_ptr<const Curves> snapshot;
 };
@@ -56,7 +57,6 @@ EngineCheck checkEngine(const std::string &engine, const RunConfig &config);
 /// called from worker threads. `cancel` may be null. Never throws: an exception from the
 /// engine (or from `progress`) becomes Status::InternalError with its message.
 EngineResult runEngine(const std::string &engine, const RunConfig &config,
-                       const ProgressCallback &progress = {},
-                       const std::atomic<bool> *cancel = nullptr);
+    const ProgressCallback &progress = {}, const std::atomic<bool> *cancel = nullptr);
 
 } // namespace dmftlab

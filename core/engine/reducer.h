@@ -55,7 +55,10 @@ public:
     int rank() const override { return 0; }
     int ranks() const override { return 1; }
     void sumInPlace(double *, std::size_t) override { }
-    std::vector<std::vector<double>> gatherToRoot(const std::vector<double> &data) override { return { data }; }
+    std::vector<std::vector<double>> gatherToRoot(const std::vector<double> &data) override
+    {
+        return { data };
+    }
 };
 
 /// The processes that the engines split their work over: the "dmft" engine its paths

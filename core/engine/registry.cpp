@@ -15,8 +15,9 @@ namespace dmftlab
 namespace
 {
 
-EngineInfo simulationEngine(EngineId id, SimEngine sim, std::string name, std::string label, std::string detail,
-    std::string summary, bool sgfType, bool finiteSamples, std::vector<std::string> kernels)
+EngineInfo simulationEngine(EngineId id, SimEngine sim, std::string name, std::string label,
+    std::string detail, std::string summary, bool sgfType, bool finiteSamples,
+    std::vector<std::string> kernels)
 {
     EngineInfo e { id, std::move(name), std::move(label), std::move(detail), std::move(summary),
         EngineKind::Simulation, sgfType, finiteSamples, /*fixedPoint=*/false, std::move(kernels), {}, {} };
@@ -29,8 +30,9 @@ EngineInfo simulationEngine(EngineId id, SimEngine sim, std::string name, std::s
 
 /// A d = ∞ engine: its check and run function are the solver's own (runEngine checks
 /// before it runs).
-EngineInfo theoryEngine(EngineId id, std::string name, std::string label, std::string detail, std::string summary,
-    bool fixedPoint, std::vector<std::string> kernels, std::function<EngineCheck(const RunConfig &)> check,
+EngineInfo theoryEngine(EngineId id, std::string name, std::string label, std::string detail,
+    std::string summary, bool fixedPoint, std::vector<std::string> kernels,
+    std::function<EngineCheck(const RunConfig &)> check,
     std::function<EngineResult(const RunConfig &, const ProgressCallback &, const std::atomic<bool> *)> run)
 {
     return { id, std::move(name), std::move(label), std::move(detail), std::move(summary), EngineKind::Theory,
@@ -57,12 +59,15 @@ const std::vector<EngineInfo> &engineRegistry()
         simulationEngine(EngineId::Online, SimEngine::Online, "online", "online SGD", "fresh samples",
             "online SGD (a fresh sample every step) at finite d", /*sgfType=*/false, /*finiteSamples=*/false,
             { "C_theta" }),
-        theoryEngine(EngineId::Dmft, "dmft", "DMFT", "d = ∞, fixed-point iteration",
+        theoryEngine(
+            EngineId::Dmft, "dmft", "DMFT", "d = ∞, fixed-point iteration",
             "the d = infinity DMFT of SGF (fixed-point iteration)", /*fixedPoint=*/true,
             { "C_theta", "R_theta", "C_u", "K" },
             // the memory limit is per process: the paths are split over the engine's ranks
-            [](const RunConfig &c) { return checkDmftConfig(c, engineReducer().ranks()); }, runDmftWithTimeStepControl),
-        theoryEngine(EngineId::Ode, "ode", "online ODE", "α → ∞ limit", "the online-limit ODE (alpha -> infinity)",
+            [](const RunConfig &c) { return checkDmftConfig(c, engineReducer().ranks()); },
+            runDmftWithTimeStepControl),
+        theoryEngine(EngineId::Ode, "ode", "online ODE", "α → ∞ limit",
+            "the online-limit ODE (alpha -> infinity)",
             /*fixedPoint=*/false, { "C_theta" }, checkOnlineOde, runOnlineOdeEngine),
     };
     return table;

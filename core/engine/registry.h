@@ -22,19 +22,19 @@ enum class EngineId { Sgd, Sgf, Online, Dmft, Ode };
 
 enum class EngineKind {
     Simulation, ///< finite d, mean ± SE over seeds (theory §2)
-    Theory,     ///< d = ∞, deterministic up to sampled-path error (theory §3–§6)
+    Theory, ///< d = ∞, deterministic up to sampled-path error (theory §3–§6)
 };
 
 struct EngineInfo {
     EngineId id;
-    std::string name;    ///< "sgd": command line, file prefixes, sessions, Curves::engine
-    std::string label;   ///< "SGD": the one spelling for users
-    std::string detail;  ///< short qualifier for choosers: "multi-pass minibatch"
+    std::string name; ///< "sgd": command line, file prefixes, sessions, Curves::engine
+    std::string label; ///< "SGD": the one spelling for users
+    std::string detail; ///< short qualifier for choosers: "multi-pass minibatch"
     std::string summary; ///< one line for --help: what it computes
     EngineKind kind;
-    bool sgfType;        ///< takes τ only (SGF, DMFT, ODE); else η and B
-    bool finiteSamples;  ///< trains on n = α d fixed samples (multi-pass); online draws fresh ones
-    bool fixedPoint;     ///< iterates to a fixed point (residuals, max_iterations)
+    bool sgfType; ///< takes τ only (SGF, DMFT, ODE); else η and B
+    bool finiteSamples; ///< trains on n = α d fixed samples (multi-pass); online draws fresh ones
+    bool fixedPoint; ///< iterates to a fixed point (residuals, max_iterations)
     /// File stems (io::kernelFiles) of the kernels it produces.
     std::vector<std::string> kernels;
     /// Engine-specific checks after validate(config): nothing when it can run, else the

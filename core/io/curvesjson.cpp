@@ -113,7 +113,8 @@ std::string readMatrix(const json &j, const std::string &name, std::size_t n, Ei
     // of [] must not reserve n² doubles.
     for (std::size_t i = 0; i < n; ++i)
         if (!j[i].is_array() || j[i].size() != n)
-            return name + "[" + std::to_string(i) + "]: expected an array of " + std::to_string(n) + " numbers";
+            return name + "[" + std::to_string(i) + "]: expected an array of " + std::to_string(n)
+                + " numbers";
     m->resize(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(n));
     std::vector<double> row;
     for (std::size_t i = 0; i < n; ++i) {
@@ -134,7 +135,8 @@ std::string readKernel(const json &j, const std::string &name, int k, std::size_
     for (const char *key : { "rows_per_block", "cols_per_block" }) {
         int value = 0;
         if (!readInt(fieldOf(j, key), name + "." + key, k, k, &value).empty())
-            return name + "." + key + ": expected " + std::to_string(k) + " (k: every kernel has k x k blocks)";
+            return name + "." + key + ": expected " + std::to_string(k)
+                + " (k: every kernel has k x k blocks)";
     }
     Kernel kernel;
     kernel.rowsPerBlock = kernel.colsPerBlock = k;
@@ -150,7 +152,8 @@ std::string readKernel(const json &j, const std::string &name, int k, std::size_
         auto &target = isMean ? kernel.mean : kernel.se;
         target.resize(list.size());
         for (std::size_t b = 0; b < list.size(); ++b)
-            if (auto err = readMatrix(list[b], name + "." + key + "[" + std::to_string(b) + "]", n, &target[b]);
+            if (auto err
+                = readMatrix(list[b], name + "." + key + "[" + std::to_string(b) + "]", n, &target[b]);
                 !err.empty())
                 return err;
     }
@@ -204,8 +207,8 @@ std::string curvesFromJson(const json &j, Curves *out)
         return err;
     if (auto err = readInt(fieldOf(j, "k_star"), "k_star", 1, kMaxWidth, &kStar); !err.empty())
         return err;
-    if (auto err = readInt(fieldOf(j, "valid_points"), "valid_points", 0, std::numeric_limits<int>::max(),
-            &validPoints);
+    if (auto err = readInt(
+            fieldOf(j, "valid_points"), "valid_points", 0, std::numeric_limits<int>::max(), &validPoints);
         !err.empty())
         return err;
     if (!j.contains("engine") || !j["engine"].is_string())
@@ -260,7 +263,8 @@ std::string curvesFromJson(const json &j, Curves *out)
             return err;
     }
     if (j.contains("iterations")) {
-        if (auto err = readInt(j["iterations"], "iterations", 0, std::numeric_limits<int>::max(), &c.iterations);
+        if (auto err
+            = readInt(j["iterations"], "iterations", 0, std::numeric_limits<int>::max(), &c.iterations);
             !err.empty())
             return err;
     }

@@ -2,7 +2,6 @@
 
 #include "io/csv.h"
 
-
 namespace dmftlab::io
 {
 
@@ -12,9 +11,9 @@ std::string lawCsv(const EngineLaws &laws, bool theta)
     for (const auto &e : laws.entries) {
         const LawHistogram &h = theta ? e.theta : e.r;
         for (Eigen::Index b = 0; b < h.density.size(); ++b) {
-            s += formatNumber(e.time) + "," + std::to_string(e.unit + 1) + "," + formatNumber(h.edges[b]) + ","
-                + formatNumber(h.edges[b + 1]) + "," + formatNumber(h.density[b]) + "," + formatNumber(h.se[b])
-                + "\n";
+            s += formatNumber(e.time) + "," + std::to_string(e.unit + 1) + "," + formatNumber(h.edges[b])
+                + "," + formatNumber(h.edges[b + 1]) + "," + formatNumber(h.density[b]) + ","
+                + formatNumber(h.se[b]) + "\n";
         }
     }
     return s;
@@ -25,8 +24,8 @@ std::string effectivePathsCsv(const EffectivePaths &paths)
     std::string s = "process,unit,path,t,value\n";
     auto rows = [&](const char *process, int unit, const std::string &path, const auto &values) {
         for (std::size_t i = 0; i < paths.t.size(); ++i)
-            s += std::string(process) + "," + std::to_string(unit + 1) + "," + path + "," + formatNumber(paths.t[i])
-                + "," + formatNumber(values[static_cast<Eigen::Index>(i)]) + "\n";
+            s += std::string(process) + "," + std::to_string(unit + 1) + "," + path + ","
+                + formatNumber(paths.t[i]) + "," + formatNumber(values[static_cast<Eigen::Index>(i)]) + "\n";
     };
     for (int a = 0; a < paths.k; ++a) {
         rows("r", a, "mean", paths.rMean[a]);

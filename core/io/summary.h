@@ -22,7 +22,15 @@ namespace dmftlab::io
 
 /// The outcome of a whole run, in increasing severity: the worst engine (or a failed
 /// write) decides. Each maps to one CLI exit code (app/cli.h).
-enum class RunStatus { Completed, NotConverged, Diverged, InvalidInput, InternalError, WriteFailed, Cancelled };
+enum class RunStatus {
+    Completed,
+    NotConverged,
+    Diverged,
+    InvalidInput,
+    InternalError,
+    WriteFailed,
+    Cancelled
+};
 /// "completed", "not_converged", "diverged", "invalid_input", "internal_error",
 /// "write_failed", "cancelled".
 std::string toString(RunStatus s);

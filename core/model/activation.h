@@ -7,13 +7,14 @@
 #include <string>
 #include <vector>
 
-namespace dmftlab {
+namespace dmftlab
+{
 
 enum class Activation { Linear, Erf, Tanh, Quadratic, Relu };
 
 struct ActivationValues {
-    double value = 0.0;  // σ(r)
-    double first = 0.0;  // σ'(r)
+    double value = 0.0; // σ(r)
+    double first = 0.0; // σ'(r)
     double second = 0.0; // σ''(r)
 };
 

@@ -2,9 +2,11 @@
 
 #include <cmath>
 
-namespace dmftlab {
+namespace dmftlab
+{
 
-namespace {
+namespace
+{
 
 double sigmoid(double x)
 {
@@ -51,8 +53,14 @@ double softplus(double x)
 }
 } // namespace
 
-std::string toString(Loss l) { return l == Loss::Square ? "square" : "logistic"; }
-std::string toString(Labels l) { return l == Labels::Real ? "real" : "sign"; }
+std::string toString(Loss l)
+{
+    return l == Loss::Square ? "square" : "logistic";
+}
+std::string toString(Labels l)
+{
+    return l == Labels::Real ? "real" : "sign";
+}
 
 std::string validate(const ProblemSpec &s)
 {
@@ -102,7 +110,10 @@ double Problem::label(const double *z, double eps) const
     return y;
 }
 
-double Problem::loss(const double *r, double y) const { return lossFromOutput(output(r), y); }
+double Problem::loss(const double *r, double y) const
+{
+    return lossFromOutput(output(r), y);
+}
 
 double Problem::lossFromOutput(double f, double y) const
 {
@@ -139,8 +150,8 @@ double Problem::evaluate(const double *r, double y, double *g, double *H, double
     if (H) {
         for (int b = 0; b < k; ++b)
             for (int a = 0; a < k; ++a)
-                H[a + b * k] = lff * v * act[a].first * v * act[b].first
-                               + (a == b ? lf * v * act[a].second : 0.0);
+                H[a + b * k]
+                    = lff * v * act[a].first * v * act[b].first + (a == b ? lf * v * act[a].second : 0.0);
     }
 
     if (tamingStep > 0.0)
@@ -149,8 +160,7 @@ double Problem::evaluate(const double *r, double y, double *g, double *H, double
 }
 
 double Problem::gradients(const Eigen::Ref<const Eigen::MatrixXd> &R,
-                          const Eigen::Ref<const Eigen::VectorXd> &y,
-                          Eigen::Ref<Eigen::MatrixXd> G, double tamingStep) const
+    const Eigen::Ref<const Eigen::VectorXd> &y, Eigen::Ref<Eigen::MatrixXd> G, double tamingStep) const
 {
     const int k = m_spec.width;
     const Eigen::Index n = R.rows();
@@ -167,9 +177,8 @@ double Problem::gradients(const Eigen::Ref<const Eigen::MatrixXd> &R,
 }
 
 double Problem::evaluateBatch(const Eigen::Ref<const Eigen::MatrixXd> &R,
-                             const Eigen::Ref<const Eigen::VectorXd> &y,
-                             Eigen::Ref<Eigen::MatrixXd> G, Eigen::MatrixXd *H,
-                             double tamingStep) const
+    const Eigen::Ref<const Eigen::VectorXd> &y, Eigen::Ref<Eigen::MatrixXd> G, Eigen::MatrixXd *H,
+    double tamingStep) const
 {
     using Eigen::ArrayXd;
     const int k = m_spec.width;

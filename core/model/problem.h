@@ -17,7 +17,8 @@
 #include <Eigen/Dense>
 #include <string>
 
-namespace dmftlab {
+namespace dmftlab
+{
 
 /// Largest student or teacher width k, k* (fixed-size scratch arrays use it).
 inline constexpr int kMaxWidth = 16;
@@ -30,24 +31,25 @@ std::string toString(Labels l);
 
 struct ProblemSpec {
     Activation activation = Activation::Linear; ///< student σ
-    int width = 1;                              ///< student width k ≥ 1
+    int width = 1; ///< student width k ≥ 1
     Loss loss = Loss::Square;
     double secondLayer = 1.0; ///< v_a (all equal, fixed)
 
     Activation teacherActivation = Activation::Linear; ///< teacher σ*
-    int teacherWidth = 1;                              ///< k* ≥ 1
-    double noise = 0.0;                                ///< σ_noise ≥ 0
-    Labels labels = Labels::Real;                      ///< y = f* + σε, or sign of it
-    double teacherSecondLayer = 1.0;                   ///< v*_m
+    int teacherWidth = 1; ///< k* ≥ 1
+    double noise = 0.0; ///< σ_noise ≥ 0
+    Labels labels = Labels::Real; ///< y = f* + σε, or sign of it
+    double teacherSecondLayer = 1.0; ///< v*_m
 
-    double ridge = 0.0;  ///< λ ≥ 0
+    double ridge = 0.0; ///< λ ≥ 0
     bool taming = false; ///< tamed increments (theory §5.6), default on for quadratic σ
 };
 
 /// Empty when the spec is usable; otherwise a one-line reason.
 std::string validate(const ProblemSpec &spec);
 
-class Problem {
+class Problem
+{
 public:
     explicit Problem(const ProblemSpec &spec);
 
@@ -55,7 +57,7 @@ public:
     int k() const { return m_spec.width; }
     int kStar() const { return m_spec.teacherWidth; }
 
-    double output(const double *r) const;        ///< f(r)
+    double output(const double *r) const; ///< f(r)
     double teacherOutput(const double *z) const; ///< f*(z)
     /// Label from teacher pre-activation z and noise ε ~ N(0,1).
     double label(const double *z, double eps) const;
@@ -66,22 +68,20 @@ public:
 
     /// Loss at r; writes g (k entries) and, if H is non-null, H (k×k column-major).
     /// tamingStep > 0 returns the tamed g̃, H̃ (the loss itself is never tamed).
-    double evaluate(const double *r, double y, double *g, double *H = nullptr,
-                    double tamingStep = 0.0) const;
+    double evaluate(const double *r, double y, double *g, double *H = nullptr, double tamingStep = 0.0) const;
 
     /// Row-wise over samples: R is n×k (row i = r_iᵀ), y has n entries; writes G (n×k,
     /// row i = g_iᵀ). Returns the sum of the losses.
-    double gradients(const Eigen::Ref<const Eigen::MatrixXd> &R,
-                     const Eigen::Ref<const Eigen::VectorXd> &y, Eigen::Ref<Eigen::MatrixXd> G,
-                     double tamingStep = 0.0) const;
+    double gradients(const Eigen::Ref<const Eigen::MatrixXd> &R, const Eigen::Ref<const Eigen::VectorXd> &y,
+        Eigen::Ref<Eigen::MatrixXd> G, double tamingStep = 0.0) const;
 
     /// `evaluate` for a batch of n samples at once, vectorised over the samples (the hot
     /// loop of the DMFT paths and of the online-ODE moments): R is n×k, y has n entries; writes G
     /// (n×k) and, if H is non-null, H (n×k², column a + b k = H_ab of each sample).
     /// Returns the sum of the losses. Agrees with `evaluate` to rounding.
     double evaluateBatch(const Eigen::Ref<const Eigen::MatrixXd> &R,
-                         const Eigen::Ref<const Eigen::VectorXd> &y, Eigen::Ref<Eigen::MatrixXd> G,
-                         Eigen::MatrixXd *H = nullptr, double tamingStep = 0.0) const;
+        const Eigen::Ref<const Eigen::VectorXd> &y, Eigen::Ref<Eigen::MatrixXd> G,
+        Eigen::MatrixXd *H = nullptr, double tamingStep = 0.0) const;
 
 private:
     ProblemSpec m_spec;

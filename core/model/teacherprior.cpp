@@ -10,9 +10,9 @@ namespace
 const std::vector<std::pair<std::string, TeacherPrior>> &priorTable()
 {
     static const std::vector<std::pair<std::string, TeacherPrior>> table = {
-        {"gaussian", TeacherPrior::Gaussian},
-        {"rademacher", TeacherPrior::Rademacher},
-        {"sparse", TeacherPrior::Sparse},
+        { "gaussian", TeacherPrior::Gaussian },
+        { "rademacher", TeacherPrior::Rademacher },
+        { "sparse", TeacherPrior::Sparse },
     };
     return table;
 }
@@ -55,12 +55,12 @@ std::vector<PriorAtom> priorAtoms(const TeacherPriorSpec &spec)
     case TeacherPrior::Gaussian:
         return {};
     case TeacherPrior::Rademacher:
-        return {{-1.0, 0.5}, {1.0, 0.5}};
+        return { { -1.0, 0.5 }, { 1.0, 0.5 } };
     case TeacherPrior::Sparse: {
         const double s = spec.sparsity, v = 1.0 / std::sqrt(s);
         if (s >= 1.0)
-            return {{-v, 0.5}, {v, 0.5}};
-        return {{-v, 0.5 * s}, {0.0, 1.0 - s}, {v, 0.5 * s}};
+            return { { -v, 0.5 }, { v, 0.5 } };
+        return { { -v, 0.5 * s }, { 0.0, 1.0 - s }, { v, 0.5 * s } };
     }
     }
     return {};

@@ -5,7 +5,8 @@
 #include <cmath>
 #include <sstream>
 
-namespace dmftlab {
+namespace dmftlab
+{
 
 void Estimate::resize(std::size_t n)
 {
@@ -16,23 +17,33 @@ void Estimate::resize(std::size_t n)
 std::string toString(Status s)
 {
     switch (s) {
-    case Status::Running: return "running";
-    case Status::Completed: return "completed";
-    case Status::Converged: return "converged";
-    case Status::MaxIterations: return "max_iterations";
-    case Status::Diverged: return "diverged";
-    case Status::Cancelled: return "cancelled";
-    case Status::InvalidInput: return "invalid_input";
-    case Status::InternalError: return "internal_error";
-    case Status::NumericalFailure: return "numerical_failure";
+    case Status::Running:
+        return "running";
+    case Status::Completed:
+        return "completed";
+    case Status::Converged:
+        return "converged";
+    case Status::MaxIterations:
+        return "max_iterations";
+    case Status::Diverged:
+        return "diverged";
+    case Status::Cancelled:
+        return "cancelled";
+    case Status::InvalidInput:
+        return "invalid_input";
+    case Status::InternalError:
+        return "internal_error";
+    case Status::NumericalFailure:
+        return "numerical_failure";
     }
     return "?";
 }
 
 std::optional<Status> statusFromString(const std::string &s)
 {
-    for (Status st : { Status::Running, Status::Completed, Status::Converged, Status::MaxIterations,
-             Status::Diverged, Status::Cancelled, Status::InvalidInput, Status::InternalError, Status::NumericalFailure })
+    for (Status st :
+        { Status::Running, Status::Completed, Status::Converged, Status::MaxIterations, Status::Diverged,
+            Status::Cancelled, Status::InvalidInput, Status::InternalError, Status::NumericalFailure })
         if (toString(st) == s)
             return st;
     return std::nullopt;
@@ -83,8 +94,8 @@ void Curves::allocate(int k_, int kStar_, const std::vector<double> &grid)
     testLoss.resize(n);
     testError.resize(n);
     // In size_t: a k read from a file must not overflow int before the readers' bound applies.
-    Q.assign(static_cast<std::size_t>(k) * k, Estimate{});
-    M.assign(static_cast<std::size_t>(k) * kStar, Estimate{});
+    Q.assign(static_cast<std::size_t>(k) * k, Estimate {});
+    M.assign(static_cast<std::size_t>(k) * kStar, Estimate {});
     for (auto &e : Q)
         e.resize(n);
     for (auto &e : M)
@@ -96,8 +107,7 @@ std::string firstNonFinite(const Curves &c)
     const std::size_t n = std::min<std::size_t>(std::max(0, c.validPoints), c.t.size());
     auto check = [&](const Estimate &e, const std::string &name) -> std::string {
         for (std::size_t i = 0; i < n && i < e.mean.size(); ++i)
-            if (!std::isfinite(e.mean[i]))
-            {
+            if (!std::isfinite(e.mean[i])) {
                 std::ostringstream os;
                 os.precision(4);
                 os << name << " at t = " << c.t[i];

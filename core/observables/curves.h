@@ -8,7 +8,8 @@
 #include <string>
 #include <vector>
 
-namespace dmftlab {
+namespace dmftlab
+{
 
 /// mean[n] ± se[n] at grid index n. se is NaN where it is not defined (one seed).
 /// Engines that estimate its parts (the DMFT, theory §8) also fill, per grid point:
@@ -29,8 +30,17 @@ struct Estimate {
 /// a finished result); never reported as converged.
 /// InternalError: a bug (an exception escaped the engine), never the user's input; the
 /// message carries the exception's text.
-enum class Status { Running, Completed, Converged, MaxIterations, Diverged, Cancelled, InvalidInput, InternalError,
-    NumericalFailure };
+enum class Status {
+    Running,
+    Completed,
+    Converged,
+    MaxIterations,
+    Diverged,
+    Cancelled,
+    InvalidInput,
+    InternalError,
+    NumericalFailure
+};
 std::string toString(Status s);
 /// The Status whose toString is `s`; nullopt for any other text.
 std::optional<Status> statusFromString(const std::string &s);
@@ -39,7 +49,7 @@ std::optional<Status> statusFromString(const std::string &s);
 /// (N+1)×(N+1) matrix; se likewise (empty when not estimated).
 struct Kernel {
     int rowsPerBlock = 0, colsPerBlock = 0; // k, k'
-    std::vector<Eigen::MatrixXd> mean, se;  // index a * colsPerBlock + b
+    std::vector<Eigen::MatrixXd> mean, se; // index a * colsPerBlock + b
     bool empty() const { return mean.empty(); }
     /// Σ_a K_aa (for square blocks), the trace over units.
     Eigen::MatrixXd trace() const;
@@ -58,11 +68,11 @@ struct Curves {
     std::vector<Estimate> M; // k*k*, index a * kStar + m
 
     Kernel Ctheta; // C_θ(t, s) = θ_tᵀθ_s / d (k×k blocks)
-    Kernel Cg;     // simulations: C_g(t, s) = (1/n) Σ_i g_i(t) g_i(s)ᵀ
+    Kernel Cg; // simulations: C_g(t, s) = (1/n) Σ_i g_i(t) g_i(s)ᵀ
     // DMFT only:
     Kernel Rtheta; // R_θ(t, s)
-    Kernel Cu;     // C_u(t, s)
-    Kernel K;      // memory kernel K(t, s)
+    Kernel Cu; // C_u(t, s)
+    Kernel K; // memory kernel K(t, s)
     std::vector<double> residuals; // fixed-point residual per iteration
     int iterations = 0;
     /// Degrees of freedom of the Monte-Carlo SEs (replicas or seeds − 1; 0 = unknown): bands

@@ -16,8 +16,7 @@ double normalCdf(double x)
 }
 
 /// Calls f(weight, θ*) for every atom combination of a discrete prior in k* dimensions.
-template <typename F>
-void forEachTeacherAtom(const std::vector<PriorAtom> &atoms, int kStar, F f)
+template <typename F> void forEachTeacherAtom(const std::vector<PriorAtom> &atoms, int kStar, F f)
 {
     std::vector<int> idx(kStar, 0);
     Eigen::VectorXd v(kStar);
@@ -70,12 +69,15 @@ std::vector<int> distributionGridIndices(
     std::string msg;
     if (dropped > 0)
         msg = std::to_string(dropped) + " of output.distribution_times outside [0, time.horizon] ignored";
-    const int fit = bytesPerTime > 0.0 ? static_cast<int>(kDistributionMemoryLimit / bytesPerTime) : static_cast<int>(idx.size());
+    const int fit = bytesPerTime > 0.0 ? static_cast<int>(kDistributionMemoryLimit / bytesPerTime)
+                                       : static_cast<int>(idx.size());
     if (static_cast<int>(idx.size()) > fit) {
         const int requested = static_cast<int>(idx.size());
         std::vector<int> kept;
         for (int j = 0; j < fit; ++j) {
-            const int i = fit == 1 ? 0 : static_cast<int>(std::lround(static_cast<double>(j) * (requested - 1) / (fit - 1)));
+            const int i = fit == 1
+                ? 0
+                : static_cast<int>(std::lround(static_cast<double>(j) * (requested - 1) / (fit - 1)));
             kept.push_back(idx[i]);
         }
         kept.erase(std::unique(kept.begin(), kept.end()), kept.end());
@@ -83,7 +85,8 @@ std::vector<int> distributionGridIndices(
         char buf[200];
         std::snprintf(buf, sizeof buf,
             "output.distribution_times thinned to %d of %d times: each needs %.1f MiB, budget %.0f MiB",
-            static_cast<int>(idx.size()), requested, bytesPerTime / 1048576.0, kDistributionMemoryLimit / 1048576.0);
+            static_cast<int>(idx.size()), requested, bytesPerTime / 1048576.0,
+            kDistributionMemoryLimit / 1048576.0);
         msg += (msg.empty() ? "" : "; ") + std::string(buf);
     }
     if (note)
@@ -171,16 +174,16 @@ LawHistogram histogramOf(const std::vector<Eigen::VectorXd> &groups, const std::
     return h;
 }
 
-double thetaLawCdf(double x, const TeacherPriorSpec &prior, const Eigen::MatrixXd &Q, const Eigen::MatrixXd &M, int unit)
+double thetaLawCdf(
+    double x, const TeacherPriorSpec &prior, const Eigen::MatrixXd &Q, const Eigen::MatrixXd &M, int unit)
 {
     const double sd = conditionalSd(Q, M, unit);
     const std::vector<PriorAtom> atoms = priorAtoms(prior);
     if (atoms.empty()) // Gaussian prior: θ_a ~ N(0, Q_aa)
         return normalCdf(x / std::sqrt(std::max(Q(unit, unit), sd * sd)));
     double F = 0.0;
-    forEachTeacherAtom(atoms, static_cast<int>(M.cols()), [&](double w, const Eigen::VectorXd &v) {
-        F += w * normalCdf((x - M.row(unit).dot(v)) / sd);
-    });
+    forEachTeacherAtom(atoms, static_cast<int>(M.cols()),
+        [&](double w, const Eigen::VectorXd &v) { F += w * normalCdf((x - M.row(unit).dot(v)) / sd); });
     return F;
 }
 
@@ -241,7 +244,8 @@ const EngineLaws::Entry *EngineLaws::find(int gridIndex, int unit) const
     return nullptr;
 }
 
-EngineLaws engineLaws(const DistributionRecord &record, const TeacherPriorSpec &prior, int bins, const EngineLaws *edgesFrom)
+EngineLaws engineLaws(
+    const DistributionRecord &record, const TeacherPriorSpec &prior, int bins, const EngineLaws *edgesFrom)
 {
     EngineLaws laws;
     const auto edgesOf = [&](int n, int unit, bool theta, const auto &own) {
@@ -261,7 +265,8 @@ EngineLaws engineLaws(const DistributionRecord &record, const TeacherPriorSpec &
             e.time = s.time;
             e.unit = a;
             const auto theta = unitColumn(s.theta, a);
-            e.theta = histogramOf(theta, edgesOf(s.gridIndex, a, true, [&] { return edgesForValues(theta, bins); }));
+            e.theta = histogramOf(
+                theta, edgesOf(s.gridIndex, a, true, [&] { return edgesForValues(theta, bins); }));
             if (!s.r.empty()) {
                 const auto r = unitColumn(s.r, a);
                 e.r = histogramOf(r, edgesOf(s.gridIndex, a, false, [&] { return edgesForValues(r, bins); }));
@@ -277,8 +282,8 @@ EngineLaws engineLaws(const DistributionRecord &record, const TeacherPriorSpec &
             e.time = s.time;
             e.unit = a;
             e.theta = thetaLawHistogram(
-                edgesOf(s.gridIndex, a, true, [&] { return thetaLawEdges(prior, s.Q, s.M, a, bins); }), prior, s.Q,
-                s.M, a);
+                edgesOf(s.gridIndex, a, true, [&] { return thetaLawEdges(prior, s.Q, s.M, a, bins); }), prior,
+                s.Q, s.M, a);
             if (!s.r.empty()) {
                 const auto r = unitColumn(s.r, a);
                 e.r = histogramOf(r, edgesOf(s.gridIndex, a, false, [&] { return edgesForValues(r, bins); }));
@@ -339,9 +344,9 @@ LawHistogram2D histogram2DOf(const std::vector<Eigen::MatrixXd> &groups, int a, 
         for (Eigen::Index r = 0; r < g.rows(); ++r) {
             const int i = bin(xEdges, g(r, a)), j = bin(yEdges, g(r, b));
             const bool finite = std::isfinite(g(r, a)) && std::isfinite(g(r, b));
-            c[r] = !finite ? std::numeric_limits<double>::quiet_NaN()
+            c[r] = !finite                             ? std::numeric_limits<double>::quiet_NaN()
                 : i >= 0 && i < Bx && j >= 0 && j < By ? i * By + j + 0.5
-                                                         : -1.0;
+                                                       : -1.0;
         }
         cells.push_back(std::move(c));
     }
@@ -454,7 +459,8 @@ BinnedConditionalMeans binnedConditionalMeans(const std::vector<Eigen::MatrixXd>
     return out;
 }
 
-LawAgreement compareConditionalMeans(const BinnedConditionalMeans &sample, const ConditionalLaw &law, long long minCount)
+LawAgreement compareConditionalMeans(
+    const BinnedConditionalMeans &sample, const ConditionalLaw &law, long long minCount)
 {
     LawAgreement a;
     double sum = 0.0;

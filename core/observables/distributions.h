@@ -81,7 +81,8 @@ std::vector<double> edgesForValues(const std::vector<Eigen::VectorXd> &groups, i
 LawHistogram histogramOf(const std::vector<Eigen::VectorXd> &groups, const std::vector<double> &edges);
 
 /// CDF of one θ-process coordinate of unit a: Σ_{θ*} P(θ*) Φ((x − M_a·θ*)/σ), σ² = Q_aa − |M_a·|².
-double thetaLawCdf(double x, const TeacherPriorSpec &prior, const Eigen::MatrixXd &Q, const Eigen::MatrixXd &M, int unit);
+double thetaLawCdf(
+    double x, const TeacherPriorSpec &prior, const Eigen::MatrixXd &Q, const Eigen::MatrixXd &M, int unit);
 /// Bin densities of that law; mean ± SE over the replicas' (Q, M).
 LawHistogram thetaLawHistogram(const std::vector<double> &edges, const TeacherPriorSpec &prior,
     const std::vector<Eigen::MatrixXd> &Q, const std::vector<Eigen::MatrixXd> &M, int unit);

@@ -3,9 +3,11 @@
 #include <cmath>
 #include <vector>
 
-namespace dmftlab {
+namespace dmftlab
+{
 
-namespace {
+namespace
+{
 constexpr double kPi = 3.14159265358979323846;
 
 double erfPairMoment(double cab, double caa, double cbb)
@@ -43,18 +45,21 @@ std::vector<int> firstPrimes(int count)
 }
 } // namespace
 
-double normalCdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
+double normalCdf(double x)
+{
+    return 0.5 * std::erfc(-x / std::sqrt(2.0));
+}
 
 double normalQuantile(double p)
 {
-    static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
-                               1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
-    static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-                               6.680131188771972e+01,  -1.328068155288572e+01};
-    static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
-                               -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
-    static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
-                               3.754408661907416e+00};
+    static const double a[] = { -3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+        1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00 };
+    static const double b[] = { -5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
+        6.680131188771972e+01, -1.328068155288572e+01 };
+    static const double c[] = { -7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+        -2.549732539343734e+00, 4.374664141464968e+00, 2.938163982698783e+00 };
+    static const double d[]
+        = { 7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00 };
     const double plow = 0.02425;
     double x;
     if (p < plow) {
@@ -88,8 +93,8 @@ void gaussHermite(int n, Eigen::VectorXd &nodes, Eigen::VectorXd &weights)
     weights /= weights.sum();
 }
 
-void gaussHermiteProduct(const std::vector<int> &pointsPerDim, Eigen::MatrixXd &nodes,
-                         Eigen::VectorXd &weights)
+void gaussHermiteProduct(
+    const std::vector<int> &pointsPerDim, Eigen::MatrixXd &nodes, Eigen::VectorXd &weights)
 {
     const int D = static_cast<int>(pointsPerDim.size());
     std::vector<Eigen::VectorXd> x(D), w(D);
@@ -138,7 +143,7 @@ PopulationEvaluator::PopulationEvaluator(const ProblemSpec &spec, int quasiRando
     if (spec.activation == Activation::Linear && spec.teacherActivation == Activation::Linear) {
         m_method = Method::LinearClosedForm;
     } else if (spec.activation == Activation::Erf && spec.teacherActivation == Activation::Erf
-               && spec.loss == Loss::Square && spec.labels == Labels::Real) {
+        && spec.loss == Loss::Square && spec.labels == Labels::Real) {
         m_method = Method::SaadSolla;
     } else if (D <= 3) {
         m_method = Method::GaussHermite;
@@ -152,8 +157,7 @@ PopulationEvaluator::PopulationEvaluator(const ProblemSpec &spec, int quasiRando
 }
 
 PopulationMetrics PopulationEvaluator::evaluate(const Eigen::Ref<const Eigen::MatrixXd> &Q,
-                                                const Eigen::Ref<const Eigen::MatrixXd> &M,
-                                                const Eigen::Ref<const Eigen::MatrixXd> &rho) const
+    const Eigen::Ref<const Eigen::MatrixXd> &M, const Eigen::Ref<const Eigen::MatrixXd> &rho) const
 {
     const auto &s = m_problem.spec();
     switch (m_method) {
@@ -161,8 +165,10 @@ PopulationMetrics PopulationEvaluator::evaluate(const Eigen::Ref<const Eigen::Ma
         const double v = s.secondLayer, vs = s.teacherSecondLayer;
         return linearClosedForm(v * v * Q.sum(), v * vs * M.sum(), vs * vs * rho.sum());
     }
-    case Method::SaadSolla: return saadSolla(Q, M, rho);
-    default: break;
+    case Method::SaadSolla:
+        return saadSolla(Q, M, rho);
+    default:
+        break;
     }
     const int k = s.width, ks = s.teacherWidth;
     Eigen::MatrixXd Sigma(k + ks, k + ks);
@@ -208,8 +214,8 @@ PopulationMetrics PopulationEvaluator::linearClosedForm(double varF, double cov,
     return out;
 }
 
-PopulationMetrics PopulationEvaluator::saadSolla(const Eigen::MatrixXd &Q, const Eigen::MatrixXd &M,
-                                                 const Eigen::MatrixXd &rho) const
+PopulationMetrics PopulationEvaluator::saadSolla(
+    const Eigen::MatrixXd &Q, const Eigen::MatrixXd &M, const Eigen::MatrixXd &rho) const
 {
     const auto &s = m_problem.spec();
     const int k = s.width, ks = s.teacherWidth;

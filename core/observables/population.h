@@ -20,14 +20,16 @@
 #include <Eigen/Dense>
 #include <vector>
 
-namespace dmftlab {
+namespace dmftlab
+{
 
 struct PopulationMetrics {
     double loss = 0.0;
     double error = 0.0;
 };
 
-class PopulationEvaluator {
+class PopulationEvaluator
+{
 public:
     enum class Method { LinearClosedForm, SaadSolla, GaussHermite, QuasiMonteCarlo };
 
@@ -37,13 +39,12 @@ public:
 
     /// Q: k×k, M: k×k*, rho: k*×k*.
     PopulationMetrics evaluate(const Eigen::Ref<const Eigen::MatrixXd> &Q,
-                               const Eigen::Ref<const Eigen::MatrixXd> &M,
-                               const Eigen::Ref<const Eigen::MatrixXd> &rho) const;
+        const Eigen::Ref<const Eigen::MatrixXd> &M, const Eigen::Ref<const Eigen::MatrixXd> &rho) const;
 
 private:
     PopulationMetrics linearClosedForm(double varF, double cov, double varT) const;
-    PopulationMetrics saadSolla(const Eigen::MatrixXd &Q, const Eigen::MatrixXd &M,
-                                const Eigen::MatrixXd &rho) const;
+    PopulationMetrics saadSolla(
+        const Eigen::MatrixXd &Q, const Eigen::MatrixXd &M, const Eigen::MatrixXd &rho) const;
     PopulationMetrics sampled(const Eigen::MatrixXd &Sigma) const;
 
     Problem m_problem;
@@ -63,8 +64,8 @@ double normalQuantile(double p);
 
 /// Tensor-product Gauss–Hermite rule for E f(ξ), ξ ~ N(0, I): pointsPerDim[i] nodes in
 /// dimension i (dimension 0 varies fastest). nodes is dims × S, weights sum to 1.
-void gaussHermiteProduct(const std::vector<int> &pointsPerDim, Eigen::MatrixXd &nodes,
-                         Eigen::VectorXd &weights);
+void gaussHermiteProduct(
+    const std::vector<int> &pointsPerDim, Eigen::MatrixXd &nodes, Eigen::VectorXd &weights);
 
 /// `count` fixed quasi-random standard normal points in `dims` dimensions (a Halton sequence
 /// through Φ⁻¹), dims × count. Deterministic: the same set every call.

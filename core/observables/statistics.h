@@ -9,11 +9,13 @@
 #include <limits>
 #include <vector>
 
-namespace dmftlab {
+namespace dmftlab
+{
 
 /// Accumulates samples x_1..x_R of a fixed-size array; mean and SE = sd / √R
 /// (NaN for R = 1). Works for any Eigen array shape via the flat vector.
-class ReplicaStatistics {
+class ReplicaStatistics
+{
 public:
     void add(const Eigen::Ref<const Eigen::ArrayXd> &x)
     {

@@ -47,8 +47,9 @@ Instance makeInstance(
                 inst.error = "teacher.sparsity is too small for sim.dimension: a teacher column is all zeros";
                 return inst;
             }
-            inst.teacher = A * (es.eigenvectors() * es.eigenvalues().cwiseInverse().cwiseSqrt().asDiagonal()
-                                   * es.eigenvectors().transpose());
+            inst.teacher = A
+                * (es.eigenvectors() * es.eigenvalues().cwiseInverse().cwiseSqrt().asDiagonal()
+                    * es.eigenvectors().transpose());
         }
     }
     inst.rho = inst.teacher.transpose() * inst.teacher / d;

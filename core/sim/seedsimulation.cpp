@@ -21,7 +21,6 @@ namespace
 {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-
 // R = X θ (n×k) in one pass over X. For k = 1 Eigen's GEMV does it; for k > 1 Eigen's GEMM
 // would first pack (copy) all of X, which made a k = 2 step four times slower than k = 1.
 void projectSamples(const Eigen::MatrixXd &Xt, const Eigen::MatrixXd &theta, Eigen::MatrixXd &R)
@@ -167,8 +166,8 @@ void SeedSimulation::computeForcesAndStepAhead()
         m_rng.normals(m_xi.data(), m_n);
         m_xi.array() = drift - noise * m_xi.array();
     }
-    m_lossSum = forcesAndStep(m_problem, m_instance.Xt, m_instance.y, m_theta, tau > 0.0 ? &m_xi : nullptr, drift,
-        decay, m_tamingStep, m_R, m_G, m_thetaNext);
+    m_lossSum = forcesAndStep(m_problem, m_instance.Xt, m_instance.y, m_theta, tau > 0.0 ? &m_xi : nullptr,
+        drift, decay, m_tamingStep, m_R, m_G, m_thetaNext);
     m_stepAhead = true;
 }
 

@@ -35,7 +35,6 @@
 #include "observables/curves.h"
 #include "observables/population.h"
 #include "sim/instance.h"
-#include "sim/simulation.h"
 #include "sim/random.h"
 #include "sim/simulation.h"
 

@@ -1,12 +1,12 @@
 #include "sim/simulation.h"
 
-#include "observables/population.h"
-#include "sim/instance.h"
-#include "sim/seedsimulation.h"
 #include "engine/flatpack.h"
 #include "engine/reducer.h"
 #include "engine/registry.h"
 #include "engine/threadexceptions.h"
+#include "observables/population.h"
+#include "sim/instance.h"
+#include "sim/seedsimulation.h"
 
 #include <algorithm>
 #include <chrono>
@@ -177,7 +177,6 @@ Curves buildCurves(const SharedRun &run, const RunConfig &config, int points)
     return c;
 }
 
-
 /// The laws of seed `seed` at the grid indices it reached (theta, teacher, r = Xθ).
 std::vector<std::optional<SimulationLawSample>> recordLaws(
     const SeedResult &seed, const Instance &inst, const std::vector<int> &indices, const RunConfig &config)
@@ -202,7 +201,8 @@ std::vector<std::optional<SimulationLawSample>> recordLaws(
 
 /// One sample per grid index with the seeds that reached it, in seed order.
 std::shared_ptr<const DistributionRecord> mergeSeedLaws(
-    std::vector<std::vector<std::optional<SimulationLawSample>>> &seedLaws, std::size_t times, const std::string &note)
+    std::vector<std::vector<std::optional<SimulationLawSample>>> &seedLaws, std::size_t times,
+    const std::string &note)
 {
     auto record = std::make_shared<DistributionRecord>();
     record->note = note;
@@ -341,7 +341,8 @@ EngineCheck checkSimulation(SimEngine engine, const RunConfig &config)
             os << name << " runs with learning_rate/batch_size = " << config.sgdTau()
                << " but optimizer.tau = " << *config.optimizer.tau
                << " was set directly; unset optimizer.tau (null) or make them agree";
-            return ConfigError { { "optimizer.tau", "optimizer.learning_rate", "optimizer.batch_size" }, os.str() };
+            return ConfigError { { "optimizer.tau", "optimizer.learning_rate", "optimizer.batch_size" },
+                os.str() };
         }
         if (eta * config.problem.ridge / d >= 1.0)
             return ConfigError { { "optimizer.learning_rate", "optimizer.ridge", "sim.dimension" },
@@ -531,7 +532,8 @@ EngineResult runSimulation(SimEngine engine, const RunConfig &config, const Prog
         if (processes.rank() != 0) {
             // rank 0 reports the run; this rank's result is not used
             result.status = Status::Completed;
-            result.message = "seeds " + std::to_string(s0 + 1) + ".." + std::to_string(s1) + " sent to rank 0";
+            result.message
+                = "seeds " + std::to_string(s0 + 1) + ".." + std::to_string(s1) + " sent to rank 0";
             return result;
         }
         for (const auto &from : all)

@@ -187,7 +187,8 @@ std::string listSweepAxis(const std::string &key, const std::vector<json> &value
         return "--vary " + assignment + ": no values";
     for (const auto &v : values) {
         if (!v.is_primitive() && !v.is_array())
-            return "--vary " + assignment + ": a value is " + v.type_name() + ", not a number, string or list";
+            return "--vary " + assignment + ": a value is " + v.type_name()
+                + ", not a number, string or list";
         if (auto err = addListValue(axis, v, v.is_string() ? v.get<std::string>() : v.dump(), assignment);
             !err.empty())
             return err;

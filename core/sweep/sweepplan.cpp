@@ -89,7 +89,9 @@ double estimatedResultBytes(const std::string &engine, const RunConfig &c)
 {
     const double N1 = c.time.steps + 1.0;
     const double k = c.problem.width, ks = c.problem.teacherWidth;
-    const double kernels = engine == engineName(EngineId::Dmft) ? 4 : engine == engineName(EngineId::Ode) ? 1 : 2;
+    const double kernels = engine == engineName(EngineId::Dmft) ? 4
+        : engine == engineName(EngineId::Ode)                   ? 1
+                                                                : 2;
     return kernels * 2 /*mean, se*/ * k * std::max(k, ks) * N1 * N1 * 8 + 1024;
 }
 

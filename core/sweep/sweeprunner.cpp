@@ -85,8 +85,8 @@ std::vector<int> SweepRunner::pendingPoints() const
     return out;
 }
 
-bool SweepRunner::compute(
-    int p, EngineResults *results, bool *cached, const ProgressCallback &progress, const std::atomic<bool> *cancel)
+bool SweepRunner::compute(int p, EngineResults *results, bool *cached, const ProgressCallback &progress,
+    const std::atomic<bool> *cancel)
 {
     const SweepPoint &point = m_plan.points[p];
     *cached = true;

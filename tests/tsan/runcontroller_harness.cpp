@@ -19,10 +19,15 @@
 #include <QTimer>
 #include <chrono>
 #include <thread>
-namespace dmftlab {
+namespace dmftlab
+{
 // The controller's default runner; the harness installs its own, so core is not linked.
-EngineResult runEngine(const std::string &, const RunConfig &, const ProgressCallback &, const std::atomic<bool> *) { return {}; }
+EngineResult runEngine(
+    const std::string &, const RunConfig &, const ProgressCallback &, const std::atomic<bool> *)
+{
+    return {};
 }
+} // namespace dmftlab
 using namespace dmftlab;
 int main(int argc, char **argv)
 {
@@ -65,7 +70,11 @@ int main(int argc, char **argv)
         if (mode == 1)
             QTimer::singleShot(40, rc, [rc] { rc->stop(); });
         if (mode == 2) {
-            QTimer::singleShot(40, &loop, [&] { delete rc; rc = nullptr; loop.quit(); });
+            QTimer::singleShot(40, &loop, [&] {
+                delete rc;
+                rc = nullptr;
+                loop.quit();
+            });
         }
         QTimer::singleShot(20000, &loop, &QEventLoop::quit);
         loop.exec();

@@ -82,9 +82,8 @@ bool exportSlide(const std::vector<PanelDrawer> &panels, const QString &path, in
         for (std::size_t i = 0; i < plots.size(); ++i) {
             const int column = static_cast<int>(i) % grid.width(), row = static_cast<int>(i) / grid.width();
             // A short last row is centred.
-            const int inRow = row == grid.height() - 1
-                ? static_cast<int>(plots.size()) - row * grid.width()
-                : grid.width();
+            const int inRow = row == grid.height() - 1 ? static_cast<int>(plots.size()) - row * grid.width()
+                                                       : grid.width();
             const int x0 = (width - inRow * cellW) / 2 + column * cellW;
             painter->save();
             painter->translate(x0, row * cellH);

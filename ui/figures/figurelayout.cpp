@@ -63,7 +63,6 @@ Layout resetPlot(QCustomPlot *plot, const Style &style, const QString &title, in
     return out;
 }
 
-
 /// Lays `plot` out now (what a replot does first), so element rects and axis-to-pixel
 /// conversions are valid before drawing. Returns false when the plot has no usable size.
 bool layoutNow(QCustomPlot *plot)

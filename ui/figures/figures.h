@@ -57,7 +57,8 @@ struct Style {
 QString parameterStamp(const RunConfig &config, const std::vector<std::string> &engines);
 /// The stamp of a sweep from its first and last point: what differs reads "first…last"
 /// ("α = 0.5…4, τ = 0.05…1, DMFT 4 × 10000 paths").
-QString parameterStamp(const RunConfig &first, const RunConfig &last, const std::vector<std::string> &engines);
+QString parameterStamp(
+    const RunConfig &first, const RunConfig &last, const std::vector<std::string> &engines);
 /// α τ of `config` (training time per epoch), 0 when τ = 0 (gradient flow).
 double timePerEpoch(const RunConfig &config);
 

@@ -72,9 +72,10 @@ QColor quantityColor(const Style &style, int index)
 
 QCPScatterStyle::ScatterShape quantityMarker(int index)
 {
-    static const QCPScatterStyle::ScatterShape shapes[] = { QCPScatterStyle::ssCircle, QCPScatterStyle::ssSquare,
-        QCPScatterStyle::ssTriangle, QCPScatterStyle::ssDiamond, QCPScatterStyle::ssTriangleInverted,
-        QCPScatterStyle::ssCrossCircle, QCPScatterStyle::ssPlusSquare, QCPScatterStyle::ssStar };
+    static const QCPScatterStyle::ScatterShape shapes[]
+        = { QCPScatterStyle::ssCircle, QCPScatterStyle::ssSquare, QCPScatterStyle::ssTriangle,
+              QCPScatterStyle::ssDiamond, QCPScatterStyle::ssTriangleInverted, QCPScatterStyle::ssCrossCircle,
+              QCPScatterStyle::ssPlusSquare, QCPScatterStyle::ssStar };
     return shapes[std::max(index, 0) % static_cast<int>(std::size(shapes))];
 }
 
@@ -163,7 +164,6 @@ void setLogScale(QCPAxis *axis, bool log)
         axis->setNumberPrecision(6);
     }
 }
-
 
 // Perceptually uniform sequential map (matplotlib's viridis, 5 stops).
 QCPColorGradient sequentialGradient()

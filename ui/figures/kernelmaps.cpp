@@ -185,8 +185,9 @@ void plotKernel(QCustomPlot *plot, const Curves &curves, KernelKind kind, const 
     const QString which = iterate == style.unconverged.end()
         ? QString()
         : "<br>" + iterate->second.toHtmlEscaped() + ", <i>not converged</i>"; // a line of its own: long
-    drawKernelMap(plot, style, kernelSymbolHtml(kind, trace) + " — " + engineLabel(curves.engine) + which, symbol,
-        kernelMatrix(kernel), curves.t, validCount(curves), kind == KernelKind::Rtheta || kind == KernelKind::K);
+    drawKernelMap(plot, style, kernelSymbolHtml(kind, trace) + " — " + engineLabel(curves.engine) + which,
+        symbol, kernelMatrix(kernel), curves.t, validCount(curves),
+        kind == KernelKind::Rtheta || kind == KernelKind::K);
 }
 
 void plotKernelDifference(QCustomPlot *plot, const Curves &live, const Curves &pinned, const QString &pinName,
@@ -259,7 +260,8 @@ void plotKernelComparison(QCustomPlot *plot, const Curves *theory, const Curves 
     // Rows: title, spacer, maps, spacer: square maps leave spare height on a wide page,
     // shared above and below them rather than one empty band at the bottom.
     QCPLayoutGrid *top = plot->plotLayout();
-    top->addElement(0, 0, new RichTextElement(plot, kernelSymbolHtml(KernelKind::Ctheta, trace), font(m.titleFont, true)));
+    top->addElement(0, 0,
+        new RichTextElement(plot, kernelSymbolHtml(KernelKind::Ctheta, trace), font(m.titleFont, true)));
     top->addElement(1, 0, new QCPLayoutElement(plot));
     auto *outer = new QCPLayoutGrid;
     top->addElement(2, 0, outer);
@@ -324,8 +326,9 @@ void plotKernelComparison(QCustomPlot *plot, const Curves *theory, const Curves 
     if (haveT)
         maps.push_back(addMap(shared, A, theory->t, nT,
             engineLabel(theory->engine)
-                + (style.unconverged.count(theory->engine) ? "\n" + style.unconverged.at(theory->engine) + ", not converged"
-                                                            : QString(" (d = ∞)"))));
+                + (style.unconverged.count(theory->engine)
+                        ? "\n" + style.unconverged.at(theory->engine) + ", not converged"
+                        : QString(" (d = ∞)"))));
     if (haveS)
         maps.push_back(addMap(shared, B, simulation->t, nS, engineLabel(simulation->engine) + " (finite d)"));
     // One colour scale for both maps: same colour = same value.
@@ -347,8 +350,8 @@ void plotKernelComparison(QCustomPlot *plot, const Curves *theory, const Curves 
     if (nDiff > 0) {
         const Eigen::MatrixXd D = A.topLeftCorner(nDiff, nDiff) - B.topLeftCorner(nDiff, nDiff);
         Group diff = addGroup("Δ " + symbol, 1);
-        QCPColorMap *map = addMap(
-            diff, D, theory->t, nDiff, "Δ = " + engineLabel(theory->engine) + " − " + engineLabel(simulation->engine));
+        QCPColorMap *map = addMap(diff, D, theory->t, nDiff,
+            "Δ = " + engineLabel(theory->engine) + " − " + engineLabel(simulation->engine));
         map->setGradient(divergingGradient());
         diff.scale->setGradient(divergingGradient());
         const double mx = std::max(D.cwiseAbs().maxCoeff(), 1e-12);

@@ -73,7 +73,8 @@ QString axisLabel(const SweepAxis &axis)
 }
 
 /// Ticks labelled with the axis values, at `position(i)` (the index by default).
-void valueTicks(QCPAxis *axis, const SweepAxis &sa, int maxTicks,
+void valueTicks(
+    QCPAxis *axis, const SweepAxis &sa, int maxTicks,
     const std::function<double(int)> &position = [](int i) { return double(i); })
 {
     QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
@@ -393,7 +394,8 @@ QCPColorMap *plotPhaseDiagram(QCustomPlot *plot, const SweepPlan &plan,
     map->setTightBoundary(false);
     const int mx = cx.columns(), my = cy.columns();
     map->data()->setSize(mx, my);
-    map->data()->setRange(QCPRange(cx.centre(0), cx.centre(mx - 1)), QCPRange(cy.centre(0), cy.centre(my - 1)));
+    map->data()->setRange(
+        QCPRange(cx.centre(0), cx.centre(mx - 1)), QCPRange(cy.centre(0), cy.centre(my - 1)));
     for (int a = 0; a < mx; ++a)
         for (int b = 0; b < my; ++b)
             map->data()->setCell(a, b, values(cx.cellOfColumn(a), cy.cellOfColumn(b)));
