@@ -10,15 +10,15 @@
 #include "helpcontent.h"
 #include "helpwindow.h"
 #include "iteratescrubber.h"
-#include "presentationmode.h"
-#include "tourbar.h"
 #include "parameterpanel.h"
 #include "pinpanel.h"
 #include "pinstore.h"
 #include "plotarea.h"
+#include "presentationmode.h"
 #include "runcontroller.h"
 #include "runstatus.h"
 #include "theorydock.h"
+#include "tourbar.h"
 #include "wheelguard.h"
 
 #include <QApplication>
@@ -92,7 +92,8 @@ MainWindow::MainWindow(QWidget *parent)
     QMenu *view = menuBar()->addMenu("&View");
     QAction *showLaws = lawDock->toggleViewAction();
     showLaws->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
-    showLaws->setToolTip("The laws of the coordinates θ_i(t) and pre-activations r_μ(t): simulation vs DMFT.");
+    showLaws->setToolTip(
+        "The laws of the coordinates θ_i(t) and pre-activations r_μ(t): simulation vs DMFT.");
     view->addAction(showLaws);
     setupTeaching(view);
     menuBar()->insertMenu(menuBar()->actions().last(), view); // before Help
@@ -146,8 +147,10 @@ void MainWindow::fitToScreen()
     resize(size);
     QRect g = frameGeometry();
     if (!available.contains(g)) {
-        g.moveLeft(std::clamp(g.left(), available.left(), std::max(available.left(), available.right() - g.width())));
-        g.moveTop(std::clamp(g.top(), available.top(), std::max(available.top(), available.bottom() - g.height())));
+        g.moveLeft(std::clamp(
+            g.left(), available.left(), std::max(available.left(), available.right() - g.width())));
+        g.moveTop(
+            std::clamp(g.top(), available.top(), std::max(available.top(), available.bottom() - g.height())));
         move(g.topLeft());
     }
 }
@@ -346,8 +349,7 @@ void MainWindow::refresh()
         const bool theory = figures::isTheoryEngine(s.engine);
         if (theory && s.finished
             && (s.status == Status::Diverged || s.status == Status::InvalidInput
-                || s.status == Status::InternalError
-                || s.status == Status::NumericalFailure)) {
+                || s.status == Status::InternalError || s.status == Status::NumericalFailure)) {
             // A diverged fixed-point iterate is no answer: say so instead of drawing it.
             view->failed.push_back(s.curves);
             view->warnings[s.engine] = status + (s.message.isEmpty() ? QString() : " — " + s.message);
@@ -493,14 +495,16 @@ FigureSettings MainWindow::figureSettings(const ExportDialog &dialog) const
 
 QString MainWindow::proposedName(const QString &stem) const
 {
-    const std::string preset = m_shownConfig.preset.empty() ? m_params->config() ? m_params->config()->preset : ""
-                                                             : m_shownConfig.preset;
+    const std::string preset = m_shownConfig.preset.empty()
+        ? m_params->config() ? m_params->config()->preset : ""
+        : m_shownConfig.preset;
     return preset.empty() ? stem : stem + "-" + QString::fromStdString(preset);
 }
 
 void MainWindow::exportPanel(PlotPanel *panel)
 {
-    ExportDialog dialog(QDir(ExportDialog::lastFolder()).filePath(proposedName(panel->fileStem()) + ".png"), false, this);
+    ExportDialog dialog(
+        QDir(ExportDialog::lastFolder()).filePath(proposedName(panel->fileStem()) + ".png"), false, this);
     if (dialog.exec() != QDialog::Accepted)
         return;
     if (const QString err = ExportService::exportFigure(*panel, dialog.path(), figureSettings(dialog));
@@ -512,7 +516,8 @@ void MainWindow::exportPanel(PlotPanel *panel)
 
 void MainWindow::exportSlide()
 {
-    ExportDialog dialog(QDir(ExportDialog::lastFolder()).filePath(proposedName("slide") + ".pdf"), false, this);
+    ExportDialog dialog(
+        QDir(ExportDialog::lastFolder()).filePath(proposedName("slide") + ".pdf"), false, this);
     QStringList titles;
     for (const PlotPanel *panel : m_area->panels())
         titles << panel->title();
@@ -522,7 +527,8 @@ void MainWindow::exportSlide()
     std::vector<const PlotPanel *> chosen;
     for (int i : dialog.chosenPanels())
         chosen.push_back(m_area->panels()[static_cast<std::size_t>(i)]);
-    if (const QString err = ExportService::exportSlide(chosen, dialog.path(), figureSettings(dialog)); !err.isEmpty())
+    if (const QString err = ExportService::exportSlide(chosen, dialog.path(), figureSettings(dialog));
+        !err.isEmpty())
         QMessageBox::warning(this, "Export failed", err);
     else
         statusBar()->showMessage("Wrote " + dialog.path(), 5000);
@@ -530,7 +536,8 @@ void MainWindow::exportSlide()
 
 void MainWindow::exportAll()
 {
-    ExportDialog dialog(QDir(ExportDialog::lastFolder()).filePath(proposedName("dmftlab-figures")), true, this);
+    ExportDialog dialog(
+        QDir(ExportDialog::lastFolder()).filePath(proposedName("dmftlab-figures")), true, this);
     if (dialog.exec() != QDialog::Accepted)
         return;
     std::vector<const PlotPanel *> panels(m_area->panels().begin(), m_area->panels().end());

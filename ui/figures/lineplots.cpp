@@ -60,7 +60,8 @@ QCPGraph *addSeries(QCPAxisRect *rect, const Curves &c, const Estimate &e, const
         if (!std::isfinite(v) || (logY && v <= 0.0) || (logX && !(c.t[i] > 0.0)))
             continue;
         const double se = i < static_cast<int>(e.se.size()) && std::isfinite(e.se[i]) ? e.se[i] : 0.0;
-        const double disc = i < static_cast<int>(e.discretisation.size()) && std::isfinite(e.discretisation[i])
+        const double disc
+            = i < static_cast<int>(e.discretisation.size()) && std::isfinite(e.discretisation[i])
             ? e.discretisation[i]
             : 0.0;
         keys.push_back(c.t[i]);
@@ -123,13 +124,14 @@ QCPGraph *addSeries(QCPAxisRect *rect, const Curves &c, const Estimate &e, const
             marks->removeFromLegend();
             marks->setSelectable(QCP::stNone);
             marks->setLineStyle(QCPGraph::lsNone);
-            marks->setScatterStyle(QCPScatterStyle(
-                cue.shape, QPen(lineColor, m.pen * 0.6), iterate ? QBrush(Qt::white) : QBrush(color), m.marker * 0.85));
+            marks->setScatterStyle(QCPScatterStyle(cue.shape, QPen(lineColor, m.pen * 0.6),
+                iterate ? QBrush(Qt::white) : QBrush(color), m.marker * 0.85));
             marks->setData(mk, mv, true);
         }
     } else {
         // Thin dense grids to the marker budget, always keeping the last point.
-        const int stride = std::max(1, static_cast<int>(std::ceil(static_cast<double>(keys.size()) / budget)));
+        const int stride
+            = std::max(1, static_cast<int>(std::ceil(static_cast<double>(keys.size()) / budget)));
         if (stride > 1) {
             QVector<double> k2, v2, e2;
             for (int i = 0; i < keys.size(); ++i) {
@@ -146,7 +148,8 @@ QCPGraph *addSeries(QCPAxisRect *rect, const Curves &c, const Estimate &e, const
         graph->setProperty("se", QVariant::fromValue(errors));
         graph->setLineStyle(QCPGraph::lsNone);
         graph->setPen(QPen(color, m.pen * 0.8));
-        graph->setScatterStyle(QCPScatterStyle(cue.shape, QPen(color, m.pen * 0.7), markerFill(c.engine, color), m.marker));
+        graph->setScatterStyle(
+            QCPScatterStyle(cue.shape, QPen(color, m.pen * 0.7), markerFill(c.engine, color), m.marker));
         graph->setData(keys, values, true);
         auto *bars = new QCPErrorBars(x, y);
         bars->removeFromLegend();
@@ -184,8 +187,9 @@ void addEngineKeys(QCPAxisRect *rect, const std::vector<const Curves *> &curves,
         const auto iterate = style.unconverged.find(c->engine);
         const bool unconverged = isTheoryEngine(c->engine) && iterate != style.unconverged.end();
         g->setName(engineLabel(c->engine)
-            + (unconverged ? " " + iterate->second + ", not converged"
-                           : isTheoryEngine(c->engine) ? QString(" (d = ∞)") : QString()));
+            + (unconverged                      ? " " + iterate->second + ", not converged"
+                    : isTheoryEngine(c->engine) ? QString(" (d = ∞)")
+                                                : QString()));
         g->setSelectable(QCP::stNone);
         const QColor grey(70, 70, 70);
         if (unconverged) {
@@ -294,7 +298,8 @@ void drawDeviations(QCustomPlot *plot, QCPAxisRect *rect, const std::vector<cons
         auto *g = new QCPGraph(x, y);
         g->removeFromLegend();
         g->setSelectable(QCP::stNone);
-        g->setPen(QPen(QColor(120, 120, 120), std::max(1.0, m.pen * 0.5), level == 0.0 ? Qt::SolidLine : Qt::DashLine));
+        g->setPen(QPen(
+            QColor(120, 120, 120), std::max(1.0, m.pen * 0.5), level == 0.0 ? Qt::SolidLine : Qt::DashLine));
         g->setData(QVector<double> { 0.0, std::max(tMax, 1e-9) }, QVector<double> { level, level }, true);
     }
     if (!theory)
@@ -316,10 +321,13 @@ void drawDeviations(QCustomPlot *plot, QCPAxisRect *rect, const std::vector<cons
             Estimate z;
             z.resize(n);
             for (int i = 0; i < n; ++i) {
-                const double sa = i < static_cast<int>(es->se.size()) && std::isfinite(es->se[i]) ? es->se[i] : 0.0;
-                const double sb = i < static_cast<int>(et->se.size()) && std::isfinite(et->se[i]) ? et->se[i] : 0.0;
+                const double sa
+                    = i < static_cast<int>(es->se.size()) && std::isfinite(es->se[i]) ? es->se[i] : 0.0;
+                const double sb
+                    = i < static_cast<int>(et->se.size()) && std::isfinite(et->se[i]) ? et->se[i] : 0.0;
                 const double se = std::sqrt(sa * sa + sb * sb);
-                z.mean[i] = se > 0.0 ? (es->mean[i] - et->mean[i]) / se : std::numeric_limits<double>::quiet_NaN();
+                z.mean[i]
+                    = se > 0.0 ? (es->mean[i] - et->mean[i]) / se : std::numeric_limits<double>::quiet_NaN();
                 z.se[i] = 0.0;
             }
             if (!hasFinite(z.mean, n))
@@ -405,8 +413,8 @@ void finishAxes(QCPAxisRect *rect, bool logY)
 /// The data and furniture of a time-series panel (losses, overlaps): the quantities (or their
 /// (simulation − theory)/SE deviations), the pinned runs, axes, epoch axis, legend and stamp.
 void drawTimeSeries(QCustomPlot *plot, const Layout &layout, const std::vector<const Curves *> &curves,
-    const std::vector<Quantity> &quantities, const std::vector<PinnedCurves> &pinned, bool deviation, bool logY,
-    const Style &style)
+    const std::vector<Quantity> &quantities, const std::vector<PinnedCurves> &pinned, bool deviation,
+    bool logY, const Style &style)
 {
     QCPAxisRect *rect = layout.rects[0];
     if (deviation) {
@@ -435,10 +443,12 @@ void plotLoss(
     QCustomPlot *plot, const std::vector<const Curves *> &all, const Style &style, const LossOptions &options)
 {
     const auto curves = nonNull(all);
-    Layout layout = resetPlot(plot, style, options.deviation ? "Loss: (simulation − DMFT) / SE" : "Loss", 1, true);
+    Layout layout
+        = resetPlot(plot, style, options.deviation ? "Loss: (simulation − DMFT) / SE" : "Loss", 1, true);
     QCPAxisRect *rect = layout.rects[0];
     styleAxis(rect->axis(QCPAxis::atBottom), style, kTimeLabel);
-    styleAxis(rect->axis(QCPAxis::atLeft), style, options.deviation ? "(simulation − theory) / SE" : "loss, error");
+    styleAxis(
+        rect->axis(QCPAxis::atLeft), style, options.deviation ? "(simulation − theory) / SE" : "loss, error");
     setLogScale(rect->axis(QCPAxis::atBottom), options.logX);
     setLogScale(rect->axis(QCPAxis::atLeft), options.logY && !options.deviation);
 
@@ -533,7 +543,8 @@ void plotOverlaps(QCustomPlot *plot, const std::vector<const Curves *> &all, con
                 return &list[a * cols + b];
             } });
     }
-    drawTimeSeries(plot, layout, curves, quantities, options.pinned, options.deviation, /*logY=*/false, style);
+    drawTimeSeries(
+        plot, layout, curves, quantities, options.pinned, options.deviation, /*logY=*/false, style);
 }
 
 // ---- convergence --------------------------------------------------------------------
