@@ -71,6 +71,16 @@ std::vector<double> firstOrderCorrection(const Estimate &fine, const Estimate &c
         c[j] = fine.mean[2 * j] - coarse.mean[j];
     return c;
 }
+
+/// At odd points the correction X^Δ − X^{2Δ} is interpolated: adds half the difference of
+/// its neighbours (`coarseCorr` at the 2Δ-points) as the interpolation's error bound (it
+/// matters where the correction curves, in the first steps).
+void addInterpolationBound(std::vector<double> &error, const std::vector<double> &coarseCorr, int N, int Nc)
+{
+    for (int n = 1; n <= N; n += 2)
+        if (n / 2 + 1 <= Nc)
+            error[n] += 0.5 * std::fabs(coarseCorr[n / 2 + 1] - coarseCorr[n / 2]);
+}
 } // namespace
 
 void estimateDiscretisation(Curves &fine, const Curves &coarse)
@@ -93,10 +103,7 @@ void estimateDiscretisation(Curves &fine, const Curves &coarse)
             for (int q = std::max(0, j - 2 + n % 2); q <= std::min(Nc, j + 2); ++q)
                 out[n] = std::max(out[n], std::fabs(corr[q]));
         }
-        // interpolation error bound at odd points, as in extrapolateTimeStep
-        for (int n = 1; n <= N; n += 2)
-            if (n / 2 + 1 <= Nc)
-                out[n] += 0.5 * std::fabs(corr[n / 2 + 1] - corr[n / 2]);
+        addInterpolationBound(out, corr, N, Nc);
     }
 }
 
@@ -110,7 +117,8 @@ void extrapolateTimeStep(Curves &fine, const Curves &coarse, const Curves *coars
         cc = estimates(const_cast<Curves &>(*coarser));
     for (std::size_t i = 0; i < f.size() && i < c.size(); ++i) {
         Estimate &e = *f[i];
-        const std::vector<double> corr = interpolate(firstOrderCorrection(e, *c[i], Nc), 2, N);
+        const std::vector<double> coarseCorr = firstOrderCorrection(e, *c[i], Nc);
+        const std::vector<double> corr = interpolate(coarseCorr, 2, N);
         const std::vector<double> seCoarse = interpolate(monteCarlo(*c[i]), 2, N);
         const std::vector<double> trCoarse = interpolate(
             c[i]->truncation.empty() ? std::vector<double>(Nc + 1, 0.0) : c[i]->truncation, 2, N);
@@ -140,15 +148,7 @@ void extrapolateTimeStep(Curves &fine, const Curves &coarse, const Curves *coars
             for (int n = 0; n <= N; ++n)
                 remaining[n] = std::fabs(corr[n]);
         }
-        // At odd points the correction is interpolated: add half the difference of its
-        // neighbours as the interpolation's error bound (it matters where the correction
-        // curves, in the first steps).
-        const std::vector<double> coarseCorr = firstOrderCorrection(e, *c[i], Nc);
-        for (int n = 1; n <= N; n += 2) {
-            const int j = n / 2;
-            if (j + 1 <= Nc)
-                remaining[n] += 0.5 * std::fabs(coarseCorr[j + 1] - coarseCorr[j]);
-        }
+        addInterpolationBound(remaining, coarseCorr, N, Nc);
         std::vector<double> seMc(N + 1), trunc(N + 1);
         for (int n = 0; n <= N; ++n) {
             e.mean[n] += corr[n];

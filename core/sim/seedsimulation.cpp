@@ -156,18 +156,22 @@ void SeedSimulation::computeForces()
     m_lossSum = m_problem.gradients(m_R, m_instance.y, m_G, m_tamingStep);
 }
 
+SeedSimulation::SgfStep SeedSimulation::sgfStep() const
+{
+    const double dt = m_config.dt() / m_config.sim.substeps, alpha = m_config.alpha;
+    return { dt, dt / alpha, std::sqrt(m_config.tau() * dt / alpha), 1.0 - dt * m_config.problem.ridge };
+}
+
 void SeedSimulation::computeForcesAndStepAhead()
 {
-    const int substeps = m_config.sim.substeps;
-    const double dt = m_config.dt() / substeps, tau = m_config.tau(), alpha = m_config.alpha;
-    const double drift = dt / alpha, noise = std::sqrt(tau * dt / alpha);
-    const double decay = 1.0 - dt * m_config.problem.ridge;
-    if (tau > 0.0) { // the noise of the step ahead, drawn where advanceSgf would draw it
+    const SgfStep st = sgfStep();
+    const bool noisy = m_config.tau() > 0.0;
+    if (noisy) { // the noise of the step ahead, drawn where advanceSgf would draw it
         m_rng.normals(m_xi.data(), m_n);
-        m_xi.array() = drift - noise * m_xi.array();
+        m_xi.array() = st.drift - st.noise * m_xi.array();
     }
-    m_lossSum = forcesAndStep(m_problem, m_instance.Xt, m_instance.y, m_theta, tau > 0.0 ? &m_xi : nullptr,
-        drift, decay, m_tamingStep, m_R, m_G, m_thetaNext);
+    m_lossSum = forcesAndStep(m_problem, m_instance.Xt, m_instance.y, m_theta, noisy ? &m_xi : nullptr,
+        st.drift, st.decay, m_tamingStep, m_R, m_G, m_thetaNext);
     m_stepAhead = true;
 }
 
@@ -267,9 +271,8 @@ bool SeedSimulation::step(const std::atomic<bool> *cancel)
 bool SeedSimulation::advanceSgf(const std::atomic<bool> *cancel)
 {
     const int substeps = m_config.sim.substeps;
-    const double dt = m_config.dt() / substeps, tau = m_config.tau(), alpha = m_config.alpha;
-    const double drift = dt / alpha, noise = std::sqrt(tau * dt / alpha);
-    const double decay = 1.0 - dt * m_config.problem.ridge;
+    const auto [dt, drift, noise, decay] = sgfStep();
+    const double tau = m_config.tau();
     const double t0 = m_grid[m_result.validPoints - 1];
     for (int s = 0; s < substeps; ++s) {
         if (isCancelled(cancel)) {

@@ -100,6 +100,11 @@ private:
     /// the next interval into m_thetaNext (m_stepAhead), which advanceSgf() then takes.
     void computeForcesAndStepAhead();
     bool fusedSgf() const { return m_engine == SimEngine::Sgf && m_k > 1; }
+    /// One Euler–Maruyama sub-step δ = Δ / sim.substeps: θ ← decay θ − Xᵀ(G (drift − noise ξ)).
+    struct SgfStep {
+        double dt, drift, noise, decay;
+    };
+    SgfStep sgfStep() const;
     void record(int n, double trainLoss); // stores grid point n, checks divergence
     bool advanceSgf(const std::atomic<bool> *cancel);
     bool advanceSgd(const std::atomic<bool> *cancel, long long untilStep);
