@@ -301,7 +301,7 @@ bool DmftReplica::factorCovariance(Eigen::MatrixXd &L) const
 }
 
 void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, Eigen::VectorXd &loss,
-    Eigen::MatrixXd &Hsum, Eigen::MatrixXd &CuSum, Eigen::MatrixXd &gzSum) const
+    Eigen::MatrixXd &Hsum, Eigen::MatrixXd &CuSum, Eigen::MatrixXd &gzSum)
 {
     // Path-major storage (row p = path p, column n k + a = unit a at time n): the per-step
     // product over a block of paths is a column-major GEMV and every write is contiguous.

@@ -184,8 +184,12 @@ public:
     Eigen::MatrixXd pathPreactivations(int n) const;
 
 private:
+    /// The r-process of paths [p0, p1): writes their rows of the path arrays (m_W, m_G, m_dG,
+    /// and m_Hs, m_As for the tangent paths among them) and adds their sums into the arguments.
+    /// Threads call it on disjoint ranges, so it is not const: it fills this step's paths.
     void forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, Eigen::VectorXd &loss,
-        Eigen::MatrixXd &Hsum, Eigen::MatrixXd &CuSum, Eigen::MatrixXd &gzSum) const;
+        Eigen::MatrixXd &Hsum, Eigen::MatrixXd &CuSum, Eigen::MatrixXd &gzSum);
+    /// Tangents of paths [q0, q1) from the path arrays forwardChunk filled; adds into `Ksum`.
     void tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, Eigen::MatrixXd &Ksum) const;
     /// Adds each (data, size) array across processes, in one reduction.
     void sumAcrossProcesses(std::initializer_list<std::pair<double *, Eigen::Index>> parts) const;
@@ -212,13 +216,14 @@ private:
     Eigen::VectorXd m_y; // P labels
     Eigen::MatrixXd m_Z; // P × k* teacher pre-activations
 
-    // per-iteration path data (mutable so chunks can write disjoint columns)
+    // per-iteration path data: the last step's paths, written by forwardChunk (each thread
+    // its own rows) and read by tangentChunk, steinKernel, steinMismatch, pathPreactivations
     Eigen::MatrixXd m_L; // factor of Cov(z, w) the last paths were drawn with
     Eigen::MatrixXd m_Lnext; // factor of the current state's Cov(z, w), when m_factoredNext
     bool m_factoredNext = false;
     int m_psdFallbacks = 0;
-    mutable Eigen::MatrixXd m_W, m_G, m_dG; // P × D
-    mutable Eigen::MatrixXd m_Hs, m_As; // P_J × (N+1)k²: H̃_n and A_n (column-major k×k)
+    Eigen::MatrixXd m_W, m_G, m_dG; // P × D
+    Eigen::MatrixXd m_Hs, m_As; // P_J × (N+1)k²: H̃_n and A_n (column-major k×k)
 
     // state and last outputs
     Eigen::MatrixXd m_C, m_M, m_R;

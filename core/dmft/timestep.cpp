@@ -7,15 +7,18 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <type_traits>
 
 namespace dmftlab
 {
 
 namespace
 {
-std::vector<Estimate *> estimates(Curves &c)
+/// Pointers to every estimate of `c`, const when `c` is (CurvesT is Curves or const Curves).
+template <class CurvesT> auto estimates(CurvesT &c)
 {
-    std::vector<Estimate *> out = { &c.trainLoss, &c.testLoss, &c.testError };
+    using EstimateT = std::conditional_t<std::is_const_v<CurvesT>, const Estimate, Estimate>;
+    std::vector<EstimateT *> out = { &c.trainLoss, &c.testLoss, &c.testError };
     for (auto &e : c.Q)
         out.push_back(&e);
     for (auto &e : c.M)
@@ -87,7 +90,7 @@ void estimateDiscretisation(Curves &fine, const Curves &coarse)
 {
     const int N = static_cast<int>(fine.t.size()) - 1, Nc = static_cast<int>(coarse.t.size()) - 1;
     auto f = estimates(fine);
-    const auto c = estimates(const_cast<Curves &>(coarse));
+    const auto c = estimates(coarse);
     for (std::size_t i = 0; i < f.size() && i < c.size(); ++i) {
         const std::vector<double> corr = firstOrderCorrection(*f[i], *c[i], Nc);
         // |X^Δ − X^{2Δ}| is c₁Δ, the leading term of X^Δ's error; pointwise it misses the
@@ -111,10 +114,10 @@ void extrapolateTimeStep(Curves &fine, const Curves &coarse, const Curves *coars
 {
     const int N = static_cast<int>(fine.t.size()) - 1, Nc = static_cast<int>(coarse.t.size()) - 1;
     auto f = estimates(fine);
-    const auto c = estimates(const_cast<Curves &>(coarse));
-    std::vector<Estimate *> cc;
+    const auto c = estimates(coarse);
+    std::vector<const Estimate *> cc;
     if (coarser)
-        cc = estimates(const_cast<Curves &>(*coarser));
+        cc = estimates(*coarser);
     for (std::size_t i = 0; i < f.size() && i < c.size(); ++i) {
         Estimate &e = *f[i];
         const std::vector<double> coarseCorr = firstOrderCorrection(e, *c[i], Nc);
@@ -170,7 +173,7 @@ json errorBudget(const Curves &curves)
     out["se_degrees_of_freedom"] = dof;
     out["t_quantile_95"] = tq;
     const auto names = estimateNames(curves);
-    const auto list = estimates(const_cast<Curves &>(curves));
+    const auto list = estimates(curves);
     const int points = std::min<int>(curves.validPoints, static_cast<int>(curves.t.size()));
     for (std::size_t i = 0; i < list.size() && i < names.size(); ++i) {
         const Estimate &e = *list[i];
