@@ -5,6 +5,7 @@
 #include "cliplots.h"
 #include "clisignals.h"
 #include "config/presets.h"
+#include "config/resolve.h"
 #include "engine/registry.h"
 #include "io/csv.h"
 #include "io/files.h"
@@ -152,18 +153,14 @@ std::string parseOptions(const std::vector<std::string> &args, SweepOptions *o)
     return {};
 }
 
-/// The spec: the preset's tree with every --set applied, the axes, engines and scalars.
+/// The spec: the preset's tree with every --set applied (resolveConfig's merged tree, the
+/// base the axes vary keys on), the axes, engines and scalars.
 std::string makeSpec(const SweepOptions &o, SweepSpec *spec)
 {
-    const Preset *p = findPreset(o.preset);
-    if (!p)
-        return "unknown preset '" + o.preset + "' (known: " + presetNames() + ")";
-    spec->base = p->overrides;
-    spec->base["preset"] = o.preset;
-    for (const auto &s : o.sets)
-        if (auto err = applySetting(spec->base, s); !err.empty())
-            return "--set " + s + ": " + err;
-    if (const ConfigResult r = configFromJson(spec->base, RunConfig {}); !r.ok())
+    ConfigSources sources;
+    sources.preset = o.preset;
+    sources.sets = o.sets;
+    if (const ConfigResult r = resolveConfig(sources, &spec->base); !r.ok())
         return r.error;
     for (const auto &v : o.vary) {
         SweepAxis axis;

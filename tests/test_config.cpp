@@ -1,6 +1,7 @@
 // The config schema: defaults, JSON round trip, --set, presets, one error message per
 // kind of bad input (naming its keys), resolution (preset -> file -> --set), dotted keys,
 // and the input defects of issue 15 (integer wrap-around, overflowing sizes, deep nesting).
+#include "config/configerror.h"
 #include "config/jsonpath.h"
 #include "config/presets.h"
 #include "config/resolve.h"
@@ -31,6 +32,8 @@ private slots:
     void emptyNamesAreErrors();
     void deepNestingIsRefused();
     void jsonPaths();
+    void keyConstantsAreSchemaRows();
+    void messagesNameTheirKeys();
 };
 
 void TestConfig::presetsAreValid()
@@ -405,6 +408,56 @@ void TestConfig::jsonPaths()
         == 0);
     QCOMPARE(io::printable("a\nb"), std::string("a\\nb"));
     QCOMPARE(io::printable(std::string(100, 'x'), 10), std::string(10, 'x') + "...");
+}
+
+void TestConfig::keyConstantsAreSchemaRows()
+{
+    // Code names keys through ConfigKey (config/configkey.h): every constant is a row, and
+    // every row has its constant (a key added to the schema without one, or a constant left
+    // behind by a rename, fails here). Listed in schema order.
+    const std::vector<std::string> constants = { ConfigKey::Preset, ConfigKey::ModelActivation,
+        ConfigKey::ModelWidth, ConfigKey::ModelLoss, ConfigKey::ModelSecondLayer,
+        ConfigKey::TeacherActivation, ConfigKey::TeacherWidth, ConfigKey::TeacherNoise,
+        ConfigKey::TeacherLabels, ConfigKey::TeacherPrior, ConfigKey::TeacherSparsity,
+        ConfigKey::TeacherSecondLayer, ConfigKey::DataAlpha, ConfigKey::OptimizerLearningRate,
+        ConfigKey::OptimizerBatchSize, ConfigKey::OptimizerTau, ConfigKey::OptimizerRidge,
+        ConfigKey::OptimizerTaming, ConfigKey::InitQ0, ConfigKey::InitM0, ConfigKey::InitM0Asymmetry,
+        ConfigKey::TimeHorizon, ConfigKey::TimeSteps, ConfigKey::SimDimension, ConfigKey::SimSeeds,
+        ConfigKey::SimSeed, ConfigKey::SimSubsteps, ConfigKey::SimSampling, ConfigKey::SimThreads,
+        ConfigKey::DmftPaths, ConfigKey::DmftTangentPaths, ConfigKey::DmftReplicas, ConfigKey::DmftDamping,
+        ConfigKey::DmftMixingMemory, ConfigKey::DmftTolerance, ConfigKey::DmftMaxIterations,
+        ConfigKey::DmftSeed, ConfigKey::DmftWarmStart, ConfigKey::DmftContinuousTime,
+        ConfigKey::OutputDistributionTimes };
+    QCOMPARE(constants.size(), configSchema().size());
+    for (std::size_t i = 0; i < constants.size(); ++i)
+        QCOMPARE(constants[i], configSchema()[i].key);
+}
+
+void TestConfig::messagesNameTheirKeys()
+{
+    // A message names its keys by position, so the keys the dock marks and the keys it
+    // names are one list.
+    const ConfigError e = configError({ ConfigKey::TimeSteps, ConfigKey::DmftContinuousTime },
+        "{1} = extrapolate needs an even {0} ({0} / 2 is the second solve); {2} and {x} stay");
+    QCOMPARE(e.keys, (std::vector<std::string> { "time.steps", "dmft.continuous_time" }));
+    QCOMPARE(e.message,
+        std::string(
+            "dmft.continuous_time = extrapolate needs an even time.steps (time.steps / 2 is the second "
+            "solve); {2} and {x} stay"));
+    QCOMPARE(keyMessage({}, "{0}"), std::string("{0}"));
+    QCOMPARE(keyMessage({ "a.b" }, "{0"), std::string("{0"));
+    // Every rule across fields leaves no placeholder behind and names a key it blames.
+    RunConfig c;
+    c.problem.loss = Loss::Logistic; // labels stay real
+    c.init.m0 = Eigen::MatrixXd::Zero(3, 3); // k x k* = 1 x 1
+    c.dmft.tangentPaths = c.dmft.paths + 1;
+    c.alpha = 1e-9;
+    const auto errors = validateAll(c);
+    QCOMPARE(errors.size(), std::size_t(4));
+    for (const ConfigError &err : errors) {
+        QVERIFY2(err.message.find('{') == std::string::npos, err.message.c_str());
+        QVERIFY2(err.message.find(err.keys.front()) != std::string::npos, err.message.c_str());
+    }
 }
 
 QTEST_APPLESS_MAIN(TestConfig)

@@ -134,6 +134,7 @@ private slots:
         QVERIFY2(test::blames(check, key.toStdString()), test::checkMessage(check).c_str());
         for (const std::string &k : check->keys)
             QVERIFY2(findField(k), k.c_str());
+        QVERIFY2(check->message.find('{') == std::string::npos, check->message.c_str()); // configerror.h
         const EngineResult r = runEngine(engine.toStdString(), c); // refused before it allocates
         QCOMPARE(int(r.status), int(Status::InvalidInput));
         QCOMPARE(r.message, check->message);

@@ -1,5 +1,6 @@
 #include "config/config.h"
 
+#include "config/configerror.h"
 #include "config/jsonpath.h"
 #include "config/schema.h"
 #include "io/jsonparse.h"
@@ -121,53 +122,53 @@ std::vector<ConfigError> validateAll(const RunConfig &c, const std::vector<std::
             refused.push_back(f.key);
         }
     }
-    // Rules across fields, each checked only when none of its keys was refused above.
-    auto rule = [&](std::vector<std::string> keys, bool broken, const std::function<std::string()> &message) {
+    // Rules across fields, each checked only when none of its keys was refused above. The
+    // message names the keys by position ({0}, {1}: configerror.h).
+    auto rule = [&](std::vector<std::string> keys, bool broken, const std::function<std::string()> &pattern) {
         for (const auto &k : keys)
             if (std::find(refused.begin(), refused.end(), k) != refused.end())
                 return;
         if (broken)
-            errors.push_back({ std::move(keys), message() });
+            errors.push_back(configError(std::move(keys), pattern()));
     };
-    rule({ "model.loss", "teacher.labels" },
+    using K = ConfigKey;
+    rule({ K::ModelLoss, K::TeacherLabels },
         c.problem.loss == Loss::Logistic && c.problem.labels != Labels::Sign,
-        [] { return std::string("model.loss = logistic needs teacher.labels = sign (labels must be ±1)"); });
-    rule({ "optimizer.learning_rate", "optimizer.tau" }, !c.optimizer.tau && c.optimizer.learningRate <= 0.0,
-        [] { return std::string("optimizer.learning_rate must be > 0 (or set optimizer.tau directly)"); });
+        [] { return std::string("{0} = logistic needs {1} = sign (labels must be ±1)"); });
+    rule({ K::OptimizerLearningRate, K::OptimizerTau }, !c.optimizer.tau && c.optimizer.learningRate <= 0.0,
+        [] { return std::string("{0} must be > 0 (or set {1} directly)"); });
     const int k = c.problem.width, ks = c.problem.teacherWidth;
     const bool m0Shape = c.init.m0.size() == 1 || (c.init.m0.rows() == k && c.init.m0.cols() == ks);
-    rule({ "init.m0", "model.width", "teacher.width" }, !m0Shape, [&] {
-        return "init.m0 must be a number or a " + std::to_string(k) + "x" + std::to_string(ks)
-            + " matrix (model.width x teacher.width)";
+    rule({ K::InitM0, K::ModelWidth, K::TeacherWidth }, !m0Shape, [&] {
+        return "{0} must be a number or a " + std::to_string(k) + "x" + std::to_string(ks)
+            + " matrix ({1} x {2})";
     });
     if (m0Shape) {
         // Q0 − M0 ρ⁻¹ M0ᵀ must be PSD for θ_0 to exist; huge finite entries can overflow it.
         const Eigen::MatrixXd M0 = c.M0();
         const Eigen::MatrixXd S = c.Q0() - M0 * M0.transpose();
-        const std::vector<std::string> keys = { "init.q0", "init.m0", "init.m0_asymmetry" };
+        const std::vector<std::string> keys = { K::InitQ0, K::InitM0, K::InitM0Asymmetry };
         if (!S.allFinite()) {
-            rule(keys, true, [] {
-                return std::string("init.q0, init.m0, init.m0_asymmetry: Q0 - M0 M0^T overflows "
-                                   "(lower their magnitudes)");
-            });
+            rule(keys, true,
+                [] { return std::string("{0}, {1}, {2}: Q0 - M0 M0^T overflows (lower their magnitudes)"); });
         } else {
             Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> es(S);
             rule(keys, es.eigenvalues().minCoeff() < -1e-12 * std::max(1.0, c.init.q0), [] {
-                return std::string("init: Q0 - M0 M0^T is not positive semidefinite (raise init.q0 or "
-                                   "lower init.m0 or init.m0_asymmetry)");
+                return std::string(
+                    "init: Q0 - M0 M0^T is not positive semidefinite (raise {0} or lower {1} or {2})");
             });
         }
     }
     // n = round(α d) is an int everywhere downstream: it must fit.
     const double n = std::round(c.alpha * static_cast<double>(c.sim.dimension));
-    rule({ "data.alpha", "sim.dimension" }, !(n >= 1.0),
-        [] { return std::string("data.alpha * sim.dimension must give at least one sample"); });
-    rule({ "data.alpha", "sim.dimension" }, n > std::numeric_limits<int>::max(), [&] {
-        return "data.alpha * sim.dimension = n must be at most "
-            + std::to_string(std::numeric_limits<int>::max()) + " samples (got " + describe(n) + ")";
+    rule({ K::DataAlpha, K::SimDimension }, !(n >= 1.0),
+        [] { return std::string("{0} * {1} must give at least one sample"); });
+    rule({ K::DataAlpha, K::SimDimension }, n > std::numeric_limits<int>::max(), [&] {
+        return "{0} * {1} = n must be at most " + std::to_string(std::numeric_limits<int>::max())
+            + " samples (got " + describe(n) + ")";
     });
-    rule({ "dmft.tangent_paths", "dmft.paths" }, c.dmft.tangentPaths > c.dmft.paths, [&] {
-        return "dmft.tangent_paths must be at most dmft.paths = " + std::to_string(c.dmft.paths) + " (got "
+    rule({ K::DmftTangentPaths, K::DmftPaths }, c.dmft.tangentPaths > c.dmft.paths, [&] {
+        return "{0} must be at most {1} = " + std::to_string(c.dmft.paths) + " (got "
             + std::to_string(c.dmft.tangentPaths) + ")";
     });
     return errors;

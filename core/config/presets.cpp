@@ -1,5 +1,6 @@
 #include "config/presets.h"
 
+#include "config/configkey.h"
 #include "io/jsonparse.h"
 
 namespace dmftlab
@@ -121,7 +122,7 @@ RunConfig presetConfig(const std::string &name)
 {
     const Preset *p = findPreset(name);
     json j = p->overrides;
-    j["preset"] = name;
+    j[ConfigKey::Preset] = name;
     auto result = configFromJson(j, RunConfig {});
     return *result.config; // presets are tested to be valid
 }

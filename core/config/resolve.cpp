@@ -1,5 +1,6 @@
 #include "config/resolve.h"
 
+#include "config/configkey.h"
 #include "config/jsonpath.h"
 #include "config/presets.h"
 #include "io/files.h"
@@ -35,23 +36,23 @@ ConfigResult resolveConfig(const ConfigSources &sources, json *merged)
 
     std::optional<std::string> presetName = sources.preset;
     if (presetName && presetName->empty())
-        return failure({ "preset" }, "the preset name is empty (known: " + presetNames() + ")");
+        return failure({ ConfigKey::Preset }, "the preset name is empty (known: " + presetNames() + ")");
     // A tree may name its preset: it then provides the defaults, as an explicit preset would.
     if (!presetName) {
-        if (const json *p = jsonpath::find(fileTree, "preset"); p && p->is_string())
+        if (const json *p = jsonpath::find(fileTree, ConfigKey::Preset); p && p->is_string())
             presetName = p->get<std::string>();
     }
     json tree = json::object();
     if (presetName && !presetName->empty()) {
         const Preset *p = findPreset(*presetName);
         if (!p)
-            return failure({ "preset" },
+            return failure({ ConfigKey::Preset },
                 "unknown preset '" + io::printable(*presetName) + "' (known: " + presetNames() + ")");
         tree = p->overrides;
-        tree["preset"] = *presetName;
+        tree[ConfigKey::Preset] = *presetName;
     }
     if (sources.preset)
-        fileTree.erase("preset"); // the explicit preset names the run
+        fileTree.erase(ConfigKey::Preset); // the explicit preset names the run
     mergeJson(tree, fileTree);
     for (const auto &s : sources.sets)
         if (std::string err = applySetting(tree, s); !err.empty())

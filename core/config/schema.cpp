@@ -160,49 +160,52 @@ std::vector<FieldInfo> buildSchema()
 {
     std::vector<FieldInfo> s;
     {
-        FieldInfo f = row(
-            "preset", FieldType::String, "Preset", "name of the preset the run started from (informational)");
+        FieldInfo f = row(ConfigKey::Preset, FieldType::String, "Preset",
+            "name of the preset the run started from (informational)");
         f.set = [](R &c, const json &v) { c.preset = v.get<std::string>(); };
         f.get = [](const R &c) { return json(c.preset); };
         s.push_back(f);
     }
     // model ------------------------------------------------------------------------------
     s.push_back(choiceField(
-        "model.activation", "Activation σ", "student activation sigma: linear|erf|tanh|quadratic|relu",
-        activationChoices(), [](auto &c) -> auto & { return c.problem.activation; }));
+        ConfigKey::ModelActivation, "Activation σ",
+        "student activation sigma: linear|erf|tanh|quadratic|relu", activationChoices(),
+        [](auto &c) -> auto & { return c.problem.activation; }));
     s.push_back(intField(
-        "model.width", "Width k", "student width k (1: a GLM; >= 2: a committee machine)", 1, kMaxWidth,
-        [](auto &c) -> auto & { return c.problem.width; }));
+        ConfigKey::ModelWidth, "Width k", "student width k (1: a GLM; >= 2: a committee machine)", 1,
+        kMaxWidth, [](auto &c) -> auto & { return c.problem.width; }));
     s.push_back(choiceField(
-        "model.loss", "Loss",
+        ConfigKey::ModelLoss, "Loss",
         "per-sample loss: square 1/2 (f - y)^2, or logistic log(1 + e^(-y f)) for +-1 labels",
         std::vector<std::pair<std::string, Loss>> {
             { "square", Loss::Square }, { "logistic", Loss::Logistic } },
         [](auto &c) -> auto & { return c.problem.loss; }));
     {
         FieldInfo f = numberField(
-            "model.second_layer", "Second layer v", "second-layer weight v_a of every student unit (fixed)",
-            -inf, inf, [](auto &c) -> auto & { return c.problem.secondLayer; });
+            ConfigKey::ModelSecondLayer, "Second layer v",
+            "second-layer weight v_a of every student unit (fixed)", -inf, inf,
+            [](auto &c) -> auto & { return c.problem.secondLayer; });
         f.nonZero = true;
         s.push_back(f);
     }
     // teacher ----------------------------------------------------------------------------
     s.push_back(choiceField(
-        "teacher.activation", "Activation σ*", "teacher activation sigma*: linear|erf|tanh|quadratic|relu",
-        activationChoices(), [](auto &c) -> auto & { return c.problem.teacherActivation; }));
+        ConfigKey::TeacherActivation, "Activation σ*",
+        "teacher activation sigma*: linear|erf|tanh|quadratic|relu", activationChoices(),
+        [](auto &c) -> auto & { return c.problem.teacherActivation; }));
     s.push_back(intField(
-        "teacher.width", "Width k*", "teacher width k*", 1, kMaxWidth,
+        ConfigKey::TeacherWidth, "Width k*", "teacher width k*", 1, kMaxWidth,
         [](auto &c) -> auto & { return c.problem.teacherWidth; }));
     s.push_back(numberField(
-        "teacher.noise", "Noise σ", "label noise sigma_noise: y = f*(z) + sigma eps, eps ~ N(0, 1)", 0, inf,
-        [](auto &c) -> auto & { return c.problem.noise; }));
+        ConfigKey::TeacherNoise, "Noise σ", "label noise sigma_noise: y = f*(z) + sigma eps, eps ~ N(0, 1)",
+        0, inf, [](auto &c) -> auto & { return c.problem.noise; }));
     s.push_back(choiceField(
-        "teacher.labels", "Labels",
+        ConfigKey::TeacherLabels, "Labels",
         "real (y = f*(z) + sigma eps) | sign (y = sign(f*(z) + sigma eps), classification)",
         std::vector<std::pair<std::string, Labels>> { { "real", Labels::Real }, { "sign", Labels::Sign } },
         [](auto &c) -> auto & { return c.problem.labels; }));
     s.push_back(choiceField(
-        "teacher.prior", "Prior of θ*",
+        ConfigKey::TeacherPrior, "Prior of θ*",
         "gaussian|rademacher|sparse: law of the teacher's entries, unit second moment (rho and "
         "every DMFT curve unchanged; the law of the coordinates theta_i(t) becomes a mixture)",
         std::vector<std::pair<std::string, TeacherPrior>> { { "gaussian", TeacherPrior::Gaussian },
@@ -210,7 +213,7 @@ std::vector<FieldInfo> buildSchema()
         [](auto &c) -> auto & { return c.teacherPrior.prior; }));
     {
         FieldInfo f = numberField(
-            "teacher.sparsity", "Sparsity s",
+            ConfigKey::TeacherSparsity, "Sparsity s",
             "fraction s of non-zero teacher entries (+-1/sqrt(s)) for teacher.prior = sparse", 0, 1,
             [](auto &c) -> auto & { return c.teacherPrior.sparsity; });
         f.minExclusive = true;
@@ -218,7 +221,7 @@ std::vector<FieldInfo> buildSchema()
     }
     {
         FieldInfo f = numberField(
-            "teacher.second_layer", "Second layer v*", "teacher second-layer weight v*_m", -inf, inf,
+            ConfigKey::TeacherSecondLayer, "Second layer v*", "teacher second-layer weight v*_m", -inf, inf,
             [](auto &c) -> auto & { return c.problem.teacherSecondLayer; });
         f.nonZero = true;
         s.push_back(f);
@@ -226,21 +229,21 @@ std::vector<FieldInfo> buildSchema()
     // data and optimizer -----------------------------------------------------------------
     {
         FieldInfo f = numberField(
-            "data.alpha", "α = n/d", "alpha = n/d, samples per dimension (n = alpha d)", 0, inf,
+            ConfigKey::DataAlpha, "α = n/d", "alpha = n/d, samples per dimension (n = alpha d)", 0, inf,
             [](auto &c) -> auto & { return c.alpha; });
         f.minExclusive = true;
         s.push_back(f);
     }
     s.push_back(numberField(
-        "optimizer.learning_rate", "Learning rate η",
+        ConfigKey::OptimizerLearningRate, "Learning rate η",
         "learning rate eta of SGD and online SGD (time advances by eta/d per step); "
         "SGF-type engines use only tau = eta/B",
         0, inf, [](auto &c) -> auto & { return c.optimizer.learningRate; }));
     s.push_back(intField(
-        "optimizer.batch_size", "Batch size B", "minibatch size B; tau = eta/B", 1, kIntMax,
+        ConfigKey::OptimizerBatchSize, "Batch size B", "minibatch size B; tau = eta/B", 1, kIntMax,
         [](auto &c) -> auto & { return c.optimizer.batchSize; }));
     {
-        FieldInfo f = row("optimizer.tau", FieldType::NumberOrNull, "τ (SGF/DMFT)",
+        FieldInfo f = row(ConfigKey::OptimizerTau, FieldType::NumberOrNull, "τ (SGF/DMFT)",
             "tau set directly for sgf, dmft and ode (null: tau = eta/B); 0 is gradient flow. "
             "sgd and online refuse a tau that differs from eta/B");
         f.min = 0;
@@ -254,10 +257,10 @@ std::vector<FieldInfo> buildSchema()
         s.push_back(f);
     }
     s.push_back(numberField(
-        "optimizer.ridge", "Ridge λ", "ridge (weight decay) lambda", 0, inf,
+        ConfigKey::OptimizerRidge, "Ridge λ", "ridge (weight decay) lambda", 0, inf,
         [](auto &c) -> auto & { return c.problem.ridge; }));
     s.push_back(choiceField(
-        "optimizer.taming", "Taming",
+        ConfigKey::OptimizerTaming, "Taming",
         "auto|on|off: tamed increments g/(1 + dt |g|) in simulation and DMFT alike "
         "(auto: on for the quadratic activation)",
         std::vector<std::pair<std::string, Taming>> {
@@ -265,10 +268,10 @@ std::vector<FieldInfo> buildSchema()
         [](auto &c) -> auto & { return c.optimizer.taming; }));
     // init -------------------------------------------------------------------------------
     s.push_back(numberField(
-        "init.q0", "q₀", "initial self-overlap, Q_0 = q0 I_k", 0, inf,
+        ConfigKey::InitQ0, "q₀", "initial self-overlap, Q_0 = q0 I_k", 0, inf,
         [](auto &c) -> auto & { return c.init.q0; }));
     {
-        FieldInfo f = row("init.m0", FieldType::NumberOrMatrix, "m₀",
+        FieldInfo f = row(ConfigKey::InitM0, FieldType::NumberOrMatrix, "m₀",
             "initial teacher overlap M_0 (k x k*): a number fills every entry, or a matrix "
             "[[..], [..]] of k rows");
         f.set = [](R &c, const json &v) {
@@ -285,89 +288,91 @@ std::vector<FieldInfo> buildSchema()
         s.push_back(f);
     }
     s.push_back(numberField(
-        "init.m0_asymmetry", "m₀ asymmetry",
+        ConfigKey::InitM0Asymmetry, "m₀ asymmetry",
         "added to the diagonal of M_0; breaks the permutation symmetry of committee "
         "machines, which an exactly symmetric start never leaves at d = infinity",
         -inf, inf, [](auto &c) -> auto & { return c.init.m0Asymmetry; }));
     // time -------------------------------------------------------------------------------
     {
         FieldInfo f = numberField(
-            "time.horizon", "Horizon T", "horizon T (SGD: t = steps * eta / d)", 0, inf,
+            ConfigKey::TimeHorizon, "Horizon T", "horizon T (SGD: t = steps * eta / d)", 0, inf,
             [](auto &c) -> auto & { return c.time.horizon; });
         f.minExclusive = true;
         s.push_back(f);
     }
     s.push_back(intField(
-        "time.steps", "Grid steps N", "grid intervals N, t_n = n T / N; kernels are (N+1) x (N+1)", 1, 5000,
-        [](auto &c) -> auto & { return c.time.steps; }));
+        ConfigKey::TimeSteps, "Grid steps N", "grid intervals N, t_n = n T / N; kernels are (N+1) x (N+1)", 1,
+        5000, [](auto &c) -> auto & { return c.time.steps; }));
     // sim --------------------------------------------------------------------------------
     s.push_back(intField(
-        "sim.dimension", "Dimension d", "dimension d of the finite-d simulations", 2, kIntMax,
+        ConfigKey::SimDimension, "Dimension d", "dimension d of the finite-d simulations", 2, kIntMax,
         [](auto &c) -> auto & { return c.sim.dimension; }));
     s.push_back(intField(
-        "sim.seeds", "Seeds", "independent seeds averaged (standard errors across seeds)", 1, 10000,
+        ConfigKey::SimSeeds, "Seeds", "independent seeds averaged (standard errors across seeds)", 1, 10000,
         [](auto &c) -> auto & { return c.sim.seeds; }));
     s.push_back(intField(
-        "sim.seed", "Base seed", "base seed; seed s uses base + s (results are deterministic)", 0, kUint64Max,
-        [](auto &c) -> auto & { return c.sim.seed; }));
+        ConfigKey::SimSeed, "Base seed", "base seed; seed s uses base + s (results are deterministic)", 0,
+        kUint64Max, [](auto &c) -> auto & { return c.sim.seed; }));
     s.push_back(intField(
-        "sim.substeps", "SGF sub-steps", "SGF Euler-Maruyama steps per grid interval", 1, 10000,
+        ConfigKey::SimSubsteps, "SGF sub-steps", "SGF Euler-Maruyama steps per grid interval", 1, 10000,
         [](auto &c) -> auto & { return c.sim.substeps; }));
     s.push_back(choiceField(
-        "sim.sampling", "SGD batches",
+        ConfigKey::SimSampling, "SGD batches",
         "reshuffle|replacement: how SGD draws its minibatches (reshuffle every epoch, "
         "or with replacement)",
         std::vector<std::pair<std::string, Sampling>> {
             { "reshuffle", Sampling::Reshuffle }, { "replacement", Sampling::Replacement } },
         [](auto &c) -> auto & { return c.sim.sampling; }));
     s.push_back(intField(
-        "sim.threads", "Threads", "worker threads per engine, 0 = all cores", 0, 256,
+        ConfigKey::SimThreads, "Threads", "worker threads per engine, 0 = all cores", 0, 256,
         [](auto &c) -> auto & { return c.sim.threads; }));
     // dmft -------------------------------------------------------------------------------
     s.push_back(intField(
-        "dmft.paths", "Paths P", "P, sampled r-process paths per replica", 1, kIntMax,
+        ConfigKey::DmftPaths, "Paths P", "P, sampled r-process paths per replica", 1, kIntMax,
         [](auto &c) -> auto & { return c.dmft.paths; }));
     s.push_back(intField(
-        "dmft.tangent_paths", "Tangent paths",
+        ConfigKey::DmftTangentPaths, "Tangent paths",
         "P_J <= P paths whose tangents estimate the memory kernel K (the expensive part)", 1, kIntMax,
         [](auto &c) -> auto & { return c.dmft.tangentPaths; }));
     s.push_back(intField(
-        "dmft.replicas", "Replicas", "independent path sets; their spread gives the DMFT's standard errors",
-        1, 10000, [](auto &c) -> auto & { return c.dmft.replicas; }));
+        ConfigKey::DmftReplicas, "Replicas",
+        "independent path sets; their spread gives the DMFT's standard errors", 1, 10000,
+        [](auto &c) -> auto & { return c.dmft.replicas; }));
     {
         FieldInfo f = numberField(
-            "dmft.damping", "Damping β", "fixed-point mixing beta: X <- (1 - beta) X + beta X_new", 0, 1,
-            [](auto &c) -> auto & { return c.dmft.damping; });
+            ConfigKey::DmftDamping, "Damping β", "fixed-point mixing beta: X <- (1 - beta) X + beta X_new", 0,
+            1, [](auto &c) -> auto & { return c.dmft.damping; });
         f.minExclusive = true;
         s.push_back(f);
     }
     s.push_back(intField(
-        "dmft.mixing_memory", "Anderson memory",
+        ConfigKey::DmftMixingMemory, "Anderson memory",
         "Anderson mixing over this many past iterates (0 = plain damping)", 0, 20,
         [](auto &c) -> auto & { return c.dmft.mixingMemory; }));
     {
         FieldInfo f = numberField(
-            "dmft.tolerance", "Tolerance",
+            ConfigKey::DmftTolerance, "Tolerance",
             "stop when the relative change of C_theta, M, R_theta is below this", 0, inf,
             [](auto &c) -> auto & { return c.dmft.tolerance; });
         f.minExclusive = true;
         s.push_back(f);
     }
     s.push_back(intField(
-        "dmft.max_iterations", "Max iterations", "fixed-point iteration cap (status max_iterations when hit)",
-        1, kIntMax, [](auto &c) -> auto & { return c.dmft.maxIterations; }));
+        ConfigKey::DmftMaxIterations, "Max iterations",
+        "fixed-point iteration cap (status max_iterations when hit)", 1, kIntMax,
+        [](auto &c) -> auto & { return c.dmft.maxIterations; }));
     s.push_back(intField(
-        "dmft.seed", "DMFT seed", "seed of the DMFT's sampled paths", 0, kUint64Max,
+        ConfigKey::DmftSeed, "DMFT seed", "seed of the DMFT's sampled paths", 0, kUint64Max,
         [](auto &c) -> auto & { return c.dmft.seed; }));
     s.push_back(choiceField(
-        "dmft.warm_start", "Warm start",
+        ConfigKey::DmftWarmStart, "Warm start",
         "none|ode|pilot: initial guess of the fixed-point iteration (no learning, the online "
         "ODE, or the online ODE refined by a pilot solve with P/4 paths that starts every replica)",
         std::vector<std::pair<std::string, std::string>> {
             { "none", "none" }, { "ode", "ode" }, { "pilot", "pilot" } },
         [](auto &c) -> auto & { return c.dmft.warmStart; }));
     s.push_back(choiceField(
-        "dmft.continuous_time", "Continuous time",
+        ConfigKey::DmftContinuousTime, "Continuous time",
         "off|estimate|extrapolate: time-step error from a solve at 2 dt, or continuous-time "
         "curves by Richardson extrapolation (needs an even time.steps)",
         std::vector<std::pair<std::string, std::string>> {
@@ -375,7 +380,7 @@ std::vector<FieldInfo> buildSchema()
         [](auto &c) -> auto & { return c.dmft.continuousTime; }));
     // output -----------------------------------------------------------------------------
     {
-        FieldInfo f = row("output.distribution_times", FieldType::NumberList, "Distribution times",
+        FieldInfo f = row(ConfigKey::OutputDistributionTimes, FieldType::NumberList, "Distribution times",
             "times (nearest grid point) at which to write <engine>_theta_law.csv and "
             "<engine>_r_law.csv: the laws of the coordinates theta_ia(t) and training "
             "pre-activations r_a(t) (simulations) or their DMFT laws; [] = none");
@@ -397,42 +402,42 @@ std::vector<FieldInfo> buildSchema()
         DockGroup dock;
         const char *symbol;
     } presentation[] = {
-        { "model.activation", G::Student, "" },
-        { "model.width", G::Student, "k" },
-        { "model.loss", G::Student, "" },
-        { "teacher.activation", G::Teacher, "" },
-        { "teacher.width", G::Teacher, "k*" },
-        { "teacher.noise", G::Teacher, "σ_noise" },
-        { "teacher.labels", G::Teacher, "" },
-        { "teacher.prior", G::Teacher, "" },
-        { "teacher.sparsity", G::Teacher, "" },
-        { "data.alpha", G::DataOptimizer, "α" },
-        { "optimizer.learning_rate", G::DataOptimizer, "η" },
-        { "optimizer.batch_size", G::DataOptimizer, "B" },
-        { "optimizer.tau", G::DataOptimizer, "τ" },
-        { "optimizer.ridge", G::DataOptimizer, "λ" },
-        { "optimizer.taming", G::DataOptimizer, "" },
-        { "init.q0", G::InitTime, "q0" },
-        { "init.m0", G::InitTime, "m0" },
-        { "init.m0_asymmetry", G::InitTime, "m0 asymmetry" },
-        { "time.horizon", G::InitTime, "T" },
-        { "time.steps", G::InitTime, "N" },
-        { "sim.dimension", G::Simulation, "d" },
-        { "sim.seeds", G::Simulation, "" },
-        { "sim.seed", G::Simulation, "" },
-        { "sim.substeps", G::AdvancedSimulation, "" },
-        { "sim.sampling", G::AdvancedSimulation, "" },
-        { "sim.threads", G::AdvancedSimulation, "" },
-        { "dmft.paths", G::Theory, "" },
-        { "dmft.tangent_paths", G::AdvancedTheory, "" },
-        { "dmft.replicas", G::AdvancedTheory, "" },
-        { "dmft.damping", G::AdvancedTheory, "" },
-        { "dmft.mixing_memory", G::AdvancedTheory, "" },
-        { "dmft.tolerance", G::AdvancedTheory, "" },
-        { "dmft.max_iterations", G::AdvancedTheory, "" },
-        { "dmft.seed", G::AdvancedTheory, "" },
-        { "dmft.warm_start", G::AdvancedTheory, "" },
-        { "dmft.continuous_time", G::AdvancedTheory, "" },
+        { ConfigKey::ModelActivation, G::Student, "" },
+        { ConfigKey::ModelWidth, G::Student, "k" },
+        { ConfigKey::ModelLoss, G::Student, "" },
+        { ConfigKey::TeacherActivation, G::Teacher, "" },
+        { ConfigKey::TeacherWidth, G::Teacher, "k*" },
+        { ConfigKey::TeacherNoise, G::Teacher, "σ_noise" },
+        { ConfigKey::TeacherLabels, G::Teacher, "" },
+        { ConfigKey::TeacherPrior, G::Teacher, "" },
+        { ConfigKey::TeacherSparsity, G::Teacher, "" },
+        { ConfigKey::DataAlpha, G::DataOptimizer, "α" },
+        { ConfigKey::OptimizerLearningRate, G::DataOptimizer, "η" },
+        { ConfigKey::OptimizerBatchSize, G::DataOptimizer, "B" },
+        { ConfigKey::OptimizerTau, G::DataOptimizer, "τ" },
+        { ConfigKey::OptimizerRidge, G::DataOptimizer, "λ" },
+        { ConfigKey::OptimizerTaming, G::DataOptimizer, "" },
+        { ConfigKey::InitQ0, G::InitTime, "q0" },
+        { ConfigKey::InitM0, G::InitTime, "m0" },
+        { ConfigKey::InitM0Asymmetry, G::InitTime, "m0 asymmetry" },
+        { ConfigKey::TimeHorizon, G::InitTime, "T" },
+        { ConfigKey::TimeSteps, G::InitTime, "N" },
+        { ConfigKey::SimDimension, G::Simulation, "d" },
+        { ConfigKey::SimSeeds, G::Simulation, "" },
+        { ConfigKey::SimSeed, G::Simulation, "" },
+        { ConfigKey::SimSubsteps, G::AdvancedSimulation, "" },
+        { ConfigKey::SimSampling, G::AdvancedSimulation, "" },
+        { ConfigKey::SimThreads, G::AdvancedSimulation, "" },
+        { ConfigKey::DmftPaths, G::Theory, "" },
+        { ConfigKey::DmftTangentPaths, G::AdvancedTheory, "" },
+        { ConfigKey::DmftReplicas, G::AdvancedTheory, "" },
+        { ConfigKey::DmftDamping, G::AdvancedTheory, "" },
+        { ConfigKey::DmftMixingMemory, G::AdvancedTheory, "" },
+        { ConfigKey::DmftTolerance, G::AdvancedTheory, "" },
+        { ConfigKey::DmftMaxIterations, G::AdvancedTheory, "" },
+        { ConfigKey::DmftSeed, G::AdvancedTheory, "" },
+        { ConfigKey::DmftWarmStart, G::AdvancedTheory, "" },
+        { ConfigKey::DmftContinuousTime, G::AdvancedTheory, "" },
     };
     const auto rowOf = [&s](const std::string &key) -> FieldInfo & {
         return *std::find_if(s.begin(), s.end(), [&key](const FieldInfo &f) { return f.key == key; });
@@ -442,8 +447,26 @@ std::vector<FieldInfo> buildSchema()
         f.dock = p.dock;
         f.symbol = p.symbol;
     }
-    rowOf("preset").affectsResults = false;
-    rowOf("sim.threads").affectsResults = false;
+    // Axis titles of the keys a sweep varies most often (figures of families and phase diagrams).
+    const std::pair<const char *, const char *> titles[] = {
+        { ConfigKey::DataAlpha, "sample ratio α = n/d" },
+        { ConfigKey::OptimizerLearningRate, "learning rate η" },
+        { ConfigKey::OptimizerBatchSize, "batch size B" },
+        { ConfigKey::OptimizerTau, "τ = η/B" },
+        { ConfigKey::OptimizerRidge, "ridge λ" },
+        { ConfigKey::TeacherNoise, "label noise" },
+        { ConfigKey::InitQ0, "initial norm q₀" },
+        { ConfigKey::InitM0, "initial overlap m₀" },
+        { ConfigKey::ModelWidth, "student width k" },
+        { ConfigKey::TeacherWidth, "teacher width k*" },
+        { ConfigKey::SimDimension, "dimension d" },
+        { ConfigKey::TimeHorizon, "horizon T" },
+        { ConfigKey::TimeSteps, "time steps N" },
+    };
+    for (const auto &[key, title] : titles)
+        rowOf(key).title = title;
+    rowOf(ConfigKey::Preset).affectsResults = false;
+    rowOf(ConfigKey::SimThreads).affectsResults = false;
     return s;
 }
 
@@ -568,8 +591,9 @@ bool isSection(const std::string &prefix)
 const std::vector<std::string> &commonSweepKeys()
 {
     static const std::vector<std::string> keys
-        = { "data.alpha", "optimizer.learning_rate", "optimizer.batch_size", "optimizer.tau",
-              "optimizer.ridge", "teacher.noise", "init.q0", "init.m0", "model.width", "sim.dimension" };
+        = { ConfigKey::DataAlpha, ConfigKey::OptimizerLearningRate, ConfigKey::OptimizerBatchSize,
+              ConfigKey::OptimizerTau, ConfigKey::OptimizerRidge, ConfigKey::TeacherNoise, ConfigKey::InitQ0,
+              ConfigKey::InitM0, ConfigKey::ModelWidth, ConfigKey::SimDimension };
     return keys;
 }
 

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "config/config.h"
+#include "config/configkey.h"
 
 #include <functional>
 #include <limits>
@@ -46,6 +47,9 @@ struct FieldInfo {
     /// Short symbol (UTF-8) for sweep axes and run comparisons: "α" for data.alpha; empty
     /// when the key itself is shown.
     std::string symbol;
+    /// What the key is, with its symbol (UTF-8), for figure axes: "sample ratio α = n/d";
+    /// empty when the key itself is shown.
+    std::string title;
     DockGroup dock = DockGroup::None;
     /// False for keys that never change a number (the preset's name, sim.threads: results
     /// are identical for every thread count), so comparisons of runs ignore them.

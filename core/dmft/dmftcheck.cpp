@@ -1,6 +1,9 @@
 #include "dmft/dmftcheck.h"
 
+#include "config/configerror.h"
+#include "config/configkey.h"
 #include "dmft/dmftsolver.h"
+#include "engine/registry.h"
 
 #include <Eigen/Eigenvalues>
 #include <algorithm>
@@ -20,23 +23,27 @@ EngineCheck checkRelu(const RunConfig &c)
 {
     if (c.problem.activation != Activation::Relu)
         return std::nullopt;
-    const std::string what = "dmft with a relu student (memory kernel from Stein's identity, theory 5.4) ";
+    const std::string what = engineName(EngineId::Dmft)
+        + " with a relu student (memory kernel from Stein's identity, theory 5.4) ";
+    const std::string &sgf = engineName(EngineId::Sgf);
+    using K = ConfigKey;
     if (c.problem.width != 1)
-        return ConfigError { { "model.activation", "model.width" },
-            what + "is validated for model.width = 1 only; use the sgf simulation" };
+        return configError({ K::ModelActivation, K::ModelWidth },
+            what + "is validated for {1} = 1 only; use the " + sgf + " simulation");
     if (!(c.tau() > 0.0))
-        return ConfigError { { "model.activation", "optimizer.tau" },
+        return configError({ K::ModelActivation, K::OptimizerTau },
             what
-                + "needs optimizer.tau > 0: under gradient flow w_t is almost determined by its past "
-                  "and the estimate is noise; use the sgf simulation" };
+                + "needs {1} > 0: under gradient flow w_t is almost determined by its past "
+                  "and the estimate is noise; use the "
+                + sgf + " simulation");
     // w_0 given z must not be degenerate (θ_0 random beyond its teacher part): at q0 = 0 every
     // r starts on the kink and the Stein system is singular.
     const Eigen::MatrixXd rho = c.rho(), M0 = c.M0();
     const Eigen::MatrixXd cond = c.Q0() - M0 * rho.inverse() * M0.transpose();
     const double minEig = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(cond).eigenvalues().minCoeff();
     if (!(minEig > 1e-3 * std::max(1e-300, c.Q0().diagonal().maxCoeff())))
-        return ConfigError { { "model.activation", "init.q0", "init.m0" },
-            what + "needs a random part in the start: init.q0 must exceed the teacher part m0^2" };
+        return configError({ K::ModelActivation, K::InitQ0, K::InitM0 },
+            what + "needs a random part in the start: {1} must exceed the teacher part m0^2");
     return std::nullopt;
 }
 
@@ -57,13 +64,12 @@ EngineCheck checkSizes(const RunConfig &c, int ranks)
     }
     std::ostringstream os;
     os.precision(3);
-    os << "dmft would need " << bytes / 1073741824.0 << " GiB" << (ranks > 1 ? " per process" : "")
-       << " (limit 4 GiB); lower time.steps "
-       << "(at most " << lo
-       << " fit with these settings), dmft.paths, dmft.tangent_paths, dmft.replicas or dmft.mixing_memory";
-    return ConfigError {
-        { "time.steps", "dmft.paths", "dmft.tangent_paths", "dmft.replicas", "dmft.mixing_memory" }, os.str()
-    };
+    os << engineName(EngineId::Dmft) << " would need " << bytes / 1073741824.0 << " GiB"
+       << (ranks > 1 ? " per process" : "") << " (limit 4 GiB); lower {0} "
+       << "(at most " << lo << " fit with these settings), {1}, {2}, {3} or {4}";
+    using K = ConfigKey;
+    return configError(
+        { K::TimeSteps, K::DmftPaths, K::DmftTangentPaths, K::DmftReplicas, K::DmftMixingMemory }, os.str());
 }
 
 } // namespace
@@ -73,9 +79,8 @@ EngineCheck checkDmftConfig(const RunConfig &c, int ranks)
     if (auto err = checkRelu(c))
         return err;
     if (c.dmft.continuousTime == "extrapolate" && c.time.steps % 2 != 0)
-        return ConfigError { { "dmft.continuous_time", "time.steps" },
-            "dmft.continuous_time = extrapolate needs an even time.steps (its second solve uses "
-            "time.steps / 2)" };
+        return configError({ ConfigKey::DmftContinuousTime, ConfigKey::TimeSteps },
+            "{0} = extrapolate needs an even {1} (its second solve uses {1} / 2)");
     return checkSizes(c, ranks);
 }
 

@@ -1,5 +1,7 @@
 #include "dmft/onlineode.h"
 
+#include "config/configerror.h"
+#include "config/configkey.h"
 #include "dmft/onlinemoments.h"
 #include "engine/registry.h"
 #include "observables/population.h"
@@ -143,10 +145,10 @@ EngineCheck checkOnlineOde(const RunConfig &config)
             - 1);
     std::ostringstream os;
     os.precision(3);
-    os << "ode would need " << bytes / 1073741824.0 << " GiB for C_theta (limit "
-       << kOnlineOdeMemoryLimit / 1073741824.0 << " GiB); lower time.steps (at most " << fit
-       << " fit at model.width = " << k << ")";
-    return ConfigError { { "time.steps", "model.width" }, os.str() };
+    os << engineName(EngineId::Ode) << " would need " << bytes / 1073741824.0 << " GiB for C_theta (limit "
+       << kOnlineOdeMemoryLimit / 1073741824.0 << " GiB); lower {0} (at most " << fit << " fit at {1} = " << k
+       << ")";
+    return configError({ ConfigKey::TimeSteps, ConfigKey::ModelWidth }, os.str());
 }
 
 EngineResult runOnlineOdeEngine(

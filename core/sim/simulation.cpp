@@ -1,5 +1,7 @@
 #include "sim/simulation.h"
 
+#include "config/configerror.h"
+#include "config/configkey.h"
 #include "engine/flatpack.h"
 #include "engine/reducer.h"
 #include "engine/registry.h"
@@ -329,40 +331,41 @@ EngineCheck checkSimulation(SimEngine engine, const RunConfig &config)
         return errors.front();
     const std::string name = toString(engine);
     const int d = config.sim.dimension, k = config.problem.width, ks = config.problem.teacherWidth;
+    // Messages name their keys by position (configerror.h).
+    using K = ConfigKey;
     if (d < k + ks)
-        return ConfigError { { "sim.dimension", "model.width", "teacher.width" },
-            "sim.dimension must be at least model.width + teacher.width (" + std::to_string(k + ks) + ")" };
+        return configError({ K::SimDimension, K::ModelWidth, K::TeacherWidth },
+            "{0} must be at least {1} + {2} (" + std::to_string(k + ks) + ")");
     if (engine != SimEngine::Sgf) {
         const double eta = config.optimizer.learningRate;
         if (!(eta > 0.0))
-            return ConfigError { { "optimizer.learning_rate" }, name + " needs optimizer.learning_rate > 0" };
+            return configError({ K::OptimizerLearningRate }, name + " needs {0} > 0");
         if (config.optimizer.tau && std::fabs(*config.optimizer.tau - config.sgdTau()) > 1e-12) {
             std::ostringstream os;
             os << name << " runs with learning_rate/batch_size = " << config.sgdTau()
-               << " but optimizer.tau = " << *config.optimizer.tau
-               << " was set directly; unset optimizer.tau (null) or make them agree";
-            return ConfigError { { "optimizer.tau", "optimizer.learning_rate", "optimizer.batch_size" },
-                os.str() };
+               << " but {0} = " << *config.optimizer.tau
+               << " was set directly; unset {0} (null) or make them agree";
+            return configError(
+                { K::OptimizerTau, K::OptimizerLearningRate, K::OptimizerBatchSize }, os.str());
         }
         if (eta * config.problem.ridge / d >= 1.0)
-            return ConfigError { { "optimizer.learning_rate", "optimizer.ridge", "sim.dimension" },
-                "optimizer.learning_rate * optimizer.ridge / sim.dimension must be < 1" };
+            return configError({ K::OptimizerLearningRate, K::OptimizerRidge, K::SimDimension },
+                "{0} * {1} / {2} must be < 1");
         if (engine == SimEngine::Sgd && config.optimizer.batchSize > config.samples())
-            return ConfigError { { "optimizer.batch_size", "data.alpha", "sim.dimension" },
-                "optimizer.batch_size (" + std::to_string(config.optimizer.batchSize)
-                    + ") exceeds the number of samples n = " + std::to_string(config.samples()) };
+            return configError({ K::OptimizerBatchSize, K::DataAlpha, K::SimDimension },
+                "{0} (" + std::to_string(config.optimizer.batchSize)
+                    + ") exceeds the number of samples n = " + std::to_string(config.samples()));
         if (config.time.horizon * d / eta > 9e15)
-            return ConfigError { { "time.horizon", "sim.dimension", "optimizer.learning_rate" },
-                "time.horizon * sim.dimension / optimizer.learning_rate is too many steps" };
+            return configError({ K::TimeHorizon, K::SimDimension, K::OptimizerLearningRate },
+                "{0} * {1} / {2} is too many steps");
     }
     const double bytes = simulationMemoryBytes(config, engineInfo(engineId(engine)).finiteSamples);
     if (bytes > kSimulationMemoryLimit) {
         std::ostringstream os;
         os.precision(3);
         os << name << " would need " << bytes / 1073741824.0 << " GiB (limit "
-           << kSimulationMemoryLimit / 1073741824.0
-           << " GiB); lower sim.dimension, data.alpha, time.steps or sim.threads";
-        return ConfigError { { "sim.dimension", "data.alpha", "time.steps", "sim.threads" }, os.str() };
+           << kSimulationMemoryLimit / 1073741824.0 << " GiB); lower {0}, {1}, {2} or {3}";
+        return configError({ K::SimDimension, K::DataAlpha, K::TimeSteps, K::SimThreads }, os.str());
     }
     return std::nullopt;
 }

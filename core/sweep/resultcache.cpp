@@ -1,12 +1,14 @@
 #include "sweep/resultcache.h"
 
+#include "config/configkey.h"
+
 namespace dmftlab
 {
 
 std::string ResultCache::key(const std::string &engine, const RunConfig &config)
 {
     json j = configToJson(config, /*withDerived=*/false);
-    j.erase("preset");
+    j.erase(ConfigKey::Preset);
     return engine + "|" + j.dump();
 }
 

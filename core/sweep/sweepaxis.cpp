@@ -119,7 +119,7 @@ std::string checkSweepKey(const std::string &key, const std::string &assignment)
         return "--vary " + assignment + ": '" + key + "' is a section, not a key";
     if (!findField(key))
         return "--vary " + assignment + ": unknown key '" + key + "'";
-    if (key == "preset")
+    if (key == ConfigKey::Preset)
         return "--vary " + assignment + ": 'preset' is a name, not a parameter (sweep one preset)";
     return {};
 }

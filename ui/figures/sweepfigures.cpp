@@ -3,6 +3,7 @@
 #include "figurelayout.h"
 #include "figurestyle.h"
 
+#include "config/schema.h"
 #include "sweep/contour.h"
 
 #include <qcustomplot.h>
@@ -10,7 +11,6 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
-#include <map>
 
 namespace dmftlab::figures
 {
@@ -84,26 +84,12 @@ void valueTicks(
     axis->setTicker(ticker);
 }
 
-/// The axis title of a swept parameter: what it is and its symbol ("sample ratio α = n/d").
+/// The axis title of a swept parameter: what it is and its symbol ("sample ratio α = n/d",
+/// the schema's FieldInfo::title), else the key.
 QString axisTitle(const SweepAxis &axis)
 {
-    static const std::map<std::string, const char *> names = {
-        { "data.alpha", "sample ratio α = n/d" },
-        { "optimizer.learning_rate", "learning rate η" },
-        { "optimizer.batch_size", "batch size B" },
-        { "optimizer.tau", "τ = η/B" },
-        { "optimizer.ridge", "ridge λ" },
-        { "teacher.noise", "label noise" },
-        { "init.q0", "initial norm q₀" },
-        { "init.m0", "initial overlap m₀" },
-        { "model.width", "student width k" },
-        { "teacher.width", "teacher width k*" },
-        { "sim.dimension", "dimension d" },
-        { "time.horizon", "horizon T" },
-        { "time.steps", "time steps N" },
-    };
-    const auto it = names.find(axis.key);
-    return it != names.end() ? QString::fromUtf8(it->second) : QString::fromStdString(axis.key);
+    const FieldInfo *f = findField(axis.key);
+    return f && !f->title.empty() ? QString::fromStdString(f->title) : QString::fromStdString(axis.key);
 }
 
 /// One axis of a phase diagram. Numeric values are drawn at their own positions (a log
