@@ -43,6 +43,11 @@ RunConfig smallConfig(const std::string &preset, int steps, int paths, int tange
     c.dmft.replicas = replicas;
     c.dmft.maxIterations = 100;
     c.dmft.warmStart = "ode"; // the replicas' own estimators from init() on, no pilot solve
+    // The states after 3 damped iterations this test was calibrated on (β = 0.5, the default
+    // until 2026-11-30). Note: the linear-regression row sits at rms z 1.99 there (2.04 after
+    // 3 undamped ones), from a block of entries (n = 6–12, m = 4–7) with z of −4 to −6.5: a
+    // systematic mismatch of about −0.005 that this session did not explain.
+    c.dmft.damping = 0.5;
     c.sim.threads = 2;
     return c;
 }

@@ -53,7 +53,7 @@ struct DmftConfig {
     int paths = 10000;
     int tangentPaths = 1000;
     int replicas = 8; ///< R − 1 = 7 degrees of freedom for the SE (theory §8; 4 gave 3)
-    double damping = 0.5;
+    double damping = 1.0; ///< undamped: the map is causal (see mixing.h); 0.5 before 2026-11-30
     int mixingMemory = 5; ///< Anderson mixing over this many iterates; 0 = damped iteration only
     double tolerance = 1e-4;
     int maxIterations = 100;

@@ -340,8 +340,10 @@ std::vector<FieldInfo> buildSchema()
         [](auto &c) -> auto & { return c.dmft.replicas; }));
     {
         FieldInfo f = numberField(
-            ConfigKey::DmftDamping, "Damping β", "fixed-point mixing beta: X <- (1 - beta) X + beta X_new", 0,
-            1, [](auto &c) -> auto & { return c.dmft.damping; });
+            ConfigKey::DmftDamping, "Damping β",
+            "fixed-point mixing beta: X <- (1 - beta) X + beta X_new (1: the undamped map, which suits "
+            "the DMFT's causal map best)",
+            0, 1, [](auto &c) -> auto & { return c.dmft.damping; });
         f.minExclusive = true;
         s.push_back(f);
     }
