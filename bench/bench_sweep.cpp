@@ -4,7 +4,8 @@
 // the time until the first full 4×4 sub-grid and the total (targets: 15 s and 60 s on
 // 2 cores), and per-point wall times (median, max). Usage:
 //   dmftlab-bench-sweep [SIDE=8] [threads=0]
-#include "config/presets.h"
+#include "config/configkey.h"
+#include "config/resolve.h"
 #include "engine/registry.h"
 #include "sweep/sweeprunner.h"
 
@@ -22,13 +23,15 @@ int main(int argc, char **argv)
     const int side = argc > 1 ? std::atoi(argv[1]) : 8;
     const int threads = argc > 2 ? std::atoi(argv[2]) : 0;
     SweepSpec spec;
-    spec.base = findPreset("logistic-regression")->overrides;
-    spec.base["preset"] = "logistic-regression";
-    spec.base["sim"]["threads"] = threads;
+    ConfigSources sources;
+    sources.preset = "logistic-regression";
+    sources.sets = { std::string(ConfigKey::SimThreads) + "=" + std::to_string(threads) };
+    if (!resolveConfig(sources, &spec.base).ok())
+        return 2;
     SweepAxis alpha, tau;
     const std::string n = std::to_string(side);
-    if (!parseSweepAxis("data.alpha=lin:0.5:4:" + n, &alpha).empty()
-        || !parseSweepAxis("optimizer.tau=log:0.05:1:" + n, &tau).empty())
+    if (!parseSweepAxis(std::string(ConfigKey::DataAlpha) + "=lin:0.5:4:" + n, &alpha).empty()
+        || !parseSweepAxis(std::string(ConfigKey::OptimizerTau) + "=log:0.05:1:" + n, &tau).empty())
         return 2;
     spec.axes = { alpha, tau };
     spec.engines = { engineName(EngineId::Dmft) };

@@ -186,7 +186,7 @@ void ParameterPanel::buildUi()
     f->addRow("Model family", m_family);
     addFields(f, DockGroup::Student);
     connect(m_family, &QComboBox::activated, this, [this](int index) {
-        auto *width = static_cast<QLineEdit *>(editor("model.width"));
+        auto *width = static_cast<QLineEdit *>(editor(ConfigKey::ModelWidth));
         if (index == 0)
             width->setText("1");
         else if (width->text().trimmed() == "1")
@@ -344,7 +344,7 @@ void ParameterPanel::setConfig(const RunConfig &config)
                             : QString());
     m_presetHelp->setVisible(p != nullptr);
     m_family->setCurrentIndex(config.problem.width > 1 ? 1 : 0);
-    editor("model.width")->setEnabled(config.problem.width > 1);
+    editor(ConfigKey::ModelWidth)->setEnabled(config.problem.width > 1);
     m_loading = false;
     revalidate();
 }
@@ -397,7 +397,7 @@ void ParameterPanel::revalidate()
     // The fields as a config tree, checked by the schema: every refused value and every
     // broken rule comes back at once, with the keys it concerns.
     json tree = json::object();
-    tree["preset"] = m_preset->currentData().toString().toStdString();
+    tree[ConfigKey::Preset] = m_preset->currentData().toString().toStdString();
     for (const Field &f : m_fields)
         jsonpath::set(tree, f.key.toStdString(), jsonOf(f.type, textOf(f)));
     const ConfigResult r = configFromJson(tree, RunConfig {});
