@@ -119,6 +119,10 @@ DistributionsPanel::DistributionsPanel(QWidget *parent)
     plots->addWidget(m_rPlot, 1, 0);
     plots->addWidget(m_rJointPlot, 1, 1);
     m_jointPlot->setObjectName("distributionsJoint");
+    // Its five legend entries in two columns: one column stood over the binned means at the
+    // right end of the cloud.
+    m_jointPlot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    m_jointPlot->legend->setWrap(2);
     m_rJointPlot->setObjectName("distributionsRJoint");
     for (QCustomPlot *p : { m_thetaPlot, m_rPlot, m_jointPlot, m_rJointPlot }) {
         p->setMinimumSize(280, 220);
