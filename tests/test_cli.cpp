@@ -100,6 +100,7 @@ private slots:
     void gradientFlowWithTauZero();
     void severalEnginesSideBySide();
     void theoryEnginesWriteTheirKernels();
+    void lawFilesAtDistributionTimes();
     void dmftNotConvergedExitsFour();
     void divergenceWritesTruncatedCurves();
     void sigintCancels();
@@ -482,6 +483,51 @@ QStringList smallTheoryRun(const QString &engines, const QString &out)
     return { "run", "--preset", "linear-regression", "--engine", engines, "--out", out, "--set",
         "time.steps=10", "--set", "dmft.paths=1000", "--set", "dmft.tangent_paths=100", "--set",
         "dmft.replicas=2", "--set", "sim.threads=2" };
+}
+
+void TestCli::lawFilesAtDistributionTimes()
+{
+    // output.distribution_times (issue 12): each engine writes the laws at those times, the r
+    // file names its variable — the margins y_r for logistic regression's sign labels — and a
+    // time outside the horizon is dropped with a message.
+    QTemporaryDir tmp;
+    const QString out = tmp.path() + "/laws";
+    QStringList args = smallTheoryRun("sgf,dmft", out);
+    args[args.indexOf("linear-regression")] = "logistic-regression";
+    args << "--set"
+         << "sim.dimension=200"
+         << "--set"
+         << "sim.seeds=2"
+         << "--set"
+         << "output.distribution_times=[2,6,50]";
+    const Run r = runCli(args);
+    QVERIFY2(r.exitCode == 0, describe(r));
+    QVERIFY2(r.err.contains("1 of output.distribution_times outside [0, time.horizon] ignored"), describe(r));
+    const fs::path dir = out.toStdString();
+    const json summary = readJson(dir / "summary.json");
+    for (const std::string engine : { "sgf", "dmft" }) {
+        std::set<std::string> listed;
+        for (const auto &f : summary["engines"][engine]["files"])
+            listed.insert(f.get<std::string>());
+        for (const std::string law : { "_theta_law.csv", "_r_law.csv" }) {
+            const std::string name = engine + law;
+            QVERIFY2(listed.count(name) == 1, name.c_str());
+            const auto rows = lines(readText(dir / name));
+            const bool rFile = law == "_r_law.csv";
+            QCOMPARE(rows.front(),
+                std::string(rFile ? "variable," : "") + "t,unit,bin_lo,bin_hi,density,density_se");
+            std::set<std::string> times;
+            for (std::size_t i = 1; i < rows.size(); ++i) {
+                QCOMPARE(countFields(rows[i]), rFile ? 7 : 6);
+                if (rFile)
+                    QVERIFY2(rows[i].rfind("y_r,", 0) == 0, rows[i].c_str());
+                const std::string fields = rFile ? rows[i].substr(4) : rows[i];
+                times.insert(fields.substr(0, fields.find(',')));
+            }
+            QCOMPARE(times, (std::set<std::string> { "2", "6" }));
+        }
+    }
+    QVERIFY(fs::exists(dir / "dmft_effective_paths.csv"));
 }
 
 void TestCli::theoryEnginesWriteTheirKernels()

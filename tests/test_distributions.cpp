@@ -77,6 +77,7 @@ private slots:
     void gridIndicesFitTheBudget();
     void lawsMatchSimulation_data();
     void lawsMatchSimulation();
+    void marginsOfSignLabels();
 };
 
 void TestDistributions::ksDistanceHasItsExpectedSize()
@@ -230,18 +231,24 @@ void TestDistributions::lawsMatchSimulation()
 
     // The CLI's law files hold these histograms: one row per (time, unit, bin), the density
     // and SE as computed (the first row checked number by number).
+    // The r file names its variable first: r, or y_r (margins) for sign labels.
     for (const bool theta : { true, false }) {
         const std::string csv = io::lawCsv(sim, theta);
         long long rows = 0;
         for (const auto &e : sim.entries)
             rows += (theta ? e.theta : e.r).density.size();
         QCOMPARE(static_cast<long long>(std::count(csv.begin(), csv.end(), '\n')), rows + 1);
-        QVERIFY(csv.rfind("t,unit,bin_lo,bin_hi,density,density_se\n", 0) == 0);
+        const int o = theta ? 0 : 1;
+        QVERIFY(
+            csv.rfind(std::string(theta ? "" : "variable,") + "t,unit,bin_lo,bin_hi,density,density_se\n", 0)
+            == 0);
         const auto first = QString::fromStdString(csv).split('\n')[1].split(',');
         const LawHistogram &h = theta ? sim.entries[0].theta : sim.entries[0].r;
-        QCOMPARE(first.size(), 6);
-        QVERIFY(test::near(first[2].toDouble(), h.edges[0], 1e-9 * std::max(1.0, std::fabs(h.edges[0]))));
-        QVERIFY(test::near(first[4].toDouble(), h.density[0], 1e-9 * std::max(1.0, h.density[0])));
+        QCOMPARE(first.size(), 6 + o);
+        if (!theta)
+            QCOMPARE(first[0], QString(c.problem.labels == Labels::Sign ? "y_r" : "r"));
+        QVERIFY(test::near(first[2 + o].toDouble(), h.edges[0], 1e-9 * std::max(1.0, std::fabs(h.edges[0]))));
+        QVERIFY(test::near(first[4 + o].toDouble(), h.density[0], 1e-9 * std::max(1.0, h.density[0])));
     }
 
     // For k = 2 the joint law of (r_1, r_2), on 16 × 16 cells over the DMFT's range; the DMFT of
@@ -295,6 +302,56 @@ void TestDistributions::lawsMatchSimulation()
                 if (d.time > 2.0 && std::fabs(law.slope) > 0.3) // t = 3: M far from its start
                     QVERIFY2(wrong.chi2PerDof > 5.0, "a 20 % wrong slope should be told apart");
             }
+    }
+}
+
+void TestDistributions::marginsOfSignLabels()
+{
+    // Logistic regression (sign labels): the predictions' law is that of the margins y_μ r_μ(t),
+    // the simulation's n × seeds margins against the DMFT paths' y r_n, binned on the DMFT's
+    // bins, in SE. The same statistic must reject the wrong variable: the simulation's plain
+    // pre-activations r_μ (symmetric about 0) against the DMFT's margins (shifted to y r > 0
+    // as M grows).
+    const RunConfig c = smallConfig("logistic-regression", TeacherPrior::Gaussian, 500);
+    QVERIFY(c.problem.labels == Labels::Sign);
+    const Runs runs = runBoth(c);
+    QVERIFY2(runs.sim.status == Status::Completed, runs.sim.message.c_str());
+    QVERIFY2(runs.dmft.status == Status::Converged, runs.dmft.message.c_str());
+    const DistributionRecord &simRecord = *runs.sim.distributions, &dmftRecord = *runs.dmft.distributions;
+    QVERIFY(simRecord.margins && dmftRecord.margins);
+    QCOMPARE(static_cast<int>(simRecord.sim.size()), 2);
+    for (const auto &s : simRecord.sim) {
+        QCOMPARE(s.y.size(), s.r.size());
+        for (std::size_t g = 0; g < s.y.size(); ++g) {
+            QCOMPARE(s.y[g].size(), s.r[g].rows());
+            QVERIFY((s.y[g].array().abs() == 1.0).all());
+        }
+    }
+    for (const auto &d : dmftRecord.dmft) {
+        QCOMPARE(d.y.size(), d.r.size());
+        QCOMPARE(d.y.front().size(), d.r.front().rows());
+        QVERIFY((d.y.front().array().abs() == 1.0).all());
+    }
+    const EngineLaws dmft = engineLaws(dmftRecord, c.teacherPrior, 30);
+    const EngineLaws sim = engineLaws(simRecord, c.teacherPrior, 30, &dmft);
+    QVERIFY(dmft.margins && sim.margins);
+    DistributionRecord plain = simRecord; // the wrong choice: r instead of y r
+    plain.margins = false;
+    const EngineLaws wrong = engineLaws(plain, c.teacherPrior, 30, &dmft);
+    for (const auto &e : dmft.entries) {
+        const auto *s = sim.find(e.gridIndex, e.unit);
+        const auto *w = wrong.find(e.gridIndex, e.unit);
+        QVERIFY(s && w);
+        const LawAgreement agree = compareLaws(s->r, e.r), reject = compareLaws(w->r, e.r);
+        qInfo(
+            "t = %.2f: margins y r chi2/dof %.2f (dof %d, max |z| %.2f), KS D %.4f (%.4f expected); plain r "
+            "against the DMFT's margins: chi2/dof %.1f",
+            e.time, agree.chi2PerDof, agree.dof, agree.maxAbsZ, agree.ks, agree.ksExpected,
+            reject.chi2PerDof);
+        QVERIFY(agree.dof >= 15);
+        // As in lawsMatchSimulation: χ²/dof of ~25 bins has sd ≈ 0.3 under agreement.
+        QVERIFY2(agree.chi2PerDof < 2.5, "margins y r");
+        QVERIFY2(reject.chi2PerDof > 5.0, "plain r should be told apart from the margins' law");
     }
 }
 

@@ -1,6 +1,7 @@
 // The Distributions panel (issue 12), offscreen: a small run of the main window records the
 // laws at every grid time; the panel steps through them with the slider and with play, shows
-// an agreement line, and draws the laws and the joint picture (θ*_i, θ_i(t)).
+// an agreement line, and draws the laws and the joint picture (θ*_i, θ_i(t)); with sign labels
+// (logistic regression) the predictions' plot is the law of the margins y_μ r_μ(t).
 #include "distributionspanel.h"
 #include "guitestutil.h"
 #include "runcontroller.h"
@@ -17,6 +18,7 @@ class TestGuiDistributions : public QObject
     Q_OBJECT
 private slots:
     void runFillsThePanel();
+    void signLabelsShowMargins();
 };
 
 void TestGuiDistributions::runFillsThePanel()
@@ -79,6 +81,30 @@ void TestGuiDistributions::runFillsThePanel()
         for (int x = 0; x < img.width(); x += 7)
             colours.insert(img.pixel(x, y));
     QVERIFY(colours.size() > 3);
+}
+
+void TestGuiDistributions::signLabelsShowMargins()
+{
+    MainWindow w;
+    w.resize(1400, 900);
+    w.show();
+    guitest::makeSmall(w, "logistic-regression");
+    DistributionsPanel *panel = w.distributions();
+    QSignalSpy finished(&w, &MainWindow::runFinished);
+    QVERIFY(w.run());
+    QVERIFY(finished.wait(120000));
+    QVERIFY(panel->timeCount() > 1);
+    QCOMPARE(panel->rPlot()->xAxis->label(), QString("margins y_μ r_μ(t)"));
+    QVERIFY2(panel->agreementText().contains("y r law: χ²/dof"), qPrintable(panel->agreementText()));
+    QCOMPARE(panel->rPlot()->plottableCount(), 3);
+    // The margins' law leans to y r > 0 once the student has learnt (M > 0 at the last time):
+    // more of the simulation's bars' mass on the positive side.
+    const auto *bars = qobject_cast<QCPBars *>(panel->rPlot()->plottable(0));
+    QVERIFY(bars);
+    double positive = 0.0, negative = 0.0;
+    for (int i = 0; i < bars->dataCount(); ++i)
+        (bars->data()->at(i)->key > 0.0 ? positive : negative) += bars->data()->at(i)->value;
+    QVERIFY2(positive > 1.2 * negative, qPrintable(QString("%1 vs %2").arg(positive).arg(negative)));
 }
 
 QTEST_MAIN(TestGuiDistributions)

@@ -14,6 +14,7 @@
 #include "iteratescrubber.h"
 #include "plotarea.h"
 #include "plotpanel.h"
+#include "plotpanels.h"
 #include "presentationmode.h"
 #include "runcontroller.h"
 #include "testutil.h"
@@ -24,6 +25,7 @@
 #include "tourmarker.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QDockWidget>
 #include <QMenuBar>
 #include <QRegularExpression>
@@ -453,6 +455,11 @@ void TestGuiTheory::everyTourStepShowsItsPlace()
             QCOMPARE(bar->text(), s.text);
             QCOMPARE(bar->marker() != nullptr, s.time >= 0.0);
             QVERIFY(s.time <= presetConfig(p.name).time.horizon); // a time the preset reaches
+            if (s.logLoss) { // the committee's plateau step shows the loss on a log axis
+                auto *loss = qobject_cast<LossPanel *>(bar->shownTarget());
+                QVERIFY(loss && loss->logY()->isChecked());
+                loss->logY()->setChecked(false);
+            }
         }
         bar->stop();
         QVERIFY(!toolbar->isVisible());

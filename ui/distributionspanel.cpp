@@ -51,6 +51,7 @@ std::unique_ptr<DistributionRecord> atTime(const DistributionRecord *record, int
     if (!record)
         return nullptr;
     auto out = std::make_unique<DistributionRecord>();
+    out->margins = record->margins;
     for (const auto &s : record->sim)
         if (s.gridIndex == n)
             out->sim.push_back(s);
@@ -118,6 +119,10 @@ DistributionsPanel::DistributionsPanel(QWidget *parent)
     plots->addWidget(m_rPlot, 1, 0);
     plots->addWidget(m_rJointPlot, 1, 1);
     m_jointPlot->setObjectName("distributionsJoint");
+    // Its five legend entries in two columns: one column stood over the binned means at the
+    // right end of the cloud.
+    m_jointPlot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    m_jointPlot->legend->setWrap(2);
     m_rJointPlot->setObjectName("distributionsRJoint");
     for (QCustomPlot *p : { m_thetaPlot, m_rPlot, m_jointPlot, m_rJointPlot }) {
         p->setMinimumSize(280, 220);
@@ -195,9 +200,12 @@ void DistributionsPanel::setLaws(std::shared_ptr<const DistributionRecord> simul
     m_note->setText(note.isEmpty()
             ? QString(
                 "Bars: simulation (all seeds pooled, ± 1 SE over seeds). Line: DMFT (θ-process density, "
-                "r-process paths). Joint: dots are coordinates, squares their mean in bins of θ* (± 1 SE); "
+                "r-process paths%2). Joint: dots are coordinates, squares their mean in bins of θ* (± 1 SE); "
                 "lines the DMFT's E[θ | θ*] = M θ* and ± 1, 2 sd. Prior of θ*: %1.")
                   .arg(QString::fromStdString(toString(prior.prior)))
+                  .arg((m_simRecord && m_simRecord->margins) || (m_dmftRecord && m_dmftRecord->margins)
+                          ? "; sign labels: the law of the margins y_μ r_μ, each path with its own label"
+                          : "")
             : note);
     redraw();
 }
@@ -272,7 +280,7 @@ void DistributionsPanel::redraw()
         drawLaw(m_thetaPlot, nullptr, nullptr, "θ_ia(t)");
         drawLaw(m_rPlot, nullptr, nullptr, "r_μa(t)");
         drawJoint(nullptr, nullptr, 0, 0);
-        drawRJoint(nullptr, nullptr);
+        drawRJoint(nullptr, nullptr, false);
         return;
     }
     const auto [n, t] = m_times[i];
@@ -287,15 +295,18 @@ void DistributionsPanel::redraw()
     const QString a = m_width > 1 ? QString::number(unit + 1) : QString();
     drawLaw(m_thetaPlot, s ? &s->theta : nullptr, d ? &d->theta : nullptr,
         QString("coordinates θ_i%1(t)").arg(a));
-    drawLaw(m_rPlot, s ? &s->r : nullptr, d ? &d->r : nullptr, QString("pre-activations r_μ%1(t)").arg(a));
+    const bool margins = (dmftHere && dmftHere->margins) || (simHere && simHere->margins);
+    drawLaw(m_rPlot, s ? &s->r : nullptr, d ? &d->r : nullptr,
+        margins ? QString("margins y_μ r_μ%1(t)").arg(a) : QString("pre-activations r_μ%1(t)").arg(a));
     const int teacherUnit = std::min(m_teacherUnit->value(), m_teacherWidth) - 1;
     const SimulationLawSample *simSample = simHere && !simHere->sim.empty() ? &simHere->sim.front() : nullptr;
     const DmftLawSample *dmftSample = dmftHere && !dmftHere->dmft.empty() ? &dmftHere->dmft.front() : nullptr;
     const QString joint = drawJoint(simSample, dmftSample, unit, teacherUnit);
-    const QString rJoint = drawRJoint(simSample, dmftSample);
+    const QString rJoint = drawRJoint(simSample, dmftSample, margins);
     QStringList lines;
     for (const QString &l : { agreementLine("θ law", s ? &s->theta : nullptr, d ? &d->theta : nullptr),
-             agreementLine("r law", s ? &s->r : nullptr, d ? &d->r : nullptr), joint, rJoint })
+             agreementLine(margins ? "y r law" : "r law", s ? &s->r : nullptr, d ? &d->r : nullptr), joint,
+             rJoint })
         if (!l.isEmpty())
             lines << l;
     m_agreement->setText(lines.isEmpty()
@@ -400,7 +411,8 @@ QString DistributionsPanel::drawJoint(
     return agreement;
 }
 
-QString DistributionsPanel::drawRJoint(const SimulationLawSample *sim, const DmftLawSample *dmft)
+QString DistributionsPanel::drawRJoint(
+    const SimulationLawSample *sim, const DmftLawSample *dmft, bool margins)
 {
     QCustomPlot *plot = m_rJointPlot;
     plot->clearPlottables();
@@ -411,12 +423,13 @@ QString DistributionsPanel::drawRJoint(const SimulationLawSample *sim, const Dmf
         plot->replot(QCustomPlot::rpQueuedReplot);
         return {};
     }
-    plot->xAxis->setLabel("r_μ1(t)");
-    plot->yAxis->setLabel("r_μ2(t)");
+    plot->xAxis->setLabel(margins ? "y_μ r_μ1(t)" : "r_μ1(t)");
+    plot->yAxis->setLabel(margins ? "y_μ r_μ2(t)" : "r_μ2(t)");
     constexpr int kCells = 24;
-    const auto xEdges = edgesForValues(unitColumn(dmft->r, 0), kCells);
-    const auto yEdges = edgesForValues(unitColumn(dmft->r, 1), kCells);
-    const LawHistogram2D theory = histogram2DOf(dmft->r, 0, 1, xEdges, yEdges);
+    const auto dmftValues = predictionValues(dmft->r, dmft->y, margins);
+    const auto xEdges = edgesForValues(unitColumn(dmftValues, 0), kCells);
+    const auto yEdges = edgesForValues(unitColumn(dmftValues, 1), kCells);
+    const LawHistogram2D theory = histogram2DOf(dmftValues, 0, 1, xEdges, yEdges);
     auto *map = new QCPColorMap(plot->xAxis, plot->yAxis);
     map->setName("DMFT density");
     map->data()->setSize(kCells, kCells);
@@ -433,23 +446,25 @@ QString DistributionsPanel::drawRJoint(const SimulationLawSample *sim, const Dmf
     map->rescaleDataRange();
     QString agreement;
     if (haveSim) {
-        const long long stride = scatterStride(sim->r);
+        const auto simValues = predictionValues(sim->r, sim->y, margins);
+        const long long stride = scatterStride(simValues);
         QVector<double> x, y;
         long long i = 0;
-        for (const auto &r : sim->r)
+        for (const auto &r : simValues)
             for (Eigen::Index p = 0; p < r.rows(); ++p, ++i)
                 if (i % stride == 0) {
                     x << r(p, 0);
                     y << r(p, 1);
                 }
         auto *dots = plot->addGraph();
-        dots->setName("simulation (r_μ1, r_μ2)");
+        dots->setName(margins ? "simulation (y_μ r_μ1, y_μ r_μ2)" : "simulation (r_μ1, r_μ2)");
         dots->setLineStyle(QCPGraph::lsNone);
         dots->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, QColor(40, 70, 170, 110), 3.0));
         dots->setData(x, y);
-        const LawAgreement a = compareLaws(histogram2DOf(sim->r, 0, 1, xEdges, yEdges).flat, theory.flat);
+        const LawAgreement a = compareLaws(histogram2DOf(simValues, 0, 1, xEdges, yEdges).flat, theory.flat);
         if (a.dof > 0)
-            agreement = QString("(r₁, r₂): χ²/dof = %1 over %2 cells (max |z| %3)")
+            agreement = QString(
+                margins ? "(y r₁, y r₂): χ²/dof" : "(r₁, r₂): χ²/dof = %1 over %2 cells (max |z| %3)")
                             .arg(a.chi2PerDof, 0, 'f', 2)
                             .arg(a.dof)
                             .arg(a.maxAbsZ, 0, 'f', 1);

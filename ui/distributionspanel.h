@@ -3,8 +3,8 @@
 //   * the law of the coordinates θ_ia(t): the simulation's histogram over d × seeds
 //     coordinates (bars, ± SE) against the DMFT θ-process density (line; a mixture for a
 //     non-Gaussian teacher prior), and
-//   * the law of the training pre-activations r_μa(t) = x_μᵀθ_a(t): the simulation's n × seeds
-//     values against the DMFT r-process paths,
+//   * the law of the training pre-activations r_μa(t) = x_μᵀθ_a(t) — for sign labels of the
+//     margins y_μ r_μa(t): the simulation's n × seeds values against the DMFT r-process paths,
 //   * the joint picture (θ*_im, θ_ia(t)): a scatter of the simulation's coordinates against
 //     their teacher coordinates with its binned conditional means (± SE), over the DMFT's
 //     conditional mean M_am(t) θ*_m and ± 1, 2 sd bands (sd² = Q_aa − M_am²),
@@ -64,8 +64,9 @@ private:
     void drawLaw(QCustomPlot *plot, const LawHistogram *sim, const LawHistogram *dmft, const QString &xLabel);
     /// The joint picture at grid index n for unit a, teacher unit m; returns its agreement line.
     QString drawJoint(const SimulationLawSample *sim, const DmftLawSample *dmft, int unit, int teacherUnit);
-    /// For k = 2: the joint law of (r_1, r_2); returns its agreement line.
-    QString drawRJoint(const SimulationLawSample *sim, const DmftLawSample *dmft);
+    /// For k = 2: the joint law of (r_1, r_2), or of (y r_1, y r_2) with `margins`; returns its
+    /// agreement line.
+    QString drawRJoint(const SimulationLawSample *sim, const DmftLawSample *dmft, bool margins);
 
     /// The records restricted to grid index n (copies of that time's samples).
     std::shared_ptr<const DistributionRecord> m_simRecord, m_dmftRecord;

@@ -55,6 +55,8 @@ EffectivePathsPanel::EffectivePathsPanel(QWidget *parent)
         p->xAxis->setLabel("training time t");
         p->legend->setVisible(true);
         p->legend->setFont(QFont(font().family(), 8));
+        // The paths wander everywhere, also under the legend: let them show through it.
+        p->legend->setBrush(QColor(255, 255, 255, 170));
         plots->addWidget(p, 1);
     }
     m_note->setWordWrap(true);

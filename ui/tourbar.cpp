@@ -3,11 +3,13 @@
 #include "highlightoverlay.h"
 #include "plotarea.h"
 #include "plotpanel.h"
+#include "plotpanels.h"
 #include "presentationmode.h"
 #include "theorydock.h"
 #include "tourmarker.h"
 
 #include <QAction>
+#include <QCheckBox>
 #include <QDockWidget>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -128,6 +130,8 @@ void TourBar::setStep(int index)
     if (opens && dock)
         m_openedDocks.emplace_back(dock);
     auto *panel = qobject_cast<PlotPanel *>(m_shown.data());
+    if (auto *loss = qobject_cast<LossPanel *>(panel); loss && s.logLoss)
+        loss->logY()->setChecked(true);
     if (panel && s.time >= 0.0)
         m_marker = new TourMarker(panel->plot(), s.time);
     if (!m_shown)

@@ -127,10 +127,10 @@ const std::vector<Tour> &guidedTours()
         { "committee-erf", "Committee machine: plateau and specialisation",
             {
                 theoryStep("a two-layer erf committee machine"),
-                { "The test loss drops, then crawls along a plateau (about t = 6–18): both hidden units "
-                  "learn what "
-                  "the two teacher units share. Log axes (the panel's options) show the plateau best.",
-                    "loss", 12.0 },
+                { "The test loss drops, then crawls along a plateau at about 0.016 (t ≈ 6–20): both hidden "
+                  "units learn what the two teacher units share. The loss axis is now logarithmic (the "
+                  "panel's options), which shows the plateau and the escape best.",
+                    "loss", 12.0, true },
                 { "On the plateau every overlap M<sub>ab</sub> sits between 0.25 and 0.65: each student unit "
                   "points "
                   "at a mix of the two teacher units.",

@@ -17,6 +17,7 @@ struct TourStep {
     QString text; ///< one or two sentences (rich text allowed: <i>, <sub>)
     QString target; ///< theoryLinkTargets() entry, "theory" or "iterates"
     double time = -1.0; ///< a time to mark in the loss or overlaps panel; < 0: none
+    bool logLoss = false; ///< turns the loss panel's log axis on (a plateau shows on a log scale)
 };
 
 struct Tour {

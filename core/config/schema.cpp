@@ -385,7 +385,8 @@ std::vector<FieldInfo> buildSchema()
         FieldInfo f = row(ConfigKey::OutputDistributionTimes, FieldType::NumberList, "Distribution times",
             "times (nearest grid point) at which to write <engine>_theta_law.csv and "
             "<engine>_r_law.csv: the laws of the coordinates theta_ia(t) and training "
-            "pre-activations r_a(t) (simulations) or their DMFT laws; [] = none");
+            "pre-activations r_a(t), margins y r_a(t) for sign labels (simulations) or their "
+            "DMFT laws; [] = none");
         f.min = 0;
         f.set = [](R &c, const json &v) {
             c.output.distributionTimes.clear();

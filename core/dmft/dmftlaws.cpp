@@ -22,12 +22,15 @@ std::shared_ptr<const DistributionRecord> dmftLaws(
 {
     const int k = config.problem.width, ks = config.problem.teacherWidth, R = solver.replicaCount();
     auto record = std::make_shared<DistributionRecord>();
-    const double bytesPerTime = 8.0 * R * (static_cast<double>(config.dmft.paths) * k + k * (k + ks));
+    const bool margins = lawsUseMargins(config.problem);
+    const double bytesPerTime
+        = 8.0 * R * (static_cast<double>(config.dmft.paths) * (k + (margins ? 1 : 0)) + k * (k + ks));
     const std::vector<int> idx = distributionGridIndices(
         config.output.distributionTimes, config.grid(), bytesPerTime, &record->note);
     if (idx.empty() || R == 0)
         return nullptr;
     const std::vector<double> grid = config.grid();
+    record->margins = margins;
     record->dmft.resize(idx.size());
     for (std::size_t j = 0; j < idx.size(); ++j) {
         record->dmft[j].gridIndex = idx[j];
@@ -48,6 +51,8 @@ std::shared_ptr<const DistributionRecord> dmftLaws(
             s.Q.push_back(rep.C().block(n * k, n * k, k, k));
             s.M.push_back(rep.M().block(n * k, 0, k, ks));
             s.r.push_back(fresh->pathPreactivations(n));
+            if (margins)
+                s.y.push_back(fresh->labels());
         }
     }
     return record;

@@ -182,6 +182,8 @@ public:
     /// r_n (P×k) of the last step's paths: w_n − Σ_{m<n} R_θ(n,m) dG_m with the R_θ they
     /// were drawn with (the r-process at grid index n).
     Eigen::MatrixXd pathPreactivations(int n) const;
+    /// The paths' labels y = y(z, ε) (one per row of pathPreactivations; fixed across iterations).
+    const Eigen::VectorXd &labels() const { return m_y; }
 
 private:
     /// The r-process of paths [p0, p1): writes their rows of the path arrays (m_W, m_G, m_dG,

@@ -7,13 +7,15 @@ namespace dmftlab::io
 
 std::string lawCsv(const EngineLaws &laws, bool theta)
 {
-    std::string s = "t,unit,bin_lo,bin_hi,density,density_se\n";
+    // The r file names its variable in every row, so that a figure made from it says what it shows.
+    const std::string variable = theta ? "" : (laws.margins ? "y_r," : "r,");
+    std::string s = (theta ? "" : "variable,") + std::string("t,unit,bin_lo,bin_hi,density,density_se\n");
     for (const auto &e : laws.entries) {
         const LawHistogram &h = theta ? e.theta : e.r;
         for (Eigen::Index b = 0; b < h.density.size(); ++b) {
-            s += formatNumber(e.time) + "," + std::to_string(e.unit + 1) + "," + formatNumber(h.edges[b])
-                + "," + formatNumber(h.edges[b + 1]) + "," + formatNumber(h.density[b]) + ","
-                + formatNumber(h.se[b]) + "\n";
+            s += variable + formatNumber(e.time) + "," + std::to_string(e.unit + 1) + ","
+                + formatNumber(h.edges[b]) + "," + formatNumber(h.edges[b + 1]) + ","
+                + formatNumber(h.density[b]) + "," + formatNumber(h.se[b]) + "\n";
         }
     }
     return s;

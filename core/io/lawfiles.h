@@ -3,8 +3,11 @@
 //
 //   <engine>_theta_law.csv   t,unit,bin_lo,bin_hi,density,density_se
 //                            law of the coordinates θ_ia(t) of unit a (1-based)
-//   <engine>_r_law.csv       the same for the training pre-activations r_μa(t) = x_μᵀθ_a(t)
-//                            (simulations: the n samples of every seed; DMFT: r-process paths)
+//   <engine>_r_law.csv       variable,t,unit,bin_lo,bin_hi,density,density_se
+//                            the same for the training pre-activations r_μa(t) = x_μᵀθ_a(t)
+//                            (variable r) or, with sign labels, the margins y_μ r_μa(t)
+//                            (variable y_r); simulations: the n samples of every seed; DMFT:
+//                            r-process paths, each with its own label
 //
 //   dmft_effective_paths.csv process,unit,path,t,value
 //                            sample paths of the r- and θ-processes (dmft/effectivepaths.h):
@@ -25,7 +28,8 @@
 namespace dmftlab::io
 {
 
-/// The CSV text of one law (theta = true: θ coordinates; false: pre-activations).
+/// The CSV text of one law (theta = true: θ coordinates; false: pre-activations or margins,
+/// named in the first column).
 std::string lawCsv(const EngineLaws &laws, bool theta);
 
 /// The CSV text of dmft_effective_paths.csv.

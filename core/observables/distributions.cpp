@@ -236,6 +236,18 @@ std::vector<Eigen::VectorXd> unitColumn(const std::vector<Eigen::MatrixXd> &perG
     return out;
 }
 
+std::vector<Eigen::MatrixXd> predictionValues(
+    const std::vector<Eigen::MatrixXd> &r, const std::vector<Eigen::VectorXd> &y, bool margins)
+{
+    if (!margins)
+        return r;
+    std::vector<Eigen::MatrixXd> out;
+    out.reserve(r.size());
+    for (std::size_t g = 0; g < r.size() && g < y.size(); ++g)
+        out.push_back(y[g].asDiagonal() * r[g]);
+    return out;
+}
+
 const EngineLaws::Entry *EngineLaws::find(int gridIndex, int unit) const
 {
     for (const auto &e : entries)
@@ -248,6 +260,7 @@ EngineLaws engineLaws(
     const DistributionRecord &record, const TeacherPriorSpec &prior, int bins, const EngineLaws *edgesFrom)
 {
     EngineLaws laws;
+    laws.margins = record.margins;
     const auto edgesOf = [&](int n, int unit, bool theta, const auto &own) {
         if (edgesFrom)
             if (const auto *e = edgesFrom->find(n, unit)) {
@@ -259,6 +272,7 @@ EngineLaws engineLaws(
     };
     for (const auto &s : record.sim) {
         const int k = s.theta.empty() ? 0 : static_cast<int>(s.theta.front().cols());
+        const auto predictions = predictionValues(s.r, s.y, record.margins);
         for (int a = 0; a < k; ++a) {
             EngineLaws::Entry e;
             e.gridIndex = s.gridIndex;
@@ -267,8 +281,8 @@ EngineLaws engineLaws(
             const auto theta = unitColumn(s.theta, a);
             e.theta = histogramOf(
                 theta, edgesOf(s.gridIndex, a, true, [&] { return edgesForValues(theta, bins); }));
-            if (!s.r.empty()) {
-                const auto r = unitColumn(s.r, a);
+            if (!predictions.empty()) {
+                const auto r = unitColumn(predictions, a);
                 e.r = histogramOf(r, edgesOf(s.gridIndex, a, false, [&] { return edgesForValues(r, bins); }));
             }
             laws.entries.push_back(std::move(e));
@@ -276,6 +290,7 @@ EngineLaws engineLaws(
     }
     for (const auto &s : record.dmft) {
         const int k = s.Q.empty() ? 0 : static_cast<int>(s.Q.front().rows());
+        const auto predictions = predictionValues(s.r, s.y, record.margins);
         for (int a = 0; a < k; ++a) {
             EngineLaws::Entry e;
             e.gridIndex = s.gridIndex;
@@ -284,8 +299,8 @@ EngineLaws engineLaws(
             e.theta = thetaLawHistogram(
                 edgesOf(s.gridIndex, a, true, [&] { return thetaLawEdges(prior, s.Q, s.M, a, bins); }), prior,
                 s.Q, s.M, a);
-            if (!s.r.empty()) {
-                const auto r = unitColumn(s.r, a);
+            if (!predictions.empty()) {
+                const auto r = unitColumn(predictions, a);
                 e.r = histogramOf(r, edgesOf(s.gridIndex, a, false, [&] { return edgesForValues(r, bins); }));
             }
             laws.entries.push_back(std::move(e));

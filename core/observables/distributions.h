@@ -14,12 +14,20 @@
 // Gaussians at the prior's atoms otherwise (model/teacherprior.h).
 // r-process at t_n: r_n = w_n − Σ_{m<n} R_θ(n,m) dG_m over DMFT paths (a histogram).
 //
+// Predictions: with real labels the law shown and written is that of the pre-activations
+// r_μa(t); with sign labels (y ∈ {±1}) it is that of the margins y_μ r_μa(t) — the law of
+// (r, y) is what the theorem gives, and the margin is the variable a classifier's loss and
+// error depend on (its law is skewed to y r > 0 as the student learns, while the law of r
+// alone stays symmetric for a symmetric teacher). The DMFT side multiplies each path's r_n by
+// that path's label y(z, ε).
+//
 // Errors: a histogram of G groups (seeds, DMFT replicas) has SE per bin from the spread of
 // the groups' densities (G ≥ 2), never below the multinomial SE of the pooled count (with
 // the count floored at 1 so that an empty bin is not exact). Agreement: z_b = (a_b − b_b)
 // / √(SE_a² + SE_b²) over bins where the reference expects ≥ 5 samples; χ²/dof = mean z².
 #pragma once
 
+#include "model/problem.h"
 #include "model/teacherprior.h"
 
 #include <Eigen/Dense>
@@ -44,6 +52,7 @@ struct SimulationLawSample {
     std::vector<Eigen::MatrixXd> theta; ///< per seed, d×k: θ(t_n)
     std::vector<Eigen::MatrixXd> teacher; ///< per seed, d×k*: θ*
     std::vector<Eigen::MatrixXd> r; ///< per seed, n×k: training pre-activations (none for online SGD)
+    std::vector<Eigen::VectorXd> y; ///< per seed, the n labels (recorded when the record uses margins)
 };
 
 /// What the DMFT provides at one grid time (every replica).
@@ -53,6 +62,7 @@ struct DmftLawSample {
     std::vector<Eigen::MatrixXd> Q; ///< per replica, C_θ(n,n), k×k
     std::vector<Eigen::MatrixXd> M; ///< per replica, M(n), k×k*
     std::vector<Eigen::MatrixXd> r; ///< per replica, P×k: r_n of fresh paths from the fixed point
+    std::vector<Eigen::VectorXd> y; ///< per replica, those paths' labels (when the record uses margins)
 };
 
 /// The laws an engine recorded (output.distribution_times): simulations fill `sim`, the
@@ -61,7 +71,20 @@ struct DistributionRecord {
     std::vector<SimulationLawSample> sim;
     std::vector<DmftLawSample> dmft;
     std::string note;
+    /// Sign labels: the predictions' law is that of the margins y_μ r_μa (see the header).
+    bool margins = false;
 };
+
+/// Whether laws of `problem` are laws of margins (sign labels) rather than of pre-activations.
+inline bool lawsUseMargins(const ProblemSpec &problem)
+{
+    return problem.labels == Labels::Sign;
+}
+
+/// The values whose law is the predictions' law: `r` itself, or with `margins` each row of
+/// r[g] times its label y[g] (per group: n×k and n entries).
+std::vector<Eigen::MatrixXd> predictionValues(
+    const std::vector<Eigen::MatrixXd> &r, const std::vector<Eigen::VectorXd> &y, bool margins);
 
 /// Memory budget for recorded laws (bytes).
 constexpr double kDistributionMemoryLimit = 512.0 * 1024 * 1024;
@@ -94,7 +117,8 @@ std::vector<double> thetaLawEdges(const TeacherPriorSpec &prior, const std::vect
 std::vector<Eigen::VectorXd> unitColumn(const std::vector<Eigen::MatrixXd> &perGroup, int unit);
 
 /// One engine's histograms: per recorded time and unit a, the law of θ-coordinates of unit a
-/// and of the training pre-activations r_a (empty for online SGD).
+/// and of the training pre-activations r_a, or of the margins y r_a when the record says
+/// so (empty for online SGD).
 struct EngineLaws {
     struct Entry {
         int gridIndex = 0;
@@ -103,6 +127,7 @@ struct EngineLaws {
         LawHistogram theta, r;
     };
     std::vector<Entry> entries;
+    bool margins = false; ///< Entry::r is the law of the margins y r_a (DistributionRecord::margins)
     const Entry *find(int gridIndex, int unit) const;
 };
 

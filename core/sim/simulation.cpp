@@ -179,7 +179,8 @@ Curves buildCurves(const SharedRun &run, const RunConfig &config, int points)
     return c;
 }
 
-/// The laws of seed `seed` at the grid indices it reached (theta, teacher, r = Xθ).
+/// The laws of seed `seed` at the grid indices it reached (theta, teacher, r = Xθ, and the
+/// labels y when the laws are of margins y r).
 std::vector<std::optional<SimulationLawSample>> recordLaws(
     const SeedResult &seed, const Instance &inst, const std::vector<int> &indices, const RunConfig &config)
 {
@@ -194,8 +195,11 @@ std::vector<std::optional<SimulationLawSample>> recordLaws(
         sample.time = config.grid()[n];
         sample.theta.push_back(seed.thetaHistory.middleCols(n * k, k));
         sample.teacher.push_back(inst.teacher);
-        if (inst.Xt.size() > 0)
+        if (inst.Xt.size() > 0) {
             sample.r.push_back(inst.Xt.transpose() * sample.theta.back());
+            if (lawsUseMargins(config.problem))
+                sample.y.push_back(inst.y);
+        }
         out[j] = std::move(sample);
     }
     return out;
@@ -204,10 +208,11 @@ std::vector<std::optional<SimulationLawSample>> recordLaws(
 /// One sample per grid index with the seeds that reached it, in seed order.
 std::shared_ptr<const DistributionRecord> mergeSeedLaws(
     std::vector<std::vector<std::optional<SimulationLawSample>>> &seedLaws, std::size_t times,
-    const std::string &note)
+    const std::string &note, bool margins)
 {
     auto record = std::make_shared<DistributionRecord>();
     record->note = note;
+    record->margins = margins;
     for (std::size_t j = 0; j < times; ++j) {
         std::optional<SimulationLawSample> merged;
         for (auto &seed : seedLaws) {
@@ -224,6 +229,8 @@ std::shared_ptr<const DistributionRecord> mergeSeedLaws(
                 merged->teacher.push_back(std::move(m));
             for (auto &m : s.r)
                 merged->r.push_back(std::move(m));
+            for (auto &v : s.y)
+                merged->y.push_back(std::move(v));
         }
         if (merged)
             record->sim.push_back(std::move(*merged));
@@ -397,12 +404,13 @@ EngineResult runSimulation(SimEngine engine, const RunConfig &config, const Prog
     run.pendingKernels.resize(S);
     run.limit = N1;
     run.nextSeed = s0;
-    // Laws at output.distribution_times: θ(t_n), θ* and r = Xθ(t_n) of every seed.
+    // Laws at output.distribution_times: θ(t_n), θ* and r = Xθ(t_n) of every seed (and y for margins).
     std::string lawNote;
     const bool withData = engine != SimEngine::Online;
+    const int lawColumnsPerSample = config.problem.width + (lawsUseMargins(config.problem) ? 1 : 0);
     const double lawBytesPerTime = 8.0 * S
         * (static_cast<double>(config.sim.dimension) * (config.problem.width + config.problem.teacherWidth)
-            + (withData ? static_cast<double>(config.samples()) * config.problem.width : 0.0));
+            + (withData ? static_cast<double>(config.samples()) * lawColumnsPerSample : 0.0));
     const std::vector<int> lawIndex
         = distributionGridIndices(config.output.distributionTimes, config.grid(), lawBytesPerTime, &lawNote);
     std::vector<std::vector<std::optional<SimulationLawSample>>> seedLaws(S);
@@ -597,7 +605,8 @@ EngineResult runSimulation(SimEngine engine, const RunConfig &config, const Prog
     result.curves = buildCurves(run, config, points);
     result.curves.engine = toString(engine);
     if (!lawIndex.empty())
-        result.distributions = mergeSeedLaws(seedLaws, lawIndex.size(), lawNote);
+        result.distributions
+            = mergeSeedLaws(seedLaws, lawIndex.size(), lawNote, lawsUseMargins(config.problem));
 
     json &x = result.extra;
     x["dimension"] = config.sim.dimension;

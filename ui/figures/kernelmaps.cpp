@@ -327,7 +327,9 @@ void plotKernelComparison(QCustomPlot *plot, const Curves *theory, const Curves 
         maps.push_back(addMap(shared, A, theory->t, nT,
             engineLabel(theory->engine)
                 + (style.unconverged.count(theory->engine)
-                        ? "\n" + style.unconverged.at(theory->engine) + ", not converged"
+                        // three short lines: one long line widened this map's column and
+                        // squeezed its neighbours (the grid honours each title's width)
+                        ? "\n" + style.unconverged.at(theory->engine) + ",\nnot converged"
                         : QString(" (d = ∞)"))));
     if (haveS)
         maps.push_back(addMap(shared, B, simulation->t, nS, engineLabel(simulation->engine) + " (finite d)"));
