@@ -599,7 +599,7 @@ void TestGuiSweep::liveRunGoesFirst()
     QTRY_VERIFY_WITH_TIMEOUT(liveStarted.load(), 5000); // not starved: its worker starts at once
     // The point in progress ends; then the sweep waits.
     QTRY_VERIFY_WITH_TIMEOUT(sweep.waitingForLiveRun(), 60000);
-    QTest::qWait(100); // the drain hands over the point that ended
+    QTest::qWait(500); // the drain (every 33 ms) hands over the point that ended
     const int paused = sweep.completedPoints();
     QVERIFY2(paused >= 1 && paused < 6, qPrintable(QString::number(paused)));
     QTest::qWait(1000);
