@@ -2,7 +2,10 @@
 // preset at its default sizes (α from 0.5 to 4, τ log-spaced from 0.05 to 1), run
 // coarse to fine through SweepRunner as the GUI and `dmftlab-cli sweep` run it. Prints
 // the time until the first full 4×4 sub-grid and the total (targets: 15 s and 60 s on
-// 2 cores), and per-point wall times (median, max). Usage:
+// 2 cores), per-point wall times (median, max), and the CPU time of the process
+// (getrusage: user + system, and at the first 4×4) with the load average before and
+// after, so a run on a loaded machine can still be judged: on an idle 2-core machine the
+// wall time is about CPU time / 2 when both cores are kept busy. Usage:
 //   dmftlab-bench-sweep [SIDE=8] [threads=0]
 #include "config/configkey.h"
 #include "config/resolve.h"
@@ -13,10 +16,36 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 #include <vector>
 
+#include <sys/resource.h>
+
 using namespace dmftlab;
+
+namespace
+{
+
+/// User + system CPU seconds of this process so far (every thread).
+double cpuSeconds()
+{
+    rusage u {};
+    getrusage(RUSAGE_SELF, &u);
+    const auto sec = [](const timeval &t) { return double(t.tv_sec) + 1e-6 * double(t.tv_usec); };
+    return sec(u.ru_utime) + sec(u.ru_stime);
+}
+
+/// The 1-minute load average (/proc/loadavg), -1 where it cannot be read.
+double loadAverage()
+{
+    std::ifstream in("/proc/loadavg");
+    double load = -1;
+    in >> load;
+    return load;
+}
+
+} // namespace
 
 int main(int argc, char **argv)
 {
@@ -45,27 +74,59 @@ int main(int argc, char **argv)
     std::printf("%dx%d DMFT phase diagram of logistic-regression (P = %d, R = %d, N = %d), threads %d\n",
         side, side, plan.points[0].config.dmft.paths, plan.points[0].config.dmft.replicas,
         plan.points[0].config.time.steps, resolvedThreads(threads));
+    const double loadBefore = loadAverage();
+    const double cpuStart = cpuSeconds();
     const auto start = std::chrono::steady_clock::now();
-    double coarseSeconds = -1;
+    double coarseSeconds = -1, coarseCpu = -1;
     int done = 0, notConverged = 0;
     std::vector<double> wall;
+    // Where a point's time goes (the solver's own timings, summed over points): the noise
+    // factor, the paths and the tangent paths of every iteration (pilot and replicas), the
+    // θ-process; the rest of the wall time is set-up (warm start, normals) and reductions.
+    double factor = 0, paths = 0, tangents = 0, theta = 0;
+    int pilotIterations = 0, iterations = 0;
     SweepRunner runner(plan);
     runner.run([&](int p, const SweepPointResult &r) {
         ++done;
         wall.push_back(r.wallSeconds);
+        if (const auto it = r.results.find(engineName(EngineId::Dmft)); it != r.results.end()) {
+            const json &x = it->second->extra;
+            factor += x.value("seconds_factor", 0.0);
+            paths += x.value("seconds_paths", 0.0);
+            tangents += x.value("seconds_tangents", 0.0);
+            theta += x.value("seconds_theta", 0.0);
+            pilotIterations += x.value("pilot_iterations", 0);
+            iterations += x.value("iterations", 0);
+        }
         notConverged += r.status == Status::Converged ? 0 : 1;
         const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        if (done == coarse)
+        if (done == coarse) {
             coarseSeconds = t;
+            coarseCpu = cpuSeconds() - cpuStart;
+        }
         std::printf("  %3d %-34s %-14s %2d it %6.2f s  (t = %6.1f s)\n", done, plan.describe(p).c_str(),
             toString(r.status).c_str(), r.iterations, r.wallSeconds, t);
         std::fflush(stdout);
     });
     const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double cpu = cpuSeconds() - cpuStart;
     std::sort(wall.begin(), wall.end());
     std::printf("first %d points (the coarse %dx%d grid): %.1f s; all %d: %.1f s; per point median %.2f s, "
                 "max %.2f s; %d not converged\n",
         coarse, std::min(4, side), std::min(4, side), coarseSeconds, done, total, wall[wall.size() / 2],
         wall.back(), notConverged);
+    double wallSum = 0;
+    for (double w : wall)
+        wallSum += w;
+    std::printf("per point on average: %.1f pilot + %.1f replica iterations; wall %.2f s = paths %.2f + "
+                "tangents %.2f + theta %.2f + noise factor %.2f + the rest (set-up, reductions) %.2f s\n",
+        double(pilotIterations) / std::max(1, done), double(iterations) / std::max(1, done),
+        wallSum / std::max(1, done), paths / std::max(1, done), tangents / std::max(1, done),
+        theta / std::max(1, done), factor / std::max(1, done),
+        (wallSum - paths - tangents - theta - factor) / std::max(1, done));
+    std::printf(
+        "CPU time (user + system, every thread): first %d points %.1f s, all %.1f s (%.2f s per point); "
+        "load average %.2f before, %.2f after\n",
+        coarse, coarseCpu, cpu, cpu / std::max(1, done), loadBefore, loadAverage());
     return 0;
 }

@@ -3,6 +3,10 @@
 // end-point graph with error bars, a colour map with every cell filled); hover text
 // gives value ± SE; a click hands that point's configuration to the main window, which
 // loads and runs it; Stop keeps the finished points and a rerun takes them from the cache.
+// A family is overlaid in the main Loss and Overlaps panels (one graph per value and
+// quantity in the colour map's colours, a colour bar titled with the parameter, in the
+// exports too, removable). A live run goes first: a running sweep starts no point until
+// it has finished, then completes with the numbers of an uninterrupted sweep.
 // With DMFTLAB_SWEEP_SHOTS=DIR set, the panels are also saved as PNGs there to look at.
 #include "guitestutil.h"
 #include "mainwindow.h"
@@ -10,13 +14,19 @@
 #include "plotarea.h"
 #include "plotpanel.h"
 #include "plotpanels.h"
+#include "runcontroller.h"
 #include "sweepcontroller.h"
 #include "sweepfigures.h"
 #include "sweeppanel.h"
 #include "testutil.h"
 #include "workerpriority.h"
+#include "workscheduler.h"
 
+#include "engine/registry.h"
+
+#include <QDockWidget>
 #include <QFile>
+#include <QImage>
 #include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -50,6 +60,26 @@ void shoot(QWidget *w, const QString &name)
         w->grab().save(dir + "/" + name + ".png");
 }
 
+/// The colour bar of a figure (anywhere in its layout), null without one.
+QCPColorScale *colourBar(QCustomPlot *plot)
+{
+    for (QCPLayoutElement *e : plot->plotLayout()->elements(true))
+        if (auto *scale = qobject_cast<QCPColorScale *>(e))
+            return scale;
+    return nullptr;
+}
+
+/// The text of an SVG file without tags and white space.
+QString svgText(const QString &path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return QString::fromUtf8(f.readAll())
+        .remove(QRegularExpression("<[^>]*>"))
+        .remove(QRegularExpression("\\s"));
+}
+
 int finiteCells(QCPColorMap *map)
 {
     int n = 0;
@@ -71,6 +101,8 @@ private slots:
     void clickLoadsAndRunsInMainWindow();
     void pinsNamedByDifferenceAndSurviveSessions();
     void phaseDiagramInDataCoordinates();
+    void familyOverlaidInMainPanels();
+    void liveRunGoesFirst();
 };
 
 void TestGuiSweep::familyToTheEnd()
@@ -106,6 +138,11 @@ void TestGuiSweep::familyToTheEnd()
             QCOMPARE(g->data()->at(k)->value, first->mean[k]);
         QCOMPARE(panel.mainPlot()->yAxis->label(), figures::familyQuantityLabel(quantity));
     }
+    // Exported: the end-point figure and, beside it, the curves (SVG text: the colour bar).
+    QTemporaryDir tmp;
+    QVERIFY(panel.exportTo(tmp.filePath("family.svg")).isEmpty());
+    QVERIFY(svgText(tmp.filePath("family.svg")).contains("finaltestloss"));
+    QVERIFY(svgText(tmp.filePath("family_curves.svg")).contains("sampleratioα=n/d"));
     panel.show();
     shoot(&panel, "family");
 }
@@ -149,6 +186,8 @@ void TestGuiSweep::phaseDiagramToTheEnd()
     QCOMPARE(f.readAll().count('\n'), 10);
     QVERIFY(panel.exportTo(tmp.filePath("pd.pdf")).isEmpty());
     QVERIFY(QFileInfo(tmp.filePath("pd.pdf")).size() > 1000);
+    QVERIFY(panel.exportTo(tmp.filePath("pd_slide.png"), /*slide=*/true).isEmpty());
+    QVERIFY(QImage(tmp.filePath("pd_slide.png")).width() >= 900);
     panel.show();
     shoot(&panel, "phase");
 }
@@ -303,12 +342,7 @@ void TestGuiSweep::pinsNamedByDifferenceAndSurviveSessions()
         const QString svg = dir.filePath("loss.svg");
         QVERIFY2(w.plotArea()->panel("loss")->exportTo(svg, 900, 600, 1.0, figures::Style {}, &error),
             qPrintable(error));
-        QFile f(svg);
-        QVERIFY(f.open(QIODevice::ReadOnly));
-        const QString text = QString::fromUtf8(f.readAll())
-                                 .remove(QRegularExpression("<[^>]*>"))
-                                 .remove(QRegularExpression("\\s"));
-        QVERIFY(text.contains("pinned:B=4reference"));
+        QVERIFY(svgText(svg).contains("pinned:B=4reference"));
     }
     // Save and load in a fresh window: names, flags and curves come back.
     QTemporaryDir tmp;
@@ -328,6 +362,23 @@ void TestGuiSweep::pinsNamedByDifferenceAndSurviveSessions()
                 == store->pins()[i].run.results[e].curves->testLoss.mean);
     }
     QCOMPARE(back->pins()[1].run.config.optimizer.batchSize, 4);
+    // Exported like the live run (File ▸ Export data): each pin's config, summary and curves.
+    {
+        QTemporaryDir dir;
+        QStringList written;
+        QVERIFY(back->exportData(dir.path(), { "csv", "json" }, &written).isEmpty());
+        QCOMPARE(back->exportFolder(1), QString("pins/02_B_4_reference"));
+        for (int i = 0; i < 2; ++i) {
+            const QDir pin(dir.filePath(back->exportFolder(i)));
+            QFile config(pin.filePath("config.json"));
+            QVERIFY2(config.open(QIODevice::ReadOnly), qPrintable(pin.path()));
+            QCOMPARE(json::parse(config.readAll().toStdString())["optimizer"]["batch_size"].get<int>(),
+                back->pins()[i].run.config.optimizer.batchSize);
+            QVERIFY(pin.exists("summary.json"));
+            for (const auto &r : back->pins()[i].run.results)
+                QVERIFY2(pin.exists(QString::fromStdString(r.engine + "_curves.json")), r.engine.c_str());
+        }
+    }
     // A bad pin is refused naming the field; the store stays as it was.
     json bad = back->toJson();
     bad[1]["name"] = 3;
@@ -412,6 +463,159 @@ void TestGuiSweep::phaseDiagramInDataCoordinates()
             }
         }
     QCOMPARE(lines, 2);
+}
+
+// The family in the main window's Loss and Overlaps panels: after a live run, a family of
+// α = 1, 2, 3 is drawn under the live curves, one faded graph per value and quantity in
+// the colour map's colour of its value, with the member's very curve; a colour bar titled
+// with the parameter; the export carries it; "Clear from panels" removes it.
+void TestGuiSweep::familyOverlaidInMainPanels()
+{
+    MainWindow w;
+    w.resize(1400, 900);
+    guitest::makeSmall(w, "linear-regression");
+    QSignalSpy ran(&w, &MainWindow::runFinished);
+    QVERIFY(w.run());
+    QVERIFY(ran.wait(60000));
+    auto *panel = w.findChild<SweepPanel *>();
+    QVERIFY(panel);
+    panel->setSpec("data.alpha", "1,2,3", "", "", "dmft", "final_test_loss");
+    QSignalSpy done(panel, &SweepPanel::sweepFinished);
+    QVERIFY2(panel->start(), qPrintable(panel->error()));
+    QVERIFY(done.wait(60000));
+    QCOMPARE(panel->controller()->completedPoints(), 3);
+    const SweepPlan &plan = panel->controller()->plan();
+    const auto &results = panel->controller()->results();
+    const SweepAxis &axis = plan.spec.axes[0];
+    const QString marker = " · family ";
+    for (const char *stem : { "loss", "overlaps" }) {
+        QCustomPlot *main = w.plotArea()->panel(stem)->plot();
+        std::map<QString, int> perValue;
+        int firstLive = -1, lastFamily = -1;
+        for (int g = 0; g < main->graphCount(); ++g) {
+            QCPGraph *graph = main->graph(g);
+            const int at = graph->name().indexOf(marker);
+            if (at < 0) {
+                if (firstLive < 0 && graph->dataCount() > 0)
+                    firstLive = g;
+                continue;
+            }
+            lastFamily = g;
+            const QString member = graph->name().mid(at + marker.size());
+            ++perValue[member];
+            int i = -1;
+            for (int k = 0; k < axis.size(); ++k)
+                if (QString::fromStdString(plan.describe(plan.pointIndex(k, 0))) == member)
+                    i = k;
+            QVERIFY2(i >= 0, qPrintable(member));
+            QColor expected = figures::familyColor(figures::familyPosition(axis, i));
+            expected.setAlpha(figures::kFamilyAlpha);
+            QCOMPARE(graph->pen().color(), expected);
+            // The loss panel's first quantity is the train loss: the member's own curve.
+            if (graph->name().startsWith("train loss"))
+                for (int k = 0; k < graph->dataCount(); ++k)
+                    QCOMPARE(graph->data()->at(k)->value,
+                        results[plan.pointIndex(i, 0)].results.at("dmft")->curves.trainLoss.mean[k]);
+        }
+        QCOMPARE(int(perValue.size()), 3); // one set of graphs per family value
+        for (const auto &[member, count] : perValue)
+            QCOMPARE(count, perValue.begin()->second); // every quantity for every value
+        QVERIFY(perValue.begin()->second >= 2);
+        QVERIFY2(firstLive > lastFamily, "the live curves lie on top of the family");
+        QCPColorScale *bar = colourBar(main);
+        QVERIFY2(bar, stem);
+        QCOMPARE(bar->axis()->label(), QString("sample ratio α = n/d"));
+        QCOMPARE(bar->dataRange().lower, 1.0);
+        QCOMPARE(bar->dataRange().upper, 3.0);
+    }
+    // The export of a panel carries the family and its colour bar.
+    QTemporaryDir dir;
+    QString error;
+    const QString svg = dir.filePath("loss.svg");
+    QVERIFY2(w.plotArea()->panel("loss")->exportTo(svg, 900, 600, 1.0, figures::Style {}, &error),
+        qPrintable(error));
+    QVERIFY(svgText(svg).contains("sampleratioα=n/d"));
+    if (qEnvironmentVariableIsSet("DMFTLAB_SWEEP_SHOTS")) { // the window to look at, dock open
+        if (auto *dock = w.findChild<QDockWidget *>("exploreDock"))
+            dock->show();
+        w.show();
+        for (const QSize size : { QSize(1920, 1080), QSize(1366, 768) }) {
+            w.resize(size);
+            QTest::qWait(300);
+            w.plotArea()->panel("loss")->redraw();
+            w.plotArea()->panel("overlaps")->redraw();
+            shoot(&w, QString("family_in_main_panels_%1").arg(size.width()));
+        }
+    }
+    // Cleared: no family graph, no colour bar.
+    panel->clearFamily();
+    QVERIFY(!panel->familyOverlay());
+    for (const char *stem : { "loss", "overlaps" }) {
+        QCustomPlot *main = w.plotArea()->panel(stem)->plot();
+        QVERIFY(!colourBar(main));
+        for (int g = 0; g < main->graphCount(); ++g)
+            QVERIFY(!main->graph(g)->name().contains(marker));
+    }
+}
+
+// The shared scheduler's rule (workscheduler.h): with a sweep running, a live run starts at
+// once; the sweep starts no new point while it computes (the point in progress may end);
+// once the live run has finished, the sweep completes with exactly the numbers of an
+// uninterrupted sweep.
+void TestGuiSweep::liveRunGoesFirst()
+{
+    RunConfig base = tiny();
+    base.sim.dimension = 300;
+    base.time.steps = 30;
+    SweepSpec spec;
+    spec.base = configToJson(base);
+    SweepAxis axis;
+    QVERIFY(parseSweepAxis("data.alpha=lin:1:4:6", &axis).empty());
+    spec.axes = { axis };
+    spec.engines = { "sgf" };
+    spec.scalars = { "final_test_loss" };
+    SweepPlan plan;
+    QVERIFY(makeSweepPlan(spec, &plan).empty());
+    SweepRunner reference(plan);
+    QVERIFY(reference.run() == Status::Completed);
+
+    SweepController sweep;
+    QSignalSpy updated(&sweep, &SweepController::updated);
+    QSignalSpy sweepDone(&sweep, &SweepController::finished);
+    sweep.start(plan);
+    QVERIFY(updated.wait(60000)); // the first point is in
+    RunController live;
+    std::atomic<bool> liveStarted { false }, release { false };
+    live.setRunner([&](const std::string &engine, const RunConfig &config, const ProgressCallback &progress,
+                       const std::atomic<bool> *cancel) {
+        liveStarted = true;
+        while (!release.load() && !cancel->load())
+            QThread::msleep(5);
+        return runEngine(engine, config, progress, cancel);
+    });
+    QSignalSpy liveDone(&live, &RunController::finished);
+    live.start(tiny(), { "ode" });
+    QVERIFY(WorkScheduler::instance().liveRunActive());
+    QTRY_VERIFY_WITH_TIMEOUT(liveStarted.load(), 5000); // not starved: its worker starts at once
+    // The point in progress ends; then the sweep waits.
+    QTRY_VERIFY_WITH_TIMEOUT(sweep.waitingForLiveRun(), 60000);
+    QTest::qWait(500); // the drain (every 33 ms) hands over the point that ended
+    const int paused = sweep.completedPoints();
+    QVERIFY2(paused >= 1 && paused < 6, qPrintable(QString::number(paused)));
+    QTest::qWait(1000);
+    QCOMPARE(sweep.completedPoints(), paused);
+    QVERIFY(sweep.isRunning() && sweep.waitingForLiveRun());
+    release = true;
+    QVERIFY(liveDone.wait(60000));
+    QVERIFY(!WorkScheduler::instance().liveRunActive());
+    QVERIFY(sweepDone.count() == 1 || sweepDone.wait(60000));
+    QVERIFY(sweep.status() == Status::Completed);
+    QCOMPARE(sweep.completedPoints(), 6);
+    for (int p = 0; p < 6; ++p) {
+        QVERIFY(!sweep.results()[p].cached);
+        QCOMPARE(sweep.results()[p].scalars[0].value, reference.result(p).scalars[0].value);
+        QCOMPARE(sweep.results()[p].scalars[0].se, reference.result(p).scalars[0].se);
+    }
 }
 
 QTEST_MAIN(TestGuiSweep)

@@ -208,6 +208,8 @@ void TestSweep::planRefusesBeforeRunning_data()
                                     << "final_test_loss" << 100 << "twice";
     QTest::newRow("too long") << QStringList { "data.alpha=1,2" } << "sgf"
                               << "final_test_loss" << 100 << "rough estimate";
+    QTest::newRow("too much memory") << QStringList { "data.alpha=lin:1:4:50" } << "dmft"
+                                     << "final_test_loss" << 100 << "of memory";
 }
 
 void TestSweep::planRefusesBeforeRunning()
@@ -226,6 +228,8 @@ void TestSweep::planRefusesBeforeRunning()
         spec.base["sim"]["dimension"] = 8000;
         spec.base["time"]["steps"] = 1000;
     }
+    if (QString(QTest::currentDataTag()) == "too much memory")
+        spec.base["time"]["steps"] = 1500; // 50 points' kernels: 50 × several (N + 1)² doubles
     SweepLimits limits;
     limits.maxPoints = maxPoints;
     SweepPlan plan;
@@ -246,6 +250,9 @@ void TestSweep::scalarsOnKnownCurves()
         c.trainLoss.se[n] = 0.1;
         c.Q[0].mean[n] = 1 + c.t[n];
         c.Q[0].se[n] = 0.0;
+        c.M[0].mean[n] = 0.5 * c.t[n];
+        c.testError.mean[n] = 0.25;
+        c.testError.se[n] = 0.02;
     }
     EngineResult r;
     r.status = Status::Completed;
@@ -262,6 +269,12 @@ void TestSweep::scalarsOnKnownCurves()
     DMFT_COMPARE_TOL(eval("final_test_loss").value, 0.5, 1e-15);
     DMFT_COMPARE_TOL(eval("final_test_loss").se, 0.01, 1e-15);
     DMFT_COMPARE_TOL(eval("final_Q_1_1").value, 3.0, 1e-15);
+    DMFT_COMPARE_TOL(eval("final_M_1_1").value, 1.0, 1e-15);
+    DMFT_COMPARE_TOL(eval("final_train_loss").value, 2.0, 1e-15);
+    DMFT_COMPARE_TOL(eval("final_train_loss").se, 0.1, 1e-15);
+    DMFT_COMPARE_TOL(eval("final_test_error").value, 0.25, 1e-15);
+    DMFT_COMPARE_TOL(eval("final_test_error").se, 0.02, 1e-15);
+    DMFT_COMPARE_TOL(eval("min_test_loss").value, 0.5, 1e-15);
     DMFT_COMPARE_TOL(eval("min_test_loss_time").value, 2.0, 1e-15);
     DMFT_COMPARE_TOL(eval("time_to_test_loss:0.6").value, 1.6, 1e-12);
     // Delta method: SE(loss) / |slope| = 0.01 / 0.25.
@@ -276,6 +289,17 @@ void TestSweep::scalarsOnKnownCurves()
     Curves shifted = c;
     shifted.testLoss.mean[2] += 3 * std::hypot(0.01, 0.01);
     DMFT_COMPARE_TOL(worstGapInSe(c, shifted), 3.0, 1e-9);
+    // The SGD−SGF gap is that gap between the sgd and sgf results of a point.
+    EngineResult sgd;
+    sgd.status = Status::Completed;
+    sgd.curves = shifted;
+    sgd.curves.engine = "sgd";
+    r.status = Status::Completed;
+    r.curves.validPoints = 5;
+    SweepScalar gap;
+    QVERIFY(parseSweepScalar("sgd_sgf_gap", { "sgd", "sgf" }, &gap).empty());
+    DMFT_COMPARE_TOL(evaluateScalar(gap, { { "sgf", &r }, { "sgd", &sgd } }).value, 3.0, 1e-9);
+    QVERIFY(std::isnan(evaluateScalar(gap, results).value)); // without sgd: no gap
 }
 
 void TestSweep::familyEqualsSingleRuns()

@@ -17,6 +17,7 @@
 #include "presentationmode.h"
 #include "runcontroller.h"
 #include "runstatus.h"
+#include "sweeppanel.h"
 #include "theorydock.h"
 #include "tourbar.h"
 #include "wheelguard.h"
@@ -189,10 +190,11 @@ void MainWindow::buildActions()
     m_stop = runMenu->addAction("&Stop", QKeySequence(Qt::Key_Escape), this, &MainWindow::stop);
     m_stop->setToolTip("Cancel every engine of the run (Esc).");
     runMenu->addSeparator();
-    addExploreDock(this, m_params, runMenu, [this](const RunConfig &config) {
+    m_explore = addExploreDock(this, m_params, runMenu, [this](const RunConfig &config) {
         m_params->setConfig(config);
         run();
     });
+    connect(m_explore, &SweepPanel::familyChanged, this, &MainWindow::refresh); // family in the main panels
     m_pins = addPinsDock(this, runMenu, [this] { return currentSession(); });
     connect(m_controller, &RunController::finished, m_pins, &PinPanel::refresh);
     connect(m_pins->store(), &PinStore::changed, this, &MainWindow::refresh); // pins in the main panels
@@ -368,6 +370,8 @@ void MainWindow::refresh()
                 for (const auto &r : pin.run.results)
                     if (r.curves && r.curves->validPoints > 0)
                         view->pinned.emplace_back(pin.name, r.curves);
+    if (m_explore)
+        view->family = m_explore->familyOverlay();
     m_iterates->apply(*view); // a chosen DMFT iterate instead of the latest, marked unconverged
     view->dmftTolerance = m_shownConfig.dmft.tolerance;
     view->timePerEpoch = figures::timePerEpoch(m_shownConfig);
@@ -561,9 +565,10 @@ void MainWindow::exportData()
     for (const auto &s : m_controller->states())
         if (s.curves)
             results.push_back(s);
-    if (const QString err
-        = ExportService::exportData(m_shownConfig, results, dir, { "csv", "json" }, &written);
-        !err.isEmpty())
+    QString err = ExportService::exportData(m_shownConfig, results, dir, { "csv", "json" }, &written);
+    if (err.isEmpty()) // the pinned runs like the live one, under pins/
+        err = m_pins->store()->exportData(dir, { "csv", "json" }, &written);
+    if (!err.isEmpty())
         QMessageBox::warning(this, "Export failed", err);
     else
         statusBar()->showMessage(QString("Wrote %1 files to %2").arg(written.size()).arg(dir), 5000);

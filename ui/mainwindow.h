@@ -25,6 +25,7 @@ class PinPanel;
 class PlotArea;
 class RunController;
 class RunStatus;
+class SweepPanel;
 class TheoryView;
 class EffectivePathsPanel;
 class IterateScrubber;
@@ -103,6 +104,7 @@ private:
     RunController *m_controller;
     RunStatus *m_status;
     PinPanel *m_pins = nullptr; ///< pinned runs (saved in sessions)
+    SweepPanel *m_explore = nullptr; ///< the Explore dock (its family is overlaid in the panels)
     QAction *m_run = nullptr, *m_stop = nullptr, *m_help = nullptr;
     // Why Run is disabled: next to the Run button, and F5 says it in the status bar
     // (the disabled action's own shortcut is dead).

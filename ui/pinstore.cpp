@@ -1,6 +1,10 @@
 #include "pinstore.h"
 
+#include "exportservice.h"
 #include "sweep/configdifference.h"
+
+#include <QDir>
+#include <QRegularExpression>
 
 namespace dmftlab
 {
@@ -8,6 +12,25 @@ namespace dmftlab
 PinStore::PinStore(QObject *parent)
     : QObject(parent)
 {
+}
+
+QString PinStore::exportFolder(int index) const
+{
+    QString name = m_pins.at(index).name;
+    name.replace(QRegularExpression("[^A-Za-z0-9._-]+"), "_");
+    return QString("pins/%1_%2").arg(index + 1, 2, 10, QChar('0')).arg(name);
+}
+
+QString PinStore::exportData(const QString &dir, const QStringList &formats, QStringList *written) const
+{
+    for (int i = 0; i < size(); ++i) {
+        const Session &run = m_pins[i].run;
+        if (const QString err = ExportService::exportData(
+                run.config, run.results, QDir(dir).filePath(exportFolder(i)), formats, written);
+            !err.isEmpty())
+            return "pin '" + m_pins[i].name + "': " + err;
+    }
+    return {};
 }
 
 QString PinStore::add(const Session &run, const RunConfig &live)

@@ -44,6 +44,13 @@ public:
     /// Renames every automatically named pin after its difference from `live`.
     void relabel(const RunConfig &live);
 
+    /// Exports every pin's data like the live run's (ExportService::exportData: config.json,
+    /// summary.json, the curves in `formats`) into `dir`/pins/NN_NAME/ (NN from 01, NAME the
+    /// pin's name reduced to letters, digits, '.', '-' and '_'). Empty on success.
+    QString exportData(const QString &dir, const QStringList &formats, QStringList *written) const;
+    /// The folder exportData writes pin `index` into, relative to its `dir`.
+    QString exportFolder(int index) const;
+
     nlohmann::json toJson() const;
     /// Replaces the pins by those in `j` (an array; null = none). Empty on success, else
     /// "pins[i].field: reason" and the store is unchanged.

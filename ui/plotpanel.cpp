@@ -187,6 +187,7 @@ void PlotPanel::setView(std::shared_ptr<const ResultView> view, bool deferRedraw
                 signature.push_back(c.get());
         for (const auto &[name, c] : view->pinned) // a pin shown, hidden or renamed redraws
             signature.push_back(c.get());
+        signature.push_back(view->family.get()); // a family point finished, or cleared
     }
     const auto pinNames = [](const ResultView &v) {
         QStringList names;

@@ -45,6 +45,8 @@ struct ResultView {
     /// overlap panels; the shared pointers keep them alive if the pin is removed meanwhile.
     std::vector<std::pair<QString, std::shared_ptr<const Curves>>> pinned;
     std::vector<figures::PinnedCurves> pinnedCurves() const;
+    /// The Explore dock's family, overlaid in the loss and overlap panels (null: none).
+    std::shared_ptr<const figures::FamilyOverlay> family;
 
     /// False before the first run (no engine computed, failed or started anything).
     bool hasRun() const;

@@ -114,8 +114,10 @@ void LossPanel::draw(QCustomPlot *plot, const figures::Style &style) const
     o.logY = m_logY->isChecked();
     o.error = m_error->isChecked();
     o.deviation = m_deviation->isChecked();
-    if (view())
+    if (view()) {
         o.pinned = view()->pinnedCurves();
+        o.family = view()->family.get();
+    }
     figures::plotLoss(plot, view() ? view()->all() : std::vector<const Curves *> {}, style, o);
 }
 
@@ -173,8 +175,10 @@ void OverlapsPanel::draw(QCustomPlot *plot, const figures::Style &style) const
     if (o.entries.empty())
         o.entries.push_back("none");
     o.deviation = m_deviation->isChecked();
-    if (view())
+    if (view()) {
         o.pinned = view()->pinnedCurves();
+        o.family = view()->family.get();
+    }
     figures::plotOverlaps(plot, view() ? view()->all() : std::vector<const Curves *> {}, style, o);
 }
 

@@ -1,7 +1,8 @@
 // The five panels of the plot area (issue 4): loss, overlaps, C_θ of theory vs
 // simulation (shared colour scale + difference), the DMFT's R_θ / C_u / K, and the DMFT
 // fixed-point convergence. Each only chooses what ui/figures draws. The kernel panels
-// also show the difference live − pinned for a pinned run (issue 11).
+// also show the difference live − pinned for a pinned run, and the loss and overlap panels
+// overlay the Explore dock's family under the live run (issue 11).
 #pragma once
 
 #include "plotpanel.h"

@@ -4,6 +4,7 @@
 #include "engine/internalerror.h"
 #include "engine/registry.h"
 #include "workerpriority.h"
+#include "workscheduler.h"
 
 #include <QtConcurrent/QtConcurrent>
 
@@ -49,12 +50,26 @@ RunController::~RunController()
     if (m_run)
         m_run->cancel = true;
     m_pool.waitForDone();
+    holdScheduler(false);
+}
+
+void RunController::holdScheduler(bool on)
+{
+    if (on == m_holdsScheduler)
+        return;
+    m_holdsScheduler = on;
+    if (on)
+        WorkScheduler::instance().beginLiveRun();
+    else
+        WorkScheduler::instance().endLiveRun();
 }
 
 void RunController::start(const RunConfig &config, const std::vector<std::string> &engines)
 {
     if (m_run)
         m_run->cancel = true; // the old workers stop on their own; their channels are dropped
+    // The live run goes first: from now on no sweep point starts (workscheduler.h).
+    holdScheduler(!engines.empty());
     auto run = std::make_shared<Run>();
     run->clock.start();
     m_dmftTolerance = config.dmft.tolerance;
@@ -152,6 +167,7 @@ void RunController::setResults(std::vector<EngineState> states)
     m_run.reset();
     m_timer.stop();
     m_running = false;
+    holdScheduler(false);
     m_states = std::move(states);
     emit updated();
 }
@@ -249,6 +265,7 @@ void RunController::drain()
     if (all && m_running) {
         m_running = false;
         m_timer.stop();
+        holdScheduler(false); // a waiting sweep resumes
         emit finished();
     }
 }

@@ -6,7 +6,9 @@
 // stores and emits at most one `updated` per tick, so plots redraw at most 30 times a
 // second whatever the engines do. Cancel is the shared std::atomic<bool> every engine
 // polls; the controller's destructor cancels and waits (nothing outlives its owner).
-// The GUI thread never waits on a future.
+// The GUI thread never waits on a future. While a run computes it holds the shared
+// WorkScheduler's live-run mark, so the Explore dock's sweeps start no point meanwhile
+// (workscheduler.h: the live run goes first).
 #pragma once
 
 #include "dmft/iteratehistory.h"
@@ -92,6 +94,8 @@ private:
     struct Channel;
     struct Run;
     void drain();
+    /// Holds or releases the WorkScheduler's live-run mark (once per computing run).
+    void holdScheduler(bool on);
 
     Runner m_runner;
     QThreadPool m_pool;
@@ -99,6 +103,7 @@ private:
     std::shared_ptr<Run> m_run;
     std::vector<EngineState> m_states;
     bool m_running = false;
+    bool m_holdsScheduler = false;
     double m_dmftTolerance = 0.0; ///< for the DMFT's ETA (convergenceeta.h)
     int m_dmftMaxIterations = 0;
 };

@@ -1,6 +1,7 @@
 #include "sweepcontroller.h"
 
 #include "workerpriority.h"
+#include "workscheduler.h"
 
 #include <mutex>
 
@@ -15,7 +16,13 @@ struct SweepController::Job {
     bool done = false;
     Status status = Status::Running;
     std::atomic<int> nice { 0 }; ///< the worker's nice value once it started
+    std::atomic<bool> waiting { false }; ///< paused before a point: the live run goes first
 };
+
+bool SweepController::waitingForLiveRun() const
+{
+    return m_job && m_job->waiting.load();
+}
 
 int SweepController::workerNice() const
 {
@@ -54,16 +61,29 @@ void SweepController::start(const SweepPlan &plan)
     m_pool.start([job, cache, plan]() {
         job->nice.store(lowerThreadPriority(kSweepNice)); // the live run comes first
         SweepRunner runner(plan, cache);
-        const Status s = runner.run(
-            [job](int p, const SweepPointResult &r) {
-                std::lock_guard<std::mutex> lock(job->mutex);
-                job->finished.emplace_back(p, r);
-            },
-            [job](const ProgressReport &report) {
-                std::lock_guard<std::mutex> lock(job->mutex);
-                job->progress = report.text;
-            },
-            &job->cancel);
+        const ProgressCallback progress = [job](const ProgressReport &report) {
+            std::lock_guard<std::mutex> lock(job->mutex);
+            job->progress = report.text;
+        };
+        runner.init();
+        for (;;) {
+            // Between points only: a point is never cut, so none is lost (workscheduler.h).
+            if (WorkScheduler::instance().liveRunActive()) {
+                job->waiting.store(true);
+                {
+                    std::lock_guard<std::mutex> lock(job->mutex);
+                    job->progress = "paused: the live run goes first";
+                }
+                WorkScheduler::instance().waitForLiveRun(&job->cancel);
+                job->waiting.store(false);
+            }
+            const int p = runner.step(progress, &job->cancel);
+            if (p < 0)
+                break;
+            std::lock_guard<std::mutex> lock(job->mutex);
+            job->finished.emplace_back(p, runner.result(p));
+        }
+        const Status s = runner.status();
         std::lock_guard<std::mutex> lock(job->mutex);
         job->status = s;
         job->done = true;
@@ -83,14 +103,16 @@ void SweepController::drain()
     if (!m_job)
         return;
     std::vector<std::pair<int, SweepPointResult>> points;
-    bool done = false;
+    bool done = false, progressChanged = false;
     Status status = Status::Running;
     {
         std::lock_guard<std::mutex> lock(m_job->mutex);
         points.swap(m_job->finished);
         done = m_job->done;
         status = m_job->status;
-        m_progressText = QString::fromStdString(m_job->progress);
+        const QString progress = QString::fromStdString(m_job->progress);
+        progressChanged = progress != m_progressText;
+        m_progressText = progress;
         m_lastNice = m_job->nice.load();
     }
     for (auto &[p, r] : points) {
@@ -100,6 +122,8 @@ void SweepController::drain()
     }
     if (!points.empty() || done)
         emit updated();
+    else if (progressChanged)
+        emit progressed();
     if (done) {
         m_timer.stop();
         m_running = false;

@@ -5,7 +5,9 @@
 // as long as the controller, so refining a grid or running a family again recomputes
 // nothing already computed. Cancel is an atomic the engines poll; a cancelled sweep keeps
 // every finished point. The destructor cancels and waits: nothing outlives its owner.
-// The worker runs at a lower CPU priority than the live run's (workerpriority.h).
+// The live run goes first (workscheduler.h): while one computes, the worker starts no
+// new point (the point in progress finishes at the lower CPU priority of workerpriority.h)
+// and it resumes with the next pending point when the live run has finished.
 #pragma once
 
 #include "sweep/sweeprunner.h"
@@ -41,12 +43,16 @@ public:
     /// The nice value the current sweep's worker runs at (workerpriority.h: after the live
     /// run); 0 before a sweep or where it cannot be read.
     int workerNice() const;
+    /// True while the worker waits for the live run to finish before its next point.
+    bool waitingForLiveRun() const;
     /// Text of the engine running now ("point 3/16 (α = 2): dmft iteration 4 ...").
     QString progressText() const { return m_progressText; }
 
 signals:
     void started();
     void updated();
+    /// Only progressText() changed (an engine's progress, a pause for the live run).
+    void progressed();
     void finished();
 
 private:

@@ -9,10 +9,13 @@
 #include "sweepfigures.h"
 
 #include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPushButton>
 #include <QSplitter>
 #include <QToolTip>
@@ -40,7 +43,11 @@ SweepPanel::SweepPanel(QWidget *parent)
     , m_controller(new SweepController(this))
 {
     buildUi();
-    connect(m_controller, &SweepController::updated, this, &SweepPanel::redraw);
+    connect(m_controller, &SweepController::updated, this, [this] {
+        updateFamily();
+        redraw();
+    });
+    connect(m_controller, &SweepController::progressed, this, &SweepPanel::showProgress);
     connect(m_controller, &SweepController::finished, this, &SweepPanel::onFinished);
 }
 
@@ -94,11 +101,25 @@ void SweepPanel::buildUi()
     m_run = new QPushButton("Run sweep");
     m_stop = new QPushButton("Stop");
     m_stop->setEnabled(false);
+    m_export = new QPushButton("Export…");
+    m_export->setToolTip("Write the figure (PNG, PDF or SVG; a family also as NAME_curves) or the tidy table "
+                         "(CSV: one row per point).");
+    m_export->setEnabled(false);
+    auto *exportMenu = new QMenu(m_export);
+    exportMenu->addAction("Figure (PNG, PDF, SVG)…", this, [this] { exportWithDialog(false); });
+    exportMenu->addAction("Figure in slide style…", this, [this] { exportWithDialog(true); });
+    exportMenu->addAction("Table (CSV)…", this, [this] { exportWithDialog(false, true); });
+    m_export->setMenu(exportMenu);
+    m_clear = new QPushButton("Clear from panels");
+    m_clear->setToolTip("Remove the family's curves and colour bar from the main Loss and Overlaps panels.");
+    m_clear->setEnabled(false);
     m_status = new QLabel;
     m_status->setWordWrap(true);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_run);
     buttons->addWidget(m_stop);
+    buttons->addWidget(m_clear);
+    buttons->addWidget(m_export);
     m_mainPlot = new QCustomPlot;
     m_endPlot = new QCustomPlot;
     m_mainPlot->setMinimumSize(260, 220);
@@ -117,6 +138,7 @@ void SweepPanel::buildUi()
             m_status->setText("<span style='color:#b00'>" + m_error.toHtmlEscaped() + "</span>");
     });
     connect(m_stop, &QPushButton::clicked, this, &SweepPanel::stop);
+    connect(m_clear, &QPushButton::clicked, this, &SweepPanel::clearFamily);
     connect(m_curves, &QComboBox::currentIndexChanged, this, &SweepPanel::redraw);
     connect(m_mainPlot, &QCustomPlot::mouseMove, this, &SweepPanel::onHover);
     connect(m_mainPlot, &QCustomPlot::mousePress, this, &SweepPanel::onClick);
@@ -185,10 +207,13 @@ bool SweepPanel::start()
         return false;
     }
     m_map = nullptr;
+    m_familyCleared = false;
     m_controller->start(plan);
+    m_export->setEnabled(true);
     m_run->setEnabled(false);
     m_stop->setEnabled(true);
     m_status->setText(QString("Running %1 points…").arg(plan.points.size()));
+    updateFamily();
     redraw();
     return true;
 }
@@ -196,6 +221,27 @@ bool SweepPanel::start()
 void SweepPanel::stop()
 {
     m_controller->stop();
+}
+
+void SweepPanel::exportWithDialog(bool slide, bool table)
+{
+    const QString path = QFileDialog::getSaveFileName(this, "Export sweep", table ? "sweep.csv" : "sweep.png",
+        table ? "CSV (*.csv)" : "Figures (*.png *.pdf *.svg)");
+    if (path.isEmpty())
+        return;
+    const QString err = exportTo(path, slide);
+    m_status->setText(err.isEmpty() ? "Wrote " + path.toHtmlEscaped()
+                                    : "<span style='color:#b00'>" + err.toHtmlEscaped() + "</span>");
+}
+
+void SweepPanel::clearFamily()
+{
+    m_familyCleared = true;
+    m_clear->setEnabled(false);
+    if (m_family) {
+        m_family.reset();
+        emit familyChanged();
+    }
 }
 
 void SweepPanel::onFinished()
@@ -222,6 +268,17 @@ std::vector<double> SweepPanel::contourLevels() const
     return levels;
 }
 
+void SweepPanel::updateFamily()
+{
+    const SweepPlan &plan = m_controller->plan();
+    const bool family = plan.spec.axes.size() == 1 && !m_familyCleared;
+    m_family = family ? std::make_shared<const figures::FamilyOverlay>(
+                   figures::familyOverlay(plan, m_controller->results(), plan.spec.engines.front()))
+                      : nullptr;
+    m_clear->setEnabled(family);
+    emit familyChanged();
+}
+
 void SweepPanel::redraw()
 {
     const SweepPlan &plan = m_controller->plan();
@@ -241,10 +298,15 @@ void SweepPanel::redraw()
         m_endPlot->replot(QCustomPlot::rpQueuedReplot);
     }
     m_mainPlot->replot(QCustomPlot::rpQueuedReplot);
+    showProgress();
+}
+
+void SweepPanel::showProgress()
+{
     if (m_controller->isRunning())
         m_status->setText(QString("%1 of %2 points. %3")
                               .arg(m_controller->completedPoints())
-                              .arg(plan.points.size())
+                              .arg(m_controller->plan().points.size())
                               .arg(m_controller->progressText()));
 }
 
@@ -329,11 +391,19 @@ QString SweepPanel::exportTo(const QString &path, bool slide) const
     style.slide = slide;
     QCustomPlot plot;
     plot.resize(900, 600);
-    if (plan.spec.axes.size() > 1)
-        figures::plotPhaseDiagram(&plot, plan, m_controller->results(), 0, style, contourLevels());
-    else
-        figures::plotFamilyScalar(&plot, plan, m_controller->results(), 0, style);
     QString error;
+    if (plan.spec.axes.size() > 1) {
+        figures::plotPhaseDiagram(&plot, plan, m_controller->results(), 0, style, contourLevels());
+    } else {
+        // A family: the curves beside the end-point figure, as NAME_curves.EXT.
+        figures::plotFamilyCurves(&plot, plan, m_controller->results(), plan.spec.engines.front(),
+            static_cast<figures::FamilyQuantity>(m_curves->currentData().toInt()), style);
+        const QFileInfo info(path);
+        const QString curves = info.dir().filePath(info.completeBaseName() + "_curves." + info.suffix());
+        if (!figures::exportPlot(&plot, curves, 900, 600, 1.0, &error))
+            return error;
+        figures::plotFamilyScalar(&plot, plan, m_controller->results(), 0, style);
+    }
     if (!figures::exportPlot(&plot, path, 900, 600, 1.0, &error))
         return error;
     return {};

@@ -9,6 +9,9 @@
 //  * phase diagram: the heat map filling in coarse to fine, contour lines at the chosen
 //    levels; hovering a cell shows value ± SE; clicking it emits configurationChosen with
 //    that cell's configuration (the main window loads and runs it).
+// A family is also overlaid in the main window's Loss and Overlaps panels as its points
+// finish (familyOverlay; faded under the live run, a colour bar titled with the
+// parameter), until "Clear from panels" or the next sweep.
 // Stop keeps what was computed; results are cached across sweeps (SweepController).
 #pragma once
 
@@ -18,6 +21,7 @@
 #include <QWidget>
 
 #include <functional>
+#include <memory>
 #include <optional>
 
 class QComboBox;
@@ -51,6 +55,12 @@ public:
     QString error() const { return m_error; }
 
     SweepController *controller() const { return m_controller; }
+    /// The family to overlay in the main loss and overlap panels: the first engine's curves
+    /// of the finished points of a one-parameter sweep; null for a phase diagram, before a
+    /// sweep, and after clearFamily(). A new object whenever it changes (familyChanged).
+    std::shared_ptr<const figures::FamilyOverlay> familyOverlay() const { return m_family; }
+    /// Removes the family from the main panels (until the next sweep starts).
+    void clearFamily();
     QCustomPlot *mainPlot() const { return m_mainPlot; }
     QCustomPlot *endPointPlot() const { return m_endPlot; }
     /// Which curve a family overlays (losses, M₁₁, Q₁₁); its data is a FamilyQuantity.
@@ -60,17 +70,25 @@ public:
     /// As a click on that cell/point: emits configurationChosen for a finished point.
     bool choosePoint(int i, int j = 0);
 
-    /// Writes the shown figure(s) in the format of the suffix (png/pdf/svg), or the tidy
-    /// table for .csv. Empty on success.
+    /// Writes the shown figure in the format of the suffix (png/pdf/svg; a family writes
+    /// its end-point figure there and its curves to NAME_curves.EXT), or the tidy table for
+    /// .csv. Empty on success. The dock's Export… button asks for the file.
     QString exportTo(const QString &path, bool slide = false) const;
 
 signals:
     void configurationChosen(const RunConfig &config);
     void sweepFinished();
+    /// familyOverlay() changed (a point finished, a sweep started, the family was cleared).
+    void familyChanged();
 
 private:
     void buildUi();
     void redraw();
+    void updateFamily();
+    void showProgress();
+    /// Asks for a file and exports the figure (slide style if asked) or the table.
+    void exportWithDialog(bool slide,
+        bool table = false); ///< the status line while running: points done, the engine's progress
     void onFinished();
     void onHover(QMouseEvent *event);
     void onClick(QMouseEvent *event);
@@ -81,11 +99,13 @@ private:
     SweepController *m_controller;
     QComboBox *m_key1, *m_key2, *m_scalar, *m_curves;
     QLineEdit *m_values1, *m_values2, *m_engines, *m_contours;
-    QPushButton *m_run, *m_stop;
+    QPushButton *m_run, *m_stop, *m_clear, *m_export;
     QLabel *m_status;
     QCustomPlot *m_mainPlot, *m_endPlot;
     QCPColorMap *m_map = nullptr;
     QString m_error;
+    std::shared_ptr<const figures::FamilyOverlay> m_family;
+    bool m_familyCleared = false;
 };
 
 } // namespace dmftlab

@@ -15,6 +15,7 @@
 #include <QString>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -95,12 +96,30 @@ struct PinnedCurves {
     const Curves *curves;
 };
 
+/// A family of runs (issue 11) overlaid in the loss and overlap panels: every member's
+/// curves thin and faded under the live run, coloured by its parameter value on the
+/// sequential colour-blind-safe map (viridis), and a colour bar titled with the parameter.
+/// Built from a sweep by familyOverlay (sweepfigures.h).
+struct FamilyOverlay {
+    QString parameter; ///< the colour bar's title, e.g. "sample ratio α = n/d"
+    double lower = 0.0, upper = 1.0; ///< the colour bar's range (parameter values)
+    bool log = false; ///< log-spaced values: a log colour bar
+    std::vector<std::pair<double, QString>> ticks; ///< a tick at each value (short families)
+    struct Member {
+        double position = 0.0; ///< on the colour map, in [0, 1]
+        QString label; ///< "α = 2" (hover names)
+        std::shared_ptr<const Curves> curves;
+    };
+    std::vector<Member> members; ///< the finished points, in parameter order
+};
+
 struct LossOptions {
     bool train = true, test = true, error = true;
     bool logX = false, logY = false;
     /// (simulation − theory) / SE instead of the curves: agreement read directly.
     bool deviation = false;
     std::vector<PinnedCurves> pinned; ///< not drawn in the deviation view
+    const FamilyOverlay *family = nullptr; ///< not drawn in the deviation view
 };
 void plotLoss(QCustomPlot *plot, const std::vector<const Curves *> &curves, const Style &style,
     const LossOptions &options);
@@ -113,6 +132,7 @@ struct OverlapOptions {
     /// (simulation − theory) / SE instead of the curves.
     bool deviation = false;
     std::vector<PinnedCurves> pinned; ///< not drawn in the deviation view
+    const FamilyOverlay *family = nullptr; ///< not drawn in the deviation view
 };
 void plotOverlaps(QCustomPlot *plot, const std::vector<const Curves *> &curves, const Style &style,
     const OverlapOptions &options);

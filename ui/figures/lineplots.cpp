@@ -6,6 +6,7 @@
 #include "figurestyle.h"
 #include "observables/statistics.h"
 #include "richtextelement.h"
+#include "sweepfigures.h"
 
 #include <qcustomplot.h>
 
@@ -231,6 +232,33 @@ void drawQuantities(QCustomPlot *plot, QCPAxisRect *rect, const std::vector<cons
     addEngineKeys(rect, curves, style);
 }
 
+/// The finite points of `e` (of `c`) a line can show on the axes' scales.
+void finitePoints(
+    const Curves &c, const Estimate &e, bool logX, bool logY, QVector<double> *keys, QVector<double> *values)
+{
+    const int n = std::min<int>(validCount(c), static_cast<int>(e.mean.size()));
+    for (int i = 0; i < n; ++i) {
+        const double v = e.mean[i];
+        if (std::isfinite(v) && !(logY && v <= 0.0) && !(logX && !(c.t[i] > 0.0))) {
+            keys->push_back(c.t[i]);
+            values->push_back(v);
+        }
+    }
+}
+
+/// A thin reference line (pinned run, family member): no markers, no bands, no legend
+/// entry of its own, named for the hover read-out.
+void addReferenceLine(QCPAxisRect *rect, const QVector<double> &keys, const QVector<double> &values,
+    const QPen &pen, const QString &name)
+{
+    auto *g = new QCPGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+    g->setPen(pen);
+    g->setName(name);
+    g->removeFromLegend();
+    g->setSelectable(QCP::stNone);
+    g->setData(keys, values, true);
+}
+
 /// Pinned runs: every quantity of every pinned engine as a thin, faded, dashed line in the
 /// quantity's colour (no markers, no bands: a reference, not a result to read off), and
 /// one grey legend entry per pin.
@@ -249,24 +277,13 @@ void drawPinned(QCPAxisRect *rect, const std::vector<PinnedCurves> &pinned,
             if (!e)
                 continue;
             QVector<double> keys, values;
-            const int n = std::min<int>(validCount(*p.curves), static_cast<int>(e->mean.size()));
-            for (int i = 0; i < n; ++i) {
-                const double v = e->mean[i];
-                if (std::isfinite(v) && !(logY && v <= 0.0) && !(logX && !(p.curves->t[i] > 0.0))) {
-                    keys.push_back(p.curves->t[i]);
-                    values.push_back(v);
-                }
-            }
+            finitePoints(*p.curves, *e, logX, logY, &keys, &values);
             if (keys.isEmpty())
                 continue;
-            auto *g = new QCPGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
             QColor faded = q.cue.color;
             faded.setAlpha(110);
-            g->setPen(QPen(faded, m.pen * 0.8, Qt::DashLine));
-            g->setName(q.cue.name + " · pinned " + p.name + " (" + engineLabel(p.curves->engine) + ")");
-            g->removeFromLegend();
-            g->setSelectable(QCP::stNone);
-            g->setData(keys, values, true);
+            addReferenceLine(rect, keys, values, QPen(faded, m.pen * 0.8, Qt::DashLine),
+                q.cue.name + " · pinned " + p.name + " (" + engineLabel(p.curves->engine) + ")");
             drawn = true;
         }
         if (drawn && std::find(named.begin(), named.end(), p.name) == named.end()) {
@@ -275,6 +292,34 @@ void drawPinned(QCPAxisRect *rect, const std::vector<PinnedCurves> &pinned,
             key->setName("pinned: " + p.name);
             key->setPen(QPen(QColor(70, 70, 70, 140), m.pen * 0.8, Qt::DashLine));
             key->setSelectable(QCP::stNone);
+        }
+    }
+}
+
+/// A family (issue 11): every member's quantities as thin faded lines in the member's
+/// colour on the sequential map (the colour bar reads the parameter off), the quantities
+/// told apart by their dash pattern (solid, dashed, dotted, ... in the legend's order).
+/// Drawn before the live run, so the live curves lie on top.
+void drawFamily(QCPAxisRect *rect, const FamilyOverlay &family, const std::vector<Quantity> &quantities,
+    const Style &style, bool logY)
+{
+    const Metrics m = metricsFor(style);
+    const bool logX = rect->axis(QCPAxis::atBottom)->scaleType() == QCPAxis::stLogarithmic;
+    const Qt::PenStyle dashes[] = { Qt::SolidLine, Qt::DashLine, Qt::DotLine, Qt::DashDotLine };
+    for (const FamilyOverlay::Member &member : family.members) {
+        if (!member.curves)
+            continue;
+        QColor colour = familyColor(member.position);
+        colour.setAlpha(kFamilyAlpha);
+        for (std::size_t qi = 0; qi < quantities.size(); ++qi) {
+            const Estimate *e = quantities[qi].estimate(*member.curves);
+            if (!e)
+                continue;
+            QVector<double> keys, values;
+            finitePoints(*member.curves, *e, logX, logY, &keys, &values);
+            if (!keys.isEmpty())
+                addReferenceLine(rect, keys, values, QPen(colour, m.pen * 0.8, dashes[qi % 4]),
+                    quantities[qi].cue.name + " · family " + member.label);
         }
     }
 }
@@ -413,17 +458,21 @@ void finishAxes(QCPAxisRect *rect, bool logY)
 /// The data and furniture of a time-series panel (losses, overlaps): the quantities (or their
 /// (simulation − theory)/SE deviations), the pinned runs, axes, epoch axis, legend and stamp.
 void drawTimeSeries(QCustomPlot *plot, const Layout &layout, const std::vector<const Curves *> &curves,
-    const std::vector<Quantity> &quantities, const std::vector<PinnedCurves> &pinned, bool deviation,
-    bool logY, const Style &style)
+    const std::vector<Quantity> &quantities, const std::vector<PinnedCurves> &pinned,
+    const FamilyOverlay *family, bool deviation, bool logY, const Style &style)
 {
     QCPAxisRect *rect = layout.rects[0];
     if (deviation) {
         drawDeviations(plot, rect, curves, quantities, style);
     } else {
+        if (family)
+            drawFamily(rect, *family, quantities, style, logY);
         drawQuantities(plot, rect, curves, quantities, style, logY);
         drawPinned(rect, pinned, quantities, style, logY);
     }
     finishAxes(rect, logY);
+    if (family && !deviation)
+        addFamilyColorBar(plot, layout.grid, 0, layout.grid->columnCount(), rect, *family, style);
     addEpochAxis(rect, style);
     placeLegend(plot, layout, style);
     addStamp(plot, style);
@@ -478,7 +527,8 @@ void plotLoss(
     add(options.test, errorIsLoss ? "test loss = test error" : "test loss", 1, &Curves::testLoss);
     add(options.error && !errorIsLoss, "test error", 2, &Curves::testError);
     const bool logY = options.logY && !options.deviation;
-    drawTimeSeries(plot, layout, curves, quantities, options.pinned, options.deviation, logY, style);
+    drawTimeSeries(
+        plot, layout, curves, quantities, options.pinned, options.family, options.deviation, logY, style);
 }
 
 // ---- overlaps -----------------------------------------------------------------------
@@ -543,8 +593,8 @@ void plotOverlaps(QCustomPlot *plot, const std::vector<const Curves *> &all, con
                 return &list[a * cols + b];
             } });
     }
-    drawTimeSeries(
-        plot, layout, curves, quantities, options.pinned, options.deviation, /*logY=*/false, style);
+    drawTimeSeries(plot, layout, curves, quantities, options.pinned, options.family, options.deviation,
+        /*logY=*/false, style);
 }
 
 // ---- convergence --------------------------------------------------------------------

@@ -46,10 +46,13 @@ QCPAxisRect *reset(QCustomPlot *plot, const Style &style, const QString &title)
     return rect;
 }
 
-QCPColorScale *addScale(QCustomPlot *plot, const QString &label, const Style &style, QCPRange range, bool log)
+/// A colour bar of the sequential map in cell (row, column) of `grid`, titled `label`,
+/// its top and bottom aligned with `rect`.
+QCPColorScale *addScale(QCustomPlot *plot, QCPLayoutGrid *grid, int row, int column, QCPAxisRect *rect,
+    const QString &label, const Style &style, QCPRange range, bool log)
 {
     auto *scale = new QCPColorScale(plot);
-    plot->plotLayout()->addElement(1, 1, scale);
+    grid->addElement(row, column, scale);
     scale->setType(QCPAxis::atRight);
     scale->setBarWidth(qRound((style.slide ? 16 : 11) * metricsFor(style).scale));
     scale->setGradient(sequentialGradient());
@@ -62,7 +65,7 @@ QCPColorScale *addScale(QCustomPlot *plot, const QString &label, const Style &st
     }
     scale->setDataRange(range);
     auto *group = new QCPMarginGroup(plot);
-    plot->axisRect()->setMarginGroup(QCP::msTop | QCP::msBottom, group);
+    rect->setMarginGroup(QCP::msTop | QCP::msBottom, group);
     scale->setMarginGroup(QCP::msTop | QCP::msBottom, group);
     return scale;
 }
@@ -248,20 +251,67 @@ double familyPosition(const SweepAxis &axis, int i)
     return (x - lo) / (hi - lo);
 }
 
+FamilyOverlay familyOverlay(
+    const SweepPlan &plan, const std::vector<SweepPointResult> &results, const std::string &engine)
+{
+    FamilyOverlay family;
+    if (plan.spec.axes.empty())
+        return family;
+    const SweepAxis &axis = plan.spec.axes[0];
+    const int n = axis.size();
+    family.parameter = axisTitle(axis);
+    const bool numeric = std::isfinite(axis.number(0));
+    family.log = numeric && axis.spacing == SweepSpacing::Log;
+    family.lower = numeric ? axis.number(0) : 0.0;
+    family.upper = numeric ? axis.number(n - 1) : n - 1.0;
+    if (family.lower > family.upper)
+        std::swap(family.lower, family.upper);
+    if (family.lower == family.upper) {
+        family.lower -= 0.5;
+        family.upper += 0.5;
+    }
+    // A tick at each member of the family (a log bar over 1.3 decades has only 0.2 ... 0.8).
+    if (!numeric || n <= 12)
+        for (int i = 0; i < n; ++i)
+            family.ticks.emplace_back(
+                numeric ? axis.number(i) : i, QString::fromStdString(axis.valueLabel(i)));
+    for (int i = 0; i < n; ++i) {
+        const int p = plan.pointIndex(i, 0);
+        if (p >= int(results.size()) || !results[p].done() || !results[p].results.count(engine))
+            continue;
+        family.members.push_back({ familyPosition(axis, i), QString::fromStdString(plan.describe(p)),
+            std::shared_ptr<const Curves>(
+                results[p].results.at(engine), &results[p].results.at(engine)->curves) });
+    }
+    return family;
+}
+
+QCPColorScale *addFamilyColorBar(QCustomPlot *plot, QCPLayoutGrid *grid, int row, int column,
+    QCPAxisRect *rect, const FamilyOverlay &family, const Style &style)
+{
+    QCPColorScale *scale = addScale(plot, grid, row, column, rect, family.parameter, style,
+        QCPRange(family.lower, family.upper), family.log);
+    if (!family.ticks.empty()) {
+        QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+        for (const auto &[value, label] : family.ticks)
+            ticker->addTick(value, label);
+        scale->axis()->setTicker(ticker);
+    }
+    return scale;
+}
+
 void plotFamilyCurves(QCustomPlot *plot, const SweepPlan &plan, const std::vector<SweepPointResult> &results,
     const std::string &engine, FamilyQuantity quantity, const Style &style)
 {
     const SweepAxis &axis = plan.spec.axes[0];
-    reset(plot, style,
+    QCPAxisRect *rect = reset(plot, style,
         familyQuantityLabel(quantity) + " — family of " + axisLabel(axis) + " (" + engineLabel(engine) + ")");
     styleAxis(plot->xAxis, style, "training time t");
     styleAxis(plot->yAxis, style, familyQuantityLabel(quantity));
     const double pen = metricsFor(style).pen;
-    for (std::size_t p = 0; p < results.size() && p < plan.points.size(); ++p) {
-        const auto &r = results[p];
-        if (!r.done() || !r.results.count(engine))
-            continue;
-        const Curves &c = r.results.at(engine)->curves;
+    const FamilyOverlay family = familyOverlay(plan, results, engine);
+    for (const FamilyOverlay::Member &member : family.members) {
+        const Curves &c = *member.curves;
         const Estimate *e = estimateOf(c, quantity);
         if (!e)
             continue;
@@ -272,21 +322,11 @@ void plotFamilyCurves(QCustomPlot *plot, const SweepPlan &plan, const std::vecto
             y[k] = e->mean[k];
         }
         QCPGraph *g = plot->addGraph();
-        g->setPen(QPen(familyColor(familyPosition(axis, plan.points[p].i)), pen));
+        g->setPen(QPen(familyColor(member.position), pen));
         g->setData(x, y, true);
     }
     plot->rescaleAxes();
-    const bool numeric = std::isfinite(axis.number(0));
-    const bool log = axis.spacing == SweepSpacing::Log;
-    QCPRange range
-        = numeric ? QCPRange(axis.number(0), axis.number(axis.size() - 1)) : QCPRange(0, axis.size() - 1);
-    if (range.lower > range.upper)
-        std::swap(range.lower, range.upper);
-    if (range.lower == range.upper)
-        range = QCPRange(range.lower - 0.5, range.upper + 0.5);
-    QCPColorScale *scale = addScale(plot, axisTitle(axis), style, range, log);
-    if (numeric && axis.size() <= 12) // a tick at each member of the family
-        valueTicks(scale->axis(), axis, 12, [&axis](int i) { return axis.number(i); });
+    addFamilyColorBar(plot, plot->plotLayout(), 1, 1, rect, family, style);
     addStamp(plot, style);
 }
 
@@ -385,7 +425,7 @@ QCPColorMap *plotPhaseDiagram(QCustomPlot *plot, const SweepPlan &plan,
     for (int a = 0; a < mx; ++a)
         for (int b = 0; b < my; ++b)
             map->data()->setCell(a, b, values(cx.cellOfColumn(a), cy.cellOfColumn(b)));
-    auto *scale = addScale(plot, label, style,
+    auto *scale = addScale(plot, plot->plotLayout(), 1, 1, rect, label, style,
         std::isfinite(lo) ? QCPRange(lo, hi == lo ? lo + 1e-12 : hi) : QCPRange(0, 1), false);
     map->setColorScale(scale);
     map->setGradient(sequentialGradient());

@@ -18,7 +18,10 @@
 #include <QPointF>
 #include <vector>
 
+class QCPAxisRect;
 class QCPColorMap;
+class QCPColorScale;
+class QCPLayoutGrid;
 
 namespace dmftlab::figures
 {
@@ -31,9 +34,21 @@ QString familyQuantityLabel(FamilyQuantity q);
 
 /// Viridis at f in [0, 1].
 QColor familyColor(double f);
+/// The opacity of a family's curves in the main loss and overlap panels: faded, so the
+/// live run drawn over them stands out.
+constexpr int kFamilyAlpha = 150;
 /// Position of axis value i on the colour map: by value (log for log spacing), by index
 /// for a list of strings.
 double familyPosition(const SweepAxis &axis, int i);
+
+/// The family of a one-parameter sweep for the main loss and overlap panels: `engine`'s
+/// curves of every finished point (sharing the results), the parameter's colour bar.
+FamilyOverlay familyOverlay(
+    const SweepPlan &plan, const std::vector<SweepPointResult> &results, const std::string &engine);
+/// The family's colour bar (sequential map, titled with the parameter, a tick at each
+/// value of a short family) in cell (row, column) of `grid`, aligned with `rect`.
+QCPColorScale *addFamilyColorBar(QCustomPlot *plot, QCPLayoutGrid *grid, int row, int column,
+    QCPAxisRect *rect, const FamilyOverlay &family, const Style &style);
 
 void plotFamilyCurves(QCustomPlot *plot, const SweepPlan &plan, const std::vector<SweepPointResult> &results,
     const std::string &engine, FamilyQuantity quantity, const Style &style);
