@@ -15,7 +15,7 @@ T="-fsanitize=thread -fno-omit-frame-pointer"
 GEN=()
 [ -f build-tsan/CMakeCache.txt ] || GEN=(-G Ninja)
 cmake -S . -B build-tsan "${GEN[@]}" -DCMAKE_BUILD_TYPE=Tsan -DDMFTLAB_NATIVE=OFF -DDMFTLAB_BUILD_PYTHON=OFF \
-  -DCMAKE_CXX_FLAGS_TSAN="-O1 -g $T" -DCMAKE_EXE_LINKER_FLAGS_TSAN="$T" -DCMAKE_SHARED_LINKER_FLAGS_TSAN="$T"
+  -DCMAKE_CXX_FLAGS_TSAN="-O1 -g1 $T" -DCMAKE_EXE_LINKER_FLAGS_TSAN="$T" -DCMAKE_SHARED_LINKER_FLAGS_TSAN="$T"
 cmake --build build-tsan --parallel "$JOBS" --target test_gui_run
 SUPP=""
 [ -f tests/tsan/qt.supp ] && SUPP="suppressions=$PWD/tests/tsan/qt.supp"

@@ -105,6 +105,7 @@ private slots:
     void divergenceWritesTruncatedCurves();
     void sigintCancels();
     void fullDiskLeavesAConsistentSummary();
+    void signalWhileFiguresAreWritten();
 };
 
 void TestCli::helpDocumentsEverything()
@@ -679,6 +680,58 @@ void TestCli::fullDiskLeavesAConsistentSummary()
         present.insert(entry.path().filename().string()); // no temporary files left either
     QCOMPARE(listed, present);
     QVERIFY(present.count("sgf_curves.csv") && !present.count("sgf_C_theta.csv"));
+}
+
+// Issue 15: a signal that arrived while files and figures were written was ignored (exit 4
+// after writing everything). Now the engine's data files are finished, the figures not yet
+// begun are skipped, and the run ends "cancelled" (exit 130) with a summary that lists
+// exactly the folder. The signal goes out when stdout reports the engine (its files are
+// written, the figures come next); large PNGs keep the figures busy for seconds.
+void TestCli::signalWhileFiguresAreWritten()
+{
+    QTemporaryDir tmp;
+    const QString out = tmp.path() + "/signal";
+    QStringList args = smallRun("linear-regression", out);
+    args << "--plots"
+         << "png,pdf,svg"
+         << "--plot-size"
+         << "4000x3000"
+         << "--plot-scale"
+         << "2";
+    QProcess p;
+    p.setProcessEnvironment(headlessEnvironment());
+    p.start(QStringLiteral(DMFTLAB_CLI_PATH), args);
+    QVERIFY(p.waitForStarted(10000));
+    QByteArray stdOut;
+    QElapsedTimer timer;
+    timer.start();
+    while (!stdOut.contains("\nsgf: ") && timer.elapsed() < 60000 && p.state() == QProcess::Running) {
+        p.waitForReadyRead(100);
+        stdOut += p.readAllStandardOutput();
+    }
+    QVERIFY2(p.state() == QProcess::Running, stdOut + p.readAllStandardError());
+    ::kill(static_cast<pid_t>(p.processId()), SIGINT);
+    QVERIFY2(p.waitForFinished(60000), "no exit within 60 s of SIGINT");
+    const QByteArray err = p.readAllStandardError();
+    QVERIFY2(p.exitStatus() == QProcess::NormalExit, err);
+    QCOMPARE(p.exitCode(), 130);
+    const fs::path dir = out.toStdString();
+    const json summary = readJson(dir / "summary.json");
+    QVERIFY2(summary.is_object() && summary["engines"].contains("sgf"), err);
+    QCOMPARE(summary["status"].get<std::string>(), std::string("cancelled"));
+    QCOMPARE(summary["engines"]["sgf"]["status"].get<std::string>(), std::string("completed"));
+    QCOMPARE(int(lines(readText(dir / "sgf_curves.csv")).size()), 11 + 1);
+    std::set<std::string> listed = { "config.json", "summary.json" }, present;
+    for (const auto &f : summary["engines"]["sgf"]["files"])
+        listed.insert(f.get<std::string>());
+    // No "plots" when the signal came before the first figure; else the figures written.
+    const json plots = summary.value("plots", json::array());
+    for (const auto &f : plots)
+        listed.insert(f.get<std::string>());
+    for (const auto &entry : fs::directory_iterator(dir))
+        present.insert(entry.path().filename().string()); // no temporary files left either
+    QCOMPARE(listed, present);
+    QVERIFY2(plots.size() < 9, plots.dump().c_str()); // the rest were skipped
 }
 
 QTEST_GUILESS_MAIN(TestCli)

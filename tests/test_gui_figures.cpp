@@ -283,11 +283,11 @@ void TestGuiFigures::finalViewDrawnAfterQueuedLiveUpdate()
     area.resize(1200, 800);
     auto view = std::make_shared<ResultView>();
     view->curves.push_back(std::make_shared<const Curves>(makeCurves("sgf", 1, 10, 11)));
-    area.setView(view, true);
+    area.setView(view, PlotPanel::Redraw::Live);
     QCustomPlot *loss = area.panel("loss")->plot();
     QVERIFY(loss->graphCount() == 0 || loss->graph(0)->data()->isEmpty()); // deferred
     auto finalView = std::make_shared<ResultView>(*view);
-    area.setView(finalView, false);
+    area.setView(finalView, PlotPanel::Redraw::Now);
     int points = 0;
     for (int i = 0; i < loss->graphCount(); ++i)
         points = std::max(points, loss->graph(i)->data()->size());

@@ -79,23 +79,31 @@ class TimerLateness
 public:
     struct Tick {
         double late = 0.0, queued = 0.0, cpu = 0.0;
+        double at = 0.0; ///< ms since the measurement began
         double programLate() const { return late - queued; } ///< lateness not spent queued for a CPU
     };
     void add(const Tick &t) { m_ticks.push_back(t); }
-    /// The tick in which `done` first held (a run's end: its final, antialiased redraw of
-    /// every panel), kept apart from the ticks while the run went on.
-    void setFinal(const Tick &t)
+    /// The tick in which `ended` first held (the window handling the engines' end), kept
+    /// apart from the others.
+    void setEnd(const Tick &t)
     {
-        m_final = t;
-        m_haveFinal = true;
+        m_end = t;
+        m_haveEnd = true;
     }
-    bool haveFinal() const { return m_haveFinal; }
-    const Tick & final() const { return m_final; }
+    bool haveEnd() const { return m_haveEnd; }
+    const Tick &end() const { return m_end; }
+    const Tick &last() const { return m_ticks.back(); }
     void setHaveCpuTimes(bool have) { m_haveCpu = have; }
     bool haveCpuTimes() const { return m_haveCpu; }
     int ticks() const { return static_cast<int>(m_ticks.size()); }
     /// The q-quantile (q = 1: the worst) of one quantity over the ticks.
     double quantile(double Tick::*field, double q) const { return quantileOf(values(field), q); }
+    double worstCpuAt() const
+    {
+        const auto worst = std::max_element(
+            m_ticks.begin(), m_ticks.end(), [](const Tick &a, const Tick &b) { return a.cpu < b.cpu; });
+        return worst == m_ticks.end() ? 0.0 : worst->at;
+    }
     double worstProgramLate() const
     {
         std::vector<double> v;
@@ -107,14 +115,15 @@ public:
     {
         return QString(
             "%1 ticks; lateness median %2, p95 %3, worst %4 ms; of it queued for a CPU up to %5 ms; "
-            "lateness less queueing worst %6 ms; GUI CPU per tick worst %7 ms")
+            "lateness less queueing worst %6 ms; GUI CPU per tick worst %7 ms (at %8 ms)")
             .arg(ticks())
             .arg(quantile(&Tick::late, 0.5), 0, 'f', 1)
             .arg(quantile(&Tick::late, 0.95), 0, 'f', 1)
             .arg(quantile(&Tick::late, 1.0), 0, 'f', 1)
             .arg(quantile(&Tick::queued, 1.0), 0, 'f', 1)
             .arg(worstProgramLate(), 0, 'f', 1)
-            .arg(quantile(&Tick::cpu, 1.0), 0, 'f', 1);
+            .arg(quantile(&Tick::cpu, 1.0), 0, 'f', 1)
+            .arg(worstCpuAt(), 0, 'f', 0);
     }
 
 private:
@@ -133,13 +142,15 @@ private:
         return v[std::min(v.size() - 1, static_cast<std::size_t>(q * (v.size() - 1) + 0.5))];
     }
     std::vector<Tick> m_ticks;
-    Tick m_final;
-    bool m_haveFinal = false;
+    Tick m_end;
+    bool m_haveEnd = false;
     bool m_haveCpu = false;
 };
 
-/// Runs the event loop for `maxMs` or until `done` says so, timing a 10 ms timer.
-TimerLateness measureTimerLateness(int maxMs, const std::function<bool()> &done = {})
+/// Runs the event loop for `maxMs` or until `done` says so, timing a 10 ms timer; the first
+/// tick in which `ended` holds is kept apart (TimerLateness::end).
+TimerLateness measureTimerLateness(
+    int maxMs, const std::function<bool()> &done = {}, const std::function<bool()> &ended = {})
 {
     TimerLateness out;
     QElapsedTimer sinceLast, total;
@@ -151,6 +162,7 @@ TimerLateness measureTimerLateness(int maxMs, const std::function<bool()> &done 
     QObject::connect(&probe, &QTimer::timeout, &loop, [&] {
         TimerLateness::Tick tick;
         tick.late = sinceLast.nsecsElapsed() / 1e6 - 10.0;
+        tick.at = total.nsecsElapsed() / 1e6;
         sinceLast.restart();
         double cpu = 0.0, queued = 0.0;
         if (threadSchedMs(&cpu, &queued)) {
@@ -159,13 +171,11 @@ TimerLateness measureTimerLateness(int maxMs, const std::function<bool()> &done 
         }
         cpuLast = cpu;
         queuedLast = queued;
-        if (done && done()) {
-            out.setFinal(tick);
-            loop.quit();
-            return;
-        }
-        out.add(tick);
-        if (total.elapsed() >= maxMs)
+        if (ended && !out.haveEnd() && ended())
+            out.setEnd(tick);
+        else
+            out.add(tick);
+        if ((done && done()) || total.elapsed() >= maxMs)
             loop.quit();
     });
     out.setHaveCpuTimes(threadSchedMs(&cpuLast, &queuedLast));
@@ -190,6 +200,7 @@ private slots:
     void workerExceptionIsInternalError();
     void invalidParameterDisablesRun();
     void eventLoopStaysResponsive();
+    void finalPicturesAreDrawnOnePanelPerTurn();
     void exportsAndSessionRoundTrip();
     void badSessionNamesTheField();
 };
@@ -436,6 +447,12 @@ void TestGuiRun::eventLoopStaysResponsive()
     //    preemption does not inflate (Linux's per-thread accounting, schedstat);
     //  * the median wall-clock lateness < 50 ms (a GUI thread that waits on the workers
     //    most of the time fails; the occasional scheduler stall does not).
+    // The ticks run until runFinished, i.e. until every panel has drawn its final,
+    // antialiased picture: those redraws (54-70 ms of GUI CPU at 1400 x 900 when they were
+    // made in one turn) are held to the same bound; PlotArea spreads them over turns.
+    // The one tick in which the window handles the engines' end (RunController::finished:
+    // the laws, engine status lines, pins; measured 39-55 ms of GUI CPU at load 6-9) is
+    // bounded apart at 100 ms, a pause users do not notice; a defect still to find.
     // The same timer on the idle window (500 ms, measured first) is logged beside it.
     MainWindow w;
     w.resize(1400, 900);
@@ -445,24 +462,76 @@ void TestGuiRun::eventLoopStaysResponsive()
     setField(w, "sim.dimension", "500");
     const TimerLateness idle = measureTimerLateness(500);
     QSignalSpy finished(&w, &MainWindow::runFinished);
+    QElapsedTimer sinceStart;
+    qint64 enginesDone = -1; // the engines' end: the final pictures follow
+    connect(w.controller(), &RunController::finished, this, [&] { enginesDone = sinceStart.elapsed(); });
+    sinceStart.start();
     QVERIFY(w.run());
-    const TimerLateness running = measureTimerLateness(90000, [&] { return finished.count() > 0; });
+    const TimerLateness running = measureTimerLateness(
+        90000, [&] { return finished.count() > 0; }, [&] { return enginesDone >= 0; });
     QCOMPARE(finished.count(), 1);
     qInfo() << "10 ms timer, idle window:" << idle.describe();
-    qInfo() << "10 ms timer, during the run:" << running.describe();
+    qInfo() << "10 ms timer, during the run:" << running.describe() << "; the engines returned at"
+            << enginesDone << "ms";
     QVERIFY(running.ticks() > 10);
     if (!running.haveCpuTimes())
         QSKIP("no per-thread scheduler statistics (/proc/thread-self/schedstat) on this system");
     QVERIFY2(running.quantile(&TimerLateness::Tick::cpu, 1.0) < 50, qPrintable(running.describe()));
     QVERIFY2(running.quantile(&TimerLateness::Tick::late, 0.5) < 50, qPrintable(running.describe()));
-    // The run's end is one piece of work: every panel's final picture, with antialiasing, in
-    // the same tick (PlotArea staggers live redraws only). Measured 54-70 ms of GUI CPU at
-    // 1400 x 900 for this committee run on an idle machine, above the 50 ms the ticks during
-    // the run keep; bounded here at 100 ms (a pause users do not notice), and listed as a
-    // defect to fix by staggering the final redraws too.
-    QVERIFY(running.haveFinal());
-    qInfo("the run's final tick: GUI CPU %.1f ms", running.final().cpu);
-    QVERIFY2(running.final().cpu < 100, qPrintable(QString::number(running.final().cpu)));
+    qInfo("the tick with the last final redraw: GUI CPU %.1f ms", running.last().cpu);
+    QVERIFY(!w.plotArea()->redrawsPending());
+    QVERIFY(running.haveEnd());
+    qInfo("the tick that handled the engines' end: GUI CPU %.1f ms", running.end().cpu);
+    QVERIFY2(running.end().cpu < 100, qPrintable(QString::number(running.end().cpu)));
+}
+
+void TestGuiRun::finalPicturesAreDrawnOnePanelPerTurn()
+{
+    MainWindow w;
+    w.resize(1400, 900);
+    w.show();
+    makeSmall(w, "linear-regression");
+    QSignalSpy finished(&w, &MainWindow::runFinished);
+    QVERIFY(w.run());
+    QVERIFY(finished.wait(60000));
+    // runFinished follows the final pictures: every panel drawn, antialiased.
+    PlotArea *area = w.plotArea();
+    QVERIFY(!area->redrawsPending());
+    const auto dirty = [area] {
+        return static_cast<int>(std::count_if(
+            area->panels().begin(), area->panels().end(), [](const PlotPanel *p) { return p->isDirty(); }));
+    };
+    QCOMPARE(dirty(), 0);
+    for (PlotPanel *p : area->panels())
+        QVERIFY2(p->plot()->antialiasedElements().testFlag(QCP::aePlottables), qPrintable(p->fileStem()));
+
+    // The same results as new curves, handed over as at a run's end: the call draws nothing,
+    // then each event loop turn draws at most one panel until all are drawn.
+    auto view = std::make_shared<ResultView>(*area->panels().front()->view());
+    for (auto &c : view->curves)
+        c = std::make_shared<const Curves>(*c);
+    QSignalSpy done(area, &PlotArea::redrawsDone);
+    area->setView(view, PlotPanel::Redraw::Final);
+    const int panels = static_cast<int>(area->panels().size());
+    QCOMPARE(dirty(), panels);
+    QVERIFY(area->redrawsPending());
+    QElapsedTimer clock;
+    clock.start();
+    int before = panels, turns = 0;
+    while (dirty() > 0 && clock.elapsed() < 10000) {
+        QTest::qSleep(5); // the stagger's 4 ms interval has passed: its timer is due
+        QCoreApplication::processEvents();
+        ++turns;
+        QVERIFY2(
+            before - dirty() <= 1, qPrintable(QString("%1 panels drawn in one turn").arg(before - dirty())));
+        before = dirty();
+    }
+    QCOMPARE(dirty(), 0);
+    QVERIFY(turns >= panels);
+    QTRY_COMPARE(done.count(), 1);
+    QVERIFY(!area->redrawsPending());
+    for (PlotPanel *p : area->panels())
+        QVERIFY2(p->plot()->antialiasedElements().testFlag(QCP::aePlottables), qPrintable(p->fileStem()));
 }
 
 void TestGuiRun::exportsAndSessionRoundTrip()

@@ -115,9 +115,15 @@ MainWindow::MainWindow(QWidget *parent)
         if (sim || dmft)
             m_distributions->setLaws(sim, dmft, m_shownConfig.teacherPrior, m_shownConfig.problem.width,
                 m_shownConfig.problem.teacherWidth);
-        refresh();
+        showResults(PlotPanel::Redraw::Final);
         updateActions();
-        emit runFinished();
+        // The final pictures are drawn one panel per event loop turn (PlotArea), never all in
+        // one; runFinished waits for them, so whoever reads or grabs the panels sees them.
+        if (m_area->redrawsPending())
+            m_finalDrawn = connect(
+                m_area, &PlotArea::redrawsDone, this, &MainWindow::runFinished, Qt::SingleShotConnection);
+        else
+            emit runFinished();
     });
     connect(m_area, &PlotArea::exportRequested, this, &MainWindow::exportPanel);
     connect(m_params, &ParameterPanel::helpRequested, this, &MainWindow::showHelp);
@@ -314,6 +320,9 @@ bool MainWindow::run()
 {
     if (!m_params->isValid())
         return false;
+    // The last run's final pictures were still being drawn: it ended all the same.
+    if (disconnect(m_finalDrawn))
+        emit runFinished();
     m_shownConfig = *m_params->config();
     m_shownEngines = m_params->engines();
     m_errors.clear();
@@ -335,6 +344,11 @@ void MainWindow::stop()
 }
 
 void MainWindow::refresh()
+{
+    showResults(m_controller->isRunning() ? PlotPanel::Redraw::Live : PlotPanel::Redraw::Now);
+}
+
+void MainWindow::showResults(PlotPanel::Redraw how)
 {
     QElapsedTimer timer;
     timer.start();
@@ -375,7 +389,7 @@ void MainWindow::refresh()
     m_iterates->apply(*view); // a chosen DMFT iterate instead of the latest, marked unconverged
     view->dmftTolerance = m_shownConfig.dmft.tolerance;
     view->timePerEpoch = figures::timePerEpoch(m_shownConfig);
-    m_area->setView(view, m_controller->isRunning());
+    m_area->setView(view, how);
     m_status->update(m_controller->states(), m_controller->isRunning());
     if (qEnvironmentVariableIsSet("DMFTLAB_PROFILE"))
         qInfo("refresh %lld ms", timer.elapsed());

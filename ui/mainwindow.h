@@ -76,7 +76,9 @@ public:
     QString loadSession(const QString &path);
 
 signals:
-    /// Every engine of a run returned.
+    /// Every engine of a run returned and the panels show its final pictures (drawn one
+    /// panel per event loop turn after the engines return; whoever reads or grabs the
+    /// panels on this signal sees them).
     void runFinished();
 
 protected:
@@ -87,6 +89,8 @@ private:
     /// The teaching views of issue 12 (Theory, …) and their entries in `view`.
     void setupTeaching(QMenu *view);
     void refresh();
+    /// refresh() with the panels redrawn as `how` says (the run's end: PlotPanel::Redraw::Final).
+    void showResults(PlotPanel::Redraw how);
     void onEngineFinished(const QString &engine);
     void updateActions();
     void rebuildRecentMenu();
@@ -122,6 +126,8 @@ private:
     RunConfig m_shownConfig;
     EngineSelection m_shownEngines;
     QStringList m_errors;
+    /// Emits runFinished once the final pictures are drawn (connected while they are pending).
+    QMetaObject::Connection m_finalDrawn;
 };
 
 } // namespace dmftlab

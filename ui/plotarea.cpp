@@ -5,6 +5,7 @@
 #include <QGridLayout>
 #include <QLabel>
 #include <QVBoxLayout>
+#include <algorithm>
 
 namespace dmftlab
 {
@@ -32,7 +33,6 @@ PlotArea::PlotArea(QWidget *parent)
     m_panels = { loss, overlaps, kernel, dmftKernels, convergence };
     placeGrid();
     m_stagger = new QTimer(this);
-    m_stagger->setInterval(4);
     connect(m_stagger, &QTimer::timeout, this, &PlotArea::redrawNextDirty);
     for (PlotPanel *p : m_panels) {
         connect(p, &PlotPanel::maximiseToggled, this, [this, p](bool on) { maximise(p, on); });
@@ -90,12 +90,33 @@ PlotPanel *PlotArea::panel(const QString &fileStem) const
     return nullptr;
 }
 
-void PlotArea::setView(const std::shared_ptr<const ResultView> &view, bool live)
+void PlotArea::setView(const std::shared_ptr<const ResultView> &view, PlotPanel::Redraw how)
 {
     for (PlotPanel *p : m_panels)
-        p->setView(view, live);
-    if (live && !m_stagger->isActive())
+        p->setView(view, how);
+    if (how == PlotPanel::Redraw::Now)
+        return;
+    // Live updates leave 4 ms between panels (snapshots keep coming); the final pictures follow
+    // each other at once, one per event loop turn, so that a stopped run is idle as soon as
+    // without the staggering (Stop's latency includes them).
+    const int interval = how == PlotPanel::Redraw::Live ? 4 : 0;
+    if (m_stagger->interval() != interval)
+        m_stagger->setInterval(interval); // restarts an active timer
+    if (!m_stagger->isActive())
         m_stagger->start();
+}
+
+bool PlotArea::waitsHidden(const PlotPanel *panel)
+{
+    // Hidden by hide() (behind a maximised panel, or by presentation mode), not merely inside a
+    // window that has not been shown yet: that one still gets its picture.
+    return panel->isHidden() && panel->testAttribute(Qt::WA_WState_ExplicitShowHide);
+}
+
+bool PlotArea::redrawsPending() const
+{
+    return std::any_of(
+        m_panels.begin(), m_panels.end(), [](const PlotPanel *p) { return p->isDirty() && !waitsHidden(p); });
 }
 
 void PlotArea::redrawNextDirty()
@@ -103,13 +124,14 @@ void PlotArea::redrawNextDirty()
     // Visible panels first, round robin; a panel hidden behind a maximised one waits.
     for (std::size_t i = 0; i < m_panels.size(); ++i) {
         PlotPanel *p = m_panels[(m_next + i) % m_panels.size()];
-        if (p->isDirty() && !p->isHidden()) {
-            p->redraw();
+        if (p->isDirty() && !waitsHidden(p)) {
+            p->redraw(/*paintNow=*/true);
             m_next = (m_next + i + 1) % m_panels.size();
             return;
         }
     }
     m_stagger->stop();
+    emit redrawsDone();
 }
 
 void PlotArea::setBanner(const QString &message, bool error)

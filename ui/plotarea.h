@@ -27,10 +27,14 @@ class PlotArea : public QWidget
 public:
     explicit PlotArea(QWidget *parent = nullptr);
 
-    /// Hands `view` to every panel. live: panels that changed are redrawn one per event
-    /// loop turn (never all in one go, so input and timers are served in between);
-    /// otherwise all at once.
-    void setView(const std::shared_ptr<const ResultView> &view, bool live = false);
+    /// Hands `view` to every panel. Now: the panels that changed are redrawn at once. Live
+    /// (a run in progress) and Final (its end, antialiased): they are redrawn one per event
+    /// loop turn, never all in one go, so input and timers are served in between (a run's
+    /// final pictures of every panel took 54-70 ms in one turn); redrawsDone() follows.
+    void setView(
+        const std::shared_ptr<const ResultView> &view, PlotPanel::Redraw how = PlotPanel::Redraw::Now);
+    /// Whether a visible panel still waits for its staggered redraw (see redrawsDone()).
+    bool redrawsPending() const;
     const std::vector<PlotPanel *> &panels() const { return m_panels; }
     PlotPanel *panel(const QString &fileStem) const;
     /// Shows only `shown`, side by side in one row, in that order (presentation mode's chosen
@@ -48,12 +52,17 @@ public:
 
 signals:
     void exportRequested(PlotPanel *panel);
+    /// The staggered redraws are done: every visible panel shows the latest view (a panel
+    /// hidden behind a maximised one is redrawn when it shows again).
+    void redrawsDone();
 
 private:
     void maximise(PlotPanel *panel, bool on);
     /// The standard grid: loss, overlaps, convergence over the C_θ comparison and DMFT kernels.
     void placeGrid();
     void redrawNextDirty();
+    /// A panel hidden on purpose (maximise, presentation mode) waits: it is redrawn when shown.
+    static bool waitsHidden(const PlotPanel *panel);
 
     QLabel *m_banner;
     QGridLayout *m_grid;

@@ -2,6 +2,7 @@
 
 #include "engine/registry.h"
 
+#include <QElapsedTimer>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QStyle>
@@ -175,7 +176,7 @@ void PlotPanel::setMaximised(bool on)
     m_maximise->setChecked(on);
 }
 
-void PlotPanel::setView(std::shared_ptr<const ResultView> view, bool deferRedraw)
+void PlotPanel::setView(std::shared_ptr<const ResultView> view, Redraw how)
 {
     std::vector<const void *> signature;
     if (view) {
@@ -202,11 +203,13 @@ void PlotPanel::setView(std::shared_ptr<const ResultView> view, bool deferRedraw
     m_signature = std::move(signature);
     if (same) {
         // Nothing new, but a run that just ended still owes its final picture: a live
-        // update may have been queued for the staggered redraw (drawn without
-        // antialiasing) a moment before the run finished.
-        if (!deferRedraw && (m_dirty || m_live)) {
+        // update may have been queued for the staggered redraw, or drawn without
+        // antialiasing, a moment before the run finished.
+        if (how != Redraw::Live && (m_dirty || m_live)) {
             m_live = false;
-            redraw();
+            m_dirty = true;
+            if (how == Redraw::Now)
+                redraw();
         }
         return;
     }
@@ -215,13 +218,15 @@ void PlotPanel::setView(std::shared_ptr<const ResultView> view, bool deferRedraw
     m_note->setVisible(!m_note->text().isEmpty());
     viewChanged();
     m_dirty = true;
-    m_live = deferRedraw;
-    if (!deferRedraw)
+    m_live = how == Redraw::Live;
+    if (how == Redraw::Now)
         redraw();
 }
 
-void PlotPanel::redraw()
+void PlotPanel::redraw(bool paintNow)
 {
+    QElapsedTimer timer;
+    timer.start();
     m_dirty = false;
     // Remember a user zoom: figures rebuild the axes on every draw.
     std::vector<std::pair<QCPRange, QCPRange>> ranges;
@@ -248,7 +253,9 @@ void PlotPanel::redraw()
             rects[i]->axis(QCPAxis::atLeft)->setRange(ranges[i].second);
         }
     }
-    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    m_plot->replot(paintNow ? QCustomPlot::rpRefreshHint : QCustomPlot::rpQueuedReplot);
+    if (qEnvironmentVariableIsSet("DMFTLAB_PROFILE"))
+        qInfo("draw %s %lld ms", qPrintable(m_fileStem), timer.elapsed());
 }
 
 bool PlotPanel::exportTo(const QString &path, int width, int height, double scale,

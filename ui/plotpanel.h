@@ -72,16 +72,22 @@ public:
     QString fileStem() const { return m_fileStem; } ///< "loss", "overlaps", ...
     QCustomPlot *plot() const { return m_plot; }
 
-    /// New results. The figure is redrawn at once, or — with deferRedraw — marked dirty
-    /// for the owner to redraw when it chooses (PlotArea spreads live redraws over ticks).
-    void setView(std::shared_ptr<const ResultView> view, bool deferRedraw = false);
+    /// How new results reach the screen. Now: the figure is redrawn at once, antialiased.
+    /// Live (a run in progress) and Final (the run's end) only mark the panel dirty for its
+    /// owner to redraw when it chooses (PlotArea spreads those redraws over event loop turns):
+    /// Live without antialiasing (the costliest part of a replot), Final with it.
+    enum class Redraw { Now, Live, Final };
+    void setView(std::shared_ptr<const ResultView> view, Redraw how = Redraw::Now);
     bool isDirty() const { return m_dirty; }
     const ResultView *view() const { return m_view.get(); }
 
     /// Draws this panel's figure into `plot` (the screen, or an offscreen export plot).
     virtual void draw(QCustomPlot *plot, const figures::Style &style) const = 0;
-    /// Redraws on screen, keeping a user zoom.
-    void redraw();
+    /// Redraws on screen, keeping a user zoom. The replot (painting) is queued, so several
+    /// redraws in one event loop turn paint once, unless paintNow: PlotArea's staggered
+    /// redraws paint in the same turn, so each turn carries one panel's whole work (queued,
+    /// the paintings of all staggered panels landed in one turn).
+    void redraw(bool paintNow = false);
     /// Renders offscreen and writes `path` (format from the suffix).
     bool exportTo(const QString &path, int width, int height, double scale, const figures::Style &style,
         QString *error) const;
