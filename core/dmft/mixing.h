@@ -13,8 +13,9 @@
 // β = 1 by default (dmft.damping): the DMFT's sampled map is causal — its C_θ, M, R_θ at
 // t_n come from the paths at t_0..t_{n−1} only — so the undamped iteration makes at least one
 // more grid point exact per iteration (it terminates after N + 1 at the latest), and damping
-// only slows that front down. Measured (iterations of the pilot + replicas, β 0.5 → 1):
-// linear regression 10 + 7 → 8 + 6, logistic 7 + 5 → 5 + 4, committee 11 + 10 → 10 + 9,
+// only slows that front down (seen: logistic regression at N = 30 with tolerance 1e-300 hits
+// residual exactly 0 after 44 iterations, 31 of them Anderson's). Measured (iterations of the pilot +
+// replicas, β 0.5 → 1): linear regression 10 + 7 → 8 + 6, logistic 7 + 5 → 5 + 4, committee 11 + 10 → 10 + 9,
 // phase retrieval 78 + 81 → 35 + 44; linear regression at τ = 2, 4 replicas from the ODE:
 // 77 → 41 (plain iteration, memory 0: 69 → 30).
 //
