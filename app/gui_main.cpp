@@ -12,6 +12,7 @@
 #include "config/resolve.h"
 #include "distributionspanel.h"
 #include "effectivepathspanel.h"
+#include "engine/hugepages.h"
 #include "helpcontent.h"
 #include "helpwindow.h"
 #include "iteratescrubber.h"
@@ -47,6 +48,7 @@ bool displayAvailable()
 
 int main(int argc, char **argv)
 {
+    dmftlab::keepFreedPathArrays();
     const bool wantsHelp = [&] {
         for (int i = 1; i < argc; ++i)
             if (QByteArray(argv[i]) == "--help" || QByteArray(argv[i]) == "-h")

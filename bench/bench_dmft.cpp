@@ -7,6 +7,7 @@
 // the two-thread figure shows the path split. Median of repeats.
 #include "config/presets.h"
 #include "dmft/dmftsolver.h"
+#include "engine/hugepages.h"
 
 #include <algorithm>
 #include <chrono>
@@ -68,6 +69,7 @@ Measure solveOnce(const Case &cs, int threads, int mixingMemory = -1)
 
 int main(int argc, char **argv)
 {
+    dmftlab::keepFreedPathArrays();
     // dmftlab-bench-dmft [repeats] [only: "logistic" | "committee" | "reference" | "mixing"]
     const int repeats = argc > 1 ? std::max(1, std::atoi(argv[1])) : 3;
     const std::string only = argc > 2 ? argv[2] : "";

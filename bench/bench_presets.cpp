@@ -12,6 +12,7 @@
 #include "config/presets.h"
 #include "dmft/dmftsolver.h"
 #include "engine/engine.h"
+#include "engine/hugepages.h"
 #include "engine/registry.h"
 
 #include <Eigen/Dense>
@@ -211,6 +212,7 @@ void spoc(int repeats)
 
 int main(int argc, char **argv)
 {
+    dmftlab::keepFreedPathArrays();
     const int repeats = argc > 1 ? std::max(1, std::atoi(argv[1])) : 3;
     const std::string only = argc > 2 ? argv[2] : "";
     auto wanted = [&](const char *name) { return only.empty() || only == name; };

@@ -9,6 +9,7 @@
 //   dmftlab-bench-sweep [SIDE=8] [threads=0]
 #include "config/configkey.h"
 #include "config/resolve.h"
+#include "engine/hugepages.h"
 #include "engine/registry.h"
 #include "sweep/sweeprunner.h"
 
@@ -49,6 +50,7 @@ double loadAverage()
 
 int main(int argc, char **argv)
 {
+    dmftlab::keepFreedPathArrays();
     const int side = argc > 1 ? std::atoi(argv[1]) : 8;
     const int threads = argc > 2 ? std::atoi(argv[2]) : 0;
     SweepSpec spec;

@@ -14,6 +14,7 @@
 #include "config/presets.h"
 #include "dmft/closedform.h"
 #include "engine/engine.h"
+#include "engine/hugepages.h"
 #include "engine/registry.h"
 #include "observables/statistics.h"
 
@@ -170,6 +171,7 @@ void continuousChecks(const std::string &dir, const std::string &only)
 
 int main(int argc, char **argv)
 {
+    dmftlab::keepFreedPathArrays();
 #ifdef DMFTLAB_VALIDATE_PLOTS
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
