@@ -6,7 +6,9 @@
 // (getrusage: user + system, and at the first 4×4) with the load average before and
 // after, so a run on a loaded machine can still be judged: on an idle 2-core machine the
 // wall time is about CPU time / 2 when both cores are kept busy. Usage:
-//   dmftlab-bench-sweep [SIDE=8] [threads=0]
+// Points run side by side (SweepRunner::lanes(), one thread each on 2 cores); the third
+// argument limits the lanes (1: one point at a time on all threads, as before 2026-11-30).
+//   dmftlab-bench-sweep [SIDE=8] [threads=0] [max lanes=0: no limit]
 #include "config/configkey.h"
 #include "config/resolve.h"
 #include "engine/hugepages.h"
@@ -53,6 +55,7 @@ int main(int argc, char **argv)
     dmftlab::keepFreedPathArrays();
     const int side = argc > 1 ? std::atoi(argv[1]) : 8;
     const int threads = argc > 2 ? std::atoi(argv[2]) : 0;
+    const int maxLanes = argc > 3 ? std::atoi(argv[3]) : 0;
     SweepSpec spec;
     ConfigSources sources;
     sources.preset = "logistic-regression";
@@ -88,8 +91,20 @@ int main(int argc, char **argv)
     double factor = 0, paths = 0, tangents = 0, theta = 0;
     int pilotIterations = 0, iterations = 0;
     SweepRunner runner(plan);
+    runner.setMaxLanes(maxLanes);
+    std::printf("%d point(s) side by side\n", runner.lanes());
+    // The coarse picture is complete when the first `coarse` points of the order are all
+    // done (side by side, points finish slightly out of order).
+    std::vector<char> finished(plan.points.size(), 0);
+    const auto coarseDone = [&] {
+        for (int i = 0; i < coarse && i < static_cast<int>(plan.order.size()); ++i)
+            if (!finished[plan.order[i]])
+                return false;
+        return true;
+    };
     runner.run([&](int p, const SweepPointResult &r) {
         ++done;
+        finished[p] = 1;
         wall.push_back(r.wallSeconds);
         if (const auto it = r.results.find(engineName(EngineId::Dmft)); it != r.results.end()) {
             const json &x = it->second->extra;
@@ -102,7 +117,7 @@ int main(int argc, char **argv)
         }
         notConverged += r.status == Status::Converged ? 0 : 1;
         const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        if (done == coarse) {
+        if (coarseSeconds < 0 && coarseDone()) {
             coarseSeconds = t;
             coarseCpu = cpuSeconds() - cpuStart;
         }

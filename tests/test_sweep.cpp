@@ -1,6 +1,8 @@
 // Core sweep engine (issue 11): --vary parsing and validation against the config schema,
 // most-informative-first point order, scalars, sweep points equal to single runs of the
-// same configuration (bitwise), the result cache, and cancel leaving a consistent state.
+// same configuration (bitwise, also with points side by side on one thread each, since no
+// engine's result depends on sim.threads), the result cache, and cancel leaving a
+// consistent state.
 #include "config/presets.h"
 #include "engine/engine.h"
 #include "sweep/configdifference.h"
@@ -11,6 +13,7 @@
 #include "sweep/sweepscalar.h"
 #include "testutil.h"
 
+#include <algorithm>
 #include <set>
 
 using namespace dmftlab;
@@ -74,6 +77,8 @@ private slots:
     void phaseDiagramEqualsSingleRuns();
     void cacheAvoidsRecomputing();
     void cancelKeepsConsistentState();
+    void pointsSideBySideEqualSingleRuns();
+    void cancelSideBySideKeepsConsistentState();
     void differenceNamesTheParameters();
 };
 
@@ -405,6 +410,80 @@ void TestSweep::cancelKeepsConsistentState()
     QVERIFY((runner.run({}, {}, &cancel)) == Status::Completed);
     QCOMPARE(runner.completedPoints(), 3);
     QCOMPARE(runner.result(0).scalars[0].value, kept);
+}
+
+void TestSweep::pointsSideBySideEqualSingleRuns()
+{
+    SweepSpec spec = tinySpec({ "data.alpha=0.5,1,2,3" }, { "dmft", "sgf" }, { "final_test_loss" });
+    applySetting(spec.base, "sim.threads=2");
+    applySetting(spec.base, "dmft.paths=1200"); // 4 reduction chunks of 150 paths per replica
+    SweepPlan plan;
+    QVERIFY(makeSweepPlan(spec, &plan).empty());
+    SweepRunner sideBySide(plan), oneByOne(plan);
+    QCOMPARE(sideBySide.lanes(), 2);
+    oneByOne.setMaxLanes(1);
+    QCOMPARE(oneByOne.lanes(), 1);
+    std::multiset<int> finished;
+    QVERIFY(
+        sideBySide.run([&](int p, const SweepPointResult &) { finished.insert(p); }) == Status::Completed);
+    QVERIFY(finished == std::multiset<int>({ 0, 1, 2, 3 })); // each point once
+    QVERIFY(oneByOne.run() == Status::Completed);
+    for (int p = 0; p < 4; ++p) {
+        const SweepPointResult &r = sideBySide.result(p);
+        for (const std::string engine : { "sgf", "dmft" }) {
+            const Curves &sweep = r.results.at(engine)->curves;
+            const Curves &alone = oneByOne.result(p).results.at(engine)->curves; // on 2 threads
+            QVERIFY(sameEstimate(sweep.testLoss, alone.testLoss));
+            QVERIFY(sameEstimate(sweep.trainLoss, alone.trainLoss));
+            QVERIFY(sameEstimate(sweep.M[0], alone.M[0]));
+            QCOMPARE(sweep.iterations, alone.iterations);
+            // and a single run on 1 or 3 threads: the sums are over fixed chunks of paths
+            for (int threads : { 1, 3 }) {
+                RunConfig c = plan.points[p].config;
+                c.sim.threads = threads;
+                const EngineResult single = runEngine(engine, c);
+                QVERIFY(sameEstimate(sweep.testLoss, single.curves.testLoss));
+                QVERIFY(sameEstimate(sweep.trainLoss, single.curves.trainLoss));
+                QVERIFY(sameEstimate(sweep.Q[0], single.curves.Q[0]));
+            }
+        }
+        QCOMPARE(r.scalars[0].value, oneByOne.result(p).scalars[0].value);
+        QCOMPARE(r.scalars[0].se, oneByOne.result(p).scalars[0].se);
+    }
+}
+
+void TestSweep::cancelSideBySideKeepsConsistentState()
+{
+    SweepSpec spec = tinySpec({ "data.alpha=0.5,1,2,3,4" }, { "dmft" }, { "final_test_loss" });
+    applySetting(spec.base, "sim.threads=2");
+    SweepPlan plan;
+    QVERIFY(makeSweepPlan(spec, &plan).empty());
+    auto cache = std::make_shared<ResultCache>();
+    SweepRunner runner(plan, cache);
+    QCOMPARE(runner.lanes(), 2);
+    std::atomic<bool> cancel { false };
+    // Cancel when the first point is recorded: the other lane's point is cut or discarded
+    // (never recorded, never cached) unless it had already finished (then it is kept), and
+    // no lane takes a new one.
+    std::vector<int> finished;
+    const Status s = runner.run(
+        [&](int p, const SweepPointResult &) {
+            finished.push_back(p);
+            cancel.store(true);
+        },
+        {}, &cancel);
+    QVERIFY(s == Status::Cancelled);
+    QVERIFY(finished.size() == 1 || finished.size() == 2);
+    QCOMPARE(runner.completedPoints(), int(finished.size()));
+    QCOMPARE(cache->size(), int(finished.size()));
+    for (int p = 0; p < 5; ++p)
+        QCOMPARE(runner.result(p).done(), std::find(finished.begin(), finished.end(), p) != finished.end());
+    cancel.store(false);
+    const double kept = runner.result(finished[0]).scalars[0].value;
+    QVERIFY(runner.run({}, {}, &cancel) == Status::Completed);
+    QCOMPARE(runner.completedPoints(), 5);
+    QCOMPARE(cache->size(), 5);
+    QCOMPARE(runner.result(finished[0]).scalars[0].value, kept);
 }
 
 void TestSweep::differenceNamesTheParameters()

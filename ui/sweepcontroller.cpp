@@ -65,24 +65,25 @@ void SweepController::start(const SweepPlan &plan)
             std::lock_guard<std::mutex> lock(job->mutex);
             job->progress = report.text;
         };
-        runner.init();
-        for (;;) {
-            // Between points only: a point is never cut, so none is lost (workscheduler.h).
-            if (WorkScheduler::instance().liveRunActive()) {
-                job->waiting.store(true);
-                {
-                    std::lock_guard<std::mutex> lock(job->mutex);
-                    job->progress = "paused: the live run goes first";
-                }
-                WorkScheduler::instance().waitForLiveRun(&job->cancel);
-                job->waiting.store(false);
+        // Between points only: a point is never cut, so none is lost (workscheduler.h).
+        const auto waitForLiveRun = [job] {
+            if (!WorkScheduler::instance().liveRunActive())
+                return;
+            job->waiting.store(true);
+            {
+                std::lock_guard<std::mutex> lock(job->mutex);
+                job->progress = "paused: the live run goes first";
             }
-            const int p = runner.step(progress, &job->cancel);
-            if (p < 0)
-                break;
-            std::lock_guard<std::mutex> lock(job->mutex);
-            job->finished.emplace_back(p, runner.result(p));
-        }
+            WorkScheduler::instance().waitForLiveRun(&job->cancel);
+            job->waiting.store(false);
+        };
+        // Points side by side (SweepRunner::lanes()); each finished one is handed over as it ends.
+        runner.run(
+            [job](int p, const SweepPointResult &r) {
+                std::lock_guard<std::mutex> lock(job->mutex);
+                job->finished.emplace_back(p, r);
+            },
+            progress, &job->cancel, waitForLiveRun);
         const Status s = runner.status();
         std::lock_guard<std::mutex> lock(job->mutex);
         job->status = s;

@@ -66,6 +66,31 @@ template <class F> void parallelChunks(int chunks, int count, F &&f)
     errors.rethrow();
 }
 
+/// The number of partial sums a replica's step reduces its paths into (the forward pass and
+/// the tangents): a constant, not the thread count, so that the sums are added in the same
+/// order however many threads run them, and a result does not depend on sim.threads (a sweep
+/// runs its points on one thread each, the same configuration alone on two: bitwise the
+/// same). 4 keeps 2 and 4 threads evenly loaded; each partial sum holds ~3 D² doubles.
+constexpr int kReductionChunks = 4;
+
+/// Runs f(task, begin, end) over `count` items split into `tasks` contiguous ranges, on up to
+/// `threads` threads (thread t takes tasks t, t + threads, ...). Which thread runs a task
+/// does not change what the task computes.
+template <class F> void parallelTasks(int threads, int tasks, int count, F &&f)
+{
+    tasks = std::max(1, std::min(tasks, count));
+    const auto range = [&](int t) {
+        return std::pair<int, int>(static_cast<int>(static_cast<long>(count) * t / tasks),
+            static_cast<int>(static_cast<long>(count) * (t + 1) / tasks));
+    };
+    parallelChunks(std::min(threads, tasks), tasks, [&](int, int t0, int t1) {
+        for (int t = t0; t < t1; ++t) {
+            const auto [b, e] = range(t);
+            f(t, b, e);
+        }
+    });
+}
+
 /// dst −= a bᵀ for a dst of the few columns of one time step (k units). Up to 4 columns,
 /// one matrix–vector product per column: a GEMM would copy (pack) all of `a` on every call,
 /// which cost more than the product itself for k = 2.
@@ -107,14 +132,15 @@ double dmftDoubles(int N, int k, int ks, double P, double PJ, int R, int threads
         + 2.0 * D * PJ * k // tangent work X, Y (all chunks)
         + 16.0 * Dz * Dz // Σ, L, state, kernels, partial sums
         + (2.0 * mixing + 5.0) * (2.0 * D * D + D * ks); // mixer history ΔX, ΔF, x, F(x), f, best x, F
-    const double perThread = 3.0 * D * D; // partial sums of K, C_u
+    const double perChunk = 3.0 * D * D; // partial sums of K, C_u (kReductionChunks of them)
     const double snapshot = 6.0 * D * D * 3.0; // statistics of 4 kernels
     // transient, one per concurrent worker: the normals being whitened at set-up
     // ((D + k* + N + 2) × P and its covariance), or a fresh-path replica at the end
     const double rows = Dz + N + 2.0;
     const double transient = std::max(2.0 * rows * P + rows * rows, Dz * P + 3.0 * D * P + (N + 1.0) * P);
     const double workers = std::min<double>(R, threads);
-    return R * perReplica + threads * perThread + snapshot + workers * transient;
+    return R * perReplica + std::min<double>(R, threads) * kReductionChunks * perChunk + snapshot
+        + workers * transient;
 }
 } // namespace
 
@@ -465,12 +491,12 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
 
     // r-process over all paths, split across threads
     t0 = Clock::now();
-    const int chunks = m_threads;
+    const int chunks = std::max(1, std::min(kReductionChunks, m_localP));
     std::vector<Eigen::VectorXd> loss(chunks, Eigen::VectorXd::Zero(N + 1));
     std::vector<Eigen::MatrixXd> Hsum(chunks, Eigen::MatrixXd::Zero(D, k));
     std::vector<Eigen::MatrixXd> CuSum(chunks, Eigen::MatrixXd::Zero(D, D));
     std::vector<Eigen::MatrixXd> gzSum(chunks, Eigen::MatrixXd::Zero(D, m_ks));
-    parallelChunks(chunks, m_localP, [&](int ch, int p0, int p1) {
+    parallelTasks(m_threads, chunks, m_localP, [&](int ch, int p0, int p1) {
         forwardChunk(p0, p1, cancel, loss[ch], Hsum[ch], CuSum[ch], gzSum[ch]);
     });
     if (cancel && cancel->load())
@@ -515,11 +541,13 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
     } else {
         // tangents on the first P_J paths
         t0 = Clock::now();
-        std::vector<Eigen::MatrixXd> Ksum(chunks, Eigen::MatrixXd::Zero(D, D));
-        parallelChunks(chunks, m_PJ, [&](int ch, int q0, int q1) { tangentChunk(q0, q1, cancel, Ksum[ch]); });
+        const int tangentChunks = std::max(1, std::min(kReductionChunks, m_PJ));
+        std::vector<Eigen::MatrixXd> Ksum(tangentChunks, Eigen::MatrixXd::Zero(D, D));
+        parallelTasks(m_threads, tangentChunks, m_PJ,
+            [&](int ch, int q0, int q1) { tangentChunk(q0, q1, cancel, Ksum[ch]); });
         if (cancel && cancel->load())
             return StepResult::Cancelled;
-        for (int ch = 1; ch < chunks; ++ch)
+        for (int ch = 1; ch < tangentChunks; ++ch)
             Ksum[0] += Ksum[ch];
         if (m_reducer->distributed())
             m_reducer->sumInPlace(Ksum[0].data(), Ksum[0].size());

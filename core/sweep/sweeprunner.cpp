@@ -1,8 +1,13 @@
 #include "sweep/sweeprunner.h"
 
+#include "dmft/dmftsolver.h"
+#include "dmft/onlineode.h"
 #include "engine/registry.h"
+#include "engine/threadexceptions.h"
 
 #include <algorithm>
+#include <mutex>
+#include <thread>
 
 namespace dmftlab
 {
@@ -30,6 +35,24 @@ int rank(Status s)
     default: // any failure status added later ranks with invalid input
         return 4;
     }
+}
+
+/// The working memory of one point on `threads` threads: its engines run one after another,
+/// so the largest of their estimates (the same ones that refuse a run up front).
+double pointMemoryBytes(const std::vector<std::string> &engines, RunConfig c, int threads)
+{
+    c.sim.threads = threads;
+    double bytes = 0;
+    for (const auto &engine : engines) {
+        const EngineInfo *info = findEngine(engine);
+        if (!info)
+            continue;
+        const double b = info->id == EngineId::Dmft ? dmftMemoryBytes(c)
+            : info->id == EngineId::Ode             ? onlineOdeMemoryBytes(c)
+                                                    : simulationMemoryBytes(c, info->finiteSamples);
+        bytes = std::max(bytes, b);
+    }
+    return bytes;
 }
 
 } // namespace
@@ -86,9 +109,12 @@ std::vector<int> SweepRunner::pendingPoints() const
 }
 
 bool SweepRunner::compute(int p, EngineResults *results, bool *cached, const ProgressCallback &progress,
-    const std::atomic<bool> *cancel)
+    const std::atomic<bool> *cancel, int threads)
 {
     const SweepPoint &point = m_plan.points[p];
+    RunConfig config = point.config;
+    if (threads > 0)
+        config.sim.threads = threads;
     *cached = true;
     const int engines = static_cast<int>(m_plan.spec.engines.size());
     for (int e = 0; e < engines; ++e) {
@@ -110,7 +136,7 @@ bool SweepRunner::compute(int p, EngineResults *results, bool *cached, const Pro
                     progress(out);
                 };
             }
-            auto fresh = std::make_shared<EngineResult>(runEngine(engine, point.config, inner, cancel));
+            auto fresh = std::make_shared<EngineResult>(runEngine(engine, config, inner, cancel));
             if (fresh->status == Status::Cancelled || (cancel && cancel->load()))
                 return false;
             result = fresh;
@@ -154,17 +180,93 @@ const SweepPointResult &SweepRunner::record(int p, const EngineResults &results,
     return m_results[p];
 }
 
-Status SweepRunner::run(
-    const PointCallback &onPoint, const ProgressCallback &progress, const std::atomic<bool> *cancel)
+int SweepRunner::lanes() const
+{
+    const std::vector<int> pending = pendingPoints();
+    if (pending.empty())
+        return 1;
+    const int threads = std::max(1, resolvedThreads(m_plan.points[pending.front()].config.sim.threads));
+    int lanes = std::min<int>(threads, static_cast<int>(pending.size()));
+    if (m_maxLanes > 0)
+        lanes = std::min(lanes, m_maxLanes);
+    const auto fits = [&](int l) {
+        double worst = 0;
+        for (int p : pending)
+            worst = std::max(
+                worst, pointMemoryBytes(m_plan.spec.engines, m_plan.points[p].config, threads / l));
+        return l * worst <= kDmftMemoryLimit;
+    };
+    while (lanes > 1 && !fits(lanes))
+        --lanes;
+    return lanes;
+}
+
+Status SweepRunner::run(const PointCallback &onPoint, const ProgressCallback &progress,
+    const std::atomic<bool> *cancel, const std::function<void()> &beforePoint)
 {
     init();
-    for (;;) {
-        const int p = step(progress, cancel);
-        if (p < 0)
-            break;
-        if (onPoint)
-            onPoint(p, m_results[p]);
+    const int lanes = this->lanes();
+    if (lanes <= 1) {
+        for (;;) {
+            if (beforePoint)
+                beforePoint();
+            const int p = step(progress, cancel);
+            if (p < 0)
+                break;
+            if (onPoint)
+                onPoint(p, m_results[p]);
+        }
+        return m_status;
     }
+    // Lanes take the pending points in the plan's order; a point is recorded (and onPoint
+    // called) under the mutex, so results and callbacks never overlap.
+    const int threads
+        = std::max(1, resolvedThreads(m_plan.points[pendingPoints().front()].config.sim.threads) / lanes);
+    std::mutex mutex;
+    std::vector<char> taken(m_plan.points.size(), 0);
+    bool cancelled = false;
+    ThreadExceptions errors;
+    const auto lane = [&] {
+        for (;;) {
+            if (beforePoint)
+                beforePoint();
+            int p = -1;
+            {
+                std::lock_guard<std::mutex> lock(mutex);
+                if (cancelled || errors.failed() || (cancel && cancel->load()))
+                    return;
+                while (m_next < m_plan.order.size()
+                    && (m_results[m_plan.order[m_next]].done() || taken[m_plan.order[m_next]]))
+                    ++m_next;
+                if (m_next >= m_plan.order.size())
+                    return;
+                p = m_plan.order[m_next];
+                taken[p] = 1;
+            }
+            EngineResults results;
+            bool cached = true;
+            const bool finished = compute(p, &results, &cached, progress, cancel, threads);
+            std::lock_guard<std::mutex> lock(mutex);
+            if (!finished) {
+                cancelled = true; // the point stays pending
+                return;
+            }
+            record(p, results, cached);
+            if (onPoint)
+                onPoint(p, m_results[p]);
+        }
+    };
+    std::vector<std::thread> pool;
+    for (int l = 1; l < lanes; ++l)
+        pool.emplace_back([&] { errors.guard(lane); });
+    errors.guard(lane);
+    for (auto &t : pool)
+        t.join();
+    errors.rethrow();
+    if (m_completed == totalPoints())
+        m_status = Status::Completed;
+    else if (cancelled || (cancel && cancel->load()))
+        m_status = Status::Cancelled;
     return m_status;
 }
 

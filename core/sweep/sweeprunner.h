@@ -3,7 +3,10 @@
 // before), and reduces each point to its scalars. Split as init()/step()/run() so a
 // worker can publish each finished point and check for cancel between points; a cancel
 // inside a point leaves that point pending (never half a point), so what is done is
-// always consistent.
+// always consistent. run() computes points side by side (lanes()), one thread each on a
+// 2-core machine: a point's own threads leave a core idle in its serial parts (set-up,
+// mixing, the pilot), points side by side do not; the engines' results do not depend on
+// sim.threads, so neither do the points'.
 #pragma once
 
 #include "sweep/resultcache.h"
@@ -42,7 +45,7 @@ public:
     const SweepPointResult &result(int point) const { return m_results.at(point); }
     /// One entry per plan point (pending ones not done()).
     const std::vector<SweepPointResult> &results() const { return m_results; }
-    int completedPoints() const { return m_completed; }
+    int completedPoints() const { return m_completed.load(); }
     int totalPoints() const { return static_cast<int>(m_plan.points.size()); }
     /// Running while points remain; Completed when all are done; Cancelled after a cancel.
     Status status() const { return m_status; }
@@ -58,21 +61,34 @@ public:
     std::vector<int> pendingPoints() const;
     using EngineResults = std::map<std::string, std::shared_ptr<const EngineResult>>;
     /// The engines of point p; false when cancelled (nothing to record then). `cached`: every
-    /// engine came from the cache.
+    /// engine came from the cache. `threads` > 0 runs the engines on that many threads instead
+    /// of the point's sim.threads (same results; the cache key is the point's own config).
     bool compute(int p, EngineResults *results, bool *cached, const ProgressCallback &progress = {},
-        const std::atomic<bool> *cancel = nullptr);
+        const std::atomic<bool> *cancel = nullptr, int threads = 0);
     /// Records point p from its engines' results (scalars, status, message); returns it.
     const SweepPointResult &record(int p, const EngineResults &results, bool cached);
+    /// How many points run() computes side by side: T = the points' sim.threads (resolved),
+    /// min(T, pending points), fewer if that many points' working memory would pass the 4 GiB
+    /// an engine may use; each point then runs on T / lanes threads. 1: one point at a time.
+    int lanes() const;
+    /// At most this many lanes (1: one point at a time on all its threads; 0: no limit).
+    void setMaxLanes(int maxLanes) { m_maxLanes = maxLanes; }
     using PointCallback = std::function<void(int point, const SweepPointResult &)>;
+    /// Computes every pending point. onPoint is called for each finished point as it finishes
+    /// (not always in the plan's order when lanes() > 1), one call at a time, from the
+    /// calling or a lane's thread; `progress` may be called from several lanes at once.
+    /// `beforePoint`, when set, is called before each point is taken (e.g. to wait while
+    /// the window's live run computes).
     Status run(const PointCallback &onPoint = {}, const ProgressCallback &progress = {},
-        const std::atomic<bool> *cancel = nullptr);
+        const std::atomic<bool> *cancel = nullptr, const std::function<void()> &beforePoint = {});
 
 private:
     SweepPlan m_plan;
     std::shared_ptr<ResultCache> m_cache;
     std::vector<SweepPointResult> m_results;
     std::size_t m_next = 0;
-    int m_completed = 0;
+    int m_maxLanes = 0;
+    std::atomic<int> m_completed { 0 }; ///< read by lanes' progress while another records
     Status m_status = Status::Running;
 };
 
