@@ -213,6 +213,8 @@ void TestSweep::planRefusesBeforeRunning_data()
                                     << "final_test_loss" << 100 << "twice";
     QTest::newRow("too long") << QStringList { "data.alpha=1,2" } << "sgf"
                               << "final_test_loss" << 100 << "rough estimate";
+    QTest::newRow("gap with reshuffled epochs") << QStringList { "data.alpha=1,2" } << "sgd,sgf"
+                                                << "sgd_sgf_gap" << 100 << "sim.sampling=replacement";
     QTest::newRow("too much memory") << QStringList { "data.alpha=lin:1:4:50" } << "dmft"
                                      << "final_test_loss" << 100 << "of memory";
 }
@@ -227,7 +229,10 @@ void TestSweep::planRefusesBeforeRunning()
     std::vector<std::string> v;
     for (const auto &s : vary)
         v.push_back(s.toStdString());
-    SweepSpec spec = tinySpec(v, { engines.toStdString() }, { scalar.toStdString() });
+    std::vector<std::string> e;
+    for (const auto &name : engines.split(','))
+        e.push_back(name.toStdString());
+    SweepSpec spec = tinySpec(v, e, { scalar.toStdString() });
     if (QString(QTest::currentDataTag()) == "too long") {
         spec.base["sim"]["seeds"] = 10000;
         spec.base["sim"]["dimension"] = 8000;
@@ -240,6 +245,11 @@ void TestSweep::planRefusesBeforeRunning()
     SweepPlan plan;
     const std::string err = makeSweepPlan(spec, &plan, limits);
     QVERIFY2(QString::fromStdString(err).contains(mentions), err.c_str());
+    if (QString(QTest::currentDataTag()) == "gap with reshuffled epochs") { // the fix it names
+        applySetting(spec.base, "sim.sampling=replacement");
+        const std::string fixed = makeSweepPlan(spec, &plan, limits);
+        QVERIFY2(fixed.empty(), fixed.c_str());
+    }
 }
 
 void TestSweep::scalarsOnKnownCurves()

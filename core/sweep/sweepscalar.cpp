@@ -185,6 +185,12 @@ std::string checkSweepScalar(const SweepScalar &s, const RunConfig &c)
     if (s.kind == ScalarKind::FinalM && (s.a >= k || s.b >= ks))
         return "--scalar " + s.name + ": M is " + std::to_string(k) + "x" + std::to_string(ks)
             + " (model.width x teacher.width)";
+    // SGF describes SGD whose batches are drawn with replacement; with reshuffled epochs the
+    // gap would also measure the reshuffling, not where SGD stops being described by SGF.
+    if (s.kind == ScalarKind::SgdSgfGap && c.sim.sampling != Sampling::Replacement)
+        return "--scalar " + s.name
+            + ": needs sim.sampling=replacement (the SGD that SGF describes; with reshuffled epochs the "
+              "gap would also measure the reshuffling)";
     return {};
 }
 
