@@ -224,13 +224,15 @@ DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int thread
     // transposes' strided loads and first touches were a third of the set-up's time.)
     Eigen::MatrixXd X;
     resizeWithHugePages(X, m_localP, rows);
+    std::vector<double> normals(rows); // one path's, drawn in one call (SimRandom::normals)
     for (Eigen::Index p = 0; p < m_localP; ++p) {
         if (p % kBlock == 0 && cancelled())
             return;
         SimRandom rng(seed, static_cast<std::uint64_t>(globalIndex[p]));
+        rng.normals(normals.data(), rows);
         double *x = X.data() + p;
         for (int i = 0; i < rows; ++i)
-            x[static_cast<Eigen::Index>(i) * m_localP] = rng.normal();
+            x[static_cast<Eigen::Index>(i) * m_localP] = normals[i];
     }
     // Moment matching (theory §5.7): centre and whiten the stored normals so that their
     // sample covariance over the P paths is exactly I. The DMFT's dominant Monte-Carlo
