@@ -1,6 +1,7 @@
 // Finite-d simulation speed (prints, never asserts). One seed, one thread.
 //  * SGF (Euler–Maruyama) steps/s at d = 2000, α = 2 (k = 1, 2), with the achieved memory
-//    bandwidth counting the bytes of X streamed per step: 2 n d 8 (R = Xθ, then Xᵀ W).
+//    bandwidth counting the bytes of X streamed per step: 2 n d 8 for k = 1 (R = Xθ, then
+//    Xᵀ W), n d 8 for k > 1 (one pass, seedsimulation.cpp forcesAndStep).
 //  * Multi-pass SGD steps/s at d = 2000 with B = 1 and B = 32 (a step touches only its batch),
 //    and online SGD (fresh Gaussian samples each step) for scale.
 //  * The committee-erf preset's seed (d = 800, n = 6400, k = 2): building its instance (6400 × 800
@@ -86,7 +87,7 @@ int main()
         shortRun.sim.substeps = 5;
         longRun.sim.substeps = 25;
         const double s = perStep(SimEngine::Sgf, shortRun, longRun, inst, ev);
-        const double bytes = 2.0 * c.samples() * d * 8.0;
+        const double bytes = (k == 1 ? 2.0 : 1.0) * c.samples() * d * 8.0;
         std::printf("SGF  k = %d  n = %d: %8.1f steps/s  (%.2f ms/step, %.2f GB/s of X streamed)\n", k,
             c.samples(), 1.0 / s, 1e3 * s, bytes / s / 1e9);
     }
