@@ -1,10 +1,14 @@
 // Finite-d simulation speed (prints, never asserts). One seed, one thread.
 //  * SGF (Euler–Maruyama) steps/s at d = 2000, α = 2 (k = 1, 2), with the achieved memory
-//    bandwidth counting the bytes of X streamed per step: 2 n d 8 (R = Xθ, then Xᵀ W).
+//    bandwidth counting the bytes of X streamed per step: 2 n d 8 for k = 1 (R = Xθ, then
+//    Xᵀ W), n d 8 for k > 1 (one pass, seedsimulation.cpp forcesAndStep).
 //  * Multi-pass SGD steps/s at d = 2000 with B = 1 and B = 32 (a step touches only its batch),
 //    and online SGD (fresh Gaussian samples each step) for scale.
+//  * The committee-erf preset's seed (d = 800, n = 6400, k = 2): building its instance (6400 × 800
+//    Gaussians, the bulk of it) and one SGF Euler step (one pass over its 41 MB of data).
 // Each figure is the marginal cost per step: (time of a long run − time of a short run) /
 // (steps difference), so the fixed cost of recording grid points drops out; median of 7.
+#include "config/presets.h"
 #include "observables/population.h"
 #include "sim/instance.h"
 #include "sim/seedsimulation.h"
@@ -83,9 +87,34 @@ int main()
         shortRun.sim.substeps = 5;
         longRun.sim.substeps = 25;
         const double s = perStep(SimEngine::Sgf, shortRun, longRun, inst, ev);
-        const double bytes = 2.0 * c.samples() * d * 8.0;
+        const double bytes = (k == 1 ? 2.0 : 1.0) * c.samples() * d * 8.0;
         std::printf("SGF  k = %d  n = %d: %8.1f steps/s  (%.2f ms/step, %.2f GB/s of X streamed)\n", k,
             c.samples(), 1.0 / s, 1e3 * s, bytes / s / 1e9);
+    }
+
+    {
+        RunConfig c = presetConfig("committee-erf");
+        c.sim.seeds = 1;
+        c.sim.threads = 1;
+        std::vector<double> build;
+        for (int r = 0; r < 7; ++r) {
+            const auto t0 = std::chrono::steady_clock::now();
+            const Instance inst = makeInstance(c, 1);
+            build.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+        }
+        std::sort(build.begin(), build.end());
+        const Instance inst = makeInstance(c, 1);
+        const PopulationEvaluator ev(c.problem);
+        RunConfig shortRun = c, longRun = c;
+        shortRun.time.steps = longRun.time.steps = 1;
+        shortRun.time.horizon = longRun.time.horizon = c.dt(); // the preset's Euler step
+        shortRun.sim.substeps = 5;
+        longRun.sim.substeps = 25;
+        const double s = perStep(SimEngine::Sgf, shortRun, longRun, inst, ev);
+        const double bytes = static_cast<double>(c.samples()) * c.sim.dimension * 8.0;
+        std::printf("committee-erf seed (d = %d, n = %d, k = 2): instance %.0f ms; SGF %.2f ms/step "
+                    "(%.2f GB/s of X streamed once per step)\n",
+            c.sim.dimension, c.samples(), 1e3 * build[build.size() / 2], 1e3 * s, bytes / s / 1e9);
     }
 
     for (int B : { 1, 32 }) {

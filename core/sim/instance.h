@@ -43,6 +43,11 @@ struct Instance {
 /// Drawing X is checked against `cancel` every few thousand samples.
 Instance makeInstance(const RunConfig &config, std::uint64_t seed, bool withData = true,
     const std::atomic<bool> *cancel = nullptr);
+/// The same, drawn into the arrays of `recycled` (an earlier seed's instance, consumed): a
+/// worker that runs seed after seed then does not map and fault in a fresh data matrix for
+/// each (41 MB at the committee's size, beyond the heap's reuse threshold).
+Instance makeInstance(const RunConfig &config, std::uint64_t seed, bool withData,
+    const std::atomic<bool> *cancel, Instance &&recycled);
 
 /// √d times an orthonormal basis of the columns of A (d×m, m ≤ d), by Householder QR.
 Eigen::MatrixXd orthonormalColumns(const Eigen::Ref<const Eigen::MatrixXd> &A);

@@ -448,12 +448,13 @@ EngineResult runSimulation(SimEngine engine, const RunConfig &config, const Prog
     // taking seeds and the exception reaches runEngine (Status::InternalError).
     ThreadExceptions errors;
     auto worker = [&] {
+        Instance recycled; // the previous seed's instance: its data array is reused
         for (;;) {
             const int s = run.nextSeed.fetch_add(1);
             if (s >= s1 || isCancelled() || errors.failed())
                 return;
-            const Instance inst = makeInstance(
-                config, config.sim.seed + static_cast<std::uint64_t>(s), engine != SimEngine::Online, cancel);
+            Instance inst = makeInstance(config, config.sim.seed + static_cast<std::uint64_t>(s),
+                engine != SimEngine::Online, cancel, std::move(recycled));
             if (inst.cancelled)
                 return;
             if (!inst.ok()) {
@@ -507,6 +508,7 @@ EngineResult runSimulation(SimEngine engine, const RunConfig &config, const Prog
             sim.finish();
             seedLaws[s] = recordLaws(sim.result(), inst, lawIndex, config);
             publish(true);
+            recycled = std::move(inst); // sim is not used after this
         }
     };
 
