@@ -1,4 +1,5 @@
 #include "distributionspanel.h"
+#include "replotqueue.h"
 
 #include "engine/registry.h"
 
@@ -267,7 +268,7 @@ void DistributionsPanel::drawLaw(
     }
     plot->rescaleAxes();
     plot->yAxis->setRangeLower(0.0);
-    plot->replot(QCustomPlot::rpQueuedReplot);
+    ReplotQueue::request(plot); // one plot per turn, none while hidden
 }
 
 void DistributionsPanel::redraw()
@@ -407,7 +408,7 @@ QString DistributionsPanel::drawJoint(
     plot->rescaleAxes();
     // E[θ | θ*] rises with θ* (M > 0 once learning starts): the lower right stays free.
     plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
-    plot->replot(QCustomPlot::rpQueuedReplot);
+    ReplotQueue::request(plot); // one plot per turn, none while hidden
     return agreement;
 }
 
@@ -420,7 +421,7 @@ QString DistributionsPanel::drawRJoint(
     const bool haveDmft = dmft && !dmft->r.empty() && dmft->r.front().cols() == 2;
     const bool haveSim = sim && !sim->r.empty() && sim->r.front().cols() == 2;
     if (m_width != 2 || !haveDmft) {
-        plot->replot(QCustomPlot::rpQueuedReplot);
+        ReplotQueue::request(plot); // one plot per turn, none while hidden
         return {};
     }
     plot->xAxis->setLabel(margins ? "y_μ r_μ1(t)" : "r_μ1(t)");
@@ -471,7 +472,7 @@ QString DistributionsPanel::drawRJoint(
     }
     plot->xAxis->setRange(xEdges.front(), xEdges.back());
     plot->yAxis->setRange(yEdges.front(), yEdges.back());
-    plot->replot(QCustomPlot::rpQueuedReplot);
+    ReplotQueue::request(plot); // one plot per turn, none while hidden
     return agreement;
 }
 
