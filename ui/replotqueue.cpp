@@ -87,7 +87,8 @@ void ReplotQueue::replotted()
 
 bool ReplotQueue::contains(const std::vector<QPointer<QCustomPlot>> &list, const QCustomPlot *plot)
 {
-    return std::any_of(list.begin(), list.end(), [plot](const QPointer<QCustomPlot> &p) { return p == plot; });
+    return std::any_of(
+        list.begin(), list.end(), [plot](const QPointer<QCustomPlot> &p) { return p == plot; });
 }
 
 void ReplotQueue::remove(std::vector<QPointer<QCustomPlot>> &list, const QCustomPlot *plot)
