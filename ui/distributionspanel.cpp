@@ -114,7 +114,7 @@ DistributionsPanel::DistributionsPanel(QWidget *parent)
     controls->addWidget(m_teacherUnit);
 
     // Two by two: the coordinates' law beside their joint law with θ*, the pre-activations below.
-    auto *plots = new QGridLayout;
+    auto *plots = m_plotGrid = new QGridLayout;
     plots->addWidget(m_thetaPlot, 0, 0);
     plots->addWidget(m_jointPlot, 0, 1);
     plots->addWidget(m_rPlot, 1, 0);
@@ -189,6 +189,11 @@ void DistributionsPanel::setLaws(std::shared_ptr<const DistributionRecord> simul
         for (const auto &s : m_dmftRecord->dmft)
             addTime(s.gridIndex, s.time);
     std::sort(m_times.begin(), m_times.end());
+    // The joint law of (r_1, r_2) exists for k = 2 only: otherwise the r law takes its row,
+    // not one cell beside an empty one.
+    m_plotGrid->removeWidget(m_rPlot);
+    m_plotGrid->addWidget(m_rPlot, 1, 0, 1, m_width == 2 ? 1 : 2);
+    m_rJointPlot->setVisible(m_width == 2);
     m_unit->setRange(1, m_width);
     m_teacherUnit->setRange(1, m_teacherWidth);
     m_teacherUnit->setVisible(m_teacherWidth > 1);
