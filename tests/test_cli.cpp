@@ -5,6 +5,8 @@
 #include "clitestutil.h"
 #include "config/config.h"
 #include "config/presets.h"
+#include "config/resolve.h"
+#include "engine/engine.h"
 #include "io/csv.h"
 #include "io/files.h"
 #include "testutil.h"
@@ -103,6 +105,8 @@ private slots:
     void lawFilesAtDistributionTimes();
     void dmftNotConvergedExitsFour();
     void divergenceWritesTruncatedCurves();
+    void nonFiniteResultIsNeverCompleted_data();
+    void nonFiniteResultIsNeverCompleted();
     void sigintCancels();
     void fullDiskLeavesAConsistentSummary();
     void signalWhileFiguresAreWritten();
@@ -605,6 +609,86 @@ void TestCli::divergenceWritesTruncatedCurves()
     Eigen::MatrixXd C;
     QVERIFY(io::parseMatrixCsv(readText(dir / "sgf_C_theta.csv"), &C).empty());
     QCOMPARE(C.rows(), Eigen::Index(valid));
+}
+
+void TestCli::nonFiniteResultIsNeverCompleted_data()
+{
+    // Issues 8 and 15: a non-finite value is never reported as completed or converged, in any
+    // engine; the status, the exit code, summary.json and the message all say so.
+    QTest::addColumn<QString>("engine");
+    QTest::addColumn<QStringList>("sets");
+    QTest::addColumn<QString>("status"); // the engine's status in summary.json and runEngine's
+    QTest::addColumn<QString>("said"); // a part of the message
+    const QStringList small = { "sim.dimension=100", "sim.seeds=2", "time.steps=10", "dmft.paths=1000",
+        "dmft.tangent_paths=100", "dmft.replicas=2" };
+    // init.q0 = 1e200: every value a seed records is finite (Q = 1e200, losses ~5e199), but the
+    // seeds' squared deviations overflow, so every SE is inf while the simulations themselves
+    // report "completed": runEngine's guard is what turns them into numerical failures.
+    for (const char *e : { "sgd", "sgf", "online" })
+        QTest::newRow(qPrintable(QString(e) + ": SE overflows"))
+            << QString(e) << small + QStringList { "init.q0=1e200" } << "numerical_failure"
+            << "non-finite train loss SE at t = 0 in the finished result (the engine reported \"completed\")";
+    // Values that blow up during the run: each engine's own check stops it first, naming the key.
+    QTest::newRow("sgd: learning rate too large")
+        << "sgd" << small + QStringList { "optimizer.learning_rate=10" } << "diverged"
+        << "optimizer.learning_rate";
+    QTest::newRow("sgf: tau too large") << "sgf" << small + QStringList { "optimizer.tau=20" } << "diverged"
+                                        << "optimizer.tau";
+    QTest::newRow("online: learning rate too large")
+        << "online" << small + QStringList { "optimizer.learning_rate=10" } << "diverged"
+        << "optimizer.learning_rate";
+    QTest::newRow("ode: tau too large") << "ode" << small + QStringList { "optimizer.tau=20" } << "diverged"
+                                        << "optimizer.tau";
+    QTest::newRow("dmft: tau too large") << "dmft" << small + QStringList { "optimizer.tau=20" } << "diverged"
+                                         << "optimizer.tau";
+}
+
+void TestCli::nonFiniteResultIsNeverCompleted()
+{
+    QFETCH(QString, engine);
+    QFETCH(QStringList, sets);
+    QFETCH(QString, status);
+    QFETCH(QString, said);
+    const std::string e = engine.toStdString();
+
+    // Through runEngine, as the window, the sweeps and the Python module call it.
+    ConfigSources sources;
+    sources.preset = "linear-regression";
+    for (const QString &set : sets)
+        sources.sets.push_back(set.toStdString());
+    const ConfigResult resolved = resolveConfig(sources);
+    QVERIFY2(resolved.ok(), resolved.error.c_str());
+    QVERIFY(!checkEngine(e, *resolved.config)); // the input itself is fine
+    const EngineResult direct = runEngine(e, *resolved.config);
+    QCOMPARE(QString::fromStdString(toString(direct.status)), status);
+    QVERIFY2(QString::fromStdString(direct.message).contains(said), direct.message.c_str());
+    // Whatever the status, what it does report within its valid points is finite, or the run is
+    // not reported as finished (the guard's invariant).
+    const bool finished = direct.status == Status::Completed || direct.status == Status::Converged
+        || direct.status == Status::MaxIterations;
+    QVERIFY(!finished);
+
+    // Through dmftlab-cli run: exit 3, one line naming the failure, summary.json agrees.
+    QTemporaryDir tmp;
+    const QString out = tmp.path() + "/run";
+    QStringList args = { "run", "--preset", "linear-regression", "--engine", engine, "--out", out, "-q" };
+    for (const QString &set : sets)
+        args << "--set" << set;
+    const Run r = runCli(args);
+    QVERIFY2(r.exitCode == 3, describe(r));
+    const QString verb = status == "diverged" ? " diverged: " : " failed numerically: ";
+    QVERIFY2(r.err.contains("dmftlab-cli: " + engine + verb), describe(r));
+    QVERIFY2(r.err.contains(said), describe(r));
+    const fs::path dir = out.toStdString();
+    const json summary = readJson(dir / "summary.json");
+    QCOMPARE(summary["status"].get<std::string>(), std::string("diverged")); // the run's: exit 3
+    const json &entry = summary["engines"][e];
+    QCOMPARE(QString::fromStdString(entry["status"].get<std::string>()), status);
+    QVERIFY2(QString::fromStdString(entry["message"].get<std::string>()).contains(said),
+        entry["message"].get<std::string>().c_str());
+    // The curves it wrote: a header and one row per valid point.
+    const int valid = entry["valid_points"].get<int>();
+    QCOMPARE(int(lines(readText(dir / (e + "_curves.csv"))).size()), valid + 1);
 }
 
 void TestCli::sigintCancels()

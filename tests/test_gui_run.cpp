@@ -83,8 +83,8 @@ public:
         double programLate() const { return late - queued; } ///< lateness not spent queued for a CPU
     };
     void add(const Tick &t) { m_ticks.push_back(t); }
-    /// The tick in which `ended` first held (the window handling the engines' end), kept
-    /// apart from the others.
+    /// The tick in which `ended` first held (the window handling the engines' end), also
+    /// among the others: reported on its own, bounded like every tick.
     void setEnd(const Tick &t)
     {
         m_end = t;
@@ -148,7 +148,7 @@ private:
 };
 
 /// Runs the event loop for `maxMs` or until `done` says so, timing a 10 ms timer; the first
-/// tick in which `ended` holds is kept apart (TimerLateness::end).
+/// tick in which `ended` holds is also remembered (TimerLateness::end).
 TimerLateness measureTimerLateness(
     int maxMs, const std::function<bool()> &done = {}, const std::function<bool()> &ended = {})
 {
@@ -173,8 +173,7 @@ TimerLateness measureTimerLateness(
         queuedLast = queued;
         if (ended && !out.haveEnd() && ended())
             out.setEnd(tick);
-        else
-            out.add(tick);
+        out.add(tick);
         if ((done && done()) || total.elapsed() >= maxMs)
             loop.quit();
     });
@@ -450,10 +449,13 @@ void TestGuiRun::eventLoopStaysResponsive()
     // The ticks run until runFinished, i.e. until every panel has drawn its final,
     // antialiased picture: those redraws (54-70 ms of GUI CPU at 1400 x 900 when they were
     // made in one turn) are held to the same bound; PlotArea spreads them over turns.
-    // The one tick in which the window handles the engines' end (RunController::finished:
-    // the laws, engine status lines, pins; measured 39-55 ms of GUI CPU at load 6-9) is
-    // bounded apart at 100 ms, a pause users do not notice; a defect still to find.
-    // The same timer on the idle window (500 ms, measured first) is logged beside it.
+    // So is the tick in which the window handles the engines' end (RunController::finished),
+    // once bounded apart at 100 ms (41-68 ms): the panels' notes ("not converged, still
+    // running") went, so the five plots were resized and QCustomPlot replotted each inside
+    // its resizeEvent, and the hidden docks' plots (laws, effective paths, pins) replotted
+    // in the same turn. QueuedPlot and ReplotQueue now replot one plot per turn, hidden
+    // plots only when shown. The same timer on the idle window (500 ms, measured first) is
+    // logged beside it.
     MainWindow w;
     w.resize(1400, 900);
     w.show();
@@ -482,7 +484,6 @@ void TestGuiRun::eventLoopStaysResponsive()
     QVERIFY(!w.plotArea()->redrawsPending());
     QVERIFY(running.haveEnd());
     qInfo("the tick that handled the engines' end: GUI CPU %.1f ms", running.end().cpu);
-    QVERIFY2(running.end().cpu < 100, qPrintable(QString::number(running.end().cpu)));
 }
 
 void TestGuiRun::finalPicturesAreDrawnOnePanelPerTurn()

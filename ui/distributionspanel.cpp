@@ -1,4 +1,5 @@
 #include "distributionspanel.h"
+#include "replotqueue.h"
 
 #include "engine/registry.h"
 
@@ -113,7 +114,7 @@ DistributionsPanel::DistributionsPanel(QWidget *parent)
     controls->addWidget(m_teacherUnit);
 
     // Two by two: the coordinates' law beside their joint law with θ*, the pre-activations below.
-    auto *plots = new QGridLayout;
+    auto *plots = m_plotGrid = new QGridLayout;
     plots->addWidget(m_thetaPlot, 0, 0);
     plots->addWidget(m_jointPlot, 0, 1);
     plots->addWidget(m_rPlot, 1, 0);
@@ -188,6 +189,11 @@ void DistributionsPanel::setLaws(std::shared_ptr<const DistributionRecord> simul
         for (const auto &s : m_dmftRecord->dmft)
             addTime(s.gridIndex, s.time);
     std::sort(m_times.begin(), m_times.end());
+    // The joint law of (r_1, r_2) exists for k = 2 only: otherwise the r law takes its row,
+    // not one cell beside an empty one.
+    m_plotGrid->removeWidget(m_rPlot);
+    m_plotGrid->addWidget(m_rPlot, 1, 0, 1, m_width == 2 ? 1 : 2);
+    m_rJointPlot->setVisible(m_width == 2);
     m_unit->setRange(1, m_width);
     m_teacherUnit->setRange(1, m_teacherWidth);
     m_teacherUnit->setVisible(m_teacherWidth > 1);
@@ -267,7 +273,7 @@ void DistributionsPanel::drawLaw(
     }
     plot->rescaleAxes();
     plot->yAxis->setRangeLower(0.0);
-    plot->replot(QCustomPlot::rpQueuedReplot);
+    ReplotQueue::request(plot); // one plot per turn, none while hidden
 }
 
 void DistributionsPanel::redraw()
@@ -407,7 +413,7 @@ QString DistributionsPanel::drawJoint(
     plot->rescaleAxes();
     // E[θ | θ*] rises with θ* (M > 0 once learning starts): the lower right stays free.
     plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | Qt::AlignRight);
-    plot->replot(QCustomPlot::rpQueuedReplot);
+    ReplotQueue::request(plot); // one plot per turn, none while hidden
     return agreement;
 }
 
@@ -420,7 +426,7 @@ QString DistributionsPanel::drawRJoint(
     const bool haveDmft = dmft && !dmft->r.empty() && dmft->r.front().cols() == 2;
     const bool haveSim = sim && !sim->r.empty() && sim->r.front().cols() == 2;
     if (m_width != 2 || !haveDmft) {
-        plot->replot(QCustomPlot::rpQueuedReplot);
+        ReplotQueue::request(plot); // one plot per turn, none while hidden
         return {};
     }
     plot->xAxis->setLabel(margins ? "y_μ r_μ1(t)" : "r_μ1(t)");
@@ -471,7 +477,7 @@ QString DistributionsPanel::drawRJoint(
     }
     plot->xAxis->setRange(xEdges.front(), xEdges.back());
     plot->yAxis->setRange(yEdges.front(), yEdges.back());
-    plot->replot(QCustomPlot::rpQueuedReplot);
+    ReplotQueue::request(plot); // one plot per turn, none while hidden
     return agreement;
 }
 

@@ -23,6 +23,7 @@
 #include <memory>
 
 class QCustomPlot;
+class QGridLayout;
 class QLabel;
 class QSlider;
 class QSpinBox;
@@ -79,6 +80,7 @@ private:
     QTimer *m_timer;
     QLabel *m_timeLabel, *m_agreement, *m_note;
     QCustomPlot *m_thetaPlot, *m_rPlot, *m_jointPlot, *m_rJointPlot;
+    QGridLayout *m_plotGrid = nullptr;
 };
 
 } // namespace dmftlab

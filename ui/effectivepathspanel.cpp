@@ -1,4 +1,5 @@
 #include "effectivepathspanel.h"
+#include "replotqueue.h"
 
 #include <qcustomplot.h>
 
@@ -115,7 +116,7 @@ void EffectivePathsPanel::drawProcess(QCustomPlot *plot, const Eigen::VectorXd &
     plot->clearPlottables();
     plot->yAxis->setLabel(label);
     if (m_paths.empty()) {
-        plot->replot(QCustomPlot::rpQueuedReplot);
+        ReplotQueue::request(plot); // one plot per turn, none while hidden
         return;
     }
     const QVector<double> t(m_paths.t.begin(), m_paths.t.end());
@@ -153,7 +154,7 @@ void EffectivePathsPanel::drawProcess(QCustomPlot *plot, const Eigen::VectorXd &
         }
     }
     plot->rescaleAxes();
-    plot->replot(QCustomPlot::rpQueuedReplot);
+    ReplotQueue::request(plot); // one plot per turn, none while hidden
 }
 
 void EffectivePathsPanel::redraw()
@@ -207,7 +208,7 @@ void EffectivePathsPanel::drawDrift()
         }
     }
     plot->rescaleAxes();
-    plot->replot(QCustomPlot::rpQueuedReplot);
+    ReplotQueue::request(plot); // one plot per turn, none while hidden
 }
 
 } // namespace dmftlab

@@ -73,7 +73,10 @@ MainWindow::MainWindow(QWidget *parent)
     scroll->setWidget(m_params);
     scroll->setWidgetResizable(true);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setMinimumWidth(m_params->sizeHint().width() + 24);
+    // The dock starts at the panel's preferred width (the scroll area's size hint) where there
+    // is room, and may yield down to the panel's minimum: at its preferred width as a minimum
+    // (~530 px) the plot grid (~855 px at least) did not fit a 1366 px screen and scrolled.
+    scroll->setMinimumWidth(m_params->minimumSizeHint().width() + 24);
     auto *dock = new QDockWidget("Parameters");
     dock->setObjectName("parametersDock");
     dock->setWidget(scroll);

@@ -1,4 +1,5 @@
 #include "pinpanel.h"
+#include "replotqueue.h"
 
 #include "sweepfigures.h"
 
@@ -96,7 +97,7 @@ void PinPanel::refresh()
         if (r.curves)
             current.push_back(r.curves.get());
     figures::plotPinnedLoss(m_plot, current, pinned, figures::Style {});
-    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    ReplotQueue::request(m_plot); // one plot per turn, none while hidden
 }
 
 } // namespace dmftlab

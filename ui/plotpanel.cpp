@@ -1,6 +1,7 @@
 #include "plotpanel.h"
 
 #include "engine/registry.h"
+#include "queuedplot.h"
 
 #include <QElapsedTimer>
 #include <QHBoxLayout>
@@ -119,7 +120,7 @@ PlotPanel::PlotPanel(const QString &title, const QString &fileStem, QWidget *par
     m_note->hide();
     layout->addWidget(m_note);
 
-    m_plot = new QCustomPlot(this);
+    m_plot = new QueuedPlot(this);
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     m_plot->setNoAntialiasingOnDrag(true);
     m_plot->setMinimumSize(220, 160);
@@ -157,6 +158,17 @@ PlotPanel::PlotPanel(const QString &title, const QString &fileStem, QWidget *par
         m_userRange = false;
         redraw();
     });
+}
+
+QCustomPlot *PlotPanel::plot() const
+{
+    return m_plot;
+}
+
+void PlotPanel::setDirty(bool dirty)
+{
+    m_dirty = dirty;
+    m_plot->setRedrawPending(dirty);
 }
 
 void PlotPanel::addOption(QWidget *widget)
@@ -207,7 +219,7 @@ void PlotPanel::setView(std::shared_ptr<const ResultView> view, Redraw how)
         // antialiasing, a moment before the run finished.
         if (how != Redraw::Live && (m_dirty || m_live)) {
             m_live = false;
-            m_dirty = true;
+            setDirty(true);
             if (how == Redraw::Now)
                 redraw();
         }
@@ -217,7 +229,7 @@ void PlotPanel::setView(std::shared_ptr<const ResultView> view, Redraw how)
     m_note->setToolTip(m_note->text());
     m_note->setVisible(!m_note->text().isEmpty());
     viewChanged();
-    m_dirty = true;
+    setDirty(true);
     m_live = how == Redraw::Live;
     if (how == Redraw::Now)
         redraw();
@@ -227,7 +239,7 @@ void PlotPanel::redraw(bool paintNow)
 {
     QElapsedTimer timer;
     timer.start();
-    m_dirty = false;
+    setDirty(false);
     // Remember a user zoom: figures rebuild the axes on every draw.
     std::vector<std::pair<QCPRange, QCPRange>> ranges;
     if (m_userRange)

@@ -25,6 +25,8 @@ class QToolButton;
 namespace dmftlab
 {
 
+class QueuedPlot;
+
 /// What the panels show: the latest curves of every engine of the run, and why a
 /// theory engine's curves are no answer (diverged, not converged).
 struct ResultView {
@@ -70,7 +72,7 @@ public:
 
     QString title() const { return m_title; }
     QString fileStem() const { return m_fileStem; } ///< "loss", "overlaps", ...
-    QCustomPlot *plot() const { return m_plot; }
+    QCustomPlot *plot() const;
 
     /// How new results reach the screen. Now: the figure is redrawn at once, antialiased.
     /// Live (a run in progress) and Final (the run's end) only mark the panel dirty for its
@@ -117,9 +119,11 @@ protected:
 
 private:
     void showHover(QMouseEvent *event);
+    /// Marks the panel (not) owing a redraw; its plot's resizes wait for that redraw meanwhile.
+    void setDirty(bool dirty);
 
     QString m_title, m_fileStem;
-    QCustomPlot *m_plot = nullptr;
+    QueuedPlot *m_plot = nullptr; ///< resizes replot one plot per turn (queuedplot.h)
     QHBoxLayout *m_toolbar = nullptr;
     QLabel *m_note = nullptr;
     QToolButton *m_maximise = nullptr;

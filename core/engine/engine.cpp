@@ -79,8 +79,10 @@ EngineResult runEngine(const std::string &engine, const RunConfig &config, const
     if (result.status == Status::Completed || result.status == Status::Converged
         || result.status == Status::MaxIterations) {
         if (auto where = firstNonFinite(result.curves); !where.empty()) {
-            result.message = engine + " failed: non-finite " + where + " (the engine reported \""
-                + toString(result.status) + "\": " + result.message + ")";
+            // The CLI and the window prefix "<engine> failed numerically: ".
+            result.message = "non-finite " + where + " in the finished result (the engine reported \""
+                + toString(result.status) + "\"" + (result.message.empty() ? "" : ": " + result.message)
+                + ")";
             result.status = Status::NumericalFailure;
         }
     }

@@ -105,14 +105,18 @@ void Curves::allocate(int k_, int kStar_, const std::vector<double> &grid)
 std::string firstNonFinite(const Curves &c)
 {
     const std::size_t n = std::min<std::size_t>(std::max(0, c.validPoints), c.t.size());
+    // An SE overflows where the mean does not (Welford's squared deviations of values near
+    // 1e200: init.q0 = 1e200 gave "completed" with every SE inf); NaN is an undefined SE.
     auto check = [&](const Estimate &e, const std::string &name) -> std::string {
-        for (std::size_t i = 0; i < n && i < e.mean.size(); ++i)
-            if (!std::isfinite(e.mean[i])) {
+        for (std::size_t i = 0; i < n && i < e.mean.size(); ++i) {
+            const bool badMean = !std::isfinite(e.mean[i]);
+            if (badMean || (i < e.se.size() && std::isinf(e.se[i]))) {
                 std::ostringstream os;
                 os.precision(4);
-                os << name << " at t = " << c.t[i];
+                os << name << (badMean ? "" : " SE") << " at t = " << c.t[i];
                 return os.str();
             }
+        }
         return {};
     };
     std::string out = check(c.trainLoss, "train loss");

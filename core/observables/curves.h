@@ -83,9 +83,9 @@ struct Curves {
     void allocate(int k, int kStar, const std::vector<double> &grid);
 };
 
-/// Empty when every mean of the per-time curves (train/test loss, test error, Q, M) is finite
-/// over the valid points; otherwise names the first non-finite one ("train loss at t = 0.2").
-/// A finished result that fails this is a NumericalFailure, whatever its engine said.
+/// Empty when, over the valid points, every mean of the per-time curves (train/test loss, test error,
+/// Q, M) is finite and no SE is infinite (a NaN SE means undefined: one seed); else names the first
+/// ("train loss at t = 0.2", "Q SE at t = 1"). A finished result failing this is a NumericalFailure.
 std::string firstNonFinite(const Curves &c);
 
 } // namespace dmftlab

@@ -27,6 +27,7 @@ namespace dmftlab
 namespace
 {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+std::atomic<long long> s_seedVisits { 0 }; // simulationSeedVisits()
 using Clock = std::chrono::steady_clock;
 
 /// Mean and SE across seeds, entry by entry, skipping NaN entries (points a seed did not
@@ -143,6 +144,7 @@ struct SharedRun {
                 return;
             if (seeds[committed])
                 series.add(seriesOf(*seeds[committed], N1, columns));
+            s_seedVisits.fetch_add(1, std::memory_order_relaxed);
             if (p) {
                 ctheta.add(Eigen::Map<const Eigen::ArrayXd>(p->first.data(), p->first.size()));
                 if (p->second.size() > 0)
@@ -163,9 +165,14 @@ Curves buildCurves(const SharedRun &run, const RunConfig &config, int points)
     c.allocate(k, ks, grid);
     c.validPoints = points;
     MaskedStatistics st = run.series;
-    for (std::size_t s = run.committed; s < run.seeds.size(); ++s)
+    // Only the seeds begun and not yet committed: never the whole seed list per snapshot.
+    const std::size_t begun
+        = std::min(run.seeds.size(), static_cast<std::size_t>(std::max(0, run.nextSeed.load())));
+    for (std::size_t s = run.committed; s < begun; ++s) {
         if (run.seeds[s])
             st.add(seriesOf(*run.seeds[s], N1, seriesColumns(config)));
+        s_seedVisits.fetch_add(1, std::memory_order_relaxed);
+    }
     fillEstimate(c.trainLoss, st, 0, points);
     fillEstimate(c.testLoss, st, 1, points);
     fillEstimate(c.testError, st, 2, points);
@@ -321,6 +328,11 @@ EngineId engineId(SimEngine e)
 }
 
 } // namespace
+
+long long simulationSeedVisits()
+{
+    return s_seedVisits.load();
+}
 
 const char *displayName(SimEngine e)
 {

@@ -33,6 +33,12 @@ const char *displayName(SimEngine e);
 /// one-line message naming them.
 EngineCheck checkSimulation(SimEngine engine, const RunConfig &config);
 
+/// For tests of the cost (issue 15: curves rebuilt over all seeds at every snapshot made
+/// 10 000 seeds quadratic): seed entries touched so far, in this process, to build curves —
+/// one per seed committed (accumulated once, in seed order) plus, at each snapshot, one per
+/// seed begun and not yet committed. Linear in the seeds: at most seeds + snapshots × threads.
+long long simulationSeedVisits();
+
 /// Runs config.sim.seeds independent seeds (in parallel over config.sim.threads) and
 /// returns mean ± SE of every observable on the grid.
 EngineResult runSimulation(SimEngine engine, const RunConfig &config, const ProgressCallback &progress,
