@@ -175,7 +175,8 @@ void TestSweepCli::cancelLeavesConsistentCsv()
     QString err;
     QElapsedTimer timer;
     timer.start();
-    while (!err.contains("[2/7]") && timer.elapsed() < 60000 && p.state() == QProcess::Running) {
+    while (!err.contains("[2/7]") && timer.elapsed() < 60000 * test::kTimeoutScale
+        && p.state() == QProcess::Running) {
         p.waitForReadyRead(200);
         err += QString::fromUtf8(p.readAllStandardError());
     }

@@ -1,5 +1,6 @@
 #include "dmft/onlinemoments.h"
 
+#include "engine/constants.h"
 #include "observables/population.h"
 
 #include <algorithm>
@@ -11,7 +12,6 @@ namespace dmftlab
 
 namespace
 {
-constexpr double kPi = 3.14159265358979323846;
 
 // Saad–Solla integrals for σ(x) = erf(x/√2), σ'(x) = √(2/π) e^{−x²/2}, over a centred
 // Gaussian with covariance C of the named variables.

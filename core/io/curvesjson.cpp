@@ -1,5 +1,6 @@
 #include "io/curvesjson.h"
 
+#include "engine/constants.h"
 #include "model/problem.h"
 
 #include <cmath>
@@ -12,8 +13,6 @@ using nlohmann::json;
 
 namespace
 {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 json number(double x)
 {

@@ -1,5 +1,7 @@
 #include "observables/population.h"
 
+#include "engine/constants.h"
+
 #include <cmath>
 #include <vector>
 
@@ -8,7 +10,6 @@ namespace dmftlab
 
 namespace
 {
-constexpr double kPi = 3.14159265358979323846;
 
 double erfPairMoment(double cab, double caa, double cbb)
 {

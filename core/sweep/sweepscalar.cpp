@@ -1,5 +1,6 @@
 #include "sweep/sweepscalar.h"
 
+#include "engine/constants.h"
 #include "engine/registry.h"
 #include "io/csv.h"
 
@@ -12,8 +13,6 @@ namespace dmftlab
 
 namespace
 {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 bool contains(const std::vector<std::string> &list, const std::string &x)
 {

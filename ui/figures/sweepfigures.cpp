@@ -4,6 +4,7 @@
 #include "figurestyle.h"
 
 #include "config/schema.h"
+#include "engine/constants.h"
 #include "sweep/contour.h"
 
 #include <qcustomplot.h>
@@ -17,8 +18,6 @@ namespace dmftlab::figures
 
 namespace
 {
-
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 /// The figures' font (figurestyle.h) at `factor` times the style's text size.
 QFont fontOf(const Style &style, double factor = 1.0)
