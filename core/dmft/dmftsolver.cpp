@@ -254,12 +254,18 @@ DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int thread
         m_reducer->sumInPlace(cov.data(), cov.size());
         Eigen::LLT<Eigen::MatrixXd> llt(cov.selfadjointView<Eigen::Lower>());
         if (llt.info() == Eigen::Success) {
-            // each path's row x becomes x L⁻ᵀ (= (L⁻¹ xᵀ)ᵀ): x Lᵀ⁻¹ with Lᵀ = U
+            // each path's row x becomes x L⁻ᵀ (= (L⁻¹ xᵀ)ᵀ) = x U⁻¹ with U = Lᵀ: U⁻¹ once
+            // (rows × rows, upper triangular), then a triangular matrix product per block of
+            // paths, which runs at GEMM speed where the substitution (a triangular solve with
+            // many right-hand sides) took 6 % of a logistic-regression DMFT's CPU
+            const Eigen::MatrixXd Uinv = llt.matrixU().solve(Eigen::MatrixXd::Identity(rows, rows));
+            Eigen::MatrixXd whitened;
             for (Eigen::Index c = 0; c < m_localP; c += kBlock) {
                 if (cancelled())
                     return;
                 auto block = X.middleRows(c, std::min<Eigen::Index>(kBlock, m_localP - c));
-                llt.matrixU().solveInPlace<Eigen::OnTheRight>(block);
+                whitened.noalias() = block * Uinv.triangularView<Eigen::Upper>();
+                block = whitened;
             }
         } else {
             m_momentMatched = false;
