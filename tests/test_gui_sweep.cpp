@@ -196,8 +196,11 @@ void TestGuiSweep::stopKeepsPointsAndCacheAvoidsRecomputing()
 {
     SweepPanel panel;
     RunConfig base = tiny();
-    base.sim.dimension = 300;
-    base.time.steps = 30;
+    // Points of 0.1-0.5 s (d = 1000, N = 100, one thread): the sweep must still be running
+    // when the live run starts, right after the first point is in (with d = 300, N = 30 an
+    // idle machine finished all six before the live run began).
+    base.sim.dimension = 1000;
+    base.time.steps = 100;
     panel.setBaseProvider([base] { return std::optional<RunConfig>(base); });
     panel.setSpec("data.alpha", "lin:1:4:6", "", "", "sgf", "final_test_loss");
     QSignalSpy updated(panel.controller(), &SweepController::updated);
@@ -565,8 +568,11 @@ void TestGuiSweep::familyOverlaidInMainPanels()
 void TestGuiSweep::liveRunGoesFirst()
 {
     RunConfig base = tiny();
-    base.sim.dimension = 300;
-    base.time.steps = 30;
+    // Points of 0.1-0.5 s (d = 1000, N = 100, one thread): the sweep must still be running
+    // when the live run starts, right after the first point is in (with d = 300, N = 30 an
+    // idle machine finished all six before the live run began).
+    base.sim.dimension = 1000;
+    base.time.steps = 100;
     SweepSpec spec;
     spec.base = configToJson(base);
     SweepAxis axis;

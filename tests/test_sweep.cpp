@@ -79,6 +79,7 @@ private slots:
     void cancelKeepsConsistentState();
     void pointsSideBySideEqualSingleRuns();
     void cancelSideBySideKeepsConsistentState();
+    void beforePointOnlyWhileAPointIsLeft();
     void differenceNamesTheParameters();
 };
 
@@ -494,6 +495,24 @@ void TestSweep::cancelSideBySideKeepsConsistentState()
     QCOMPARE(runner.completedPoints(), 5);
     QCOMPARE(cache->size(), 5);
     QCOMPARE(runner.result(finished[0]).scalars[0].value, kept);
+}
+
+// The window's gate (wait while the live run computes) is asked once per point computed, never
+// after the last one: a finished sweep finishes, whatever the live run does.
+void TestSweep::beforePointOnlyWhileAPointIsLeft()
+{
+    for (const char *threads : { "sim.threads=1", "sim.threads=2" }) {
+        SweepSpec spec = tinySpec({ "data.alpha=1,2,3" }, { "dmft" }, { "final_test_loss" });
+        applySetting(spec.base, threads);
+        SweepPlan plan;
+        QVERIFY(makeSweepPlan(spec, &plan).empty());
+        SweepRunner runner(plan);
+        std::atomic<int> asked { 0 };
+        QVERIFY(runner.run({}, {}, nullptr, [&] { ++asked; }) == Status::Completed);
+        QCOMPARE(asked.load(), 3);
+        QVERIFY(runner.run({}, {}, nullptr, [&] { ++asked; }) == Status::Completed); // all done
+        QCOMPARE(asked.load(), 3);
+    }
 }
 
 void TestSweep::differenceNamesTheParameters()

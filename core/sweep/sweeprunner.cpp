@@ -77,9 +77,8 @@ void SweepRunner::init()
 
 int SweepRunner::step(const ProgressCallback &progress, const std::atomic<bool> *cancel)
 {
-    while (m_next < m_plan.order.size() && m_results[m_plan.order[m_next]].done())
-        ++m_next;
-    if (m_next >= m_plan.order.size()) {
+    const int p = nextPending();
+    if (p < 0) {
         m_status = Status::Completed;
         return -1;
     }
@@ -87,7 +86,6 @@ int SweepRunner::step(const ProgressCallback &progress, const std::atomic<bool> 
         m_status = Status::Cancelled;
         return -1;
     }
-    const int p = m_plan.order[m_next];
     EngineResults results;
     bool cached = true;
     if (!compute(p, &results, &cached, progress, cancel)) {
@@ -180,6 +178,13 @@ const SweepPointResult &SweepRunner::record(int p, const EngineResults &results,
     return m_results[p];
 }
 
+int SweepRunner::nextPending()
+{
+    while (m_next < m_plan.order.size() && m_results[m_plan.order[m_next]].done())
+        ++m_next;
+    return m_next < m_plan.order.size() ? m_plan.order[m_next] : -1;
+}
+
 int SweepRunner::lanes() const
 {
     const std::vector<int> pending = pendingPoints();
@@ -208,7 +213,7 @@ Status SweepRunner::run(const PointCallback &onPoint, const ProgressCallback &pr
     const int lanes = this->lanes();
     if (lanes <= 1) {
         for (;;) {
-            if (beforePoint)
+            if (beforePoint && nextPending() >= 0) // a finished sweep does not wait
                 beforePoint();
             const int p = step(progress, cancel);
             if (p < 0)
@@ -228,8 +233,6 @@ Status SweepRunner::run(const PointCallback &onPoint, const ProgressCallback &pr
     ThreadExceptions errors;
     const auto lane = [&] {
         for (;;) {
-            if (beforePoint)
-                beforePoint();
             int p = -1;
             {
                 std::lock_guard<std::mutex> lock(mutex);
@@ -239,9 +242,16 @@ Status SweepRunner::run(const PointCallback &onPoint, const ProgressCallback &pr
                     && (m_results[m_plan.order[m_next]].done() || taken[m_plan.order[m_next]]))
                     ++m_next;
                 if (m_next >= m_plan.order.size())
-                    return;
+                    return; // nothing left for this lane: it does not wait
                 p = m_plan.order[m_next];
                 taken[p] = 1;
+            }
+            if (beforePoint)
+                beforePoint(); // the point is taken; a cancel while waiting leaves it pending
+            if (cancel && cancel->load()) {
+                std::lock_guard<std::mutex> lock(mutex);
+                cancelled = true;
+                return;
             }
             EngineResults results;
             bool cached = true;

@@ -77,12 +77,15 @@ public:
     /// Computes every pending point. onPoint is called for each finished point as it finishes
     /// (not always in the plan's order when lanes() > 1), one call at a time, from the
     /// calling or a lane's thread; `progress` may be called from several lanes at once.
-    /// `beforePoint`, when set, is called before each point is taken (e.g. to wait while
-    /// the window's live run computes).
+    /// `beforePoint`, when set, is called before each point is computed, never when none is
+    /// left (e.g. to wait while the window's live run computes).
     Status run(const PointCallback &onPoint = {}, const ProgressCallback &progress = {},
         const std::atomic<bool> *cancel = nullptr, const std::function<void()> &beforePoint = {});
 
 private:
+    /// The next pending point in the order (m_next moves past finished ones), or -1.
+    int nextPending();
+
     SweepPlan m_plan;
     std::shared_ptr<ResultCache> m_cache;
     std::vector<SweepPointResult> m_results;
