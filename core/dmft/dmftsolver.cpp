@@ -138,9 +138,8 @@ double dmftDoubles(int N, int k, int ks, double P, double PJ, int R, int threads
     // ((D + k* + N + 2) × P and its covariance), or a fresh-path replica at the end
     const double rows = Dz + N + 2.0;
     const double transient = std::max(2.0 * rows * P + rows * rows, Dz * P + 3.0 * D * P + (N + 1.0) * P);
-    const double workers = std::min<double>(R, threads);
-    return R * perReplica + std::min<double>(R, threads) * kReductionChunks * perChunk + snapshot
-        + workers * transient;
+    const double workers = std::min<double>(R, threads); // replicas stepped at once
+    return R * perReplica + workers * (kReductionChunks * perChunk + transient) + snapshot;
 }
 } // namespace
 

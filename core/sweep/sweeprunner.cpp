@@ -185,12 +185,20 @@ int SweepRunner::nextPending()
     return m_next < m_plan.order.size() ? m_plan.order[m_next] : -1;
 }
 
+int SweepRunner::pointThreads() const
+{
+    const std::vector<int> pending = pendingPoints();
+    if (pending.empty())
+        return 1;
+    return std::max(1, resolvedThreads(m_plan.points[pending.front()].config.sim.threads));
+}
+
 int SweepRunner::lanes() const
 {
     const std::vector<int> pending = pendingPoints();
     if (pending.empty())
         return 1;
-    const int threads = std::max(1, resolvedThreads(m_plan.points[pending.front()].config.sim.threads));
+    const int threads = pointThreads();
     int lanes = std::min<int>(threads, static_cast<int>(pending.size()));
     if (m_maxLanes > 0)
         lanes = std::min(lanes, m_maxLanes);
@@ -225,8 +233,7 @@ Status SweepRunner::run(const PointCallback &onPoint, const ProgressCallback &pr
     }
     // Lanes take the pending points in the plan's order; a point is recorded (and onPoint
     // called) under the mutex, so results and callbacks never overlap.
-    const int threads
-        = std::max(1, resolvedThreads(m_plan.points[pendingPoints().front()].config.sim.threads) / lanes);
+    const int threads = std::max(1, pointThreads() / lanes);
     std::mutex mutex;
     std::vector<char> taken(m_plan.points.size(), 0);
     bool cancelled = false;

@@ -85,6 +85,8 @@ public:
 private:
     /// The next pending point in the order (m_next moves past finished ones), or -1.
     int nextPending();
+    /// The threads a point may use: the first pending point's sim.threads, resolved (≥ 1).
+    int pointThreads() const;
 
     SweepPlan m_plan;
     std::shared_ptr<ResultCache> m_cache;
