@@ -269,11 +269,11 @@ void TestCliMpi::killedRankStopsAll()
     // (residual 0, 44 iterations at N = 30) and would finish in about a second.
     QTemporaryDir tmp;
     const QString out = tmp.path() + "/killed";
-    const QStringList endless
-        = { "run", "--preset", "logistic-regression", "--engine", "dmft", "--set", "dmft.paths=4000", "--set",
-              "dmft.tangent_paths=400", "--set", "dmft.replicas=2", "--set", "time.steps=30", "--set",
-              "dmft.tolerance=1e-300", "--set", "dmft.max_iterations=100000", "--set", "dmft.damping=0.5",
-              "--set", "dmft.mixing_memory=0", "--set", "sim.threads=1", "--quiet", "--out", out };
+    const QStringList endless = { "run", "--preset", "logistic-regression", "--engine", "dmft", "--set",
+        "dmft.paths=4000", "--set", "dmft.tangent_paths=400", "--set", "dmft.replicas=2", "--set",
+        "time.steps=30", "--set", "dmft.tolerance=1e-300", "--set", "dmft.noise_fraction=0", "--set",
+        "dmft.max_iterations=100000", "--set", "dmft.damping=0.5", "--set", "dmft.mixing_memory=0", "--set",
+        "sim.threads=1", "--quiet", "--out", out };
     const QString script
         = "if [ \"$OMPI_COMM_WORLD_RANK\" = 1 ]; then (sleep 2; kill -9 $$) & fi; exec \"$0\" \"$@\"";
     const Run r = launch(QStringLiteral(DMFTLAB_MPIEXEC),

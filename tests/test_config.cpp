@@ -307,6 +307,15 @@ void TestConfig::dottedKeysMeanNested()
     const auto r = resolveConfig(s);
     QVERIFY2(r.ok(), r.error.c_str());
     QCOMPARE(r.config->time.steps, 7);
+    // A string that is not UTF-8 is refused where it enters: config.json is written with
+    // json::dump, which throws on it (test_fuzz_parsers found `--set preset=` + two 0xFF bytes).
+    s = {};
+    s.sets = { "preset=\xff\xff" };
+    const auto bad = resolveConfig(s);
+    QVERIFY(!bad.ok());
+    QVERIFY2(bad.error.find("preset: expected a string (UTF-8)") != std::string::npos, bad.error.c_str());
+    s.sets = { "preset=\xc3\xa9t\xc3\xa9" }; // "été", valid UTF-8
+    QVERIFY2(resolveConfig(s).ok(), resolveConfig(s).error.c_str());
 }
 
 void TestConfig::resolution()
@@ -425,9 +434,9 @@ void TestConfig::keyConstantsAreSchemaRows()
         ConfigKey::TimeHorizon, ConfigKey::TimeSteps, ConfigKey::SimDimension, ConfigKey::SimSeeds,
         ConfigKey::SimSeed, ConfigKey::SimSubsteps, ConfigKey::SimSampling, ConfigKey::SimThreads,
         ConfigKey::DmftPaths, ConfigKey::DmftTangentPaths, ConfigKey::DmftReplicas, ConfigKey::DmftDamping,
-        ConfigKey::DmftMixingMemory, ConfigKey::DmftTolerance, ConfigKey::DmftMaxIterations,
-        ConfigKey::DmftSeed, ConfigKey::DmftWarmStart, ConfigKey::DmftContinuousTime,
-        ConfigKey::OutputDistributionTimes };
+        ConfigKey::DmftMixingMemory, ConfigKey::DmftTolerance, ConfigKey::DmftNoiseFraction,
+        ConfigKey::DmftMaxIterations, ConfigKey::DmftSeed, ConfigKey::DmftWarmStart,
+        ConfigKey::DmftContinuousTime, ConfigKey::OutputDistributionTimes };
     QCOMPARE(constants.size(), configSchema().size());
     for (std::size_t i = 0; i < constants.size(); ++i)
         QCOMPARE(constants[i], configSchema()[i].key);

@@ -35,6 +35,7 @@ RunConfig small(const std::string &preset)
 void neverConverge(RunConfig &c)
 {
     c.dmft.tolerance = 1e-300;
+    c.dmft.noiseFraction = 0;
     c.dmft.mixingMemory = 0;
     c.dmft.damping = 0.05;
     c.dmft.maxIterations = 100000;
@@ -47,6 +48,8 @@ class TestDmftStatus : public QObject
 private slots:
     void convergesWithProgressEveryIteration();
     void pilotSolveStartsTheReplicas();
+    void noiseStopCostsLittleAgainstTheMonteCarloError_data();
+    void noiseStopCostsLittleAgainstTheMonteCarloError();
     void maxIterationsSaysSo();
     void cancelIsPrompt();
     void cancelDuringSetUp_data();
@@ -65,6 +68,7 @@ void TestDmftStatus::convergesWithProgressEveryIteration()
     RunConfig c = small("logistic-regression");
     c.dmft.continuousTime = "off"; // one solve: one report per iteration (the 2Δ solve adds its own)
     c.dmft.warmStart = "ode"; // no pilot solve: every report is a replica iteration (pilotSolve)
+    c.dmft.noiseFraction = 0; // stopped by the tolerance (noiseStop… covers the other rule)
     int reports = 0, lastIteration = 0;
     bool ordered = true;
     const EngineResult r = runEngine("dmft", c, [&](const ProgressReport &p) {
@@ -102,6 +106,7 @@ void TestDmftStatus::pilotSolveStartsTheReplicas()
     // same fixed points up to the tolerance, i.e. within their truncation errors.
     RunConfig c = small("logistic-regression");
     c.dmft.continuousTime = "off";
+    c.dmft.noiseFraction = 0; // both runs iterate to the tolerance
     QCOMPARE(QString::fromStdString(RunConfig().dmft.warmStart), QString("pilot")); // the default
     c.dmft.warmStart = "pilot";
     int pilotReports = 0, replicaReports = 0, lastIteration = 0;
@@ -148,6 +153,59 @@ void TestDmftStatus::pilotSolveStartsTheReplicas()
     qInfo("largest |pilot start - ODE start|: %.3f x the sum of their truncation errors, %.4f Monte-Carlo SE",
         inTruncation, inSe);
     QVERIFY(inSe < 0.1);
+}
+
+void TestDmftStatus::noiseStopCostsLittleAgainstTheMonteCarloError_data()
+{
+    QTest::addColumn<QString>("preset");
+    QTest::newRow("logistic-regression") << "logistic-regression";
+    QTest::newRow("committee-erf") << "committee-erf";
+    QTest::newRow("phase-retrieval") << "phase-retrieval";
+}
+
+void TestDmftStatus::noiseStopCostsLittleAgainstTheMonteCarloError()
+{
+    // Issues 8 and 9: the replicas stop once every entry's truncation error estimate is below
+    // dmft.noise_fraction (default 0.1) of its Monte-Carlo SE. The same replicas (same seeds,
+    // same pilot start) iterated to a residual of 1e-9 give the fixed points themselves: the
+    // early stop must move no curve point by more than 0.3 Monte-Carlo SE (3 × the fraction:
+    // the estimate, from a few residual ratios, may be a few times too small), and must save
+    // iterations.
+    QFETCH(QString, preset);
+    RunConfig c = small(preset.toStdString());
+    c.dmft.replicas = 8;
+    c.dmft.continuousTime = "off";
+    QCOMPARE(RunConfig().dmft.noiseFraction, 0.1); // the default
+    const EngineResult early = runEngine("dmft", c);
+    RunConfig t = c;
+    t.dmft.noiseFraction = 0;
+    t.dmft.tolerance = 1e-9;
+    t.dmft.maxIterations = 400;
+    const EngineResult tight = runEngine("dmft", t);
+    QVERIFY2(early.status == Status::Converged, early.message.c_str());
+    QVERIFY2(tight.status == Status::Converged, tight.message.c_str());
+    QCOMPARE(early.extra["stopped_by"].get<std::string>(), std::string("noise_fraction"));
+    QCOMPARE(tight.extra["stopped_by"].get<std::string>(), std::string("tolerance"));
+    QVERIFY2(early.message.find("Monte-Carlo SE") != std::string::npos, early.message.c_str());
+    double worst = 0.0, worstCovered = 0.0;
+    auto compare = [&](const Estimate &a, const Estimate &b) {
+        for (int n = 1; n <= c.time.steps; ++n) {
+            const double d = std::fabs(a.mean[n] - b.mean[n]);
+            worst = std::max(worst, d / b.seMonteCarlo[n]);
+            worstCovered = std::max(worstCovered, d / (a.truncation[n] + 1e-3 * b.seMonteCarlo[n]));
+        }
+    };
+    compare(early.curves.testLoss, tight.curves.testLoss);
+    compare(early.curves.trainLoss, tight.curves.trainLoss);
+    for (std::size_t e = 0; e < early.curves.Q.size(); ++e)
+        compare(early.curves.Q[e], tight.curves.Q[e]);
+    for (std::size_t e = 0; e < early.curves.M.size(); ++e)
+        compare(early.curves.M[e], tight.curves.M[e]);
+    qInfo("%s: %d replica iterations (stopped at the noise) against %d (residual 1e-9); largest "
+          "difference %.3f Monte-Carlo SE, %.2f x the stated truncation error",
+        qPrintable(preset), early.curves.iterations, tight.curves.iterations, worst, worstCovered);
+    QVERIFY(early.curves.iterations < tight.curves.iterations);
+    QVERIFY(worst <= 3 * c.dmft.noiseFraction);
 }
 
 void TestDmftStatus::maxIterationsSaysSo()
@@ -344,6 +402,7 @@ void TestDmftStatus::andersonMixingSameFixedPointFewerIterations()
     RunConfig c = small(preset.toStdString());
     c.dmft.warmStart = "none";
     c.dmft.tolerance = 1e-6;
+    c.dmft.noiseFraction = 0;
     c.dmft.maxIterations = 300;
     c.dmft.mixingMemory = 0;
     const EngineResult damped = runEngine("dmft", c);

@@ -279,6 +279,7 @@ void TestGuiRun::stopCancelsPromptlyAndRunRestarts()
     setField(w, "dmft.damping", "0.05");
     setField(w, "dmft.mixing_memory", "0"); // plain damping: Anderson would converge in seconds
     setField(w, "dmft.tolerance", "1e-12");
+    setField(w, "dmft.noise_fraction", "0"); // no stop at the Monte-Carlo error either
     setField(w, "dmft.max_iterations", "100000");
     QSignalSpy finished(&w, &MainWindow::runFinished);
     QVERIFY(w.run());

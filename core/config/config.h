@@ -56,6 +56,9 @@ struct DmftConfig {
     double damping = 1.0; ///< undamped: the map is causal (see mixing.h); 0.5 before 2026-11-30
     int mixingMemory = 5; ///< Anderson mixing over this many iterates; 0 = damped iteration only
     double tolerance = 1e-4;
+    /// The replicas also stop when every entry's truncation-error estimate is below this
+    /// fraction of its Monte-Carlo SE (DmftSolver::truncationBelowNoise); 0 = tolerance only.
+    double noiseFraction = 0.1;
     int maxIterations = 100;
     std::uint64_t seed = 12345;
     /// none | ode | pilot (DmftSolver::pilotActive): the pilot solve makes the replicas start

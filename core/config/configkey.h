@@ -52,6 +52,7 @@ struct ConfigKey {
     static constexpr char DmftDamping[] = "dmft.damping";
     static constexpr char DmftMixingMemory[] = "dmft.mixing_memory";
     static constexpr char DmftTolerance[] = "dmft.tolerance";
+    static constexpr char DmftNoiseFraction[] = "dmft.noise_fraction";
     static constexpr char DmftMaxIterations[] = "dmft.max_iterations";
     static constexpr char DmftSeed[] = "dmft.seed";
     static constexpr char DmftWarmStart[] = "dmft.warm_start";

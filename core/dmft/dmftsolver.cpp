@@ -647,7 +647,12 @@ double DmftReplica::contraction() const
     if (!(first > 0.0) || !(last >= 0.0))
         return kMax;
     const double kappa = std::pow(last / first, 1.0 / ratios);
-    return std::isfinite(kappa) ? std::clamp(kappa, 0.0, kMax) : kMax;
+    // At least 0.5, i.e. an error of at least the last step: near their fixed points the
+    // replicas contract by about 0.5 per iteration, and a rate from the first few residuals
+    // understated that: stopped after 2–4 iterations, the actual distance to the fixed point
+    // was 2–5 times the estimate (test_dmft_status::noiseStopCostsLittleAgainstTheMonteCarloError).
+    constexpr double kMin = 0.5;
+    return std::isfinite(kappa) ? std::clamp(kappa, kMin, kMax) : kMax;
 }
 
 Eigen::VectorXd DmftReplica::stateVector(
@@ -970,9 +975,17 @@ Status DmftSolver::step(const std::atomic<bool> *cancel)
     const bool all = std::all_of(m_converged.begin(), m_converged.end(), [](char c) { return c != 0; });
     if (all) {
         m_status = Status::Converged;
+        m_stoppedAtNoise = false;
         m_message = "converged in " + std::to_string(m_iterations) + " iterations (residual " + fmt(res, 2)
             + " < tolerance " + fmt(m_config.dmft.tolerance, 2) + "; " + std::to_string(replicaCount())
             + " replicas x " + std::to_string(m_config.dmft.paths) + " paths)" + pilotNote() + mixingNote();
+    } else if (truncationBelowNoise()) {
+        m_status = Status::Converged;
+        m_stoppedAtNoise = true;
+        m_message = "converged in " + std::to_string(m_iterations) + " iterations (truncation error below "
+            + fmt(m_config.dmft.noiseFraction, 2) + " of the Monte-Carlo SE everywhere, residual "
+            + fmt(res, 2) + "; " + std::to_string(replicaCount()) + " replicas x "
+            + std::to_string(m_config.dmft.paths) + " paths)" + pilotNote() + mixingNote();
     } else if (m_iterations >= m_config.dmft.maxIterations) {
         m_status = Status::MaxIterations;
         m_message = "not converged after " + std::to_string(m_iterations) + " iterations: residual "
@@ -983,6 +996,49 @@ Status DmftSolver::step(const std::atomic<bool> *cancel)
         m_message = "iteration " + std::to_string(m_iterations) + ", residual " + fmt(res, 2);
     }
     return m_status;
+}
+
+bool DmftSolver::truncationBelowNoise() const
+{
+    const double f = m_config.dmft.noiseFraction;
+    const int R = replicaCount();
+    if (!(f > 0.0) || R < 2)
+        return false;
+    std::vector<Eigen::ArrayXd> states(R);
+    Eigen::ArrayXd truncation;
+    for (int r = 0; r < R; ++r) {
+        const DmftReplica &rep = *m_replicas[r];
+        if (rep.Cdrawn().size() != rep.C().size())
+            return false; // not stepped yet
+        states[r] = rep.state().array();
+        const double kappa = rep.contraction();
+        const Eigen::ArrayXd t = (kappa / (1.0 - kappa)) * (states[r] - rep.drawnState().array()).abs();
+        truncation = r == 0 ? t : Eigen::ArrayXd(truncation + t);
+    }
+    truncation /= R;
+    Eigen::ArrayXd mean = states[0];
+    for (int r = 1; r < R; ++r)
+        mean += states[r];
+    mean /= R;
+    Eigen::ArrayXd var = Eigen::ArrayXd::Zero(mean.size());
+    for (int r = 0; r < R; ++r)
+        var += (states[r] - mean).square();
+    const Eigen::ArrayXd se = (var / (static_cast<double>(R) * (R - 1))).sqrt();
+    // the residual's scales (DmftReplica::step), of the mean state: C_θ, M, R_θ in the layout
+    // of DmftReplica::state()
+    const DmftReplica &first = *m_replicas[0];
+    const Eigen::Index nc = first.C().size(), nm = first.M().size(), D = first.C().rows();
+    const Eigen::Map<const Eigen::MatrixXd> C(mean.data(), D, D);
+    const double cScale = std::max(1e-12, mean.head(nc).abs().maxCoeff());
+    const double mScale = std::max(
+        1e-12, std::sqrt(std::max(0.0, C.diagonal().maxCoeff()) * m_config.rho().diagonal().maxCoeff()));
+    const double rScale = std::max(1.0, mean.tail(mean.size() - nc - nm).abs().maxCoeff());
+    const double tol = m_config.dmft.tolerance;
+    Eigen::ArrayXd slack(mean.size());
+    slack.head(nc).setConstant(tol * cScale);
+    slack.segment(nc, nm).setConstant(tol * mScale);
+    slack.tail(mean.size() - nc - nm).setConstant(tol * rScale);
+    return (truncation <= f * se + slack).all();
 }
 
 namespace
@@ -1170,6 +1226,9 @@ json DmftSolver::extra() const
     j["replicas"] = m_config.dmft.replicas;
     j["damping"] = m_config.dmft.damping;
     j["tolerance"] = m_config.dmft.tolerance;
+    j["noise_fraction"] = m_config.dmft.noiseFraction;
+    if (m_status == Status::Converged)
+        j["stopped_by"] = m_stoppedAtNoise ? "noise_fraction" : "tolerance";
     j["warm_start"] = m_warmStartUsed;
     if (m_config.dmft.warmStart == "pilot") {
         j["pilot_iterations"] = m_pilotIterations;

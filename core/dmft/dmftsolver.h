@@ -116,7 +116,7 @@ public:
 
     double residual() const { return m_residual; }
     /// Contraction rate κ of the iteration, the geometric mean of the last (up to 5) ratios of
-    /// successive residuals, clamped to [0, 0.95]; 0.95 until there are two residuals.
+    /// successive residuals, clamped to [0.5, 0.95]; 0.95 until there are two residuals.
     double contraction() const;
     const Eigen::MatrixXd &C() const { return m_C; }
     const Eigen::MatrixXd &M() const { return m_M; }
@@ -128,6 +128,11 @@ public:
     const Eigen::MatrixXd &Rdrawn() const { return m_Rdrawn; }
     const Eigen::MatrixXd &Cdrawn() const { return m_Cdrawn; }
     const Eigen::MatrixXd &Mdrawn() const { return m_Mdrawn; }
+    /// The current state (C_θ, M, R_θ, each column-major) as one vector, and the state the
+    /// last step's paths were drawn from in the same layout: their difference is the last
+    /// step's change of the published iterate.
+    Eigen::VectorXd state() const { return stateVector(m_C, m_M, m_R); }
+    Eigen::VectorXd drawnState() const { return stateVector(m_Cdrawn, m_Mdrawn, m_Rdrawn); }
     const Eigen::VectorXd &trainLoss() const { return m_trainLoss; }
     const DmftTimings &timings() const { return m_timings; }
     /// Grid index from which the last diverged step went non-finite or exploded.
@@ -315,6 +320,12 @@ private:
     Status stepPilot(const std::atomic<bool> *cancel);
     /// Replicas the statistics are taken over: the pilot alone while it runs.
     std::vector<const DmftReplica *> current() const;
+    /// Whether the replicas are as close to their fixed points as the Monte-Carlo error makes
+    /// worth it (dmft.noise_fraction f > 0, R ≥ 2, every replica stepped): for every entry e
+    /// of the state (C_θ, M, R_θ), the truncation error estimate of the replicas' mean,
+    /// mean_r |last change_r,e| κ_r/(1 − κ_r), is at most f × the SE of that mean (spread over
+    /// replicas / √R) + dmft.tolerance × the entry's scale (that of the residual).
+    bool truncationBelowNoise() const;
     /// "; Anderson mixing stalled in …" when a replica's safeguard switched it off, else empty.
     std::string mixingNote() const;
     /// "; started from a pilot solve …" when a pilot ran, else empty.
@@ -337,6 +348,7 @@ private:
     std::string m_warmStartUsed;
     int m_workers = 1, m_threadsPerReplica = 1;
     bool m_momentMatching = true;
+    bool m_stoppedAtNoise = false; // the last Converged came from truncationBelowNoise()
     std::optional<bool> m_steinKernel;
     Reducer *m_reducer;
 };

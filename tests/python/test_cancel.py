@@ -18,6 +18,7 @@ ENDLESS = {
     "dmft.tangent_paths": 100,
     "dmft.replicas": 2,
     "dmft.tolerance": 1e-300,
+    "dmft.noise_fraction": 0,
     "dmft.damping": 0.05,
     "dmft.max_iterations": 100000,
     "dmft.mixing_memory": 0,

@@ -106,7 +106,7 @@ class Stop(Exception):
 
 
 # A DMFT point that iterates until it is cancelled (a tolerance below round-off).
-SLOW = {**TINY_SWEEP, "dmft.tolerance": 1e-300, "dmft.damping": 0.05, "dmft.mixing_memory": 0,
+SLOW = {**TINY_SWEEP, "dmft.tolerance": 1e-300, "dmft.noise_fraction": 0, "dmft.damping": 0.05, "dmft.mixing_memory": 0,
         "dmft.max_iterations": 100000}
 
 
