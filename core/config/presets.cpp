@@ -91,7 +91,9 @@ const std::vector<Preset> &presets()
             "shows the plateau best). The start is not "
             "permutation symmetric on purpose: at d = infinity units that start as images of each other "
             "(every M0 entry equal, or the same asymmetry on every diagonal entry) stay images forever, "
-            "and a smaller M0_11 pushes the escape beyond the horizon.",
+            "and a smaller M0_11 pushes the escape beyond the horizon. The DMFT estimates its memory "
+            "kernel from 500 tangent paths per replica (the default 1000 costs a quarter more time "
+            "and lowers the standard errors by about 5 %).",
             overrides(R"({
             "model": {"activation": "erf", "width": 2, "loss": "square"},
             "teacher": {"activation": "erf", "width": 2, "noise": 0.0, "labels": "real"},
@@ -99,7 +101,8 @@ const std::vector<Preset> &presets()
             "optimizer": {"learning_rate": 0.5, "batch_size": 1, "ridge": 0.0},
             "init": {"q0": 0.25, "m0": [[0.3, 0.0], [0.0, 0.0]], "m0_asymmetry": 0.0},
             "time": {"horizon": 60.0, "steps": 100},
-            "sim": {"dimension": 800, "seeds": 8}
+            "sim": {"dimension": 800, "seeds": 8},
+            "dmft": {"tangent_paths": 500}
          })") },
     };
     return list;
