@@ -3,9 +3,10 @@
 //  2. the DMFT kernels' rates on one replica and one thread: the path kernel (z, w = L ξ,
 //     the r-process, the C_u Gram matrix, E[g zᵀ]) and the tangent kernel (the recursion of
 //     J and K), in GFLOP/s and as a fraction of the GEMM rate, from analytic flop counts;
-//  3. every preset's default run as the window starts it — its simulation and its DMFT
-//     in two concurrent workers — wall time to the end, and the time to the first complete
-//     DMFT picture (the pilot solve's last reported iterate);
+//  3. every preset's default run as the window starts it — its simulation and its DMFT,
+//     with the laws at every grid time, in two concurrent workers — wall time to the end,
+//     and the time to the first complete DMFT picture (the pilot solve's last reported
+//     iterate);
 //  4. the SPOC DMFT-integration workload (linear regression, full-batch gradient descent,
 //     α = 3, 50 steps, 2·10⁴ paths with tangents on all, 30 iterations).
 // Median of repeats. Usage: dmftlab-bench-presets [repeats] [only: gemm|kernels|presets|spoc]
@@ -137,7 +138,11 @@ void presetRuns(int repeats)
     std::printf("%-20s | %8s %8s | %9s %13s | %6s %6s\n", "preset", "sim [s]", "dmft [s]", "both [s]",
         "1st DMFT [s]", "pilot", "iters");
     for (const Preset &preset : presets()) {
-        const RunConfig c = presetConfig(preset.name);
+        RunConfig c = presetConfig(preset.name);
+        // The window records the laws at every grid time for its Distributions panel
+        // (MainWindow::run); with DMFTLAB_BENCH_NO_LAWS=1 they are left out, as before 2026-11-30.
+        if (!std::getenv("DMFTLAB_BENCH_NO_LAWS"))
+            c.output.distributionTimes = c.grid();
         std::vector<PresetTiming> ts;
         for (int r = 0; r < repeats; ++r) {
             PresetTiming t;

@@ -391,6 +391,7 @@ void MainWindow::showResults(PlotPanel::Redraw how)
         view->family = m_explore->familyOverlay();
     m_iterates->apply(*view); // a chosen DMFT iterate instead of the latest, marked unconverged
     view->dmftTolerance = m_shownConfig.dmft.tolerance;
+    view->dmftNoiseFraction = m_shownConfig.dmft.noiseFraction;
     view->timePerEpoch = figures::timePerEpoch(m_shownConfig);
     m_area->setView(view, how);
     m_status->update(m_controller->states(), m_controller->isRunning());

@@ -39,6 +39,7 @@ struct ResultView {
     /// faded and dotted (figures::Style::unconverged).
     std::map<std::string, QString> unconverged;
     double dmftTolerance = 0.0; ///< the run's dmft.tolerance (drawn in the convergence panel)
+    double dmftNoiseFraction = 0.0; ///< the run's dmft.noise_fraction (named in its legend)
     double timePerEpoch = 0.0; ///< α τ of the run: the epoch axis over the time axes
     /// Engines of the run without curves, and why: "starting…" (queued, or before the
     /// DMFT's first iterate), or how they ended first — their panels say so, not "not run".

@@ -284,7 +284,7 @@ void ConvergencePanel::draw(QCustomPlot *plot, const figures::Style &style) cons
     if (!dmft && v)
         dmft = v->findFailed(dmftEngine()); // the residuals up to the divergence are real
     if (dmft) {
-        figures::plotConvergence(plot, { dmft }, style, v->dmftTolerance);
+        figures::plotConvergence(plot, { dmft }, style, v->dmftTolerance, v->dmftNoiseFraction);
     } else if (v && !v->reasonFor(dmftEngine()).isEmpty()) {
         figures::plotMessage(plot, "DMFT convergence", "DMFT " + v->reasonFor(dmftEngine()), style);
     } else {

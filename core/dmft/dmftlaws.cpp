@@ -40,19 +40,34 @@ std::shared_ptr<const DistributionRecord> dmftLaws(
         record->note += std::string(record->note.empty() ? "" : "; ")
             + "the dmft laws of r are from the paths of the first of the "
             + std::to_string(solver.reducer().ranks()) + " MPI processes";
-    for (int r = 0; r < R; ++r) {
-        const DmftReplica &rep = solver.replica(r);
-        const auto fresh = rep.freshPaths(config, lawSeed(config, r), cancel);
+    // Each replica's fresh paths on the solver's workers (they were drawn one replica after
+    // the other, a second or so of one core for the window's every-grid-time request); the
+    // samples are then collected in replica order, so the record does not depend on threads.
+    std::vector<std::vector<Eigen::MatrixXd>> r(R);
+    std::vector<Eigen::VectorXd> y(R);
+    std::vector<char> ok(R, 0);
+    solver.forEachReplica([&](int i) {
+        const auto fresh = solver.replica(i).freshPaths(config, lawSeed(config, i), cancel);
         if (!fresh)
+            return;
+        for (int n : idx)
+            r[i].push_back(fresh->pathPreactivations(n));
+        if (margins)
+            y[i] = fresh->labels();
+        ok[i] = 1;
+    });
+    for (int i = 0; i < R; ++i) {
+        if (!ok[i])
             return nullptr;
+        const DmftReplica &rep = solver.replica(i);
         for (std::size_t j = 0; j < idx.size(); ++j) {
             const int n = idx[j];
             DmftLawSample &s = record->dmft[j];
             s.Q.push_back(rep.C().block(n * k, n * k, k, k));
             s.M.push_back(rep.M().block(n * k, 0, k, ks));
-            s.r.push_back(fresh->pathPreactivations(n));
+            s.r.push_back(std::move(r[i][j]));
             if (margins)
-                s.y.push_back(fresh->labels());
+                s.y.push_back(y[i]);
         }
     }
     return record;

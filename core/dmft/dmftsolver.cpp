@@ -1187,6 +1187,14 @@ void DmftSolver::evaluateFreshTrainLoss(const std::atomic<bool> *cancel)
     m_freshTrainLoss = std::move(out);
 }
 
+void DmftSolver::forEachReplica(const std::function<void(int)> &f) const
+{
+    parallelChunks(m_workers, replicaCount(), [&](int, int r0, int r1) {
+        for (int r = r0; r < r1; ++r)
+            f(r);
+    });
+}
+
 std::string DmftSolver::pilotNote() const
 {
     if (m_pilotIterations == 0)

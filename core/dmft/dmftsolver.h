@@ -50,6 +50,7 @@
 #include <Eigen/Dense>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <limits>
 #include <memory>
@@ -306,6 +307,10 @@ public:
     /// Replaces the train loss of the paths that built the fixed point by that of P fresh
     /// paths per replica (run() does this once the iteration has stopped).
     void evaluateFreshTrainLoss(const std::atomic<bool> *cancel = nullptr);
+    /// Calls f(r) for every replica r, on the solver's replica workers (one at a time per
+    /// worker, each replica on its own share of the threads; one after the other when the
+    /// paths are split over processes). f must only touch what belongs to replica r.
+    void forEachReplica(const std::function<void(int)> &f) const;
 
 private:
     std::uint64_t replicaSeed(int r) const;

@@ -162,9 +162,10 @@ void plotKernelComparison(QCustomPlot *plot, const Curves *theory, const Curves 
     const Style &style, const QString &missingReason = QString());
 
 /// DMFT fixed-point residual against iteration, log y; with tolerance > 0 also the
-/// stopping level as a dashed horizontal line.
-void plotConvergence(
-    QCustomPlot *plot, const std::vector<const Curves *> &curves, const Style &style, double tolerance = 0.0);
+/// stopping level as a dashed horizontal line, whose legend names the other stop
+/// (dmft.noise_fraction) when noiseFraction > 0: a run stopped by it ends above the line.
+void plotConvergence(QCustomPlot *plot, const std::vector<const Curves *> &curves, const Style &style,
+    double tolerance = 0.0, double noiseFraction = 0.0);
 
 /// Clears the plot and shows a centred message instead of data (e.g. "DMFT solver not
 /// available in this build") — a panel never shows invented curves. The title may carry

@@ -599,8 +599,8 @@ void plotOverlaps(QCustomPlot *plot, const std::vector<const Curves *> &all, con
 
 // ---- convergence --------------------------------------------------------------------
 
-void plotConvergence(
-    QCustomPlot *plot, const std::vector<const Curves *> &all, const Style &style, double tolerance)
+void plotConvergence(QCustomPlot *plot, const std::vector<const Curves *> &all, const Style &style,
+    double tolerance, double noiseFraction)
 {
     const auto curves = nonNull(all);
     bool any = false;
@@ -646,7 +646,10 @@ void plotConvergence(
     if (tolerance > 0.0 && std::isfinite(tolerance)) {
         // The stopping level, drawn across the iterations so far (part of the y range).
         auto *g = new QCPGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
-        g->setName(QString("tolerance %1").arg(tolerance, 0, 'g', 3));
+        QString name = QString("tolerance %1").arg(tolerance, 0, 'g', 3);
+        if (noiseFraction > 0.0 && std::isfinite(noiseFraction))
+            name += QString(",\nor truncation < %1 SE").arg(noiseFraction, 0, 'g', 3);
+        g->setName(name);
         g->setPen(QPen(QColor(90, 90, 90), std::max(1.0, m.pen * 0.7), Qt::DashLine));
         g->setSelectable(QCP::stNone);
         g->setData(QVector<double> { 0.5, std::max(1.0, last) + 0.5 },
