@@ -674,15 +674,6 @@ void DmftReplica::setStateVector(const Eigen::VectorXd &v)
     m_R = Eigen::Map<const Eigen::MatrixXd>(v.data() + nc + nm, m_R.rows(), m_R.cols());
 }
 
-Eigen::VectorXd DmftReplica::trainLossOnFreshPaths(
-    const RunConfig &config, std::uint64_t seed, const std::atomic<bool> *cancel) const
-{
-    const auto fresh = freshPaths(config, seed, cancel);
-    if (!fresh)
-        return Eigen::VectorXd::Constant(m_N + 1, std::numeric_limits<double>::quiet_NaN());
-    return fresh->m_trainLoss;
-}
-
 std::unique_ptr<DmftReplica> DmftReplica::freshPaths(
     const RunConfig &config, std::uint64_t seed, const std::atomic<bool> *cancel) const
 {
@@ -1178,21 +1169,22 @@ void DmftSolver::evaluateFreshTrainLoss(const std::atomic<bool> *cancel)
 {
     std::vector<Eigen::VectorXd> out(replicaCount());
     parallelChunks(m_workers, replicaCount(), [&](int, int r0, int r1) {
-        for (int r = r0; r < r1; ++r)
-            out[r] = m_replicas[r]->trainLossOnFreshPaths(
-                m_config, splitmix(replicaSeed(r) ^ 0x5DEECE66DULL), cancel);
+        for (int r = r0; r < r1; ++r) {
+            const auto fresh
+                = m_replicas[r]->freshPaths(m_config, splitmix(replicaSeed(r) ^ 0x5DEECE66DULL), cancel);
+            if (!fresh) {
+                out[r] = Eigen::VectorXd::Constant(
+                    m_config.time.steps + 1, std::numeric_limits<double>::quiet_NaN());
+                continue;
+            }
+            out[r] = fresh->trainLoss();
+            if (m_freshObserver)
+                m_freshObserver(r, *fresh);
+        }
     });
     if (cancel && cancel->load())
         return;
     m_freshTrainLoss = std::move(out);
-}
-
-void DmftSolver::forEachReplica(const std::function<void(int)> &f) const
-{
-    parallelChunks(m_workers, replicaCount(), [&](int, int r0, int r1) {
-        for (int r = r0; r < r1; ++r)
-            f(r);
-    });
 }
 
 std::string DmftSolver::pilotNote() const
@@ -1327,10 +1319,12 @@ EngineResult runDmftEngine(
 {
     DmftSolver solver(config);
     solver.setReducer(engineReducer());
+    DmftLawCollector laws(config);
+    if (laws.wanted())
+        solver.setFreshPathObserver([&laws](int r, const DmftReplica &fresh) { laws.observe(r, fresh); });
     EngineResult result = solver.run(progress, cancel);
-    if (!config.output.distributionTimes.empty()
-        && (result.status == Status::Converged || result.status == Status::MaxIterations))
-        result.distributions = dmftLaws(solver, config, cancel);
+    if (laws.wanted() && (result.status == Status::Converged || result.status == Status::MaxIterations))
+        result.distributions = laws.finish(solver);
     return result;
 }
 

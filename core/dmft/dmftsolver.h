@@ -176,13 +176,10 @@ public:
     void setSteinKernel(bool on) { m_steinKernel = on; }
     bool usesSteinKernel() const { return m_steinKernel; }
 
-    /// Train loss E ℓ(r_n; y) of P fresh paths (independent normals from `seed`) drawn
-    /// from the current state — free of the O(1/P) self-interaction of the paths that
-    /// built the state (see DmftSolver).
-    Eigen::VectorXd trainLossOnFreshPaths(
-        const RunConfig &config, std::uint64_t seed, const std::atomic<bool> *cancel) const;
     /// A replica with P fresh paths (independent normals from `seed`) drawn from the current
-    /// state, stepped once without kernels; null when cancelled or when the step failed.
+    /// state, stepped once without kernels; null when cancelled or when the step failed. Its
+    /// trainLoss() is free of the O(1/P) self-interaction of the paths that built the state
+    /// (see DmftSolver).
     std::unique_ptr<DmftReplica> freshPaths(
         const RunConfig &config, std::uint64_t seed, const std::atomic<bool> *cancel) const;
     /// r_n (P×k) of the last step's paths: w_n − Σ_{m<n} R_θ(n,m) dG_m with the R_θ they
@@ -307,10 +304,13 @@ public:
     /// Replaces the train loss of the paths that built the fixed point by that of P fresh
     /// paths per replica (run() does this once the iteration has stopped).
     void evaluateFreshTrainLoss(const std::atomic<bool> *cancel = nullptr);
-    /// Calls f(r) for every replica r, on the solver's replica workers (one at a time per
-    /// worker, each replica on its own share of the threads; one after the other when the
-    /// paths are split over processes). f must only touch what belongs to replica r.
-    void forEachReplica(const std::function<void(int)> &f) const;
+    /// Called with each replica's fresh paths once they are drawn (evaluateFreshTrainLoss),
+    /// from the replica workers: calls for distinct replicas may run concurrently. The
+    /// engine's laws of r come from these paths (dmft/dmftlaws.h).
+    void setFreshPathObserver(std::function<void(int replica, const DmftReplica &fresh)> f)
+    {
+        m_freshObserver = std::move(f);
+    }
 
 private:
     std::uint64_t replicaSeed(int r) const;
@@ -347,6 +347,7 @@ private:
     std::vector<char> m_converged;
     std::vector<double> m_residuals;
     std::vector<Eigen::VectorXd> m_freshTrainLoss;
+    std::function<void(int, const DmftReplica &)> m_freshObserver;
     int m_iterations = 0;
     Status m_status = Status::Running;
     std::string m_message;

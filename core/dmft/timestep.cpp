@@ -242,6 +242,7 @@ EngineResult runDmftWithTimeStepControl(
         RunConfig c = config;
         c.time.steps = N / divisor;
         c.dmft.continuousTime = "off"; // one solve at this step (N / divisor may be odd)
+        c.output.distributionTimes.clear(); // the laws are the fine solve's
         c.dmft.seed = config.dmft.seed + 1000003ULL * static_cast<std::uint64_t>(divisor);
         ProgressCallback p;
         if (progress)
