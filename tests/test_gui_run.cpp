@@ -24,6 +24,7 @@
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
+#include <QProgressBar>
 #include <QSignalSpy>
 #include <QSvgRenderer>
 #include <QTemporaryDir>
@@ -250,6 +251,16 @@ void TestGuiRun::presetRunFillsPanels()
     QVERIFY(w.plotArea()->panel("dmft_convergence")->plot()->graphCount() >= 1);
     QVERIFY(w.plotArea()->panel("dmft_kernels")->plot()->plottableCount() == 1);
     QVERIFY(w.runStatus()->text().contains("Done"));
+    // The DMFT chip's tooltip carries its error budget (issue 8: the total error, shown).
+    QVERIFY(dmft->extra.contains("error_budget"));
+    bool budgetShown = false;
+    for (QProgressBar *bar : w.runStatus()->findChildren<QProgressBar *>())
+        budgetShown = budgetShown
+            || (bar->toolTip().contains("Largest relative error over t")
+                && bar->toolTip().contains("test_loss: "));
+    QVERIFY(budgetShown);
+    const QString text = RunStatus::errorBudgetText(dmft->extra["error_budget"]);
+    QVERIFY2(text.contains("Q_1_1: ") && text.contains("time step"), qPrintable(text));
 }
 
 void TestGuiRun::stopCancelsPromptlyAndRunRestarts_data()

@@ -77,7 +77,11 @@ void RunStatus::update(const std::vector<RunController::EngineState> &states, bo
                 + (s.wallSeconds > 0 ? QString(" (%1 s)").arg(s.wallSeconds, 0, 'f', 1) : QString());
         bar->setFormat(format);
         fitChip(bar);
-        bar->setToolTip(s.message.isEmpty() ? s.text : s.message);
+        QString tip = s.message.isEmpty() ? s.text : s.message;
+        if (s.finished && s.extra.contains("error_budget"))
+            if (const QString budget = errorBudgetText(s.extra["error_budget"]); !budget.isEmpty())
+                tip += "\n\n" + budget;
+        bar->setToolTip(tip);
         if (!s.finished)
             lines << s.text;
         else if (!s.message.isEmpty())
@@ -95,6 +99,32 @@ void RunStatus::update(const std::vector<RunController::EngineState> &states, bo
     else if (!running)
         m_summary.clear();
     showText();
+}
+
+QString RunStatus::errorBudgetText(const json &budget)
+{
+    if (!budget.is_object())
+        return {};
+    auto percent = [](const json &v) {
+        return v.is_number() ? QString::number(100.0 * v.get<double>(), 'g', 2) + " %" : QString("–");
+    };
+    QStringList lines;
+    for (const auto &[name, q] : budget.items()) {
+        if (!q.is_object() || !q.contains("total"))
+            continue;
+        const double tq = budget.value("t_quantile_95", 0.0);
+        lines << QString("  %1: %2 at t = %3 (Monte-Carlo %4 × %5, truncation %6, time step %7)")
+                     .arg(QString::fromStdString(name), percent(q["total"]))
+                     .arg(q.value("worst_t", 0.0), 0, 'g', 3)
+                     .arg(tq, 0, 'f', 2)
+                     .arg(percent(q["se_monte_carlo"]), percent(q["truncation"]),
+                         percent(q["discretisation"]));
+    }
+    if (lines.isEmpty())
+        return {};
+    return "Largest relative error over t of each curve (t_0.975 × Monte-Carlo SE + truncation + "
+           "time step; points below 0.1 % of the curve's largest value left out):\n"
+        + lines.join("\n");
 }
 
 void RunStatus::fitChip(QProgressBar *bar)

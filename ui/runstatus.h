@@ -26,6 +26,10 @@ public:
     /// runs, the text says so instead of "Ready", in the words of the reasons next to Run.
     void setBlocked(const QStringList &reasons);
     QString text() const;
+    /// The DMFT's error budget (summary.json's error_budget, dmft/timestep.h) as lines for an
+    /// engine's tooltip: per quantity the largest relative total error over t and its parts
+    /// (t_0.975 × Monte-Carlo SE, truncation, time step); empty when `budget` has none.
+    static QString errorBudgetText(const json &budget);
 
 protected:
     void changeEvent(QEvent *event) override;
