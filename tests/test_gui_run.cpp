@@ -261,6 +261,11 @@ void TestGuiRun::presetRunFillsPanels()
     QVERIFY(budgetShown);
     const QString text = RunStatus::errorBudgetText(dmft->extra["error_budget"]);
     QVERIFY2(text.contains("Q_1_1: ") && text.contains("time step"), qPrintable(text));
+    // A budget missing its parts shows dashes, never undefined behaviour.
+    const QString partial
+        = RunStatus::errorBudgetText(json { { "Q_1_1", { { "total", 0.01 } } }, { "x", 1 } });
+    QVERIFY2(partial.contains("Q_1_1: 1 % at t = 0 (Monte-Carlo 0.00 × –, truncation –, time step –)"),
+        qPrintable(partial));
 }
 
 void TestGuiRun::stopCancelsPromptlyAndRunRestarts_data()

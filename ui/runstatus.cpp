@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace dmftlab
 {
@@ -105,20 +106,25 @@ QString RunStatus::errorBudgetText(const json &budget)
 {
     if (!budget.is_object())
         return {};
-    auto percent = [](const json &v) {
-        return v.is_number() ? QString::number(100.0 * v.get<double>(), 'g', 2) + " %" : QString("–");
+    // Every entry is looked up, never assumed: a missing or non-numeric one shows as "–".
+    auto number = [](const json &o, const char *key) {
+        const auto it = o.find(key);
+        return it != o.end() && it->is_number() ? std::optional<double>(it->get<double>()) : std::nullopt;
+    };
+    auto percent = [&](const json &o, const char *key) {
+        const auto v = number(o, key);
+        return v ? QString::number(100.0 * *v, 'g', 2) + " %" : QString("–");
     };
     QStringList lines;
     for (const auto &[name, q] : budget.items()) {
-        if (!q.is_object() || !q.contains("total"))
+        if (!q.is_object() || !number(q, "total"))
             continue;
-        const double tq = budget.value("t_quantile_95", 0.0);
         lines << QString("  %1: %2 at t = %3 (Monte-Carlo %4 × %5, truncation %6, time step %7)")
-                     .arg(QString::fromStdString(name), percent(q["total"]))
-                     .arg(q.value("worst_t", 0.0), 0, 'g', 3)
-                     .arg(tq, 0, 'f', 2)
-                     .arg(percent(q["se_monte_carlo"]), percent(q["truncation"]),
-                         percent(q["discretisation"]));
+                     .arg(QString::fromStdString(name), percent(q, "total"))
+                     .arg(number(q, "worst_t").value_or(0.0), 0, 'g', 3)
+                     .arg(number(budget, "t_quantile_95").value_or(0.0), 0, 'f', 2)
+                     .arg(percent(q, "se_monte_carlo"), percent(q, "truncation"),
+                         percent(q, "discretisation"));
     }
     if (lines.isEmpty())
         return {};
