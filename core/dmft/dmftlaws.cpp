@@ -31,7 +31,7 @@ void DmftLawCollector::observe(int r, const DmftReplica &fresh)
     m_observed[r] = 1;
 }
 
-std::shared_ptr<const DistributionRecord> DmftLawCollector::finish(const DmftSolver &solver) const
+std::shared_ptr<const DistributionRecord> DmftLawCollector::finish(const DmftSolver &solver)
 {
     const int k = m_config.problem.width, ks = m_config.problem.teacherWidth, R = solver.replicaCount();
     if (!wanted() || R == 0 || R != static_cast<int>(m_r.size()))
@@ -57,7 +57,7 @@ std::shared_ptr<const DistributionRecord> DmftLawCollector::finish(const DmftSol
             const DmftReplica &rep = solver.replica(r);
             s.Q.push_back(rep.C().block(n * k, n * k, k, k));
             s.M.push_back(rep.M().block(n * k, 0, k, ks));
-            s.r.push_back(m_r[r][j]);
+            s.r.push_back(std::move(m_r[r][j])); // P × k each: not copied
             if (record->margins)
                 s.y.push_back(m_y[r]);
         }

@@ -34,7 +34,8 @@ public:
     void observe(int r, const DmftReplica &fresh);
     /// The record from the solver's replicas (C_θ, M) and the observed fresh paths; null when
     /// nothing is wanted or a replica's fresh paths were not observed (cancelled, failed).
-    std::shared_ptr<const DistributionRecord> finish(const DmftSolver &solver) const;
+    /// Moves the observed paths into the record (call once).
+    std::shared_ptr<const DistributionRecord> finish(const DmftSolver &solver);
 
 private:
     RunConfig m_config;
