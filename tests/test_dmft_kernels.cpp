@@ -144,6 +144,7 @@ void TestDmftKernels::steinConsistency()
     // Plain normals: the replica spread is then the whole Monte-Carlo error of the sample
     // identity (moment matching leaves an O(1/P) bias that its smaller spread exposes).
     solver.setMomentMatching(false);
+    solver.setKeepPaths(true);
     QVERIFY(solver.init() == Status::Running);
     for (int i = 0; i < 3; ++i)
         solver.step();

@@ -91,6 +91,7 @@ void steinMinusTangents(const RunConfig &config, ReplicaStatistics &diff, Replic
     DmftSolver solver(c);
     solver.setMomentMatching(false);
     solver.setSteinKernel(false);
+    solver.setKeepPaths(true); // for steinKernel() on the tangents' paths
     QVERIFY(solver.init() == Status::Running);
     solver.step();
     QVERIFY2(

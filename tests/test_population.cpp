@@ -56,6 +56,7 @@ private slots:
     void againstMonteCarlo_data();
     void againstMonteCarlo();
     void gaussHermiteMoments();
+    void quadraticClosedFormMatchesQuadrature();
 };
 
 void TestPopulation::linearSquareClosedForm()
@@ -107,7 +108,10 @@ void TestPopulation::againstMonteCarlo_data()
     row("linear-logistic-sign-noisy", A::Linear, A::Linear, Loss::Logistic, Labels::Sign, 1, 1, 0.4);
     row("linear k=2 logistic sign", A::Linear, A::Linear, Loss::Logistic, Labels::Sign, 2, 1, 0.2);
     row("linear-square-sign", A::Linear, A::Linear, Loss::Square, Labels::Sign, 1, 1, 0.0);
-    row("phase-retrieval (GH)", A::Quadratic, A::Quadratic, Loss::Square, Labels::Real, 1, 1, 0.1);
+    row("phase-retrieval (closed form)", A::Quadratic, A::Quadratic, Loss::Square, Labels::Real, 1, 1, 0.1);
+    row("quadratic k=2 k*=3 (closed form)", A::Quadratic, A::Quadratic, Loss::Square, Labels::Real, 2, 3,
+        0.0);
+    row("quadratic sign logistic (GH)", A::Quadratic, A::Quadratic, Loss::Logistic, Labels::Sign, 1, 1, 0.2);
     row("tanh k=2 vs erf (GH)", A::Tanh, A::Erf, Loss::Square, Labels::Real, 2, 1, 0.0);
     row("committee erf (Saad-Solla)", A::Erf, A::Erf, Loss::Square, Labels::Real, 2, 2, 0.2);
     row("relu k=2 vs relu k*=2 (QMC)", A::Relu, A::Relu, Loss::Square, Labels::Real, 2, 2, 0.0);
@@ -146,6 +150,39 @@ void TestPopulation::againstMonteCarlo()
     const double qmcSlack = ev.method() == PopulationEvaluator::Method::QuasiMonteCarlo ? 2e-3 : 0.0;
     DMFT_COMPARE_SE(exact.loss, mc.loss, mc.lossSe + qmcSlack * std::fabs(mc.loss) / 4, 4.0);
     DMFT_COMPARE_SE(exact.error, mc.error, mc.errorSe + qmcSlack * std::fabs(mc.error) / 4, 4.0);
+}
+
+void TestPopulation::quadraticClosedFormMatchesQuadrature()
+{
+    // Phase retrieval's closed form against the tensor-product Gauss–Hermite rule it replaced
+    // (64 nodes per dimension integrate the degree-4 integrand exactly): equal to rounding.
+    ProblemSpec spec;
+    spec.activation = spec.teacherActivation = Activation::Quadratic;
+    spec.noise = 0.2;
+    spec.secondLayer = 0.7;
+    spec.teacherSecondLayer = 1.3;
+    const PopulationEvaluator ev(spec);
+    QCOMPARE(ev.method(), PopulationEvaluator::Method::QuadraticClosedForm);
+    Eigen::VectorXd x, w;
+    gaussHermite(64, x, w);
+    for (const auto &[q, m] : { std::pair { 1.0, 0.1 }, std::pair { 0.3, 0.5 }, std::pair { 2.5, -1.2 } }) {
+        Eigen::MatrixXd Q(1, 1), M(1, 1), rho(1, 1);
+        Q << q;
+        M << m;
+        rho << 1.0;
+        // (r, z) = (a ξ1 + b ξ2, ξ2) with b = m, a = √(q − m²)
+        const double b = m, a = std::sqrt(q - m * m);
+        double gen = 0.0;
+        for (int i = 0; i < x.size(); ++i)
+            for (int j = 0; j < x.size(); ++j) {
+                const double r = a * x[i] + b * x[j], z = x[j];
+                const double d = spec.secondLayer * r * r - spec.teacherSecondLayer * z * z;
+                gen += w[i] * w[j] * 0.5 * d * d;
+            }
+        const auto got = ev.evaluate(Q, M, rho);
+        DMFT_COMPARE_TOL(got.error, gen, 1e-12 * gen);
+        DMFT_COMPARE_TOL(got.loss, gen + 0.5 * 0.04, 1e-12 * gen);
+    }
 }
 
 void TestPopulation::gaussHermiteMoments()

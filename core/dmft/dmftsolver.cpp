@@ -72,6 +72,8 @@ template <class F> void parallelChunks(int chunks, int count, F &&f)
 /// runs its points on one thread each, the same configuration alone on two: bitwise the
 /// same). 4 keeps 2 and 4 threads evenly loaded; each partial sum holds ~3 D² doubles.
 constexpr int kReductionChunks = 4;
+/// Paths a thread takes through all time steps at once (forwardChunk).
+constexpr int kPathBlock = 256;
 
 /// Runs f(task, begin, end) over `count` items split into `tasks` contiguous ranges, on up to
 /// `threads` threads (thread t takes tasks t, t + threads, ...). Which thread runs a task
@@ -122,17 +124,24 @@ std::string fmt(double x, int precision = 3)
 
 namespace
 {
-double dmftDoubles(int N, int k, int ks, double P, double PJ, int R, int threads, int mixing)
+/// Whether the replicas keep their paths' w, g and dG after a step (DmftReplica::keepsPaths).
+bool keepsPaths(const RunConfig &c)
+{
+    return c.problem.activation == Activation::Relu;
+}
+
+double dmftDoubles(int N, int k, int ks, double P, double PJ, int R, int threads, int mixing, bool keepPaths)
 {
     const double D = (N + 1.0) * k, Dz = D + ks;
     const double perReplica = Dz * P // ξ
-        + 3.0 * D * P // W, G, dG
+        + (keepPaths ? 3.0 * D * P : 0.0) // W, G, dG (kept for the Stein kernel only)
         + (N + 1.0) * P // S
         + (ks + 1.0) * P + 2.0 * (N + 1.0) * k * k * PJ // H̃, A
         + 2.0 * D * PJ * k // tangent work X, Y (all chunks)
         + 16.0 * Dz * Dz // Σ, L, state, kernels, partial sums
         + (2.0 * mixing + 5.0) * (2.0 * D * D + D * ks); // mixer history ΔX, ΔF, x, F(x), f, best x, F
-    const double perChunk = 3.0 * D * D; // partial sums of K, C_u (kReductionChunks of them)
+    const double perChunk = 3.0 * D * D // partial sums of K, C_u (kReductionChunks of them)
+        + (Dz + 2.0 * D) * kPathBlock; // a block of paths' (z, w), G, dG
     const double snapshot = 6.0 * D * D * 3.0; // statistics of 4 kernels
     // transient, one per concurrent worker: the normals being whitened at set-up
     // ((D + k* + N + 2) × P and its covariance), or a fresh-path replica at the end
@@ -150,13 +159,14 @@ double dmftMemoryBytes(const RunConfig &c, int ranks)
         const auto share = [ranks](int count) { return (count + ranks - 1) / ranks; };
         return 1.15 * 8.0
             * dmftDoubles(c.time.steps, c.problem.width, c.problem.teacherWidth, share(c.dmft.paths),
-                share(c.dmft.tangentPaths), c.dmft.replicas, 1, c.dmft.mixingMemory);
+                share(c.dmft.tangentPaths), c.dmft.replicas, 1, c.dmft.mixingMemory, keepsPaths(c));
     }
     // 15 % for allocator overhead and temporaries (measured: committee-erf N = 100 at the
     // defaults peaked at 0.52 GiB resident against 0.48 GiB of counted arrays)
     return 1.15 * 8.0
         * dmftDoubles(c.time.steps, c.problem.width, c.problem.teacherWidth, c.dmft.paths,
-            c.dmft.tangentPaths, c.dmft.replicas, resolvedThreads(c.sim.threads), c.dmft.mixingMemory);
+            c.dmft.tangentPaths, c.dmft.replicas, resolvedThreads(c.sim.threads), c.dmft.mixingMemory,
+            keepsPaths(c));
 }
 
 std::string checkDmft(const RunConfig &c, int ranks)
@@ -285,13 +295,12 @@ DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int thread
         z = m_Z.row(p).transpose();
         m_y[p] = m_problem.label(z.data(), eps[p]);
     }
-    for (Eigen::MatrixXd *m : { &m_W, &m_G, &m_dG })
-        resizeWithHugePages(*m, m_localP, m_D);
     resizeWithHugePages(m_Hs, m_PJ, (m_N + 1) * m_k * m_k);
     resizeWithHugePages(m_As, m_PJ, (m_N + 1) * m_k * m_k);
     m_trainLoss = Eigen::VectorXd::Zero(m_N + 1);
     // ReLU: the pathwise H̃ misses the Dirac part of σ'' (theory §5.4); K from Stein instead.
     m_steinKernel = config.problem.activation == Activation::Relu;
+    m_keepPaths = m_steinKernel;
     setNoLearningState();
 }
 
@@ -348,7 +357,9 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
     // product over a block of paths is a column-major GEMV and every write is contiguous.
     // Blocks of kPathBlock paths go through all time steps at once, so that their history
     // dG (block × D) stays in cache for the memory term of every step.
-    constexpr int kPathBlock = 256;
+    // The block's (z, w), G and dG live in buffers of the block's size (kept in the replica's
+    // P × D arrays only when keepsPaths(): 3 × 8 P D bytes less per replica, ~50 MB at the
+    // presets, whose first touch was a tenth of the committee's DMFT time).
     // Time blocks: the memory term of the steps in [n0, n1) from the steps before n0 is one
     // GEMM, (c × n0 k)·(n0 k × (n1 − n0) k); only the steps inside the block are left to
     // the per-step products (the blocked triangular solve). Measured on committee-erf
@@ -359,14 +370,15 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
     // Tangents need H̃ (E[H̃_n] is K's diagonal); the Stein estimator of K and the fresh-path
     // train loss do not, and the fresh paths need neither C_u nor E[g zᵀ].
     const bool needH = !m_pathsOnly && !m_steinKernel;
-    Eigen::MatrixXd r, H, Rblock, zw;
+    Eigen::MatrixXd r, H, Rblock, zw, Gb, dGb;
     for (int b0 = p0; b0 < p1; b0 += kPathBlock) {
         const int c = std::min(kPathBlock, p1 - b0);
         // (z, w) = L ξ for the block's paths: a triangular matrix product into a temporary
         // (taking .rightCols() of the product expression directly evaluated it coefficient
-        // by coefficient, without the blocked kernel)
+        // by coefficient, without the blocked kernel); w is its columns from k* on
         zw.noalias() = m_xi.middleRows(b0, c) * m_L.transpose().triangularView<Eigen::Upper>();
-        m_W.middleRows(b0, c) = zw.rightCols(m_D);
+        Gb.resize(c, m_D);
+        dGb.resize(c, m_D);
         const auto y = m_y.segment(b0, c);
         const int cJ = std::clamp(m_PJ - b0, 0, c); // tangent paths in this block
         for (int n = 0; n <= m_N; ++n) {
@@ -375,20 +387,20 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
             const int n0 = n - n % kTimeBlock;
             if (n == n0) {
                 const int width = (std::min(n0 + kTimeBlock, m_N + 1) - n0) * k;
-                Rblock = m_W.block(b0, n0 * k, c, width);
+                Rblock = zw.middleCols(m_ks + n0 * k, width);
                 if (n0 > 0)
                     Rblock.noalias()
-                        -= m_dG.block(b0, 0, c, n0 * k) * m_R.block(n0 * k, 0, width, n0 * k).transpose();
+                        -= dGb.leftCols(n0 * k) * m_R.block(n0 * k, 0, width, n0 * k).transpose();
             }
             r = Rblock.middleCols((n - n0) * k, k);
             if (n > n0)
                 subtractProductTransposed(
-                    r, m_dG.block(b0, n0 * k, c, (n - n0) * k), m_R.block(n * k, n0 * k, k, (n - n0) * k));
-            auto G = m_G.block(b0, n * k, c, k);
+                    r, dGb.middleCols(n0 * k, (n - n0) * k), m_R.block(n * k, n0 * k, k, (n - n0) * k));
+            auto G = Gb.middleCols(n * k, k);
             loss[n] += m_problem.evaluateBatch(r, y, G, needH ? &H : nullptr, m_tamingStep);
             // dG_n = s_n g_n / α with s_n = Δ − √(τα) ΔB_n
             const auto s = m_S.col(n).segment(b0, c).array() / m_alpha;
-            m_dG.block(b0, n * k, c, k) = G.array().colwise() * s;
+            dGb.middleCols(n * k, k) = G.array().colwise() * s;
             if (!needH)
                 continue;
             const Eigen::RowVectorXd hsum = H.colwise().sum();
@@ -405,10 +417,15 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
         // exist). An Itô conditioned estimator (E[s_n | past] = Δ for the later index) has the
         // same mean but is not PSD; it broke phase retrieval near exact recovery, where (z, w)
         // is nearly singular.
+        if (m_keepPaths) {
+            m_W.middleRows(b0, c) = zw.rightCols(m_D);
+            m_G.middleRows(b0, c) = Gb;
+            m_dG.middleRows(b0, c) = dGb;
+        }
         if (m_pathsOnly)
             continue;
-        CuSum.selfadjointView<Eigen::Lower>().rankUpdate(m_dG.middleRows(b0, c).transpose());
-        gzSum.noalias() += m_G.middleRows(b0, c).transpose() * m_Z.middleRows(b0, c);
+        CuSum.selfadjointView<Eigen::Lower>().rankUpdate(dGb.transpose());
+        gzSum.noalias() += Gb.transpose() * m_Z.middleRows(b0, c);
     }
 }
 
@@ -503,6 +520,12 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
     m_Mdrawn = m_M;
     m_Rdrawn = m_R;
     m_timings.factor += seconds(t0);
+    if (m_keepPaths && (m_W.rows() != m_localP || m_W.cols() != m_D))
+        for (Eigen::MatrixXd *m : { &m_W, &m_G, &m_dG })
+            resizeWithHugePages(*m, m_localP, m_D);
+    else if (!m_keepPaths)
+        for (Eigen::MatrixXd *m : { &m_W, &m_G, &m_dG })
+            m->resize(0, 0);
 
     // r-process over all paths, split across threads
     t0 = Clock::now();
@@ -675,7 +698,7 @@ void DmftReplica::setStateVector(const Eigen::VectorXd &v)
 }
 
 std::unique_ptr<DmftReplica> DmftReplica::freshPaths(
-    const RunConfig &config, std::uint64_t seed, const std::atomic<bool> *cancel) const
+    const RunConfig &config, std::uint64_t seed, const std::atomic<bool> *cancel, bool keepPaths) const
 {
     RunConfig c = config;
     c.dmft.tangentPaths = 1;
@@ -685,6 +708,7 @@ std::unique_ptr<DmftReplica> DmftReplica::freshPaths(
         return nullptr;
     fresh->setState(m_C, m_M, m_R);
     fresh->m_pathsOnly = true;
+    fresh->m_keepPaths = keepPaths;
     if (fresh->step(cancel) != StepResult::Ok)
         return nullptr;
     return fresh;
@@ -693,6 +717,8 @@ std::unique_ptr<DmftReplica> DmftReplica::freshPaths(
 Eigen::MatrixXd DmftReplica::pathPreactivations(int n) const
 {
     const int k = m_k;
+    if (m_W.rows() != m_localP || m_W.cols() != m_D)
+        return {};
     Eigen::MatrixXd r = m_W.middleCols(n * k, k);
     if (n > 0)
         r.noalias() -= m_dG.leftCols(n * k) * m_Rdrawn.block(n * k, 0, k, n * k).transpose();
@@ -701,6 +727,8 @@ Eigen::MatrixXd DmftReplica::pathPreactivations(int n) const
 
 Eigen::MatrixXd DmftReplica::steinMismatch() const
 {
+    if (m_W.rows() != m_localP || m_W.cols() != m_D || m_K.size() == 0)
+        return {};
     Eigen::MatrixXd gw = m_G.transpose() * m_W;
     m_reducer->sumInPlace(gw.data(), gw.size());
     gw /= m_P;
@@ -710,6 +738,8 @@ Eigen::MatrixXd DmftReplica::steinMismatch() const
 Eigen::MatrixXd DmftReplica::steinKernel() const
 {
     const int k = m_k, ks = m_ks, D = m_D;
+    if (m_G.rows() != m_localP || m_G.cols() != m_D)
+        return {};
     // E[g_n ξᵀ] over all P paths; row block n keeps the columns of (z, w_0..w_n) only
     Eigen::MatrixXd A = m_G.transpose() * m_xi; // D × (k* + D)
     m_reducer->sumInPlace(A.data(), A.size());
@@ -838,6 +868,7 @@ Status DmftSolver::createReplicas(const std::atomic<bool> *cancel)
                 m_replicas[r]->setState(m_startC, m_startM, m_startR);
             if (m_steinKernel)
                 m_replicas[r]->setSteinKernel(*m_steinKernel);
+            m_replicas[r]->setKeepPaths(m_keepPaths);
         }
     });
     if (cancel && cancel->load()) {
@@ -1170,8 +1201,8 @@ void DmftSolver::evaluateFreshTrainLoss(const std::atomic<bool> *cancel)
     std::vector<Eigen::VectorXd> out(replicaCount());
     parallelChunks(m_workers, replicaCount(), [&](int, int r0, int r1) {
         for (int r = r0; r < r1; ++r) {
-            const auto fresh
-                = m_replicas[r]->freshPaths(m_config, splitmix(replicaSeed(r) ^ 0x5DEECE66DULL), cancel);
+            const auto fresh = m_replicas[r]->freshPaths(m_config, splitmix(replicaSeed(r) ^ 0x5DEECE66DULL),
+                cancel, static_cast<bool>(m_freshObserver));
             if (!fresh) {
                 out[r] = Eigen::VectorXd::Constant(
                     m_config.time.steps + 1, std::numeric_limits<double>::quiet_NaN());

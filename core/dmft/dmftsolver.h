@@ -152,7 +152,13 @@ public:
 
     /// Stein consistency (§5.3) on the last step's paths and the state they were drawn
     /// from: E[g_n w_n'ᵀ] − (Σ_{m≤n} K_nm C_θ(m,n') + μ_n M(n')ᵀ), D×D. Zero in expectation.
+    /// Empty unless the replica kept its paths (setKeepPaths) and has stepped.
     Eigen::MatrixXd steinMismatch() const;
+    /// Keep every path's w, g and dG of the last step (3 P × D arrays) for steinMismatch(),
+    /// pathPreactivations() and the Stein kernel (on whenever that is used). Off by default:
+    /// a step then holds them for one block of paths at a time. From the next step() on.
+    void setKeepPaths(bool on) { m_keepPaths = on || m_steinKernel; }
+    bool keepsPaths() const { return m_keepPaths; }
 
     /// The memory kernel K (D×D, block lower triangular) from Stein's identity (§5.3–5.4) on
     /// the last step's P paths, with no derivative of g: for each row block n,
@@ -166,24 +172,29 @@ public:
     /// from the solver's formula equals the z part. It includes the Dirac part of σ'' that the
     /// pathwise H̃ misses; on smooth σ both estimates agree within Monte-Carlo error.
     /// Each K_nm divides by the innovation sd of w_m given (z, w_<m) (L's diagonal): see
-    /// steinConditioning().
+    /// steinConditioning(). Empty unless the paths were kept (keepsPaths()).
     Eigen::MatrixXd steinKernel() const;
     /// Smallest innovation variance of w_n given (z, w_<n) (n ≥ 1), relative to the largest
     /// diagonal entry of C_θ, in the last Stein step's factor; K's noise grows like its −½
     /// power. Below 1e-6 the step stops (IllConditioned → InvalidInput with a message).
     double steinConditioning() const { return m_steinConditioning; }
-    /// Estimate K by steinKernel() instead of tangents (always on for a ReLU student).
-    void setSteinKernel(bool on) { m_steinKernel = on; }
+    /// Estimate K by steinKernel() instead of tangents (always on for a ReLU student; it
+    /// keeps the paths).
+    void setSteinKernel(bool on)
+    {
+        m_steinKernel = on;
+        m_keepPaths = m_keepPaths || on;
+    }
     bool usesSteinKernel() const { return m_steinKernel; }
 
     /// A replica with P fresh paths (independent normals from `seed`) drawn from the current
     /// state, stepped once without kernels; null when cancelled or when the step failed. Its
     /// trainLoss() is free of the O(1/P) self-interaction of the paths that built the state
-    /// (see DmftSolver).
-    std::unique_ptr<DmftReplica> freshPaths(
-        const RunConfig &config, std::uint64_t seed, const std::atomic<bool> *cancel) const;
+    /// (see DmftSolver). `keepPaths`: for its pathPreactivations().
+    std::unique_ptr<DmftReplica> freshPaths(const RunConfig &config, std::uint64_t seed,
+        const std::atomic<bool> *cancel, bool keepPaths = false) const;
     /// r_n (P×k) of the last step's paths: w_n − Σ_{m<n} R_θ(n,m) dG_m with the R_θ they
-    /// were drawn with (the r-process at grid index n).
+    /// were drawn with (the r-process at grid index n). Empty unless the paths were kept.
     Eigen::MatrixXd pathPreactivations(int n) const;
     /// The paths' labels y = y(z, ε) (one per row of pathPreactivations; fixed across iterations).
     const Eigen::VectorXd &labels() const { return m_y; }
@@ -241,6 +252,7 @@ private:
     int m_divergenceIndex = -1;
     bool m_momentMatched = false;
     bool m_pathsOnly = false;
+    bool m_keepPaths = false; // m_W, m_G, m_dG hold every path (else they are empty)
     bool m_steinKernel = false;
     double m_steinConditioning = 0.0;
     DmftTimings m_timings;
@@ -260,6 +272,9 @@ public:
     /// τ > 0, q0 > m0²): checks of the estimator on smooth activations, and of the tangents'
     /// bias on ReLU. Call before init().
     void setSteinKernel(bool on) { m_steinKernel = on; }
+    /// The replicas keep their last step's paths (DmftReplica::setKeepPaths), for
+    /// steinMismatch() and pathPreactivations(). Call before init().
+    void setKeepPaths(bool on) { m_keepPaths = on; }
     /// Splits every replica's paths over the processes of `reducer` (engine/reducer.h); the
     /// replicas then run one after the other, each on all threads, so that the reductions
     /// come from one thread in the same order on every process. Call before init().
@@ -354,6 +369,7 @@ private:
     std::string m_warmStartUsed;
     int m_workers = 1, m_threadsPerReplica = 1;
     bool m_momentMatching = true;
+    bool m_keepPaths = false;
     bool m_stoppedAtNoise = false; // the last Converged came from truncationBelowNoise()
     std::optional<bool> m_steinKernel;
     Reducer *m_reducer;

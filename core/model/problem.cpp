@@ -46,6 +46,36 @@ void tame(int k, double *g, double *H, double tamingStep)
         g[a] *= c;
 }
 
+// tame() on every row of G (n × k) and H (n × k², row i holding sample i's H column-major),
+// as array operations over the rows: the same formula, evaluated in the same order.
+void tameBatch(int k, Eigen::Ref<Eigen::MatrixXd> G, Eigen::MatrixXd *H, double tamingStep)
+{
+    thread_local Eigen::ArrayXd norm, c, gH;
+    norm = G.col(0).array().square();
+    for (int a = 1; a < k; ++a)
+        norm += G.col(a).array().square();
+    norm = norm.sqrt();
+    c = 1.0 / (1.0 + tamingStep * norm);
+    if (H) {
+        // gH_b = (ĝᵀH)_b = Σ_a g_a H_ab / |g| (0 where g = 0, so that H̃ = c H there)
+        thread_local Eigen::ArrayXXd gHall;
+        gHall.resize(G.rows(), k);
+        for (int b = 0; b < k; ++b) {
+            gH = G.col(0).array() * H->col(b * k).array();
+            for (int a = 1; a < k; ++a)
+                gH += G.col(a).array() * H->col(a + b * k).array();
+            gHall.col(b) = (norm > 0.0).select(gH / norm, 0.0);
+        }
+        for (int b = 0; b < k; ++b)
+            for (int a = 0; a < k; ++a) {
+                auto h = H->col(a + b * k).array();
+                h = c * h - tamingStep * c * c * G.col(a).array() * gHall.col(b);
+            }
+    }
+    for (int a = 0; a < k; ++a)
+        G.col(a).array() *= c;
+}
+
 // log(1 + e^{x}) without overflow
 double softplus(double x)
 {
@@ -186,8 +216,10 @@ double Problem::evaluateBatch(const Eigen::Ref<const Eigen::MatrixXd> &R,
     const double v = m_spec.secondLayer;
     const bool linear = m_spec.activation == Activation::Linear;
     // σ'(r_a) and σ''(r_a) per unit (not stored for a linear student: 1 and 0)
-    Eigen::ArrayXXd d1, d2;
-    ArrayXd f = ArrayXd::Zero(n);
+    // (scratch arrays kept per thread: the DMFT calls this per time step on blocks of paths)
+    thread_local Eigen::ArrayXXd d1, d2;
+    thread_local ArrayXd f, lf, lff, lfv;
+    f.setZero(n);
     if (!linear) {
         d1.resize(n, k);
         if (H)
@@ -233,7 +265,7 @@ double Problem::evaluateBatch(const Eigen::Ref<const Eigen::MatrixXd> &R,
     f *= v;
 
     // The label channel: ℓ, ℓ_f and ℓ_ff as functions of f.
-    ArrayXd lf(n), lff;
+    lf.resize(n);
     double loss;
     const auto yy = y.array();
     if (m_spec.loss == Loss::Square) {
@@ -253,7 +285,7 @@ double Problem::evaluateBatch(const Eigen::Ref<const Eigen::MatrixXd> &R,
             lff = sx * (1.0 - sx);
     }
 
-    const ArrayXd lfv = lf * v;
+    lfv = lf * v;
     for (int a = 0; a < k; ++a) {
         if (linear)
             G.col(a) = lfv.matrix();
@@ -283,22 +315,8 @@ double Problem::evaluateBatch(const Eigen::Ref<const Eigen::MatrixXd> &R,
             }
     }
 
-    if (tamingStep > 0.0) {
-        double g[kMaxWidth], h[kMaxWidth * kMaxWidth];
-        for (Eigen::Index i = 0; i < n; ++i) {
-            for (int a = 0; a < k; ++a)
-                g[a] = G(i, a);
-            if (H)
-                for (int j = 0; j < k * k; ++j)
-                    h[j] = (*H)(i, j);
-            tame(k, g, H ? h : nullptr, tamingStep);
-            for (int a = 0; a < k; ++a)
-                G(i, a) = g[a];
-            if (H)
-                for (int j = 0; j < k * k; ++j)
-                    (*H)(i, j) = h[j];
-        }
-    }
+    if (tamingStep > 0.0)
+        tameBatch(k, G, H, tamingStep);
     return loss;
 }
 

@@ -11,6 +11,8 @@
 //    remaining 1-D integral of a sign-label loss by Gauss–Hermite after conditioning;
 //  * erf student and teacher, square loss, real labels: Saad–Solla integrals
 //    E[erf(a/√2) erf(b/√2)] = (2/π) arcsin(C_ab / √((1 + C_aa)(1 + C_bb)));
+//  * quadratic student and teacher, square loss, real labels (phase retrieval): Isserlis,
+//    E[x_i² x_j²] = Σ_ii Σ_jj + 2 Σ_ij²;
 //  * otherwise Gauss–Hermite product rule when k + k* ≤ 3, else a fixed quasi-random
 //    (Halton) sample set of normals.
 #pragma once
@@ -31,7 +33,7 @@ struct PopulationMetrics {
 class PopulationEvaluator
 {
 public:
-    enum class Method { LinearClosedForm, SaadSolla, GaussHermite, QuasiMonteCarlo };
+    enum class Method { LinearClosedForm, SaadSolla, QuadraticClosedForm, GaussHermite, QuasiMonteCarlo };
 
     explicit PopulationEvaluator(const ProblemSpec &spec, int quasiRandomPoints = 16384);
 
@@ -44,6 +46,8 @@ public:
 private:
     PopulationMetrics linearClosedForm(double varF, double cov, double varT) const;
     PopulationMetrics saadSolla(
+        const Eigen::MatrixXd &Q, const Eigen::MatrixXd &M, const Eigen::MatrixXd &rho) const;
+    PopulationMetrics quadraticClosedForm(
         const Eigen::MatrixXd &Q, const Eigen::MatrixXd &M, const Eigen::MatrixXd &rho) const;
     PopulationMetrics sampled(const Eigen::MatrixXd &Sigma) const;
 
