@@ -187,6 +187,14 @@ void TestDmftStatus::noiseStopCostsLittleAgainstTheMonteCarloError()
     QCOMPARE(early.extra["stopped_by"].get<std::string>(), std::string("noise_fraction"));
     QCOMPARE(tight.extra["stopped_by"].get<std::string>(), std::string("tolerance"));
     QVERIFY2(early.message.find("Monte-Carlo SE") != std::string::npos, early.message.c_str());
+    // The ratio the window's ETA forecasts from: one per replica iteration, above 1 until the
+    // noise stop, at most 1 there; never recorded with the noise stop off.
+    const std::vector<double> &ratios = early.curves.noiseStopRatios;
+    QCOMPARE(ratios.size(), early.curves.residuals.size());
+    QVERIFY(ratios.back() <= 1.0);
+    for (std::size_t i = 0; i + 1 < ratios.size(); ++i)
+        QVERIFY2(ratios[i] > 1.0, qPrintable(QString::number(ratios[i])));
+    QVERIFY(tight.curves.noiseStopRatios.empty());
     double worst = 0.0, worstCovered = 0.0;
     auto compare = [&](const Estimate &a, const Estimate &b) {
         for (int n = 1; n <= c.time.steps; ++n) {

@@ -589,6 +589,22 @@ void TestGuiWindow::dmftEtaFromResidualDecay()
     }
     // A residual that stalls forecasts the cap.
     QCOMPARE(remainingIterations({ 1e-2, 1e-2, 1e-2, 1e-2 }, 1e-4, 100), 96.0);
+
+    // The noise stop (dmft.noise_fraction) ends the solve when its ratio reaches 1: a residual
+    // decaying by 0.9 per iteration would take ~70 more iterations to 1e-4, the ratio
+    // (halving from 4096 to 128) 7 more; the forecast is the earlier stop, and either alone when the
+    // other is unknown or absent.
+    std::vector<double> slow, ratios;
+    for (int i = 0; i < 6; ++i) {
+        slow.push_back(0.1 * std::pow(0.9, i));
+        ratios.push_back(std::pow(2.0, 12 - i));
+    }
+    const double byTolerance = remainingIterations(slow, 1e-4, 100);
+    QVERIFY(byTolerance > 50.0);
+    QCOMPARE(remainingDmftIterations(slow, 1e-4, ratios, 100), 7.0);
+    QCOMPARE(remainingDmftIterations(slow, 1e-4, {}, 100), byTolerance);
+    QCOMPARE(remainingDmftIterations(slow, 1e-4, { 2.0, 1.0 }, 100), byTolerance);
+    QCOMPARE(remainingDmftIterations({ 0.1 }, 1e-4, ratios, 100), 7.0);
 }
 
 // Issue 10: the export dialog proposes "<panel>-<preset>.png" in the folder of the last

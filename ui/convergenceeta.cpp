@@ -40,4 +40,18 @@ double remainingIterations(const std::vector<double> &residuals, double toleranc
     return std::min(cap, std::ceil((std::log(tolerance) - std::log(last)) / slope));
 }
 
+double remainingDmftIterations(const std::vector<double> &residuals, double tolerance,
+    const std::vector<double> &noiseStopRatios, int maxIterations)
+{
+    const double byTolerance = remainingIterations(residuals, tolerance, maxIterations);
+    if (noiseStopRatios.empty())
+        return byTolerance;
+    const double byNoise = remainingIterations(noiseStopRatios, 1.0, maxIterations);
+    if (byTolerance < 0.0)
+        return byNoise;
+    if (byNoise < 0.0)
+        return byTolerance;
+    return std::min(byTolerance, byNoise);
+}
+
 } // namespace dmftlab

@@ -14,4 +14,10 @@ namespace dmftlab
 /// does not decay forecasts the cap.
 double remainingIterations(const std::vector<double> &residuals, double tolerance, int maxIterations);
 
+/// The DMFT stops at the tolerance or at the noise stop (Curves::noiseStopRatios ≤ 1,
+/// dmft.noise_fraction), whichever comes first: the smaller of the two forecasts (either
+/// may be unknown, −1; `noiseStopRatios` may be empty).
+double remainingDmftIterations(const std::vector<double> &residuals, double tolerance,
+    const std::vector<double> &noiseStopRatios, int maxIterations);
+
 } // namespace dmftlab

@@ -220,8 +220,8 @@ void RunController::drain()
             s.etaSeconds = s.fraction > 0.01 ? elapsed * (1.0 - s.fraction) / s.fraction : -1.0;
             // A fixed-point solve: forecast from the residual's decay, not the iteration cap.
             if (s.curves && !s.curves->residuals.empty()) {
-                const double left
-                    = remainingIterations(s.curves->residuals, m_dmftTolerance, m_dmftMaxIterations);
+                const double left = remainingDmftIterations(
+                    s.curves->residuals, m_dmftTolerance, s.curves->noiseStopRatios, m_dmftMaxIterations);
                 s.etaSeconds = left >= 0 ? left * elapsed / s.curves->residuals.size() : -1.0;
             }
             changed = true;

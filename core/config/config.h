@@ -57,7 +57,7 @@ struct DmftConfig {
     int mixingMemory = 5; ///< Anderson mixing over this many iterates; 0 = damped iteration only
     double tolerance = 1e-4;
     /// The replicas also stop when every entry's truncation-error estimate is below this
-    /// fraction of its Monte-Carlo SE (DmftSolver::truncationBelowNoise); 0 = tolerance only.
+    /// fraction of its Monte-Carlo SE (DmftSolver::noiseStopRatio); 0 = tolerance only.
     double noiseFraction = 0.1;
     int maxIterations = 100;
     std::uint64_t seed = 12345;

@@ -773,6 +773,7 @@ Status DmftSolver::init(const std::atomic<bool> *cancel)
 {
     m_replicas.clear();
     m_residuals.clear();
+    m_noiseRatios.clear();
     m_iterations = 0;
     if (auto err = validate(m_config); !err.empty()) {
         m_status = Status::InvalidInput;
@@ -994,6 +995,9 @@ Status DmftSolver::step(const std::atomic<bool> *cancel)
             m_converged[r] = 1;
     }
     m_residuals.push_back(res);
+    const double noiseRatio = noiseStopRatio();
+    if (m_config.dmft.noiseFraction > 0.0 && replicaCount() >= 2)
+        m_noiseRatios.push_back(noiseRatio);
     const bool all = std::all_of(m_converged.begin(), m_converged.end(), [](char c) { return c != 0; });
     if (all) {
         m_status = Status::Converged;
@@ -1001,7 +1005,7 @@ Status DmftSolver::step(const std::atomic<bool> *cancel)
         m_message = "converged in " + std::to_string(m_iterations) + " iterations (residual " + fmt(res, 2)
             + " < tolerance " + fmt(m_config.dmft.tolerance, 2) + "; " + std::to_string(replicaCount())
             + " replicas x " + std::to_string(m_config.dmft.paths) + " paths)" + pilotNote() + mixingNote();
-    } else if (truncationBelowNoise()) {
+    } else if (noiseRatio <= 1.0) {
         m_status = Status::Converged;
         m_stoppedAtNoise = true;
         m_message = "converged in " + std::to_string(m_iterations) + " iterations (truncation error below "
@@ -1020,18 +1024,19 @@ Status DmftSolver::step(const std::atomic<bool> *cancel)
     return m_status;
 }
 
-bool DmftSolver::truncationBelowNoise() const
+double DmftSolver::noiseStopRatio() const
 {
+    constexpr double kNotApplicable = std::numeric_limits<double>::infinity();
     const double f = m_config.dmft.noiseFraction;
     const int R = replicaCount();
     if (!(f > 0.0) || R < 2)
-        return false;
+        return kNotApplicable;
     std::vector<Eigen::ArrayXd> states(R);
     Eigen::ArrayXd truncation;
     for (int r = 0; r < R; ++r) {
         const DmftReplica &rep = *m_replicas[r];
         if (rep.Cdrawn().size() != rep.C().size())
-            return false; // not stepped yet
+            return kNotApplicable; // not stepped yet
         states[r] = rep.state().array();
         const double kappa = rep.contraction();
         const Eigen::ArrayXd t = (kappa / (1.0 - kappa)) * (states[r] - rep.drawnState().array()).abs();
@@ -1060,7 +1065,14 @@ bool DmftSolver::truncationBelowNoise() const
     slack.head(nc).setConstant(tol * cScale);
     slack.segment(nc, nm).setConstant(tol * mScale);
     slack.tail(mean.size() - nc - nm).setConstant(tol * rScale);
-    return (truncation <= f * se + slack).all();
+    const Eigen::ArrayXd allowed = f * se + slack;
+    double worst = 0.0;
+    for (Eigen::Index i = 0; i < allowed.size(); ++i)
+        if (allowed[i] > 0.0)
+            worst = std::max(worst, truncation[i] / allowed[i]);
+        else if (truncation[i] > 0.0)
+            return kNotApplicable;
+    return worst;
 }
 
 namespace
@@ -1098,6 +1110,7 @@ std::shared_ptr<const Curves> DmftSolver::snapshot() const
     const std::vector<const DmftReplica *> reps = current();
     c->validPoints = reps.empty() ? 0 : N + 1;
     c->residuals = m_residuals;
+    c->noiseStopRatios = m_noiseRatios;
     c->iterations = m_iterations;
     if (reps.empty())
         return c;

@@ -340,12 +340,14 @@ private:
     Status stepPilot(const std::atomic<bool> *cancel);
     /// Replicas the statistics are taken over: the pilot alone while it runs.
     std::vector<const DmftReplica *> current() const;
-    /// Whether the replicas are as close to their fixed points as the Monte-Carlo error makes
-    /// worth it (dmft.noise_fraction f > 0, R ≥ 2, every replica stepped): for every entry e
-    /// of the state (C_θ, M, R_θ), the truncation error estimate of the replicas' mean,
-    /// mean_r |last change_r,e| κ_r/(1 − κ_r), is at most f × the SE of that mean (spread over
-    /// replicas / √R) + dmft.tolerance × the entry's scale (that of the residual).
-    bool truncationBelowNoise() const;
+    /// The noise stop: the replicas are as close to their fixed points as the Monte-Carlo
+    /// error makes worth it (dmft.noise_fraction f > 0, R ≥ 2, every replica stepped) when for
+    /// every entry e of the state (C_θ, M, R_θ) the truncation error estimate of the replicas'
+    /// mean, mean_r |last change_r,e| κ_r/(1 − κ_r), is at most f × the SE of that mean (spread
+    /// over replicas / √R) + dmft.tolerance × the entry's scale (that of the residual), i.e.
+    /// when this largest ratio of the two sides (0 / 0 counts as 0) is ≤ 1. Infinite when the
+    /// rule does not apply (f = 0, R < 2, a replica not stepped yet).
+    double noiseStopRatio() const;
     /// "; Anderson mixing stalled in …" when a replica's safeguard switched it off, else empty.
     std::string mixingNote() const;
     /// "; started from a pilot solve …" when a pilot ran, else empty.
@@ -361,6 +363,7 @@ private:
     Eigen::MatrixXd m_startC, m_startM, m_startR; // starting state of the replicas (empty: none)
     std::vector<char> m_converged;
     std::vector<double> m_residuals;
+    std::vector<double> m_noiseRatios; // noiseStopRatio() per iteration (f > 0, R ≥ 2 only)
     std::vector<Eigen::VectorXd> m_freshTrainLoss;
     std::function<void(int, const DmftReplica &)> m_freshObserver;
     int m_iterations = 0;
@@ -370,7 +373,7 @@ private:
     int m_workers = 1, m_threadsPerReplica = 1;
     bool m_momentMatching = true;
     bool m_keepPaths = false;
-    bool m_stoppedAtNoise = false; // the last Converged came from truncationBelowNoise()
+    bool m_stoppedAtNoise = false; // the last Converged came from the noise stop (noiseStopRatio() ≤ 1)
     std::optional<bool> m_steinKernel;
     Reducer *m_reducer;
 };

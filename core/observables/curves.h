@@ -74,6 +74,11 @@ struct Curves {
     Kernel Cu; // C_u(t, s)
     Kernel K; // memory kernel K(t, s)
     std::vector<double> residuals; // fixed-point residual per iteration
+    /// DMFT with dmft.noise_fraction f > 0 and R ≥ 2: per iteration (aligned with residuals),
+    /// the largest ratio over the state's entries of the truncation estimate to f × SE +
+    /// tolerance slack (DmftSolver::noiseStopRatio); the noise stop comes when it is ≤ 1.
+    /// Empty otherwise. Not written to files (the ETA uses it).
+    std::vector<double> noiseStopRatios;
     int iterations = 0;
     /// Degrees of freedom of the Monte-Carlo SEs (replicas or seeds − 1; 0 = unknown): bands
     /// and agreement tests use Student-t quantiles with these (studentTQuantile()).
