@@ -65,7 +65,7 @@ const std::vector<Preset> &presets()
             "(optimizer.taming). The DMFT uses 20 000 paths per replica: its quartic loss gives "
             "heavy-tailed path averages, and with 10 000 the curves wobble where the signal is "
             "picked up. Its fixed point is the hardest of the presets: the residual spikes while the "
-            "escape forms, and it takes a pilot of about 35 iterations and about 45 more for the replicas "
+            "escape forms, and it takes a pilot of about 35 iterations and about 30 more for the replicas "
             "(twice that with dmft.damping = 0.5), hence dmft.max_iterations = 200.",
             overrides(R"({
             "model": {"activation": "quadratic", "width": 1, "loss": "square"},
