@@ -124,8 +124,9 @@ std::string fmt(double x, int precision = 3)
 
 namespace
 {
-/// Whether the replicas keep their paths' w, g and dG after a step (DmftReplica::keepsPaths).
-bool keepsPaths(const RunConfig &c)
+/// Whether a replica estimates K by Stein's identity unless told otherwise (a ReLU student:
+/// the pathwise H̃ misses the Dirac part of σ'', theory §5.4); such replicas keep their paths.
+bool steinKernelByDefault(const RunConfig &c)
 {
     return c.problem.activation == Activation::Relu;
 }
@@ -159,14 +160,14 @@ double dmftMemoryBytes(const RunConfig &c, int ranks)
         const auto share = [ranks](int count) { return (count + ranks - 1) / ranks; };
         return 1.15 * 8.0
             * dmftDoubles(c.time.steps, c.problem.width, c.problem.teacherWidth, share(c.dmft.paths),
-                share(c.dmft.tangentPaths), c.dmft.replicas, 1, c.dmft.mixingMemory, keepsPaths(c));
+                share(c.dmft.tangentPaths), c.dmft.replicas, 1, c.dmft.mixingMemory, steinKernelByDefault(c));
     }
     // 15 % for allocator overhead and temporaries (measured: committee-erf N = 100 at the
     // defaults peaked at 0.52 GiB resident against 0.48 GiB of counted arrays)
     return 1.15 * 8.0
         * dmftDoubles(c.time.steps, c.problem.width, c.problem.teacherWidth, c.dmft.paths,
             c.dmft.tangentPaths, c.dmft.replicas, resolvedThreads(c.sim.threads), c.dmft.mixingMemory,
-            keepsPaths(c));
+            steinKernelByDefault(c));
 }
 
 std::string checkDmft(const RunConfig &c, int ranks)
@@ -298,9 +299,7 @@ DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int thread
     resizeWithHugePages(m_Hs, m_PJ, (m_N + 1) * m_k * m_k);
     resizeWithHugePages(m_As, m_PJ, (m_N + 1) * m_k * m_k);
     m_trainLoss = Eigen::VectorXd::Zero(m_N + 1);
-    // ReLU: the pathwise H̃ misses the Dirac part of σ'' (theory §5.4); K from Stein instead.
-    m_steinKernel = config.problem.activation == Activation::Relu;
-    m_keepPaths = m_steinKernel;
+    m_steinKernel = steinKernelByDefault(config);
     setNoLearningState();
 }
 
@@ -370,6 +369,7 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
     // Tangents need H̃ (E[H̃_n] is K's diagonal); the Stein estimator of K and the fresh-path
     // train loss do not, and the fresh paths need neither C_u nor E[g zᵀ].
     const bool needH = !m_pathsOnly && !m_steinKernel;
+    const bool keep = keepsPaths();
     Eigen::MatrixXd r, H, Rblock, zw, Gb, dGb;
     for (int b0 = p0; b0 < p1; b0 += kPathBlock) {
         const int c = std::min(kPathBlock, p1 - b0);
@@ -417,7 +417,7 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
         // exist). An Itô conditioned estimator (E[s_n | past] = Δ for the later index) has the
         // same mean but is not PSD; it broke phase retrieval near exact recovery, where (z, w)
         // is nearly singular.
-        if (m_keepPaths) {
+        if (keep) {
             m_W.middleRows(b0, c) = zw.rightCols(m_D);
             m_G.middleRows(b0, c) = Gb;
             m_dG.middleRows(b0, c) = dGb;
@@ -520,12 +520,14 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
     m_Mdrawn = m_M;
     m_Rdrawn = m_R;
     m_timings.factor += seconds(t0);
-    if (m_keepPaths && (m_W.rows() != m_localP || m_W.cols() != m_D))
-        for (Eigen::MatrixXd *m : { &m_W, &m_G, &m_dG })
-            resizeWithHugePages(*m, m_localP, m_D);
-    else if (!m_keepPaths)
-        for (Eigen::MatrixXd *m : { &m_W, &m_G, &m_dG })
-            m->resize(0, 0);
+    if (keepsPaths() != holdsAllPaths()) {
+        for (Eigen::MatrixXd *m : { &m_W, &m_G, &m_dG }) {
+            if (keepsPaths())
+                resizeWithHugePages(*m, m_localP, m_D);
+            else
+                m->resize(0, 0);
+        }
+    }
 
     // r-process over all paths, split across threads
     t0 = Clock::now();
@@ -708,7 +710,7 @@ std::unique_ptr<DmftReplica> DmftReplica::freshPaths(
         return nullptr;
     fresh->setState(m_C, m_M, m_R);
     fresh->m_pathsOnly = true;
-    fresh->m_keepPaths = keepPaths;
+    fresh->m_keepPathsAsked = keepPaths;
     if (fresh->step(cancel) != StepResult::Ok)
         return nullptr;
     return fresh;
@@ -717,7 +719,7 @@ std::unique_ptr<DmftReplica> DmftReplica::freshPaths(
 Eigen::MatrixXd DmftReplica::pathPreactivations(int n) const
 {
     const int k = m_k;
-    if (m_W.rows() != m_localP || m_W.cols() != m_D)
+    if (!holdsAllPaths())
         return {};
     Eigen::MatrixXd r = m_W.middleCols(n * k, k);
     if (n > 0)
@@ -727,7 +729,7 @@ Eigen::MatrixXd DmftReplica::pathPreactivations(int n) const
 
 Eigen::MatrixXd DmftReplica::steinMismatch() const
 {
-    if (m_W.rows() != m_localP || m_W.cols() != m_D || m_K.size() == 0)
+    if (!holdsAllPaths() || m_K.size() == 0)
         return {};
     Eigen::MatrixXd gw = m_G.transpose() * m_W;
     m_reducer->sumInPlace(gw.data(), gw.size());
@@ -738,7 +740,7 @@ Eigen::MatrixXd DmftReplica::steinMismatch() const
 Eigen::MatrixXd DmftReplica::steinKernel() const
 {
     const int k = m_k, ks = m_ks, D = m_D;
-    if (m_G.rows() != m_localP || m_G.cols() != m_D)
+    if (!holdsAllPaths())
         return {};
     // E[g_n ξᵀ] over all P paths; row block n keeps the columns of (z, w_0..w_n) only
     Eigen::MatrixXd A = m_G.transpose() * m_xi; // D × (k* + D)
@@ -996,7 +998,7 @@ Status DmftSolver::step(const std::atomic<bool> *cancel)
     }
     m_residuals.push_back(res);
     const double noiseRatio = noiseStopRatio();
-    if (m_config.dmft.noiseFraction > 0.0 && replicaCount() >= 2)
+    if (noiseStopApplies())
         m_noiseRatios.push_back(noiseRatio);
     const bool all = std::all_of(m_converged.begin(), m_converged.end(), [](char c) { return c != 0; });
     if (all) {
@@ -1027,10 +1029,10 @@ Status DmftSolver::step(const std::atomic<bool> *cancel)
 double DmftSolver::noiseStopRatio() const
 {
     constexpr double kNotApplicable = std::numeric_limits<double>::infinity();
+    if (!noiseStopApplies())
+        return kNotApplicable;
     const double f = m_config.dmft.noiseFraction;
     const int R = replicaCount();
-    if (!(f > 0.0) || R < 2)
-        return kNotApplicable;
     std::vector<Eigen::ArrayXd> states(R);
     Eigen::ArrayXd truncation;
     for (int r = 0; r < R; ++r) {

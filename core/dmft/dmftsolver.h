@@ -157,8 +157,8 @@ public:
     /// Keep every path's w, g and dG of the last step (3 P × D arrays) for steinMismatch(),
     /// pathPreactivations() and the Stein kernel (on whenever that is used). Off by default:
     /// a step then holds them for one block of paths at a time. From the next step() on.
-    void setKeepPaths(bool on) { m_keepPaths = on || m_steinKernel; }
-    bool keepsPaths() const { return m_keepPaths; }
+    void setKeepPaths(bool on) { m_keepPathsAsked = on; }
+    bool keepsPaths() const { return m_keepPathsAsked || (m_steinKernel && !m_pathsOnly); }
 
     /// The memory kernel K (D×D, block lower triangular) from Stein's identity (§5.3–5.4) on
     /// the last step's P paths, with no derivative of g: for each row block n,
@@ -180,11 +180,7 @@ public:
     double steinConditioning() const { return m_steinConditioning; }
     /// Estimate K by steinKernel() instead of tangents (always on for a ReLU student; it
     /// keeps the paths).
-    void setSteinKernel(bool on)
-    {
-        m_steinKernel = on;
-        m_keepPaths = m_keepPaths || on;
-    }
+    void setSteinKernel(bool on) { m_steinKernel = on; }
     bool usesSteinKernel() const { return m_steinKernel; }
 
     /// A replica with P fresh paths (independent normals from `seed`) drawn from the current
@@ -209,6 +205,8 @@ private:
     void tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, Eigen::MatrixXd &Ksum) const;
     /// Adds each (data, size) array across processes, in one reduction.
     void sumAcrossProcesses(std::initializer_list<std::pair<double *, Eigen::Index>> parts) const;
+    /// Whether m_W, m_G, m_dG hold every path of the last step (else they are empty).
+    bool holdsAllPaths() const { return m_W.rows() == m_localP && m_W.cols() == m_D; }
     /// Factors Cov(z, w) of the current state into `L`; false when it is not PSD.
     bool factorCovariance(Eigen::MatrixXd &L) const;
     static Eigen::VectorXd stateVector(
@@ -252,7 +250,7 @@ private:
     int m_divergenceIndex = -1;
     bool m_momentMatched = false;
     bool m_pathsOnly = false;
-    bool m_keepPaths = false; // m_W, m_G, m_dG hold every path (else they are empty)
+    bool m_keepPathsAsked = false; // setKeepPaths (the Stein kernel keeps them anyway)
     bool m_steinKernel = false;
     double m_steinConditioning = 0.0;
     DmftTimings m_timings;
@@ -348,6 +346,8 @@ private:
     /// when this largest ratio of the two sides (0 / 0 counts as 0) is ≤ 1. Infinite when the
     /// rule does not apply (f = 0, R < 2, a replica not stepped yet).
     double noiseStopRatio() const;
+    /// Whether the noise stop can apply at all: dmft.noise_fraction > 0 and R ≥ 2.
+    bool noiseStopApplies() const { return m_config.dmft.noiseFraction > 0.0 && replicaCount() >= 2; }
     /// "; Anderson mixing stalled in …" when a replica's safeguard switched it off, else empty.
     std::string mixingNote() const;
     /// "; started from a pilot solve …" when a pilot ran, else empty.

@@ -50,7 +50,7 @@ void tame(int k, double *g, double *H, double tamingStep)
 // as array operations over the rows: the same formula, evaluated in the same order.
 void tameBatch(int k, Eigen::Ref<Eigen::MatrixXd> G, Eigen::MatrixXd *H, double tamingStep)
 {
-    thread_local Eigen::ArrayXd norm, c, gH;
+    thread_local Eigen::ArrayXd norm, c;
     norm = G.col(0).array().square();
     for (int a = 1; a < k; ++a)
         norm += G.col(a).array().square();
@@ -61,10 +61,11 @@ void tameBatch(int k, Eigen::Ref<Eigen::MatrixXd> G, Eigen::MatrixXd *H, double 
         thread_local Eigen::ArrayXXd gHall;
         gHall.resize(G.rows(), k);
         for (int b = 0; b < k; ++b) {
+            auto gH = gHall.col(b);
             gH = G.col(0).array() * H->col(b * k).array();
             for (int a = 1; a < k; ++a)
                 gH += G.col(a).array() * H->col(a + b * k).array();
-            gHall.col(b) = (norm > 0.0).select(gH / norm, 0.0);
+            gH = (norm > 0.0).select(gH / norm, 0.0);
         }
         for (int b = 0; b < k; ++b)
             for (int a = 0; a < k; ++a) {
@@ -265,7 +266,6 @@ double Problem::evaluateBatch(const Eigen::Ref<const Eigen::MatrixXd> &R,
     f *= v;
 
     // The label channel: ℓ, ℓ_f and ℓ_ff as functions of f.
-    lf.resize(n);
     double loss;
     const auto yy = y.array();
     if (m_spec.loss == Loss::Square) {
