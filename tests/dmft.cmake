@@ -14,3 +14,4 @@ dmftlab_core_test(test_distributions)
 # numerics, not input, and 69 s and 36 s under ASan against 1 s and 0.3 s in Release.
 dmftlab_core_test(test_effective_paths)
 dmftlab_core_test(test_dmft_iterates)
+dmftlab_core_test(test_dmft_march SANITIZE)

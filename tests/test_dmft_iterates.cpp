@@ -26,6 +26,7 @@ RunConfig smallConfig()
     c.dmft.tolerance = 1e-5; // enough iterations to see the fixed point form
     c.dmft.noiseFraction = 0; // (stopping at the Monte-Carlo error would end it sooner)
     c.dmft.damping = 0.5; // (the default β = 1 converges in 4: too few iterates to step through)
+    c.dmft.warmStart = "pilot"; // iterated (the default marches to the fixed point: one iterate)
     c.sim.threads = 2;
     return c;
 }

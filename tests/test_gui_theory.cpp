@@ -251,6 +251,7 @@ void TestGuiTheory::scrubberStepsThroughIterates()
     w.show();
     guitest::makeSmall(w, "logistic-regression");
     guitest::setField(w, "dmft.tolerance", "1e-5"); // a few more iterations to step through
+    guitest::setField(w, "dmft.warm_start", "ode"); // iterated (marching gives one iterate)
     IterateScrubber *scrubber = w.iterates();
     QVERIFY(scrubber);
     QSignalSpy finished(&w, &MainWindow::runFinished);

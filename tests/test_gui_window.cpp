@@ -150,7 +150,9 @@ void TestGuiWindow::divergenceIsShown()
     if (dmft && dmft->status == Status::Diverged) {
         // A diverged DMFT iterate is no answer: not drawn, and the banner says why.
         QCOMPARE(dmftPoints, 0);
-        QVERIFY2(banner.contains("DMFT diverged at iteration"), qPrintable(banner));
+        QVERIFY2(banner.contains("DMFT diverged while marching forward in time")
+                || banner.contains("DMFT diverged at iteration"),
+            qPrintable(banner));
         QVERIFY2(banner.contains("lower optimizer.tau"), qPrintable(banner));
         auto *note = w.plotArea()->panel("loss")->findChild<QLabel *>("note");
         QVERIFY2(note->text().contains("DMFT"), qPrintable(note->text()));
@@ -192,10 +194,16 @@ void TestGuiWindow::statusNamesWhatEachEngineDoes()
     QVERIFY(finished.wait(120000));
     const QString all = texts.join("\n");
     qInfo() << texts.size() << "status updates," << texts.filter("SGF seed").size() << "with SGF progress,"
-            << texts.filter("DMFT iteration").size() << "with DMFT iterations";
+            << texts.filter("DMFT iteration").size() << "with DMFT iterations,"
+            << texts.filter("DMFT marching").size() << "while the DMFT marches";
     QVERIFY2(QRegularExpression("SGF seed \\d+/\\d+, t = [0-9.]+").match(all).hasMatch(),
         qPrintable(all.left(400)));
-    QVERIFY2(QRegularExpression("DMFT iteration \\d+, residual [0-9.e+-]+").match(all).hasMatch(),
+    // the default start marches forward in time (its share of the steps), then iterates once
+    QVERIFY2(
+        QRegularExpression("DMFT marching forward in time to the fixed point \\(\\d+ replicas, \\d+ % of "
+                           "the steps to t = [0-9.]+\\)")
+            .match(all)
+            .hasMatch(),
         qPrintable(all.left(400)));
     QVERIFY2(formats.join("\n").contains("ETA"), qPrintable(formats.join("\n").left(400)));
     qInfo() << "live snapshots:" << sgfPoints.values() << sgfPoints.size() << "distinct SGF grid times,"
@@ -206,7 +214,8 @@ void TestGuiWindow::statusNamesWhatEachEngineDoes()
         partial += n > 0 && n < 31 ? 1 : 0;
     }
     QVERIFY(partial >= 1); // the simulation's curves grew on screen before it finished
-    QVERIFY(dmftIterations.size() >= 2);
+    // (the DMFT marches to its fixed point and shows it once checked: its live progress is the
+    // share of steps marched, matched above; test_gui_theory steps through an iterated solve)
     // One bar per engine; at the end each shows its final status.
     const auto bars = w.runStatus()->findChildren<QProgressBar *>();
     QCOMPARE(bars.size(), 2);

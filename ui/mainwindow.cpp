@@ -358,17 +358,22 @@ void MainWindow::showResults(PlotPanel::Redraw how)
     auto view = std::make_shared<ResultView>();
     for (const auto &s : m_controller->states()) {
         const QString status = QString::fromStdString(toString(s.status));
+        const bool theory = figures::isTheoryEngine(s.engine);
+        const bool theoryFailed = theory && s.finished
+            && (s.status == Status::Diverged || s.status == Status::InvalidInput
+                || s.status == Status::InternalError || s.status == Status::NumericalFailure);
         if (!s.curves || (s.curves->validPoints == 0 && s.curves->residuals.empty())) {
             view->withoutCurves[s.engine] = !s.finished ? QString("starting… (nothing computed yet)")
                 : s.status == Status::Cancelled
                 ? QString("cancelled before its first result")
                 : status + (s.message.isEmpty() ? QString() : " — " + s.message);
+            // a DMFT that failed before its first iterate (e.g. while marching) is named under
+            // the panels too, as one that failed later is
+            if (theoryFailed)
+                view->warnings[s.engine] = view->withoutCurves[s.engine];
             continue;
         }
-        const bool theory = figures::isTheoryEngine(s.engine);
-        if (theory && s.finished
-            && (s.status == Status::Diverged || s.status == Status::InvalidInput
-                || s.status == Status::InternalError || s.status == Status::NumericalFailure)) {
+        if (theoryFailed) {
             // A diverged fixed-point iterate is no answer: say so instead of drawing it.
             view->failed.push_back(s.curves);
             view->warnings[s.engine] = status + (s.message.isEmpty() ? QString() : " — " + s.message);

@@ -61,9 +61,11 @@ struct DmftConfig {
     double noiseFraction = 0.1;
     int maxIterations = 100;
     std::uint64_t seed = 12345;
-    /// none | ode | pilot (DmftSolver::pilotActive): the pilot solve makes the replicas start
-    /// near their fixed point, so the solve takes fewer full iterations
-    std::string warmStart = "pilot";
+    /// march | none | ode | pilot. march (DmftReplica::march): every replica's own fixed point
+    /// by forward substitution in time, which the iteration then only checks (2026-12-01; the
+    /// pilot before: DmftSolver::pilotActive, which made the replicas start near their fixed
+    /// point, so the solve took fewer full iterations)
+    std::string warmStart = "march";
     /// off | estimate | extrapolate (theory §8, dmft/timestep.h): a second solve at 2Δ
     /// estimates the Euler time-step error, or gives the continuous-time curves by
     /// Richardson extrapolation (with a third at 4Δ for its remaining error when 4 | N).

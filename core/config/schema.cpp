@@ -373,10 +373,12 @@ std::vector<FieldInfo> buildSchema()
         [](auto &c) -> auto & { return c.dmft.seed; }));
     s.push_back(choiceField(
         ConfigKey::DmftWarmStart, "Warm start",
-        "none|ode|pilot: initial guess of the fixed-point iteration (no learning, the online "
-        "ODE, or the online ODE refined by a pilot solve with P/4 paths that starts every replica)",
+        "march|none|ode|pilot: how the fixed-point iteration starts: each replica marches "
+        "forward in time to its own fixed point (exact: the map is causal; one iteration then "
+        "checks it), or from no learning, the online ODE, or the online ODE refined by a pilot "
+        "solve with P/4 paths that starts every replica",
         std::vector<std::pair<std::string, std::string>> {
-            { "none", "none" }, { "ode", "ode" }, { "pilot", "pilot" } },
+            { "march", "march" }, { "none", "none" }, { "ode", "ode" }, { "pilot", "pilot" } },
         [](auto &c) -> auto & { return c.dmft.warmStart; }));
     s.push_back(choiceField(
         ConfigKey::DmftContinuousTime, "Continuous time",

@@ -661,6 +661,219 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
     return m_factoredNext ? StepResult::Ok : StepResult::NotPositiveSemidefinite;
 }
 
+DmftReplica::StepResult DmftReplica::march(
+    const std::atomic<bool> *cancel, const std::function<void(int)> &onStep)
+{
+    const int k = m_k, ks = m_ks, D = m_D, N = m_N, P = m_localP, PJ = m_PJ;
+    const double decay = 1.0 - m_problem.spec().ridge * m_dt;
+    auto t0 = Clock::now();
+    DmftTimings timings;
+    // The state and kernels, filled row block by row block (time-major, like step()'s).
+    Eigen::MatrixXd C = Eigen::MatrixXd::Zero(D, D), M = Eigen::MatrixXd::Zero(D, ks);
+    Eigen::MatrixXd R = Eigen::MatrixXd::Zero(D, D), K = Eigen::MatrixXd::Zero(D, D);
+    Eigen::MatrixXd Cu = Eigen::MatrixXd::Zero(D, D), gz = Eigen::MatrixXd::Zero(D, ks);
+    Eigen::MatrixXd mu = Eigen::MatrixXd::Zero(D, ks), ab = Eigen::MatrixXd::Zero(D, k + ks);
+    Eigen::MatrixXd S0(k + ks, k + ks);
+    S0 << m_Q0, m_M0, m_M0.transpose(), m_rho;
+    ab.topLeftCorner(k, k).setIdentity(); // a_0 = I, b_0 = 0
+    C.topLeftCorner(k, k) = m_Q0;
+    M.topRows(k) = m_M0;
+    // The factor of Cov(z, w), a row block per time; z's block is chol(ρ), as in step().
+    Eigen::MatrixXd L = Eigen::MatrixXd::Zero(ks + D, ks + D);
+    L.topLeftCorner(ks, ks) = Eigen::LLT<Eigen::MatrixXd>(m_rho).matrixL();
+    Eigen::MatrixXd dG;
+    resizeWithHugePages(dG, P, D);
+    // Y_m = (A_l J_lm)ᵀ for l ≥ m of every tangent path, as tangentChunk's Yt: row j PJ + q is
+    // direction j of tangent path q, column (l − m) k + a is unit a at time l.
+    // Y_m is the column range [offset_m, offset_m + (N + 1 − m) k) of one array (huge pages).
+    std::vector<Eigen::Index> offset(N + 1, 0);
+    for (int m = 1; m <= N; ++m)
+        offset[m] = offset[m - 1] + static_cast<Eigen::Index>(N + 2 - m) * k;
+    Eigen::MatrixXd Yall;
+    resizeWithHugePages(Yall, static_cast<Eigen::Index>(k) * PJ, offset[N]);
+    const auto Y
+        = [&](int m) { return Yall.middleCols(offset[m], static_cast<Eigen::Index>(N + 1 - m) * k); };
+    Eigen::MatrixXd w(P, k), G(P, k), H, Jt(k * PJ, k), Sd(k, k);
+    Eigen::VectorXd loss = Eigen::VectorXd::Zero(N + 1);
+    const bool distributed = m_reducer->distributed();
+    double scale = 0.0;
+    const double bound = 1e8 * (1.0 + m_Q0.cwiseAbs().maxCoeff() + m_rho.cwiseAbs().maxCoeff());
+    m_divergenceIndex = -1;
+    m_steinConditioning = std::numeric_limits<double>::infinity();
+    timings.theta += seconds(t0);
+    for (int n = 0; n <= N; ++n) {
+        if (onStep)
+            onStep(n);
+        if (cancel && cancel->load(std::memory_order_relaxed))
+            return StepResult::Cancelled;
+        const int i0 = ks + n * k, rows = (n + 1) * k; // L's rows of w_n; blocks 0..n
+        // 1. The factor's rows of w_n: L_n,<i0 = Σ_n,<i0 L_<i0⁻ᵀ, then the Cholesky factor of the
+        // innovation covariance, with step()'s jitter on the running largest Q.
+        t0 = Clock::now();
+        scale = std::max(scale, C.block(n * k, n * k, k, k).diagonal().cwiseAbs().maxCoeff());
+        Eigen::MatrixXd sigma(k, i0);
+        sigma << M.middleRows(n * k, k), C.block(n * k, 0, k, n * k);
+        L.block(i0, 0, k, i0)
+            = L.topLeftCorner(i0, i0).triangularView<Eigen::Lower>().solve(sigma.transpose()).transpose();
+        bool factored = false;
+        for (double jitter = 1e-10; jitter <= 1e-5 && !factored; jitter *= 100.0) {
+            Sd = C.block(n * k, n * k, k, k);
+            Sd.diagonal().array() += jitter * std::max(1e-300, scale);
+            Sd.noalias() -= L.block(i0, 0, k, i0) * L.block(i0, 0, k, i0).transpose();
+            Eigen::LLT<Eigen::MatrixXd> llt(Sd);
+            if (llt.info() == Eigen::Success) {
+                L.block(i0, i0, k, k) = llt.matrixL();
+                factored = true;
+            }
+        }
+        if (!factored)
+            return StepResult::NotPositiveSemidefinite;
+        timings.factor += seconds(t0);
+
+        // 2. The paths at t_n: w_n = (L ξ)_n, r_n = w_n − Σ_{m<n} R_θ(n,m) dG_m, g, H̃, dG_n.
+        t0 = Clock::now();
+        // one matrix–vector product per unit (a GEMM would pack all of ξ's columns each step)
+        for (int a = 0; a < k; ++a) {
+            const Eigen::VectorXd l = L.row(i0 + a).head(i0 + k).transpose();
+            w.col(a).noalias() = m_xi.leftCols(i0 + k) * l;
+        }
+        if (n > 0)
+            subtractProductTransposed(w, dG.leftCols(n * k), R.block(n * k, 0, k, n * k));
+        const bool needH = !m_steinKernel;
+        loss[n] = m_problem.evaluateBatch(w, m_y, G, needH ? &H : nullptr, m_tamingStep);
+        const auto s = m_S.col(n).array() / m_alpha;
+        dG.middleCols(n * k, k) = G.array().colwise() * s;
+        // row n of C_u = α E[dG dGᵀ] (m ≤ n), E[g_n zᵀ], K(n,n) = E[H̃_n]
+        Eigen::MatrixXd cuRow(rows, k); // Σ_p dG_m dG_nᵀ for m ≤ n
+        for (int a = 0; a < k; ++a)
+            cuRow.col(a).noalias() = dG.leftCols(rows).transpose() * dG.col(n * k + a);
+        Eigen::MatrixXd gzRow = G.transpose() * m_Z; // k × k*
+        Eigen::RowVectorXd hsum
+            = m_steinKernel ? Eigen::RowVectorXd::Zero(k * k) : Eigen::RowVectorXd(H.colwise().sum());
+        // Stein's identity instead of tangents (steinKernel()): [μ_n, K_n,≤n] = E[g_n ξ_≤ᵀ] L_≤⁻¹
+        Eigen::MatrixXd gxi;
+        if (m_steinKernel) {
+            gxi.resize(k, i0 + k);
+            for (int a = 0; a < k; ++a)
+                gxi.row(a).noalias() = (m_xi.leftCols(i0 + k).transpose() * G.col(a)).transpose();
+        }
+        timings.paths += seconds(t0);
+
+        // 3. Tangents: J_nm = −Σ_{l=m}^{n−1} R_θ(n,l) A_l J_lm for m < n, K(n,m) = E[H̃_n J_nm],
+        // and (A_n J_nm)ᵀ appended to Y_m; Y_n starts with (A_n J_nn)ᵀ = A_nᵀ.
+        t0 = Clock::now();
+        Eigen::MatrixXd kRow = Eigen::MatrixXd::Zero(k, m_steinKernel ? 0 : n * k);
+        for (int m = 0; m < n && !m_steinKernel; ++m) {
+            const auto Ym = Y(m).leftCols((n - m) * k);
+            const auto Rb = R.block(n * k, m * k, k, (n - m) * k);
+            if (k == 1) {
+                Jt.noalias() = -Ym * Rb.transpose();
+            } else {
+                // each column of Y_m read once for the k columns of J (it does not fit in cache)
+                Jt.setZero();
+                for (Eigen::Index l = 0; l < Ym.cols(); ++l)
+                    for (int b = 0; b < k; ++b)
+                        Jt.col(b).noalias() -= Rb(b, l) * Ym.col(l);
+            }
+            for (int j = 0; j < k; ++j)
+                for (int a = 0; a < k; ++a) {
+                    auto y = Y(m).col((n - m) * k + a).segment(j * PJ, PJ);
+                    double kv = 0.0;
+                    for (int b = 0; b < k; ++b) {
+                        const auto J = Jt.col(b).segment(j * PJ, PJ);
+                        const auto h = H.col(a + b * k).head(PJ);
+                        kv += h.dot(J);
+                        if (b == 0)
+                            y = h.cwiseProduct(J).cwiseProduct(s.head(PJ).matrix());
+                        else
+                            y += h.cwiseProduct(J).cwiseProduct(s.head(PJ).matrix());
+                    }
+                    kRow(a, m * k + j) = kv;
+                }
+        }
+        if (n < N && !m_steinKernel) {
+            for (int j = 0; j < k; ++j)
+                for (int a = 0; a < k; ++a)
+                    Y(n).col(a).segment(j * PJ, PJ)
+                        = H.col(a + j * k).head(PJ).cwiseProduct(s.head(PJ).matrix());
+        }
+        timings.tangents += seconds(t0);
+
+        // the sums over paths, across processes
+        t0 = Clock::now();
+        if (distributed)
+            sumAcrossProcesses(
+                { { &loss[n], 1 }, { cuRow.data(), cuRow.size() }, { gzRow.data(), gzRow.size() },
+                    { hsum.data(), hsum.size() }, { kRow.data(), kRow.size() }, { gxi.data(), gxi.size() } });
+        Cu.block(0, n * k, rows, k) = cuRow * (m_alpha / m_P);
+        Cu.block(n * k, 0, k, rows) = Cu.block(0, n * k, rows, k).transpose();
+        gz.middleRows(n * k, k) = gzRow / m_P;
+        for (int bb = 0; bb < k; ++bb)
+            for (int a = 0; a < k; ++a)
+                K(n * k + a, n * k + bb) = hsum[a + bb * k] / m_P;
+        if (m_steinKernel) {
+            // as in step(): each K_nm divides by the innovation sd of w_m (L's diagonal)
+            for (int j = i0; j < i0 + k && n >= 1; ++j) // w_n given (z, w_<n), n ≥ 1
+                m_steinConditioning
+                    = std::min(m_steinConditioning, L(j, j) * L(j, j) / std::max(1e-300, scale));
+            if (!(m_steinConditioning >= kSteinMinInnovation))
+                return StepResult::IllConditioned;
+            gxi /= m_P;
+            L.topLeftCorner(i0 + k, i0 + k)
+                .triangularView<Eigen::Lower>()
+                .solveInPlace<Eigen::OnTheRight>(gxi);
+            K.block(n * k, 0, k, rows) = gxi.rightCols(rows);
+        } else {
+            K.block(n * k, 0, k, n * k) = kRow / m_globalPJ;
+        }
+        mu.middleRows(n * k, k)
+            = (gz.middleRows(n * k, k) - K.block(n * k, 0, k, rows) * M.topRows(rows)) * m_rhoInv;
+
+        // 4. The θ-process to t_{n+1} (solveThetaProcess, one row block)
+        if (n < N) {
+            const int n1 = n + 1;
+            const auto Kn = K.block(n * k, 0, k, rows);
+            R.block(n1 * k, 0, k, rows).noalias()
+                = decay * R.block(n * k, 0, k, rows) - m_dt * Kn * R.topLeftCorner(rows, rows);
+            R.block(n1 * k, n * k, k, k).setIdentity();
+            ab.block(n1 * k, 0, k, k).noalias()
+                = decay * ab.block(n * k, 0, k, k) - m_dt * Kn * ab.topLeftCorner(rows, k);
+            ab.block(n1 * k, k, k, ks).noalias() = decay * ab.block(n * k, k, k, ks)
+                - m_dt * (Kn * ab.block(0, k, rows, ks)) - m_dt * mu.middleRows(n * k, k);
+            M.middleRows(n1 * k, k).noalias()
+                = ab.block(n1 * k, 0, k, k) * m_M0 + ab.block(n1 * k, k, k, ks) * m_rho;
+            // C_θ(n+1, m ≤ n+1) = [a b]_{n+1} S0 [a b]_mᵀ + R_θ(n+1,·) C_u R_θ(m,·)ᵀ
+            const Eigen::MatrixXd rcu = R.block(n1 * k, 0, k, rows) * Cu.topLeftCorner(rows, rows);
+            Eigen::MatrixXd row = (ab.middleRows(n1 * k, k) * S0) * ab.topRows(rows + k).transpose();
+            row.noalias() += rcu * R.topLeftCorner(rows + k, rows).transpose();
+            C.block(n1 * k, 0, k, rows + k) = row;
+            C.block(0, n1 * k, rows, k) = row.leftCols(rows).transpose();
+            const Eigen::MatrixXd q = C.block(n1 * k, n1 * k, k, k);
+            C.block(n1 * k, n1 * k, k, k) = 0.5 * (q + q.transpose());
+            if (!std::isfinite(loss[n]) || !q.allFinite() || q.cwiseAbs().maxCoeff() > bound
+                || !M.middleRows(n1 * k, k).allFinite() || !R.block(n1 * k, 0, k, rows).allFinite()) {
+                m_divergenceIndex = std::isfinite(loss[n]) ? n1 : n;
+                return StepResult::Diverged;
+            }
+        } else if (!std::isfinite(loss[n])) {
+            m_divergenceIndex = n;
+            return StepResult::Diverged;
+        }
+        timings.theta += seconds(t0);
+    }
+    m_C = std::move(C);
+    m_M = std::move(M);
+    m_R = std::move(R);
+    m_K = std::move(K);
+    m_Cu = std::move(Cu);
+    m_gz = std::move(gz);
+    m_mu = std::move(mu);
+    m_trainLoss = loss / m_P;
+    m_factoredNext = false;
+    m_timings += timings;
+    return StepResult::Ok;
+}
+
 double DmftReplica::contraction() const
 {
     constexpr double kMax = 0.95; // error ≤ 19 steps: the estimate stays finite when κ ≥ 1
@@ -802,6 +1015,14 @@ Status DmftSolver::init(const std::atomic<bool> *cancel)
     m_pilotTimings = {};
     m_startC.resize(0, 0);
 
+    m_marched = false;
+    m_marchFallbacks = 0;
+    if (m_config.dmft.warmStart == "march") {
+        // no starting state: every replica marches to its own fixed point (createReplicas)
+        m_warmStartUsed = "march";
+        return createReplicas(cancel);
+    }
+
     // Starting state, shared by all replicas.
     ThetaProcessOutput warm;
     bool haveWarm = false;
@@ -860,7 +1081,19 @@ Status DmftSolver::createReplicas(const std::atomic<bool> *cancel)
     m_replicas.clear();
     m_replicas.resize(R);
     m_converged.assign(R, 0);
-    parallelChunks(m_workers, R, [&](int, int r0, int r1) {
+    // dmft.warm_start = march: each replica's own fixed point by forward substitution in time
+    // (DmftReplica::march); the iteration that follows checks it.
+    const bool march = m_config.dmft.warmStart == "march";
+    std::vector<DmftReplica::StepResult> marched(R, DmftReplica::StepResult::Ok);
+    std::atomic<int> marchedSteps { 0 };
+    const int totalSteps = R * (m_config.time.steps + 1);
+    parallelChunks(m_workers, R, [&](int chunk, int r0, int r1) {
+        // progress from the calling thread (chunk 0) only: the total over all replicas
+        std::function<void(int)> onStep = [&, chunk](int) {
+            const int done = ++marchedSteps;
+            if (chunk == 0 && m_marchProgress)
+                m_marchProgress(static_cast<double>(done) / totalSteps);
+        };
         for (int r = r0; r < r1; ++r) {
             const std::uint64_t seed = replicaSeed(r);
             m_replicas[r] = std::make_unique<DmftReplica>(
@@ -872,17 +1105,37 @@ Status DmftSolver::createReplicas(const std::atomic<bool> *cancel)
             if (m_steinKernel)
                 m_replicas[r]->setSteinKernel(*m_steinKernel);
             m_replicas[r]->setKeepPaths(m_keepPaths);
+            if (march)
+                marched[r] = m_replicas[r]->march(cancel, onStep);
         }
     });
     if (cancel && cancel->load()) {
         m_replicas.clear();
         m_status = Status::Cancelled;
-        m_message = "cancelled";
+        m_message = march ? "cancelled while marching forward in time" : "cancelled";
         return m_status;
     }
     m_status = Status::Running;
-    m_message = "initialised";
+    for (int r = 0; r < R && march; ++r) {
+        if (marched[r] == DmftReplica::StepResult::NotPositiveSemidefinite) {
+            // no factor at some t_n (a nearly singular (z, w)): this replica iterates instead,
+            // from the no-learning guess, where step()'s global jitter may get through
+            m_replicas[r]->setNoLearningState();
+            ++m_marchFallbacks;
+        } else if (auto st = failure(marched[r], *m_replicas[r], r)) {
+            return *st;
+        }
+    }
+    m_marched = march;
+    m_message = march ? "marched forward in time" : "initialised";
     return m_status;
+}
+
+std::string DmftSolver::stage() const
+{
+    if (m_iterations == 0 && m_config.dmft.warmStart == "march")
+        return "while marching forward in time";
+    return "at iteration " + std::to_string(m_iterations);
 }
 
 std::optional<Status> DmftSolver::failure(
@@ -894,24 +1147,23 @@ std::optional<Status> DmftSolver::failure(
         return std::nullopt;
     case DmftReplica::StepResult::IllConditioned:
         m_status = Status::NumericalFailure;
-        m_message = "dmft stopped at iteration " + std::to_string(m_iterations)
+        m_message = "dmft stopped " + stage()
             + ": the Stein estimate of the memory kernel (relu) needs w_t not almost determined by "
               "its past, but its innovation variance fell to "
             + fmt(replica.steinConditioning(), 2) + " of Q; raise optimizer.tau or lower time.steps";
         break;
     case DmftReplica::StepResult::NotPositiveSemidefinite:
         m_status = Status::NumericalFailure;
-        m_message = "dmft stopped at iteration " + std::to_string(m_iterations)
-            + ": the covariance of (z, w) of replica " + std::to_string(index + 1)
+        m_message = "dmft stopped " + stage() + ": the covariance of (z, w) of replica "
+            + std::to_string(index + 1)
             + " is not positive semidefinite beyond round-off, even after the damped step "
               "(a numerical failure, not bad input); raise dmft.paths or lower time.steps";
         break;
     case DmftReplica::StepResult::Diverged: {
         const int n = std::max(0, replica.divergenceIndex());
         m_status = Status::Diverged;
-        m_message = "dmft diverged at iteration " + std::to_string(m_iterations)
-            + " (non-finite or exploding values from t = " + fmt(m_config.grid()[n])
-            + "): lower optimizer.tau or the step dt = T/N (raise time.steps)";
+        m_message = "dmft diverged " + stage() + " (non-finite or exploding values from t = "
+            + fmt(m_config.grid()[n]) + "): lower optimizer.tau or the step dt = T/N (raise time.steps)";
         break;
     }
     }
@@ -1235,6 +1487,13 @@ void DmftSolver::evaluateFreshTrainLoss(const std::atomic<bool> *cancel)
 
 std::string DmftSolver::pilotNote() const
 {
+    if (m_marched) {
+        std::string note = "; each replica marched forward in time to its fixed point first";
+        if (m_marchFallbacks > 0)
+            note += " (" + std::to_string(m_marchFallbacks) + " of " + std::to_string(replicaCount())
+                + " found no factor of Cov(z, w) at some t and iterated from the no-learning guess)";
+        return note;
+    }
     if (m_pilotIterations == 0)
         return {};
     return "; started from a pilot solve with " + std::to_string(pilotPaths()) + " paths (" + m_pilotOutcome
@@ -1276,6 +1535,8 @@ json DmftSolver::extra() const
     if (m_status == Status::Converged)
         j["stopped_by"] = m_stoppedAtNoise ? "noise_fraction" : "tolerance";
     j["warm_start"] = m_warmStartUsed;
+    if (m_config.dmft.warmStart == "march")
+        j["march_fallbacks"] = m_marchFallbacks;
     if (m_config.dmft.warmStart == "pilot") {
         j["pilot_iterations"] = m_pilotIterations;
         j["pilot_paths"] = pilotPaths();
@@ -1319,7 +1580,29 @@ EngineResult DmftSolver::run(const ProgressCallback &progress, const std::atomic
 {
     EngineResult result;
     result.curves.engine = engineInfo(EngineId::Dmft).name;
-    if (init(cancel) != Status::Running) {
+    // marching reports the share of time steps done (over all replicas), without a snapshot;
+    // the iterations after it fill the last tenth of the bar
+    const bool march = m_config.dmft.warmStart == "march";
+    constexpr double kMarchShare = 0.9;
+    if (progress && march) {
+        const double horizon = m_config.time.horizon;
+        const int R = m_config.dmft.replicas;
+        m_marchProgress = [&progress, horizon, R, last = -1](double done) mutable {
+            const int percent = static_cast<int>(100.0 * done);
+            if (percent == last)
+                return;
+            last = percent;
+            ProgressReport r;
+            r.engine = engineInfo(EngineId::Dmft).name;
+            r.fraction = kMarchShare * done;
+            r.text = "DMFT marching forward in time to the fixed point (" + std::to_string(R) + " replicas, "
+                + std::to_string(percent) + " % of the steps to t = " + fmt(horizon) + ")";
+            progress(r);
+        };
+    }
+    const Status started = init(cancel);
+    m_marchProgress = nullptr;
+    if (started != Status::Running) {
         result.status = m_status;
         result.message = m_message;
         return result;
@@ -1329,6 +1612,8 @@ EngineResult DmftSolver::run(const ProgressCallback &progress, const std::atomic
             ProgressReport r;
             r.engine = engineInfo(EngineId::Dmft).name;
             r.fraction = static_cast<double>(m_iterations) / m_config.dmft.maxIterations;
+            if (march)
+                r.fraction = kMarchShare + (1.0 - kMarchShare) * r.fraction;
             r.text = "DMFT " + m_message;
             r.snapshot = snapshot();
             progress(r);

@@ -115,6 +115,21 @@ public:
     /// Anderson step once published a C_θ with a negative eigenvalue as "converged").
     StepResult step(const std::atomic<bool> *cancel);
 
+    /// The replica's own fixed point in one pass forward in time (dmft.warm_start = march).
+    /// The sampled map is causal: C_θ, M, R_θ at t_{n+1} come from the kernels at t_0..t_n,
+    /// which come from the paths at t_0..t_n, which need the state at t_0..t_n only. So the
+    /// fixed point of step() (same stored normals) is found by forward substitution: at each
+    /// n, extend the factor of Cov(z, w) by the rows of w_n, draw w_n and r_n for all paths,
+    /// add row n of C_u, E[g zᵀ], K (tangents J_nm for every m < n, from the stored
+    /// (A_l J_lm) of all l < n) and μ, then advance the θ-process to t_{n+1}. It leaves that
+    /// state (and its kernels) published, unfactored; a step() from it changes it only by
+    /// rounding and the jitter's scale (the running largest Q here, the overall one in step()).
+    /// With the Stein kernel (usesSteinKernel()) row n of K is steinKernel()'s, from the
+    /// paths up to t_n. Not for a fresh-path replica. `onStep(n)` is called before each t_n
+    /// (progress). Diverged, IllConditioned (Stein), NotPositiveSemidefinite (no factor at some
+    /// t_n even with a jitter of 1e-5 Q) and Cancelled leave the state unusable.
+    StepResult march(const std::atomic<bool> *cancel, const std::function<void(int)> &onStep = {});
+
     double residual() const { return m_residual; }
     /// Contraction rate κ of the iteration, the geometric mean of the last (up to 5) ratios of
     /// successive residuals, clamped to [0.5, 0.95]; 0.95 until there are two residuals.
@@ -350,8 +365,11 @@ private:
     bool noiseStopApplies() const { return m_config.dmft.noiseFraction > 0.0 && replicaCount() >= 2; }
     /// "; Anderson mixing stalled in …" when a replica's safeguard switched it off, else empty.
     std::string mixingNote() const;
-    /// "; started from a pilot solve …" when a pilot ran, else empty.
+    /// "; started from a pilot solve …" when a pilot ran, "; each replica marched …" after
+    /// marching, else empty.
     std::string pilotNote() const;
+    /// "while marching forward in time" or "at iteration n", for failure messages.
+    std::string stage() const;
 
     RunConfig m_config;
     PopulationEvaluator m_population;
@@ -373,6 +391,9 @@ private:
     int m_workers = 1, m_threadsPerReplica = 1;
     bool m_momentMatching = true;
     bool m_keepPaths = false;
+    bool m_marched = false; // the replicas marched (dmft.warm_start = march) and did not fail
+    int m_marchFallbacks = 0; // replicas whose march found no factor and that iterate instead
+    std::function<void(double)> m_marchProgress; // share of the marched steps, while run() marches
     bool m_stoppedAtNoise = false; // the last Converged came from the noise stop (noiseStopRatio() ≤ 1)
     std::optional<bool> m_steinKernel;
     Reducer *m_reducer;

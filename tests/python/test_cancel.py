@@ -22,6 +22,7 @@ ENDLESS = {
     "dmft.damping": 0.05,
     "dmft.max_iterations": 100000,
     "dmft.mixing_memory": 0,
+    "dmft.warm_start": "none",  # iterations to cancel (a march is one pass, then converged)
     "sim.threads": 1,
 }
 

@@ -51,7 +51,7 @@ def test_dmft_reports_iterations_and_residuals(tiny_runs):
     assert tiny_runs.status == "completed" and tiny_runs.ok
     r = tiny_runs["dmft"]
     assert r.status == "converged"
-    assert r.extra["iterations"] == len(r.residuals) > 1
+    assert r.extra["iterations"] == len(r.residuals) >= 1  # 1: marched, then checked once
     assert r.extra["final_residual"] == r.residuals[-1] < 1e-3
     assert np.all(np.isfinite(r.kernels["K_se"]))
 

@@ -1,0 +1,192 @@
+// DmftReplica::march and dmft.warm_start = march (the default since 2026-12-01): the sampled
+// map of the DMFT is causal, so its fixed point (the one step() iterates to, same stored
+// normals) is found in one pass forward in time. Checked here against the plain undamped
+// iteration, which is exact after N + 1 iterations for the same reason, on every kind of
+// problem the solver takes (k = 1 and k = 2, taming, gradient flow, the Stein kernel of a
+// ReLU student); then the solver's use of it (one checking iteration, progress, cancel,
+// divergence, thread independence).
+#include "config/presets.h"
+#include "dmft/dmftsolver.h"
+#include "engine/engine.h"
+#include "testutil.h"
+
+#include <atomic>
+#include <cmath>
+
+using namespace dmftlab;
+
+namespace
+{
+RunConfig small(const std::string &preset)
+{
+    RunConfig c = presetConfig(preset);
+    c.optimizer.tau = c.sgdTau();
+    c.time.horizon = 4.0;
+    c.time.steps = 20;
+    c.dmft.paths = 2000;
+    c.dmft.tangentPaths = 400;
+    c.dmft.replicas = 2;
+    c.dmft.continuousTime = "off";
+    c.sim.threads = 2;
+    return c;
+}
+
+/// Largest |a − b| relative to the largest |a| (1 when a is all zero).
+double relative(const Eigen::MatrixXd &a, const Eigen::MatrixXd &b)
+{
+    return (a - b).cwiseAbs().maxCoeff() / std::max(1.0, a.cwiseAbs().maxCoeff());
+}
+} // namespace
+
+class TestDmftMarch : public QObject
+{
+    Q_OBJECT
+private slots:
+    void marchIsTheIteratedFixedPoint_data();
+    void marchIsTheIteratedFixedPoint();
+    void solverMarchesThenChecksOnce();
+    void cancelWhileMarching();
+    void divergesWhileMarching();
+};
+
+void TestDmftMarch::marchIsTheIteratedFixedPoint_data()
+{
+    QTest::addColumn<QString>("preset");
+    QTest::addColumn<QString>("variant");
+    QTest::newRow("logistic (k = 1)") << "logistic-regression" << "";
+    QTest::newRow("committee-erf (k = k* = 2)") << "committee-erf" << "";
+    QTest::newRow("phase retrieval (tamed)") << "phase-retrieval" << "";
+    QTest::newRow("linear, gradient flow (tau = 0)") << "linear-regression" << "tau0";
+    QTest::newRow("relu student (Stein kernel)") << "logistic-regression" << "relu";
+}
+
+void TestDmftMarch::marchIsTheIteratedFixedPoint()
+{
+    QFETCH(QString, preset);
+    QFETCH(QString, variant);
+    RunConfig c = small(preset.toStdString());
+    if (variant == "tau0")
+        c.optimizer.tau = 0.0;
+    if (variant == "relu")
+        c.problem.activation = Activation::Relu;
+    // plain undamped iteration: point t_n is exact from iteration n + 1 on (causality)
+    c.dmft.mixingMemory = 0;
+    c.dmft.damping = 1.0;
+    const std::uint64_t seed = 4242;
+    DmftReplica marched(c, seed, 1), iterated(c, seed, 1), other(c, seed + 1, 1);
+    QCOMPARE(marched.usesSteinKernel(), variant == "relu");
+    QVERIFY(marched.march(nullptr) == DmftReplica::StepResult::Ok);
+    // The iteration starts from the no-learning guess, except for the Stein kernel, which
+    // refuses its C_θ(n,m) = Q_0 (every w_n determined by w_0): there it starts from another
+    // replica's fixed point (other normals), a valid state that differs by Monte-Carlo noise.
+    if (variant == "relu") {
+        QVERIFY(other.march(nullptr) == DmftReplica::StepResult::Ok);
+        iterated.setState(other.C(), other.M(), other.R());
+    }
+    QVERIFY(relative(marched.C(), iterated.C()) > 1e-4);
+    for (int i = 0; i < c.time.steps + 3; ++i)
+        QVERIFY(iterated.step(nullptr) == DmftReplica::StepResult::Ok);
+    // The two differ by rounding and by the jitter of the factor (1e-10 of the running largest
+    // Q in march(), of the overall largest in step()): far below any Monte-Carlo error.
+    const double dC = relative(iterated.C(), marched.C()), dM = relative(iterated.M(), marched.M()),
+                 dR = relative(iterated.R(), marched.R());
+    // the kernels of the iterate's last step were drawn from its previous (exact) state
+    const double dK = relative(iterated.K(), marched.K()), dCu = relative(iterated.Cu(), marched.Cu());
+    const double dLoss = relative(iterated.trainLoss(), marched.trainLoss());
+    qInfo("march vs %d plain iterations: C %.1e, M %.1e, R %.1e, K %.1e, C_u %.1e, train loss %.1e",
+        c.time.steps + 3, dC, dM, dR, dK, dCu, dLoss);
+    for (double d : { dC, dM, dR, dK, dCu, dLoss })
+        QVERIFY2(d < 1e-7, qPrintable(QString::number(d)));
+    // the marched state is a fixed point of step(): one more iteration changes it by rounding
+    QVERIFY(marched.step(nullptr) == DmftReplica::StepResult::Ok);
+    QVERIFY2(marched.residual() < 1e-8, qPrintable(QString::number(marched.residual())));
+}
+
+void TestDmftMarch::solverMarchesThenChecksOnce()
+{
+    RunConfig c = small("logistic-regression");
+    QCOMPARE(QString::fromStdString(RunConfig().dmft.warmStart), QString("march")); // the default
+    int marching = 0, withSnapshot = 0;
+    double lastFraction = 0.0;
+    bool monotone = true, marchingWithoutSnapshot = true;
+    const EngineResult m = runEngine("dmft", c, [&](const ProgressReport &r) {
+        monotone = monotone && r.fraction >= lastFraction && r.fraction <= 1.0;
+        lastFraction = r.fraction;
+        if (r.text.find("marching forward in time") != std::string::npos) {
+            ++marching;
+            marchingWithoutSnapshot = marchingWithoutSnapshot && !r.snapshot && r.fraction <= 0.9;
+        } else if (r.snapshot) {
+            ++withSnapshot;
+        }
+    });
+    QVERIFY2(m.status == Status::Converged, m.message.c_str());
+    QCOMPARE(m.curves.iterations, 1); // the checking iteration
+    QVERIFY(m.curves.residuals.back() < 1e-8);
+    QCOMPARE(m.extra["warm_start"].get<std::string>(), std::string("march"));
+    QCOMPARE(m.extra["march_fallbacks"].get<int>(), 0);
+    QVERIFY2(m.message.find("marched forward in time") != std::string::npos, m.message.c_str());
+    QVERIFY(marching >= 10 && marchingWithoutSnapshot && monotone);
+    QCOMPARE(withSnapshot, 1); // the final report
+
+    // The same replicas iterated from the ODE to a residual of 1e-11 reach the same curves
+    // (the fresh paths of the train loss are the same too).
+    RunConfig o = c;
+    o.dmft.warmStart = "ode";
+    o.dmft.noiseFraction = 0;
+    o.dmft.tolerance = 1e-11;
+    o.dmft.maxIterations = 200;
+    const EngineResult it = runEngine("dmft", o);
+    QVERIFY2(it.status == Status::Converged, it.message.c_str());
+    QVERIFY(it.curves.iterations > 3);
+    double worst = 0.0;
+    for (const auto &[a, b] : { std::pair { &m.curves.Q[0], &it.curves.Q[0] },
+             std::pair { &m.curves.M[0], &it.curves.M[0] }, std::pair { &m.curves.testLoss, &it.curves.testLoss },
+             std::pair { &m.curves.trainLoss, &it.curves.trainLoss } })
+        for (int n = 1; n <= c.time.steps; ++n)
+            worst = std::max(worst, std::fabs(a->mean[n] - b->mean[n]) / a->seMonteCarlo[n]);
+    qInfo("march (1 checking iteration) vs %d iterations from the ODE: largest difference %.1e SE",
+        it.curves.iterations, worst);
+    QVERIFY(worst < 1e-4);
+
+    // Each replica marches on one thread: the result does not depend on sim.threads.
+    RunConfig one = c;
+    one.sim.threads = 1;
+    const EngineResult m1 = runEngine("dmft", one);
+    QCOMPARE(m1.curves.Q[0].mean, m.curves.Q[0].mean);
+    QCOMPARE(m1.curves.trainLoss.mean, m.curves.trainLoss.mean);
+}
+
+void TestDmftMarch::cancelWhileMarching()
+{
+    RunConfig c = small("committee-erf");
+    std::atomic<bool> cancel { false };
+    int after = 0;
+    const EngineResult r = runEngine(
+        "dmft", c,
+        [&](const ProgressReport &p) {
+            if (cancel.load())
+                ++after;
+            if (p.text.find("marching") != std::string::npos)
+                cancel = true;
+        },
+        &cancel);
+    QVERIFY2(r.status == Status::Cancelled, r.message.c_str());
+    QVERIFY2(r.message.find("while marching forward in time") != std::string::npos, r.message.c_str());
+    QVERIFY(after <= 1); // at most the report of the step under way
+}
+
+void TestDmftMarch::divergesWhileMarching()
+{
+    // test_dmft_status::divergesNamingTheParameter's case: the fixed point itself explodes
+    RunConfig c = small("linear-regression");
+    c.optimizer.tau = 5.0;
+    c.time.horizon = 30.0;
+    c.time.steps = 40;
+    const EngineResult r = runEngine("dmft", c);
+    QVERIFY2(r.status == Status::Diverged, r.message.c_str());
+    QVERIFY2(r.message.find("while marching forward in time") != std::string::npos, r.message.c_str());
+    QVERIFY(r.message.find("optimizer.tau") != std::string::npos);
+}
+
+QTEST_GUILESS_MAIN(TestDmftMarch)
+#include "test_dmft_march.moc"
