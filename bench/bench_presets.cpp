@@ -87,8 +87,9 @@ void kernels(int repeats, double gemm)
 {
     std::printf("\nDMFT kernels, one replica, one thread (GFLOP/s from analytic flop counts; median of %d)\n",
         repeats);
-    std::printf("%-20s %4s %6s %5s | %10s %7s %6s | %10s %7s %6s\n", "preset", "N", "P", "P_J", "paths ms/it",
-        "GFLOP/s", "ofGEMM", "tang ms/it", "GFLOP/s", "ofGEMM");
+    std::printf("%-20s %4s %6s %5s | %10s %7s %6s | %10s %7s %6s | %9s %7s %9s\n", "preset", "N", "P", "P_J",
+        "paths ms/it", "GFLOP/s", "ofGEMM", "tang ms/it", "GFLOP/s", "ofGEMM", "march ms", "of it",
+        "(tangents)");
     struct Case {
         const char *preset;
         int N, P, PJ;
@@ -115,11 +116,22 @@ void kernels(int repeats, double gemm)
             paths.push_back(solver.timings().paths / it);
             tangents.push_back(solver.timings().tangents / it);
         }
+        // the replica's fixed point by marching forward in time (dmft.warm_start = march), in
+        // iterations of the kernels above: what the march costs against iterating
+        std::vector<double> marches, marchTangents;
+        for (int r = 0; r < repeats; ++r) {
+            DmftReplica replica(c, 12345, 1);
+            const auto t0 = Clock::now();
+            replica.march(nullptr);
+            marches.push_back(since(t0));
+            marchTangents.push_back(replica.timings().tangents);
+        }
         const KernelFlops f = kernelFlops(c);
-        const double p = median(paths), t = median(tangents);
-        std::printf("%-20s %4d %6d %5d | %10.1f %7.1f %5.0f%% | %10.1f %7.1f %5.0f%%\n", cs.preset, cs.N,
-            cs.P, cs.PJ, 1e3 * p, f.paths / p * 1e-9, 100 * f.paths / p * 1e-9 / gemm, 1e3 * t,
-            f.tangents / t * 1e-9, 100 * f.tangents / t * 1e-9 / gemm);
+        const double p = median(paths), t = median(tangents), m = median(marches);
+        std::printf("%-20s %4d %6d %5d | %10.1f %7.1f %5.0f%% | %10.1f %7.1f %5.0f%% | %9.1f %7.1f %9.1f\n",
+            cs.preset, cs.N, cs.P, cs.PJ, 1e3 * p, f.paths / p * 1e-9, 100 * f.paths / p * 1e-9 / gemm,
+            1e3 * t, f.tangents / t * 1e-9, 100 * f.tangents / t * 1e-9 / gemm, 1e3 * m, m / (p + t),
+            1e3 * median(marchTangents));
         std::fflush(stdout);
     }
 }
@@ -212,6 +224,32 @@ void spoc(int repeats)
                     "iterations), %d thread%s: %.2f s (median of %d)\n",
             threads == 1 ? "\n" : "", threads, threads == 1 ? "" : "s", median(ts), repeats);
     }
+    // The same replica's fixed point by marching (the default start) and one checking
+    // iteration: what the 30 iterations are for, to rounding (the iteration's residual after
+    // 30 is printed for comparison).
+    RunConfig m = c;
+    m.dmft.warmStart = "march";
+    m.dmft.maxIterations = 1;
+    m.sim.threads = 1;
+    std::vector<double> ts;
+    double marchedResidual = 0, iteratedResidual = 0;
+    for (int r = 0; r < repeats; ++r) {
+        const auto t0 = Clock::now();
+        DmftSolver solver(m);
+        solver.init();
+        while (solver.step() == Status::Running) { }
+        ts.push_back(since(t0));
+        marchedResidual = solver.residual();
+    }
+    {
+        DmftSolver solver(c);
+        solver.init();
+        while (solver.step() == Status::Running) { }
+        iteratedResidual = solver.residual();
+    }
+    std::printf("  the same fixed point by marching + 1 checking iteration, 1 thread: %.2f s (median of %d); "
+                "residual %.1e (after the 30 iterations: %.1e)\n",
+        median(ts), repeats, marchedResidual, iteratedResidual);
 }
 } // namespace
 

@@ -53,11 +53,16 @@ void TestDmftMarch::marchIsTheIteratedFixedPoint_data()
 {
     QTest::addColumn<QString>("preset");
     QTest::addColumn<QString>("variant");
-    QTest::newRow("logistic (k = 1)") << "logistic-regression" << "";
-    QTest::newRow("committee-erf (k = k* = 2)") << "committee-erf" << "";
-    QTest::newRow("phase retrieval (tamed)") << "phase-retrieval" << "";
-    QTest::newRow("linear, gradient flow (tau = 0)") << "linear-regression" << "tau0";
-    QTest::newRow("relu student (Stein kernel)") << "logistic-regression" << "relu";
+    QTest::newRow("logistic (k = 1)") << "logistic-regression"
+                                      << "";
+    QTest::newRow("committee-erf (k = k* = 2)") << "committee-erf"
+                                                << "";
+    QTest::newRow("phase retrieval (tamed)") << "phase-retrieval"
+                                             << "";
+    QTest::newRow("linear, gradient flow (tau = 0)") << "linear-regression"
+                                                     << "tau0";
+    QTest::newRow("relu student (Stein kernel)") << "logistic-regression"
+                                                 << "relu";
 }
 
 void TestDmftMarch::marchIsTheIteratedFixedPoint()
@@ -139,9 +144,10 @@ void TestDmftMarch::solverMarchesThenChecksOnce()
     QVERIFY2(it.status == Status::Converged, it.message.c_str());
     QVERIFY(it.curves.iterations > 3);
     double worst = 0.0;
-    for (const auto &[a, b] : { std::pair { &m.curves.Q[0], &it.curves.Q[0] },
-             std::pair { &m.curves.M[0], &it.curves.M[0] }, std::pair { &m.curves.testLoss, &it.curves.testLoss },
-             std::pair { &m.curves.trainLoss, &it.curves.trainLoss } })
+    for (const auto &[a, b] :
+        { std::pair { &m.curves.Q[0], &it.curves.Q[0] }, std::pair { &m.curves.M[0], &it.curves.M[0] },
+            std::pair { &m.curves.testLoss, &it.curves.testLoss },
+            std::pair { &m.curves.trainLoss, &it.curves.trainLoss } })
         for (int n = 1; n <= c.time.steps; ++n)
             worst = std::max(worst, std::fabs(a->mean[n] - b->mean[n]) / a->seMonteCarlo[n]);
     qInfo("march (1 checking iteration) vs %d iterations from the ODE: largest difference %.1e SE",

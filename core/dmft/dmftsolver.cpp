@@ -683,17 +683,10 @@ DmftReplica::StepResult DmftReplica::march(
     L.topLeftCorner(ks, ks) = Eigen::LLT<Eigen::MatrixXd>(m_rho).matrixL();
     Eigen::MatrixXd dG;
     resizeWithHugePages(dG, P, D);
-    // Y_m = (A_l J_lm)ᵀ for l ≥ m of every tangent path, as tangentChunk's Yt: row j PJ + q is
-    // direction j of tangent path q, column (l − m) k + a is unit a at time l.
-    // Y_m is the column range [offset_m, offset_m + (N + 1 − m) k) of one array (huge pages).
-    std::vector<Eigen::Index> offset(N + 1, 0);
-    for (int m = 1; m <= N; ++m)
-        offset[m] = offset[m - 1] + static_cast<Eigen::Index>(N + 2 - m) * k;
-    Eigen::MatrixXd Yall;
-    resizeWithHugePages(Yall, static_cast<Eigen::Index>(k) * PJ, offset[N]);
-    const auto Y
-        = [&](int m) { return Yall.middleCols(offset[m], static_cast<Eigen::Index>(N + 1 - m) * k); };
-    Eigen::MatrixXd w(P, k), G(P, k), H, Jt(k * PJ, k), Sd(k, k);
+    // the tangent paths' A_m = s_m H̃_m / α (step()'s layout) and this step's adjoint y_m
+    const int kk = k * k;
+    Eigen::MatrixXd As(PJ, (N + 1) * kk), Yadj(PJ, (N + 1) * kk), T(PJ, kk);
+    Eigen::MatrixXd w(P, k), G(P, k), H(PJ, kk), Hb, Sd(k, k); // H̃ of the tangent paths
     Eigen::VectorXd loss = Eigen::VectorXd::Zero(N + 1);
     const bool distributed = m_reducer->distributed();
     double scale = 0.0;
@@ -730,72 +723,83 @@ DmftReplica::StepResult DmftReplica::march(
             return StepResult::NotPositiveSemidefinite;
         timings.factor += seconds(t0);
 
-        // 2. The paths at t_n: w_n = (L ξ)_n, r_n = w_n − Σ_{m<n} R_θ(n,m) dG_m, g, H̃, dG_n.
+        // 2. The paths at t_n: w_n = (L ξ)_n, r_n = w_n − Σ_{m<n} R_θ(n,m) dG_m, g, H̃, dG_n, and
+        // the sums of row n: C_u = α E[dG dGᵀ] (m ≤ n), E[g_n zᵀ], K(n,n) = E[H̃_n]. In blocks of
+        // paths, so that a block's ξ and dG are read from memory once for all of them
+        // (matrix–vector products per unit: a GEMM would pack them first).
         t0 = Clock::now();
-        // one matrix–vector product per unit (a GEMM would pack all of ξ's columns each step)
-        for (int a = 0; a < k; ++a) {
-            const Eigen::VectorXd l = L.row(i0 + a).head(i0 + k).transpose();
-            w.col(a).noalias() = m_xi.leftCols(i0 + k) * l;
-        }
-        if (n > 0)
-            subtractProductTransposed(w, dG.leftCols(n * k), R.block(n * k, 0, k, n * k));
         const bool needH = !m_steinKernel;
-        loss[n] = m_problem.evaluateBatch(w, m_y, G, needH ? &H : nullptr, m_tamingStep);
+        const Eigen::MatrixXd lRows = L.block(i0, 0, k, i0 + k).transpose();
+        const Eigen::MatrixXd rRows = R.block(n * k, 0, k, n * k).transpose();
         const auto s = m_S.col(n).array() / m_alpha;
-        dG.middleCols(n * k, k) = G.array().colwise() * s;
-        // row n of C_u = α E[dG dGᵀ] (m ≤ n), E[g_n zᵀ], K(n,n) = E[H̃_n]
-        Eigen::MatrixXd cuRow(rows, k); // Σ_p dG_m dG_nᵀ for m ≤ n
-        for (int a = 0; a < k; ++a)
-            cuRow.col(a).noalias() = dG.leftCols(rows).transpose() * dG.col(n * k + a);
-        Eigen::MatrixXd gzRow = G.transpose() * m_Z; // k × k*
-        Eigen::RowVectorXd hsum
-            = m_steinKernel ? Eigen::RowVectorXd::Zero(k * k) : Eigen::RowVectorXd(H.colwise().sum());
+        Eigen::MatrixXd cuRow = Eigen::MatrixXd::Zero(rows, k); // Σ_p dG_m dG_nᵀ for m ≤ n
+        Eigen::MatrixXd gzRow = Eigen::MatrixXd::Zero(k, ks);
+        Eigen::RowVectorXd hsum = Eigen::RowVectorXd::Zero(kk);
         // Stein's identity instead of tangents (steinKernel()): [μ_n, K_n,≤n] = E[g_n ξ_≤ᵀ] L_≤⁻¹
-        Eigen::MatrixXd gxi;
-        if (m_steinKernel) {
-            gxi.resize(k, i0 + k);
-            for (int a = 0; a < k; ++a)
-                gxi.row(a).noalias() = (m_xi.leftCols(i0 + k).transpose() * G.col(a)).transpose();
+        Eigen::MatrixXd gxi = Eigen::MatrixXd::Zero(k, m_steinKernel ? i0 + k : 0);
+        loss[n] = 0.0;
+        for (int b0 = 0; b0 < P; b0 += kPathBlock) {
+            const int c = std::min(kPathBlock, P - b0);
+            const auto xi = m_xi.block(b0, 0, c, i0 + k);
+            auto wb = w.middleRows(b0, c);
+            auto Gb = G.middleRows(b0, c);
+            for (int a = 0; a < k; ++a) {
+                wb.col(a).noalias() = xi * lRows.col(a);
+                if (n > 0)
+                    wb.col(a).noalias() -= dG.block(b0, 0, c, n * k) * rRows.col(a);
+            }
+            loss[n]
+                += m_problem.evaluateBatch(wb, m_y.segment(b0, c), Gb, needH ? &Hb : nullptr, m_tamingStep);
+            dG.block(b0, n * k, c, k) = Gb.array().colwise() * s.segment(b0, c);
+            for (int a = 0; a < k; ++a) {
+                cuRow.col(a).noalias()
+                    += dG.block(b0, 0, c, rows).transpose() * dG.col(n * k + a).segment(b0, c);
+                if (m_steinKernel)
+                    gxi.row(a).noalias() += (xi.transpose() * Gb.col(a)).transpose();
+            }
+            gzRow.noalias() += Gb.transpose() * m_Z.middleRows(b0, c);
+            if (needH) {
+                hsum += Hb.colwise().sum();
+                if (b0 < PJ)
+                    H.middleRows(b0, std::min(c, PJ - b0)) = Hb.topRows(std::min(c, PJ - b0));
+            }
         }
         timings.paths += seconds(t0);
 
-        // 3. Tangents: J_nm = −Σ_{l=m}^{n−1} R_θ(n,l) A_l J_lm for m < n, K(n,m) = E[H̃_n J_nm],
-        // and (A_n J_nm)ᵀ appended to Y_m; Y_n starts with (A_n J_nn)ᵀ = A_nᵀ.
+        // 3. Tangents, by the adjoint of their recursion. With 𝐉 the block lower triangular
+        // matrix of J_nm (J_mm = I) and (𝐑𝐀)(p,m) = R_θ(p,m) A_m (p > m), the forward recursion
+        // J_nm = −Σ_{l=m}^{n−1} R_θ(n,l) A_l J_lm says 𝐉 = (I + 𝐑𝐀)⁻¹; so does row n of
+        // 𝐉 (I + 𝐑𝐀) = I, backwards in m: with y_m = H̃_n J_nm (what K(n,m) = E[H̃_n J_nm] needs),
+        //   y_n = H̃_n,  y_m = −(Σ_{p=m+1}^{n} y_p R_θ(p,m)) A_m   (m = n−1, …, 0).
+        // The same flops as the forward recursion, but on this step's y (P_J × (n+1)k², in cache)
+        // instead of every earlier step's tangents (P_J × N²k²/2, streamed from memory every step).
         t0 = Clock::now();
         Eigen::MatrixXd kRow = Eigen::MatrixXd::Zero(k, m_steinKernel ? 0 : n * k);
-        for (int m = 0; m < n && !m_steinKernel; ++m) {
-            const auto Ym = Y(m).leftCols((n - m) * k);
-            const auto Rb = R.block(n * k, m * k, k, (n - m) * k);
-            if (k == 1) {
-                Jt.noalias() = -Ym * Rb.transpose();
-            } else {
-                // each column of Y_m read once for the k columns of J (it does not fit in cache)
-                Jt.setZero();
-                for (Eigen::Index l = 0; l < Ym.cols(); ++l)
-                    for (int b = 0; b < k; ++b)
-                        Jt.col(b).noalias() -= Rb(b, l) * Ym.col(l);
+        if (!m_steinKernel && PJ > 0) {
+            // column m k² + a + c k of A and y: entry (a, c) of A_m, y_m of each tangent path
+            for (int c = 0; c < kk; ++c) {
+                As.col(n * kk + c) = H.col(c).head(PJ).cwiseProduct(s.head(PJ).matrix());
+                Yadj.col(n * kk + c) = H.col(c).head(PJ);
             }
-            for (int j = 0; j < k; ++j)
+            for (int m = n - 1; m >= 0; --m) {
+                // T(a, b) = −Σ_{p>m, c} y_p(a, c) R_θ(p k + c, m k + b): the columns a + (p k + c) k
                 for (int a = 0; a < k; ++a) {
-                    auto y = Y(m).col((n - m) * k + a).segment(j * PJ, PJ);
-                    double kv = 0.0;
-                    for (int b = 0; b < k; ++b) {
-                        const auto J = Jt.col(b).segment(j * PJ, PJ);
-                        const auto h = H.col(a + b * k).head(PJ);
-                        kv += h.dot(J);
-                        if (b == 0)
-                            y = h.cwiseProduct(J).cwiseProduct(s.head(PJ).matrix());
-                        else
-                            y += h.cwiseProduct(J).cwiseProduct(s.head(PJ).matrix());
-                    }
-                    kRow(a, m * k + j) = kv;
+                    const Eigen::Map<const Eigen::MatrixXd, 0, Eigen::OuterStride<>> Ya(
+                        Yadj.data() + (static_cast<Eigen::Index>(m + 1) * kk + a) * PJ, PJ, (n - m) * k,
+                        Eigen::OuterStride<>(static_cast<Eigen::Index>(k) * PJ));
+                    for (int b = 0; b < k; ++b)
+                        T.col(a + b * k).noalias() = -Ya * R.block((m + 1) * k, m * k + b, (n - m) * k, 1);
                 }
-        }
-        if (n < N && !m_steinKernel) {
-            for (int j = 0; j < k; ++j)
+                // y_m(a, b) = Σ_d T(a, d) A_m(d, b); K(n, m)(a, b) is its mean
                 for (int a = 0; a < k; ++a)
-                    Y(n).col(a).segment(j * PJ, PJ)
-                        = H.col(a + j * k).head(PJ).cwiseProduct(s.head(PJ).matrix());
+                    for (int b = 0; b < k; ++b) {
+                        auto y = Yadj.col(m * kk + a + b * k);
+                        y = T.col(a).cwiseProduct(As.col(m * kk + b * k));
+                        for (int d = 1; d < k; ++d)
+                            y += T.col(a + d * k).cwiseProduct(As.col(m * kk + d + b * k));
+                        kRow(a, m * k + b) = y.sum();
+                    }
+            }
         }
         timings.tangents += seconds(t0);
 
