@@ -111,13 +111,21 @@ void TestDmftMarch::solverMarchesThenChecksOnce()
 {
     RunConfig c = small("logistic-regression");
     QCOMPARE(QString::fromStdString(RunConfig().dmft.warmStart), QString("march")); // the default
-    int marching = 0, withSnapshot = 0;
+    int marching = 0, withSnapshot = 0, firstPictures = 0;
     double lastFraction = 0.0;
-    bool monotone = true, marchingWithoutSnapshot = true;
+    bool monotone = true, marchingWithoutSnapshot = true, firstPictureFirst = true;
     const EngineResult m = runEngine("dmft", c, [&](const ProgressReport &r) {
         monotone = monotone && r.fraction >= lastFraction && r.fraction <= 1.0;
         lastFraction = r.fraction;
-        if (r.text.find("marching forward in time") != std::string::npos) {
+        if (r.text.find("first picture from one replica with 500 paths") != std::string::npos) {
+            // one replica with P/4 paths, marched first: complete, without error bars
+            ++firstPictures;
+            firstPictureFirst = firstPictureFirst && marching == 0;
+            QVERIFY(r.snapshot);
+            QCOMPARE(r.snapshot->validPoints, c.time.steps + 1);
+            QCOMPARE(r.snapshot->seDegreesOfFreedom, 0);
+            QVERIFY(std::isfinite(r.snapshot->Q[0].mean.back()) && r.snapshot->trainLoss.mean.back() > 0.0);
+        } else if (r.text.find("marching forward in time") != std::string::npos) {
             ++marching;
             marchingWithoutSnapshot = marchingWithoutSnapshot && !r.snapshot && r.fraction <= 0.9;
         } else if (r.snapshot) {
@@ -131,6 +139,7 @@ void TestDmftMarch::solverMarchesThenChecksOnce()
     QCOMPARE(m.extra["march_fallbacks"].get<int>(), 0);
     QVERIFY2(m.message.find("marched forward in time") != std::string::npos, m.message.c_str());
     QVERIFY(marching >= 10 && marchingWithoutSnapshot && monotone);
+    QVERIFY(firstPictures == 1 && firstPictureFirst);
     QCOMPARE(withSnapshot, 1); // the final report
 
     // The same replicas iterated from the ODE to a residual of 1e-11 reach the same curves

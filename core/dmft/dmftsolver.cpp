@@ -1024,6 +1024,12 @@ Status DmftSolver::init(const std::atomic<bool> *cancel)
     if (m_config.dmft.warmStart == "march") {
         // no starting state: every replica marches to its own fixed point (createReplicas)
         m_warmStartUsed = "march";
+        marchFirstPicture(cancel);
+        if (cancel && cancel->load()) {
+            m_status = Status::Cancelled;
+            m_message = "cancelled while marching forward in time";
+            return m_status;
+        }
         return createReplicas(cancel);
     }
 
@@ -1096,7 +1102,7 @@ Status DmftSolver::createReplicas(const std::atomic<bool> *cancel)
         std::function<void(int)> onStep = [&, chunk](int) {
             const int done = ++marchedSteps;
             if (chunk == 0 && m_marchProgress)
-                m_marchProgress(static_cast<double>(done) / totalSteps);
+                m_marchProgress(static_cast<double>(done) / totalSteps, nullptr);
         };
         for (int r = r0; r < r1; ++r) {
             const std::uint64_t seed = replicaSeed(r);
@@ -1133,6 +1139,25 @@ Status DmftSolver::createReplicas(const std::atomic<bool> *cancel)
     m_marched = march;
     m_message = march ? "marched forward in time" : "initialised";
     return m_status;
+}
+
+void DmftSolver::marchFirstPicture(const std::atomic<bool> *cancel)
+{
+    if (!m_marchProgress || !m_firstPicture || pilotPaths() < kMinPilotPaths || m_reducer->distributed())
+        return;
+    RunConfig pc = m_config;
+    pc.dmft.paths = pilotPaths();
+    pc.dmft.tangentPaths = std::max(1, std::min(pc.dmft.paths, m_config.dmft.tangentPaths / 4));
+    m_pilot = std::make_unique<DmftReplica>(
+        pc, splitmix(replicaSeed(0) ^ 0x9107ULL), 1, m_momentMatching, cancel, m_reducer);
+    if (!(cancel && cancel->load())) {
+        if (m_steinKernel)
+            m_pilot->setSteinKernel(*m_steinKernel);
+        // snapshot() shows the pilot alone while it is set (current())
+        if (m_pilot->march(cancel) == DmftReplica::StepResult::Ok && !(cancel && cancel->load()))
+            m_marchProgress(0.0, snapshot());
+    }
+    m_pilot.reset();
 }
 
 std::string DmftSolver::stage() const
@@ -1591,14 +1616,24 @@ EngineResult DmftSolver::run(const ProgressCallback &progress, const std::atomic
     if (progress && march) {
         const double horizon = m_config.time.horizon;
         const int R = m_config.dmft.replicas;
-        m_marchProgress = [&progress, horizon, R, last = -1](double done) mutable {
+        const int pilot = pilotPaths();
+        m_marchProgress = [&progress, horizon, R, pilot, last = -1](
+                              double done, std::shared_ptr<const Curves> picture) mutable {
+            ProgressReport r;
+            r.engine = engineInfo(EngineId::Dmft).name;
+            r.fraction = kMarchShare * done;
+            if (picture) {
+                // the first picture: one replica with P/4 paths, marched (marchFirstPicture)
+                r.snapshot = std::move(picture);
+                r.text = "DMFT first picture from one replica with " + std::to_string(pilot)
+                    + " paths (no error bars yet); marching the " + std::to_string(R) + " replicas";
+                progress(r);
+                return;
+            }
             const int percent = static_cast<int>(100.0 * done);
             if (percent == last)
                 return;
             last = percent;
-            ProgressReport r;
-            r.engine = engineInfo(EngineId::Dmft).name;
-            r.fraction = kMarchShare * done;
             r.text = "DMFT marching forward in time to the fixed point (" + std::to_string(R) + " replicas, "
                 + std::to_string(percent) + " % of the steps to t = " + fmt(horizon) + ")";
             progress(r);
@@ -1649,10 +1684,11 @@ EngineResult DmftSolver::run(const ProgressCallback &progress, const std::atomic
     return result;
 }
 
-EngineResult runDmftEngine(
-    const RunConfig &config, const ProgressCallback &progress, const std::atomic<bool> *cancel)
+EngineResult runDmftEngine(const RunConfig &config, const ProgressCallback &progress,
+    const std::atomic<bool> *cancel, bool firstPicture)
 {
     DmftSolver solver(config);
+    solver.setFirstPicture(firstPicture);
     solver.setReducer(engineReducer());
     DmftLawCollector laws(config);
     if (laws.wanted())

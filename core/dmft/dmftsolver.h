@@ -292,6 +292,10 @@ public:
     /// replicas then run one after the other, each on all threads, so that the reductions
     /// come from one thread in the same order on every process. Call before init().
     void setReducer(Reducer &reducer) { m_reducer = &reducer; }
+    /// dmft.warm_start = march: before the replicas, march one replica with P/4 paths and show
+    /// it through run()'s progress (a complete picture without error bars, after ~1/30 of the
+    /// solve). On by default; only with a progress callback, P/4 ≥ kMinPilotPaths, one process.
+    void setFirstPicture(bool on) { m_firstPicture = on; }
     const Reducer &reducer() const { return *m_reducer; }
 
     /// Builds the starting state (ODE warm start or no-learning guess) and then either the
@@ -370,6 +374,9 @@ private:
     std::string pilotNote() const;
     /// "while marching forward in time" or "at iteration n", for failure messages.
     std::string stage() const;
+    /// With marching and a progress callback (run()): one replica with P/4 paths (the pilot's
+    /// seed) marches first and its curves are reported at once, without error bars.
+    void marchFirstPicture(const std::atomic<bool> *cancel);
 
     RunConfig m_config;
     PopulationEvaluator m_population;
@@ -393,14 +400,18 @@ private:
     bool m_keepPaths = false;
     bool m_marched = false; // the replicas marched (dmft.warm_start = march) and did not fail
     int m_marchFallbacks = 0; // replicas whose march found no factor and that iterate instead
-    std::function<void(double)> m_marchProgress; // share of the marched steps, while run() marches
+    /// While run() marches: the share of the marched steps, or (with a snapshot) the first picture
+    std::function<void(double, std::shared_ptr<const Curves>)> m_marchProgress;
+    bool m_firstPicture = true;
     bool m_stoppedAtNoise = false; // the last Converged came from the noise stop (noiseStopRatio() ≤ 1)
     std::optional<bool> m_steinKernel;
     Reducer *m_reducer;
 };
 
 /// The "dmft" engine.
-EngineResult runDmftEngine(
-    const RunConfig &config, const ProgressCallback &progress, const std::atomic<bool> *cancel);
+/// `firstPicture`: DmftSolver::setFirstPicture (off for the time-step error's coarser solves,
+/// whose progress carries no snapshot).
+EngineResult runDmftEngine(const RunConfig &config, const ProgressCallback &progress,
+    const std::atomic<bool> *cancel, bool firstPicture = true);
 
 } // namespace dmftlab

@@ -254,7 +254,7 @@ EngineResult runDmftWithTimeStepControl(
                     + " dt (time-step error): " + r.text;
                 progress(s);
             };
-        return runDmftEngine(c, p, cancel);
+        return runDmftEngine(c, p, cancel, /*firstPicture=*/false);
     };
     const bool third = mode == "extrapolate" && N % 4 == 0;
     EngineResult coarse = solve(2, fineShare, third ? 0.97 : 1.0);
