@@ -169,7 +169,7 @@ public:
     /// from: E[g_n w_n'ᵀ] − (Σ_{m≤n} K_nm C_θ(m,n') + μ_n M(n')ᵀ), D×D. Zero in expectation.
     /// Empty unless the replica kept its paths (setKeepPaths) and has stepped.
     Eigen::MatrixXd steinMismatch() const;
-    /// Keep every path's w, g and dG of the last step (3 P × D arrays) for steinMismatch(),
+    /// Keep every path's w, g, dG and r of the last step (4 P × D arrays) for steinMismatch(),
     /// pathPreactivations() and the Stein kernel (on whenever that is used). Off by default:
     /// a step then holds them for one block of paths at a time. From the next step() on.
     void setKeepPaths(bool on) { m_keepPathsAsked = on; }
@@ -251,7 +251,7 @@ private:
     Eigen::MatrixXd m_Lnext; // factor of the current state's Cov(z, w), when m_factoredNext
     bool m_factoredNext = false;
     int m_psdFallbacks = 0;
-    Eigen::MatrixXd m_W, m_G, m_dG; // P × D
+    Eigen::MatrixXd m_W, m_G, m_dG, m_Rpre; // P × D; m_Rpre: r of every path and time
     Eigen::MatrixXd m_Hs, m_As; // P_J × (N+1)k²: H̃_n and A_n (column-major k×k)
 
     // state and last outputs
