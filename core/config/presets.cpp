@@ -64,9 +64,10 @@ const std::vector<Preset> &presets()
             "samples, so increments are tamed, g/(1 + dt |g|), identically in simulation and DMFT "
             "(optimizer.taming). The DMFT uses 20 000 paths per replica: its quartic loss gives "
             "heavy-tailed path averages, and with 10 000 the curves wobble where the signal is "
-            "picked up. Its fixed point is the hardest of the presets: the residual spikes while the "
-            "escape forms, and it takes a pilot of about 35 iterations and about 30 more for the replicas "
-            "(twice that with dmft.damping = 0.5), hence dmft.max_iterations = 200.",
+            "picked up. Its fixed point is the hardest of the presets to iterate to: the residual spikes "
+            "while the escape forms, and an iterated start (dmft.warm_start = pilot) takes a pilot of about "
+            "35 iterations and about 30 more for the replicas (twice that with dmft.damping = 0.5), hence "
+            "dmft.max_iterations = 200; the default start marches forward in time to it in one pass.",
             overrides(R"({
             "model": {"activation": "quadratic", "width": 1, "loss": "square"},
             "teacher": {"activation": "quadratic", "width": 1, "noise": 0.0, "labels": "real"},
