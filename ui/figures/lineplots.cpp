@@ -656,6 +656,20 @@ void plotConvergence(QCustomPlot *plot, const std::vector<const Curves *> &all, 
             QVector<double> { tolerance, tolerance }, true);
     }
     finishAxes(rect, true);
+    // Every residual stays in view, also those more than 8 decades below the tolerance (a marched
+    // solve's check, ~1e-13); when all are below the tolerance, its line gets room under the legend.
+    double smallest = std::numeric_limits<double>::infinity(), largest = 0.0;
+    for (const Curves *c : curves)
+        for (double r : c->residuals)
+            if (std::isfinite(r) && r > 0.0) {
+                smallest = std::min(smallest, r);
+                largest = std::max(largest, r);
+            }
+    QCPAxis *y = rect->axis(QCPAxis::atLeft);
+    if (std::isfinite(smallest) && smallest < y->range().lower)
+        y->setRangeLower(smallest / 2.0);
+    if (tolerance > 0.0 && std::isfinite(tolerance) && largest > 0.0 && largest < tolerance)
+        y->setRangeUpper(std::max(y->range().upper, tolerance * 1e3));
     rect->axis(QCPAxis::atBottom)->setRange(0.5, std::max(1.0, last) + 0.5);
     placeLegend(plot, layout, style);
     addStamp(plot, style);
