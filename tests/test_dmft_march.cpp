@@ -4,7 +4,7 @@
 // iteration, which is exact after N + 1 iterations for the same reason, on every kind of
 // problem the solver takes (k = 1 and k = 2, taming, gradient flow, the Stein kernel of a
 // ReLU student); then the solver's use of it (one checking iteration, progress, cancel,
-// divergence, thread independence).
+// thread independence; divergence: test_dmft_status).
 #include "config/presets.h"
 #include "dmft/dmftsolver.h"
 #include "engine/engine.h"
@@ -19,15 +19,8 @@ namespace
 {
 RunConfig small(const std::string &preset)
 {
-    RunConfig c = presetConfig(preset);
-    c.optimizer.tau = c.sgdTau();
-    c.time.horizon = 4.0;
-    c.time.steps = 20;
-    c.dmft.paths = 2000;
-    c.dmft.tangentPaths = 400;
-    c.dmft.replicas = 2;
+    RunConfig c = test::smallDmft(preset);
     c.dmft.continuousTime = "off";
-    c.sim.threads = 2;
     return c;
 }
 
@@ -45,8 +38,7 @@ private slots:
     void marchIsTheIteratedFixedPoint_data();
     void marchIsTheIteratedFixedPoint();
     void solverMarchesThenChecksOnce();
-    void cancelWhileMarching();
-    void divergesWhileMarching();
+    void cancelWhileMarching(); // (divergence while marching: test_dmft_status::divergesNamingTheParameter)
 };
 
 void TestDmftMarch::marchIsTheIteratedFixedPoint_data()
@@ -188,19 +180,6 @@ void TestDmftMarch::cancelWhileMarching()
     QVERIFY2(r.status == Status::Cancelled, r.message.c_str());
     QVERIFY2(r.message.find("while marching forward in time") != std::string::npos, r.message.c_str());
     QVERIFY(after <= 1); // at most the report of the step under way
-}
-
-void TestDmftMarch::divergesWhileMarching()
-{
-    // test_dmft_status::divergesNamingTheParameter's case: the fixed point itself explodes
-    RunConfig c = small("linear-regression");
-    c.optimizer.tau = 5.0;
-    c.time.horizon = 30.0;
-    c.time.steps = 40;
-    const EngineResult r = runEngine("dmft", c);
-    QVERIFY2(r.status == Status::Diverged, r.message.c_str());
-    QVERIFY2(r.message.find("while marching forward in time") != std::string::npos, r.message.c_str());
-    QVERIFY(r.message.find("optimizer.tau") != std::string::npos);
 }
 
 QTEST_GUILESS_MAIN(TestDmftMarch)

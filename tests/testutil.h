@@ -1,6 +1,7 @@
 // Shared helpers for the Qt Test suites: explicit-tolerance comparisons.
 #pragma once
 
+#include "config/presets.h"
 #include "engine/engine.h"
 #include "observables/curves.h"
 
@@ -63,6 +64,21 @@ inline void checkEstimate(
             QFAIL(msg.c_str());
         }
     }
+}
+
+/// A preset made small for the DMFT's status tests: T = 4, N = 20, P = 2000, P_J = 400,
+/// 2 replicas, 2 threads, τ = η/B.
+inline RunConfig smallDmft(const std::string &preset)
+{
+    RunConfig c = presetConfig(preset);
+    c.optimizer.tau = c.sgdTau();
+    c.time.horizon = 4.0;
+    c.time.steps = 20;
+    c.dmft.paths = 2000;
+    c.dmft.tangentPaths = 400;
+    c.dmft.replicas = 2;
+    c.sim.threads = 2;
+    return c;
 }
 
 } // namespace dmftlab::test

@@ -357,7 +357,7 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
     // Blocks of kPathBlock paths go through all time steps at once, so that their history
     // dG (block × D) stays in cache for the memory term of every step.
     // The block's (z, w), G and dG live in buffers of the block's size (kept in the replica's
-    // P × D arrays only when keepsPaths(): 4 × 8 P D bytes less per replica, ~50 MB at the
+    // P × D arrays only when keepsPaths(): 4 × 8 P D bytes less per replica, ~65 MB at the
     // presets, whose first touch was a tenth of the committee's DMFT time).
     // Time blocks: the memory term of the steps in [n0, n1) from the steps before n0 is one
     // GEMM, (c × n0 k)·(n0 k × (n1 − n0) k); only the steps inside the block are left to
@@ -811,8 +811,9 @@ DmftReplica::StepResult DmftReplica::march(
             sumAcrossProcesses(
                 { { &loss[n], 1 }, { cuRow.data(), cuRow.size() }, { gzRow.data(), gzRow.size() },
                     { hsum.data(), hsum.size() }, { kRow.data(), kRow.size() }, { gxi.data(), gxi.size() } });
-        Cu.block(0, n * k, rows, k) = cuRow * (m_alpha / m_P);
-        Cu.block(n * k, 0, k, rows) = Cu.block(0, n * k, rows, k).transpose();
+        cuRow *= m_alpha / m_P;
+        Cu.block(0, n * k, rows, k) = cuRow;
+        Cu.block(n * k, 0, k, rows) = cuRow.transpose(); // (not from Cu: the blocks overlap)
         gz.middleRows(n * k, k) = gzRow / m_P;
         for (int bb = 0; bb < k; ++bb)
             for (int a = 0; a < k; ++a)

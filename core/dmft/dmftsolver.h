@@ -19,6 +19,10 @@
 // g̃, H̃ are the tamed gradient and its Jacobian when config.tamingEnabled() (§5.6), with
 // the step config.tamingStep() — identical to the simulation.
 //
+// The default start (dmft.warm_start = march, DmftReplica::march) finds each replica's fixed
+// point of this iteration in one pass forward in time (the map is causal), and one iteration
+// of the first replica checks it; the other starts iterate as described here.
+//
 // DmftSolver runs R = dmft.replicas independent replicas (path sets with seeds derived
 // from dmft.seed) in lock step, in parallel over resolvedThreads(sim.threads) threads
 // (paths are split across threads inside a replica when R < threads), and reports
