@@ -124,8 +124,8 @@ public:
     /// which come from the paths at t_0..t_n, which need the state at t_0..t_n only. So the
     /// fixed point of step() (same stored normals) is found by forward substitution: at each
     /// n, extend the factor of Cov(z, w) by the rows of w_n, draw w_n and r_n for all paths,
-    /// add row n of C_u, E[g zᵀ], K (tangents J_nm for every m < n, from the stored
-    /// (A_l J_lm) of all l < n) and μ, then advance the θ-process to t_{n+1}. It leaves that
+    /// add row n of C_u, E[g zᵀ], K (E[H̃_n J_nm] for every m < n from the adjoint of the
+    /// tangents' recursion, backwards in m) and μ, then advance the θ-process to t_{n+1}. It leaves that
     /// state (and its kernels) published, unfactored; a step() from it changes it only by
     /// rounding and the jitter's scale (the running largest Q here, the overall one in step()).
     /// With the Stein kernel (usesSteinKernel()) row n of K is steinKernel()'s, from the
@@ -296,11 +296,11 @@ public:
     /// replicas then run one after the other, each on all threads, so that the reductions
     /// come from one thread in the same order on every process. Call before init().
     void setReducer(Reducer &reducer) { m_reducer = &reducer; }
+    const Reducer &reducer() const { return *m_reducer; }
     /// dmft.warm_start = march: before the replicas, march one replica with P/4 paths and show
     /// it through run()'s progress (a complete picture without error bars, after ~1/30 of the
     /// solve). On by default; only with a progress callback, P/4 ≥ kMinPilotPaths, one process.
     void setFirstPicture(bool on) { m_firstPicture = on; }
-    const Reducer &reducer() const { return *m_reducer; }
 
     /// Builds the starting state (ODE warm start or no-learning guess) and then either the
     /// pilot (dmft.warm_start = pilot, see pilotActive()) or the replicas.
