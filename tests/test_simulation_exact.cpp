@@ -157,6 +157,10 @@ private slots:
             // The data are N(0, I/d): the mean squared entry of X is 1/d to sampling accuracy.
             const double meanSq = inst.Xt.squaredNorm() / inst.Xt.size();
             DMFT_COMPARE_TOL(meanSq * d, 1.0, 5.0 * std::sqrt(2.0 / inst.Xt.size()));
+            // Drawn in single precision: the SGF's copy holds exactly the same values.
+            QCOMPARE(inst.XtSingle.rows(), inst.Xt.rows());
+            QCOMPARE(inst.XtSingle.cols(), inst.Xt.cols());
+            QVERIFY(inst.XtSingle.cast<double>() == inst.Xt);
         }
         // The engine reports the same start at t_0 (every seed, hence mean with SE 0).
         c.sim.seeds = 3;
@@ -380,20 +384,28 @@ private slots:
         DMFT_COMPARE_SE(r.testError[N], me, see, 4.0);
         (void)ks;
     }
-    // The committee's SGF (k > 1) takes its forces and its Euler–Maruyama step in one pass over
-    // X (seedsimulation.cpp, forcesAndStep): against the plain recursion
-    // θ ← (1 − δλ)θ − (δ/α) Xᵀ G + √(τδ/α) Xᵀ(ξ ⊙ G), G_i = g(x_iᵀθ; y_i), δ = Δ / substeps,
-    // with ξ drawn from the seed's dynamics stream as the engine does, with and without noise.
-    void committeeSgfFollowsEulerMaruyama_data()
+    // The SGF takes its forces and its Euler–Maruyama step in one pass over the single-precision
+    // copy of X (seedsimulation.cpp, forcesAndStep; kernels for k = 1…4 and one for any k):
+    // against the plain recursion θ ← (1 − δλ)θ − (δ/α) Xᵀ G + √(τδ/α) Xᵀ(ξ ⊙ G),
+    // G_i = g(x_iᵀθ; y_i), δ = Δ / substeps, in double precision on Instance::Xt, with ξ drawn
+    // from the seed's dynamics stream as the engine does, with and without noise. d = 60 is not
+    // a multiple of the kernels' 8 or 16 lanes (their tails run too).
+    void sgfFollowsEulerMaruyama_data()
     {
         QTest::addColumn<double>("tau");
-        QTest::newRow("noise") << 0.3;
-        QTest::newRow("gradient flow") << 0.0;
+        QTest::addColumn<int>("width");
+        for (int k : { 1, 2, 3, 5 }) {
+            QTest::addRow("noise, k = %d", k) << 0.3 << k;
+            QTest::addRow("gradient flow, k = %d", k) << 0.0 << k;
+        }
     }
-    void committeeSgfFollowsEulerMaruyama()
+    void sgfFollowsEulerMaruyama()
     {
         QFETCH(double, tau);
+        QFETCH(int, width);
         RunConfig c = committee(60);
+        c.problem.width = width;
+        c.init.m0 = Eigen::MatrixXd::Constant(width, 2, 0.05);
         c.problem.ridge = 0.05;
         c.optimizer.tau = tau;
         c.time.horizon = 0.6;
@@ -433,9 +445,9 @@ private slots:
             theta = (1.0 - dt * c.problem.ridge) * theta - (dt / c.alpha) * inst.Xt * G
                 + std::sqrt(tau * dt / c.alpha) * inst.Xt * (G.array().colwise() * xi.array()).matrix();
         }
-        qInfo(
-            "k = 2 SGF (tau %.1f) vs the plain recursion: worst relative |theta error| %.2g, train loss %.2g",
-            tau, worst, worstLoss);
+        qInfo("k = %d SGF (tau %.1f) vs the plain recursion: worst relative |theta error| %.2g, train loss "
+              "%.2g",
+            width, tau, worst, worstLoss);
         QVERIFY2(worst < 1e-12, QByteArray::number(worst));
         QVERIFY2(worstLoss < 1e-12, QByteArray::number(worstLoss));
     }

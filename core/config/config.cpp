@@ -279,11 +279,11 @@ double simulationMemoryBytes(const RunConfig &c, bool finiteSamples)
     const double B = c.optimizer.batchSize;
     const double concurrent = std::min(resolvedThreads(c.sim.threads), c.sim.seeds);
     const double kernel = N1 * k * N1 * k; // one (N+1)k × (N+1)k kernel
-    // Per worker (core/sim/seedsimulation.h): Xᵀ (d×n), labels, θ history d×(N+1)k, G history
-    // n×(N+1)k, R/G/W/ξ work arrays, teacher/θ_0/θ, an online batch d×B, and the seed's C_θ
-    // and C_g kept until they are merged in seed order (two copies each).
+    // Per worker (core/sim/seedsimulation.h): Xᵀ (d×n, and again in single precision), labels, θ history
+    // d×(N+1)k, G history n×(N+1)k, R/G/W/ξ work arrays, teacher/θ_0/θ, an online batch d×B, and the seed's
+    // C_θ and C_g kept until they are merged in seed order (two copies each).
     const double perWorker
-        = n * d + n + N1 * d * k + N1 * n * k + 4.0 * n * k + d * (ks + 3.0 * k) + d * B + 4.0 * kernel;
+        = 1.5 * n * d + n + N1 * d * k + N1 * n * k + 4.0 * n * k + d * (ks + 3.0 * k) + d * B + 4.0 * kernel;
     // Shared: running statistics of C_θ and C_g (3 arrays each), the result's mean and SE
     // blocks, and the per-seed scalar series.
     const double shared = 6.0 * kernel + 4.0 * kernel + c.sim.seeds * N1 * (3.0 + k * k + k * ks);

@@ -60,10 +60,12 @@ inline void keepFreedPathArrays()
 }
 
 /// Resizes `m` to rows × cols (uninitialised) with huge pages advised.
-inline void resizeWithHugePages(Eigen::MatrixXd &m, Eigen::Index rows, Eigen::Index cols)
+template <typename Scalar>
+inline void resizeWithHugePages(
+    Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic> &m, Eigen::Index rows, Eigen::Index cols)
 {
     m.resize(rows, cols);
-    adviseHugePages(m.data(), static_cast<std::size_t>(m.size()) * sizeof(double));
+    adviseHugePages(m.data(), static_cast<std::size_t>(m.size()) * sizeof(Scalar));
 }
 
 } // namespace dmftlab

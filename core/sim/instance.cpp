@@ -30,8 +30,10 @@ Instance makeInstance(const RunConfig &config, std::uint64_t seed, bool withData
 {
     Instance inst;
     inst.seed = seed;
-    Eigen::MatrixXd buffer; // the recycled data array: every entry is drawn anew below
+    Eigen::MatrixXd buffer; // the recycled data arrays: every entry is drawn anew below
+    Eigen::MatrixXf bufferSingle;
     buffer.swap(recycled.Xt);
+    bufferSingle.swap(recycled.XtSingle);
     recycled = Instance {};
     const int d = config.sim.dimension, k = config.problem.width, ks = config.problem.teacherWidth;
     if (d < k + ks) {
@@ -72,6 +74,9 @@ Instance makeInstance(const RunConfig &config, std::uint64_t seed, bool withData
         inst.Xt.swap(buffer);
         if (inst.Xt.rows() != d || inst.Xt.cols() != n)
             resizeWithHugePages(inst.Xt, d, n);
+        inst.XtSingle.swap(bufferSingle);
+        if (inst.XtSingle.rows() != d || inst.XtSingle.cols() != n)
+            resizeWithHugePages(inst.XtSingle, d, n);
         const double scale = 1.0 / std::sqrt(static_cast<double>(d));
         const int kChunk = std::max(1, (1 << 18) / d); // samples between cancel checks (~4 ms of normals)
         for (int i0 = 0; i0 < n; i0 += kChunk) {
@@ -80,7 +85,14 @@ Instance makeInstance(const RunConfig &config, std::uint64_t seed, bool withData
                 return inst;
             }
             const int m = std::min(kChunk, n - i0);
-            rng.normals(inst.Xt.col(i0).data(), static_cast<long>(m) * d, scale);
+            const long count = static_cast<long>(m) * d;
+            double *x = inst.Xt.col(i0).data();
+            float *xs = inst.XtSingle.col(i0).data();
+            rng.normals(x, count, scale);
+            for (long j = 0; j < count; ++j) { // single precision, held exactly in both arrays
+                xs[j] = static_cast<float>(x[j]);
+                x[j] = xs[j];
+            }
         }
         const Problem problem(config.problem);
         const Eigen::MatrixXd Z = inst.Xt.transpose() * inst.teacher; // n×k*, row i = z_iᵀ

@@ -4,7 +4,7 @@
 //
 //   θ*  = √d · (orthonormal basis of a d×k* Gaussian matrix)   (teacher.prior = gaussian)
 //   θ*  = A (AᵀA/d)^{-1/2}, A_{im} iid from the prior            (rademacher, sparse)
-//   x_i ~ N(0, I_d/d),  z_i = θ*ᵀx_i,  y_i = label(z_i, ε_i),  ε_i ~ N(0,1)
+//   x_i ~ N(0, I_d/d) rounded to single precision,  z_i = θ*ᵀx_i,  y_i = label(z_i, ε_i),  ε_i ~ N(0,1)
 //   θ_0 = θ* ρ⁻¹ M_0ᵀ + Z' S^{1/2},   S = Q_0 − M_0 ρ⁻¹ M_0ᵀ,
 //         Z' = √d · (orthonormal basis of a Gaussian d×k matrix projected off θ*),
 //
@@ -32,6 +32,10 @@ struct Instance {
     Eigen::MatrixXd rho; ///< θ*ᵀθ*/d as built (I up to rounding)
     /// Xᵀ, d×n: column i is the sample x_i (contiguous, so an SGD step touches only its batch).
     Eigen::MatrixXd Xt;
+    /// The same samples in single precision: every entry of Xt is drawn as a double and rounded
+    /// to the nearest float, so the two hold identical values. The SGF streams this one (half
+    /// the bytes per step: its steps read all of X from memory; see seedsimulation.cpp).
+    Eigen::MatrixXf XtSingle;
     Eigen::VectorXd y; ///< n labels
     Eigen::MatrixXd theta0; ///< θ_0, d×k
     std::string error; ///< non-empty when the instance could not be built

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <numeric>
 #include <sstream>
@@ -39,128 +40,184 @@ void projectSamples(const Eigen::MatrixXd &Xt, const Eigen::MatrixXd &theta, Eig
     }
 }
 
-// θ −= Xᵀ W (d×k) in one pass over X: per sample, k axpys into θ (which stays in cache).
-// Measured at d = 2000, n = 4000, k = 2: 9–13 ms against 17–19 ms for k GEMVs, 20–27 ms for
-// Eigen's GEMM and 28–30 ms for a version blocked over coordinates (GEMV for k = 1).
-void subtractSampleSum(const Eigen::MatrixXd &Xt, const Eigen::MatrixXd &W, Eigen::MatrixXd &theta)
+// Samples per block of forcesAndStep: a block's data (16 × d floats, 50 KB at d = 800) is
+// read from memory once, for the dot products, and again from the L2 cache for the update.
+constexpr Eigen::Index kSampleBlock = 16;
+// Eight lanes of data and of doubles (GCC/Clang vector extensions: one AVX-512 register of
+// doubles, two with AVX2, four with SSE2), loaded and stored unaligned through memcpy.
+// __builtin_convertvector turns eight floats into eight doubles in one instruction; Eigen 3.4
+// has no vectorised float → double cast. Plain arrays of lanes were vectorised too, but kept
+// their accumulators in memory (measured: 40 % slower).
+constexpr int kLanes = 8;
+using Lanes = double __attribute__((vector_size(kLanes * sizeof(double))));
+using LanesSingle = float __attribute__((vector_size(kLanes * sizeof(float))));
+
+inline Lanes loadLanes(const double *p)
 {
-    if (theta.cols() == 1) {
-        theta.col(0).noalias() -= Xt * W.col(0);
-        return;
+    Lanes v;
+    std::memcpy(&v, p, sizeof v);
+    return v;
+}
+
+inline Lanes loadLanes(const float *p)
+{
+    LanesSingle v;
+    std::memcpy(&v, p, sizeof v);
+    return __builtin_convertvector(v, Lanes);
+}
+
+inline void storeLanes(double *p, Lanes v)
+{
+    std::memcpy(p, &v, sizeof v);
+}
+
+// The K dot products x·θ_a of one sample in one pass over x (single precision, converted to
+// double exactly; products and sums in double), with U independent accumulators per column:
+// one accumulator per column made the sums wait on the FMA latency.
+template <int K> inline void sampleDots(const float *x, const double *theta, Eigen::Index d, double *r)
+{
+    constexpr int U = K <= 2 ? 2 : 1;
+    Lanes acc[K][U];
+    for (int a = 0; a < K; ++a)
+        for (int u = 0; u < U; ++u)
+            acc[a][u] = Lanes {};
+    Eigen::Index j = 0;
+    // unrolled, so that the accumulators stay in registers (GCC 12 kept them in memory)
+    for (; j + U * kLanes <= d; j += U * kLanes) {
+#pragma GCC unroll 4
+        for (int u = 0; u < U; ++u) {
+            const Lanes xv = loadLanes(x + j + u * kLanes);
+#pragma GCC unroll 4
+            for (int a = 0; a < K; ++a)
+                acc[a][u] += xv * loadLanes(theta + a * d + j + u * kLanes);
+        }
     }
-    const Eigen::Index d = Xt.rows(), n = Xt.cols(), k = theta.cols();
-    for (Eigen::Index i = 0; i < n; ++i) {
-        const Eigen::Map<const Eigen::VectorXd> x(Xt.col(i).data(), d);
-        for (Eigen::Index a = 0; a < k; ++a)
-            theta.col(a) -= W(i, a) * x;
+    for (int a = 0; a < K; ++a) {
+        Lanes c = acc[a][0];
+        for (int u = 1; u < U; ++u)
+            c += acc[a][u];
+        double sum = ((c[0] + c[4]) + (c[1] + c[5])) + ((c[2] + c[6]) + (c[3] + c[7]));
+        for (Eigen::Index i = j; i < d; ++i)
+            sum += static_cast<double>(x[i]) * theta[a * d + i];
+        r[a] = sum;
     }
 }
 
-// Samples per block of forcesAndStep: a block's data (16 × d doubles, 100 KB at d = 800) is
-// read from memory once, for the dot products, and again from the L2 cache for the update.
-constexpr Eigen::Index kSampleBlock = 16;
-
-// θ' −= Σ_b w_b x_bᵀ over a block of samples (column b of Xb, weights w[b*k + a]), coordinate
-// chunk by chunk: each chunk of θ' is loaded and stored once per block, not once per sample.
-// Per coordinate the subtractions are those of per-sample axpys, in sample order (the same
-// rounding). With K columns known at compile time all K chunks stay in registers, so each
-// chunk of the block's data is read once from cache (K = 2: 15 % less CPU per step than
-// reading it once per column, measured at d = 800).
+// θ' −= Σ_b w_b x_bᵀ over a block of samples (column b of Xb, weights w[b*K + a]), chunk of
+// coordinates by chunk: each chunk of θ' is loaded and stored once per block, and each chunk of
+// the block's data is read once from cache for all K columns.
 template <int K>
-void subtractBlockFixed(
-    const double *Xb, Eigen::Index d, Eigen::Index m, const double *w, Eigen::MatrixXd &thetaNext)
+void subtractBlock(const float *Xb, Eigen::Index d, Eigen::Index m, const double *w, double *thetaNext)
 {
-    using Chunk = Eigen::Array<double, 8, 1>;
     Eigen::Index j = 0;
-    for (; j + Chunk::SizeAtCompileTime <= d; j += Chunk::SizeAtCompileTime) {
-        Chunk c[K];
+    for (; j + kLanes <= d; j += kLanes) {
+        Lanes c[K];
         for (int a = 0; a < K; ++a)
-            c[a] = Eigen::Map<const Chunk>(thetaNext.col(a).data() + j);
+            c[a] = loadLanes(thetaNext + a * d + j);
         for (Eigen::Index b = 0; b < m; ++b) {
-            const Eigen::Map<const Chunk> x(Xb + b * d + j);
+            const Lanes xv = loadLanes(Xb + b * d + j);
+#pragma GCC unroll 4
             for (int a = 0; a < K; ++a)
-                c[a] -= w[b * K + a] * x;
+                c[a] -= w[b * K + a] * xv;
         }
         for (int a = 0; a < K; ++a)
-            Eigen::Map<Chunk>(thetaNext.col(a).data() + j) = c[a];
+            storeLanes(thetaNext + a * d + j, c[a]);
     }
     for (; j < d; ++j)
         for (int a = 0; a < K; ++a) {
-            double c = thetaNext(j, a);
+            double c = thetaNext[a * d + j];
             for (Eigen::Index b = 0; b < m; ++b)
-                c -= w[b * K + a] * Xb[b * d + j];
-            thetaNext(j, a) = c;
+                c -= w[b * K + a] * static_cast<double>(Xb[b * d + j]);
+            thetaNext[a * d + j] = c;
         }
-}
-
-// The same for any k, one column after the other (the block is read k times from cache).
-void subtractBlock(
-    const double *Xb, Eigen::Index d, Eigen::Index m, const double *w, Eigen::MatrixXd &thetaNext)
-{
-    using Chunk = Eigen::Array<double, 8, 1>;
-    const Eigen::Index k = thetaNext.cols();
-    switch (k) {
-    case 2:
-        return subtractBlockFixed<2>(Xb, d, m, w, thetaNext);
-    case 3:
-        return subtractBlockFixed<3>(Xb, d, m, w, thetaNext);
-    case 4:
-        return subtractBlockFixed<4>(Xb, d, m, w, thetaNext);
-    default:
-        break;
-    }
-    for (Eigen::Index a = 0; a < k; ++a) {
-        double *u = thetaNext.col(a).data();
-        Eigen::Index j = 0;
-        for (; j + Chunk::SizeAtCompileTime <= d; j += Chunk::SizeAtCompileTime) {
-            Chunk c = Eigen::Map<const Chunk>(u + j);
-            for (Eigen::Index b = 0; b < m; ++b)
-                c -= w[b * k + a] * Eigen::Map<const Chunk>(Xb + b * d + j);
-            Eigen::Map<Chunk>(u + j) = c;
-        }
-        for (; j < d; ++j) {
-            double c = u[j];
-            for (Eigen::Index b = 0; b < m; ++b)
-                c -= w[b * k + a] * Xb[b * d + j];
-            u[j] = c;
-        }
-    }
 }
 
 // The forces at θ and the Euler–Maruyama step θ' = decay θ − Σ_i w_i x_iᵀ, w_i = g_i s_i
 // (s_i = drift − noise ξ_i, or drift without noise), in ONE pass over the samples from memory:
-// a block of samples gets its k dot products each, then its update (subtractBlock) while the
-// block is still in cache. For k > 1 the two passes of projectSamples and subtractSampleSum
-// each stream the whole n×d data matrix, which does not fit in cache at the presets' sizes
-// (committee: 6400 × 800, 41 MB per seed), so the SGF is memory-bound and this halves its
-// traffic. The arithmetic and its order are those of projectSamples, Problem::gradients and
-// subtractSampleSum: the results are bitwise equal.
-double forcesAndStep(const Problem &problem, const Eigen::MatrixXd &Xt, const Eigen::VectorXd &y,
-    const Eigen::MatrixXd &theta, const Eigen::VectorXd *scale, double drift, double decay, double tamingStep,
+// a block of samples gets its K dot products each, then its update (subtractBlock) while the
+// block is still in cache. The n×d data matrix does not fit in cache at the presets' sizes
+// (committee: 6400 × 800), so the SGF is memory-bound: one pass instead of two (the dot
+// products, then the update) and single-precision data (exactly the values of Instance::Xt)
+// halve the traffic twice. Measured at the committee's size, one thread, per step: 3.1 ms
+// (two passes over double data with Eigen's dot and per-column updates, k = 2: 3.9–5.5 ms;
+// k = 1, two GEMVs: 3.5–5.3 ms against 1.7 ms now).
+template <int K>
+double forcesAndStepFixed(const Problem &problem, const Eigen::MatrixXf &Xt, const Eigen::VectorXd &y,
+    const Eigen::MatrixXd &theta, const Eigen::VectorXd *scale, double drift, double tamingStep,
     Eigen::MatrixXd &R, Eigen::MatrixXd &G, Eigen::MatrixXd &thetaNext)
 {
-    const Eigen::Index d = Xt.rows(), n = Xt.cols(), k = theta.cols();
-    thetaNext = theta;
-    thetaNext *= decay;
-    double r[kMaxWidth], g[kMaxWidth], w[kSampleBlock * kMaxWidth];
+    const Eigen::Index d = Xt.rows(), n = Xt.cols();
+    double r[kMaxWidth], g[kMaxWidth], w[kSampleBlock * K];
     double total = 0.0;
     for (Eigen::Index i0 = 0; i0 < n; i0 += kSampleBlock) {
         const Eigen::Index m = std::min(kSampleBlock, n - i0);
         for (Eigen::Index b = 0; b < m; ++b) {
             const Eigen::Index i = i0 + b;
-            const Eigen::Map<const Eigen::VectorXd> x(Xt.col(i).data(), d);
-            for (Eigen::Index a = 0; a < k; ++a)
-                R(i, a) = r[a] = x.dot(theta.col(a));
+            sampleDots<K>(Xt.col(i).data(), theta.data(), d, r);
+            for (int a = 0; a < K; ++a)
+                R(i, a) = r[a];
             total += problem.evaluate(r, y[i], g, nullptr, tamingStep);
             const double s = scale ? (*scale)[i] : drift;
-            for (Eigen::Index a = 0; a < k; ++a) {
+            for (int a = 0; a < K; ++a) {
                 G(i, a) = g[a];
-                w[b * k + a] = g[a] * s;
+                w[b * K + a] = g[a] * s;
             }
         }
-        subtractBlock(Xt.col(i0).data(), d, m, w, thetaNext);
+        subtractBlock<K>(Xt.col(i0).data(), d, m, w, thetaNext.data());
     }
     return total;
+}
+
+// Any k: the columns one at a time (k passes over X).
+double forcesAndStepAnyWidth(const Problem &problem, const Eigen::MatrixXf &Xt, const Eigen::VectorXd &y,
+    const Eigen::MatrixXd &theta, const Eigen::VectorXd *scale, double drift, double tamingStep,
+    Eigen::MatrixXd &R, Eigen::MatrixXd &G, Eigen::MatrixXd &thetaNext)
+{
+    const Eigen::Index d = Xt.rows(), n = Xt.cols(), k = theta.cols();
+    for (Eigen::Index i = 0; i < n; ++i)
+        for (Eigen::Index a = 0; a < k; ++a)
+            sampleDots<1>(Xt.col(i).data(), theta.col(a).data(), d, &R(i, a));
+    double r[kMaxWidth], g[kMaxWidth], w[kSampleBlock];
+    double total = 0.0;
+    Eigen::MatrixXd W(n, k);
+    for (Eigen::Index i = 0; i < n; ++i) {
+        for (Eigen::Index a = 0; a < k; ++a)
+            r[a] = R(i, a);
+        total += problem.evaluate(r, y[i], g, nullptr, tamingStep);
+        const double s = scale ? (*scale)[i] : drift;
+        for (Eigen::Index a = 0; a < k; ++a) {
+            G(i, a) = g[a];
+            W(i, a) = g[a] * s;
+        }
+    }
+    for (Eigen::Index a = 0; a < k; ++a)
+        for (Eigen::Index i0 = 0; i0 < n; i0 += kSampleBlock) {
+            const Eigen::Index m = std::min(kSampleBlock, n - i0);
+            for (Eigen::Index b = 0; b < m; ++b)
+                w[b] = W(i0 + b, a);
+            subtractBlock<1>(Xt.col(i0).data(), d, m, w, thetaNext.col(a).data());
+        }
+    return total;
+}
+
+double forcesAndStep(const Problem &problem, const Eigen::MatrixXf &Xt, const Eigen::VectorXd &y,
+    const Eigen::MatrixXd &theta, const Eigen::VectorXd *scale, double drift, double decay, double tamingStep,
+    Eigen::MatrixXd &R, Eigen::MatrixXd &G, Eigen::MatrixXd &thetaNext)
+{
+    thetaNext = theta;
+    thetaNext *= decay;
+    switch (theta.cols()) {
+    case 1:
+        return forcesAndStepFixed<1>(problem, Xt, y, theta, scale, drift, tamingStep, R, G, thetaNext);
+    case 2:
+        return forcesAndStepFixed<2>(problem, Xt, y, theta, scale, drift, tamingStep, R, G, thetaNext);
+    case 3:
+        return forcesAndStepFixed<3>(problem, Xt, y, theta, scale, drift, tamingStep, R, G, thetaNext);
+    case 4:
+        return forcesAndStepFixed<4>(problem, Xt, y, theta, scale, drift, tamingStep, R, G, thetaNext);
+    default:
+        return forcesAndStepAnyWidth(problem, Xt, y, theta, scale, drift, tamingStep, R, G, thetaNext);
+    }
 }
 
 } // namespace
@@ -198,7 +255,6 @@ SeedSimulation::SeedSimulation(
 
     if (engine == SimEngine::Sgf) {
         m_theta = instance.theta0;
-        m_W.resize(m_n, m_k);
         m_xi.resize(m_n);
         return;
     }
@@ -250,7 +306,7 @@ void SeedSimulation::computeForcesAndStepAhead()
         m_rng.normals(m_xi.data(), m_n);
         m_xi.array() = st.drift - st.noise * m_xi.array();
     }
-    m_lossSum = forcesAndStep(m_problem, m_instance.Xt, m_instance.y, m_theta, noisy ? &m_xi : nullptr,
+    m_lossSum = forcesAndStep(m_problem, m_instance.XtSingle, m_instance.y, m_theta, noisy ? &m_xi : nullptr,
         st.drift, st.decay, m_tamingStep, m_R, m_G, m_thetaNext);
     m_stepAhead = true;
 }
@@ -265,7 +321,7 @@ bool SeedSimulation::init()
         const double loss = evaluateBatch(true) / m_config.optimizer.batchSize;
         record(0, loss);
     } else {
-        if (fusedSgf())
+        if (m_engine == SimEngine::Sgf)
             computeForcesAndStepAhead();
         else
             computeForces();
@@ -315,12 +371,8 @@ bool SeedSimulation::step(const std::atomic<bool> *cancel)
     if (m_engine == SimEngine::Sgf) {
         if (!advanceSgf(cancel))
             return false;
-        // forces at t_n, reused by the first step of the next interval (taken here at once
-        // for k > 1, in the same pass over X)
-        if (fusedSgf())
-            computeForcesAndStepAhead();
-        else
-            computeForces();
+        // forces at t_n and, in the same pass over X, the first step of the next interval
+        computeForcesAndStepAhead();
         record(n, m_lossSum / m_n);
     } else if (m_engine == SimEngine::Sgd) {
         if (!advanceSgd(cancel, m_gridSteps[n]))
@@ -351,39 +403,22 @@ bool SeedSimulation::step(const std::atomic<bool> *cancel)
 bool SeedSimulation::advanceSgf(const std::atomic<bool> *cancel)
 {
     const int substeps = m_config.sim.substeps;
-    const auto [dt, drift, noise, decay] = sgfStep();
-    const double tau = m_config.tau();
+    const double dt = sgfStep().dt;
     const double t0 = m_grid[m_result.validPoints - 1];
     for (int s = 0; s < substeps; ++s) {
         if (isCancelled(cancel)) {
             cancelled(t0 + s * dt);
             return false;
         }
-        if (s > 0 && !m_stepAhead) {
-            if (fusedSgf())
-                computeForcesAndStepAhead();
-            else
-                computeForces();
+        if (!m_stepAhead) {
+            computeForcesAndStepAhead();
             if (!std::isfinite(m_lossSum)) {
                 diverge(t0 + s * dt);
                 return false;
             }
         }
-        if (m_stepAhead) { // computed with the forces at this θ (computeForcesAndStepAhead)
-            m_theta.swap(m_thetaNext);
-            m_stepAhead = false;
-            ++m_result.steps;
-            continue;
-        }
-        if (tau > 0.0) {
-            m_rng.normals(m_xi.data(), m_n);
-            m_xi.array() = drift - noise * m_xi.array();
-            m_W.array() = m_G.array().colwise() * m_xi.array();
-        } else {
-            m_W = drift * m_G;
-        }
-        m_theta *= decay;
-        subtractSampleSum(m_instance.Xt, m_W, m_theta);
+        m_theta.swap(m_thetaNext); // the step computed with the forces at this θ
+        m_stepAhead = false;
         ++m_result.steps;
     }
     return true;

@@ -4,7 +4,8 @@
 //
 // SGF (Euler–Maruyama, Δ = T/(N·substeps), τ = config.tau()):
 //     θ ← (1 − Δλ) θ − Xᵀ W,   W_i = (Δ/α − √(τΔ/α) ξ_i) g_iᵀ,  ξ ~ N(0, I_n)
-//   i.e. θ − Δ[λθ + (1/α)XᵀG] + √(τΔ/α) Xᵀ(ξ⊙G): two products with X per step.
+//   i.e. θ − Δ[λθ + (1/α)XᵀG] + √(τΔ/α) Xᵀ(ξ⊙G): two products with X per step,
+//   taken in one pass over the single-precision copy of X (Instance::XtSingle).
 // SGD (η, B): θ ← θ − η[(1/B) Σ_{batch} x_i g_iᵀ + (λ/d) θ], t = steps·η/d; grid time t_n is
 //   reached after round(t_n d/η) steps. θ = c·φ with a scalar c carries the weight decay,
 //   so a step costs O(B d k). Batches: a fresh permutation each epoch cut into consecutive
@@ -95,11 +96,10 @@ public:
     long long totalSteps() const;
 
 private:
-    void computeForces(); // SGF/SGD: R = Xθ, G, train loss sum
-    /// SGF with k > 1: computeForces() and, in the same pass over X, the first Euler step of
-    /// the next interval into m_thetaNext (m_stepAhead), which advanceSgf() then takes.
+    void computeForces(); // SGD: R = Xθ, G, train loss sum
+    /// SGF: R = Xθ, G, the train loss sum and, in the same pass over X, the Euler step from this
+    /// θ into m_thetaNext (m_stepAhead), which advanceSgf() then takes.
     void computeForcesAndStepAhead();
-    bool fusedSgf() const { return m_engine == SimEngine::Sgf && m_k > 1; }
     /// One Euler–Maruyama sub-step δ = Δ / sim.substeps: θ ← decay θ − Xᵀ(G (drift − noise ξ)).
     struct SgfStep {
         double dt, drift, noise, decay;
@@ -132,10 +132,10 @@ private:
     double m_tamingStep = 0.0, m_qLimit = 0.0;
 
     // SGF
-    Eigen::MatrixXd m_theta, m_R, m_G, m_W;
+    Eigen::MatrixXd m_theta, m_R, m_G;
     Eigen::VectorXd m_xi;
     double m_lossSum = 0.0;
-    Eigen::MatrixXd m_thetaNext; // fusedSgf(): θ after the step computed ahead
+    Eigen::MatrixXd m_thetaNext; // θ after the step computed ahead
     bool m_stepAhead = false;
 
     // SGD / online: θ = c φ
