@@ -1,11 +1,12 @@
 // Finite-d simulation speed (prints, never asserts). One seed, one thread.
 //  * SGF (Euler–Maruyama) steps/s at d = 2000, α = 2 (k = 1, 2), with the achieved memory
-//    bandwidth counting the bytes of X streamed per step: 2 n d 8 for k = 1 (R = Xθ, then
-//    Xᵀ W), n d 8 for k > 1 (one pass, seedsimulation.cpp forcesAndStep).
+//    bandwidth counting the bytes of X streamed per step: n d 4 (one pass over the single-
+//    precision copy of X for any k, seedsimulation.cpp forcesAndStep; until 2026-12-01 it was
+//    2 n d 8 for k = 1 and n d 8 for k > 1).
 //  * Multi-pass SGD steps/s at d = 2000 with B = 1 and B = 32 (a step touches only its batch),
 //    and online SGD (fresh Gaussian samples each step) for scale.
 //  * The committee-erf preset's seed (d = 800, n = 6400, k = 2): building its instance (6400 × 800
-//    Gaussians, the bulk of it) and one SGF Euler step (one pass over its 41 MB of data).
+//    Gaussians, the bulk of it) and one SGF Euler step (one pass over its 20 MB of data).
 // Each figure is the marginal cost per step: (time of a long run − time of a short run) /
 // (steps difference), so the fixed cost of recording grid points drops out; median of 7.
 #include "config/presets.h"
@@ -87,7 +88,7 @@ int main()
         shortRun.sim.substeps = 5;
         longRun.sim.substeps = 25;
         const double s = perStep(SimEngine::Sgf, shortRun, longRun, inst, ev);
-        const double bytes = (k == 1 ? 2.0 : 1.0) * c.samples() * d * 8.0;
+        const double bytes = static_cast<double>(c.samples()) * d * sizeof(float);
         std::printf("SGF  k = %d  n = %d: %8.1f steps/s  (%.2f ms/step, %.2f GB/s of X streamed)\n", k,
             c.samples(), 1.0 / s, 1e3 * s, bytes / s / 1e9);
     }
@@ -111,7 +112,7 @@ int main()
         shortRun.sim.substeps = 5;
         longRun.sim.substeps = 25;
         const double s = perStep(SimEngine::Sgf, shortRun, longRun, inst, ev);
-        const double bytes = static_cast<double>(c.samples()) * c.sim.dimension * 8.0;
+        const double bytes = static_cast<double>(c.samples()) * c.sim.dimension * sizeof(float);
         std::printf("committee-erf seed (d = %d, n = %d, k = 2): instance %.0f ms; SGF %.2f ms/step "
                     "(%.2f GB/s of X streamed once per step)\n",
             c.sim.dimension, c.samples(), 1e3 * build[build.size() / 2], 1e3 * s, bytes / s / 1e9);
