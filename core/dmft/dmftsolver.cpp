@@ -6,6 +6,7 @@
 #include "dmft/onlineode.h"
 #include "dmft/thetaprocess.h"
 #include "engine/hugepages.h"
+#include "engine/lanes.h"
 #include "engine/registry.h"
 #include "engine/threadexceptions.h"
 #include "observables/statistics.h"
@@ -745,20 +746,21 @@ DmftReplica::StepResult DmftReplica::march(
             const auto xi = m_xi.block(b0, 0, c, i0 + k);
             auto wb = w.middleRows(b0, c);
             auto Gb = G.middleRows(b0, c);
-            for (int a = 0; a < k; ++a) {
-                wb.col(a).noalias() = xi * lRows.col(a);
-                if (n > 0)
-                    wb.col(a).noalias() -= dG.block(b0, 0, c, n * k) * rRows.col(a);
-            }
+            // w = ξ L_nᵀ − dG_<n R_θ(n, <n)ᵀ, each block read once for all k columns
+            productColumns(k, c, i0 + k, xi.data(), m_xi.outerStride(), lRows.data(), lRows.outerStride(),
+                wb.data(), w.outerStride(), 1.0, false);
+            if (n > 0)
+                productColumns(k, c, n * k, dG.data() + b0, dG.outerStride(), rRows.data(),
+                    rRows.outerStride(), wb.data(), w.outerStride(), -1.0, true);
             loss[n]
                 += m_problem.evaluateBatch(wb, m_y.segment(b0, c), Gb, needH ? &Hb : nullptr, m_tamingStep);
             dG.block(b0, n * k, c, k) = Gb.array().colwise() * s.segment(b0, c);
-            for (int a = 0; a < k; ++a) {
-                cuRow.col(a).noalias()
-                    += dG.block(b0, 0, c, rows).transpose() * dG.col(n * k + a).segment(b0, c);
-                if (m_steinKernel)
+            transposedProductColumns(k, c, rows, dG.data() + b0, dG.outerStride(),
+                dG.data() + static_cast<Eigen::Index>(n) * k * dG.outerStride() + b0, dG.outerStride(),
+                cuRow.data(), cuRow.outerStride());
+            if (m_steinKernel)
+                for (int a = 0; a < k; ++a)
                     gxi.row(a).noalias() += (xi.transpose() * Gb.col(a)).transpose();
-            }
             gzRow.noalias() += Gb.transpose() * m_Z.middleRows(b0, c);
             if (needH) {
                 hsum += Hb.colwise().sum();
@@ -785,13 +787,13 @@ DmftReplica::StepResult DmftReplica::march(
             }
             for (int m = n - 1; m >= 0; --m) {
                 // T(a, b) = −Σ_{p>m, c} y_p(a, c) R_θ(p k + c, m k + b): the columns a + (p k + c) k
-                for (int a = 0; a < k; ++a) {
-                    const Eigen::Map<const Eigen::MatrixXd, 0, Eigen::OuterStride<>> Ya(
-                        Yadj.data() + (static_cast<Eigen::Index>(m + 1) * kk + a) * PJ, PJ, (n - m) * k,
-                        Eigen::OuterStride<>(static_cast<Eigen::Index>(k) * PJ));
-                    for (int b = 0; b < k; ++b)
-                        T.col(a + b * k).noalias() = -Ya * R.block((m + 1) * k, m * k + b, (n - m) * k, 1);
-                }
+                // (y_p(a, ·) for p > m: PJ × (n − m)k columns of stride k PJ, read once for all b)
+                for (int a = 0; a < k; ++a)
+                    productColumns(k, PJ, (n - m) * k,
+                        Yadj.data() + (static_cast<Eigen::Index>(m + 1) * kk + a) * PJ,
+                        static_cast<Eigen::Index>(k) * PJ, &R((m + 1) * k, m * k), R.outerStride(),
+                        T.data() + static_cast<Eigen::Index>(a) * PJ, static_cast<Eigen::Index>(k) * PJ, -1.0,
+                        false);
                 // y_m(a, b) = Σ_d T(a, d) A_m(d, b); K(n, m)(a, b) is its mean
                 for (int a = 0; a < k; ++a)
                     for (int b = 0; b < k; ++b) {

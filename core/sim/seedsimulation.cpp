@@ -1,10 +1,10 @@
 #include "sim/seedsimulation.h"
 
 #include "engine/hugepages.h"
+#include "engine/lanes.h"
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <limits>
 #include <numeric>
 #include <sstream>
@@ -43,33 +43,6 @@ void projectSamples(const Eigen::MatrixXd &Xt, const Eigen::MatrixXd &theta, Eig
 // Samples per block of forcesAndStep: a block's data (16 × d floats, 50 KB at d = 800) is
 // read from memory once, for the dot products, and again from the L2 cache for the update.
 constexpr Eigen::Index kSampleBlock = 16;
-// Eight lanes of data and of doubles (GCC/Clang vector extensions: one AVX-512 register of
-// doubles, two with AVX2, four with SSE2), loaded and stored unaligned through memcpy.
-// __builtin_convertvector turns eight floats into eight doubles in one instruction; Eigen 3.4
-// has no vectorised float → double cast. Plain arrays of lanes were vectorised too, but kept
-// their accumulators in memory (the committee's SGF took 2.4 s instead of 1.3–1.5 s).
-constexpr int kLanes = 8;
-using Lanes = double __attribute__((vector_size(kLanes * sizeof(double))));
-using LanesSingle = float __attribute__((vector_size(kLanes * sizeof(float))));
-
-inline Lanes loadLanes(const double *p)
-{
-    Lanes v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
-
-inline Lanes loadLanes(const float *p)
-{
-    LanesSingle v;
-    std::memcpy(&v, p, sizeof v);
-    return __builtin_convertvector(v, Lanes);
-}
-
-inline void storeLanes(double *p, Lanes v)
-{
-    std::memcpy(p, &v, sizeof v);
-}
 
 // The K dot products x·θ_a of one sample in one pass over x (single precision, converted to
 // double exactly; products and sums in double), with U independent accumulators per column:
@@ -96,7 +69,7 @@ template <int K> inline void sampleDots(const float *x, const double *theta, Eig
         Lanes c = acc[a][0];
         for (int u = 1; u < U; ++u)
             c += acc[a][u];
-        double sum = ((c[0] + c[4]) + (c[1] + c[5])) + ((c[2] + c[6]) + (c[3] + c[7]));
+        double sum = sumLanes(c);
         for (Eigen::Index i = j; i < d; ++i)
             sum += static_cast<double>(x[i]) * theta[a * d + i];
         r[a] = sum;
