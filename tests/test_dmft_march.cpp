@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <stdexcept>
 
 using namespace dmftlab;
 
@@ -38,6 +39,7 @@ private slots:
     void marchIsTheIteratedFixedPoint_data();
     void marchIsTheIteratedFixedPoint();
     void solverMarchesThenChecksOnce();
+    void marchedReplicasReleaseTheirPaths();
     void cancelWhileMarching(); // (divergence while marching: test_dmft_status::divergesNamingTheParameter)
 };
 
@@ -161,6 +163,35 @@ void TestDmftMarch::solverMarchesThenChecksOnce()
     const EngineResult m1 = runEngine("dmft", one);
     QCOMPARE(m1.curves.Q[0].mean, m.curves.Q[0].mean);
     QCOMPARE(m1.curves.trainLoss.mean, m.curves.trainLoss.mean);
+}
+
+// Replicas 2…R free their paths once marched (DmftReplica::releasePaths: the next replica on the
+// worker reuses the memory); their state stays, and the first replica keeps its paths for the
+// checking iteration. With setKeepPaths (diagnostics) every replica keeps them.
+void TestDmftMarch::marchedReplicasReleaseTheirPaths()
+{
+    RunConfig c = small("committee-erf");
+    DmftReplica replica(c, 77, 1);
+    QVERIFY(replica.march(nullptr) == DmftReplica::StepResult::Ok);
+    const Eigen::MatrixXd C = replica.C(), R = replica.R(), K = replica.K();
+    const Eigen::VectorXd loss = replica.trainLoss();
+    replica.releasePaths();
+    QVERIFY(replica.pathsReleased());
+    QVERIFY(replica.C() == C && replica.R() == R && replica.K() == K && replica.trainLoss() == loss);
+    QVERIFY_THROWS_EXCEPTION(std::logic_error, replica.step(nullptr));
+    QVERIFY_THROWS_EXCEPTION(std::logic_error, replica.march(nullptr));
+
+    for (bool keep : { false, true }) {
+        DmftSolver solver(c);
+        solver.setKeepPaths(keep);
+        const EngineResult r = solver.run();
+        QVERIFY2(r.status == Status::Converged, r.message.c_str());
+        QCOMPARE(solver.iterations(), 1);
+        QVERIFY(solver.replicaCount() >= 2);
+        QVERIFY(!solver.replica(0).pathsReleased());
+        for (int i = 1; i < solver.replicaCount(); ++i)
+            QCOMPARE(solver.replica(i).pathsReleased(), !keep);
+    }
 }
 
 void TestDmftMarch::cancelWhileMarching()

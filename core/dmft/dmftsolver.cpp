@@ -17,6 +17,7 @@
 #include <cmath>
 #include <random>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 
 namespace dmftlab
@@ -507,8 +508,18 @@ void DmftReplica::sumAcrossProcesses(std::initializer_list<std::pair<double *, E
     }
 }
 
+void DmftReplica::releasePaths()
+{
+    for (Eigen::MatrixXd *m : { &m_xi, &m_S, &m_Z, &m_W, &m_G, &m_dG, &m_Rpre, &m_Hs, &m_As })
+        m->resize(0, 0);
+    m_y.resize(0);
+    m_pathsReleased = true;
+}
+
 DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
 {
+    if (m_pathsReleased)
+        throw std::logic_error("DmftReplica::step after releasePaths");
     const int k = m_k, D = m_D, N = m_N;
     auto t0 = Clock::now();
     // The state was factored when the previous step published it; a state set from outside
@@ -667,6 +678,8 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
 DmftReplica::StepResult DmftReplica::march(
     const std::atomic<bool> *cancel, const std::function<void(int)> &onStep)
 {
+    if (m_pathsReleased)
+        throw std::logic_error("DmftReplica::march after releasePaths");
     const int k = m_k, ks = m_ks, D = m_D, N = m_N, P = m_localP, PJ = m_PJ;
     const double decay = 1.0 - m_problem.spec().ridge * m_dt;
     auto t0 = Clock::now();
@@ -1117,8 +1130,13 @@ Status DmftSolver::createReplicas(const std::atomic<bool> *cancel)
             if (m_steinKernel)
                 m_replicas[r]->setSteinKernel(*m_steinKernel);
             m_replicas[r]->setKeepPaths(m_keepPaths);
-            if (march)
+            if (march) {
                 marched[r] = m_replicas[r]->march(cancel, onStep);
+                // every replica but the first (which the iteration checks) is done: its paths
+                // make room for the next replica on this worker
+                if (r > 0 && marched[r] == DmftReplica::StepResult::Ok && !m_keepPaths)
+                    m_replicas[r]->releasePaths();
+            }
         }
     });
     if (cancel && cancel->load()) {
@@ -1139,10 +1157,12 @@ Status DmftSolver::createReplicas(const std::atomic<bool> *cancel)
         }
     }
     // The first marched replica is checked by one iteration (residual ~1e-10: rounding and the
-    // jitter's scale, test_dmft_march); the others are marched like it and stop at once.
-    // (Checking all 8 was 15 % of the committee preset's DMFT time.)
+    // jitter's scale, test_dmft_march); the others are marched like it and stop at once (each
+    // march gives its replica's fixed point by construction; a first replica that fell back to
+    // the iteration does not change that). (Checking all 8 was 15 % of the committee preset's
+    // DMFT time.)
     for (int r = 1; r < R && march; ++r)
-        if (marched[r] == DmftReplica::StepResult::Ok && marched[0] == DmftReplica::StepResult::Ok)
+        if (marched[r] == DmftReplica::StepResult::Ok)
             m_converged[r] = 1;
     m_marched = march;
     m_message = march ? "marched forward in time" : "initialised";

@@ -35,10 +35,16 @@ inline Lanes loadLanes(const float *p)
     return __builtin_convertvector(v, Lanes);
 }
 
-inline void storeLanes(double *p, Lanes v) { std::memcpy(p, &v, sizeof v); }
+inline void storeLanes(double *p, Lanes v)
+{
+    std::memcpy(p, &v, sizeof v);
+}
 
 /// The sum of the lanes, in a fixed order.
-inline double sumLanes(Lanes c) { return ((c[0] + c[4]) + (c[1] + c[5])) + ((c[2] + c[6]) + (c[3] + c[7])); }
+inline double sumLanes(Lanes c)
+{
+    return ((c[0] + c[4]) + (c[1] + c[5])) + ((c[2] + c[6]) + (c[3] + c[7]));
+}
 
 /// out(:, b) = [out(:, b) +] s · Σ_j A(:, j) B(j, b) for b < K, over `rows` rows: a tall block
 /// times a matrix with a few columns, the block read once for all K columns (Eigen's
