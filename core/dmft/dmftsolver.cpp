@@ -133,16 +133,18 @@ bool steinKernelByDefault(const RunConfig &c)
     return c.problem.activation == Activation::Relu;
 }
 
-double dmftDoubles(int N, int k, int ks, double P, double PJ, int R, int threads, int mixing, bool keepPaths)
+double dmftDoubles(
+    int N, int k, int ks, double P, double PJ, int R, int threads, int mixing, bool keepPaths, bool march)
 {
     const double D = (N + 1.0) * k, Dz = D + ks;
-    const double perReplica = Dz * P // ξ
+    const double paths = Dz * P // ξ
         + (keepPaths ? 4.0 * D * P : 0.0) // W, G, dG, r (kept for the Stein kernel only)
         + (N + 1.0) * P // S
         + (ks + 1.0) * P + 2.0 * (N + 1.0) * k * k * PJ // H̃, A
-        + 2.0 * D * PJ * k // tangent work X, Y (all chunks)
-        + 16.0 * Dz * Dz // Σ, L, state, kernels, partial sums
-        + (2.0 * mixing + 5.0) * (2.0 * D * D + D * ks); // mixer history ΔX, ΔF, x, F(x), f, best x, F
+        + 2.0 * D * PJ * k; // tangent work X, Y (all chunks)
+    const double state = 16.0 * Dz * Dz; // Σ, L, state, kernels, partial sums
+    const double mixer
+        = (2.0 * mixing + 5.0) * (2.0 * D * D + D * ks); // history ΔX, ΔF, x, F(x), f, best x, F
     const double perChunk = 3.0 * D * D // partial sums of K, C_u (kReductionChunks of them)
         + (Dz + 2.0 * D) * kPathBlock; // a block of paths' (z, w), G, dG
     const double snapshot = 6.0 * D * D * 3.0; // statistics of 4 kernels
@@ -151,7 +153,17 @@ double dmftDoubles(int N, int k, int ks, double P, double PJ, int R, int threads
     const double rows = Dz + N + 2.0;
     const double transient = std::max(2.0 * rows * P + rows * rows, Dz * P + 4.0 * D * P + (N + 1.0) * P);
     const double workers = std::min<double>(R, threads); // replicas stepped at once
-    return R * perReplica + workers * (kReductionChunks * perChunk + transient) + snapshot;
+    if (!march)
+        return R * (paths + state + mixer) + workers * (kReductionChunks * perChunk + transient) + snapshot;
+    // dmft.warm_start = march: a marched replica frees its paths (DmftReplica::releasePaths),
+    // except the first, which one iteration checks (its mixer holds 5 vectors): at most one
+    // replica per worker and the first hold paths. A worker's march needs dG (P × D) and the
+    // adjoint's A, y and T (P_J × (N+1)k² each). (A replica whose march falls back to the
+    // iteration keeps its paths: that rare case can exceed this.)
+    const double holders = std::min<double>(R, workers + 1.0);
+    const double marching = D * P + 3.0 * (N + 1.0) * k * k * PJ;
+    return holders * paths + R * state + 5.0 * (2.0 * D * D + D * ks)
+        + workers * (kReductionChunks * perChunk + std::max(transient, marching)) + snapshot;
 }
 } // namespace
 
@@ -162,14 +174,15 @@ double dmftMemoryBytes(const RunConfig &c, int ranks)
         const auto share = [ranks](int count) { return (count + ranks - 1) / ranks; };
         return 1.15 * 8.0
             * dmftDoubles(c.time.steps, c.problem.width, c.problem.teacherWidth, share(c.dmft.paths),
-                share(c.dmft.tangentPaths), c.dmft.replicas, 1, c.dmft.mixingMemory, steinKernelByDefault(c));
+                share(c.dmft.tangentPaths), c.dmft.replicas, 1, c.dmft.mixingMemory, steinKernelByDefault(c),
+                c.dmft.warmStart == "march");
     }
     // 15 % for allocator overhead and temporaries (measured: committee-erf N = 100 at the
     // defaults peaked at 0.52 GiB resident against 0.48 GiB of counted arrays)
     return 1.15 * 8.0
         * dmftDoubles(c.time.steps, c.problem.width, c.problem.teacherWidth, c.dmft.paths,
             c.dmft.tangentPaths, c.dmft.replicas, resolvedThreads(c.sim.threads), c.dmft.mixingMemory,
-            steinKernelByDefault(c));
+            steinKernelByDefault(c), c.dmft.warmStart == "march");
 }
 
 std::string checkDmft(const RunConfig &c, int ranks)
