@@ -103,15 +103,18 @@ void productColumns(Eigen::Index rows, Eigen::Index J, const double *A, Eigen::I
 }
 
 /// out(j, b) += Σ_p A(p, j) V(p, b) for j < J, b < K, p < rows: K dot products per column of a
-/// tall block, the block read once for all of them. Column j of A starts at A + j · aStride,
-/// column b of V at V + b · ldv (rows contiguous), out(j, b) = out[j + b · ldo].
-template <int K>
-void transposedProductColumns(Eigen::Index rows, Eigen::Index J, const double *A, Eigen::Index aStride,
+/// tall block, the block read once for all of them, with U independent accumulators per column
+/// (one made the sums wait on the FMA latency). Column j of A starts at A + j · aStride, column
+/// b of V at V + b · ldv (rows contiguous), out(j, b) = out[j + b · ldo]. A may be single
+/// precision (converted exactly; products and sums in double): the SGF's dot products x_i·θ_a
+/// are this with J = 1.
+template <int K, typename Scalar>
+void transposedProductColumns(Eigen::Index rows, Eigen::Index J, const Scalar *A, Eigen::Index aStride,
     const double *V, Eigen::Index ldv, double *out, Eigen::Index ldo)
 {
-    constexpr int U = K == 1 ? 4 : 2;
+    constexpr int U = K <= 2 ? 2 : 1;
     for (Eigen::Index j = 0; j < J; ++j) {
-        const double *a = A + j * aStride;
+        const Scalar *a = A + j * aStride;
         Lanes acc[U][K];
 #pragma GCC unroll 4
         for (int u = 0; u < U; ++u)
@@ -133,9 +136,31 @@ void transposedProductColumns(Eigen::Index rows, Eigen::Index J, const double *A
                 c += acc[u][b];
             double sum = sumLanes(c);
             for (Eigen::Index q = p; q < rows; ++q)
-                sum += a[q] * V[b * ldv + q];
+                sum += static_cast<double>(a[q]) * V[b * ldv + q];
             out[j + b * ldo] += sum;
         }
+    }
+}
+
+/// Calls f(std::integral_constant<int, k>{}) when 1 ≤ k ≤ 4 (the widths with kernels of their
+/// own) and returns true; returns false for any other k.
+template <typename F> bool withFixedWidth(int k, F &&f)
+{
+    switch (k) {
+    case 1:
+        f(std::integral_constant<int, 1> {});
+        return true;
+    case 2:
+        f(std::integral_constant<int, 2> {});
+        return true;
+    case 3:
+        f(std::integral_constant<int, 3> {});
+        return true;
+    case 4:
+        f(std::integral_constant<int, 4> {});
+        return true;
+    default:
+        return false;
     }
 }
 
@@ -143,38 +168,24 @@ void transposedProductColumns(Eigen::Index rows, Eigen::Index J, const double *A
 inline void productColumns(int K, Eigen::Index rows, Eigen::Index J, const double *A, Eigen::Index aStride,
     const double *B, Eigen::Index ldb, double *out, Eigen::Index ldo, double s, bool accumulate)
 {
-    switch (K) {
-    case 1:
-        return productColumns<1>(rows, J, A, aStride, B, ldb, out, ldo, s, accumulate);
-    case 2:
-        return productColumns<2>(rows, J, A, aStride, B, ldb, out, ldo, s, accumulate);
-    case 3:
-        return productColumns<3>(rows, J, A, aStride, B, ldb, out, ldo, s, accumulate);
-    case 4:
-        return productColumns<4>(rows, J, A, aStride, B, ldb, out, ldo, s, accumulate);
-    default:
-        for (int b = 0; b < K; ++b)
-            productColumns<1>(rows, J, A, aStride, B + b * ldb, ldb, out + b * ldo, ldo, s, accumulate);
-    }
+    if (withFixedWidth(K, [&](auto width) {
+            productColumns<decltype(width)::value>(rows, J, A, aStride, B, ldb, out, ldo, s, accumulate);
+        }))
+        return;
+    for (int b = 0; b < K; ++b)
+        productColumns<1>(rows, J, A, aStride, B + b * ldb, ldb, out + b * ldo, ldo, s, accumulate);
 }
 
 /// transposedProductColumns for any number of columns: kernels for 1–4, one at a time beyond.
 inline void transposedProductColumns(int K, Eigen::Index rows, Eigen::Index J, const double *A,
     Eigen::Index aStride, const double *V, Eigen::Index ldv, double *out, Eigen::Index ldo)
 {
-    switch (K) {
-    case 1:
-        return transposedProductColumns<1>(rows, J, A, aStride, V, ldv, out, ldo);
-    case 2:
-        return transposedProductColumns<2>(rows, J, A, aStride, V, ldv, out, ldo);
-    case 3:
-        return transposedProductColumns<3>(rows, J, A, aStride, V, ldv, out, ldo);
-    case 4:
-        return transposedProductColumns<4>(rows, J, A, aStride, V, ldv, out, ldo);
-    default:
-        for (int b = 0; b < K; ++b)
-            transposedProductColumns<1>(rows, J, A, aStride, V + b * ldv, ldv, out + b * ldo, ldo);
-    }
+    if (withFixedWidth(K, [&](auto width) {
+            transposedProductColumns<decltype(width)::value, double>(rows, J, A, aStride, V, ldv, out, ldo);
+        }))
+        return;
+    for (int b = 0; b < K; ++b)
+        transposedProductColumns<1, double>(rows, J, A, aStride, V + b * ldv, ldv, out + b * ldo, ldo);
 }
 
 } // namespace dmftlab

@@ -44,36 +44,13 @@ void projectSamples(const Eigen::MatrixXd &Xt, const Eigen::MatrixXd &theta, Eig
 // read from memory once, for the dot products, and again from the L2 cache for the update.
 constexpr Eigen::Index kSampleBlock = 16;
 
-// The K dot products x·θ_a of one sample in one pass over x (single precision, converted to
-// double exactly; products and sums in double), with U independent accumulators per column:
-// one accumulator per column made the sums wait on the FMA latency.
+// The K dot products x·θ_a of one sample in one pass over x (single precision; products and sums
+// in double): engine/lanes.h.
 template <int K> inline void sampleDots(const float *x, const double *theta, Eigen::Index d, double *r)
 {
-    constexpr int U = K <= 2 ? 2 : 1;
-    Lanes acc[K][U];
     for (int a = 0; a < K; ++a)
-        for (int u = 0; u < U; ++u)
-            acc[a][u] = Lanes {};
-    Eigen::Index j = 0;
-    // unrolled, so that the accumulators stay in registers (GCC 12 kept them in memory)
-    for (; j + U * kLanes <= d; j += U * kLanes) {
-#pragma GCC unroll 4
-        for (int u = 0; u < U; ++u) {
-            const Lanes xv = loadLanes(x + j + u * kLanes);
-#pragma GCC unroll 4
-            for (int a = 0; a < K; ++a)
-                acc[a][u] += xv * loadLanes(theta + a * d + j + u * kLanes);
-        }
-    }
-    for (int a = 0; a < K; ++a) {
-        Lanes c = acc[a][0];
-        for (int u = 1; u < U; ++u)
-            c += acc[a][u];
-        double sum = sumLanes(c);
-        for (Eigen::Index i = j; i < d; ++i)
-            sum += static_cast<double>(x[i]) * theta[a * d + i];
-        r[a] = sum;
-    }
+        r[a] = 0.0;
+    transposedProductColumns<K>(d, 1, x, d, theta, d, r, 1);
 }
 
 // θ' −= Σ_b w_b x_bᵀ over a block of samples (column b of Xb, weights w[b*K + a]), chunk of
@@ -179,18 +156,13 @@ double forcesAndStep(const Problem &problem, const Eigen::MatrixXf &Xt, const Ei
 {
     thetaNext = theta;
     thetaNext *= decay;
-    switch (theta.cols()) {
-    case 1:
-        return forcesAndStepFixed<1>(problem, Xt, y, theta, scale, drift, tamingStep, R, G, thetaNext);
-    case 2:
-        return forcesAndStepFixed<2>(problem, Xt, y, theta, scale, drift, tamingStep, R, G, thetaNext);
-    case 3:
-        return forcesAndStepFixed<3>(problem, Xt, y, theta, scale, drift, tamingStep, R, G, thetaNext);
-    case 4:
-        return forcesAndStepFixed<4>(problem, Xt, y, theta, scale, drift, tamingStep, R, G, thetaNext);
-    default:
-        return forcesAndStepAnyWidth(problem, Xt, y, theta, scale, drift, tamingStep, R, G, thetaNext);
-    }
+    double total = 0.0;
+    if (!withFixedWidth(static_cast<int>(theta.cols()), [&](auto width) {
+            total = forcesAndStepFixed<decltype(width)::value>(
+                problem, Xt, y, theta, scale, drift, tamingStep, R, G, thetaNext);
+        }))
+        total = forcesAndStepAnyWidth(problem, Xt, y, theta, scale, drift, tamingStep, R, G, thetaNext);
+    return total;
 }
 
 } // namespace
