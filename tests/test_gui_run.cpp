@@ -285,9 +285,11 @@ void TestGuiRun::stopCancelsPromptlyAndRunRestarts()
     // of several seconds, stopped in the middle.
     QVERIFY(w.loadPreset("logistic-regression"));
     // The preset's d and N, more seeds and Euler sub-steps: SGF runs for well over 3 s
-    // even on an idle machine, so both engines are stopped mid-run.
+    // even on an idle machine, so both engines are stopped mid-run (alone, with 2 threads:
+    // 11 s on the slower development machine; at 8 sub-steps it took 3.8 s there after the
+    // single-precision SGF of 2026-12-01, too close to the 3 s stop on a faster machine).
     setField(w, "sim.seeds", "32");
-    setField(w, "sim.substeps", "8");
+    setField(w, "sim.substeps", "24");
     // And a DMFT that cannot converge within the test (a faster solver must not turn the
     // stop into a race with convergence): at the preset's sizes, so the cancel latency is
     // the default one, but with strong damping (the residual shrinks ~3 % per iteration)
@@ -478,7 +480,9 @@ void TestGuiRun::eventLoopStaysResponsive()
     w.show();
     makeSmall(w, "committee-erf");
     setField(w, "time.steps", "40");
-    setField(w, "sim.dimension", "500");
+    // a run of several hundred ms, so that there are enough ticks to judge (at d = 500 the
+    // engines returned after ~150 ms once the SGF streamed single-precision data: 17 ticks)
+    setField(w, "sim.dimension", "1000");
     const TimerLateness idle = measureTimerLateness(500);
     QSignalSpy finished(&w, &MainWindow::runFinished);
     QElapsedTimer sinceStart;
