@@ -86,11 +86,10 @@ void subtractBlock(const float *Xb, Eigen::Index d, Eigen::Index m, const double
 // (s_i = drift − noise ξ_i, or drift without noise), in ONE pass over the samples from memory:
 // a block of samples gets its K dot products each, then its update (subtractBlock) while the
 // block is still in cache. The n×d data matrix does not fit in cache at the presets' sizes
-// (committee: 6400 × 800), so the SGF is memory-bound: one pass instead of two (the dot
-// products, then the update) and single-precision data (exactly the values of Instance::Xt)
-// halve the traffic twice. Measured at the committee's size, one thread, per step: 3.1 ms
-// (two passes over double data with Eigen's dot and per-column updates, k = 2: 3.9–5.5 ms;
-// k = 1, two GEMVs: 3.5–5.3 ms against 1.7 ms now).
+// (committee: 6400 × 800), so the SGF is memory-bound: single-precision data (exactly the
+// values of Instance::Xt) halve its traffic, and for k = 1 the one pass replaces two GEMVs.
+// dmftlab-bench-sim, one thread, per step (2026-12-01, before → after): the committee's seed
+// 3.6–4.0 → 1.8–2.4 ms; k = 1 at d = 2000, n = 4000: 4.7–4.9 → 2.8–3.2 ms.
 template <int K>
 double forcesAndStepFixed(const Problem &problem, const Eigen::MatrixXf &Xt, const Eigen::VectorXd &y,
     const Eigen::MatrixXd &theta, const Eigen::VectorXd *scale, double drift, double tamingStep,
