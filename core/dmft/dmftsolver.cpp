@@ -351,10 +351,19 @@ bool DmftReplica::factorCovariance(Eigen::MatrixXd &L) const
     Sigma.bottomLeftCorner(m_D, m_ks) = m_M;
     Sigma.topRightCorner(m_ks, m_D) = m_M.transpose();
     Sigma.bottomRightCorner(m_D, m_D) = m_C;
-    const double scale = std::max(1e-300, m_C.diagonal().cwiseAbs().maxCoeff());
+    // The jitter of w_n's entries scales with the largest Q up to t_n, as march() adds it: at
+    // τ = 0 Cov(z, w) is singular to rounding and takes the jitter at its square root, so a
+    // jitter on the final largest Q put the iterated fixed point 1e-4 away from the marched one
+    // (gradient-flow logistic regression, N = 50).
+    Eigen::VectorXd scale(m_D);
+    double running = 0.0;
+    for (int n = 0; n <= m_N; ++n) {
+        running = std::max(running, m_C.diagonal().segment(n * m_k, m_k).cwiseAbs().maxCoeff());
+        scale.segment(n * m_k, m_k).setConstant(std::max(1e-300, running));
+    }
     for (double jitter = 1e-10; jitter <= 1e-5; jitter *= 100.0) {
         Eigen::MatrixXd S = Sigma;
-        S.diagonal().tail(m_D).array() += jitter * scale;
+        S.diagonal().tail(m_D) += jitter * scale;
         Eigen::LLT<Eigen::MatrixXd> llt(S);
         if (llt.info() == Eigen::Success) {
             L = llt.matrixL();
