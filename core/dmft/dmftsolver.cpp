@@ -76,6 +76,10 @@ template <class F> void parallelChunks(int chunks, int count, F &&f)
 constexpr int kReductionChunks = 4;
 /// Paths a thread takes through all time steps at once (forwardChunk).
 constexpr int kPathBlock = 256;
+// The jitter of the factor of Cov(z, w), shared by step() (factorCovariance) and march(): w_n's
+// diagonal gets jitter × the largest |Q| up to t_n, from kJitterFirst, ×kJitterGrowth while the
+// Cholesky factorisation fails, up to kJitterLast.
+constexpr double kJitterFirst = 1e-10, kJitterLast = 1e-5, kJitterGrowth = 100.0;
 
 /// Runs f(task, begin, end) over `count` items split into `tasks` contiguous ranges, on up to
 /// `threads` threads (thread t takes tasks t, t + threads, ...). Which thread runs a task
@@ -143,8 +147,8 @@ double dmftDoubles(
         + (ks + 1.0) * P + 2.0 * (N + 1.0) * k * k * PJ // H̃, A
         + 2.0 * D * PJ * k; // tangent work X, Y (all chunks)
     const double state = 16.0 * Dz * Dz; // Σ, L, state, kernels, partial sums
-    const double mixer
-        = (2.0 * mixing + 5.0) * (2.0 * D * D + D * ks); // history ΔX, ΔF, x, F(x), f, best x, F
+    // the mixer: `history` pairs ΔX, ΔF and 5 vectors x, F(x), f, best x, F of the state's size
+    const auto mixer = [&](int history) { return (2.0 * history + 5.0) * (2.0 * D * D + D * ks); };
     const double perChunk = 3.0 * D * D // partial sums of K, C_u (kReductionChunks of them)
         + (Dz + 2.0 * D) * kPathBlock; // a block of paths' (z, w), G, dG
     const double snapshot = 6.0 * D * D * 3.0; // statistics of 4 kernels
@@ -154,15 +158,16 @@ double dmftDoubles(
     const double transient = std::max(2.0 * rows * P + rows * rows, Dz * P + 4.0 * D * P + (N + 1.0) * P);
     const double workers = std::min<double>(R, threads); // replicas stepped at once
     if (!march)
-        return R * (paths + state + mixer) + workers * (kReductionChunks * perChunk + transient) + snapshot;
+        return R * (paths + state + mixer(mixing)) + workers * (kReductionChunks * perChunk + transient)
+            + snapshot;
     // dmft.warm_start = march: a marched replica frees its paths (DmftReplica::releasePaths),
-    // except the first, which one iteration checks (its mixer holds 5 vectors): at most one
+    // except the first, which one iteration checks (its mixer has no history yet): at most one
     // replica per worker and the first hold paths. A worker's march needs dG (P × D) and the
     // adjoint's A, y and T (P_J × (N+1)k² each). (A replica whose march falls back to the
     // iteration keeps its paths: that rare case can exceed this.)
     const double holders = std::min<double>(R, workers + 1.0);
     const double marching = D * P + 3.0 * (N + 1.0) * k * k * PJ;
-    return holders * paths + R * state + 5.0 * (2.0 * D * D + D * ks)
+    return holders * paths + R * state + mixer(0)
         + workers * (kReductionChunks * perChunk + std::max(transient, marching)) + snapshot;
 }
 } // namespace
@@ -361,7 +366,7 @@ bool DmftReplica::factorCovariance(Eigen::MatrixXd &L) const
         running = std::max(running, m_C.diagonal().segment(n * m_k, m_k).cwiseAbs().maxCoeff());
         scale.segment(n * m_k, m_k).setConstant(std::max(1e-300, running));
     }
-    for (double jitter = 1e-10; jitter <= 1e-5; jitter *= 100.0) {
+    for (double jitter = kJitterFirst; jitter <= kJitterLast; jitter *= kJitterGrowth) {
         Eigen::MatrixXd S = Sigma;
         S.diagonal().tail(m_D) += jitter * scale;
         Eigen::LLT<Eigen::MatrixXd> llt(S);
@@ -739,7 +744,7 @@ DmftReplica::StepResult DmftReplica::march(
             return StepResult::Cancelled;
         const int i0 = ks + n * k, rows = (n + 1) * k; // L's rows of w_n; blocks 0..n
         // 1. The factor's rows of w_n: L_n,<i0 = Σ_n,<i0 L_<i0⁻ᵀ, then the Cholesky factor of the
-        // innovation covariance, with step()'s jitter on the running largest Q.
+        // innovation covariance, with step()'s jitter (kJitterFirst on the running largest Q).
         t0 = Clock::now();
         scale = std::max(scale, C.block(n * k, n * k, k, k).diagonal().cwiseAbs().maxCoeff());
         Eigen::MatrixXd sigma(k, i0);
@@ -747,7 +752,7 @@ DmftReplica::StepResult DmftReplica::march(
         L.block(i0, 0, k, i0)
             = L.topLeftCorner(i0, i0).triangularView<Eigen::Lower>().solve(sigma.transpose()).transpose();
         bool factored = false;
-        for (double jitter = 1e-10; jitter <= 1e-5 && !factored; jitter *= 100.0) {
+        for (double jitter = kJitterFirst; jitter <= kJitterLast && !factored; jitter *= kJitterGrowth) {
             Sd = C.block(n * k, n * k, k, k);
             Sd.diagonal().array() += jitter * std::max(1e-300, scale);
             Sd.noalias() -= L.block(i0, 0, k, i0) * L.block(i0, 0, k, i0).transpose();
@@ -1171,15 +1176,16 @@ Status DmftSolver::createReplicas(const std::atomic<bool> *cancel)
     for (int r = 0; r < R && march; ++r) {
         if (marched[r] == DmftReplica::StepResult::NotPositiveSemidefinite) {
             // no factor at some t_n (a nearly singular (z, w)): this replica iterates instead,
-            // from the no-learning guess, where step()'s global jitter may get through
+            // from the no-learning guess, where step()'s escalation of the jitter (all of w's
+            // diagonal at once) may get through
             m_replicas[r]->setNoLearningState();
             ++m_marchFallbacks;
         } else if (auto st = failure(marched[r], *m_replicas[r], r)) {
             return *st;
         }
     }
-    // The first marched replica is checked by one iteration (residual ~1e-10: rounding and the
-    // jitter's scale, test_dmft_march); the others are marched like it and stop at once (each
+    // The first marched replica is checked by one iteration (residual 1e-16–1e-13 at the
+    // presets: rounding, test_dmft_march); the others are marched like it and stop at once (each
     // march gives its replica's fixed point by construction; a first replica that fell back to
     // the iteration does not change that). (Checking all 8 was 15 % of the committee preset's
     // DMFT time.)

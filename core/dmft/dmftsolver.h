@@ -127,7 +127,7 @@ public:
     /// add row n of C_u, E[g zᵀ], K (E[H̃_n J_nm] for every m < n from the adjoint of the
     /// tangents' recursion, backwards in m) and μ, then advance the θ-process to t_{n+1}. It leaves that
     /// state (and its kernels) published, unfactored; a step() from it changes it only by
-    /// rounding and the jitter's scale (the running largest Q here, the overall one in step()).
+    /// rounding (both factor with the same jitter, unless step() has to escalate it).
     /// With the Stein kernel (usesSteinKernel()) row n of K is steinKernel()'s, from the
     /// paths up to t_n. Not for a fresh-path replica. `onStep(n)` is called before each t_n
     /// (progress). Diverged, IllConditioned (Stein), NotPositiveSemidefinite (no factor at some
