@@ -6,6 +6,7 @@
 #include "config/schema.h"
 #include "engine/registry.h"
 #include "engine/threadexceptions.h"
+#include "io/curvesjson.h"
 #include "io/files.h"
 #include "testutil.h"
 
@@ -32,6 +33,41 @@ RunConfig tinyConfig()
     c.dmft.replicas = 2;
     c.dmft.maxIterations = 3;
     return c;
+}
+
+/// Another value of `field` that `engine` accepts on `base` (validation and the engine's
+/// check), or nothing. Numbers are doubled, halved, moved by one; strings take another
+/// choice; null becomes 7 and a number null.
+std::optional<RunConfig> changed(const FieldInfo &field, const RunConfig &base, const std::string &engine)
+{
+    const json value = field.get(base);
+    std::vector<json> candidates;
+    if (value.is_null())
+        candidates = { 7, 7.5 };
+    else if (value.is_number()) {
+        const double v = value.get<double>();
+        for (double x : { 2 * v, v + 1, v / 2, v - 1 })
+            candidates.push_back(field.type == FieldType::Int ? json(std::llround(x)) : json(x));
+        if (field.type == FieldType::NumberOrNull)
+            candidates.push_back(nullptr);
+    } else if (value.is_string())
+        for (const std::string &choice : field.choices)
+            candidates.push_back(choice);
+    for (const json &c : candidates) {
+        if (c == value || !checkValue(field, c).empty())
+            continue;
+        RunConfig out = base;
+        field.set(out, c);
+        if (field.get(out) != value && !checkEngine(engine, out))
+            return out;
+    }
+    return std::nullopt;
+}
+
+bool inSections(const FieldInfo &field, const std::vector<std::string> &sections)
+{
+    const std::string top = field.key.substr(0, field.key.find('.'));
+    return std::find(sections.begin(), sections.end(), top) != sections.end();
 }
 
 } // namespace
@@ -163,6 +199,56 @@ private slots:
             QVERIFY2(has == info->produces(kf.stem), (info->name + " / " + kf.stem).c_str());
         }
         QCOMPARE(!r.curves.residuals.empty(), info->fixedPoint);
+    }
+
+    // Results are reused across a change of the sections an engine ignores (resultKey:
+    // sweeps over d reuse the DMFT, the window keeps it when only d changed). So every key
+    // of them is changed here and the result must stay the same bit for bit (curves,
+    // kernels, residuals, status); the key must stay the same there and change with every
+    // other key that affects results.
+    void ignoredSectionsChangeNoNumber_data()
+    {
+        QTest::addColumn<QString>("engine");
+        for (const EngineInfo &e : engineRegistry())
+            QTest::newRow(e.name.c_str()) << QString::fromStdString(e.name);
+    }
+    void ignoredSectionsChangeNoNumber()
+    {
+        QFETCH(QString, engine);
+        const EngineInfo *info = findEngine(engine.toStdString());
+        QVERIFY(info);
+        const RunConfig base = tinyConfig();
+        const std::string baseKey = resultKey(info->name, base);
+        const EngineResult reference = runEngine(info->name, base);
+        QVERIFY2(reference.status == Status::Completed || reference.status == Status::Converged
+                || reference.status == Status::MaxIterations,
+            reference.message.c_str());
+        const std::string referenceCurves = io::curvesToJson(reference.curves).dump();
+        int ignoredKeys = 0, expected = 0;
+        for (const FieldInfo &field : configSchema()) {
+            const bool ignored = inSections(field, info->ignoredSections);
+            expected += ignored || (!field.affectsResults && field.key != ConfigKey::Preset);
+            const std::optional<RunConfig> other = changed(field, base, info->name);
+            if (!other) {
+                // every ignored key must be exercised; others may have no second valid value here
+                QVERIFY2(!ignored, ("no other valid value of " + field.key).c_str());
+                continue;
+            }
+            const std::string key = resultKey(info->name, *other);
+            if (!ignored && field.affectsResults) {
+                QVERIFY2(key != baseKey, (field.key + " must be part of the key").c_str());
+                continue;
+            }
+            QVERIFY2(key == baseKey, (field.key + " must not be part of the key").c_str());
+            const EngineResult r = runEngine(info->name, *other);
+            QVERIFY2(r.status == reference.status, (field.key + ": " + r.message).c_str());
+            QVERIFY2(io::curvesToJson(r.curves).dump() == referenceCurves,
+                (field.key + " changed the result").c_str());
+            ++ignoredKeys;
+        }
+        // every key of the sections and sim.threads (it changes no number of any engine)
+        QCOMPARE(ignoredKeys, expected);
+        QVERIFY(expected >= 6);
     }
 
     // A throwing progress callback stands for any bug inside an engine. Simulations call it

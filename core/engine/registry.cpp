@@ -1,5 +1,7 @@
 #include "engine/registry.h"
 
+#include "config/schema.h"
+
 #include "dmft/dmftcheck.h"
 #include "dmft/dmftsolver.h"
 #include "dmft/onlineode.h"
@@ -20,7 +22,8 @@ EngineInfo simulationEngine(EngineId id, SimEngine sim, std::string name, std::s
     std::vector<std::string> kernels)
 {
     EngineInfo e { id, std::move(name), std::move(label), std::move(detail), std::move(summary),
-        EngineKind::Simulation, sgfType, finiteSamples, /*fixedPoint=*/false, std::move(kernels), {}, {} };
+        EngineKind::Simulation, sgfType, finiteSamples, /*fixedPoint=*/false, std::move(kernels), {}, {},
+        /*ignoredSections=*/ { "dmft" } };
     e.check = [sim](const RunConfig &c) { return checkSimulation(sim, c); };
     e.run = [sim](const RunConfig &c, const ProgressCallback &p, const std::atomic<bool> *cancel) {
         return runSimulation(sim, c, p, cancel);
@@ -33,11 +36,13 @@ EngineInfo simulationEngine(EngineId id, SimEngine sim, std::string name, std::s
 EngineInfo theoryEngine(EngineId id, std::string name, std::string label, std::string detail,
     std::string summary, bool fixedPoint, std::vector<std::string> kernels,
     std::function<EngineCheck(const RunConfig &)> check,
-    std::function<EngineResult(const RunConfig &, const ProgressCallback &, const std::atomic<bool> *)> run)
+    std::function<EngineResult(const RunConfig &, const ProgressCallback &, const std::atomic<bool> *)> run,
+    std::vector<std::string> ignoredSections)
 {
-    return { id, std::move(name), std::move(label), std::move(detail), std::move(summary), EngineKind::Theory,
-        /*sgfType=*/true, /*finiteSamples=*/false, fixedPoint, std::move(kernels), std::move(check),
-        std::move(run) };
+    EngineInfo e { id, std::move(name), std::move(label), std::move(detail), std::move(summary),
+        EngineKind::Theory, /*sgfType=*/true, /*finiteSamples=*/false, fixedPoint, std::move(kernels),
+        std::move(check), std::move(run), std::move(ignoredSections) };
+    return e;
 }
 
 } // namespace
@@ -59,16 +64,16 @@ const std::vector<EngineInfo> &engineRegistry()
         simulationEngine(EngineId::Online, SimEngine::Online, "online", "online SGD", "fresh samples",
             "online SGD (a fresh sample every step) at finite d", /*sgfType=*/false, /*finiteSamples=*/false,
             { "C_theta" }),
-        theoryEngine(
-            EngineId::Dmft, "dmft", "DMFT", "d = ∞, fixed-point iteration",
+        theoryEngine(EngineId::Dmft, "dmft", "DMFT", "d = ∞, fixed-point iteration",
             "the d = infinity DMFT of SGF (fixed-point iteration)", /*fixedPoint=*/true,
             { "C_theta", "R_theta", "C_u", "K" },
             // the memory limit is per process: the paths are split over the engine's ranks
             [](const RunConfig &c) { return checkDmftConfig(c, engineReducer().ranks()); },
-            runDmftWithTimeStepControl),
+            runDmftWithTimeStepControl, /*ignoredSections=*/ { "sim" }), // d = ∞: no simulation setting
         theoryEngine(EngineId::Ode, "ode", "online ODE", "α → ∞ limit",
             "the online-limit ODE (alpha -> infinity)",
-            /*fixedPoint=*/false, { "C_theta" }, checkOnlineOde, runOnlineOdeEngine),
+            /*fixedPoint=*/false, { "C_theta" }, checkOnlineOde, runOnlineOdeEngine,
+            /*ignoredSections=*/ { "sim", "dmft" }), // no sampled paths either
     };
     return table;
 }
@@ -106,6 +111,29 @@ std::string engineLabel(const std::string &name)
 {
     const EngineInfo *e = findEngine(name);
     return e ? e->label : name;
+}
+
+std::string resultKey(const std::string &engine, const RunConfig &config)
+{
+    json j = configToJson(config, /*withDerived=*/false);
+    auto erase = [&j](const std::string &dotted) {
+        json *at = &j;
+        std::size_t from = 0;
+        for (std::size_t dot; (dot = dotted.find('.', from)) != std::string::npos; from = dot + 1) {
+            const auto it = at->find(dotted.substr(from, dot - from));
+            if (it == at->end() || !it->is_object())
+                return;
+            at = &*it;
+        }
+        at->erase(dotted.substr(from));
+    };
+    for (const FieldInfo &f : configSchema())
+        if (!f.affectsResults)
+            erase(f.key);
+    if (const EngineInfo *e = findEngine(engine))
+        for (const std::string &section : e->ignoredSections)
+            erase(section);
+    return engine + "|" + j.dump();
 }
 
 } // namespace dmftlab

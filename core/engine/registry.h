@@ -41,6 +41,10 @@ struct EngineInfo {
     /// problem with the keys at fault.
     std::function<EngineCheck(const RunConfig &)> check;
     std::function<EngineResult(const RunConfig &, const ProgressCallback &, const std::atomic<bool> *)> run;
+    /// Config sections the engine never reads ("dmft" for a simulation, "sim" for the
+    /// DMFT): a change there leaves its result the same bit for bit, so a result can be
+    /// reused across it (resultKey). test_engine_registry changes every key of them.
+    std::vector<std::string> ignoredSections;
 
     bool isSimulation() const { return kind == EngineKind::Simulation; }
     bool isTheory() const { return kind == EngineKind::Theory; }
@@ -58,5 +62,10 @@ const std::string &engineName(EngineId id);
 std::string engineNameList(const std::string &separator = ", ");
 /// The label of `name`, or `name` itself for an unknown engine.
 std::string engineLabel(const std::string &name);
+/// What determines `engine`'s result on `config`, as text: the engine's name and the
+/// config as JSON without the keys that change no number (schema: affectsResults) and
+/// without the engine's ignoredSections. Equal keys, equal results: a sweep point or a run
+/// in the window that repeats one (say the DMFT after only d changed) reuses it.
+std::string resultKey(const std::string &engine, const RunConfig &config);
 
 } // namespace dmftlab

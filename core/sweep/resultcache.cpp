@@ -1,15 +1,13 @@
 #include "sweep/resultcache.h"
 
-#include "config/configkey.h"
+#include "engine/registry.h"
 
 namespace dmftlab
 {
 
 std::string ResultCache::key(const std::string &engine, const RunConfig &config)
 {
-    json j = configToJson(config, /*withDerived=*/false);
-    j.erase(ConfigKey::Preset);
-    return engine + "|" + j.dump();
+    return resultKey(engine, config);
 }
 
 std::shared_ptr<const EngineResult> ResultCache::find(const std::string &key) const

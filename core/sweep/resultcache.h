@@ -16,7 +16,8 @@ namespace dmftlab
 class ResultCache
 {
 public:
-    /// engine + the resolved config as JSON, without the informational preset name.
+    /// resultKey(engine, config) (engine/registry.h): the config without the keys that do
+    /// not change this engine's numbers, so a sweep over d reuses its DMFT and ODE points.
     static std::string key(const std::string &engine, const RunConfig &config);
 
     std::shared_ptr<const EngineResult> find(const std::string &key) const;
