@@ -34,6 +34,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <qcustomplot.h>
 #include <stdexcept>
 #include <thread>
@@ -198,6 +199,8 @@ private slots:
     void stopCancelsPromptlyAndRunRestarts();
     void controllerStopOverhead();
     void workerExceptionIsInternalError();
+    void controllerReusesUnchangedEngines();
+    void windowReusesTheDmftWhenOnlyDChanges();
     void invalidParameterDisablesRun();
     void eventLoopStaysResponsive();
     void finalPicturesAreDrawnOnePanelPerTurn();
@@ -398,6 +401,145 @@ void TestGuiRun::workerExceptionIsInternalError()
     QVERIFY(s && s->finished);
     QCOMPARE(st(s->status), st(Status::InternalError));
     QCOMPARE(s->message, QString("internal error in sgf: kernel index"));
+}
+
+// A parameter change reuses what it can (issue 9): an engine whose resultKey is that of one
+// of the last finished runs is not run again; it finishes at once through the same
+// signals with the same shared curves, marked reused. Reuse::Nothing computes everything.
+void TestGuiRun::controllerReusesUnchangedEngines()
+{
+    RunController controller;
+    std::map<std::string, int> calls; // written by workers, read after `finished`
+    std::mutex mutex;
+    controller.setRunner([&](const std::string &engine, const RunConfig &c, const ProgressCallback &p,
+                             const std::atomic<bool> *cancel) {
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            ++calls[engine];
+        }
+        return runEngine(engine, c, p, cancel);
+    });
+    RunConfig c = presetConfig("logistic-regression");
+    c.sim.dimension = 100;
+    c.sim.seeds = 2;
+    c.time.steps = 10;
+    c.time.horizon = 2.0;
+    c.dmft.paths = 400;
+    c.dmft.tangentPaths = 100;
+    c.dmft.replicas = 2;
+    QSignalSpy finished(&controller, &RunController::finished);
+    QSignalSpy engineFinished(&controller, &RunController::engineFinished);
+    auto runTo = [&](const RunConfig &config, RunController::Reuse reuse) {
+        finished.clear();
+        engineFinished.clear();
+        controller.start(config, { "sgf", "dmft", "ode" }, reuse);
+        QVERIFY(finished.count() == 1 || finished.wait(60000));
+        QCOMPARE(engineFinished.count(), 3); // reused engines report their end too
+    };
+    runTo(c, RunController::Reuse::Unchanged);
+    QCOMPARE(calls["sgf"] + calls["dmft"] + calls["ode"], 3);
+    const auto first = controller.states();
+    for (const auto &s : first)
+        QVERIFY2(
+            !s.reused && (s.status == Status::Completed || s.status == Status::Converged), s.engine.c_str());
+
+    // Only d changed: the simulation runs again, the DMFT and the ODE are reused as they were.
+    RunConfig d = c;
+    d.sim.dimension = 120;
+    runTo(d, RunController::Reuse::Unchanged);
+    QCOMPARE(calls["sgf"], 2);
+    QCOMPARE(calls["dmft"], 1);
+    QCOMPARE(calls["ode"], 1);
+    QVERIFY(!controller.state("sgf")->reused);
+    QVERIFY(controller.state("sgf")->curves != first[0].curves);
+    for (int e : { 1, 2 }) {
+        const auto *s = controller.state(first[e].engine);
+        QVERIFY(s->reused && s->finished && !controller.isRunning());
+        QCOMPARE(s->curves, first[e].curves); // the same immutable snapshot
+        QCOMPARE(st(s->status), st(first[e].status));
+        QCOMPARE(s->extra, first[e].extra);
+    }
+    QVERIFY(controller.state("dmft")->iterates); // the iterate scrubber keeps working
+
+    // Back to the first d: everything was kept, nothing runs; the threads do not matter.
+    c.sim.threads = 1;
+    runTo(c, RunController::Reuse::Unchanged);
+    QCOMPARE(calls["sgf"] + calls["dmft"] + calls["ode"], 4);
+    QCOMPARE(controller.state("sgf")->curves, first[0].curves);
+
+    // Recompute all: every engine runs, and gives the same numbers.
+    runTo(c, RunController::Reuse::Nothing);
+    QCOMPARE(calls["sgf"] + calls["dmft"] + calls["ode"], 7);
+    for (const auto &s : controller.states()) {
+        QVERIFY(!s.reused);
+        const auto &before
+            = *std::find_if(first.begin(), first.end(), [&](const auto &f) { return f.engine == s.engine; });
+        QVERIFY(s.curves != before.curves);
+        QCOMPARE(io::curvesToJson(*s.curves).dump(), io::curvesToJson(*before.curves).dump());
+    }
+
+    // A setting the DMFT reads (α): nothing is reused.
+    RunConfig a = c;
+    a.alpha = 3.0;
+    runTo(a, RunController::Reuse::Unchanged);
+    QCOMPARE(calls["sgf"] + calls["dmft"] + calls["ode"], 10);
+
+    // A cancelled run is never kept.
+    RunConfig cancelled = c;
+    cancelled.time.steps = 12;
+    const int before = calls["dmft"];
+    finished.clear();
+    controller.start(cancelled, { "dmft" });
+    controller.stop();
+    QVERIFY(finished.wait(60000));
+    QCOMPARE(st(controller.state("dmft")->status), st(Status::Cancelled));
+    finished.clear();
+    controller.start(cancelled, { "dmft" });
+    QVERIFY(finished.wait(60000));
+    QVERIFY(!controller.state("dmft")->reused);
+    QCOMPARE(calls["dmft"], before + 2);
+}
+
+// End to end: after a run, changing only d and pressing Run computes the SGF again and
+// shows the kept DMFT at once, its chip saying so; Recompute all computes it anew.
+void TestGuiRun::windowReusesTheDmftWhenOnlyDChanges()
+{
+    MainWindow w;
+    w.show();
+    makeSmall(w, "logistic-regression");
+    QSignalSpy finished(&w, &MainWindow::runFinished); // the final pictures drawn too
+    QVERIFY(w.run());
+    QVERIFY(finished.wait(60000));
+    const auto dmft = w.controller()->state("dmft")->curves;
+    QVERIFY(!w.controller()->state("dmft")->reused);
+
+    setField(w, "sim.dimension", "300");
+    finished.clear();
+    QVERIFY(w.run());
+    QVERIFY(finished.wait(60000));
+    QVERIFY(!w.controller()->state("sgf")->reused);
+    QVERIFY(w.controller()->state("dmft")->reused);
+    QCOMPARE(w.controller()->state("dmft")->curves, dmft);
+    QCOMPARE(pointsOf(w.plotArea()->panel("loss")->plot(), "DMFT"), 11);
+    QVERIFY2(w.runStatus()->text().contains("DMFT reused"), qPrintable(w.runStatus()->text()));
+    bool chip = false;
+    for (QProgressBar *bar : w.runStatus()->findChildren<QProgressBar *>())
+        chip = chip
+            || (bar->format().contains("(reused)")
+                && bar->toolTip().startsWith("Reused, not computed again"));
+    QVERIFY(chip);
+
+    QAction *recompute = nullptr;
+    for (QAction *a : w.findChildren<QAction *>())
+        if (a->text() == "Recompute &all")
+            recompute = a;
+    QVERIFY(recompute);
+    QCOMPARE(recompute->shortcut(), QKeySequence(Qt::SHIFT | Qt::Key_F5));
+    finished.clear();
+    recompute->trigger();
+    QVERIFY(finished.wait(60000));
+    QVERIFY(!w.controller()->state("dmft")->reused);
+    QVERIFY(w.controller()->state("dmft")->curves != dmft);
 }
 
 void TestGuiRun::invalidParameterDisablesRun()

@@ -195,7 +195,11 @@ void MainWindow::buildActions()
 
     QMenu *runMenu = menuBar()->addMenu("&Run");
     m_run = runMenu->addAction("&Run", QKeySequence(Qt::Key_F5), this, [this] { run(); });
-    m_run->setToolTip("Start the selected engines (F5); restarts a run in progress.");
+    m_run->setToolTip("Start the selected engines (F5); restarts a run in progress. An engine whose settings "
+                      "are those of one of the last runs shows that result at once (reused).");
+    QAction *recompute = runMenu->addAction("Recompute &all", QKeySequence(Qt::SHIFT | Qt::Key_F5), this,
+        [this] { run(RunController::Reuse::Nothing); });
+    recompute->setToolTip("Start the selected engines and compute every one anew, none reused (Shift+F5).");
     m_stop = runMenu->addAction("&Stop", QKeySequence(Qt::Key_Escape), this, &MainWindow::stop);
     m_stop->setToolTip("Cancel every engine of the run (Esc).");
     runMenu->addSeparator();
@@ -319,7 +323,7 @@ bool MainWindow::loadPreset(const QString &name)
     return m_params->loadPreset(name);
 }
 
-bool MainWindow::run()
+bool MainWindow::run(RunController::Reuse reuse)
 {
     if (!m_params->isValid())
         return false;
@@ -335,7 +339,7 @@ bool MainWindow::run()
     if (runConfig.output.distributionTimes.empty())
         runConfig.output.distributionTimes = runConfig.grid();
     m_distributions->clear();
-    m_controller->start(runConfig, m_shownEngines.engines());
+    m_controller->start(runConfig, m_shownEngines.engines(), reuse);
     refresh();
     updateActions();
     return true;

@@ -4,6 +4,7 @@
 
 #include "exportservice.h"
 #include "plotpanel.h"
+#include "runcontroller.h"
 #include "sessionstore.h"
 
 #include <QMainWindow>
@@ -23,7 +24,6 @@ class HelpWindow;
 class ParameterPanel;
 class PinPanel;
 class PlotArea;
-class RunController;
 class RunStatus;
 class SweepPanel;
 class TheoryView;
@@ -65,9 +65,11 @@ public:
     void fitToScreen();
 
     bool loadPreset(const QString &name);
-    /// Starts the engines the parameter panel selects (restarts a run in progress).
-    /// False (with the reason in the panel) when the parameters are invalid.
-    bool run();
+    /// Starts the engines the parameter panel selects (restarts a run in progress). An
+    /// engine whose settings are unchanged since one of the last runs shows that result at
+    /// once unless `reuse` is Nothing (Run ▸ Recompute all). False (with the reason in the
+    /// panel) when the parameters are invalid.
+    bool run(RunController::Reuse reuse = RunController::Reuse::Unchanged);
     void stop();
 
     Session currentSession() const;

@@ -32,6 +32,10 @@ struct RunController::Channel {
 struct RunController::Run {
     std::atomic<bool> cancel { false };
     std::vector<std::shared_ptr<Channel>> channels;
+    /// resultKey of each engine (empty for a reused one: nothing to keep)
+    std::vector<std::string> keys;
+    /// reused engines whose engineFinished is still to be emitted (by the first drain)
+    std::vector<QString> reusedPending;
     QElapsedTimer clock;
 };
 
@@ -64,7 +68,7 @@ void RunController::holdScheduler(bool on)
         WorkScheduler::instance().endLiveRun();
 }
 
-void RunController::start(const RunConfig &config, const std::vector<std::string> &engines)
+void RunController::start(const RunConfig &config, const std::vector<std::string> &engines, Reuse reuse)
 {
     if (m_run)
         m_run->cancel = true; // the old workers stop on their own; their channels are dropped
@@ -78,6 +82,19 @@ void RunController::start(const RunConfig &config, const std::vector<std::string
     for (const std::string &engine : engines) {
         auto channel = std::make_shared<Channel>();
         run->channels.push_back(channel);
+        std::string key = resultKey(engine, config);
+        const auto kept
+            = std::find_if(m_kept.begin(), m_kept.end(), [&key](const Kept &k) { return k.key == key; });
+        if (reuse == Reuse::Unchanged && kept != m_kept.end()) {
+            EngineState s = kept->state;
+            s.reused = true;
+            s.elapsedSeconds = 0.0;
+            m_states.push_back(std::move(s));
+            run->keys.emplace_back();
+            run->reusedPending.push_back(QString::fromStdString(engine));
+            continue;
+        }
+        run->keys.push_back(std::move(key));
         EngineState s;
         s.engine = engine;
         s.text = "starting";
@@ -131,6 +148,14 @@ void RunController::start(const RunConfig &config, const std::vector<std::string
     m_run = run;
     m_running = !engines.empty();
     emit started();
+    if (!run->reusedPending.empty()) // they finish as computed ones do, after `started`
+        QMetaObject::invokeMethod(
+            this,
+            [this, run] {
+                if (m_run == run)
+                    drain();
+            },
+            Qt::QueuedConnection);
     if (m_running)
         m_timer.start();
     else
@@ -172,12 +197,27 @@ void RunController::setResults(std::vector<EngineState> states)
     emit updated();
 }
 
+void RunController::keep(const std::string &key, const EngineState &state)
+{
+    // A result the same settings give again: not a cancelled, failed or refused one.
+    if (key.empty()
+        || !(state.status == Status::Completed || state.status == Status::Converged
+            || state.status == Status::MaxIterations))
+        return;
+    m_kept.erase(std::remove_if(m_kept.begin(), m_kept.end(), [&key](const Kept &k) { return k.key == key; }),
+        m_kept.end());
+    if (static_cast<int>(m_kept.size()) >= kKeptResults)
+        m_kept.erase(m_kept.begin());
+    m_kept.push_back({ key, state });
+}
+
 void RunController::drain()
 {
     if (!m_run)
         return;
-    bool changed = false;
-    std::vector<QString> justFinished;
+    std::vector<QString> justFinished = std::move(m_run->reusedPending);
+    m_run->reusedPending.clear();
+    bool changed = !justFinished.empty();
     const double elapsed = m_run->clock.elapsed() / 1000.0;
     for (std::size_t i = 0; i < m_run->channels.size(); ++i) {
         Channel &ch = *m_run->channels[i];
@@ -245,6 +285,7 @@ void RunController::drain()
                 history->setFinal(s.curves);
             if (history)
                 s.iterates = history;
+            keep(m_run->keys[i], s);
             justFinished.push_back(QString::fromStdString(s.engine));
             changed = true;
         }

@@ -57,7 +57,16 @@ public:
         /// Every fixed-point iterate so far (theory engines; dmft/iteratehistory.h), the last
         /// one the final result once the engine returned. Null for simulations.
         std::shared_ptr<const IterateHistory> iterates;
+        /// Not computed by this run: an earlier run's finished result with the same
+        /// resultKey (engine/registry.h), i.e. only settings this engine ignores changed.
+        bool reused = false;
     };
+
+    /// Whether start() may show an earlier run's result of an engine whose settings are
+    /// unchanged (the DMFT when only d changed, every engine when a run is repeated).
+    enum class Reuse { Unchanged, Nothing };
+    /// Finished results kept for reuse (the latest first out when more are kept).
+    static constexpr int kKeptResults = 8;
 
     explicit RunController(QObject *parent = nullptr);
     ~RunController() override;
@@ -67,8 +76,13 @@ public:
     void setDrainInterval(int ms) { m_timer.setInterval(ms); }
 
     /// Starts `engines` on `config`. A run in progress is cancelled first (its workers
-    /// finish in the background and their results are dropped).
-    void start(const RunConfig &config, const std::vector<std::string> &engines);
+    /// finish in the background and their results are dropped). With Reuse::Unchanged an
+    /// engine whose result for the same resultKey was kept (one of the last kKeptResults
+    /// completed, converged or max-iterations results) is not run again: its state is that
+    /// result, marked `reused`, and it finishes through the same signals, in the next event
+    /// loop pass.
+    void start(
+        const RunConfig &config, const std::vector<std::string> &engines, Reuse reuse = Reuse::Unchanged);
     /// Cooperative cancel of the current run; `finished` follows once every worker returned.
     void stop();
     bool isRunning() const { return m_running; }
@@ -94,6 +108,8 @@ private:
     struct Channel;
     struct Run;
     void drain();
+    /// Keeps a finished result of `key` for reuse (only results the same settings give again).
+    void keep(const std::string &key, const EngineState &state);
     /// Holds or releases the WorkScheduler's live-run mark (once per computing run).
     void holdScheduler(bool on);
 
@@ -104,6 +120,11 @@ private:
     std::vector<EngineState> m_states;
     bool m_running = false;
     bool m_holdsScheduler = false;
+    struct Kept {
+        std::string key; ///< resultKey(engine, config)
+        EngineState state;
+    };
+    std::vector<Kept> m_kept; ///< newest last, at most kKeptResults
     double m_dmftTolerance = 0.0; ///< for the DMFT's ETA (convergenceeta.h)
     int m_dmftMaxIterations = 0;
 };

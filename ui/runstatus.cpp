@@ -75,16 +75,25 @@ void RunStatus::update(const std::vector<RunController::EngineState> &states, bo
             format += " · ETA " + duration(s.etaSeconds);
         else if (s.finished)
             format = name + " " + QString::fromStdString(toString(s.status))
-                + (s.wallSeconds > 0 ? QString(" (%1 s)").arg(s.wallSeconds, 0, 'f', 1) : QString());
+                + (s.reused                 ? QString(" (reused)")
+                        : s.wallSeconds > 0 ? QString(" (%1 s)").arg(s.wallSeconds, 0, 'f', 1)
+                                            : QString());
         bar->setFormat(format);
         fitChip(bar);
         QString tip = s.message.isEmpty() ? s.text : s.message;
+        if (s.reused)
+            tip = QString("Reused, not computed again: an earlier run had the same settings for this engine "
+                          "(computed in %1 s). Run ▸ Recompute all (Shift+F5) computes it anew.\n\n")
+                      .arg(s.wallSeconds, 0, 'f', 1)
+                + tip;
         if (s.finished && s.extra.contains("error_budget"))
             if (const QString budget = errorBudgetText(s.extra["error_budget"]); !budget.isEmpty())
                 tip += "\n\n" + budget;
         bar->setToolTip(tip);
         if (!s.finished)
             lines << s.text;
+        else if (s.reused)
+            lines << name + " reused (same settings as an earlier run)";
         else if (!s.message.isEmpty())
             lines << name + ": " + s.message;
         else
