@@ -404,6 +404,10 @@ int runSweepCommand(const std::vector<std::string> &args)
     // Resume only into the same sweep.
     auto cache = std::make_shared<ResultCache>();
     int resumed = 0;
+    // Points whose files an earlier run wrote. Not the same as a point whose results all
+    // came from the cache: the cache's key leaves out what an engine ignores, so in a sweep
+    // over d every point after the first reuses the DMFT, and its files are still to write.
+    std::vector<char> onDisk(plan.points.size(), 0);
     if (fs::exists(dir / "config.json")) {
         std::string text;
         io::readFile((dir / "config.json").string(), &text);
@@ -413,8 +417,11 @@ int runSweepCommand(const std::vector<std::string> &args)
         if (old["identity"] != configJson["identity"])
             return stop(o.out
                 + " holds a different sweep (base config, --vary or --engine differ); use another --out");
-        for (const auto &pt : plan.points)
-            resumed += loadPoint(dir / "points" / pt.id, pt, spec.engines, cache.get()) ? 1 : 0;
+        for (std::size_t p = 0; p < plan.points.size(); ++p) {
+            onDisk[p]
+                = loadPoint(dir / "points" / plan.points[p].id, plan.points[p], spec.engines, cache.get());
+            resumed += onDisk[p] ? 1 : 0;
+        }
     }
 
     const auto start = std::chrono::steady_clock::now();
@@ -443,7 +450,7 @@ int runSweepCommand(const std::vector<std::string> &args)
     auto onPoint = [&](int p, const SweepPointResult &r) {
         const SweepPoint &pt = plan.points[p];
         const fs::path pdir = dir / "points" / pt.id;
-        if (!r.cached && writeError.empty()) {
+        if (!onDisk[p] && writeError.empty()) {
             // The point's files first, point.json last: a point without point.json is not done.
             std::string err = io::createOutputDirectory(pdir.string());
             if (err.empty())
@@ -469,7 +476,9 @@ int runSweepCommand(const std::vector<std::string> &args)
                 + plan.describe(p) + ": " + toString(r.status);
             char buf[64];
             std::snprintf(buf, sizeof buf, " in %.2f s", r.wallSeconds);
-            line += r.cached ? std::string(" (done before)") : std::string(buf);
+            line += onDisk[p] ? std::string(" (done before)")
+                : r.cached    ? std::string(" (reused: the same engine settings as an earlier point)")
+                              : std::string(buf);
             for (std::size_t s = 0; s < r.scalars.size(); ++s) {
                 std::snprintf(buf, sizeof buf, "%.5g", r.scalars[s].value);
                 line += ", " + plan.scalars[s].name + " = " + buf;

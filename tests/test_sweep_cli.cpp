@@ -75,6 +75,7 @@ class TestSweepCli : public QObject
 private slots:
     void pointsEqualSingleRuns();
     void resumeSkipsFinishedPoints();
+    void sweepOverDReusesTheDmft();
     void cancelLeavesConsistentCsv();
     void refusesBadSpecsBeforeWriting_data();
     void refusesBadSpecsBeforeWriting();
@@ -125,6 +126,29 @@ void TestSweepCli::pointsEqualSingleRuns()
     const std::string family = readText(sweep / "family_final_test_loss_dmft.svg");
     QVERIFY(family.find("#1f77b4") != std::string::npos && family.find("#0072b2") == std::string::npos);
     QVERIFY(squeezed(test::svgTexts(family).join("")).contains(squeezed("sample ratio α = n/d")));
+}
+
+// The DMFT ignores sim.* (engine/registry.h): in a sweep over d it is computed once and
+// reused, and every point still gets its files, equal to a single run at that d.
+void TestSweepCli::sweepOverDReusesTheDmft()
+{
+    QTemporaryDir tmp;
+    const fs::path sweep = tmp.filePath("sweep").toStdString(), single = tmp.filePath("single").toStdString();
+    const Run s = runCli(QStringList { "sweep" } + QStringList(kTiny).replaceInStrings("--quiet", "--slide")
+        + QStringList { "--vary", "sim.dimension=40,60,80", "--engine", "dmft", "--out",
+            QString::fromStdString(sweep.string()) });
+    QVERIFY2(s.exitCode == 0, describe(s));
+    QCOMPARE(s.err.count("(reused: the same engine settings as an earlier point)"), 2);
+    const Run r = runCli(QStringList { "run" } + kTiny
+        + QStringList { "--set", "sim.dimension=80", "--engine", "dmft", "--out",
+            QString::fromStdString(single.string()) });
+    QVERIFY2(r.exitCode == 0, describe(r));
+    for (const char *point : { "p000", "p001", "p002" })
+        for (const char *file : { "point.json", "dmft_curves.csv", "dmft_C_theta.csv", "dmft_residuals.csv" })
+            QVERIFY2(fs::exists(sweep / "points" / point / file), (std::string(point) + "/" + file).c_str());
+    for (const char *file : { "config.json", "dmft_curves.csv", "dmft_K.csv", "dmft_residuals.csv" })
+        QVERIFY2(readText(sweep / "points" / "p002" / file) == readText(single / file), file);
+    QCOMPARE(int(csvRows(readText(sweep / "sweep.csv")).size()), 4);
 }
 
 void TestSweepCli::resumeSkipsFinishedPoints()
