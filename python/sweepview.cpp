@@ -263,7 +263,7 @@ std::shared_ptr<SweepView> runSweep(py::handle preset, py::handle base, py::hand
                     rep.fraction = runner.completedPoints() / total;
                     rep.text = "point " + std::to_string(runner.completedPoints()) + "/"
                         + std::to_string(runner.totalPoints()) + " (" + plan.describe(p)
-                        + "): " + toString(r.status) + (r.cached ? " (done before)" : "");
+                        + "): " + toString(r.status) + (r.cached ? " (reused)" : "");
                     report(rep);
                 },
                 report, cancel);

@@ -105,7 +105,8 @@ class Sweep:
 
     def info(self, i, j=None):
         """Point (i[, j]): a dict with id, i, j, label ("α = 2, τ = 0.5"), done, status
-        ("pending" when not computed), message, iterations, wall_seconds, cached."""
+        ("pending" when not computed), message, iterations, wall_seconds, cached (every engine's
+        result reused from an earlier point or sweep with the same settings for that engine)."""
         return self._core.point(self._index(i, j))
 
     def config(self, i, j=None):
