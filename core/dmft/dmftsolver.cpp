@@ -462,6 +462,15 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
 
 void DmftReplica::tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, Eigen::MatrixXd &Ksum) const
 {
+    // Blocks of at most kTangentBlock paths, each through every column m: their Xt and Yt
+    // (2 × 8 k c D bytes, 210 KB at k = 1, N = 50) stay in L2 for the whole pass. A chunk of
+    // 5000 paths (SPOC: 2·10⁴ tangent paths in 4 chunks) streamed 4 MB per column.
+    constexpr int kTangentBlock = 256;
+    if (q1 - q0 > kTangentBlock) {
+        for (int b0 = q0; b0 < q1; b0 += kTangentBlock)
+            tangentChunk(b0, std::min(b0 + kTangentBlock, q1), cancel, Ksum);
+        return;
+    }
     const int c = q1 - q0, k = m_k, kk = k * k, N = m_N;
     if (c <= 0)
         return;
