@@ -201,6 +201,7 @@ private slots:
     void workerExceptionIsInternalError();
     void controllerReusesUnchangedEngines();
     void windowReusesTheDmftWhenOnlyDChanges();
+    void keptResultsAreBounded();
     void invalidParameterDisablesRun();
     void eventLoopStaysResponsive();
     void finalPicturesAreDrawnOnePanelPerTurn();
@@ -540,6 +541,52 @@ void TestGuiRun::windowReusesTheDmftWhenOnlyDChanges()
     QVERIFY(finished.wait(60000));
     QVERIFY(!w.controller()->state("dmft")->reused);
     QVERIFY(w.controller()->state("dmft")->curves != dmft);
+}
+
+// Kept results are bounded in number (8) and in bytes (256 MiB of kernels and iterate
+// histories), the least recently used (computed or reused) going first: a third result of
+// 122 MiB of kernels evicts the big one used longest ago.
+void TestGuiRun::keptResultsAreBounded()
+{
+    RunController controller;
+    int calls = 0;
+    controller.setRunner([&calls](const std::string &engine, const RunConfig &c, const ProgressCallback &,
+                             const std::atomic<bool> *) {
+        ++calls; // the runner runs on a worker, one at a time here (one engine per run)
+        EngineResult r;
+        r.status = Status::Completed;
+        r.curves.engine = engine;
+        r.curves.allocate(1, 1, c.grid());
+        r.curves.validPoints = c.time.steps + 1;
+        if (c.alpha > 10) // a big one: 4000 × 4000 doubles of K (122 MiB)
+            r.curves.K.mean = { Eigen::MatrixXd::Zero(4000, 4000) };
+        return r;
+    });
+    QSignalSpy finished(&controller, &RunController::finished);
+    auto runTo = [&](double alpha) {
+        RunConfig c;
+        c.alpha = alpha;
+        finished.clear();
+        controller.start(c, { "dmft" });
+        QVERIFY(finished.count() == 1 || finished.wait(10000));
+    };
+    runTo(11); // big
+    runTo(12); // big: 244 MiB with the first, both kept
+    QVERIFY(RunController::keptBytes(*controller.state("dmft")) > 120.0 * 1024 * 1024);
+    runTo(11);
+    QCOMPARE(calls, 2); // reused, and now the most recently used
+    runTo(13); // a third big one: the least recently used (12) goes
+    runTo(12);
+    QCOMPARE(calls, 4);
+    // Small results: at most 8 kept, the oldest goes first.
+    for (int a = 1; a <= 9; ++a)
+        runTo(a);
+    QCOMPARE(calls, 13);
+    runTo(9); // kept
+    runTo(2); // kept
+    QCOMPARE(calls, 13);
+    runTo(1); // 9 small ones do not fit in 8: 1, used longest ago, was evicted
+    QCOMPARE(calls, 14);
 }
 
 void TestGuiRun::invalidParameterDisablesRun()

@@ -3,6 +3,7 @@
 #include "convergenceeta.h"
 #include "engine/internalerror.h"
 #include "engine/registry.h"
+#include "io/files.h"
 #include "workerpriority.h"
 #include "workscheduler.h"
 
@@ -86,7 +87,8 @@ void RunController::start(const RunConfig &config, const std::vector<std::string
         const auto kept
             = std::find_if(m_kept.begin(), m_kept.end(), [&key](const Kept &k) { return k.key == key; });
         if (reuse == Reuse::Unchanged && kept != m_kept.end()) {
-            EngineState s = kept->state;
+            std::rotate(kept, kept + 1, m_kept.end()); // the most recently used goes last
+            EngineState s = m_kept.back().state;
             s.reused = true;
             s.elapsedSeconds = 0.0;
             m_states.push_back(std::move(s));
@@ -206,9 +208,27 @@ void RunController::keep(const std::string &key, const EngineState &state)
         return;
     m_kept.erase(std::remove_if(m_kept.begin(), m_kept.end(), [&key](const Kept &k) { return k.key == key; }),
         m_kept.end());
-    if (static_cast<int>(m_kept.size()) >= kKeptResults)
+    m_kept.push_back({ key, state, keptBytes(state) });
+    double total = 0.0;
+    for (const Kept &k : m_kept)
+        total += k.bytes;
+    while (m_kept.size() > 1 && (static_cast<int>(m_kept.size()) > kKeptResults || total > kKeptBytes)) {
+        total -= m_kept.front().bytes;
         m_kept.erase(m_kept.begin());
-    m_kept.push_back({ key, state });
+    }
+}
+
+double RunController::keptBytes(const EngineState &state)
+{
+    double bytes = state.iterates ? state.iterates->kernelBytes() : 0.0;
+    if (state.curves)
+        for (const auto &kf : io::kernelFiles()) {
+            const Kernel &k = (*state.curves).*(kf.kernel);
+            for (const auto *part : { &k.mean, &k.se })
+                for (const Eigen::MatrixXd &m : *part)
+                    bytes += 8.0 * m.size();
+        }
+    return bytes;
 }
 
 void RunController::drain()

@@ -65,8 +65,14 @@ public:
     /// Whether start() may show an earlier run's result of an engine whose settings are
     /// unchanged (the DMFT when only d changed, every engine when a run is repeated).
     enum class Reuse { Unchanged, Nothing };
-    /// Finished results kept for reuse (the latest first out when more are kept).
+    /// Finished results kept for reuse: at most this many, and at most kKeptBytes of
+    /// kernels and iterate histories (the least recently used go first; the latest is
+    /// always kept).
     static constexpr int kKeptResults = 8;
+    static constexpr double kKeptBytes = 256.0 * 1024 * 1024;
+    /// The kernels (means and SEs) and the iterate history of a state, in bytes: what
+    /// keeping it costs once it is no longer shown.
+    static double keptBytes(const EngineState &state);
 
     explicit RunController(QObject *parent = nullptr);
     ~RunController() override;
@@ -123,8 +129,9 @@ private:
     struct Kept {
         std::string key; ///< resultKey(engine, config)
         EngineState state;
+        double bytes = 0.0; ///< keptBytes(state)
     };
-    std::vector<Kept> m_kept; ///< newest last, at most kKeptResults
+    std::vector<Kept> m_kept; ///< most recently used last
     double m_dmftTolerance = 0.0; ///< for the DMFT's ETA (convergenceeta.h)
     int m_dmftMaxIterations = 0;
 };
