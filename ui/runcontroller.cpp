@@ -136,32 +136,32 @@ void RunController::start(const RunConfig &config, const std::vector<std::string
                 channel->done = true;
             }
             // Report the end at once, not at the next drain tick (up to 33 ms later). The
-            // controller outlives its workers (its destructor waits for the pool), and a
-            // queued call to a deleted object is dropped.
-            QMetaObject::invokeMethod(
-                this,
-                [this, run] {
-                    if (m_run == run)
-                        drain();
-                },
-                Qt::QueuedConnection);
+            // controller outlives its workers (its destructor waits for the pool).
+            drainSoon(run);
         });
     }
     m_run = run;
     m_running = !engines.empty();
     emit started();
     if (!run->reusedPending.empty()) // they finish as computed ones do, after `started`
-        QMetaObject::invokeMethod(
-            this,
-            [this, run] {
-                if (m_run == run)
-                    drain();
-            },
-            Qt::QueuedConnection);
+        drainSoon(run);
     if (m_running)
         m_timer.start();
     else
         emit finished();
+}
+
+void RunController::drainSoon(const std::shared_ptr<Run> &run)
+{
+    // Queued to the GUI thread (callable from workers); dropped if the controller is gone
+    // or another run started meanwhile.
+    QMetaObject::invokeMethod(
+        this,
+        [this, run] {
+            if (m_run == run)
+                drain();
+        },
+        Qt::QueuedConnection);
 }
 
 void RunController::stop()

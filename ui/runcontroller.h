@@ -114,6 +114,8 @@ private:
     struct Channel;
     struct Run;
     void drain();
+    /// A drain of `run` in the next event-loop pass of the GUI thread (thread-safe).
+    void drainSoon(const std::shared_ptr<Run> &run);
     /// Keeps a finished result of `key` for reuse (only results the same settings give again).
     void keep(const std::string &key, const EngineState &state);
     /// Holds or releases the WorkScheduler's live-run mark (once per computing run).
