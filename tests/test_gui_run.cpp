@@ -410,8 +410,13 @@ void TestGuiRun::workerExceptionIsInternalError()
 void TestGuiRun::controllerReusesUnchangedEngines()
 {
     RunController controller;
-    std::map<std::string, int> calls; // written by workers, read after `finished`
+    // Written by workers, read here: under the mutex (TSan does not see Qt's own locks).
+    std::map<std::string, int> calls;
     std::mutex mutex;
+    auto count = [&](const char *engine) {
+        std::lock_guard<std::mutex> lock(mutex);
+        return calls[engine];
+    };
     bool cancelNext = false; // the next DMFT returns as a cancelled one would
     controller.setRunner([&](const std::string &engine, const RunConfig &c, const ProgressCallback &p,
                              const std::atomic<bool> *cancel) {
@@ -446,7 +451,7 @@ void TestGuiRun::controllerReusesUnchangedEngines()
         QCOMPARE(engineFinished.count(), 3); // reused engines report their end too
     };
     runTo(c, RunController::Reuse::Unchanged);
-    QCOMPARE(calls["sgf"] + calls["dmft"] + calls["ode"], 3);
+    QCOMPARE(count("sgf") + count("dmft") + count("ode"), 3);
     const auto first = controller.states();
     for (const auto &s : first)
         QVERIFY2(
@@ -456,9 +461,9 @@ void TestGuiRun::controllerReusesUnchangedEngines()
     RunConfig d = c;
     d.sim.dimension = 120;
     runTo(d, RunController::Reuse::Unchanged);
-    QCOMPARE(calls["sgf"], 2);
-    QCOMPARE(calls["dmft"], 1);
-    QCOMPARE(calls["ode"], 1);
+    QCOMPARE(count("sgf"), 2);
+    QCOMPARE(count("dmft"), 1);
+    QCOMPARE(count("ode"), 1);
     QVERIFY(!controller.state("sgf")->reused);
     QVERIFY(controller.state("sgf")->curves != first[0].curves);
     for (int e : { 1, 2 }) {
@@ -473,12 +478,12 @@ void TestGuiRun::controllerReusesUnchangedEngines()
     // Back to the first d: everything was kept, nothing runs; the threads do not matter.
     c.sim.threads = 1;
     runTo(c, RunController::Reuse::Unchanged);
-    QCOMPARE(calls["sgf"] + calls["dmft"] + calls["ode"], 4);
+    QCOMPARE(count("sgf") + count("dmft") + count("ode"), 4);
     QCOMPARE(controller.state("sgf")->curves, first[0].curves);
 
     // Recompute all: every engine runs, and gives the same numbers.
     runTo(c, RunController::Reuse::Nothing);
-    QCOMPARE(calls["sgf"] + calls["dmft"] + calls["ode"], 7);
+    QCOMPARE(count("sgf") + count("dmft") + count("ode"), 7);
     for (const auto &s : controller.states()) {
         QVERIFY(!s.reused);
         const auto &before
@@ -491,14 +496,17 @@ void TestGuiRun::controllerReusesUnchangedEngines()
     RunConfig a = c;
     a.alpha = 3.0;
     runTo(a, RunController::Reuse::Unchanged);
-    QCOMPARE(calls["sgf"] + calls["dmft"] + calls["ode"], 10);
+    QCOMPARE(count("sgf") + count("dmft") + count("ode"), 10);
 
     // A cancelled run is never kept. (A real Stop right after start() raced with a DMFT this
     // small on a loaded machine: it could finish first.)
     RunConfig cancelled = c;
     cancelled.time.steps = 12;
-    const int before = calls["dmft"];
-    cancelNext = true;
+    const int before = count("dmft");
+    {
+        std::lock_guard<std::mutex> lock(mutex);
+        cancelNext = true;
+    }
     finished.clear();
     controller.start(cancelled, { "dmft" });
     QVERIFY(finished.wait(60000));
@@ -507,7 +515,7 @@ void TestGuiRun::controllerReusesUnchangedEngines()
     controller.start(cancelled, { "dmft" });
     QVERIFY(finished.wait(60000));
     QVERIFY(!controller.state("dmft")->reused);
-    QCOMPARE(calls["dmft"], before + 2);
+    QCOMPARE(count("dmft"), before + 2);
 }
 
 // End to end: after a run, changing only d and pressing Run computes the SGF again and
@@ -558,7 +566,7 @@ void TestGuiRun::windowReusesTheDmftWhenOnlyDChanges()
 void TestGuiRun::keptResultsAreBounded()
 {
     RunController controller;
-    int calls = 0;
+    std::atomic<int> calls { 0 }; // written by the worker (TSan does not see Qt's own locks)
     controller.setRunner([&calls](const std::string &engine, const RunConfig &c, const ProgressCallback &,
                              const std::atomic<bool> *) {
         ++calls; // the runner runs on a worker, one at a time here (one engine per run)
@@ -583,19 +591,19 @@ void TestGuiRun::keptResultsAreBounded()
     runTo(12); // big: 244 MiB with the first, both kept
     QVERIFY(RunController::keptBytes(*controller.state("dmft")) > 120.0 * 1024 * 1024);
     runTo(11);
-    QCOMPARE(calls, 2); // reused, and now the most recently used
+    QCOMPARE(calls.load(), 2); // reused, and now the most recently used
     runTo(13); // a third big one: the least recently used (12) goes
     runTo(12);
-    QCOMPARE(calls, 4);
+    QCOMPARE(calls.load(), 4);
     // Small results: at most 8 kept, the oldest goes first.
     for (int a = 1; a <= 9; ++a)
         runTo(a);
-    QCOMPARE(calls, 13);
+    QCOMPARE(calls.load(), 13);
     runTo(9); // kept
     runTo(2); // kept
-    QCOMPARE(calls, 13);
+    QCOMPARE(calls.load(), 13);
     runTo(1); // 9 small ones do not fit in 8: 1, used longest ago, was evicted
-    QCOMPARE(calls, 14);
+    QCOMPARE(calls.load(), 14);
 }
 
 void TestGuiRun::invalidParameterDisablesRun()
