@@ -8,6 +8,8 @@
 #include "engine/threadexceptions.h"
 #include "io/curvesjson.h"
 #include "io/files.h"
+#include "io/lawfiles.h"
+#include "observables/distributions.h"
 #include "testutil.h"
 
 #include <set>
@@ -217,9 +219,18 @@ private slots:
         QFETCH(QString, engine);
         const EngineInfo *info = findEngine(engine.toStdString());
         QVERIFY(info);
-        const RunConfig base = tinyConfig();
+        RunConfig base = tinyConfig();
+        base.output.distributionTimes = { 1.0, 2.0 }; // the laws, too
         const std::string baseKey = resultKey(info->name, base);
         const EngineResult reference = runEngine(info->name, base);
+        // The laws as the CLI writes them (θ and r histograms), empty for an engine without.
+        auto laws = [&base](const EngineResult &r) {
+            if (!r.distributions)
+                return std::string();
+            const EngineLaws l = engineLaws(*r.distributions, base.teacherPrior, 20);
+            return io::lawCsv(l, true) + io::lawCsv(l, false);
+        };
+        const std::string referenceLaws = laws(reference);
         QVERIFY2(reference.status == Status::Completed || reference.status == Status::Converged
                 || reference.status == Status::MaxIterations,
             reference.message.c_str());
@@ -244,10 +255,12 @@ private slots:
             QVERIFY2(r.status == reference.status, (field.key + ": " + r.message).c_str());
             QVERIFY2(io::curvesToJson(r.curves).dump() == referenceCurves,
                 (field.key + " changed the result").c_str());
+            QVERIFY2(laws(r) == referenceLaws, (field.key + " changed the laws").c_str());
             ++ignoredKeys;
         }
         // every key of the sections and sim.threads (it changes no number of any engine)
         QCOMPARE(ignoredKeys, expected);
+        QCOMPARE(referenceLaws.empty(), info->id == EngineId::Ode); // the ODE records no laws
         QVERIFY(expected >= 6);
     }
 
