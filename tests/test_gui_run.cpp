@@ -55,6 +55,13 @@ int pointsOf(QCustomPlot *plot, const QString &engineLabel)
     return n;
 }
 
+/// Whether some engine chip of the status bar satisfies `pred`.
+bool anyChip(MainWindow &w, const std::function<bool(const QProgressBar *)> &pred)
+{
+    const auto bars = w.runStatus()->findChildren<QProgressBar *>();
+    return std::any_of(bars.begin(), bars.end(), pred);
+}
+
 QString st(Status s)
 {
     return QString::fromStdString(toString(s));
@@ -257,12 +264,10 @@ void TestGuiRun::presetRunFillsPanels()
     QVERIFY(w.runStatus()->text().contains("Done"));
     // The DMFT chip's tooltip carries its error budget (issue 8: the total error, shown).
     QVERIFY(dmft->extra.contains("error_budget"));
-    bool budgetShown = false;
-    for (QProgressBar *bar : w.runStatus()->findChildren<QProgressBar *>())
-        budgetShown = budgetShown
-            || (bar->toolTip().contains("Largest relative error over t")
-                && bar->toolTip().contains("test_loss: "));
-    QVERIFY(budgetShown);
+    QVERIFY(anyChip(w, [](const QProgressBar *bar) {
+        return bar->toolTip().contains("Largest relative error over t")
+            && bar->toolTip().contains("test_loss: ");
+    }));
     const QString text = RunStatus::errorBudgetText(dmft->extra["error_budget"]);
     QVERIFY2(text.contains("Q_1_1: ") && text.contains("time step"), qPrintable(text));
     // A budget missing its parts shows dashes, never undefined behaviour.
@@ -540,12 +545,9 @@ void TestGuiRun::windowReusesTheDmftWhenOnlyDChanges()
     QCOMPARE(w.controller()->state("dmft")->curves, dmft);
     QCOMPARE(pointsOf(w.plotArea()->panel("loss")->plot(), "DMFT"), 11);
     QVERIFY2(w.runStatus()->text().contains("DMFT reused"), qPrintable(w.runStatus()->text()));
-    bool chip = false;
-    for (QProgressBar *bar : w.runStatus()->findChildren<QProgressBar *>())
-        chip = chip
-            || (bar->format().contains("(reused)")
-                && bar->toolTip().startsWith("Reused, not computed again"));
-    QVERIFY(chip);
+    QVERIFY(anyChip(w, [](const QProgressBar *bar) {
+        return bar->format().contains("(reused)") && bar->toolTip().startsWith("Reused, not computed again");
+    }));
 
     QAction *recompute = nullptr;
     for (QAction *a : w.findChildren<QAction *>())

@@ -3,7 +3,6 @@
 #include "convergenceeta.h"
 #include "engine/internalerror.h"
 #include "engine/registry.h"
-#include "io/files.h"
 #include "workerpriority.h"
 #include "workscheduler.h"
 
@@ -28,13 +27,13 @@ struct RunController::Channel {
     /// off the GUI thread); the drain hands out copies.
     std::shared_ptr<IterateHistory> history;
     bool historyChanged = false;
+    /// resultKey of the engine's config, set before the worker starts (read-only after)
+    std::string key;
 };
 
 struct RunController::Run {
     std::atomic<bool> cancel { false };
     std::vector<std::shared_ptr<Channel>> channels;
-    /// resultKey of each engine (empty for a reused one: nothing to keep)
-    std::vector<std::string> keys;
     /// reused engines whose engineFinished is still to be emitted (by the first drain)
     std::vector<QString> reusedPending;
     QElapsedTimer clock;
@@ -92,11 +91,10 @@ void RunController::start(const RunConfig &config, const std::vector<std::string
             s.reused = true;
             s.elapsedSeconds = 0.0;
             m_states.push_back(std::move(s));
-            run->keys.emplace_back();
             run->reusedPending.push_back(QString::fromStdString(engine));
             continue;
         }
-        run->keys.push_back(std::move(key));
+        channel->key = std::move(key);
         EngineState s;
         s.engine = engine;
         s.text = "starting";
@@ -220,15 +218,8 @@ void RunController::keep(const std::string &key, const EngineState &state)
 
 double RunController::keptBytes(const EngineState &state)
 {
-    double bytes = state.iterates ? state.iterates->kernelBytes() : 0.0;
-    if (state.curves)
-        for (const auto &kf : io::kernelFiles()) {
-            const Kernel &k = (*state.curves).*(kf.kernel);
-            for (const auto *part : { &k.mean, &k.se })
-                for (const Eigen::MatrixXd &m : *part)
-                    bytes += 8.0 * m.size();
-        }
-    return bytes;
+    return (state.iterates ? state.iterates->kernelBytes() : 0.0)
+        + (state.curves ? state.curves->kernelBytes() : 0.0);
 }
 
 void RunController::drain()
@@ -305,7 +296,7 @@ void RunController::drain()
                 history->setFinal(s.curves);
             if (history)
                 s.iterates = history;
-            keep(m_run->keys[i], s);
+            keep(ch.key, s);
             justFinished.push_back(QString::fromStdString(s.engine));
             changed = true;
         }

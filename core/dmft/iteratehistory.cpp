@@ -14,15 +14,6 @@ std::vector<Kernel *> kernels(Curves &c)
     return { &c.Ctheta, &c.Cg, &c.Rtheta, &c.Cu, &c.K };
 }
 
-double bytesOf(const Kernel &k)
-{
-    double b = 0.0;
-    for (const auto *v : { &k.mean, &k.se })
-        for (const Eigen::MatrixXd &m : *v)
-            b += 8.0 * m.size();
-    return b;
-}
-
 /// Every `stride`-th row and column, always including the last grid point.
 Eigen::MatrixXd every(const Eigen::MatrixXd &m, int stride)
 {
@@ -77,10 +68,7 @@ bool IterateHistory::add(const Curves &snapshot)
         return false; // after the replicas' first iteration, or over the cap
     if (m_stride == 0) {
         // Bytes of one iterate's kernels at stride s scale like 1/s².
-        Curves probe = snapshot;
-        double full = 0.0;
-        for (Kernel *k : kernels(probe))
-            full += bytesOf(*k);
+        const double full = snapshot.kernelBytes();
         const double perIterate = m_budget / (2.0 * m_maxIterations); // pilot + replicas
         m_stride = std::max(1, static_cast<int>(std::ceil(std::sqrt(full / std::max(1.0, perIterate)))));
         // The +1 of the last grid point: grow the stride until it fits.
@@ -93,9 +81,7 @@ bool IterateHistory::add(const Curves &snapshot)
         }
     }
     auto entry = std::make_shared<const Curves>(reduce(snapshot));
-    double bytes = 0.0;
-    for (const Kernel *k : { &entry->Ctheta, &entry->Cg, &entry->Rtheta, &entry->Cu, &entry->K })
-        bytes += bytesOf(*k);
+    const double bytes = entry->kernelBytes();
     const bool sameIteration
         = !pilot && size() > m_pilotCount && m_entries.back()->residuals.size() == snapshot.residuals.size();
     if (sameIteration) {

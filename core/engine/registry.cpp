@@ -1,5 +1,6 @@
 #include "engine/registry.h"
 
+#include "config/jsonpath.h"
 #include "config/schema.h"
 
 #include "dmft/dmftcheck.h"
@@ -116,23 +117,12 @@ std::string engineLabel(const std::string &name)
 std::string resultKey(const std::string &engine, const RunConfig &config)
 {
     json j = configToJson(config, /*withDerived=*/false);
-    auto erase = [&j](const std::string &dotted) {
-        json *at = &j;
-        std::size_t from = 0;
-        for (std::size_t dot; (dot = dotted.find('.', from)) != std::string::npos; from = dot + 1) {
-            const auto it = at->find(dotted.substr(from, dot - from));
-            if (it == at->end() || !it->is_object())
-                return;
-            at = &*it;
-        }
-        at->erase(dotted.substr(from));
-    };
     for (const FieldInfo &f : configSchema())
         if (!f.affectsResults)
-            erase(f.key);
+            jsonpath::erase(j, f.key);
     if (const EngineInfo *e = findEngine(engine))
         for (const std::string &section : e->ignoredSections)
-            erase(section);
+            jsonpath::erase(j, section);
     return engine + "|" + j.dump();
 }
 

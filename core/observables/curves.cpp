@@ -62,6 +62,20 @@ std::size_t diagonalBlock(const Kernel &k, int a, std::size_t blocks)
 }
 } // namespace
 
+double Kernel::bytes() const
+{
+    double b = 0.0;
+    for (const auto *v : { &mean, &se })
+        for (const Eigen::MatrixXd &m : *v)
+            b += 8.0 * static_cast<double>(m.size());
+    return b;
+}
+
+double Curves::kernelBytes() const
+{
+    return Ctheta.bytes() + Cg.bytes() + Rtheta.bytes() + Cu.bytes() + K.bytes();
+}
+
 Eigen::MatrixXd Kernel::trace() const
 {
     if (mean.empty())

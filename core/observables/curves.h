@@ -54,6 +54,8 @@ struct Kernel {
     /// Σ_a K_aa (for square blocks), the trace over units.
     Eigen::MatrixXd trace() const;
     Eigen::MatrixXd traceSe() const;
+    /// Bytes of the means and SEs.
+    double bytes() const;
 };
 
 struct Curves {
@@ -86,6 +88,8 @@ struct Curves {
 
     /// Allocates every per-time estimate for N+1 grid points.
     void allocate(int k, int kStar, const std::vector<double> &grid);
+    /// Bytes of every kernel's means and SEs (C_θ, C_g, R_θ, C_u, K).
+    double kernelBytes() const;
 };
 
 /// Empty when, over the valid points, every mean of the per-time curves (train/test loss, test error,
