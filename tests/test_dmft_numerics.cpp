@@ -43,6 +43,7 @@ private slots:
     void nonFiniteCurvesAreNamed();
     void illConditionedSteinIsNumericalFailure();
     void stalledAndersonFallsBackToDamping();
+    void errorBarsCoverTheSpreadOfIndependentSolves_data();
     void errorBarsCoverTheSpreadOfIndependentSolves();
 };
 
@@ -161,8 +162,18 @@ void TestDmftNumerics::stalledAndersonFallsBackToDamping()
     qInfo("worst |difference| / (3 x summed truncation estimates + 1e-4 relative): %.2f", worst);
 }
 
+void TestDmftNumerics::errorBarsCoverTheSpreadOfIndependentSolves_data()
+{
+    QTest::addColumn<QString>("continuousTime");
+    QTest::newRow("euler") << "off";
+    // the extrapolation 2 X^dt - X^2dt (and its 4 dt level) from coupled path sets: its SE is
+    // the replica spread of each replica's own extrapolation (dmft/timestep.h)
+    QTest::newRow("extrapolated") << "extrapolate";
+}
+
 void TestDmftNumerics::errorBarsCoverTheSpreadOfIndependentSolves()
 {
+    QFETCH(QString, continuousTime);
     // Coverage of the reported SE (Monte-Carlo + truncation, R − 1 degrees of freedom):
     // K independent solves (dmft.seed 1..K) of a small logistic regression; each value is
     // compared with the mean of the other K − 1 solves, z = (x_i − x̄_{−i}) / (SE_i √(1 + 1/(K−1))).
@@ -175,7 +186,7 @@ void TestDmftNumerics::errorBarsCoverTheSpreadOfIndependentSolves()
     c.time.steps = 8;
     c.dmft.paths = 400;
     c.dmft.tangentPaths = 100;
-    c.dmft.continuousTime = "off";
+    c.dmft.continuousTime = continuousTime.toStdString();
     c.sim.threads = 2;
     const int R = c.dmft.replicas, N = c.time.steps;
     QVERIFY(R >= 8);

@@ -2,9 +2,12 @@
 // answer is known in closed form: gradient-flow linear regression, whose Q(t), M(t) are
 // averages over the Marchenko–Pastur spectrum of XᵀX/α of the Euler factor (1 − Δ(λ+s))ⁿ
 // (what the solver computes) or of exp(−(λ+s)t) (continuous gradient flow). Also the
-// Student-t quantiles and the error-parts file.
+// Student-t quantiles and the error-parts file, and the coupling of the coarser solves' paths
+// to the fine solve's (common random numbers, core/dmft/coupling.h).
 #include "config/presets.h"
 #include "dmft/closedform.h"
+#include "dmft/coupling.h"
+#include "dmft/dmftsolver.h"
 #include "dmft/timestep.h"
 #include "engine/engine.h"
 #include "io/csv.h"
@@ -30,6 +33,19 @@ RunConfig gradientFlowConfig()
     c.sim.threads = 2;
     return c;
 }
+
+/// A small SGF logistic regression (τ = 0.1: Brownian increments in every path) at N = 16.
+RunConfig smallStochasticConfig()
+{
+    RunConfig c = presetConfig("logistic-regression");
+    c.time.horizon = 4.0;
+    c.time.steps = 16;
+    c.dmft.paths = 800;
+    c.dmft.tangentPaths = 200;
+    c.dmft.continuousTime = "off";
+    c.sim.threads = 2;
+    return c;
+}
 } // namespace
 
 class TestDmftTimeStep : public QObject
@@ -42,6 +58,8 @@ private slots:
     void extrapolationMatchesContinuousClosedForm();
     void remainingErrorCoversTheClosedForm();
     void oddStepsAreRefused();
+    void couplingIsOrthonormalAndCausal();
+    void coupledSolveKeepsItsLawAndFollowsTheFineOne();
 };
 
 void TestDmftTimeStep::studentQuantiles()
@@ -241,6 +259,121 @@ void TestDmftTimeStep::oddStepsAreRefused()
     QVERIFY(test::blames(check, "time.steps") && test::blames(check, "dmft.continuous_time"));
     c.time.steps = 40;
     QVERIFY2(!checkEngine("dmft", c), test::checkMessage(checkEngine("dmft", c)).c_str());
+}
+
+void TestDmftTimeStep::couplingIsOrthonormalAndCausal()
+{
+    for (const char *preset : { "logistic-regression", "committee-erf" }) {
+        RunConfig c = presetConfig(preset);
+        c.time.steps = 16;
+        c.dmft.paths = 2000;
+        c.dmft.tangentPaths = 200;
+        c.dmft.continuousTime = "off";
+        c.sim.threads = 2;
+        const EngineResult fine = runEngine("dmft", c);
+        QVERIFY2(fine.status == Status::Converged, fine.message.c_str());
+        const int N = c.time.steps, k = c.problem.width, ks = c.problem.teacherWidth;
+        for (int s : { 2, 4 }) {
+            const auto coupling = coupleNormals(c, fine.curves, s);
+            const Eigen::MatrixXd &T = coupling->T;
+            const int Nc = N / s, Dzf = ks + (N + 1) * k, Dzc = ks + (Nc + 1) * k;
+            QCOMPARE(static_cast<int>(T.rows()), normalsPerPath(Nc, k, ks));
+            QCOMPARE(static_cast<int>(T.cols()), normalsPerPath(N, k, ks));
+            // independent standard normals again, and whitened ones stay whitened
+            const double offIdentity
+                = (T * T.transpose() - Eigen::MatrixXd::Identity(T.rows(), T.rows())).cwiseAbs().maxCoeff();
+            QVERIFY2(offIdentity < 1e-12,
+                qPrintable(QString("%1, s = %2: |T T' - I| = %3").arg(preset).arg(s).arg(offIdentity)));
+            // the same teacher z and label noise
+            QVERIFY(
+                (T.topLeftCorner(ks, ks) - Eigen::MatrixXd::Identity(ks, ks)).cwiseAbs().maxCoeff() < 1e-12);
+            QCOMPARE(T(Dzc, Dzf), 1.0);
+            // causal: w at coarse time j uses the fine normals up to time s j only, and
+            // positively (it follows the fine w there)
+            for (int j = 0; j <= Nc; ++j)
+                for (int a = 0; a < k; ++a) {
+                    const auto row = T.row(ks + j * k + a);
+                    const int last = ks + (s * j + 1) * k;
+                    QVERIFY(row.segment(last, T.cols() - last).cwiseAbs().maxCoeff() < 1e-12);
+                    QVERIFY(row(ks + s * j * k + a) > 0.0);
+                }
+            // Brownian increments: the sum over the same interval
+            for (int j = 0; j < Nc; ++j)
+                for (int i = 0; i < s; ++i)
+                    QCOMPARE(T(Dzc + 1 + j, Dzf + 1 + s * j + i), 1.0 / std::sqrt(double(s)));
+        }
+    }
+}
+
+void TestDmftTimeStep::coupledSolveKeepsItsLawAndFollowsTheFineOne()
+{
+    // Per seed: the fine solve (N = 16), the 2Δ solve coupled to it, and a 2Δ solve of its own
+    // (another seed). Both 2Δ solves are draws of the same DMFT at 2Δ, so over K seeds their
+    // difference has mean zero (checked within the t quantile of its K − 1 degrees of freedom,
+    // 99.9 %, per quantity); the coupled one follows the fine solve, so X^Δ − X^{2Δ} has a much
+    // smaller spread over seeds than with independent paths.
+    constexpr int K = 48;
+    RunConfig fineConfig = smallStochasticConfig();
+    const int N = fineConfig.time.steps, Nc = N / 2;
+    struct Quantity {
+        const char *name;
+        std::function<const Estimate &(const Curves &)> pick;
+    };
+    const std::vector<Quantity> quantities = {
+        { "Q", [](const Curves &x) -> const Estimate & { return x.Q[0]; } },
+        { "M", [](const Curves &x) -> const Estimate & { return x.M[0]; } },
+        { "train loss", [](const Curves &x) -> const Estimate & { return x.trainLoss; } },
+        { "test loss", [](const Curves &x) -> const Estimate & { return x.testLoss; } },
+    };
+    const std::vector<int> times = { Nc / 2, Nc }; // t = T/2, T on the 2Δ grid
+    std::vector<std::vector<double>> lawDiff(quantities.size() * times.size()), coupledGap(lawDiff.size()),
+        independentGap(lawDiff.size());
+    for (int i = 0; i < K; ++i) {
+        fineConfig.dmft.seed = 500 + i;
+        const EngineResult fine = runDmftEngine(fineConfig, {}, nullptr);
+        QVERIFY2(fine.status == Status::Converged, fine.message.c_str());
+        RunConfig coarseConfig = fineConfig;
+        coarseConfig.time.steps = Nc;
+        const EngineResult coupled = runDmftEngine(
+            coarseConfig, {}, nullptr, { false, coupleNormals(fineConfig, fine.curves, 2), nullptr });
+        coarseConfig.dmft.seed = 900 + i;
+        const EngineResult own = runDmftEngine(coarseConfig, {}, nullptr, { false, nullptr, nullptr });
+        QVERIFY2(coupled.status == Status::Converged, coupled.message.c_str());
+        QVERIFY2(own.status == Status::Converged, own.message.c_str());
+        for (std::size_t q = 0; q < quantities.size(); ++q)
+            for (std::size_t ti = 0; ti < times.size(); ++ti) {
+                const int j = times[ti];
+                const double f = quantities[q].pick(fine.curves).mean[2 * j],
+                             c = quantities[q].pick(coupled.curves).mean[j],
+                             o = quantities[q].pick(own.curves).mean[j];
+                lawDiff[q * times.size() + ti].push_back(c - o);
+                coupledGap[q * times.size() + ti].push_back(f - c);
+                independentGap[q * times.size() + ti].push_back(f - o);
+            }
+    }
+    auto meanSd = [](const std::vector<double> &v) {
+        double m = 0.0, s2 = 0.0;
+        for (double x : v)
+            m += x / v.size();
+        for (double x : v)
+            s2 += (x - m) * (x - m) / (v.size() - 1);
+        return std::pair { m, std::sqrt(s2) };
+    };
+    const double tq = studentTQuantile(0.999, K - 1);
+    for (std::size_t q = 0; q < quantities.size(); ++q)
+        for (std::size_t ti = 0; ti < times.size(); ++ti) {
+            const std::size_t idx = q * times.size() + ti;
+            const auto [m, sd] = meanSd(lawDiff[idx]);
+            const double sdCoupled = meanSd(coupledGap[idx]).second,
+                         sdOwn = meanSd(independentGap[idx]).second;
+            qInfo(
+                "%-10s t = %.2f: coupled - own 2dt solve %.2e +- %.2e (z %.2f); spread of X^dt - X^2dt over "
+                "seeds: coupled %.2e, independent %.2e (ratio %.3f)",
+                quantities[q].name, fineConfig.grid()[2 * times[ti]], m, sd / std::sqrt(K),
+                m / (sd / std::sqrt(K)), sdCoupled, sdOwn, sdCoupled / sdOwn);
+            QVERIFY2(std::fabs(m) <= tq * sd / std::sqrt(K), quantities[q].name);
+            QVERIFY2(sdCoupled < 0.5 * sdOwn, quantities[q].name);
+        }
 }
 
 QTEST_GUILESS_MAIN(TestDmftTimeStep)

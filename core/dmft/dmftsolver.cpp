@@ -200,7 +200,7 @@ std::string checkDmft(const RunConfig &c, int ranks)
 // One replica
 
 DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int threads, bool momentMatching,
-    const std::atomic<bool> *cancel, Reducer *reducer)
+    const std::atomic<bool> *cancel, Reducer *reducer, const NormalsCoupling *coupling)
     : m_N(config.time.steps)
     , m_k(config.problem.width)
     , m_ks(config.problem.teacherWidth)
@@ -244,6 +244,11 @@ DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int thread
     // its own seeded by (replica seed, global path index): the paths, hence the result, do
     // not depend on how they are split across threads or processes.
     const int Dz = m_ks + m_D, rows = Dz + 1 + (m_N + 1);
+    // Coupled to a finer solve (dmft/coupling.h): draw and whiten that solve's normals (the same
+    // streams), then map each path's to ours by T.
+    if (coupling && (coupling->T.rows() != rows || coupling->T.cols() != coupling->fineRows))
+        throw std::logic_error("DmftReplica: the normals coupling does not fit time.steps");
+    const int drawn = coupling ? coupling->fineRows : rows;
     // Drawing and whitening take ~0.1-0.5 s at default sizes: check cancel between blocks of
     // paths. A cancelled replica is left unusable; the solver stops before touching it.
     auto cancelled = [cancel] { return cancel && cancel->load(std::memory_order_relaxed); };
@@ -253,15 +258,15 @@ DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int thread
     // contiguous column ranges of X. (Drawn column by column and transposed afterwards, the
     // transposes' strided loads and first touches were a third of the set-up's time.)
     Eigen::MatrixXd X;
-    resizeWithHugePages(X, m_localP, rows);
-    std::vector<double> normals(rows); // one path's, drawn in one call (SimRandom::normals)
+    resizeWithHugePages(X, m_localP, drawn);
+    std::vector<double> normals(drawn); // one path's, drawn in one call (SimRandom::normals)
     for (Eigen::Index p = 0; p < m_localP; ++p) {
         if (p % kBlock == 0 && cancelled())
             return;
         SimRandom rng(seed, static_cast<std::uint64_t>(globalIndex[p]));
-        rng.normals(normals.data(), rows);
+        rng.normals(normals.data(), drawn);
         double *x = X.data() + p;
-        for (int i = 0; i < rows; ++i)
+        for (int i = 0; i < drawn; ++i)
             x[static_cast<Eigen::Index>(i) * m_localP] = normals[i];
     }
     // Moment matching (theory §5.7): centre and whiten the stored normals so that their
@@ -269,12 +274,17 @@ DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int thread
     // error at small P is the sampling error of second moments (e.g. E[y z], E[w_n w_mᵀ]);
     // this removes it at an O(1/P) cost in bias. Needs P well above the dimension. Mean and
     // covariance are over all P paths of every process (two reductions).
-    m_momentMatched = momentMatching && 4 * rows <= m_P;
+    m_momentMatched = momentMatching && 4 * drawn <= m_P;
+    // Coupled: the whitening U⁻¹ and the map Tᵀ in one product per block of paths, X (U⁻¹ Tᵀ)
+    // (the two products one after the other cost a third more of the coarse solve's set-up)
+    Eigen::MatrixXd couplingMap;
+    if (coupling)
+        couplingMap = coupling->T.transpose();
     if (m_momentMatched) {
         Eigen::RowVectorXd mean = X.colwise().sum();
         m_reducer->sumInPlace(mean.data(), mean.size());
         X.rowwise() -= mean / m_P;
-        Eigen::MatrixXd cov = Eigen::MatrixXd::Zero(rows, rows);
+        Eigen::MatrixXd cov = Eigen::MatrixXd::Zero(drawn, drawn);
         for (Eigen::Index c = 0; c < m_localP; c += kBlock) {
             if (cancelled())
                 return;
@@ -288,9 +298,12 @@ DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int thread
             // (rows × rows, upper triangular), then a triangular matrix product per block of
             // paths, which runs at GEMM speed where the substitution (a triangular solve with
             // many right-hand sides) took 6 % of a logistic-regression DMFT's CPU
-            const Eigen::MatrixXd Uinv = llt.matrixU().solve(Eigen::MatrixXd::Identity(rows, rows));
+            if (coupling)
+                llt.matrixU().solveInPlace(couplingMap); // U⁻¹ Tᵀ
+            const Eigen::MatrixXd Uinv
+                = coupling ? Eigen::MatrixXd() : llt.matrixU().solve(Eigen::MatrixXd::Identity(drawn, drawn));
             Eigen::MatrixXd whitened;
-            for (Eigen::Index c = 0; c < m_localP; c += kBlock) {
+            for (Eigen::Index c = 0; c < m_localP && !coupling; c += kBlock) {
                 if (cancelled())
                     return;
                 auto block = X.middleRows(c, std::min<Eigen::Index>(kBlock, m_localP - c));
@@ -300,6 +313,18 @@ DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int thread
         } else {
             m_momentMatched = false;
         }
+    }
+    if (coupling) {
+        // T's rows are orthonormal: still independent standard normals, still whitened
+        Eigen::MatrixXd mapped;
+        resizeWithHugePages(mapped, m_localP, rows);
+        for (Eigen::Index c = 0; c < m_localP; c += kBlock) {
+            if (cancelled())
+                return;
+            const Eigen::Index n = std::min<Eigen::Index>(kBlock, m_localP - c);
+            mapped.middleRows(c, n).noalias() = X.middleRows(c, n) * couplingMap;
+        }
+        X.swap(mapped);
     }
     const double noiseScale = std::sqrt(config.tau() * m_alpha * m_dt);
     resizeWithHugePages(m_S, m_localP, m_N + 1);
@@ -971,13 +996,13 @@ void DmftReplica::setStateVector(const Eigen::VectorXd &v)
     m_R = Eigen::Map<const Eigen::MatrixXd>(v.data() + nc + nm, m_R.rows(), m_R.cols());
 }
 
-std::unique_ptr<DmftReplica> DmftReplica::freshPaths(
-    const RunConfig &config, std::uint64_t seed, const std::atomic<bool> *cancel, bool keepPaths) const
+std::unique_ptr<DmftReplica> DmftReplica::freshPaths(const RunConfig &config, std::uint64_t seed,
+    const std::atomic<bool> *cancel, bool keepPaths, const NormalsCoupling *coupling) const
 {
     RunConfig c = config;
     c.dmft.tangentPaths = 1;
-    auto fresh
-        = std::make_unique<DmftReplica>(c, seed, m_threads, /*momentMatching=*/true, cancel, m_reducer);
+    auto fresh = std::make_unique<DmftReplica>(
+        c, seed, m_threads, /*momentMatching=*/true, cancel, m_reducer, coupling);
     if (cancel && cancel->load())
         return nullptr;
     fresh->setState(m_C, m_M, m_R);
@@ -1158,7 +1183,7 @@ Status DmftSolver::createReplicas(const std::atomic<bool> *cancel)
         for (int r = r0; r < r1; ++r) {
             const std::uint64_t seed = replicaSeed(r);
             m_replicas[r] = std::make_unique<DmftReplica>(
-                m_config, seed, m_threadsPerReplica, m_momentMatching, cancel, m_reducer);
+                m_config, seed, m_threadsPerReplica, m_momentMatching, cancel, m_reducer, m_coupling.get());
             if (cancel && cancel->load())
                 return;
             if (m_startC.size() > 0)
@@ -1447,7 +1472,71 @@ Eigen::Map<const Eigen::ArrayXd> flat(const Eigen::MatrixXd &m)
 {
     return { m.data(), m.size() };
 }
+
+/// The k × k diagonal blocks C(n, n) of a time-major D × D matrix, stacked ((N+1)k × k).
+Eigen::MatrixXd diagonalBlocks(const Eigen::MatrixXd &C, int N, int k)
+{
+    Eigen::MatrixXd out(N * k + k, k);
+    for (int n = 0; n <= N; ++n)
+        out.middleRows(n * k, k) = C.block(n * k, n * k, k, k);
+    return out;
+}
 } // namespace
+
+void DmftSolver::overlaps(const Eigen::MatrixXd &Qblocks, const Eigen::MatrixXd &Mrows, Eigen::ArrayXd &q,
+    Eigen::ArrayXd &mm, Eigen::ArrayXd &tr, Eigen::ArrayXd &te) const
+{
+    const int N = m_config.time.steps, k = m_config.problem.width, ks = m_config.problem.teacherWidth;
+    const Eigen::MatrixXd rho = m_config.rho();
+    q.resize((N + 1) * k * k);
+    mm.resize((N + 1) * k * ks);
+    tr.resize(N + 1);
+    te.resize(N + 1);
+    for (int n = 0; n <= N; ++n) {
+        const Eigen::MatrixXd Qn = Qblocks.middleRows(n * k, k);
+        const Eigen::MatrixXd Mn = Mrows.middleRows(n * k, k);
+        const PopulationMetrics pm = m_population.evaluate(Qn, Mn, rho);
+        tr[n] = pm.loss;
+        te[n] = pm.error;
+        for (int a = 0; a < k; ++a) {
+            for (int b = 0; b < k; ++b)
+                q[(a * k + b) * (N + 1) + n] = Qn(a, b);
+            for (int m = 0; m < ks; ++m)
+                mm[(a * ks + m) * (N + 1) + n] = Mn(a, m);
+        }
+    }
+}
+
+const Eigen::VectorXd &DmftSolver::trainLossOf(std::size_t index, const DmftReplica &rep) const
+{
+    return index < m_freshTrainLoss.size() ? m_freshTrainLoss[index] : rep.trainLoss();
+}
+
+std::vector<Curves> DmftSolver::replicaCurves() const
+{
+    const int N = m_config.time.steps, k = m_config.problem.width, ks = m_config.problem.teacherWidth;
+    const std::vector<const DmftReplica *> reps = current();
+    std::vector<Curves> out(reps.size());
+    for (std::size_t ri = 0; ri < reps.size(); ++ri) {
+        Curves &c = out[ri];
+        c.engine = engineInfo(EngineId::Dmft).name;
+        c.allocate(k, ks, m_config.grid());
+        c.validPoints = N + 1;
+        Eigen::ArrayXd te, tr, q, mm;
+        overlaps(diagonalBlocks(reps[ri]->C(), N, k), reps[ri]->M(), q, mm, tr, te);
+        const Eigen::VectorXd &train = trainLossOf(ri, *reps[ri]);
+        for (int n = 0; n <= N; ++n) {
+            c.trainLoss.mean[n] = train[n];
+            c.testLoss.mean[n] = tr[n];
+            c.testError.mean[n] = te[n];
+            for (int i = 0; i < k * k; ++i)
+                c.Q[i].mean[n] = q[i * (N + 1) + n];
+            for (int i = 0; i < k * ks; ++i)
+                c.M[i].mean[n] = mm[i * (N + 1) + n];
+        }
+    }
+    return out;
+}
 
 std::shared_ptr<const Curves> DmftSolver::snapshot() const
 {
@@ -1468,37 +1557,12 @@ std::shared_ptr<const Curves> DmftSolver::snapshot() const
     Eigen::ArrayXd truncTrain = Eigen::ArrayXd::Zero(N + 1), truncTest = truncTrain, truncErr = truncTrain;
     Eigen::ArrayXd truncQ = Eigen::ArrayXd::Zero((N + 1) * k * k),
                    truncM = Eigen::ArrayXd::Zero((N + 1) * k * ks);
-    const Eigen::MatrixXd rho = m_config.rho();
     const Eigen::MatrixXd I = Eigen::MatrixXd::Identity(k, k);
-    // Q(n) blocks and M(n) rows of a state, flattened as the curves index them, with the
-    // population loss and error
-    auto overlaps = [&](const Eigen::MatrixXd &Qblocks, const Eigen::MatrixXd &Mrows, Eigen::ArrayXd &q,
-                        Eigen::ArrayXd &mm, Eigen::ArrayXd &tr, Eigen::ArrayXd &te) {
-        q.resize((N + 1) * k * k);
-        mm.resize((N + 1) * k * ks);
-        tr.resize(N + 1);
-        te.resize(N + 1);
-        for (int n = 0; n <= N; ++n) {
-            const Eigen::MatrixXd Qn = Qblocks.middleRows(n * k, k);
-            const Eigen::MatrixXd Mn = Mrows.middleRows(n * k, k);
-            const PopulationMetrics pm = m_population.evaluate(Qn, Mn, rho);
-            tr[n] = pm.loss;
-            te[n] = pm.error;
-            for (int a = 0; a < k; ++a) {
-                for (int b = 0; b < k; ++b)
-                    q[(a * k + b) * (N + 1) + n] = Qn(a, b);
-                for (int m = 0; m < ks; ++m)
-                    mm[(a * ks + m) * (N + 1) + n] = Mn(a, m);
-            }
-        }
-    };
     const double replicas = static_cast<double>(reps.size());
     for (std::size_t ri = 0; ri < reps.size(); ++ri) {
         const DmftReplica *rep = reps[ri];
         Eigen::ArrayXd te, tr, q, mm;
-        Eigen::MatrixXd Qblocks(N * k + k, k);
-        for (int n = 0; n <= N; ++n)
-            Qblocks.middleRows(n * k, k) = rep->C().block(n * k, n * k, k, k);
+        const Eigen::MatrixXd Qblocks = diagonalBlocks(rep->C(), N, k);
         overlaps(Qblocks, rep->M(), q, mm, tr, te);
         if (rep->previousQ().rows() == Qblocks.rows()) {
             const double factor = rep->contraction() / (1.0 - rep->contraction()) / replicas;
@@ -1511,7 +1575,7 @@ std::shared_ptr<const Curves> DmftSolver::snapshot() const
             if (rep->previousTrainLoss().size() == N + 1)
                 truncTrain += factor * (rep->trainLoss() - rep->previousTrainLoss()).array().abs();
         }
-        train.add(ri < m_freshTrainLoss.size() ? m_freshTrainLoss[ri].array() : rep->trainLoss().array());
+        train.add(trainLossOf(ri, *rep).array());
         test.add(tr);
         err.add(te);
         Q.add(q);
@@ -1563,7 +1627,7 @@ void DmftSolver::evaluateFreshTrainLoss(const std::atomic<bool> *cancel)
     parallelChunks(m_workers, replicaCount(), [&](int, int r0, int r1) {
         for (int r = r0; r < r1; ++r) {
             const auto fresh = m_replicas[r]->freshPaths(m_config, splitmix(replicaSeed(r) ^ 0x5DEECE66DULL),
-                cancel, static_cast<bool>(m_freshObserver));
+                cancel, static_cast<bool>(m_freshObserver), m_coupling.get());
             if (!fresh) {
                 out[r] = Eigen::VectorXd::Constant(
                     m_config.time.steps + 1, std::numeric_limits<double>::quiet_NaN());
@@ -1751,17 +1815,21 @@ EngineResult DmftSolver::run(const ProgressCallback &progress, const std::atomic
 }
 
 EngineResult runDmftEngine(const RunConfig &config, const ProgressCallback &progress,
-    const std::atomic<bool> *cancel, bool firstPicture)
+    const std::atomic<bool> *cancel, const DmftSolveOptions &options)
 {
     DmftSolver solver(config);
-    solver.setFirstPicture(firstPicture);
+    solver.setFirstPicture(options.firstPicture);
+    solver.setCoupling(options.coupling);
     solver.setReducer(engineReducer());
     DmftLawCollector laws(config);
     if (laws.wanted())
         solver.setFreshPathObserver([&laws](int r, const DmftReplica &fresh) { laws.observe(r, fresh); });
     EngineResult result = solver.run(progress, cancel);
-    if (laws.wanted() && (result.status == Status::Converged || result.status == Status::MaxIterations))
+    const bool finished = result.status == Status::Converged || result.status == Status::MaxIterations;
+    if (laws.wanted() && finished)
         result.distributions = laws.finish(solver);
+    if (options.replicaCurves && finished)
+        *options.replicaCurves = solver.replicaCurves();
     return result;
 }
 

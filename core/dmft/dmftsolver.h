@@ -46,6 +46,7 @@
 #pragma once
 
 #include "config/config.h"
+#include "dmft/coupling.h"
 #include "dmft/mixing.h"
 #include "engine/engine.h"
 #include "engine/reducer.h"
@@ -104,8 +105,12 @@ public:
     /// global path index, and every path sum is added across processes (engine/reducer.h).
     /// Each path's normals come from its own stream, seeded by (seed, global path index), so
     /// the paths do not depend on the split.
+    /// `coupling` (dmft/coupling.h): the normals are those a replica of the finer solve draws
+    /// from the same seed (whitened as it whitens them), mapped by coupling->T — common random
+    /// numbers across time steps.
     DmftReplica(const RunConfig &config, std::uint64_t seed, int threads, bool momentMatching = true,
-        const std::atomic<bool> *cancel = nullptr, Reducer *reducer = nullptr);
+        const std::atomic<bool> *cancel = nullptr, Reducer *reducer = nullptr,
+        const NormalsCoupling *coupling = nullptr);
 
     /// State (time-major blocks of k rows): C_θ (D×D), M (D×k*), R_θ (D×D strictly lower),
     /// with D = (N+1)k.
@@ -213,9 +218,11 @@ public:
     /// A replica with P fresh paths (independent normals from `seed`) drawn from the current
     /// state, stepped once without kernels; null when cancelled or when the step failed. Its
     /// trainLoss() is free of the O(1/P) self-interaction of the paths that built the state
-    /// (see DmftSolver). `keepPaths`: for its pathPreactivations().
+    /// (see DmftSolver). `keepPaths`: for its pathPreactivations(). `coupling`: as in the
+    /// constructor.
     std::unique_ptr<DmftReplica> freshPaths(const RunConfig &config, std::uint64_t seed,
-        const std::atomic<bool> *cancel, bool keepPaths = false) const;
+        const std::atomic<bool> *cancel, bool keepPaths = false,
+        const NormalsCoupling *coupling = nullptr) const;
     /// r_n (P×k) of the last step's paths: w_n − Σ_{m<n} R_θ(n,m) dG_m with the R_θ they
     /// were drawn with (the r-process at grid index n). Empty unless the paths were kept.
     Eigen::MatrixXd pathPreactivations(int n) const;
@@ -310,6 +317,10 @@ public:
     /// it through run()'s progress (a complete picture without error bars, after ~1/30 of the
     /// solve). On by default; only with a progress callback, P/4 ≥ kMinPilotPaths, one process.
     void setFirstPicture(bool on) { m_firstPicture = on; }
+    /// The replicas and their fresh paths draw their normals coupled to a finer solve with the
+    /// same dmft.seed (dmft/coupling.h; the pilot's and the first picture's are not). Call
+    /// before init().
+    void setCoupling(std::shared_ptr<const NormalsCoupling> coupling) { m_coupling = std::move(coupling); }
 
     /// Builds the starting state (ODE warm start or no-learning guess) and then either the
     /// pilot (dmft.warm_start = pilot, see pilotActive()) or the replicas.
@@ -345,6 +356,9 @@ public:
 
     /// Curves (mean ± SE across replicas) of the current iterate, with kernels.
     std::shared_ptr<const Curves> snapshot() const;
+    /// Each replica's curves alone (means; no SE, no kernels), as snapshot() averages them:
+    /// for combining coupled solves replica by replica (dmft/timestep.h).
+    std::vector<Curves> replicaCurves() const;
     json extra() const;
     /// Replaces the train loss of the paths that built the fixed point by that of P fresh
     /// paths per replica (run() does this once the iteration has stopped).
@@ -359,6 +373,12 @@ public:
 
 private:
     std::uint64_t replicaSeed(int r) const;
+    /// Q(n) blocks and M(n) rows of a state, flattened as the curves index them
+    /// (q[(a k + b)(N+1) + n], mm[(a k* + m)(N+1) + n]), with the population loss and error.
+    void overlaps(const Eigen::MatrixXd &Qblocks, const Eigen::MatrixXd &Mrows, Eigen::ArrayXd &q,
+        Eigen::ArrayXd &mm, Eigen::ArrayXd &tr, Eigen::ArrayXd &te) const;
+    /// The train loss a replica reports: its fresh paths' once evaluated, else its own.
+    const Eigen::VectorXd &trainLossOf(std::size_t index, const DmftReplica &rep) const;
     /// Paths of the pilot solve: a quarter of dmft.paths.
     int pilotPaths() const { return m_config.dmft.paths / 4; }
     /// Builds the R replicas from the starting state (m_start*, when set).
@@ -418,13 +438,24 @@ private:
     bool m_firstPicture = true;
     bool m_stoppedAtNoise = false; // the last Converged came from the noise stop (noiseStopRatio() ≤ 1)
     std::optional<bool> m_steinKernel;
+    std::shared_ptr<const NormalsCoupling> m_coupling;
     Reducer *m_reducer;
 };
 
-/// The "dmft" engine.
-/// `firstPicture`: DmftSolver::setFirstPicture (off for the time-step error's coarser solves,
-/// whose progress carries no snapshot).
+/// How dmft/timestep.h runs the solves of its time-step levels.
+struct DmftSolveOptions {
+    /// DmftSolver::setFirstPicture (off for the coarser solves, whose progress carries no
+    /// snapshot).
+    bool firstPicture = true;
+    /// DmftSolver::setCoupling (the coarser solves).
+    std::shared_ptr<const NormalsCoupling> coupling;
+    /// When set, receives DmftSolver::replicaCurves() of a solve that converged or stopped at
+    /// its iteration cap.
+    std::vector<Curves> *replicaCurves = nullptr;
+};
+
+/// The "dmft" engine at one time step.
 EngineResult runDmftEngine(const RunConfig &config, const ProgressCallback &progress,
-    const std::atomic<bool> *cancel, bool firstPicture = true);
+    const std::atomic<bool> *cancel, const DmftSolveOptions &options = {});
 
 } // namespace dmftlab

@@ -1,5 +1,6 @@
 #include "dmft/timestep.h"
 
+#include "dmft/coupling.h"
 #include "dmft/dmftsolver.h"
 #include "engine/registry.h"
 #include "observables/statistics.h"
@@ -110,8 +111,23 @@ void estimateDiscretisation(Curves &fine, const Curves &coarse)
     }
 }
 
-void extrapolateTimeStep(Curves &fine, const Curves &coarse, const Curves *coarser)
+void extrapolateTimeStep(Curves &fine, const Curves &coarse, const Curves *coarser,
+    const std::vector<Curves> *fineReplicas, const std::vector<Curves> *coarseReplicas)
 {
+    // coupled solves: the Monte-Carlo SE from the replica spread of each replica's own
+    // extrapolation (the pairs share their paths' normals; their errors are correlated)
+    const bool paired = fineReplicas && coarseReplicas && fineReplicas->size() == coarseReplicas->size()
+        && fineReplicas->size() >= 2;
+    std::vector<std::vector<Estimate *>> fr;
+    std::vector<std::vector<const Estimate *>> cr;
+    std::vector<Curves> fineCopies;
+    if (paired) {
+        fineCopies = *fineReplicas;
+        for (std::size_t r = 0; r < fineCopies.size(); ++r) {
+            fr.push_back(estimates(fineCopies[r]));
+            cr.push_back(estimates((*coarseReplicas)[r]));
+        }
+    }
     const int N = static_cast<int>(fine.t.size()) - 1, Nc = static_cast<int>(coarse.t.size()) - 1;
     auto f = estimates(fine);
     const auto c = estimates(coarse);
@@ -153,9 +169,24 @@ void extrapolateTimeStep(Curves &fine, const Curves &coarse, const Curves *coars
         }
         addInterpolationBound(remaining, coarseCorr, N, Nc);
         std::vector<double> seMc(N + 1), trunc(N + 1);
+        std::vector<double> pairedSe;
+        if (paired && i < fr[0].size() && i < cr[0].size()) {
+            ReplicaStatistics stats;
+            for (std::size_t r = 0; r < fr.size(); ++r) {
+                const std::vector<double> rc
+                    = interpolate(firstOrderCorrection(*fr[r][i], *cr[r][i], Nc), 2, N);
+                Eigen::ArrayXd v(N + 1);
+                for (int n = 0; n <= N; ++n)
+                    v[n] = fr[r][i]->mean[n] + rc[n];
+                stats.add(v);
+            }
+            const Eigen::ArrayXd se = stats.se();
+            pairedSe.assign(se.data(), se.data() + se.size());
+        }
         for (int n = 0; n <= N; ++n) {
             e.mean[n] += corr[n];
-            seMc[n] = std::hypot(2.0 * valueAt(monteCarlo(e), n), seCoarse[n]);
+            seMc[n]
+                = pairedSe.empty() ? std::hypot(2.0 * valueAt(monteCarlo(e), n), seCoarse[n]) : pairedSe[n];
             trunc[n] = 2.0 * valueAt(e.truncation, n) + trCoarse[n];
             e.se[n] = std::hypot(seMc[n], trunc[n]);
         }
@@ -228,7 +259,8 @@ EngineResult runDmftWithTimeStepControl(
             s.fraction *= fineShare;
             progress(s);
         };
-    EngineResult fine = runDmftEngine(config, fineProgress, cancel);
+    std::vector<Curves> fineReplicas;
+    EngineResult fine = runDmftEngine(config, fineProgress, cancel, { true, nullptr, &fineReplicas });
     fine.extra["continuous_time"] = mode;
     if (more && N % 2 != 0 && fine.status == Status::Converged) // "estimate" with an odd N
         fine.message += "; time-step error not estimated (it needs an even time.steps)";
@@ -237,13 +269,13 @@ EngineResult runDmftWithTimeStepControl(
         return fine;
     }
     const auto start = std::chrono::steady_clock::now();
-    // independent path sets per level: the Monte-Carlo variances of the levels add
-    auto solve = [&](int divisor, double from, double to) {
+    // common random numbers: every level's paths are coupled to the fine solve's (same seed,
+    // dmft/coupling.h), so most of their Monte-Carlo error cancels in X^Δ − X^{sΔ}
+    auto solve = [&](int divisor, double from, double to, std::vector<Curves> *replicas) {
         RunConfig c = config;
         c.time.steps = N / divisor;
         c.dmft.continuousTime = "off"; // one solve at this step (N / divisor may be odd)
         c.output.distributionTimes.clear(); // the laws are the fine solve's
-        c.dmft.seed = config.dmft.seed + 1000003ULL * static_cast<std::uint64_t>(divisor);
         ProgressCallback p;
         if (progress)
             p = [&, from, to, divisor](const ProgressReport &r) {
@@ -254,13 +286,14 @@ EngineResult runDmftWithTimeStepControl(
                     + " dt (time-step error): " + r.text;
                 progress(s);
             };
-        return runDmftEngine(c, p, cancel, /*firstPicture=*/false);
+        return runDmftEngine(c, p, cancel, { false, coupleNormals(config, fine.curves, divisor), replicas });
     };
     const bool third = mode == "extrapolate" && N % 4 == 0;
-    EngineResult coarse = solve(2, fineShare, third ? 0.97 : 1.0);
+    std::vector<Curves> coarseReplicas;
+    EngineResult coarse = solve(2, fineShare, third ? 0.97 : 1.0, &coarseReplicas);
     EngineResult coarser;
     if (third && coarse.status == Status::Converged)
-        coarser = solve(4, 0.97, 1.0);
+        coarser = solve(4, 0.97, 1.0, nullptr);
     if (coarse.status == Status::Cancelled || coarser.status == Status::Cancelled) {
         fine.status = Status::Cancelled;
         fine.message = "cancelled during the time-step error solves (" + fine.message + ")";
@@ -284,7 +317,8 @@ EngineResult runDmftWithTimeStepControl(
             ts["steps"].push_back(N / 4);
             ts["iterations_4dt"] = coarser.curves.iterations;
         }
-        extrapolateTimeStep(fine.curves, coarse.curves, haveThird ? &coarser.curves : nullptr);
+        extrapolateTimeStep(fine.curves, coarse.curves, haveThird ? &coarser.curves : nullptr, &fineReplicas,
+            &coarseReplicas);
         fine.message += "; continuous-time curves: Richardson extrapolation 2 X(dt) - X(2 dt)"
             + std::string(haveThird ? ", remaining error from a third solve at 4 dt"
                                     : ", remaining error bounded by the first-order correction");

@@ -14,9 +14,12 @@
 // error of R₁ is estimated from a third solve at 4Δ when N is a multiple of 4: twice the
 // envelope (over neighbouring 4Δ-points) of |R₁ − R₁'|/3 with R₁' = 2 X^{2Δ} − X^{4Δ} (the Δ²
 // term is 4× larger there); otherwise the first-order correction |X^Δ − X^{2Δ}| bounds it.
-// The solves use independent path sets, so Monte-Carlo variances add: SE(R₁)² =
-// 4 SE(X^Δ)² + SE(X^{2Δ})². Taming (g/(1 + Δ|g|)) is an O(Δ) change and is removed too.
-// Kernels (C_θ, R_θ, C_u, K) stay those of the Δ solve.
+// The coarser solves draw their paths coupled to the fine solve's (common random numbers,
+// dmft/coupling.h): replica r of each level maps the normals of the fine replica r. Most of the
+// Monte-Carlo error then cancels in X^Δ − X^{2Δ}, and the SE of R₁ is the spread over replicas
+// of each replica's own 2 X_r^Δ − X_r^{2Δ} (independent levels would give
+// SE(R₁)² = 4 SE(X^Δ)² + SE(X^{2Δ})², √5 times SE(X^Δ)). Taming (g/(1 + Δ|g|)) is an O(Δ) change and is
+// removed too. Kernels (C_θ, R_θ, C_u, K) stay those of the Δ solve.
 #pragma once
 
 #include "config/config.h"
@@ -34,8 +37,11 @@ void estimateDiscretisation(Curves &fine, const Curves &coarse);
 
 /// Replaces `fine` by the Richardson extrapolation 2 X^Δ − X^{2Δ} (see above), with the
 /// combined Monte-Carlo SE and truncation, and the remaining discretisation error from
-/// `coarser` (4Δ) when given, else |X^Δ − X^{2Δ}|.
-void extrapolateTimeStep(Curves &fine, const Curves &coarse, const Curves *coarser);
+/// `coarser` (4Δ) when given, else |X^Δ − X^{2Δ}|. With the replicas of both solves (coupled
+/// pairs, DmftSolver::replicaCurves, same count ≥ 2) the Monte-Carlo SE is the replica spread
+/// of each pair's extrapolation; without them the levels count as independent.
+void extrapolateTimeStep(Curves &fine, const Curves &coarse, const Curves *coarser,
+    const std::vector<Curves> *fineReplicas = nullptr, const std::vector<Curves> *coarseReplicas = nullptr);
 
 /// Per quantity (train_loss, test_loss, Q, M; largest over t of each part relative to |value|,
 /// points where |value| < 1e-3 of the curve's largest skipped): se_monte_carlo, truncation,
