@@ -60,6 +60,7 @@ private slots:
     void oddStepsAreRefused();
     void couplingIsOrthonormalAndCausal();
     void coupledSolveKeepsItsLawAndFollowsTheFineOne();
+    void coupledSolveAppliesTheFineWhitening();
 };
 
 void TestDmftTimeStep::studentQuantiles()
@@ -374,6 +375,44 @@ void TestDmftTimeStep::coupledSolveKeepsItsLawAndFollowsTheFineOne()
             QVERIFY2(std::fabs(m) <= tq * sd / std::sqrt(K), quantities[q].name);
             QVERIFY2(sdCoupled < 0.5 * sdOwn, quantities[q].name);
         }
+}
+
+void TestDmftTimeStep::coupledSolveAppliesTheFineWhitening()
+{
+    // The fine solve hands over the whitening of every replica's and fresh-path set's normals;
+    // a coupled solve applies it instead of computing it again, with the same result bit for bit.
+    const RunConfig fineConfig = smallStochasticConfig();
+    std::vector<Curves> replicas;
+    FineWhitenings whitenings;
+    const EngineResult fine
+        = runDmftEngine(fineConfig, {}, nullptr, { false, nullptr, &replicas, &whitenings });
+    QVERIFY2(fine.status == Status::Converged, fine.message.c_str());
+    const int R = fineConfig.dmft.replicas;
+    QCOMPARE(static_cast<int>(replicas.size()), R);
+    QCOMPARE(static_cast<int>(whitenings.replicas.size()), R);
+    QCOMPARE(static_cast<int>(whitenings.fresh.size()), R);
+    for (int r = 0; r < R; ++r)
+        QVERIFY(whitenings.replicas[r] && whitenings.fresh[r]);
+    // each replica's curves average to the reported ones
+    for (int n = 0; n <= fineConfig.time.steps; ++n) {
+        double q = 0.0;
+        for (const Curves &c : replicas)
+            q += c.Q[0].mean[n] / R;
+        QVERIFY(std::fabs(q - fine.curves.Q[0].mean[n]) <= 1e-12 * std::fabs(q));
+    }
+    RunConfig coarseConfig = fineConfig;
+    coarseConfig.time.steps /= 2;
+    const EngineResult computed = runDmftEngine(
+        coarseConfig, {}, nullptr, { false, coupleNormals(fineConfig, fine.curves, 2), nullptr, nullptr });
+    const EngineResult applied = runDmftEngine(coarseConfig, {}, nullptr,
+        { false, coupleNormals(fineConfig, fine.curves, 2, whitenings), nullptr, nullptr });
+    QVERIFY2(computed.status == Status::Converged, computed.message.c_str());
+    QVERIFY2(applied.status == Status::Converged, applied.message.c_str());
+    QVERIFY(computed.curves.Q[0].mean == applied.curves.Q[0].mean);
+    QVERIFY(computed.curves.M[0].mean == applied.curves.M[0].mean);
+    QVERIFY(computed.curves.trainLoss.mean == applied.curves.trainLoss.mean);
+    QVERIFY(computed.curves.trainLoss.se == applied.curves.trainLoss.se);
+    QVERIFY(computed.curves.K.mean[0] == applied.curves.K.mean[0]);
 }
 
 QTEST_GUILESS_MAIN(TestDmftTimeStep)

@@ -54,7 +54,8 @@ Eigen::MatrixXd factorWithJitter(const Eigen::MatrixXd &S, int ks)
 }
 } // namespace
 
-std::shared_ptr<const NormalsCoupling> coupleNormals(const RunConfig &fine, const Curves &fineCurves, int stride)
+std::shared_ptr<const NormalsCoupling> coupleNormals(
+    const RunConfig &fine, const Curves &fineCurves, int stride, FineWhitenings whitenings)
 {
     const int N = fine.time.steps, k = fine.problem.width, ks = fine.problem.teacherWidth;
     if (stride < 2 || N % stride != 0)
@@ -64,6 +65,7 @@ std::shared_ptr<const NormalsCoupling> coupleNormals(const RunConfig &fine, cons
     auto out = std::make_shared<NormalsCoupling>();
     out->fineSteps = N;
     out->fineRows = normalsPerPath(N, k, ks);
+    out->whitenings = std::move(whitenings);
     const int rowsC = normalsPerPath(Nc, k, ks);
     out->T = Eigen::MatrixXd::Zero(rowsC, out->fineRows);
 

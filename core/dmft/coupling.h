@@ -32,14 +32,30 @@
 
 #include <Eigen/Dense>
 #include <memory>
+#include <vector>
 
 namespace dmftlab
 {
+
+/// Moment matching of one path set's normals (DmftReplica): x ↦ (x − mean) L⁻ᵀ, with L the
+/// Cholesky factor of the centred sample covariance.
+struct Whitening {
+    Eigen::RowVectorXd mean;
+    Eigen::MatrixXd L;
+};
+
+/// The fine solve's whitenings (null where a path set was not moment-matched), per replica
+/// and per replica's fresh-path set: a coupled path set draws the same normals, so it can
+/// apply them instead of computing them again (half of its set-up's work).
+struct FineWhitenings {
+    std::vector<std::shared_ptr<const Whitening>> replicas, fresh;
+};
 
 struct NormalsCoupling {
     int fineSteps = 0; // N of the solve whose normals are drawn
     int fineRows = 0; // normals per path of that solve (normalsPerPath)
     Eigen::MatrixXd T; // normalsPerPath(coarse) × fineRows, orthonormal rows
+    FineWhitenings whitenings; // may be empty: each path set then whitens its normals itself
 };
 
 /// Normals per DMFT path at N steps: k* + (N+1)k for (z, w), 1 for ε, N+1 Brownian increments.
@@ -47,7 +63,8 @@ int normalsPerPath(int steps, int width, int teacherWidth);
 
 /// The coupling of a solve with N/stride steps to the solve `fine` at N steps (its converged
 /// curves: C_θ and M, averaged over replicas), as described above. N must be a multiple of
-/// `stride` (≥ 2).
-std::shared_ptr<const NormalsCoupling> coupleNormals(const RunConfig &fine, const Curves &fineCurves, int stride);
+/// `stride` (≥ 2). `whitenings`: the fine solve's, if it kept them.
+std::shared_ptr<const NormalsCoupling> coupleNormals(
+    const RunConfig &fine, const Curves &fineCurves, int stride, FineWhitenings whitenings = {});
 
 } // namespace dmftlab

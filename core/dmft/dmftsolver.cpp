@@ -37,6 +37,16 @@ SingleProcessReducer &singleProcess()
     return reducer;
 }
 
+/// The whitening of replica r's (or its fresh paths') normals in the solve `coupling` couples
+/// to, when it kept one.
+const Whitening *fineWhitening(const NormalsCoupling *coupling, bool fresh, int r)
+{
+    if (!coupling)
+        return nullptr;
+    const auto &list = fresh ? coupling->whitenings.fresh : coupling->whitenings.replicas;
+    return r < static_cast<int>(list.size()) ? list[r].get() : nullptr;
+}
+
 std::uint64_t splitmix(std::uint64_t x)
 {
     x += 0x9E3779B97F4A7C15ULL;
@@ -200,7 +210,8 @@ std::string checkDmft(const RunConfig &c, int ranks)
 // One replica
 
 DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int threads, bool momentMatching,
-    const std::atomic<bool> *cancel, Reducer *reducer, const NormalsCoupling *coupling)
+    const std::atomic<bool> *cancel, Reducer *reducer, const NormalsCoupling *coupling,
+    const Whitening *fineWhitening)
     : m_N(config.time.steps)
     , m_k(config.problem.width)
     , m_ks(config.problem.teacherWidth)
@@ -280,10 +291,16 @@ DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int thread
     Eigen::MatrixXd couplingMap;
     if (coupling)
         couplingMap = coupling->T.transpose();
-    if (m_momentMatched) {
+    if (m_momentMatched && coupling && fineWhitening) {
+        // the finer solve's replica whitened these very normals: its mean and factor (what the
+        // branch below would compute again, bit for bit)
+        X.rowwise() -= fineWhitening->mean;
+        fineWhitening->L.transpose().triangularView<Eigen::Upper>().solveInPlace(couplingMap); // U⁻¹ Tᵀ
+    } else if (m_momentMatched) {
         Eigen::RowVectorXd mean = X.colwise().sum();
         m_reducer->sumInPlace(mean.data(), mean.size());
-        X.rowwise() -= mean / m_P;
+        mean /= m_P;
+        X.rowwise() -= mean;
         Eigen::MatrixXd cov = Eigen::MatrixXd::Zero(drawn, drawn);
         for (Eigen::Index c = 0; c < m_localP; c += kBlock) {
             if (cancelled())
@@ -298,8 +315,13 @@ DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int thread
             // (rows × rows, upper triangular), then a triangular matrix product per block of
             // paths, which runs at GEMM speed where the substitution (a triangular solve with
             // many right-hand sides) took 6 % of a logistic-regression DMFT's CPU
+            auto whitening = std::make_shared<Whitening>();
+            whitening->mean = std::move(mean);
+            whitening->L = llt.matrixL();
             if (coupling)
-                llt.matrixU().solveInPlace(couplingMap); // U⁻¹ Tᵀ
+                whitening->L.transpose().triangularView<Eigen::Upper>().solveInPlace(couplingMap); // U⁻¹ Tᵀ
+            else
+                m_whitening = std::move(whitening); // for coarser solves coupled to this one
             const Eigen::MatrixXd Uinv
                 = coupling ? Eigen::MatrixXd() : llt.matrixU().solve(Eigen::MatrixXd::Identity(drawn, drawn));
             Eigen::MatrixXd whitened;
@@ -997,12 +1019,13 @@ void DmftReplica::setStateVector(const Eigen::VectorXd &v)
 }
 
 std::unique_ptr<DmftReplica> DmftReplica::freshPaths(const RunConfig &config, std::uint64_t seed,
-    const std::atomic<bool> *cancel, bool keepPaths, const NormalsCoupling *coupling) const
+    const std::atomic<bool> *cancel, bool keepPaths, const NormalsCoupling *coupling,
+    const Whitening *fineWhitening) const
 {
     RunConfig c = config;
     c.dmft.tangentPaths = 1;
     auto fresh = std::make_unique<DmftReplica>(
-        c, seed, m_threads, /*momentMatching=*/true, cancel, m_reducer, coupling);
+        c, seed, m_threads, /*momentMatching=*/true, cancel, m_reducer, coupling, fineWhitening);
     if (cancel && cancel->load())
         return nullptr;
     fresh->setState(m_C, m_M, m_R);
@@ -1182,8 +1205,9 @@ Status DmftSolver::createReplicas(const std::atomic<bool> *cancel)
         };
         for (int r = r0; r < r1; ++r) {
             const std::uint64_t seed = replicaSeed(r);
-            m_replicas[r] = std::make_unique<DmftReplica>(
-                m_config, seed, m_threadsPerReplica, m_momentMatching, cancel, m_reducer, m_coupling.get());
+            m_replicas[r]
+                = std::make_unique<DmftReplica>(m_config, seed, m_threadsPerReplica, m_momentMatching, cancel,
+                    m_reducer, m_coupling.get(), fineWhitening(m_coupling.get(), false, r));
             if (cancel && cancel->load())
                 return;
             if (m_startC.size() > 0)
@@ -1538,6 +1562,15 @@ std::vector<Curves> DmftSolver::replicaCurves() const
     return out;
 }
 
+FineWhitenings DmftSolver::whitenings() const
+{
+    FineWhitenings out;
+    for (const auto &rep : m_replicas)
+        out.replicas.push_back(rep->whitening());
+    out.fresh = m_freshWhitening;
+    return out;
+}
+
 std::shared_ptr<const Curves> DmftSolver::snapshot() const
 {
     auto c = std::make_shared<Curves>();
@@ -1624,16 +1657,19 @@ std::shared_ptr<const Curves> DmftSolver::snapshot() const
 void DmftSolver::evaluateFreshTrainLoss(const std::atomic<bool> *cancel)
 {
     std::vector<Eigen::VectorXd> out(replicaCount());
+    std::vector<std::shared_ptr<const Whitening>> whitenings(replicaCount());
     parallelChunks(m_workers, replicaCount(), [&](int, int r0, int r1) {
         for (int r = r0; r < r1; ++r) {
             const auto fresh = m_replicas[r]->freshPaths(m_config, splitmix(replicaSeed(r) ^ 0x5DEECE66DULL),
-                cancel, static_cast<bool>(m_freshObserver), m_coupling.get());
+                cancel, static_cast<bool>(m_freshObserver), m_coupling.get(),
+                fineWhitening(m_coupling.get(), true, r));
             if (!fresh) {
                 out[r] = Eigen::VectorXd::Constant(
                     m_config.time.steps + 1, std::numeric_limits<double>::quiet_NaN());
                 continue;
             }
             out[r] = fresh->trainLoss();
+            whitenings[r] = fresh->whitening();
             if (m_freshObserver)
                 m_freshObserver(r, *fresh);
         }
@@ -1641,6 +1677,7 @@ void DmftSolver::evaluateFreshTrainLoss(const std::atomic<bool> *cancel)
     if (cancel && cancel->load())
         return;
     m_freshTrainLoss = std::move(out);
+    m_freshWhitening = std::move(whitenings);
 }
 
 std::string DmftSolver::pilotNote() const
@@ -1830,6 +1867,8 @@ EngineResult runDmftEngine(const RunConfig &config, const ProgressCallback &prog
         result.distributions = laws.finish(solver);
     if (options.replicaCurves && finished)
         *options.replicaCurves = solver.replicaCurves();
+    if (options.whitenings && finished)
+        *options.whitenings = solver.whitenings();
     return result;
 }
 

@@ -107,10 +107,11 @@ public:
     /// the paths do not depend on the split.
     /// `coupling` (dmft/coupling.h): the normals are those a replica of the finer solve draws
     /// from the same seed (whitened as it whitens them), mapped by coupling->T — common random
-    /// numbers across time steps.
+    /// numbers across time steps. `fineWhitening`: that replica's whitening of those normals
+    /// (whitening()), applied instead of computed again; the result is the same bit for bit.
     DmftReplica(const RunConfig &config, std::uint64_t seed, int threads, bool momentMatching = true,
         const std::atomic<bool> *cancel = nullptr, Reducer *reducer = nullptr,
-        const NormalsCoupling *coupling = nullptr);
+        const NormalsCoupling *coupling = nullptr, const Whitening *fineWhitening = nullptr);
 
     /// State (time-major blocks of k rows): C_θ (D×D), M (D×k*), R_θ (D×D strictly lower),
     /// with D = (N+1)k.
@@ -181,6 +182,9 @@ public:
     const Eigen::MatrixXd &previousM() const { return m_previousM; }
     /// Whether the stored normals were centred and whitened (P ≥ 4 × normals per path).
     bool momentMatched() const { return m_momentMatched; }
+    /// The whitening this replica computed for its normals (null when not moment-matched or when
+    /// it applied a finer solve's): what a coupled coarser replica applies (dmft/coupling.h).
+    const std::shared_ptr<const Whitening> &whitening() const { return m_whitening; }
 
     /// Stein consistency (§5.3) on the last step's paths and the state they were drawn
     /// from: E[g_n w_n'ᵀ] − (Σ_{m≤n} K_nm C_θ(m,n') + μ_n M(n')ᵀ), D×D. Zero in expectation.
@@ -218,11 +222,11 @@ public:
     /// A replica with P fresh paths (independent normals from `seed`) drawn from the current
     /// state, stepped once without kernels; null when cancelled or when the step failed. Its
     /// trainLoss() is free of the O(1/P) self-interaction of the paths that built the state
-    /// (see DmftSolver). `keepPaths`: for its pathPreactivations(). `coupling`: as in the
-    /// constructor.
+    /// (see DmftSolver). `keepPaths`: for its pathPreactivations(). `coupling`,
+    /// `fineWhitening`: as in the constructor.
     std::unique_ptr<DmftReplica> freshPaths(const RunConfig &config, std::uint64_t seed,
-        const std::atomic<bool> *cancel, bool keepPaths = false,
-        const NormalsCoupling *coupling = nullptr) const;
+        const std::atomic<bool> *cancel, bool keepPaths = false, const NormalsCoupling *coupling = nullptr,
+        const Whitening *fineWhitening = nullptr) const;
     /// r_n (P×k) of the last step's paths: w_n − Σ_{m<n} R_θ(n,m) dG_m with the R_θ they
     /// were drawn with (the r-process at grid index n). Empty unless the paths were kept.
     Eigen::MatrixXd pathPreactivations(int n) const;
@@ -283,6 +287,7 @@ private:
     std::vector<double> m_residualHistory;
     int m_divergenceIndex = -1;
     bool m_momentMatched = false;
+    std::shared_ptr<const Whitening> m_whitening; // whitening()
     bool m_pathsOnly = false;
     bool m_keepPathsAsked = false; // setKeepPaths (the Stein kernel keeps them anyway)
     bool m_steinKernel = false;
@@ -359,6 +364,9 @@ public:
     /// Each replica's curves alone (means; no SE, no kernels), as snapshot() averages them:
     /// for combining coupled solves replica by replica (dmft/timestep.h).
     std::vector<Curves> replicaCurves() const;
+    /// The whitenings of the replicas' and their fresh paths' normals (DmftReplica::whitening),
+    /// for coupling coarser solves to this one (dmft/coupling.h).
+    FineWhitenings whitenings() const;
     json extra() const;
     /// Replaces the train loss of the paths that built the fixed point by that of P fresh
     /// paths per replica (run() does this once the iteration has stopped).
@@ -423,6 +431,7 @@ private:
     std::vector<double> m_residuals;
     std::vector<double> m_noiseRatios; // noiseStopRatio() per iteration (f > 0, R ≥ 2 only)
     std::vector<Eigen::VectorXd> m_freshTrainLoss;
+    std::vector<std::shared_ptr<const Whitening>> m_freshWhitening; // per replica's fresh paths
     std::function<void(int, const DmftReplica &)> m_freshObserver;
     int m_iterations = 0;
     Status m_status = Status::Running;
@@ -449,9 +458,10 @@ struct DmftSolveOptions {
     bool firstPicture = true;
     /// DmftSolver::setCoupling (the coarser solves).
     std::shared_ptr<const NormalsCoupling> coupling;
-    /// When set, receives DmftSolver::replicaCurves() of a solve that converged or stopped at
-    /// its iteration cap.
+    /// When set, receive DmftSolver::replicaCurves() and whitenings() of a solve that
+    /// converged or stopped at its iteration cap.
     std::vector<Curves> *replicaCurves = nullptr;
+    FineWhitenings *whitenings = nullptr;
 };
 
 /// The "dmft" engine at one time step.

@@ -260,7 +260,9 @@ EngineResult runDmftWithTimeStepControl(
             progress(s);
         };
     std::vector<Curves> fineReplicas;
-    EngineResult fine = runDmftEngine(config, fineProgress, cancel, { true, nullptr, &fineReplicas });
+    FineWhitenings whitenings;
+    EngineResult fine
+        = runDmftEngine(config, fineProgress, cancel, { true, nullptr, &fineReplicas, &whitenings });
     fine.extra["continuous_time"] = mode;
     if (more && N % 2 != 0 && fine.status == Status::Converged) // "estimate" with an odd N
         fine.message += "; time-step error not estimated (it needs an even time.steps)";
@@ -286,7 +288,8 @@ EngineResult runDmftWithTimeStepControl(
                     + " dt (time-step error): " + r.text;
                 progress(s);
             };
-        return runDmftEngine(c, p, cancel, { false, coupleNormals(config, fine.curves, divisor), replicas });
+        return runDmftEngine(c, p, cancel,
+            { false, coupleNormals(config, fine.curves, divisor, whitenings), replicas, nullptr });
     };
     const bool third = mode == "extrapolate" && N % 4 == 0;
     std::vector<Curves> coarseReplicas;
