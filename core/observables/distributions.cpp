@@ -1,5 +1,7 @@
 #include "observables/distributions.h"
 
+#include "observables/population.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -10,11 +12,6 @@ namespace dmftlab
 
 namespace
 {
-double normalCdf(double x)
-{
-    return 0.5 * std::erfc(-x / std::sqrt(2.0));
-}
-
 /// Calls f(weight, θ*) for every atom combination of a discrete prior in k* dimensions.
 template <typename F> void forEachTeacherAtom(const std::vector<PriorAtom> &atoms, int kStar, F f)
 {
