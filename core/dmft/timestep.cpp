@@ -118,13 +118,10 @@ void extrapolateTimeStep(Curves &fine, const Curves &coarse, const Curves *coars
     // extrapolation (the pairs share their paths' normals; their errors are correlated)
     const bool paired = fineReplicas && coarseReplicas && fineReplicas->size() == coarseReplicas->size()
         && fineReplicas->size() >= 2;
-    std::vector<std::vector<Estimate *>> fr;
-    std::vector<std::vector<const Estimate *>> cr;
-    std::vector<Curves> fineCopies;
+    std::vector<std::vector<const Estimate *>> fr, cr;
     if (paired) {
-        fineCopies = *fineReplicas;
-        for (std::size_t r = 0; r < fineCopies.size(); ++r) {
-            fr.push_back(estimates(fineCopies[r]));
+        for (std::size_t r = 0; r < fineReplicas->size(); ++r) {
+            fr.push_back(estimates((*fineReplicas)[r]));
             cr.push_back(estimates((*coarseReplicas)[r]));
         }
     }
@@ -305,6 +302,7 @@ EngineResult runDmftWithTimeStepControl(
     json ts;
     ts["steps"] = json::array({ N, N / 2 });
     ts["iterations_2dt"] = coarse.curves.iterations;
+    ts["common_random_numbers"] = true; // the coarser solves' paths follow the fine solve's
     if (coarse.status != Status::Converged) {
         fine.message += "; time-step error not estimated: the solve at 2 dt stopped (" + coarse.message + ")";
         fine.extra["time_step"] = ts;
@@ -323,10 +321,9 @@ EngineResult runDmftWithTimeStepControl(
         extrapolateTimeStep(fine.curves, coarse.curves, haveThird ? &coarser.curves : nullptr, &fineReplicas,
             &coarseReplicas);
         fine.message += "; continuous-time curves: Richardson extrapolation 2 X(dt) - X(2 dt)"
-            + std::string(haveThird
-                    ? ", remaining error from a third solve at 4 dt"
-                    : ", remaining error bounded by the first-order correction (a time.steps "
-                      "divisible by 4 adds a solve at 4 dt that estimates it, usually far lower)");
+            + std::string(haveThird ? ", remaining error from a third solve at 4 dt"
+                                    : ", remaining error bounded by the first-order correction (a time.steps "
+                                      "divisible by 4 adds a solve at 4 dt that estimates it)");
     }
     ts["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     fine.extra["time_step"] = ts;
