@@ -424,19 +424,20 @@ void TestConfig::keyConstantsAreSchemaRows()
     // Code names keys through ConfigKey (config/configkey.h): every constant is a row, and
     // every row has its constant (a key added to the schema without one, or a constant left
     // behind by a rename, fails here). Listed in schema order.
-    const std::vector<std::string> constants = { ConfigKey::Preset, ConfigKey::ModelActivation,
-        ConfigKey::ModelWidth, ConfigKey::ModelLoss, ConfigKey::ModelSecondLayer,
-        ConfigKey::TeacherActivation, ConfigKey::TeacherWidth, ConfigKey::TeacherNoise,
-        ConfigKey::TeacherLabels, ConfigKey::TeacherPrior, ConfigKey::TeacherSparsity,
-        ConfigKey::TeacherSecondLayer, ConfigKey::DataAlpha, ConfigKey::OptimizerLearningRate,
-        ConfigKey::OptimizerBatchSize, ConfigKey::OptimizerTau, ConfigKey::OptimizerRidge,
-        ConfigKey::OptimizerTaming, ConfigKey::InitQ0, ConfigKey::InitM0, ConfigKey::InitM0Asymmetry,
-        ConfigKey::TimeHorizon, ConfigKey::TimeSteps, ConfigKey::SimDimension, ConfigKey::SimSeeds,
-        ConfigKey::SimSeed, ConfigKey::SimSubsteps, ConfigKey::SimSampling, ConfigKey::SimThreads,
-        ConfigKey::DmftPaths, ConfigKey::DmftTangentPaths, ConfigKey::DmftReplicas, ConfigKey::DmftDamping,
-        ConfigKey::DmftMixingMemory, ConfigKey::DmftTolerance, ConfigKey::DmftNoiseFraction,
-        ConfigKey::DmftMaxIterations, ConfigKey::DmftSeed, ConfigKey::DmftWarmStart,
-        ConfigKey::DmftContinuousTime, ConfigKey::OutputDistributionTimes };
+    const std::vector<std::string> constants
+        = { ConfigKey::Preset, ConfigKey::ModelActivation, ConfigKey::ModelWidth, ConfigKey::ModelLoss,
+              ConfigKey::ModelSecondLayer, ConfigKey::TeacherActivation, ConfigKey::TeacherWidth,
+              ConfigKey::TeacherNoise, ConfigKey::TeacherLabels, ConfigKey::TeacherPrior,
+              ConfigKey::TeacherSparsity, ConfigKey::TeacherSecondLayer, ConfigKey::DataAlpha,
+              ConfigKey::OptimizerLearningRate, ConfigKey::OptimizerBatchSize, ConfigKey::OptimizerTau,
+              ConfigKey::OptimizerRidge, ConfigKey::OptimizerTaming, ConfigKey::InitQ0, ConfigKey::InitM0,
+              ConfigKey::InitM0Asymmetry, ConfigKey::TimeHorizon, ConfigKey::TimeSteps,
+              ConfigKey::SimDimension, ConfigKey::SimSeeds, ConfigKey::SimSeed, ConfigKey::SimSubsteps,
+              ConfigKey::SimSampling, ConfigKey::SimThreads, ConfigKey::SimContinuousTime,
+              ConfigKey::DmftPaths, ConfigKey::DmftTangentPaths, ConfigKey::DmftReplicas,
+              ConfigKey::DmftDamping, ConfigKey::DmftMixingMemory, ConfigKey::DmftTolerance,
+              ConfigKey::DmftNoiseFraction, ConfigKey::DmftMaxIterations, ConfigKey::DmftSeed,
+              ConfigKey::DmftWarmStart, ConfigKey::DmftContinuousTime, ConfigKey::OutputDistributionTimes };
     QCOMPARE(constants.size(), configSchema().size());
     for (std::size_t i = 0; i < constants.size(); ++i)
         QCOMPARE(constants[i], configSchema()[i].key);

@@ -122,6 +122,7 @@ private slots:
     void slideExport();
     void denseGridsAreThinned();
     void quantitiesHaveDistinctMarkers();
+    void simulationErrorBarsAddTheTimeStepError();
     void deviationIsInStandardErrors();
     void stampNamesTheRunBelowTheAxes();
     void pinnedRunsDrawnFaded();
@@ -660,6 +661,31 @@ void TestGuiFigures::denseGridsAreThinned()
             if (b->dataPlottable() && b->dataPlottable()->name() == "train loss · SGF")
                 bars = b->dataCount();
     QCOMPARE(bars, simulationPoints);
+}
+
+// A simulation with a time-step error estimate (sim.continuous_time) draws error bars of
+// 1 SE plus that estimate; its "se" property stays the SE alone (hover and agreement use it).
+void TestGuiFigures::simulationErrorBarsAddTheTimeStepError()
+{
+    Curves sgf = makeCurves("sgf", 1, 20, 21);
+    sgf.trainLoss.discretisation.assign(21, 0.0);
+    for (int i = 0; i <= 20; ++i)
+        sgf.trainLoss.discretisation[i] = 0.001 * i;
+    QCustomPlot plot;
+    plot.resize(900, 600);
+    figures::plotLoss(&plot, { &sgf }, figures::Style {});
+    const QCPErrorBars *bars = nullptr;
+    for (int i = 0; i < plot.plottableCount(); ++i)
+        if (auto *b = qobject_cast<QCPErrorBars *>(plot.plottable(i)))
+            if (b->dataPlottable() && b->dataPlottable()->name() == "train loss · SGF")
+                bars = b;
+    QVERIFY(bars);
+    QCOMPARE(bars->dataCount(), 21);
+    for (int i = 0; i <= 20; ++i)
+        QCOMPARE(bars->data()->at(i).errorPlus, 0.01 + 0.001 * i);
+    const auto se = bars->dataPlottable()->property("se").value<QVector<double>>();
+    QCOMPARE(se.size(), 21);
+    QCOMPARE(se[20], 0.01);
 }
 
 // Colour is not the only cue: train loss, test loss and test error of a simulation have

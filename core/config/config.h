@@ -47,6 +47,11 @@ struct SimConfig {
     int substeps = 1;
     Sampling sampling = Sampling::Reshuffle;
     int threads = 0;
+    /// off | estimate | extrapolate, for the SGF (sim/simtimestep.h): runs at 2Δ (and 4Δ)
+    /// with the same seeds and the same Brownian paths estimate the Euler time-step error, or
+    /// give continuous-time curves by Richardson extrapolation, as dmft.continuous_time does
+    /// for the DMFT. Off by default: a third more simulation time.
+    std::string continuousTime = "off";
 };
 
 struct DmftConfig {

@@ -44,6 +44,7 @@ struct ConfigKey {
     static constexpr char SimSeed[] = "sim.seed";
     static constexpr char SimSubsteps[] = "sim.substeps";
     static constexpr char SimSampling[] = "sim.sampling";
+    static constexpr char SimContinuousTime[] = "sim.continuous_time";
     static constexpr char SimThreads[] = "sim.threads";
 
     static constexpr char DmftPaths[] = "dmft.paths";

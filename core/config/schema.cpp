@@ -326,6 +326,14 @@ std::vector<FieldInfo> buildSchema()
     s.push_back(intField(
         ConfigKey::SimThreads, "Threads", "worker threads per engine, 0 = all cores", 0, 256,
         [](auto &c) -> auto & { return c.sim.threads; }));
+    s.push_back(choiceField(
+        ConfigKey::SimContinuousTime, "SGF continuous time",
+        "off|estimate|extrapolate: SGF time-step error from runs at 2 dt with the same seeds and "
+        "Brownian paths, or continuous-time SGF curves by Richardson extrapolation (needs an even "
+        "time.steps)",
+        std::vector<std::pair<std::string, std::string>> {
+            { "off", "off" }, { "estimate", "estimate" }, { "extrapolate", "extrapolate" } },
+        [](auto &c) -> auto & { return c.sim.continuousTime; }));
     // dmft -------------------------------------------------------------------------------
     s.push_back(intField(
         ConfigKey::DmftPaths, "Paths P", "P, sampled r-process paths per replica", 1, kIntMax,
@@ -438,6 +446,7 @@ std::vector<FieldInfo> buildSchema()
         { ConfigKey::SimSubsteps, G::AdvancedSimulation, "" },
         { ConfigKey::SimSampling, G::AdvancedSimulation, "" },
         { ConfigKey::SimThreads, G::AdvancedSimulation, "" },
+        { ConfigKey::SimContinuousTime, G::AdvancedSimulation, "" },
         { ConfigKey::DmftPaths, G::Theory, "" },
         { ConfigKey::DmftTangentPaths, G::AdvancedTheory, "" },
         { ConfigKey::DmftReplicas, G::AdvancedTheory, "" },

@@ -8,6 +8,7 @@
 #include "dmft/onlineode.h"
 #include "dmft/timestep.h"
 #include "engine/reducer.h"
+#include "sim/simtimestep.h"
 #include "sim/simulation.h"
 
 #include <algorithm>
@@ -27,7 +28,9 @@ EngineInfo simulationEngine(EngineId id, SimEngine sim, std::string name, std::s
         /*ignoredSections=*/ { "dmft" } };
     e.check = [sim](const RunConfig &c) { return checkSimulation(sim, c); };
     e.run = [sim](const RunConfig &c, const ProgressCallback &p, const std::atomic<bool> *cancel) {
-        return runSimulation(sim, c, p, cancel);
+        // the SGF's time-step levels (sim.continuous_time) come with it
+        return sim == SimEngine::Sgf ? runSgfWithTimeStepControl(c, p, cancel)
+                                     : runSimulation(sim, c, p, cancel);
     };
     return e;
 }

@@ -166,8 +166,8 @@ double forcesAndStep(const Problem &problem, const Eigen::MatrixXf &Xt, const Ei
 
 } // namespace
 
-SeedSimulation::SeedSimulation(
-    SimEngine engine, const RunConfig &config, const Instance &instance, const PopulationEvaluator &evaluator)
+SeedSimulation::SeedSimulation(SimEngine engine, const RunConfig &config, const Instance &instance,
+    const PopulationEvaluator &evaluator, int noisePairing)
     : m_engine(engine)
     , m_config(config)
     , m_instance(instance)
@@ -176,6 +176,7 @@ SeedSimulation::SeedSimulation(
     , m_grid(config.grid())
     , m_rng(instance.seed, DynamicsStream)
 {
+    m_noisePairing = std::max(1, noisePairing);
     m_d = config.sim.dimension;
     m_k = config.problem.width;
     m_kStar = config.problem.teacherWidth;
@@ -248,6 +249,14 @@ void SeedSimulation::computeForcesAndStepAhead()
     const bool noisy = m_config.tau() > 0.0;
     if (noisy) { // the noise of the step ahead, drawn where advanceSgf would draw it
         m_rng.normals(m_xi.data(), m_n);
+        if (m_noisePairing > 1) { // the finer run's next p increments, summed
+            m_xiPart.resize(m_n);
+            for (int q = 1; q < m_noisePairing; ++q) {
+                m_rng.normals(m_xiPart.data(), m_n);
+                m_xi += m_xiPart;
+            }
+            m_xi /= std::sqrt(static_cast<double>(m_noisePairing));
+        }
         m_xi.array() = st.drift - st.noise * m_xi.array();
     }
     m_lossSum = forcesAndStep(m_problem, m_instance.XtSingle, m_instance.y, m_theta, noisy ? &m_xi : nullptr,

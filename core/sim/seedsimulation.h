@@ -71,9 +71,12 @@ struct SeedResult {
 class SeedSimulation
 {
 public:
-    /// The instance and evaluator must outlive this object.
+    /// The instance and evaluator must outlive this object. `noisePairing` p (SGF): each
+    /// Euler–Maruyama step draws p vectors of normals and uses their sum / √p, which are the
+    /// Brownian increments of p consecutive steps of the run with time.steps × p steps and the
+    /// same seed (common random numbers across time steps, sim/simtimestep.h).
     SeedSimulation(SimEngine engine, const RunConfig &config, const Instance &instance,
-        const PopulationEvaluator &evaluator);
+        const PopulationEvaluator &evaluator, int noisePairing = 1);
 
     /// Records t_0. Returns false if the run stopped already (e.g. a non-finite start).
     bool init();
@@ -133,7 +136,8 @@ private:
 
     // SGF
     Eigen::MatrixXd m_theta, m_R, m_G;
-    Eigen::VectorXd m_xi;
+    Eigen::VectorXd m_xi, m_xiPart; // m_xiPart: one draw of a paired step's
+    int m_noisePairing = 1;
     double m_lossSum = 0.0;
     Eigen::MatrixXd m_thetaNext; // θ after the step computed ahead
     bool m_stepAhead = false;

@@ -370,6 +370,9 @@ EngineCheck checkSimulation(SimEngine engine, const RunConfig &config)
     if (d < k + ks)
         return configError({ K::SimDimension, K::ModelWidth, K::TeacherWidth },
             "{0} must be at least {1} + {2} (" + std::to_string(k + ks) + ")");
+    if (engine == SimEngine::Sgf && config.sim.continuousTime == "extrapolate" && config.time.steps % 2 != 0)
+        return configError({ K::SimContinuousTime, K::TimeSteps },
+            "{0} = extrapolate needs an even {1} (its second run uses {1} / 2)");
     if (engine != SimEngine::Sgf) {
         const double eta = config.optimizer.learningRate;
         if (!(eta > 0.0))
@@ -405,7 +408,7 @@ EngineCheck checkSimulation(SimEngine engine, const RunConfig &config)
 }
 
 EngineResult runSimulation(SimEngine engine, const RunConfig &config, const ProgressCallback &progress,
-    const std::atomic<bool> *cancel)
+    const std::atomic<bool> *cancel, const SimulationOptions &options)
 {
     EngineResult result;
     result.curves.engine = toString(engine);
@@ -490,7 +493,7 @@ EngineResult runSimulation(SimEngine engine, const RunConfig &config, const Prog
                     run.error = inst.error;
                 return;
             }
-            SeedSimulation sim(engine, config, inst, evaluator);
+            SeedSimulation sim(engine, config, inst, evaluator, options.noisePairing);
             {
                 std::lock_guard<std::mutex> lock(run.mutex);
                 stepsPerSeed = sim.totalSteps();
@@ -633,6 +636,26 @@ EngineResult runSimulation(SimEngine engine, const RunConfig &config, const Prog
     }
     result.curves = buildCurves(run, config, points);
     result.curves.engine = toString(engine);
+    if (options.seedCurves && result.status == Status::Completed) {
+        options.seedCurves->clear();
+        for (int s = 0; s < S; ++s) {
+            const SeedResult &r = *run.seeds[s];
+            Curves c;
+            c.engine = toString(engine);
+            c.allocate(config.problem.width, config.problem.teacherWidth, config.grid());
+            c.validPoints = N1;
+            for (int n = 0; n < N1; ++n) {
+                c.trainLoss.mean[n] = r.trainLoss[n];
+                c.testLoss.mean[n] = r.testLoss[n];
+                c.testError.mean[n] = r.testError[n];
+                for (int j = 0; j < r.Q.cols(); ++j)
+                    c.Q[j].mean[n] = r.Q(n, j);
+                for (int j = 0; j < r.M.cols(); ++j)
+                    c.M[j].mean[n] = r.M(n, j);
+            }
+            options.seedCurves->push_back(std::move(c));
+        }
+    }
     if (!lawIndex.empty())
         result.distributions
             = mergeSeedLaws(seedLaws, lawIndex.size(), lawNote, lawsUseMargins(config.problem));

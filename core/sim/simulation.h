@@ -19,6 +19,8 @@
 
 #include "engine/engine.h"
 
+#include <vector>
+
 namespace dmftlab
 {
 
@@ -39,9 +41,18 @@ EngineCheck checkSimulation(SimEngine engine, const RunConfig &config);
 /// seed begun and not yet committed. Linear in the seeds: at most seeds + snapshots × threads.
 long long simulationSeedVisits();
 
+/// How sim/simtimestep.h runs the SGF at its time-step levels.
+struct SimulationOptions {
+    /// SeedSimulation's noisePairing: this run's Brownian increments are sums of those of the
+    /// run with time.steps × noisePairing steps and the same seeds.
+    int noisePairing = 1;
+    /// When set and every seed completed: each seed's curves alone (means; no SE, no kernels).
+    std::vector<Curves> *seedCurves = nullptr;
+};
+
 /// Runs config.sim.seeds independent seeds (in parallel over config.sim.threads) and
 /// returns mean ± SE of every observable on the grid.
 EngineResult runSimulation(SimEngine engine, const RunConfig &config, const ProgressCallback &progress,
-    const std::atomic<bool> *cancel);
+    const std::atomic<bool> *cancel, const SimulationOptions &options = {});
 
 } // namespace dmftlab

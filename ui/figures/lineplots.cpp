@@ -47,7 +47,7 @@ QCPGraph *addSeries(QCPAxisRect *rect, const Curves &c, const Estimate &e, const
 {
     const Metrics m = metricsFor(style);
     const int n = std::min<int>({ validCount(c), static_cast<int>(e.mean.size()) });
-    QVector<double> keys, values, errors, halfWidths;
+    QVector<double> keys, values, errors, halfWidths, bars;
     keys.reserve(n);
     values.reserve(n);
     errors.reserve(n);
@@ -69,6 +69,7 @@ QCPGraph *addSeries(QCPAxisRect *rect, const Curves &c, const Estimate &e, const
         values.push_back(v);
         errors.push_back(se);
         halfWidths.push_back(tq * se + disc);
+        bars.push_back(se + disc); // a simulation's error bar: 1 SE plus its time-step error estimate
     }
     QCPAxis *x = rect->axis(QCPAxis::atBottom), *y = rect->axis(QCPAxis::atLeft);
     auto *graph = new QCPGraph(x, y);
@@ -134,17 +135,19 @@ QCPGraph *addSeries(QCPAxisRect *rect, const Curves &c, const Estimate &e, const
         const int stride
             = std::max(1, static_cast<int>(std::ceil(static_cast<double>(keys.size()) / budget)));
         if (stride > 1) {
-            QVector<double> k2, v2, e2;
+            QVector<double> k2, v2, e2, b2;
             for (int i = 0; i < keys.size(); ++i) {
                 if (i % stride == 0 || i == keys.size() - 1) {
                     k2.push_back(keys[i]);
                     v2.push_back(values[i]);
                     e2.push_back(errors[i]);
+                    b2.push_back(bars[i]);
                 }
             }
             keys.swap(k2);
             values.swap(v2);
             errors.swap(e2);
+            bars.swap(b2);
         }
         graph->setProperty("se", QVariant::fromValue(errors));
         graph->setLineStyle(QCPGraph::lsNone);
@@ -152,14 +155,14 @@ QCPGraph *addSeries(QCPAxisRect *rect, const Curves &c, const Estimate &e, const
         graph->setScatterStyle(
             QCPScatterStyle(cue.shape, QPen(color, m.pen * 0.7), markerFill(c.engine, color), m.marker));
         graph->setData(keys, values, true);
-        auto *bars = new QCPErrorBars(x, y);
-        bars->removeFromLegend();
-        bars->setSelectable(QCP::stNone);
-        bars->setDataPlottable(graph);
-        bars->setData(errors);
-        bars->setPen(QPen(color, std::max(1.0, m.pen * 0.6)));
-        bars->setWhiskerWidth(style.slide ? 0 : 4 * m.scale);
-        bars->setSymbolGap(m.marker);
+        auto *errorBars = new QCPErrorBars(x, y);
+        errorBars->removeFromLegend();
+        errorBars->setSelectable(QCP::stNone);
+        errorBars->setDataPlottable(graph);
+        errorBars->setData(bars);
+        errorBars->setPen(QPen(color, std::max(1.0, m.pen * 0.6)));
+        errorBars->setWhiskerWidth(style.slide ? 0 : 4 * m.scale);
+        errorBars->setSymbolGap(m.marker);
     }
     return graph;
 }

@@ -1,0 +1,111 @@
+#include "sim/simtimestep.h"
+
+#include "dmft/timestep.h"
+#include "sim/simulation.h"
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace dmftlab
+{
+
+EngineResult runSgfWithTimeStepControl(
+    const RunConfig &config, const ProgressCallback &progress, const std::atomic<bool> *cancel)
+{
+    const std::string mode = config.sim.continuousTime;
+    const bool more = mode == "estimate" || mode == "extrapolate";
+    const int N = config.time.steps;
+    const bool third = mode == "extrapolate" && N % 4 == 0;
+    // shares of the progress bar: the 2Δ run has half the steps of the Δ run, the 4Δ a quarter
+    const double fineShare = !more ? 1.0 : third ? 4.0 / 7.0 : 2.0 / 3.0;
+    ProgressCallback fineProgress;
+    if (progress)
+        fineProgress = [&](const ProgressReport &r) {
+            ProgressReport s = r;
+            s.fraction *= fineShare;
+            progress(s);
+        };
+    std::vector<Curves> fineSeeds;
+    SimulationOptions fineOptions;
+    fineOptions.seedCurves = more ? &fineSeeds : nullptr;
+    EngineResult fine = runSimulation(SimEngine::Sgf, config, fineProgress, cancel, fineOptions);
+    if (!more)
+        return fine;
+    fine.extra["continuous_time"] = mode;
+    if (N % 2 != 0 && fine.status == Status::Completed) // "estimate" with an odd N
+        fine.message = "time-step error not estimated (it needs an even time.steps)";
+    if (N % 2 != 0 || fine.status != Status::Completed || fineSeeds.empty())
+        return fine;
+    const auto start = std::chrono::steady_clock::now();
+    auto run = [&](int divisor, double from, double to, std::vector<Curves> *seeds) {
+        RunConfig c = config;
+        c.time.steps = N / divisor;
+        c.sim.continuousTime = "off";
+        c.output.distributionTimes.clear(); // the laws are the Δ run's
+        ProgressCallback p;
+        if (progress)
+            p = [&, from, to, divisor](const ProgressReport &r) {
+                ProgressReport s;
+                s.engine = r.engine;
+                s.fraction = from + (to - from) * r.fraction;
+                s.text = "SGF at " + std::to_string(divisor) + " dt (time-step error): " + r.text;
+                progress(s);
+            };
+        SimulationOptions options;
+        options.noisePairing = divisor;
+        options.seedCurves = seeds;
+        return runSimulation(SimEngine::Sgf, c, p, cancel, options);
+    };
+    std::vector<Curves> coarseSeeds;
+    const double coarseEnd = third ? 6.0 / 7.0 : 1.0;
+    EngineResult coarse = run(2, fineShare, coarseEnd, &coarseSeeds);
+    EngineResult coarser;
+    if (third && coarse.status == Status::Completed)
+        coarser = run(4, coarseEnd, 1.0, nullptr);
+    if (coarse.status == Status::Cancelled || coarser.status == Status::Cancelled) {
+        fine.status = Status::Cancelled;
+        fine.message = "cancelled during the time-step error runs";
+        return fine;
+    }
+    json ts;
+    ts["steps"] = json::array({ N, N / 2 });
+    ts["common_random_numbers"] = true; // same seeds, Brownian increments summed
+    auto note = [&fine](const std::string &text) {
+        fine.message += (fine.message.empty() ? "" : "; ") + text;
+    };
+    if (coarse.status != Status::Completed || coarseSeeds.size() != fineSeeds.size()) {
+        note("time-step error not estimated: the run at 2 dt stopped (" + coarse.message + ")");
+        fine.extra["time_step_runs"] = ts;
+        return fine;
+    }
+    if (mode == "estimate") {
+        estimateDiscretisation(fine.curves, coarse.curves);
+        note("time-step (Euler, dt = T/N) error estimated from a run at 2 dt with the same Brownian paths");
+    } else {
+        const bool haveThird = coarser.status == Status::Completed;
+        if (haveThird)
+            ts["steps"].push_back(N / 4);
+        extrapolateTimeStep(
+            fine.curves, coarse.curves, haveThird ? &coarser.curves : nullptr, &fineSeeds, &coarseSeeds);
+        note("continuous-time curves: Richardson extrapolation 2 X(dt) - X(2 dt) over runs with the same "
+             "Brownian paths"
+            + std::string(haveThird ? ", remaining error from a third run at 4 dt"
+                                    : ", remaining error bounded by the first-order correction (a time.steps "
+                                      "divisible by 4 adds a run at 4 dt that estimates it)"));
+    }
+    ts["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    fine.extra["time_step_runs"] = ts;
+    fine.extra["error_budget"] = errorBudget(fine.curves);
+    if (progress) {
+        ProgressReport r;
+        r.engine = fine.curves.engine;
+        r.fraction = 1.0;
+        r.text = "SGF " + fine.message;
+        r.snapshot = std::make_shared<const Curves>(fine.curves);
+        progress(r);
+    }
+    return fine;
+}
+
+} // namespace dmftlab
