@@ -663,6 +663,12 @@ void TestGuiRun::invalidParameterDisablesRun()
     setField(w, "optimizer.learning_rate", "1");
     QVERIFY2(
         w.parameters()->derivedText().contains("τ = η/B = 0.2"), qPrintable(w.parameters()->derivedText()));
+    // Δ = T/N as a readout (4 digits), not 12
+    setField(w, "time.horizon", "10");
+    setField(w, "time.steps", "48");
+    QVERIFY2(w.parameters()->derivedText().contains("Δ = 0.2083")
+            && !w.parameters()->derivedText().contains("20833"),
+        qPrintable(w.parameters()->derivedText()));
 }
 
 void TestGuiRun::eventLoopStaysResponsive()

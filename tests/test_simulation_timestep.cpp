@@ -134,7 +134,8 @@ void TestSimulationTimeStep::extrapolationMatchesFineSubsteps()
         const Estimate &e = q.pick(ext.curves), &r = q.pick(ref.curves), &u = q.pick(euler.curves);
         double worst = 0.0, worstEuler = 0.0, worstErr = 0.0, worstEulerErr = 0.0;
         for (int n = 1; n <= c.time.steps; ++n) {
-            const double stated = tq * std::hypot(e.se[n], r.se[n]) + e.discretisation[n] + r.discretisation[n];
+            const double stated
+                = tq * std::hypot(e.se[n], r.se[n]) + e.discretisation[n] + r.discretisation[n];
             const double err = std::fabs(e.mean[n] - r.mean[n]);
             worst = std::max(worst, err / stated);
             worstErr = std::max(worstErr, err);
@@ -148,8 +149,8 @@ void TestSimulationTimeStep::extrapolationMatchesFineSubsteps()
                                .arg(r.mean[n])
                                .arg(stated)));
         }
-        qInfo("%-10s vs 16 sub-steps: extrapolated worst |error| %.2e (%.2f of stated), Euler %.2e (%.2f)", q.name,
-            worstErr, worst, worstEulerErr, worstEuler);
+        qInfo("%-10s vs 16 sub-steps: extrapolated worst |error| %.2e (%.2f of stated), Euler %.2e (%.2f)",
+            q.name, worstErr, worst, worstEulerErr, worstEuler);
         QVERIFY2(worstErr < worstEulerErr, q.name);
     }
 }

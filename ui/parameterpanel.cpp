@@ -451,7 +451,7 @@ QString ParameterPanel::derivedText() const
     s += QString(" · the horizon spans %1 · n = %2 samples · Δ = %3")
              .arg(std::isfinite(e) ? QString::number(e, 'g', 4) + " epochs" : QString("∞ epochs (τ = 0)"))
              .arg(c.samples())
-             .arg(number(c.dt()));
+             .arg(QString::number(c.dt(), 'g', 4)); // a readout: 0.2083, not 0.208333333333
     if (c.tamingEnabled())
         s += " · taming on";
     return s;

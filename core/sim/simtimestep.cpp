@@ -71,9 +71,8 @@ EngineResult runSgfWithTimeStepControl(
     json ts;
     ts["steps"] = json::array({ N, N / 2 });
     ts["common_random_numbers"] = true; // same seeds, Brownian increments summed
-    auto note = [&fine](const std::string &text) {
-        fine.message += (fine.message.empty() ? "" : "; ") + text;
-    };
+    auto note
+        = [&fine](const std::string &text) { fine.message += (fine.message.empty() ? "" : "; ") + text; };
     if (coarse.status != Status::Completed || coarseSeeds.size() != fineSeeds.size()) {
         note("time-step error not estimated: the run at 2 dt stopped (" + coarse.message + ")");
         fine.extra["time_step_runs"] = ts;
