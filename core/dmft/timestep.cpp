@@ -241,6 +241,34 @@ json errorBudget(const Curves &curves)
     return out;
 }
 
+ProgressCallback levelProgress(
+    const ProgressCallback &progress, double from, double to, const std::string &prefix)
+{
+    if (!progress)
+        return {};
+    return [progress, from, to, prefix](const ProgressReport &r) {
+        ProgressReport s = r;
+        s.fraction = from + (to - from) * r.fraction;
+        if (!prefix.empty()) {
+            s.text = prefix + r.text;
+            s.snapshot.reset();
+        }
+        progress(s);
+    };
+}
+
+void reportCombined(const ProgressCallback &progress, const EngineResult &result, const std::string &label)
+{
+    if (!progress)
+        return;
+    ProgressReport r;
+    r.engine = result.curves.engine;
+    r.fraction = 1.0;
+    r.text = label + " " + result.message;
+    r.snapshot = std::make_shared<const Curves>(result.curves);
+    progress(r);
+}
+
 EngineResult runDmftWithTimeStepControl(
     const RunConfig &config, const ProgressCallback &progress, const std::atomic<bool> *cancel)
 {
@@ -249,13 +277,7 @@ EngineResult runDmftWithTimeStepControl(
     const int N = config.time.steps;
     // share of the progress bar per solve: the 2Δ solve costs ~1/5 of the Δ one
     const double fineShare = more ? 0.8 : 1.0;
-    ProgressCallback fineProgress;
-    if (progress)
-        fineProgress = [&](const ProgressReport &r) {
-            ProgressReport s = r;
-            s.fraction *= fineShare;
-            progress(s);
-        };
+    const ProgressCallback fineProgress = levelProgress(progress, 0.0, fineShare, "");
     std::vector<Curves> fineReplicas;
     FineWhitenings whitenings;
     EngineResult fine
@@ -275,16 +297,8 @@ EngineResult runDmftWithTimeStepControl(
         c.time.steps = N / divisor;
         c.dmft.continuousTime = "off"; // one solve at this step (N / divisor may be odd)
         c.output.distributionTimes.clear(); // the laws are the fine solve's
-        ProgressCallback p;
-        if (progress)
-            p = [&, from, to, divisor](const ProgressReport &r) {
-                ProgressReport s;
-                s.engine = r.engine;
-                s.fraction = from + (to - from) * r.fraction;
-                s.text = engineInfo(EngineId::Dmft).label + " at " + std::to_string(divisor)
-                    + " dt (time-step error): " + r.text;
-                progress(s);
-            };
+        const ProgressCallback p = levelProgress(progress, from, to,
+            engineInfo(EngineId::Dmft).label + " at " + std::to_string(divisor) + " dt (time-step error): ");
         return runDmftEngine(c, p, cancel,
             { false, coupleNormals(config, fine.curves, divisor, whitenings), replicas, nullptr });
     };
@@ -328,14 +342,7 @@ EngineResult runDmftWithTimeStepControl(
     ts["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     fine.extra["time_step"] = ts;
     fine.extra["error_budget"] = errorBudget(fine.curves);
-    if (progress) {
-        ProgressReport r;
-        r.engine = engineName(EngineId::Dmft);
-        r.fraction = 1.0;
-        r.text = engineInfo(EngineId::Dmft).label + " " + fine.message;
-        r.snapshot = std::make_shared<const Curves>(fine.curves);
-        progress(r);
-    }
+    reportCombined(progress, fine, engineInfo(EngineId::Dmft).label);
     return fine;
 }
 

@@ -27,6 +27,7 @@
 #include "observables/curves.h"
 
 #include <atomic>
+#include <string>
 
 namespace dmftlab
 {
@@ -48,6 +49,17 @@ void extrapolateTimeStep(Curves &fine, const Curves &coarse, const Curves *coars
 /// discretisation, and total = t_{0.975, dof} · se_monte_carlo + truncation + discretisation
 /// (a 95 % statistical half-width plus the two bias estimates).
 json errorBudget(const Curves &curves);
+
+/// `progress` for one level of a time-step control (here and sim/simtimestep.h): its fractions
+/// mapped onto [from, to]. With a `prefix` (a coarser level) the text gets it and the report
+/// carries no snapshot, whose grid would differ; without one the reports pass unchanged
+/// otherwise. Empty when `progress` is.
+ProgressCallback levelProgress(
+    const ProgressCallback &progress, double from, double to, const std::string &prefix);
+
+/// The final report of a time-step control: fraction 1, "`label` `result.message`", and the
+/// combined curves as the snapshot. Nothing when `progress` is empty.
+void reportCombined(const ProgressCallback &progress, const EngineResult &result, const std::string &label);
 
 /// The "dmft" engine: the DMFT solve at Δ and, per config.dmft.continuousTime, the coarser
 /// solves for the discretisation estimate or the extrapolation. Progress of the coarser

@@ -19,13 +19,7 @@ EngineResult runSgfWithTimeStepControl(
     const bool third = mode == "extrapolate" && N % 4 == 0;
     // shares of the progress bar: the 2Δ run has half the steps of the Δ run, the 4Δ a quarter
     const double fineShare = !more ? 1.0 : third ? 4.0 / 7.0 : 2.0 / 3.0;
-    ProgressCallback fineProgress;
-    if (progress)
-        fineProgress = [&](const ProgressReport &r) {
-            ProgressReport s = r;
-            s.fraction *= fineShare;
-            progress(s);
-        };
+    const ProgressCallback fineProgress = levelProgress(progress, 0.0, fineShare, "");
     std::vector<Curves> fineSeeds;
     SimulationOptions fineOptions;
     fineOptions.seedCurves = more ? &fineSeeds : nullptr;
@@ -43,15 +37,8 @@ EngineResult runSgfWithTimeStepControl(
         c.time.steps = N / divisor;
         c.sim.continuousTime = "off";
         c.output.distributionTimes.clear(); // the laws are the Δ run's
-        ProgressCallback p;
-        if (progress)
-            p = [&, from, to, divisor](const ProgressReport &r) {
-                ProgressReport s;
-                s.engine = r.engine;
-                s.fraction = from + (to - from) * r.fraction;
-                s.text = "SGF at " + std::to_string(divisor) + " dt (time-step error): " + r.text;
-                progress(s);
-            };
+        const ProgressCallback p = levelProgress(
+            progress, from, to, "SGF at " + std::to_string(divisor) + " dt (time-step error): ");
         SimulationOptions options;
         options.noisePairing = divisor;
         options.seedCurves = seeds;
@@ -96,14 +83,7 @@ EngineResult runSgfWithTimeStepControl(
     ts["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     fine.extra["time_step_runs"] = ts;
     fine.extra["error_budget"] = errorBudget(fine.curves);
-    if (progress) {
-        ProgressReport r;
-        r.engine = fine.curves.engine;
-        r.fraction = 1.0;
-        r.text = "SGF " + fine.message;
-        r.snapshot = std::make_shared<const Curves>(fine.curves);
-        progress(r);
-    }
+    reportCombined(progress, fine, "SGF");
     return fine;
 }
 
