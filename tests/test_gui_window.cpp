@@ -171,7 +171,9 @@ void TestGuiWindow::statusNamesWhatEachEngineDoes()
     setField(w, "sim.seeds", "8");
     setField(w, "time.steps", "30");
     setField(w, "sim.substeps", "8");
-    setField(w, "dmft.paths", "4000");
+    // the march must outlast several 30 Hz drains even on a loaded machine (with 4000 paths it
+    // took ~50 ms, and a clean-clone CI run sharing the cores with a build saw no update during it)
+    setField(w, "dmft.paths", "24000");
     setField(w, "dmft.tolerance", "1e-5");
     setField(w, "dmft.max_iterations", "60");
     QSignalSpy finished(&w, &MainWindow::runFinished);

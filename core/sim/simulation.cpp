@@ -164,6 +164,7 @@ Curves buildCurves(const SharedRun &run, const RunConfig &config, int points)
     Curves c;
     c.allocate(k, ks, grid);
     c.validPoints = points;
+    c.seDegreesOfFreedom = std::max(0, config.sim.seeds - 1); // the SE is the spread over seeds
     MaskedStatistics st = run.series;
     // Only the seeds begun and not yet committed: never the whole seed list per snapshot.
     const std::size_t begun
