@@ -8,7 +8,8 @@
 //   DIR/continuous.csv   the continuous-time checks (theory §8): the extrapolated DMFT
 //                        (dmft.continuous_time = extrapolate) against the continuous
 //                        Marchenko–Pastur closed form (gradient-flow linear regression) and
-//                        against SGF with 10 sub-steps; the Euler DMFT alongside
+//                        against SGF with 10 sub-steps, itself extrapolated in its step
+//                        (sim.continuous_time = extrapolate); the Euler DMFT alongside
 //   DIR/<case>_loss.png, DIR/<case>_overlaps.png, DIR/<case>_Ctheta.png   overlays
 // and prints the tables. Usage: dmftlab-validate DIR [case-substring]
 #include "config/presets.h"
