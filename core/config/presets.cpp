@@ -41,8 +41,9 @@ const std::vector<Preset> &presets()
             "labels of a linear teacher. The overlap M with the teacher grows, the test error "
             "(misclassification probability, arccos formula) falls. At this tau = eta/B = 0.1 SGD and "
             "SGF describe nearly the same dynamics: the visible gap between SGD and the SGF/DMFT curves "
-            "is the time step dt = T/N of the latter (Q is 3 % higher at t = 4; sim.substeps = 10 or "
-            "dmft.continuous_time = extrapolate remove it), and reshuffled batches (sim.sampling) lower Q "
+            "is the time step dt = T/N of the latter (Q is 3 % higher at t = 4; sim.substeps = 10 removes "
+            "it from the SGF, and sim.continuous_time = dmft.continuous_time = extrapolate shows both "
+            "in continuous time), and reshuffled batches (sim.sampling) lower Q "
             "by about 1 % more; SGD with replacement and SGF with fine steps agree within one standard "
             "error.",
             overrides(R"({
