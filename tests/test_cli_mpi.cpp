@@ -203,14 +203,17 @@ void TestCliMpi::simulationEqualsOneProcess()
     QTemporaryDir tmp;
     const fs::path one = fs::path(tmp.path().toStdString()) / "one",
                    two = fs::path(tmp.path().toStdString()) / "two";
-    const QStringList args
-        = { "run", "--preset", "linear-regression", "--engine", "sgf,sgd", "--set", "sim.dimension=100",
-              "--set", "sim.seeds=5", "--set", "time.steps=12", "--set", "sim.threads=1", "--quiet" };
+    // with the SGF's time-step runs at 2 dt and 4 dt (sim.continuous_time): every rank takes part
+    // in them, and rank 0 combines the seeds
+    const QStringList args = { "run", "--preset", "linear-regression", "--engine", "sgf,sgd", "--set",
+        "sim.dimension=100", "--set", "sim.seeds=5", "--set", "time.steps=12", "--set", "time.horizon=4",
+        "--set", "sim.threads=1", "--set", "sim.continuous_time=extrapolate", "--quiet" };
     const Run a = single(args + QStringList { "--out", QString::fromStdString(one.string()) });
     QVERIFY2(a.finished && a.exitCode == 0, describe(a));
     const Run b = mpirun(2, args + QStringList { "--out", QString::fromStdString(two.string()) });
     QVERIFY2(b.finished && b.exitCode == 0, describe(b));
     QCOMPARE(filesUnder(two), filesUnder(one));
+    QVERIFY(fs::exists(one / "sgf_errors.csv"));
     for (const auto &f : filesUnder(one))
         if (f != "summary.json") // wall times
             QVERIFY2(readText(one / f) == readText(two / f), f.c_str());

@@ -1,6 +1,7 @@
 #include "sim/simtimestep.h"
 
 #include "dmft/timestep.h"
+#include "engine/reducer.h"
 #include "sim/simulation.h"
 
 #include <chrono>
@@ -9,6 +10,19 @@
 
 namespace dmftlab
 {
+
+namespace
+{
+/// Whether run `r` completed on every process. Under MPI only rank 0 knows how the seeds ended
+/// (the other ranks report Completed once they sent theirs), and every process must take part
+/// in the same further runs, so the answer is agreed on by one reduction.
+bool completedEverywhere(const EngineResult &r)
+{
+    double failed = r.status == Status::Completed ? 0.0 : 1.0;
+    engineReducer().sumInPlace(&failed, 1);
+    return failed == 0.0;
+}
+} // namespace
 
 EngineResult runSgfWithTimeStepControl(
     const RunConfig &config, const ProgressCallback &progress, const std::atomic<bool> *cancel)
@@ -29,7 +43,7 @@ EngineResult runSgfWithTimeStepControl(
     fine.extra["continuous_time"] = mode;
     if (N % 2 != 0 && fine.status == Status::Completed) // "estimate" with an odd N
         fine.message = "time-step error not estimated (it needs an even time.steps)";
-    if (N % 2 != 0 || fine.status != Status::Completed || fineSeeds.empty())
+    if (N % 2 != 0 || !completedEverywhere(fine))
         return fine;
     const auto start = std::chrono::steady_clock::now();
     auto run = [&](int divisor, double from, double to, std::vector<Curves> *seeds) {
@@ -48,7 +62,7 @@ EngineResult runSgfWithTimeStepControl(
     const double coarseEnd = third ? 6.0 / 7.0 : 1.0;
     EngineResult coarse = run(2, fineShare, coarseEnd, &coarseSeeds);
     EngineResult coarser;
-    if (third && coarse.status == Status::Completed)
+    if (completedEverywhere(coarse) && third)
         coarser = run(4, coarseEnd, 1.0, nullptr);
     if (coarse.status == Status::Cancelled || coarser.status == Status::Cancelled) {
         fine.status = Status::Cancelled;
@@ -60,7 +74,8 @@ EngineResult runSgfWithTimeStepControl(
     ts["common_random_numbers"] = true; // same seeds, Brownian increments summed
     auto note
         = [&fine](const std::string &text) { fine.message += (fine.message.empty() ? "" : "; ") + text; };
-    if (coarse.status != Status::Completed || coarseSeeds.size() != fineSeeds.size()) {
+    // (the seeds' curves are rank 0's alone: the other ranks stop here)
+    if (coarse.status != Status::Completed || fineSeeds.empty() || coarseSeeds.size() != fineSeeds.size()) {
         note("time-step error not estimated: the run at 2 dt stopped (" + coarse.message + ")");
         fine.extra["time_step_runs"] = ts;
         return fine;

@@ -640,6 +640,10 @@ EngineResult runSimulation(SimEngine engine, const RunConfig &config, const Prog
     if (options.seedCurves && result.status == Status::Completed) {
         options.seedCurves->clear();
         for (int s = 0; s < S; ++s) {
+            if (!run.seeds[s]) { // not expected once every seed completed; then none
+                options.seedCurves->clear();
+                break;
+            }
             const SeedResult &r = *run.seeds[s];
             Curves c;
             c.engine = toString(engine);
