@@ -56,6 +56,13 @@ struct NormalsCoupling {
     int fineRows = 0; // normals per path of that solve (normalsPerPath)
     Eigen::MatrixXd T; // normalsPerPath(coarse) × fineRows, orthonormal rows
     FineWhitenings whitenings; // may be empty: each path set then whitens its normals itself
+
+    /// The fine solve's whitening of replica r's normals (or of its fresh paths'), when kept.
+    const Whitening *fineWhitening(bool fresh, int r) const
+    {
+        const auto &list = fresh ? whitenings.fresh : whitenings.replicas;
+        return r >= 0 && r < static_cast<int>(list.size()) ? list[r].get() : nullptr;
+    }
 };
 
 /// Normals per DMFT path at N steps: k* + (N+1)k for (z, w), 1 for ε, N+1 Brownian increments.

@@ -37,16 +37,6 @@ SingleProcessReducer &singleProcess()
     return reducer;
 }
 
-/// The whitening of replica r's (or its fresh paths') normals in the solve `coupling` couples
-/// to, when it kept one.
-const Whitening *fineWhitening(const NormalsCoupling *coupling, bool fresh, int r)
-{
-    if (!coupling)
-        return nullptr;
-    const auto &list = fresh ? coupling->whitenings.fresh : coupling->whitenings.replicas;
-    return r < static_cast<int>(list.size()) ? list[r].get() : nullptr;
-}
-
 std::uint64_t splitmix(std::uint64_t x)
 {
     x += 0x9E3779B97F4A7C15ULL;
@@ -1208,7 +1198,7 @@ Status DmftSolver::createReplicas(const std::atomic<bool> *cancel)
             const std::uint64_t seed = replicaSeed(r);
             m_replicas[r]
                 = std::make_unique<DmftReplica>(m_config, seed, m_threadsPerReplica, m_momentMatching, cancel,
-                    m_reducer, m_coupling.get(), fineWhitening(m_coupling.get(), false, r));
+                    m_reducer, m_coupling.get(), m_coupling ? m_coupling->fineWhitening(false, r) : nullptr);
             if (cancel && cancel->load())
                 return;
             if (m_startC.size() > 0)
@@ -1663,7 +1653,7 @@ void DmftSolver::evaluateFreshTrainLoss(const std::atomic<bool> *cancel)
         for (int r = r0; r < r1; ++r) {
             const auto fresh = m_replicas[r]->freshPaths(m_config, splitmix(replicaSeed(r) ^ 0x5DEECE66DULL),
                 cancel, static_cast<bool>(m_freshObserver), m_coupling.get(),
-                fineWhitening(m_coupling.get(), true, r));
+                m_coupling ? m_coupling->fineWhitening(true, r) : nullptr);
             if (!fresh) {
                 out[r] = Eigen::VectorXd::Constant(
                     m_config.time.steps + 1, std::numeric_limits<double>::quiet_NaN());

@@ -99,6 +99,18 @@ void fillEstimate(Estimate &e, const MaskedStatistics &st, int column, int point
     }
 }
 
+/// Every per-time estimate of `c` (allocated) from the series columns of `st` (seriesOf's layout).
+void fillSeries(Curves &c, const MaskedStatistics &st, int points)
+{
+    fillEstimate(c.trainLoss, st, 0, points);
+    fillEstimate(c.testLoss, st, 1, points);
+    fillEstimate(c.testError, st, 2, points);
+    for (std::size_t j = 0; j < c.Q.size(); ++j)
+        fillEstimate(c.Q[j], st, 3 + static_cast<int>(j), points);
+    for (std::size_t j = 0; j < c.M.size(); ++j)
+        fillEstimate(c.M[j], st, 3 + static_cast<int>(c.Q.size() + j), points);
+}
+
 void fillKernel(Kernel &K, const MaskedStatistics &st, int k, int N1, int points)
 {
     K.rowsPerBlock = K.colsPerBlock = k;
@@ -174,13 +186,7 @@ Curves buildCurves(const SharedRun &run, const RunConfig &config, int points)
             st.add(seriesOf(*run.seeds[s], N1, seriesColumns(config)));
         s_seedVisits.fetch_add(1, std::memory_order_relaxed);
     }
-    fillEstimate(c.trainLoss, st, 0, points);
-    fillEstimate(c.testLoss, st, 1, points);
-    fillEstimate(c.testError, st, 2, points);
-    for (int j = 0; j < k * k; ++j)
-        fillEstimate(c.Q[j], st, 3 + j, points);
-    for (int j = 0; j < k * ks; ++j)
-        fillEstimate(c.M[j], st, 3 + k * k + j, points);
+    fillSeries(c, st, points);
     fillKernel(c.Ctheta, run.ctheta, k, N1, points);
     if (!run.cg.empty())
         fillKernel(c.Cg, run.cg, k, N1, points);
@@ -644,20 +650,13 @@ EngineResult runSimulation(SimEngine engine, const RunConfig &config, const Prog
                 options.seedCurves->clear();
                 break;
             }
-            const SeedResult &r = *run.seeds[s];
+            MaskedStatistics one; // a seed alone: its values as the means
+            one.add(seriesOf(*run.seeds[s], N1, seriesColumns(config)));
             Curves c;
             c.engine = toString(engine);
             c.allocate(config.problem.width, config.problem.teacherWidth, config.grid());
             c.validPoints = N1;
-            for (int n = 0; n < N1; ++n) {
-                c.trainLoss.mean[n] = r.trainLoss[n];
-                c.testLoss.mean[n] = r.testLoss[n];
-                c.testError.mean[n] = r.testError[n];
-                for (int j = 0; j < r.Q.cols(); ++j)
-                    c.Q[j].mean[n] = r.Q(n, j);
-                for (int j = 0; j < r.M.cols(); ++j)
-                    c.M[j].mean[n] = r.M(n, j);
-            }
+            fillSeries(c, one, N1);
             options.seedCurves->push_back(std::move(c));
         }
     }

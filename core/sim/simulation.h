@@ -46,7 +46,8 @@ struct SimulationOptions {
     /// SeedSimulation's noisePairing: this run's Brownian increments are sums of those of the
     /// run with time.steps × noisePairing steps and the same seeds.
     int noisePairing = 1;
-    /// When set and every seed completed: each seed's curves alone (means; no SE, no kernels).
+    /// When set and every seed completed: each seed's curves alone (its values as the means; no
+    /// meaningful SE, no kernels).
     std::vector<Curves> *seedCurves = nullptr;
 };
 
