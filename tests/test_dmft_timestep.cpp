@@ -34,16 +34,16 @@ RunConfig gradientFlowConfig()
     return c;
 }
 
-/// A small SGF logistic regression (τ = 0.1: Brownian increments in every path) at N = 16.
+/// A small SGF logistic regression (τ = 0.1: Brownian increments in every path) at N = 16,
+/// with the preset's 8 replicas.
 RunConfig smallStochasticConfig()
 {
-    RunConfig c = presetConfig("logistic-regression");
-    c.time.horizon = 4.0;
+    RunConfig c = test::smallDmft("logistic-regression");
     c.time.steps = 16;
     c.dmft.paths = 800;
     c.dmft.tangentPaths = 200;
+    c.dmft.replicas = presetConfig("logistic-regression").dmft.replicas;
     c.dmft.continuousTime = "off";
-    c.sim.threads = 2;
     return c;
 }
 } // namespace
@@ -352,21 +352,13 @@ void TestDmftTimeStep::coupledSolveKeepsItsLawAndFollowsTheFineOne()
                 independentGap[q * times.size() + ti].push_back(f - o);
             }
     }
-    auto meanSd = [](const std::vector<double> &v) {
-        double m = 0.0, s2 = 0.0;
-        for (double x : v)
-            m += x / v.size();
-        for (double x : v)
-            s2 += (x - m) * (x - m) / (v.size() - 1);
-        return std::pair { m, std::sqrt(s2) };
-    };
     const double tq = studentTQuantile(0.999, K - 1);
     for (std::size_t q = 0; q < quantities.size(); ++q)
         for (std::size_t ti = 0; ti < times.size(); ++ti) {
             const std::size_t idx = q * times.size() + ti;
-            const auto [m, sd] = meanSd(lawDiff[idx]);
-            const double sdCoupled = meanSd(coupledGap[idx]).second,
-                         sdOwn = meanSd(independentGap[idx]).second;
+            const auto [m, sd] = test::meanAndSd(lawDiff[idx]);
+            const double sdCoupled = test::meanAndSd(coupledGap[idx]).second,
+                         sdOwn = test::meanAndSd(independentGap[idx]).second;
             qInfo(
                 "%-10s t = %.2f: coupled - own 2dt solve %.2e +- %.2e (z %.2f); spread of X^dt - X^2dt over "
                 "seeds: coupled %.2e, independent %.2e (ratio %.3f)",

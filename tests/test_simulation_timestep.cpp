@@ -39,16 +39,6 @@ const std::vector<Quantity> &quantities()
     };
     return q;
 }
-
-std::pair<double, double> meanSd(const std::vector<double> &v)
-{
-    double m = 0.0, s2 = 0.0;
-    for (double x : v)
-        m += x / v.size();
-    for (double x : v)
-        s2 += (x - m) * (x - m) / (v.size() - 1);
-    return { m, std::sqrt(s2) };
-}
 } // namespace
 
 class TestSimulationTimeStep : public QObject
@@ -98,8 +88,8 @@ void TestSimulationTimeStep::pairedRunKeepsItsLawAndFollowsTheFineOne()
                 gapPaired.push_back(x - p);
                 gapOwn.push_back(x - u);
             }
-            const auto [m, sd] = meanSd(law);
-            const double sdPaired = meanSd(gapPaired).second, sdOwn = meanSd(gapOwn).second;
+            const auto [m, sd] = test::meanAndSd(law);
+            const double sdPaired = test::meanAndSd(gapPaired).second, sdOwn = test::meanAndSd(gapOwn).second;
             qInfo("%-10s t = %.1f: paired - own 2dt run %.2e +- %.2e (z %.2f); spread of X^dt - X^2dt "
                   "over seeds: paired %.2e, own path %.2e (ratio %.3f)",
                 q.name, fine.grid()[2 * j], m, sd / std::sqrt(S), m / (sd / std::sqrt(S)), sdPaired, sdOwn,

@@ -10,6 +10,8 @@
 #include <cmath>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace dmftlab::test
 {
@@ -79,6 +81,17 @@ inline RunConfig smallDmft(const std::string &preset)
     c.dmft.replicas = 2;
     c.sim.threads = 2;
     return c;
+}
+
+/// Sample mean and standard deviation (n − 1) of `v` (at least two values).
+inline std::pair<double, double> meanAndSd(const std::vector<double> &v)
+{
+    double m = 0.0, s2 = 0.0;
+    for (double x : v)
+        m += x / v.size();
+    for (double x : v)
+        s2 += (x - m) * (x - m) / (v.size() - 1);
+    return { m, std::sqrt(s2) };
 }
 
 } // namespace dmftlab::test
