@@ -38,7 +38,7 @@ double worstZ(const Estimate &dmft, const Estimate &sim)
 
 RunConfig smallConfig(const std::string &preset, TeacherPrior prior, int dimension)
 {
-    RunConfig c = presetConfig(preset);
+    RunConfig c = test::eulerPreset(preset);
     c.teacherPrior.prior = prior;
     c.teacherPrior.sparsity = 0.2;
     c.time.horizon = 3.0;

@@ -34,7 +34,7 @@ Eigen::MatrixXd linearKernel(const Eigen::MatrixXd &R, int N, double dt, double 
 
 RunConfig smallConfig(const std::string &preset, int steps, int paths, int tangentPaths, int replicas)
 {
-    RunConfig c = presetConfig(preset);
+    RunConfig c = test::eulerPreset(preset);
     c.optimizer.tau = c.sgdTau();
     c.time.horizon = c.time.horizon * steps / c.time.steps;
     c.time.steps = steps;

@@ -60,7 +60,7 @@ void TestDmftNumerics::gradientFlowPublishesCheckedIterate()
     // published unchecked (C_θ with an eigenvalue ≈ −2e-6), the fresh paths' factorisation
     // failed and every train-loss value was NaN behind "converged".
     QFETCH(double, alpha);
-    RunConfig c = presetConfig("linear-regression");
+    RunConfig c = test::eulerPreset("linear-regression");
     c.optimizer.tau = 0.0;
     c.alpha = alpha;
     c.dmft.replicas = 4;
@@ -109,7 +109,7 @@ void TestDmftNumerics::illConditionedSteinIsNumericalFailure()
     // start (C_θ(n, n') = Q_0: w_n = w_0 exactly) has no innovation at all beyond the factor's
     // jitter, so the first step meets it whatever the paths (before issue 14 reseeded the
     // paths, the ODE warm start drifted there by chance of the draw within 100 iterations).
-    RunConfig c = presetConfig("linear-regression");
+    RunConfig c = test::eulerPreset("linear-regression");
     c.problem.activation = Activation::Relu;
     c.optimizer.tau = 0.0001;
     c.time.steps = 100;
@@ -129,7 +129,7 @@ void TestDmftNumerics::stalledAndersonFallsBackToDamping()
     // Issue 8: linear regression at τ = 2 stalled at residual ≈ 0.3 with Anderson mixing,
     // while plain damping converges. The safeguard must switch to damping and reach the
     // same fixed point (same stored normals, so the same sampled map).
-    RunConfig c = presetConfig("linear-regression");
+    RunConfig c = test::eulerPreset("linear-regression");
     c.optimizer.tau = 2.0;
     c.dmft.replicas = 4; // the preset's P, P_J: 2 of these 4 replicas stall with Anderson
     c.dmft.maxIterations = 200;
@@ -181,7 +181,7 @@ void TestDmftNumerics::errorBarsCoverTheSpreadOfIndependentSolves()
     // binomial range (99.9 % two-sided, per quantity). The common O(1/P) bias of the
     // moment-matched paths cancels in this comparison (it is not part of the SE).
     constexpr int K = 30;
-    RunConfig c = presetConfig("logistic-regression");
+    RunConfig c = test::eulerPreset("logistic-regression");
     c.time.horizon = 2.0;
     c.time.steps = 8;
     c.dmft.paths = 400;

@@ -60,7 +60,7 @@ void compare(
 /// q0 = 1, m0 = 0) with the given activations, at the CI sizes of test_dmft_simulation.
 RunConfig glm(Activation student, Activation teacher)
 {
-    RunConfig c = presetConfig("linear-regression");
+    RunConfig c = test::eulerPreset("linear-regression");
     c.problem.activation = student;
     c.problem.teacherActivation = teacher;
     c.optimizer.tau = 0.5;
@@ -134,7 +134,7 @@ void TestDmftRelu::steinMatchesTangentsOnSmooth()
 {
     QFETCH(QString, preset);
     QFETCH(int, teacher);
-    RunConfig c = presetConfig(preset.toStdString());
+    RunConfig c = test::eulerPreset(preset.toStdString());
     if (teacher >= 0) {
         c.problem.activation = Activation::Erf;
         c.problem.teacherActivation = static_cast<Activation>(teacher);

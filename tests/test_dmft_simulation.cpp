@@ -45,7 +45,7 @@ void TestDmftSimulation::dmftMatchesSgf()
     QFETCH(QString, preset);
     QFETCH(double, tau);
     QFETCH(double, horizon);
-    RunConfig c = presetConfig(preset.toStdString());
+    RunConfig c = test::eulerPreset(preset.toStdString());
     c.optimizer.tau = tau;
     c.time.horizon = horizon;
     c.time.steps = 30;

@@ -20,7 +20,7 @@ namespace
 {
 RunConfig gradientFlowConfig()
 {
-    RunConfig c = presetConfig("linear-regression"); // α = 2, λ = 0.01, σ = 0.5, T = 10, N = 50
+    RunConfig c = presetConfig("linear-regression"); // α = 2, λ = 0.01, σ = 0.5, T = 10
     c.optimizer.tau = 0.0;
     // Δ = 0.125 and 4 | N for the third level: 4Δ (s + λ) must stay well inside Euler's
     // stability region (s ≤ (1 + α^{-1/2})² = 2.9) for the expansion in Δ to hold; at
@@ -30,6 +30,7 @@ RunConfig gradientFlowConfig()
     c.dmft.tangentPaths = 400;
     c.dmft.replicas = 4;
     c.dmft.tolerance = 1e-6;
+    c.dmft.continuousTime = "off"; // the Euler DMFT; the preset's default extrapolates
     c.sim.threads = 2;
     return c;
 }
@@ -61,6 +62,8 @@ private slots:
     void couplingIsOrthonormalAndCausal();
     void coupledSolveKeepsItsLawAndFollowsTheFineOne();
     void coupledSolveAppliesTheFineWhitening();
+    void errorBudgetCountsPointsAgainstTheGoal();
+    void extrapolationOutsideItsRangeIsRefused();
 };
 
 void TestDmftTimeStep::studentQuantiles()
@@ -113,6 +116,20 @@ void TestDmftTimeStep::extrapolationMatchesContinuousClosedForm()
     const EngineResult ext = runEngine("dmft", c);
     QVERIFY2(ext.status == Status::Converged, ext.message.c_str());
     QVERIFY(ext.extra["time_step"]["steps"].size() == 3);
+    // every level starts from the same state: t = 0 has no time-step error and no correction
+    QCOMPARE(ext.curves.Q[0].discretisation[0], 0.0);
+    QCOMPARE(euler.curves.Q[0].discretisation[0], 0.0);
+    QCOMPARE(ext.curves.trainLoss.mean[0], euler.curves.trainLoss.mean[0]);
+    // C_θ is extrapolated with the curves: its diagonal is the extrapolated Q (the effective
+    // paths and the C_θ panel rest on that); R_θ stays causal
+    for (int n = 0; n <= c.time.steps; ++n) {
+        QVERIFY(std::fabs(ext.curves.Ctheta.mean[0](n, n) - ext.curves.Q[0].mean[n]) < 1e-12);
+        for (int m = n; m <= c.time.steps; ++m)
+            QCOMPARE(ext.curves.Rtheta.mean[0](n, m), euler.curves.Rtheta.mean[0](n, m));
+    }
+    QVERIFY(
+        std::fabs(ext.curves.Ctheta.mean[0](c.time.steps, 1) - euler.curves.Ctheta.mean[0](c.time.steps, 1))
+        > 1e-6); // it moved
     const double tq = studentTQuantile(0.99, ext.curves.seDegreesOfFreedom);
     double worstEuler = 0.0, worstExt = 0.0, worstRatio = 0.0, worstExtT = 0.0, worstEulerEstimate = 0.0,
            minRatio = 1e300;
@@ -409,3 +426,57 @@ void TestDmftTimeStep::coupledSolveAppliesTheFineWhitening()
 
 QTEST_GUILESS_MAIN(TestDmftTimeStep)
 #include "test_dmft_timestep.moc"
+
+void TestDmftTimeStep::errorBudgetCountsPointsAgainstTheGoal()
+{
+    // Five points of Q = 2 with relative totals 0.1, 0.2, 0.4, 0.6, 1.0 % (Monte-Carlo part
+    // 0.1 % / t_0.975 everywhere, the rest time step), and a point at 1e-4 of the largest
+    // value, which the budget leaves out.
+    Curves c;
+    c.allocate(1, 1, { 0.0, 1.0, 2.0, 3.0, 4.0, 5.0 });
+    c.validPoints = 6;
+    c.seDegreesOfFreedom = 7;
+    const double tq = studentTQuantile(0.95, 7);
+    Estimate &q = c.Q[0];
+    q.mean = { 2.0, 2.0, 2.0, 2.0, 2.0, 2e-4 };
+    q.seMonteCarlo.assign(6, 2.0 * 0.001 / tq);
+    q.truncation.assign(6, 0.0);
+    q.discretisation = { 0.0, 0.002, 0.006, 0.01, 0.018, 1.0 };
+    q.se = q.seMonteCarlo;
+    const json budget = errorBudget(c);
+    QVERIFY(budget.contains("Q_1_1"));
+    const json &b = budget["Q_1_1"];
+    QCOMPARE(budget["goal"].get<double>(), 0.005);
+    QVERIFY(std::fabs(b["total"].get<double>() - 0.010) < 1e-12);
+    QCOMPARE(b["worst_t"].get<double>(), 4.0);
+    QVERIFY(std::fabs(b["median_total"].get<double>() - 0.004) < 1e-12);
+    QVERIFY(std::fabs(b["share_within_goal"].get<double>() - 3.0 / 5.0) < 1e-12);
+}
+
+void TestDmftTimeStep::extrapolationOutsideItsRangeIsRefused()
+{
+    // Linear regression (τ = 0.5) at N = 12: Δ = 0.83 and 2Δ = 1.7 lie beyond Euler's stability
+    // (Δ s < 2 for s up to 2.9); 2X^Δ − X^{2Δ} gives a negative loss. The run keeps its Euler
+    // curves with their estimated error, and says so: the same curves as `estimate`.
+    RunConfig c = presetConfig("linear-regression");
+    c.time.steps = 12;
+    c.dmft.paths = 2000;
+    c.dmft.tangentPaths = 200;
+    c.dmft.replicas = 2;
+    c.sim.threads = 2;
+    c.dmft.continuousTime = "extrapolate";
+    const EngineResult ext = runEngine("dmft", c);
+    QVERIFY2(ext.status == Status::Converged, ext.message.c_str());
+    QVERIFY2(
+        ext.message.find("not extrapolated to continuous time") != std::string::npos, ext.message.c_str());
+    QVERIFY(ext.extra["time_step"]["extrapolation_refused"].is_string());
+    c.dmft.continuousTime = "estimate";
+    const EngineResult est = runEngine("dmft", c);
+    QVERIFY2(est.status == Status::Converged, est.message.c_str());
+    QVERIFY(ext.curves.trainLoss.mean == est.curves.trainLoss.mean);
+    QVERIFY(ext.curves.Q[0].mean == est.curves.Q[0].mean);
+    QVERIFY(ext.curves.Q[0].discretisation == est.curves.Q[0].discretisation);
+    QVERIFY(ext.curves.Ctheta.mean[0] == est.curves.Ctheta.mean[0]);
+    for (double q : ext.curves.Q[0].mean)
+        QVERIFY(q >= 0.0);
+}

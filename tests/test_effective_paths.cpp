@@ -77,6 +77,10 @@ void TestEffectivePaths::thetaPathsHaveTheDmftMoments()
     const EngineResult dmft = runEngine("dmft", c);
     QVERIFY2(dmft.status == Status::Converged || dmft.status == Status::MaxIterations, dmft.message.c_str());
     QVERIFY(dmft.distributions);
+    // the moments are those of the solve the laws come from: after an extrapolation (the
+    // linear preset's default) the solve at Δ, whose curves the record carries
+    QCOMPARE(static_cast<bool>(dmft.distributions->schemeCurves), c.dmft.continuousTime == "extrapolate");
+    const Curves &scheme = dmft.distributions->schemeCurves ? *dmft.distributions->schemeCurves : dmft.curves;
     const int count = 6000;
     std::string error;
     const EffectivePaths p
@@ -96,7 +100,7 @@ void TestEffectivePaths::thetaPathsHaveTheDmftMoments()
         const Eigen::MatrixXd &th = p.thetaPaths[a];
         for (int i = 0; i < T; ++i) {
             const int n = i; // every grid time recorded
-            const double Q = dmft.curves.Q[a * k + a].mean[n];
+            const double Q = scheme.Q[a * k + a].mean[n];
             // The band is the DMFT's: mean 0, sd √Q(n).
             QCOMPARE(p.thetaMean[a][i], 0.0);
             QVERIFY2(test::near(p.thetaSd[a][i], std::sqrt(Q), 1e-9, 1e-9),
@@ -106,10 +110,10 @@ void TestEffectivePaths::thetaPathsHaveTheDmftMoments()
             // The drawn paths: E θ² = Q, E θ θ_T = C_θ(n, N), E θ θ*_m = M_am.
             worst = std::max(worst, zOfMean(th.col(i).array().square().matrix(), Q));
             worst = std::max(worst,
-                zOfMean(th.col(i).cwiseProduct(th.col(T - 1)), dmft.curves.Ctheta.mean[a * k + a](n, T - 1)));
+                zOfMean(th.col(i).cwiseProduct(th.col(T - 1)), scheme.Ctheta.mean[a * k + a](n, T - 1)));
             for (int m = 0; m < ks; ++m)
-                worst = std::max(worst,
-                    zOfMean(th.col(i).cwiseProduct(p.thetaStar.col(m)), dmft.curves.M[a * ks + m].mean[n]));
+                worst = std::max(
+                    worst, zOfMean(th.col(i).cwiseProduct(p.thetaStar.col(m)), scheme.M[a * ks + m].mean[n]));
         }
     }
     qInfo("%s: worst |z| of the drawn θ paths' moments against the DMFT: %.2f", qPrintable(preset), worst);

@@ -270,6 +270,8 @@ void TestGuiRun::presetRunFillsPanels()
     }));
     const QString text = RunStatus::errorBudgetText(dmft->extra["error_budget"]);
     QVERIFY2(text.contains("Q_1_1: ") && text.contains("time step"), qPrintable(text));
+    QVERIFY2(text.contains(QRegularExpression("median [0-9.e+-]+ %, within 0.5 % at [0-9]+ % of the points")),
+        qPrintable(text));
     // A budget missing its parts shows dashes, never undefined behaviour.
     const QString partial
         = RunStatus::errorBudgetText(json { { "Q_1_1", { { "total", 0.01 } } }, { "x", 1 } });

@@ -230,11 +230,18 @@ void TestGuiTheory::effectivePathsAfterRun()
     QCOMPARE(static_cast<int>(p.t.size()), 11);
     QCOMPARE(panel->rPlot()->graphCount(), 3 + EffectivePathsPanel::kPaths);
     QCOMPARE(panel->thetaPlot()->graphCount(), 3 + EffectivePathsPanel::kPaths);
-    // The θ band is the DMFT's √Q(t); θ* of a Rademacher teacher is ±1.
+    // The θ band is the DMFT's √Q(t), of the solve the laws come from (the solve at Δ when the
+    // curves are extrapolated, as in this preset); θ* of a Rademacher teacher is ±1.
     const auto *dmft = w.controller()->state("dmft");
-    QVERIFY(dmft && dmft->curves);
+    QVERIFY(dmft && dmft->curves && dmft->distributions);
+    const bool extrapolated = w.parameters()->config()->dmft.continuousTime == "extrapolate"
+        && !(dmft->extra.contains("time_step") && dmft->extra["time_step"].contains("extrapolation_refused"));
+    QCOMPARE(static_cast<bool>(dmft->distributions->schemeCurves), extrapolated);
+    const Curves &scheme = extrapolated ? *dmft->distributions->schemeCurves : *dmft->curves;
     for (std::size_t i = 0; i < p.t.size(); ++i)
-        QVERIFY(test::near(p.thetaSd[0][i], std::sqrt(dmft->curves->Q[0].mean[i]), 1e-9, 1e-9));
+        QVERIFY(test::near(p.thetaSd[0][i], std::sqrt(scheme.Q[0].mean[i]), 1e-9, 1e-9));
+    if (extrapolated)
+        QVERIFY2(panel->note().contains("Euler solve at dt"), qPrintable(panel->note()));
     QVERIFY((p.thetaStar.array().abs() - 1.0).abs().maxCoeff() < 1e-12);
 
     // A new run clears the old paths.

@@ -89,7 +89,10 @@ void EffectivePathsPanel::setResult(const std::shared_ptr<const Curves> &dmft,
     const std::shared_ptr<const DistributionRecord> &laws, const RunConfig &config)
 {
     const TeacherPriorSpec &prior = config.teacherPrior;
-    m_mu = dmft ? dmftlab::teacherDrift(*dmft, config.M0(), config.problem.ridge) : Eigen::MatrixXd();
+    // After an extrapolation the curves are continuous-time; paths and drift are those of the
+    // Euler solve the laws come from (its K and M belong together)
+    const std::shared_ptr<const Curves> scheme = laws && laws->schemeCurves ? laws->schemeCurves : dmft;
+    m_mu = scheme ? dmftlab::teacherDrift(*scheme, config.M0(), config.problem.ridge) : Eigen::MatrixXd();
     m_muTimes = dmft ? dmft->t : std::vector<double>();
     m_teacherWidth = dmft ? dmft->kStar : 1;
     drawDrift();
@@ -102,8 +105,12 @@ void EffectivePathsPanel::setResult(const std::shared_ptr<const Curves> &dmft,
     } else {
         m_note->setText(
             QString("Band: r over all %1 DMFT paths; θ exactly 0 ± √Q(t). θ paths are drawn given their "
-                    "teacher entry θ* (from teacher.prior): θ(t) | θ* ~ N(M(t)θ*, C_θ − M Mᵀ).")
-                .arg(m_paths.rSamples));
+                    "teacher entry θ* (from teacher.prior): θ(t) | θ* ~ N(M(t)θ*, C_θ − M Mᵀ).%2")
+                .arg(m_paths.rSamples)
+                .arg(laws->schemeCurves ? QString(" Of the Euler solve at dt = %1 (the curves are "
+                                                  "extrapolated to continuous time).")
+                                              .arg(config.dt(), 0, 'g', 4)
+                                        : QString()));
     }
     m_unit->setRange(1, std::max(1, m_paths.k));
     redraw();

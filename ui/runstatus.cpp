@@ -125,15 +125,22 @@ QString RunStatus::errorBudgetText(const json &budget)
         return v ? QString::number(100.0 * *v, 'g', 2) + " %" : QString("–");
     };
     QStringList lines;
+    const json goal = budget.contains("goal") ? budget["goal"] : json();
+    const QString goalText = goal.is_number() ? percent(budget, "goal") : QString("the goal");
     for (const auto &[name, q] : budget.items()) {
         if (!q.is_object() || !number(q, "total"))
             continue;
-        lines << QString("  %1: %2 at t = %3 (Monte-Carlo %4 × %5, truncation %6, time step %7)")
-                     .arg(QString::fromStdString(name), percent(q, "total"))
-                     .arg(number(q, "worst_t").value_or(0.0), 0, 'g', 3)
-                     .arg(number(budget, "t_quantile_95").value_or(0.0), 0, 'f', 2)
-                     .arg(percent(q, "se_monte_carlo"), percent(q, "truncation"),
-                         percent(q, "discretisation"));
+        QString line
+            = QString("  %1: %2 at t = %3 (Monte-Carlo %4 × %5, truncation %6, time step %7)")
+                  .arg(QString::fromStdString(name), percent(q, "total"))
+                  .arg(number(q, "worst_t").value_or(0.0), 0, 'g', 3)
+                  .arg(number(budget, "t_quantile_95").value_or(0.0), 0, 'f', 2)
+                  .arg(percent(q, "se_monte_carlo"), percent(q, "truncation"), percent(q, "discretisation"));
+        if (const auto share = number(q, "share_within_goal"))
+            line += QString("; median %1, within %2 at %3 % of the points")
+                        .arg(percent(q, "median_total"), goalText)
+                        .arg(100.0 * *share, 0, 'f', 0);
+        lines << line;
     }
     if (lines.isEmpty())
         return {};

@@ -8,9 +8,11 @@
 namespace dmftlab
 {
 
-EffectivePaths effectivePaths(const DistributionRecord &laws, const Curves &dmft,
+EffectivePaths effectivePaths(const DistributionRecord &laws, const Curves &result,
     const TeacherPriorSpec &prior, int count, std::uint64_t seed, int maxTimes, std::string *error)
 {
+    // the laws' own solve: after an extrapolation the result's curves are continuous-time
+    const Curves &dmft = laws.schemeCurves ? *laws.schemeCurves : result;
     EffectivePaths out;
     auto fail = [&](const std::string &why) {
         if (error)

@@ -48,6 +48,7 @@ struct EffectivePaths {
 Eigen::MatrixXd teacherDrift(const Curves &dmft, const Eigen::MatrixXd &M0, double ridge);
 
 /// Empty (with `error` set) when the record has no DMFT laws or the curves no C_θ kernel.
+/// The moments are those of the laws' own solve (laws.schemeCurves when set, else `dmft`).
 EffectivePaths effectivePaths(const DistributionRecord &laws, const Curves &dmft,
     const TeacherPriorSpec &prior, int count, std::uint64_t seed, int maxTimes = 201,
     std::string *error = nullptr);

@@ -44,10 +44,18 @@ void estimateDiscretisation(Curves &fine, const Curves &coarse);
 void extrapolateTimeStep(Curves &fine, const Curves &coarse, const Curves *coarser,
     const std::vector<Curves> *fineReplicas = nullptr, const std::vector<Curves> *coarseReplicas = nullptr);
 
+/// extrapolateTimeStep, unless its result leaves the values' range (a loss or a diagonal Q
+/// below zero, or not finite): then `fine` keeps its Euler curves with estimateDiscretisation's
+/// error, and the return value says why (empty when extrapolated).
+std::string extrapolateOrEstimate(Curves &fine, const Curves &coarse, const Curves *coarser,
+    const std::vector<Curves> *fineReplicas = nullptr, const std::vector<Curves> *coarseReplicas = nullptr);
+
 /// Per quantity (train_loss, test_loss, Q, M; largest over t of each part relative to |value|,
 /// points where |value| < 1e-3 of the curve's largest skipped): se_monte_carlo, truncation,
 /// discretisation, and total = t_{0.975, dof} · se_monte_carlo + truncation + discretisation
-/// (a 95 % statistical half-width plus the two bias estimates).
+/// (a 95 % statistical half-width plus the two bias estimates); worst_t where that total is
+/// largest, median_total over the points, and share_within_goal, the share of points whose
+/// total is at most `goal` (0.5 % of the value).
 json errorBudget(const Curves &curves);
 
 /// `progress` for one level of a time-step control (here and sim/simtimestep.h): its fractions

@@ -31,6 +31,7 @@
 #include "model/teacherprior.h"
 
 #include <Eigen/Dense>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -67,12 +68,18 @@ struct DmftLawSample {
 
 /// The laws an engine recorded (output.distribution_times): simulations fill `sim`, the
 /// DMFT fills `dmft`. `note` says when times were thinned to fit the memory budget.
+struct Curves;
+
 struct DistributionRecord {
     std::vector<SimulationLawSample> sim;
     std::vector<DmftLawSample> dmft;
     std::string note;
     /// Sign labels: the predictions' law is that of the margins y_μ r_μa (see the header).
     bool margins = false;
+    /// When the engine's curves were extrapolated to continuous time (dmft.continuous_time =
+    /// extrapolate), the curves of the solve at Δ these laws were recorded from: laws and
+    /// effective processes are of that solve (effectivePaths uses these). Null otherwise.
+    std::shared_ptr<const Curves> schemeCurves;
 };
 
 /// Whether laws of `problem` are laws of margins (sign labels) rather than of pre-activations.

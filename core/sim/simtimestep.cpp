@@ -87,13 +87,18 @@ EngineResult runSgfWithTimeStepControl(
         const bool haveThird = coarser.status == Status::Completed;
         if (haveThird)
             ts["steps"].push_back(N / 4);
-        extrapolateTimeStep(
+        const std::string refused = extrapolateOrEstimate(
             fine.curves, coarse.curves, haveThird ? &coarser.curves : nullptr, &fineSeeds, &coarseSeeds);
-        note("continuous-time curves: Richardson extrapolation 2 X(dt) - X(2 dt) over runs with the same "
-             "Brownian paths"
-            + std::string(haveThird ? ", remaining error from a third run at 4 dt"
-                                    : ", remaining error bounded by the first-order correction (a time.steps "
-                                      "divisible by 4 adds a run at 4 dt that estimates it)"));
+        if (!refused.empty()) {
+            note(refused);
+            ts["extrapolation_refused"] = refused;
+        } else
+            note("continuous-time curves: Richardson extrapolation 2 X(dt) - X(2 dt) over runs with the same "
+                 "Brownian paths"
+                + std::string(haveThird
+                        ? ", remaining error from a third run at 4 dt"
+                        : ", remaining error bounded by the first-order correction (a time.steps "
+                          "divisible by 4 adds a run at 4 dt that estimates it)"));
     }
     ts["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     fine.extra["time_step_runs"] = ts;
