@@ -53,10 +53,15 @@ struct Worst {
 inline void checkEstimate(
     const char *what, const Estimate &dmft, const Estimate &sim, int points, Worst &worst, bool strict = true)
 {
+    // continuous-time curves: their remaining time-step errors (a bias bound) come off first
+    auto bias = [](const Estimate &e, int n) {
+        return n < static_cast<int>(e.discretisation.size()) ? e.discretisation[n] : 0.0;
+    };
     for (int n = 1; n < points; ++n) {
         const double se = std::hypot(dmft.se[n], sim.se[n]);
         QVERIFY2(std::isfinite(dmft.mean[n]) && std::isfinite(sim.mean[n]) && se > 0.0, what);
-        const double z = std::fabs(dmft.mean[n] - sim.mean[n]) / se;
+        const double z
+            = std::max(0.0, std::fabs(dmft.mean[n] - sim.mean[n]) - bias(dmft, n) - bias(sim, n)) / se;
         if (z > worst.z)
             worst = { z, n };
         if (strict && z > 3.0) {
@@ -68,8 +73,6 @@ inline void checkEstimate(
     }
 }
 
-/// A preset made small for the DMFT's status tests: T = 4, N = 20, P = 2000, P_J = 400,
-/// 2 replicas, 2 threads, τ = η/B.
 /// A preset with its numerics as the tests of the Euler scheme were written for: both engines
 /// at Δ = T/N without continuous-time levels, and linear and logistic regression on their
 /// first grid (N = 50; their presets now extrapolate from N = 200 and 100). The DMFT of the
@@ -84,6 +87,8 @@ inline RunConfig eulerPreset(const std::string &preset)
     return c;
 }
 
+/// A preset made small for the DMFT's status tests: T = 4, N = 20, P = 2000, P_J = 400,
+/// 2 replicas, 2 threads, τ = η/B.
 inline RunConfig smallDmft(const std::string &preset)
 {
     RunConfig c = eulerPreset(preset);
