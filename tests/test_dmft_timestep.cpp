@@ -116,6 +116,7 @@ void TestDmftTimeStep::extrapolationMatchesContinuousClosedForm()
     const EngineResult ext = runEngine("dmft", c);
     QVERIFY2(ext.status == Status::Converged, ext.message.c_str());
     QVERIFY(ext.extra["time_step"]["steps"].size() == 3);
+    QVERIFY(ext.curves.continuousTime && !euler.curves.continuousTime); // the legends say it
     // every level starts from the same state: t = 0 has no time-step error and no correction
     QCOMPARE(ext.curves.Q[0].discretisation[0], 0.0);
     QCOMPARE(euler.curves.Q[0].discretisation[0], 0.0);
@@ -470,6 +471,7 @@ void TestDmftTimeStep::extrapolationOutsideItsRangeIsRefused()
     QVERIFY2(
         ext.message.find("not extrapolated to continuous time") != std::string::npos, ext.message.c_str());
     QVERIFY(ext.extra["time_step"]["extrapolation_refused"].is_string());
+    QVERIFY(!ext.curves.continuousTime);
     c.dmft.continuousTime = "estimate";
     const EngineResult est = runEngine("dmft", c);
     QVERIFY2(est.status == Status::Converged, est.message.c_str());

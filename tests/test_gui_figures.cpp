@@ -123,6 +123,7 @@ private slots:
     void denseGridsAreThinned();
     void quantitiesHaveDistinctMarkers();
     void simulationErrorBarsAddTheTimeStepError();
+    void continuousTimeCurvesSayItInTheLegend();
     void deviationIsInStandardErrors();
     void stampNamesTheRunBelowTheAxes();
     void pinnedRunsDrawnFaded();
@@ -686,6 +687,27 @@ void TestGuiFigures::simulationErrorBarsAddTheTimeStepError()
     const auto se = bars->dataPlottable()->property("se").value<QVector<double>>();
     QCOMPARE(se.size(), 21);
     QCOMPARE(se[20], 0.01);
+}
+
+// Extrapolated curves (continuous_time = extrapolate) say so in the engine keys: an exported
+// figure tells Euler curves at Δ from continuous-time ones.
+void TestGuiFigures::continuousTimeCurvesSayItInTheLegend()
+{
+    Curves sgf = makeCurves("sgf", 1, 20, 21), dmft = makeCurves("dmft", 1, 20, 21);
+    auto names = [&] {
+        QCustomPlot plot;
+        plot.resize(900, 600);
+        figures::plotLoss(&plot, { &sgf, &dmft }, figures::Style {});
+        QStringList out;
+        for (int i = 0; i < plot.graphCount(); ++i)
+            out << plot.graph(i)->name();
+        return out;
+    };
+    QStringList n = names();
+    QVERIFY2(n.contains("SGF") && n.contains("DMFT (d = ∞)"), qPrintable(n.join(", ")));
+    sgf.continuousTime = dmft.continuousTime = true;
+    n = names();
+    QVERIFY2(n.contains("SGF (dt → 0)") && n.contains("DMFT (d = ∞, dt → 0)"), qPrintable(n.join(", ")));
 }
 
 // Colour is not the only cue: train loss, test loss and test error of a simulation have

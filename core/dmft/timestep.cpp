@@ -251,6 +251,7 @@ void extrapolateTimeStep(Curves &fine, const Curves &coarse, const Curves *coars
     // scheme's per-step objects (theory §5) and stay those of the solve at Δ
     extrapolateKernel(fine.Ctheta, coarse.Ctheta, N, Nc);
     extrapolateKernel(fine.Rtheta, coarse.Rtheta, N, Nc);
+    fine.continuousTime = true;
 }
 
 std::string extrapolateOrEstimate(Curves &fine, const Curves &coarse, const Curves *coarser,

@@ -85,6 +85,9 @@ struct Curves {
     /// Degrees of freedom of the Monte-Carlo SEs (replicas or seeds − 1; 0 = unknown): bands
     /// and agreement tests use Student-t quantiles with these (studentTQuantile()).
     int seDegreesOfFreedom = 0;
+    /// The curves (and C_θ, R_θ) are extrapolated to dt → 0 (continuous_time = extrapolate,
+    /// dmft/timestep.h); figures say so in their legends.
+    bool continuousTime = false;
 
     /// Allocates every per-time estimate for N+1 grid points.
     void allocate(int k, int kStar, const std::vector<double> &grid);

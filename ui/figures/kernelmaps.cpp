@@ -330,9 +330,11 @@ void plotKernelComparison(QCustomPlot *plot, const Curves *theory, const Curves 
                         // three short lines: one long line widened this map's column and
                         // squeezed its neighbours (the grid honours each title's width)
                         ? "\n" + style.unconverged.at(theory->engine) + ",\nnot converged"
-                        : QString(" (d = ∞)"))));
+                        : QString(theory->continuousTime ? " (d = ∞, dt → 0)" : " (d = ∞)"))));
     if (haveS)
-        maps.push_back(addMap(shared, B, simulation->t, nS, engineLabel(simulation->engine) + " (finite d)"));
+        maps.push_back(addMap(shared, B, simulation->t, nS,
+            engineLabel(simulation->engine)
+                + (simulation->continuousTime ? " (finite d, dt → 0)" : " (finite d)")));
     // One colour scale for both maps: same colour = same value.
     QCPRange range;
     bool init = false;

@@ -192,7 +192,8 @@ void addEngineKeys(QCPAxisRect *rect, const std::vector<const Curves *> &curves,
         const bool unconverged = isTheoryEngine(c->engine) && iterate != style.unconverged.end();
         g->setName(engineLabel(c->engine)
             + (unconverged                      ? " " + iterate->second + ", not converged"
-                    : isTheoryEngine(c->engine) ? QString(" (d = ∞)")
+                    : isTheoryEngine(c->engine) ? QString(c->continuousTime ? " (d = ∞, dt → 0)" : " (d = ∞)")
+                    : c->continuousTime         ? QString(" (dt → 0)")
                                                 : QString()));
         g->setSelectable(QCP::stNone);
         const QColor grey(70, 70, 70);
