@@ -82,6 +82,7 @@ void packResult(FlatWriter &w, const std::string &engine, const EngineResult &e)
     w.vector(c.residuals);
     w.number(c.iterations);
     w.number(c.seDegreesOfFreedom);
+    w.number(c.continuousTime ? 1 : 0);
 }
 
 std::pair<std::string, std::shared_ptr<const EngineResult>> unpackResult(FlatReader &r)
@@ -110,6 +111,7 @@ std::pair<std::string, std::shared_ptr<const EngineResult>> unpackResult(FlatRea
     c.residuals = r.vector();
     c.iterations = r.integer();
     c.seDegreesOfFreedom = r.integer();
+    c.continuousTime = r.integer() != 0;
     return { engine, e };
 }
 
