@@ -108,7 +108,9 @@ template <class Even> double interpolateEven(const Even &even, int n, int m)
 /// correction K^Δ − K^{2Δ} at the common points, interpolated as interpolateEven does, so that
 /// the diagonal of C_θ stays the extrapolated Q. Its SE as for independent levels (there are no
 /// per-replica kernels to pair; an upper bound for coupled levels). A kernel not on both
-/// full grids is left as it is (false).
+/// full grids is left as it is (false). R_θ one step below its diagonal (odd lag 1) is
+/// interpolated between lag 0 and lag 2, across its jump at t = s: first order there, not
+/// second (half of R_θ's first-order correction at that lag; R_θ(t, s) = 0 for t ≤ s stays).
 bool extrapolateKernel(Kernel &fine, const Kernel &coarse, int N, int Nc)
 {
     if (fine.empty() || coarse.mean.size() != fine.mean.size())
