@@ -64,6 +64,7 @@ private slots:
     void coupledSolveAppliesTheFineWhitening();
     void errorBudgetCountsPointsAgainstTheGoal();
     void extrapolationOutsideItsRangeIsRefused();
+    void firstOrderCheckFlagsDifferencesThatDoNotShrink();
 };
 
 void TestDmftTimeStep::studentQuantiles()
@@ -481,4 +482,47 @@ void TestDmftTimeStep::extrapolationOutsideItsRangeIsRefused()
     QVERIFY(ext.curves.Ctheta.mean[0] == est.curves.Ctheta.mean[0]);
     for (double q : ext.curves.Q[0].mean)
         QVERIFY(q >= 0.0);
+}
+
+void TestDmftTimeStep::firstOrderCheckFlagsDifferencesThatDoNotShrink()
+{
+    // Three "solves" of Q on N = 8, 4, 2 steps over [0, 1]: Q = 1 + t + e(Δ) t with an error
+    // e(Δ) = Δ (first order: the 2Δ–4Δ difference twice the Δ–2Δ one) or e(Δ) = −0.1 log2(Δ)
+    // (differences that do not shrink, as phase retrieval's solves at its Δ).
+    auto solve = [](int N, double (*err)(double)) {
+        Curves c;
+        std::vector<double> t(N + 1);
+        for (int n = 0; n <= N; ++n)
+            t[n] = static_cast<double>(n) / N;
+        c.allocate(1, 1, t);
+        c.validPoints = N + 1;
+        for (int n = 0; n <= N; ++n)
+            c.Q[0].mean[n] = 1.0 + t[n] + err(1.0 / N) * t[n];
+        return c;
+    };
+    double (*firstOrder)(double) = [](double dt) { return dt; };
+    double (*stalled)(double) = [](double dt) { return -0.1 * std::log2(dt); };
+    const json good = firstOrderCheck(solve(8, firstOrder), solve(4, firstOrder), solve(2, firstOrder));
+    QCOMPARE(good["Q_1_1"]["points"].get<int>(), 2);
+    QCOMPARE(good["Q_1_1"]["below"].get<int>(), 0);
+    QVERIFY(std::fabs(good["Q_1_1"]["ratio_median"].get<double>() - 2.0) < 1e-12);
+    QVERIFY(firstOrderWarning(good).empty());
+    const json bad = firstOrderCheck(solve(8, stalled), solve(4, stalled), solve(2, stalled));
+    QCOMPARE(bad["Q_1_1"]["below"].get<int>(), 2);
+    QVERIFY(std::fabs(bad["Q_1_1"]["ratio_min"].get<double>() - 1.0) < 1e-12);
+    const std::string warning = firstOrderWarning(bad);
+    QVERIFY2(warning.find("Q_1_1 at 2 of 2 points") != std::string::npos, warning.c_str());
+    // The solver reports it: the phase-retrieval preset at a small size (its Δ = 0.08, 4 | N).
+    RunConfig c = presetConfig("phase-retrieval");
+    c.dmft.paths = 2000;
+    c.dmft.tangentPaths = 200;
+    c.dmft.replicas = 2;
+    c.sim.threads = 2;
+    c.dmft.continuousTime = "estimate";
+    const EngineResult r = runEngine("dmft", c);
+    QVERIFY2(r.status == Status::Converged, r.message.c_str());
+    const json &check = r.extra["time_step"]["first_order_check"];
+    QVERIFY2(check.contains("M_1_1") && check["M_1_1"]["below"].get<int>() >= 5, check.dump().c_str());
+    QVERIFY2(r.message.find("not in the first-order regime") != std::string::npos, r.message.c_str());
+    QCOMPARE(r.extra["time_step"]["steps"].size(), std::size_t(3));
 }

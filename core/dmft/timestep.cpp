@@ -57,6 +57,10 @@ std::vector<double> interpolate(const std::vector<double> &v, int stride, int N)
 /// The relative total error the budget counts points against (issue 8: 0.5 % of the value).
 constexpr double kBudgetGoal = 0.005;
 
+/// In the first-order regime the difference of the solves at 2Δ and 4Δ is twice that of the
+/// solves at Δ and 2Δ; a ratio below this says the coarser solves are not there yet.
+constexpr double kFirstOrderRatio = 1.5;
+
 /// Safety factor on the three-level remaining-error envelope (see extrapolateTimeStep).
 constexpr double kRemainingSafety = 2.0;
 
@@ -256,6 +260,55 @@ void extrapolateTimeStep(Curves &fine, const Curves &coarse, const Curves *coars
     fine.continuousTime = true;
 }
 
+json firstOrderCheck(const Curves &fine, const Curves &coarse, const Curves &coarser)
+{
+    json out = json::object();
+    const int Ncc = static_cast<int>(coarser.t.size()) - 1;
+    const auto names = estimateNames(fine);
+    const auto f = estimates(fine);
+    const auto c = estimates(coarse);
+    const auto cc = estimates(coarser);
+    for (std::size_t i = 0; i < f.size() && i < c.size() && i < cc.size() && i < names.size(); ++i) {
+        double scale = 0.0;
+        for (double v : f[i]->mean)
+            scale = std::max(scale, std::fabs(v));
+        int counted = 0, below = 0;
+        std::vector<double> ratios;
+        for (int j = 1; j <= Ncc; ++j) {
+            const double d1 = f[i]->mean[4 * j] - c[i]->mean[2 * j], d2 = c[i]->mean[2 * j] - cc[i]->mean[j];
+            if (!(std::max(std::fabs(d1), std::fabs(d2)) > 1e-3 * scale))
+                continue;
+            ++counted;
+            const double rho = d2 / d1;
+            ratios.push_back(rho);
+            if (!(rho >= kFirstOrderRatio))
+                ++below;
+        }
+        if (counted == 0)
+            continue;
+        std::sort(ratios.begin(), ratios.end());
+        out[names[i]] = { { "points", counted }, { "below", below },
+            { "ratio_median", ratios[ratios.size() / 2] }, { "ratio_min", ratios.front() } };
+    }
+    return out;
+}
+
+std::string firstOrderWarning(const json &check)
+{
+    std::string list;
+    for (const auto &[name, q] : check.items()) {
+        const int points = q.value("points", 0), below = q.value("below", 0);
+        if (points > 0 && 5 * below >= points) // a fifth of the points or more
+            list += (list.empty() ? "" : ", ") + name + " at " + std::to_string(below) + " of "
+                + std::to_string(points) + " points";
+    }
+    if (list.empty())
+        return {};
+    return "the solves at dt, 2 dt and 4 dt are not in the first-order regime for " + list
+        + " (the 2 dt-4 dt difference is under 1.5 times the dt-2 dt one, 2 in that regime): the time-step "
+          "error there may be larger than stated; a larger time.steps shows it";
+}
+
 std::string extrapolateOrEstimate(Curves &fine, const Curves &coarse, const Curves *coarser,
     const std::vector<Curves> *fineReplicas, const std::vector<Curves> *coarseReplicas)
 {
@@ -400,7 +453,8 @@ EngineResult runDmftWithTimeStepControl(
         return runDmftEngine(c, p, cancel,
             { false, coupleNormals(config, fine.curves, divisor, whitenings), replicas, nullptr });
     };
-    const bool third = mode == "extrapolate" && N % 4 == 0;
+    const bool third
+        = N % 4 == 0; // estimate: checks the first-order regime; extrapolate: also the remaining error
     std::vector<Curves> coarseReplicas;
     EngineResult coarse = solve(2, fineShare, third ? 0.97 : 1.0, &coarseReplicas);
     EngineResult coarser;
@@ -421,15 +475,17 @@ EngineResult runDmftWithTimeStepControl(
         fine.extra["error_budget"] = errorBudget(fine.curves);
         return fine;
     }
+    // (before the curves are extrapolated: the check compares the three Euler solves)
+    const bool haveThird = coarser.status == Status::Converged;
+    const json check = haveThird ? firstOrderCheck(fine.curves, coarse.curves, coarser.curves) : json();
+    if (haveThird) {
+        ts["steps"].push_back(N / 4);
+        ts["iterations_4dt"] = coarser.curves.iterations;
+    }
     if (mode == "estimate") {
         estimateDiscretisation(fine.curves, coarse.curves);
         fine.message += "; time-step (Euler, dt = T/N) error estimated from a solve at 2 dt";
     } else {
-        const bool haveThird = coarser.status == Status::Converged;
-        if (haveThird) {
-            ts["steps"].push_back(N / 4);
-            ts["iterations_4dt"] = coarser.curves.iterations;
-        }
         Curves euler = fine.curves;
         const std::string refused = extrapolateOrEstimate(fine.curves, coarse.curves,
             haveThird ? &coarser.curves : nullptr, &fineReplicas, &coarseReplicas);
@@ -455,6 +511,11 @@ EngineResult runDmftWithTimeStepControl(
                         : ", remaining error bounded by the first-order correction (a time.steps "
                           "divisible by 4 adds a solve at 4 dt that estimates it)");
         }
+    }
+    if (!check.is_null()) {
+        ts["first_order_check"] = check;
+        if (const std::string warning = firstOrderWarning(check); !warning.empty())
+            fine.message += "; " + warning;
     }
     ts["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     fine.extra["time_step"] = ts;

@@ -44,6 +44,16 @@ void estimateDiscretisation(Curves &fine, const Curves &coarse);
 void extrapolateTimeStep(Curves &fine, const Curves &coarse, const Curves *coarser,
     const std::vector<Curves> *fineReplicas = nullptr, const std::vector<Curves> *coarseReplicas = nullptr);
 
+/// Per quantity, at the 4Δ-points where the solves differ (beyond 1e-3 of the curve's
+/// largest value): how many, and below how many the ratio (X^{2Δ} − X^{4Δ}) / (X^Δ − X^{2Δ})
+/// is under 1.5 (2 in the first-order regime the time-step estimate rests on), with the
+/// ratios' median and minimum.
+json firstOrderCheck(const Curves &fine, const Curves &coarse, const Curves &coarser);
+
+/// A warning naming the quantities of a firstOrderCheck with a fifth or more of their points
+/// below the ratio; empty when there are none.
+std::string firstOrderWarning(const json &check);
+
 /// extrapolateTimeStep, unless its result leaves the values' range (a loss or a diagonal Q
 /// below zero, or not finite): then `fine` keeps its Euler curves with estimateDiscretisation's
 /// error, and the return value says why (empty when extrapolated).
