@@ -35,6 +35,17 @@ RunConfig gradientFlowConfig()
     return c;
 }
 
+/// `preset` with its own grid and numerics, and a small DMFT (2 replicas of 2000 paths).
+RunConfig smallSolveOf(const std::string &preset)
+{
+    RunConfig c = presetConfig(preset);
+    c.dmft.paths = 2000;
+    c.dmft.tangentPaths = 200;
+    c.dmft.replicas = 2;
+    c.sim.threads = 2;
+    return c;
+}
+
 /// A small SGF logistic regression (τ = 0.1: Brownian increments in every path) at N = 16,
 /// with the preset's 8 replicas.
 RunConfig smallStochasticConfig()
@@ -460,12 +471,8 @@ void TestDmftTimeStep::extrapolationOutsideItsRangeIsRefused()
     // Linear regression (τ = 0.5) at N = 12: Δ = 0.83 and 2Δ = 1.7 lie beyond Euler's stability
     // (Δ s < 2 for s up to 2.9); 2X^Δ − X^{2Δ} gives a negative loss. The run keeps its Euler
     // curves with their estimated error, and says so: the same curves as `estimate`.
-    RunConfig c = presetConfig("linear-regression");
+    RunConfig c = smallSolveOf("linear-regression");
     c.time.steps = 12;
-    c.dmft.paths = 2000;
-    c.dmft.tangentPaths = 200;
-    c.dmft.replicas = 2;
-    c.sim.threads = 2;
     c.dmft.continuousTime = "extrapolate";
     const EngineResult ext = runEngine("dmft", c);
     QVERIFY2(ext.status == Status::Converged, ext.message.c_str());
@@ -513,11 +520,7 @@ void TestDmftTimeStep::firstOrderCheckFlagsDifferencesThatDoNotShrink()
     const std::string warning = firstOrderWarning(bad);
     QVERIFY2(warning.find("Q_1_1 at 2 of 2 points") != std::string::npos, warning.c_str());
     // The solver reports it: the phase-retrieval preset at a small size (its Δ = 0.08, 4 | N).
-    RunConfig c = presetConfig("phase-retrieval");
-    c.dmft.paths = 2000;
-    c.dmft.tangentPaths = 200;
-    c.dmft.replicas = 2;
-    c.sim.threads = 2;
+    RunConfig c = smallSolveOf("phase-retrieval");
     c.dmft.continuousTime = "estimate";
     const EngineResult r = runEngine("dmft", c);
     QVERIFY2(r.status == Status::Converged, r.message.c_str());
