@@ -119,6 +119,14 @@ void TestSimulationTimeStep::extrapolationMatchesFineSubsteps()
     c.sim.continuousTime = "estimate";
     const EngineResult ref = runEngine("sgf", c);
     DMFT_COMPARE_STATUS(ref.status, Status::Completed);
+    // 4 | N: both modes ran at 4Δ too and checked the first-order regime (dmft/timestep.h)
+    for (const EngineResult *r : { &ext, &ref }) {
+        const json &runs = r->extra["time_step_runs"];
+        QCOMPARE(runs["steps"].size(), std::size_t(3));
+        QVERIFY2(runs.contains("first_order_check") && runs["first_order_check"].contains("Q_1_1")
+                && runs["first_order_check"]["Q_1_1"]["points"].get<int>() > 0,
+            runs.dump().c_str());
+    }
     const double tq = studentTQuantile(0.995, c.sim.seeds - 1);
     for (const Quantity &q : quantities()) {
         const Estimate &e = q.pick(ext.curves), &r = q.pick(ref.curves), &u = q.pick(euler.curves);

@@ -30,7 +30,8 @@ EngineResult runSgfWithTimeStepControl(
     const std::string mode = config.sim.continuousTime;
     const bool more = mode == "estimate" || mode == "extrapolate";
     const int N = config.time.steps;
-    const bool third = mode == "extrapolate" && N % 4 == 0;
+    // 4 | N: a run at 4Δ too (estimate: the first-order check; extrapolate: also the remaining error)
+    const bool third = N % 4 == 0;
     // shares of the progress bar: the 2Δ run has half the steps of the Δ run, the 4Δ a quarter
     const double fineShare = !more ? 1.0 : third ? 4.0 / 7.0 : 2.0 / 3.0;
     const ProgressCallback fineProgress = levelProgress(progress, 0.0, fineShare, "");
@@ -80,13 +81,15 @@ EngineResult runSgfWithTimeStepControl(
         fine.extra["time_step_runs"] = ts;
         return fine;
     }
+    const bool haveThird = coarser.status == Status::Completed;
+    // (before the curves are extrapolated: the check compares the three Euler runs)
+    const json check = haveThird ? firstOrderCheck(fine.curves, coarse.curves, coarser.curves) : json();
+    if (haveThird)
+        ts["steps"].push_back(N / 4);
     if (mode == "estimate") {
         estimateDiscretisation(fine.curves, coarse.curves);
         note("time-step (Euler, dt = T/N) error estimated from a run at 2 dt with the same Brownian paths");
     } else {
-        const bool haveThird = coarser.status == Status::Completed;
-        if (haveThird)
-            ts["steps"].push_back(N / 4);
         const std::string refused = extrapolateOrEstimate(
             fine.curves, coarse.curves, haveThird ? &coarser.curves : nullptr, &fineSeeds, &coarseSeeds);
         if (!refused.empty()) {
@@ -99,6 +102,11 @@ EngineResult runSgfWithTimeStepControl(
                         ? ", remaining error from a third run at 4 dt"
                         : ", remaining error bounded by the first-order correction (a time.steps "
                           "divisible by 4 adds a run at 4 dt that estimates it)"));
+    }
+    if (!check.is_null()) {
+        ts["first_order_check"] = check;
+        if (const std::string warning = firstOrderWarning(check); !warning.empty())
+            note(warning);
     }
     ts["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     fine.extra["time_step_runs"] = ts;
