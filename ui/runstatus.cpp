@@ -125,8 +125,7 @@ QString RunStatus::errorBudgetText(const json &budget)
         return v ? QString::number(100.0 * *v, 'g', 2) + " %" : QString("–");
     };
     QStringList lines;
-    const json goal = budget.contains("goal") ? budget["goal"] : json();
-    const QString goalText = goal.is_number() ? percent(budget, "goal") : QString("the goal");
+    const QString goalText = number(budget, "goal") ? percent(budget, "goal") : QString("the goal");
     for (const auto &[name, q] : budget.items()) {
         if (!q.is_object() || !number(q, "total"))
             continue;

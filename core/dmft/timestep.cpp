@@ -310,7 +310,7 @@ std::string firstOrderWarning(const json &check)
 }
 
 std::string extrapolateOrEstimate(Curves &fine, const Curves &coarse, const Curves *coarser,
-    const std::vector<Curves> *fineReplicas, const std::vector<Curves> *coarseReplicas)
+    const std::vector<Curves> *fineReplicas, const std::vector<Curves> *coarseReplicas, Curves *eulerOut)
 {
     Curves euler = fine;
     extrapolateTimeStep(fine, coarse, coarser, fineReplicas, coarseReplicas);
@@ -329,13 +329,51 @@ std::string extrapolateOrEstimate(Curves &fine, const Curves &coarse, const Curv
     for (int a = 0; a < fine.k; ++a)
         check(fine.Q[static_cast<std::size_t>(a) * fine.k + a],
             "Q_" + std::to_string(a + 1) + std::to_string(a + 1));
-    if (why.empty())
+    if (why.empty()) {
+        if (eulerOut)
+            *eulerOut = std::move(euler);
         return {};
+    }
     fine = std::move(euler);
     estimateDiscretisation(fine, coarse);
     return "not extrapolated to continuous time: 2 X(dt) - X(2 dt) gave " + why
         + " (2 dt is too coarse for the expansion in dt; raise time.steps); Euler curves at dt = T/N with "
           "their time-step error";
+}
+
+std::string combineTimeStepLevels(const std::string &mode, Curves &fine, const Curves &coarse,
+    const Curves *coarser, const TimeStepLevels &levels, json &ts, Curves *eulerOut)
+{
+    const std::string level = levels.level;
+    // (before the curves are extrapolated: the check compares the three Euler levels)
+    const json check = coarser ? firstOrderCheck(fine, coarse, *coarser) : json();
+    if (coarser)
+        ts["steps"].push_back(static_cast<int>(coarser->t.size()) - 1);
+    std::string text;
+    if (mode == "estimate") {
+        estimateDiscretisation(fine, coarse);
+        text = "time-step (Euler, dt = T/N) error estimated from a " + level + " at 2 dt"
+            + (levels.brownianPaths ? " with the same Brownian paths" : "");
+    } else if (const std::string refused = extrapolateOrEstimate(
+                   fine, coarse, coarser, levels.fineReplicas, levels.coarseReplicas, eulerOut);
+               !refused.empty()) {
+        text = refused;
+        ts["extrapolation_refused"] = refused;
+    } else {
+        text = "continuous-time curves: Richardson extrapolation 2 X(dt) - X(2 dt)"
+            + std::string(levels.brownianPaths ? " over runs with the same Brownian paths" : "")
+            + (coarser
+                    ? ", remaining error from a third " + level + " at 4 dt"
+                    : ", remaining error bounded by the first-order correction (a time.steps divisible by 4 "
+                      "adds a "
+                        + level + " at 4 dt that estimates it)");
+    }
+    if (!check.is_null()) {
+        ts["first_order_check"] = check;
+        if (const std::string warning = firstOrderWarning(check); !warning.empty())
+            text += "; " + warning;
+    }
+    return text;
 }
 
 json errorBudget(const Curves &curves)
@@ -475,47 +513,24 @@ EngineResult runDmftWithTimeStepControl(
         fine.extra["error_budget"] = errorBudget(fine.curves);
         return fine;
     }
-    // (before the curves are extrapolated: the check compares the three Euler solves)
-    const bool haveThird = coarser.status == Status::Converged;
-    const json check = haveThird ? firstOrderCheck(fine.curves, coarse.curves, coarser.curves) : json();
-    if (haveThird) {
-        ts["steps"].push_back(N / 4);
+    if (coarser.status == Status::Converged)
         ts["iterations_4dt"] = coarser.curves.iterations;
-    }
-    if (mode == "estimate") {
-        estimateDiscretisation(fine.curves, coarse.curves);
-        fine.message += "; time-step (Euler, dt = T/N) error estimated from a solve at 2 dt";
-    } else {
-        Curves euler = fine.curves;
-        const std::string refused = extrapolateOrEstimate(fine.curves, coarse.curves,
-            haveThird ? &coarser.curves : nullptr, &fineReplicas, &coarseReplicas);
-        if (!refused.empty()) {
-            fine.message += "; " + refused;
-            ts["extrapolation_refused"] = refused;
-        } else {
-            if (fine.distributions) {
-                // the laws stay those of the solve at Δ, with its curves (effectivePaths); the
-                // record is this solve's alone until it is returned, so no copy of the laws
-                auto record = fine.distributions.use_count() == 1
-                    ? std::const_pointer_cast<DistributionRecord>(fine.distributions)
-                    : std::make_shared<DistributionRecord>(*fine.distributions);
-                record->schemeCurves = std::make_shared<const Curves>(std::move(euler));
-                record->note += std::string(record->note.empty() ? "" : "; ")
-                    + "laws and effective processes of the Euler solve at dt = "
-                    + io::formatNumber(config.dt()) + " (the curves are extrapolated to continuous time)";
-                fine.distributions = std::move(record);
-            }
-            fine.message += "; continuous-time curves: Richardson extrapolation 2 X(dt) - X(2 dt)"
-                + std::string(haveThird
-                        ? ", remaining error from a third solve at 4 dt"
-                        : ", remaining error bounded by the first-order correction (a time.steps "
-                          "divisible by 4 adds a solve at 4 dt that estimates it)");
-        }
-    }
-    if (!check.is_null()) {
-        ts["first_order_check"] = check;
-        if (const std::string warning = firstOrderWarning(check); !warning.empty())
-            fine.message += "; " + warning;
+    Curves euler;
+    fine.message += "; "
+        + combineTimeStepLevels(mode, fine.curves, coarse.curves,
+            coarser.status == Status::Converged ? &coarser.curves : nullptr,
+            { "solve", false, &fineReplicas, &coarseReplicas }, ts, &euler);
+    if (fine.curves.continuousTime && fine.distributions) {
+        // the laws stay those of the solve at Δ, with its curves (effectivePaths); the record is
+        // this solve's alone until it is returned, so no copy of the laws
+        auto record = fine.distributions.use_count() == 1
+            ? std::const_pointer_cast<DistributionRecord>(fine.distributions)
+            : std::make_shared<DistributionRecord>(*fine.distributions);
+        record->schemeCurves = std::make_shared<const Curves>(std::move(euler));
+        record->note += std::string(record->note.empty() ? "" : "; ")
+            + "laws and effective processes of the Euler solve at dt = " + io::formatNumber(config.dt())
+            + " (the curves are extrapolated to continuous time)";
+        fine.distributions = std::move(record);
     }
     ts["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     fine.extra["time_step"] = ts;

@@ -57,8 +57,27 @@ std::string firstOrderWarning(const json &check);
 /// extrapolateTimeStep, unless its result leaves the values' range (a loss or a diagonal Q
 /// below zero, or not finite): then `fine` keeps its Euler curves with estimateDiscretisation's
 /// error, and the return value says why (empty when extrapolated).
+/// `eulerOut` (may be null) receives the Euler curves when they were replaced.
 std::string extrapolateOrEstimate(Curves &fine, const Curves &coarse, const Curves *coarser,
-    const std::vector<Curves> *fineReplicas = nullptr, const std::vector<Curves> *coarseReplicas = nullptr);
+    const std::vector<Curves> *fineReplicas = nullptr, const std::vector<Curves> *coarseReplicas = nullptr,
+    Curves *eulerOut = nullptr);
+
+/// How an engine's time-step levels are named and paired, for combineTimeStepLevels.
+struct TimeStepLevels {
+    const char *level; ///< "solve" (DMFT) or "run" (SGF), in the messages
+    bool brownianPaths; ///< the levels share Brownian paths (SGF), and the messages say so
+    /// each replica's (seed's) curves at Δ and 2Δ, for the paired SE (extrapolateTimeStep)
+    const std::vector<Curves> *fineReplicas = nullptr, *coarseReplicas = nullptr;
+};
+
+/// What both engines' time-step controls do with their levels: `mode` estimate
+/// (estimateDiscretisation) or extrapolate (extrapolateOrEstimate) on `fine` from `coarse`
+/// (2Δ) and `coarser` (4Δ, null when there is none), and with a 4Δ level the first-order
+/// check. Adds to `ts` (steps gets N/4, first_order_check, extrapolation_refused) and returns
+/// the text for the run's message. `eulerOut` (may be null) receives the Euler curves when an
+/// extrapolation replaced them (fine.continuousTime is then set).
+std::string combineTimeStepLevels(const std::string &mode, Curves &fine, const Curves &coarse,
+    const Curves *coarser, const TimeStepLevels &levels, json &ts, Curves *eulerOut = nullptr);
 
 /// Per quantity (train_loss, test_loss, Q, M; largest over t of each part relative to |value|,
 /// points where |value| < 1e-3 of the curve's largest skipped): se_monte_carlo, truncation,

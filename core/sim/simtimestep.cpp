@@ -81,33 +81,9 @@ EngineResult runSgfWithTimeStepControl(
         fine.extra["time_step_runs"] = ts;
         return fine;
     }
-    const bool haveThird = coarser.status == Status::Completed;
-    // (before the curves are extrapolated: the check compares the three Euler runs)
-    const json check = haveThird ? firstOrderCheck(fine.curves, coarse.curves, coarser.curves) : json();
-    if (haveThird)
-        ts["steps"].push_back(N / 4);
-    if (mode == "estimate") {
-        estimateDiscretisation(fine.curves, coarse.curves);
-        note("time-step (Euler, dt = T/N) error estimated from a run at 2 dt with the same Brownian paths");
-    } else {
-        const std::string refused = extrapolateOrEstimate(
-            fine.curves, coarse.curves, haveThird ? &coarser.curves : nullptr, &fineSeeds, &coarseSeeds);
-        if (!refused.empty()) {
-            note(refused);
-            ts["extrapolation_refused"] = refused;
-        } else
-            note("continuous-time curves: Richardson extrapolation 2 X(dt) - X(2 dt) over runs with the same "
-                 "Brownian paths"
-                + std::string(haveThird
-                        ? ", remaining error from a third run at 4 dt"
-                        : ", remaining error bounded by the first-order correction (a time.steps "
-                          "divisible by 4 adds a run at 4 dt that estimates it)"));
-    }
-    if (!check.is_null()) {
-        ts["first_order_check"] = check;
-        if (const std::string warning = firstOrderWarning(check); !warning.empty())
-            note(warning);
-    }
+    note(combineTimeStepLevels(mode, fine.curves, coarse.curves,
+        coarser.status == Status::Completed ? &coarser.curves : nullptr,
+        { "run", true, &fineSeeds, &coarseSeeds }, ts));
     ts["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     fine.extra["time_step_runs"] = ts;
     fine.extra["error_budget"] = errorBudget(fine.curves);
