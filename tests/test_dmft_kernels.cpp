@@ -1,7 +1,9 @@
 // The memory kernel K of the DMFT solver (theory §4, §5.3, §6.3):
 //  * linear regression (H ≡ 1): K from the general per-path tangent code equals the
 //    deterministic recursion J_nm = −(Δ/α) Σ_{l=m}^{n−1} R_θ(n,l) J_lm — exactly at τ = 0
-//    (every path has the same J), within Monte-Carlo error across replicas at τ > 0;
+//    (every path has the same J: the solver sees it and solves one path for all, and that
+//    one path's K is checked here), within Monte-Carlo error across replicas at τ > 0, where
+//    every path is solved;
 //  * Stein consistency: E[g_n w_n'ᵀ] = Σ_m K_nm C_θ(m,n') + μ_n M(n')ᵀ within MC error
 //    (replica spread), for logistic regression (k = 1) and the erf committee (k = 2).
 #include "config/presets.h"
@@ -79,6 +81,8 @@ void TestDmftKernels::linearKernelExactAtTauZero()
     QVERIFY2(diff < 1e-12, QByteArray::number(diff));
     // and the kernel is not trivial: the memory part is present
     QVERIFY(Kdet(c.time.steps, 0) != 0.0);
+    // the 200 tangent paths had equal inputs in each of the 3 iterations: solved on one
+    QCOMPARE(rep.sharedTangentSteps(), 3);
 }
 
 void TestDmftKernels::linearKernelWithinErrorAtTauPositive()
@@ -93,6 +97,7 @@ void TestDmftKernels::linearKernelWithinErrorAtTauPositive()
     ReplicaStatistics stats;
     for (int r = 0; r < solver.replicaCount(); ++r) {
         const DmftReplica &rep = solver.replica(r);
+        QCOMPARE(rep.sharedTangentSteps(), 0); // s_n differs between paths: each is solved
         const Eigen::MatrixXd d = rep.K() - linearKernel(rep.Rdrawn(), N, c.dt(), c.alpha);
         stats.add(Eigen::Map<const Eigen::ArrayXd>(d.data(), d.size()));
     }

@@ -564,6 +564,23 @@ void DmftReplica::tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, 
     }
 }
 
+bool DmftReplica::tangentInputsIdentical() const
+{
+    // The tangent recursion of a path reads nothing of the path but its H̃_n and A_n = s_n H̃_n / α.
+    // When they are equal on every tangent path (full-batch gradient descent, s_n = Δ, on a
+    // square loss with a linear student, H̃_n = v²), every path has the same tangents and one
+    // path gives K exactly. Exact comparison: any difference (and any NaN) takes the general
+    // path; in the general case the first column already differs, so the check costs little.
+    if (m_PJ < 2)
+        return false;
+    for (Eigen::Index j = 0; j < m_Hs.cols(); ++j) {
+        const auto h = m_Hs.col(j).head(m_PJ).array(), a = m_As.col(j).head(m_PJ).array();
+        if (!(h == h[0]).all() || !(a == a[0]).all())
+            return false;
+    }
+    return true;
+}
+
 void DmftReplica::sumAcrossProcesses(std::initializer_list<std::pair<double *, Eigen::Index>> parts) const
 {
     // One message for all the sums of a step: pack, reduce, unpack.
@@ -667,12 +684,18 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
         K = steinKernel();
         m_timings.tangents += seconds(t0);
     } else {
-        // tangents on the first P_J paths
+        // tangents on the first P_J paths, or on one of them when all have the same recursion
         t0 = Clock::now();
         const int tangentChunks = std::max(1, std::min(kReductionChunks, m_PJ));
         std::vector<Eigen::MatrixXd> Ksum(tangentChunks, Eigen::MatrixXd::Zero(D, D));
-        parallelTasks(m_threads, tangentChunks, m_PJ,
-            [&](int ch, int q0, int q1) { tangentChunk(q0, q1, cancel, Ksum[ch]); });
+        if (tangentInputsIdentical()) {
+            tangentChunk(0, 1, cancel, Ksum[0]);
+            Ksum[0] *= m_PJ;
+            ++m_sharedTangentSteps;
+        } else {
+            parallelTasks(m_threads, tangentChunks, m_PJ,
+                [&](int ch, int q0, int q1) { tangentChunk(q0, q1, cancel, Ksum[ch]); });
+        }
         if (cancel && cancel->load())
             return StepResult::Cancelled;
         for (int ch = 1; ch < tangentChunks; ++ch)
@@ -1739,6 +1762,11 @@ json DmftSolver::extra() const
     j["mixing_psd_fallbacks"] = fallbacks;
     j["mixing_growth_restarts"] = growth;
     j["mixing_stalled_replicas"] = stalled;
+    int shared = 0;
+    for (const auto &rep : m_replicas)
+        shared += rep->sharedTangentSteps();
+    if (shared > 0) // only then, so that other runs' summaries keep their keys
+        j["tangent_steps_on_one_path"] = shared;
     j["taming"] = m_config.tamingEnabled();
     j["memory_bytes"] = dmftMemoryBytes(m_config, m_reducer->ranks());
     if (m_reducer->distributed())

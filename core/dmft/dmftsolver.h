@@ -174,6 +174,8 @@ public:
     const FixedPointMixer &mixer() const { return m_mixer; }
     /// Accelerated steps replaced by the damped step because they left the PSD cone.
     int psdFallbacks() const { return m_psdFallbacks; }
+    /// Iterations whose tangents were solved on one path for all (tangentInputsIdentical()).
+    int sharedTangentSteps() const { return m_sharedTangentSteps; }
     /// Train loss E ℓ(r_n; y) of the step before the last (in-sample): with trainLoss() the
     /// change per iteration that the truncation error estimate uses.
     const Eigen::VectorXd &previousTrainLoss() const { return m_previousTrainLoss; }
@@ -241,6 +243,7 @@ private:
         Eigen::MatrixXd &Hsum, Eigen::MatrixXd &CuSum, Eigen::MatrixXd &gzSum);
     /// Tangents of paths [q0, q1) from the path arrays forwardChunk filled; adds into `Ksum`.
     void tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, Eigen::MatrixXd &Ksum) const;
+    bool tangentInputsIdentical() const;
     /// Adds each (data, size) array across processes, in one reduction.
     void sumAcrossProcesses(std::initializer_list<std::pair<double *, Eigen::Index>> parts) const;
     /// Whether m_W, m_G, m_dG hold every path of the last step (else they are empty).
@@ -274,6 +277,7 @@ private:
     Eigen::MatrixXd m_Lnext; // factor of the current state's Cov(z, w), when m_factoredNext
     bool m_factoredNext = false;
     int m_psdFallbacks = 0;
+    int m_sharedTangentSteps = 0;
     Eigen::MatrixXd m_W, m_G, m_dG, m_Rpre; // P × D; m_Rpre: r of every path and time
     Eigen::MatrixXd m_Hs, m_As; // P_J × (N+1)k²: H̃_n and A_n (column-major k×k)
 
