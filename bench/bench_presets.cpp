@@ -83,6 +83,8 @@ KernelFlops kernelFlops(const RunConfig &c)
     return f;
 }
 
+void kernelRow(const std::string &name, const RunConfig &c, int repeats, double gemm);
+
 void kernels(int repeats, double gemm)
 {
     std::printf("\nDMFT kernels, one replica, one thread (GFLOP/s from analytic flop counts; median of %d)\n",
@@ -90,50 +92,69 @@ void kernels(int repeats, double gemm)
     std::printf("%-20s %4s %6s %5s | %10s %7s %6s | %10s %7s %6s | %9s %7s %9s\n", "preset", "N", "P", "P_J",
         "paths ms/it", "GFLOP/s", "ofGEMM", "tang ms/it", "GFLOP/s", "ofGEMM", "march ms", "of it",
         "(tangents)");
-    struct Case {
-        const char *preset;
-        int N, P, PJ;
-    };
-    for (const Case &cs :
-        { Case { "logistic-regression", 50, 10000, 1000 }, Case { "logistic-regression", 200, 10000, 1000 },
-            Case { "committee-erf", 100, 10000, 1000 }, Case { "phase-retrieval", 100, 20000, 1000 } }) {
-        RunConfig c = presetConfig(cs.preset);
-        c.time.horizon = c.time.horizon * cs.N / c.time.steps;
-        c.time.steps = cs.N;
-        c.dmft.paths = cs.P;
-        c.dmft.tangentPaths = cs.PJ;
-        c.dmft.replicas = 1;
-        c.dmft.warmStart = "ode";
-        c.dmft.maxIterations = 5;
-        c.dmft.tolerance = 1e-12; // exactly maxIterations iterations
-        c.sim.threads = 1;
-        std::vector<double> paths, tangents;
-        for (int r = 0; r < repeats; ++r) {
-            DmftSolver solver(c);
-            solver.init();
-            while (solver.step() == Status::Running) { }
-            const int it = std::max(1, solver.iterations());
-            paths.push_back(solver.timings().paths / it);
-            tangents.push_back(solver.timings().tangents / it);
+    // Every preset's DMFT solves as its default run makes them: at its time.steps N and, when
+    // dmft.continuous_time is not off, at N/2 (the 2Δ level) and, for the first-order check of
+    // `estimate`, at N/4 when 4 | N; with its P and P_J.
+    for (const Preset &preset : presets()) {
+        const RunConfig base = presetConfig(preset.name);
+        const int N0 = base.time.steps;
+        std::vector<int> levels { N0 };
+        if (base.dmft.continuousTime != "off")
+            levels.push_back(N0 / 2);
+        if (base.dmft.continuousTime == "estimate" && N0 % 4 == 0)
+            levels.push_back(N0 / 4);
+        for (const int N : levels) {
+            RunConfig c = base;
+            c.time.horizon = c.time.horizon * N / c.time.steps;
+            c.time.steps = N;
+            c.dmft.continuousTime = "off";
+            c.dmft.replicas = 1;
+            c.dmft.warmStart = "ode";
+            c.dmft.maxIterations = 5;
+            c.dmft.tolerance = 1e-12; // exactly maxIterations iterations
+            c.sim.threads = 1;
+            kernelRow(preset.name, c, repeats, gemm);
         }
-        // the replica's fixed point by marching forward in time (dmft.warm_start = march), in
-        // iterations of the kernels above: what the march costs against iterating
-        std::vector<double> marches, marchTangents;
-        for (int r = 0; r < repeats; ++r) {
-            DmftReplica replica(c, 12345, 1);
-            const auto t0 = Clock::now();
-            replica.march(nullptr);
-            marches.push_back(since(t0));
-            marchTangents.push_back(replica.timings().tangents);
-        }
-        const KernelFlops f = kernelFlops(c);
-        const double p = median(paths), t = median(tangents), m = median(marches);
-        std::printf("%-20s %4d %6d %5d | %10.1f %7.1f %5.0f%% | %10.1f %7.1f %5.0f%% | %9.1f %7.1f %9.1f\n",
-            cs.preset, cs.N, cs.P, cs.PJ, 1e3 * p, f.paths / p * 1e-9, 100 * f.paths / p * 1e-9 / gemm,
-            1e3 * t, f.tangents / t * 1e-9, 100 * f.tangents / t * 1e-9 / gemm, 1e3 * m, m / (p + t),
-            1e3 * median(marchTangents));
-        std::fflush(stdout);
     }
+}
+
+void kernelRow(const std::string &name, const RunConfig &c, int repeats, double gemm)
+{
+    std::vector<double> paths, tangents;
+    for (int r = 0; r < repeats; ++r) {
+        DmftSolver solver(c);
+        solver.init();
+        while (solver.step() == Status::Running) { }
+        const int it = std::max(1, solver.iterations());
+        paths.push_back(solver.timings().paths / it);
+        tangents.push_back(solver.timings().tangents / it);
+    }
+    // the replica's fixed point by marching forward in time (dmft.warm_start = march), in
+    // iterations of the kernels above: what the march costs against iterating
+    std::vector<double> marches, marchTangents;
+    for (int r = 0; r < repeats; ++r) {
+        DmftReplica replica(c, 12345, 1);
+        const auto t0 = Clock::now();
+        replica.march(nullptr);
+        marches.push_back(since(t0));
+        marchTangents.push_back(replica.timings().tangents);
+    }
+    const KernelFlops f = kernelFlops(c);
+    const double p = median(paths), t = median(tangents), m = median(marches);
+    // A square loss with a linear student has no tangent paths: K is the exact mean of the
+    // tangents (DmftReplica::setMeanKernel), O(N³) once; its time is shown without a rate.
+    const bool meanKernel = DmftReplica(c, 1, 1).usesMeanKernel();
+    char tangentRate[32];
+    if (meanKernel)
+        std::snprintf(tangentRate, sizeof tangentRate, "%7s %6s", "exact", "-");
+    else
+        std::snprintf(tangentRate, sizeof tangentRate, "%7.1f %5.0f%%", f.tangents / t * 1e-9,
+            100 * f.tangents / t * 1e-9 / gemm);
+    std::printf("%-20s %4d %6d %5s | %10.1f %7.1f %5.0f%% | %10.1f %s | %9.1f %7.1f %9.1f\n", name.c_str(),
+        c.time.steps, c.dmft.paths, meanKernel ? "-" : std::to_string(c.dmft.tangentPaths).c_str(), 1e3 * p,
+        f.paths / p * 1e-9, 100 * f.paths / p * 1e-9 / gemm, 1e3 * t, tangentRate, 1e3 * m, m / (p + t),
+        1e3 * median(marchTangents));
+    std::fflush(stdout);
 }
 
 struct PresetTiming {
@@ -210,31 +231,29 @@ void spoc(int repeats)
     c.dmft.maxIterations = 30;
     c.dmft.tolerance = 1e-300; // exactly 30 iterations
     c.dmft.continuousTime = "off";
-    // Full-batch GD on the square loss gives every path the same tangent recursion, which
-    // the solver sees and solves once (DmftReplica::tangentInputsIdentical). The second case,
-    // τ = 1e-12 (s_n differs between paths by ~1e-7 of Δ; the same fixed point to ~1e-7),
-    // makes it solve all 2·10⁴, as it must for SGD: the rate of the general kernels.
-    for (const double tau : { 0.0, 1e-12 })
+    // Linear regression's K is the exact mean of the tangents by default (H̃ is constant:
+    // DmftReplica::setMeanKernel), with no tangent paths. The second case solves the tangents
+    // of all 2·10⁴ paths, as the peer does and as a loss with a varying H̃ needs: the rate
+    // of the general kernels.
+    for (const bool tangents : { false, true })
         for (int threads : { 1, 2 }) {
-            c.optimizer.tau = tau;
             c.sim.threads = threads;
             std::vector<double> ts;
-            int shared = 0;
             for (int r = 0; r < repeats; ++r) {
                 const auto t0 = Clock::now();
                 DmftSolver solver(c);
+                if (tangents)
+                    solver.setMeanKernel(false);
                 solver.init();
                 while (solver.step() == Status::Running) { }
                 ts.push_back(since(t0));
-                shared = solver.replica(0).sharedTangentSteps();
             }
             std::printf("%s SPOC DMFT-integration workload (linear, GD, alpha = 3, N = 50, P = P_J = 2e4, 30 "
-                        "iterations)%s, %d thread%s: %.2f s (median of %d; tangents solved on one path in %d "
-                        "of %d iterations)\n",
-                threads == 1 ? "\n" : "", tau > 0 ? " at tau = 1e-12" : "", threads, threads == 1 ? "" : "s",
-                median(ts), repeats, shared, c.dmft.maxIterations);
+                        "iterations), K %s, %d thread%s: %.2f s (median of %d)\n",
+                threads == 1 ? "\n" : "",
+                tangents ? "from the tangents of all paths" : "exact (mean tangents)", threads,
+                threads == 1 ? "" : "s", median(ts), repeats);
         }
-    c.optimizer.tau = 0.0;
     // The same replica's fixed point by marching (the default start) and one checking
     // iteration: what the 30 iterations are for, to rounding (the iteration's residual after
     // 30 is printed for comparison).

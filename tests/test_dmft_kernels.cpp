@@ -1,13 +1,15 @@
 // The memory kernel K of the DMFT solver (theory §4, §5.3, §6.3):
-//  * linear regression (H ≡ 1): K from the general per-path tangent code equals the
-//    deterministic recursion J_nm = −(Δ/α) Σ_{l=m}^{n−1} R_θ(n,l) J_lm — exactly at τ = 0
-//    (every path has the same J: the solver sees it and solves one path for all, and that
-//    one path's K is checked here), within Monte-Carlo error across replicas at τ > 0, where
-//    every path is solved;
+//  * linear regression (H̃ ≡ H̄ constant): K from the general per-path tangent code equals
+//    the mean recursion J̄_nm = −Σ_{l=m}^{n−1} R_θ(n,l) (Δ/α) H̄ J̄_lm, K_nm = H̄ J̄_nm — exactly
+//    at τ = 0 (every path has the same J), within Monte-Carlo error across replicas at τ > 0
+//    (E[s_l J_lm] = Δ E[J_lm]: s_l is independent of the past), for k = 1 and for a linear
+//    k = 2 student; and the solver's default for such problems, K as that mean
+//    (DmftReplica::setMeanKernel), is the recursion to rounding;
 //  * Stein consistency: E[g_n w_n'ᵀ] = Σ_m K_nm C_θ(m,n') + μ_n M(n')ᵀ within MC error
 //    (replica spread), for logistic regression (k = 1) and the erf committee (k = 2).
 #include "config/presets.h"
 #include "dmft/dmftsolver.h"
+#include "model/problem.h"
 #include "observables/statistics.h"
 #include "testutil.h"
 
@@ -16,20 +18,24 @@ using namespace dmftlab;
 namespace
 {
 
-/// Deterministic K of theory §6.3 for H ≡ 1, k = 1, from the R_θ the paths used.
-Eigen::MatrixXd linearKernel(const Eigen::MatrixXd &R, int N, double dt, double alpha)
+/// The mean of the tangents' K for a constant H̃ = H̄ (theory §6.3 for H̄ = 1, k = 1), from the
+/// R_θ the paths used: J̄_mm = I, J̄_nm = −(Δ/α) Σ_{l=m}^{n−1} R_θ(n,l) H̄ J̄_lm, K_nm = H̄ J̄_nm.
+/// Written here block by block, independently of the solver's row-block products.
+Eigen::MatrixXd linearKernel(
+    const Eigen::MatrixXd &R, int N, double dt, double alpha, const Eigen::MatrixXd &Hbar = Eigen::MatrixXd())
 {
-    Eigen::MatrixXd K = Eigen::MatrixXd::Zero(N + 1, N + 1);
+    const int k = Hbar.size() ? static_cast<int>(Hbar.rows()) : 1;
+    const Eigen::MatrixXd H = Hbar.size() ? Hbar : Eigen::MatrixXd::Identity(1, 1);
+    const int D = (N + 1) * k;
+    Eigen::MatrixXd K = Eigen::MatrixXd::Zero(D, D);
     for (int m = 0; m <= N; ++m) {
-        Eigen::VectorXd J = Eigen::VectorXd::Zero(N + 1);
-        J[m] = 1.0;
-        for (int n = m + 1; n <= N; ++n) {
-            double s = 0.0;
+        std::vector<Eigen::MatrixXd> J(N + 1, Eigen::MatrixXd::Zero(k, k));
+        J[m] = Eigen::MatrixXd::Identity(k, k);
+        for (int n = m + 1; n <= N; ++n)
             for (int l = m; l < n; ++l)
-                s += R(n, l) * J[l];
-            J[n] = -dt / alpha * s;
-        }
-        K.col(m).tail(N + 1 - m) = J.tail(N + 1 - m);
+                J[n] -= dt / alpha * R.block(n * k, l * k, k, k) * H * J[l];
+        for (int n = m; n <= N; ++n)
+            K.block(n * k, m * k, k, k) = H * J[n];
     }
     return K;
 }
@@ -61,7 +67,9 @@ class TestDmftKernels : public QObject
     Q_OBJECT
 private slots:
     void linearKernelExactAtTauZero();
+    void linearKernelWithinErrorAtTauPositive_data();
     void linearKernelWithinErrorAtTauPositive();
+    void meanKernelIsTheRecursion();
     void steinConsistency_data();
     void steinConsistency();
 };
@@ -71,6 +79,7 @@ void TestDmftKernels::linearKernelExactAtTauZero()
     RunConfig c = smallConfig("linear-regression", 25, 400, 200, 1);
     c.optimizer.tau = 0.0;
     DmftSolver solver(c);
+    solver.setMeanKernel(false); // the tangents of every path
     QVERIFY(solver.init() == Status::Running);
     for (int i = 0; i < 3; ++i)
         solver.step();
@@ -81,44 +90,92 @@ void TestDmftKernels::linearKernelExactAtTauZero()
     QVERIFY2(diff < 1e-12, QByteArray::number(diff));
     // and the kernel is not trivial: the memory part is present
     QVERIFY(Kdet(c.time.steps, 0) != 0.0);
-    // the 200 tangent paths had equal inputs in each of the 3 iterations: solved on one
-    QCOMPARE(rep.sharedTangentSteps(), 3);
+    QVERIFY(!rep.usesMeanKernel());
+}
+
+void TestDmftKernels::linearKernelWithinErrorAtTauPositive_data()
+{
+    QTest::addColumn<int>("width");
+    QTest::newRow("linear regression (k = 1)") << 1;
+    QTest::newRow("linear k = 2 student, H = v^2 11^T") << 2;
 }
 
 void TestDmftKernels::linearKernelWithinErrorAtTauPositive()
 {
+    // The per-path tangents' average against the mean recursion: the mean kernel's premise,
+    // E[s_l J_lm] = Δ E[J_lm], checked on the tangent code that does not assume it.
+    QFETCH(int, width);
     RunConfig c = smallConfig("linear-regression", 20, 2000, 1000, 12);
+    if (width == 2) {
+        c = smallConfig("committee-erf", 12, 2000, 1000, 12);
+        c.problem.activation = Activation::Linear; // square loss: H̃ = v² 𝟙𝟙ᵀ on every path
+    }
     c.optimizer.tau = 1.0;
     DmftSolver solver(c);
+    solver.setMeanKernel(false);
     QVERIFY(solver.init() == Status::Running);
     for (int i = 0; i < 2; ++i)
         solver.step();
-    const int N = c.time.steps;
+    const int N = c.time.steps, k = c.problem.width, D = (N + 1) * k;
+    const Eigen::MatrixXd Hbar = Problem(c.problem).hessianAtZero();
+    QCOMPARE(Hbar.rows(), k);
     ReplicaStatistics stats;
     for (int r = 0; r < solver.replicaCount(); ++r) {
         const DmftReplica &rep = solver.replica(r);
-        QCOMPARE(rep.sharedTangentSteps(), 0); // s_n differs between paths: each is solved
-        const Eigen::MatrixXd d = rep.K() - linearKernel(rep.Rdrawn(), N, c.dt(), c.alpha);
+        QVERIFY(!rep.usesMeanKernel());
+        const Eigen::MatrixXd d = rep.K() - linearKernel(rep.Rdrawn(), N, c.dt(), c.alpha, Hbar);
         stats.add(Eigen::Map<const Eigen::ArrayXd>(d.data(), d.size()));
     }
     const Eigen::ArrayXd mean = stats.mean(), se = stats.se();
     double sumZ2 = 0.0;
     int count = 0;
     for (int m = 0; m < N; ++m)
-        for (int n = m + 1; n <= N; ++n) {
-            const int idx = n + m * (N + 1);
-            QVERIFY(se[idx] > 0.0); // τ > 0: the per-path tangents really differ
-            const double z = mean[idx] / se[idx];
-            sumZ2 += z * z;
-            ++count;
-        }
+        for (int n = m + 1; n <= N; ++n)
+            for (int a = 0; a < k; ++a)
+                for (int b = 0; b < k; ++b) {
+                    const int idx = n * k + a + (m * k + b) * D;
+                    QVERIFY(se[idx] > 0.0); // τ > 0: the per-path tangents really differ
+                    const double z = mean[idx] / se[idx];
+                    sumZ2 += z * z;
+                    ++count;
+                }
     for (int n : { N / 2, N })
         for (int m : { 0, N / 4, n - 1 })
-            DMFT_COMPARE_SE(mean[n + m * (N + 1)], 0.0, se[n + m * (N + 1)], 4.5);
+            DMFT_COMPARE_SE(mean[n * k + m * k * D], 0.0, se[n * k + m * k * D], 4.5);
     // t with 11 dof: E z² = 11/9; the entries are correlated, so allow a wide margin.
     const double rms = std::sqrt(sumZ2 / count);
-    qInfo("K - K_det over %d entries: rms z = %.2f", count, rms);
+    qInfo("K - K_mean over %d entries: rms z = %.2f", count, rms);
     QVERIFY2(rms < 2.0, QByteArray::number(rms));
+}
+
+void TestDmftKernels::meanKernelIsTheRecursion()
+{
+    // The solver's default for a constant H̃: K is the mean recursion itself, to rounding, in
+    // every replica (no Monte-Carlo spread), for k = 1 and k = 2.
+    for (const int width : { 1, 2 }) {
+        RunConfig c = smallConfig("linear-regression", 20, 2000, 1000, 3);
+        if (width == 2) {
+            c = smallConfig("committee-erf", 12, 2000, 1000, 3);
+            c.problem.activation = Activation::Linear;
+        }
+        c.optimizer.tau = 1.0;
+        DmftSolver solver(c);
+        QVERIFY(solver.init() == Status::Running);
+        for (int i = 0; i < 2; ++i)
+            solver.step();
+        const Eigen::MatrixXd Hbar = Problem(c.problem).hessianAtZero();
+        for (int r = 0; r < solver.replicaCount(); ++r) {
+            const DmftReplica &rep = solver.replica(r);
+            QVERIFY(rep.usesMeanKernel());
+            const Eigen::MatrixXd Kmean = linearKernel(rep.Rdrawn(), c.time.steps, c.dt(), c.alpha, Hbar);
+            const double diff = (rep.K() - Kmean).cwiseAbs().maxCoeff();
+            QVERIFY2(diff < 1e-12 * Kmean.cwiseAbs().maxCoeff(), QByteArray::number(diff));
+            QVERIFY(Kmean(c.time.steps * width, 0) != 0.0); // the memory part is there
+        }
+    }
+    // not where H̃ varies (logistic loss) or is tamed
+    QVERIFY(!DmftReplica(smallConfig("logistic-regression", 10, 200, 100, 1), 1, 1).usesMeanKernel());
+    QVERIFY(!DmftReplica(smallConfig("phase-retrieval", 10, 200, 100, 1), 1, 1).usesMeanKernel());
 }
 
 void TestDmftKernels::steinConsistency_data()

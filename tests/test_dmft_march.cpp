@@ -61,6 +61,12 @@ void TestDmftMarch::marchIsTheIteratedFixedPoint_data()
                                                        << "tau0";
     QTest::newRow("relu student (Stein kernel)") << "logistic-regression"
                                                  << "relu";
+    // linear regression at tau > 0: K as the exact mean of the tangents (the default), and
+    // from the tangent paths
+    QTest::newRow("linear (mean kernel)") << "linear-regression"
+                                          << "";
+    QTest::newRow("linear (tangent paths)") << "linear-regression"
+                                            << "tangents";
 }
 
 void TestDmftMarch::marchIsTheIteratedFixedPoint()
@@ -78,6 +84,11 @@ void TestDmftMarch::marchIsTheIteratedFixedPoint()
     const std::uint64_t seed = 4242;
     DmftReplica marched(c, seed, 1), iterated(c, seed, 1), other(c, seed + 1, 1);
     QCOMPARE(marched.usesSteinKernel(), variant == "relu");
+    QCOMPARE(marched.usesMeanKernel(), preset == "linear-regression"); // the default there
+    if (variant == "tangents") {
+        marched.setMeanKernel(false);
+        iterated.setMeanKernel(false);
+    }
     QVERIFY(marched.march(nullptr) == DmftReplica::StepResult::Ok);
     // The iteration starts from the no-learning guess, except for the Stein kernel, which
     // refuses its C_θ(n,m) = Q_0 (every w_n determined by w_0): there it starts from another

@@ -340,8 +340,9 @@ std::vector<FieldInfo> buildSchema()
         [](auto &c) -> auto & { return c.dmft.paths; }));
     s.push_back(intField(
         ConfigKey::DmftTangentPaths, "Tangent paths",
-        "P_J <= P paths whose tangents estimate the memory kernel K (the expensive part)", 1, kIntMax,
-        [](auto &c) -> auto & { return c.dmft.tangentPaths; }));
+        "P_J <= P paths whose tangents estimate the memory kernel K (the expensive part); not used "
+        "for a square loss with a linear student, whose K is their exact mean",
+        1, kIntMax, [](auto &c) -> auto & { return c.dmft.tangentPaths; }));
     s.push_back(intField(
         ConfigKey::DmftReplicas, "Replicas",
         "independent path sets; their spread gives the DMFT's standard errors", 1, 10000,

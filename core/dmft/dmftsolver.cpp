@@ -137,6 +137,12 @@ bool steinKernelByDefault(const RunConfig &c)
     return c.problem.activation == Activation::Relu;
 }
 
+/// K as the exact mean of the tangents (DmftReplica::setMeanKernel) where H̃ is constant.
+bool meanKernelByDefault(const RunConfig &c)
+{
+    return Problem(c.problem).constantHessian() && !c.tamingEnabled();
+}
+
 double dmftDoubles(
     int N, int k, int ks, double P, double PJ, int R, int threads, int mixing, bool keepPaths, bool march)
 {
@@ -358,6 +364,8 @@ DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int thread
     resizeWithHugePages(m_As, m_PJ, (m_N + 1) * m_k * m_k);
     m_trainLoss = Eigen::VectorXd::Zero(m_N + 1);
     m_steinKernel = steinKernelByDefault(config);
+    m_meanKernel = meanKernelByDefault(config);
+    m_Hbar = m_problem.hessianAtZero();
     setNoLearningState();
 }
 
@@ -435,7 +443,7 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
     const int k = m_k, kk = k * k;
     // Tangents need H̃ (E[H̃_n] is K's diagonal); the Stein estimator of K and the fresh-path
     // train loss do not, and the fresh paths need neither C_u nor E[g zᵀ].
-    const bool needH = !m_pathsOnly && !m_steinKernel;
+    const bool needH = !m_pathsOnly && !m_steinKernel && !m_meanKernel;
     const bool keep = keepsPaths();
     Eigen::MatrixXd r, H, Rblock, zw, Gb, dGb;
     for (int b0 = p0; b0 < p1; b0 += kPathBlock) {
@@ -564,21 +572,21 @@ void DmftReplica::tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, 
     }
 }
 
-bool DmftReplica::tangentInputsIdentical() const
+Eigen::MatrixXd DmftReplica::meanKernelRow(int n, const Eigen::MatrixXd &R, Eigen::MatrixXd &Jbar) const
 {
-    // The tangent recursion of a path reads nothing of the path but its H̃_n and A_n = s_n H̃_n / α.
-    // When they are equal on every tangent path (full-batch gradient descent, s_n = Δ, on a
-    // square loss with a linear student, H̃_n = v²), every path has the same tangents and one
-    // path gives K exactly. Exact comparison: any difference (and any NaN) takes the general
-    // path; in the general case the first column already differs, so the check costs little.
-    if (m_PJ < 2)
-        return false;
-    for (Eigen::Index j = 0; j < m_Hs.cols(); ++j) {
-        const auto h = m_Hs.col(j).head(m_PJ).array(), a = m_As.col(j).head(m_PJ).array();
-        if (!(h == h[0]).all() || !(a == a[0]).all())
-            return false;
+    // J̄ is block lower triangular with J̄_nn = I; row block n is
+    //   J̄_n,<n = −[R_θ(n,0) Ā … R_θ(n,n−1) Ā] J̄_<n,<n,  Ā = Δ H̄ / α.
+    const int k = m_k;
+    const Eigen::MatrixXd Abar = (m_dt / m_alpha) * m_Hbar;
+    Jbar.block(n * k, n * k, k, k).setIdentity();
+    if (n > 0) {
+        Eigen::MatrixXd RA(k, n * k);
+        for (int l = 0; l < n; ++l)
+            RA.middleCols(l * k, k).noalias() = R.block(n * k, l * k, k, k) * Abar;
+        Jbar.block(n * k, 0, k, n * k).noalias()
+            = -(RA * Jbar.topLeftCorner(n * k, n * k).triangularView<Eigen::Lower>());
     }
-    return true;
+    return m_Hbar * Jbar.block(n * k, 0, k, (n + 1) * k);
 }
 
 void DmftReplica::sumAcrossProcesses(std::initializer_list<std::pair<double *, Eigen::Index>> parts) const
@@ -683,19 +691,21 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
             return StepResult::IllConditioned;
         K = steinKernel();
         m_timings.tangents += seconds(t0);
+    } else if (m_meanKernel) {
+        // K as the exact mean of the tangents (setMeanKernel), from the R_θ the paths used
+        t0 = Clock::now();
+        K = Eigen::MatrixXd::Zero(D, D);
+        Eigen::MatrixXd Jbar = Eigen::MatrixXd::Zero(D, D);
+        for (int n = 0; n <= N; ++n)
+            K.block(n * k, 0, k, (n + 1) * k) = meanKernelRow(n, m_Rdrawn, Jbar);
+        m_timings.tangents += seconds(t0);
     } else {
-        // tangents on the first P_J paths, or on one of them when all have the same recursion
+        // tangents on the first P_J paths
         t0 = Clock::now();
         const int tangentChunks = std::max(1, std::min(kReductionChunks, m_PJ));
         std::vector<Eigen::MatrixXd> Ksum(tangentChunks, Eigen::MatrixXd::Zero(D, D));
-        if (tangentInputsIdentical()) {
-            tangentChunk(0, 1, cancel, Ksum[0]);
-            Ksum[0] *= m_PJ;
-            ++m_sharedTangentSteps;
-        } else {
-            parallelTasks(m_threads, tangentChunks, m_PJ,
-                [&](int ch, int q0, int q1) { tangentChunk(q0, q1, cancel, Ksum[ch]); });
-        }
+        parallelTasks(m_threads, tangentChunks, m_PJ,
+            [&](int ch, int q0, int q1) { tangentChunk(q0, q1, cancel, Ksum[ch]); });
         if (cancel && cancel->load())
             return StepResult::Cancelled;
         for (int ch = 1; ch < tangentChunks; ++ch)
@@ -799,6 +809,8 @@ DmftReplica::StepResult DmftReplica::march(
     // the tangent paths' A_m = s_m H̃_m / α (step()'s layout) and this step's adjoint y_m
     const int kk = k * k;
     Eigen::MatrixXd As(PJ, (N + 1) * kk), Yadj(PJ, (N + 1) * kk), T(PJ, kk);
+    // the mean tangents J̄ (setMeanKernel), a row block per step
+    Eigen::MatrixXd Jbar = m_meanKernel && !m_steinKernel ? Eigen::MatrixXd::Zero(D, D) : Eigen::MatrixXd();
     Eigen::MatrixXd w(P, k), G(P, k), H(PJ, kk), Hb, Sd(k, k); // H̃ of the tangent paths
     Eigen::VectorXd loss = Eigen::VectorXd::Zero(N + 1);
     const bool distributed = m_reducer->distributed();
@@ -841,7 +853,7 @@ DmftReplica::StepResult DmftReplica::march(
         // paths, so that a block's ξ and dG are read from memory once for all of them
         // (matrix–vector products per unit: a GEMM would pack them first).
         t0 = Clock::now();
-        const bool needH = !m_steinKernel;
+        const bool needH = !m_steinKernel && !m_meanKernel;
         const Eigen::MatrixXd lRows = L.block(i0, 0, k, i0 + k).transpose();
         const Eigen::MatrixXd rRows = R.block(n * k, 0, k, n * k).transpose();
         const auto s = m_S.col(n).array() / m_alpha;
@@ -888,8 +900,11 @@ DmftReplica::StepResult DmftReplica::march(
         // The same flops as the forward recursion, but on this step's y (P_J × (n+1)k², in cache)
         // instead of every earlier step's tangents (P_J × N²k²/2, streamed from memory every step).
         t0 = Clock::now();
-        Eigen::MatrixXd kRow = Eigen::MatrixXd::Zero(k, m_steinKernel ? 0 : n * k);
-        if (!m_steinKernel && PJ > 0) {
+        Eigen::MatrixXd kRow = Eigen::MatrixXd::Zero(k, m_steinKernel || m_meanKernel ? 0 : n * k);
+        if (m_meanKernel && !m_steinKernel) {
+            // the exact mean of the tangents (setMeanKernel): row block n of K, H̄ on its diagonal
+            K.block(n * k, 0, k, rows) = meanKernelRow(n, R, Jbar);
+        } else if (!m_steinKernel && PJ > 0) {
             // column m k² + a + c k of A and y: entry (a, c) of A_m, y_m of each tangent path
             for (int c = 0; c < kk; ++c) {
                 As.col(n * kk + c) = H.col(c).head(PJ).cwiseProduct(s.head(PJ).matrix());
@@ -927,9 +942,10 @@ DmftReplica::StepResult DmftReplica::march(
         Cu.block(0, n * k, rows, k) = cuRow;
         Cu.block(n * k, 0, k, rows) = cuRow.transpose(); // (not from Cu: the blocks overlap)
         gz.middleRows(n * k, k) = gzRow / m_P;
-        for (int bb = 0; bb < k; ++bb)
-            for (int a = 0; a < k; ++a)
-                K(n * k + a, n * k + bb) = hsum[a + bb * k] / m_P;
+        if (!m_meanKernel || m_steinKernel)
+            for (int bb = 0; bb < k; ++bb)
+                for (int a = 0; a < k; ++a)
+                    K(n * k + a, n * k + bb) = hsum[a + bb * k] / m_P;
         if (m_steinKernel) {
             // as in step(): each K_nm divides by the innovation sd of w_m (L's diagonal)
             for (int j = i0; j < i0 + k && n >= 1; ++j) // w_n given (z, w_<n), n ≥ 1
@@ -942,7 +958,7 @@ DmftReplica::StepResult DmftReplica::march(
                 .triangularView<Eigen::Lower>()
                 .solveInPlace<Eigen::OnTheRight>(gxi);
             K.block(n * k, 0, k, rows) = gxi.rightCols(rows);
-        } else {
+        } else if (!m_meanKernel) {
             K.block(n * k, 0, k, n * k) = kRow / m_globalPJ;
         }
         mu.middleRows(n * k, k)
@@ -1188,6 +1204,8 @@ Status DmftSolver::init(const std::atomic<bool> *cancel)
                 m_pilot->setState(m_startC, m_startM, m_startR);
             if (m_steinKernel)
                 m_pilot->setSteinKernel(*m_steinKernel);
+            if (m_meanKernel)
+                m_pilot->setMeanKernel(*m_meanKernel);
             m_warmStartUsed += ", then a pilot solve with " + std::to_string(pc.dmft.paths) + " paths";
             m_status = Status::Running;
             m_message = "initialised (pilot solve with " + std::to_string(pc.dmft.paths) + " paths first)";
@@ -1228,6 +1246,8 @@ Status DmftSolver::createReplicas(const std::atomic<bool> *cancel)
                 m_replicas[r]->setState(m_startC, m_startM, m_startR);
             if (m_steinKernel)
                 m_replicas[r]->setSteinKernel(*m_steinKernel);
+            if (m_meanKernel)
+                m_replicas[r]->setMeanKernel(*m_meanKernel);
             m_replicas[r]->setKeepPaths(m_keepPaths);
             if (march) {
                 marched[r] = m_replicas[r]->march(cancel, onStep);
@@ -1281,6 +1301,8 @@ void DmftSolver::marchFirstPicture(const std::atomic<bool> *cancel)
     if (!(cancel && cancel->load())) {
         if (m_steinKernel)
             m_pilot->setSteinKernel(*m_steinKernel);
+        if (m_meanKernel)
+            m_pilot->setMeanKernel(*m_meanKernel);
         // snapshot() shows the pilot alone while it is set (current())
         if (m_pilot->march(cancel) == DmftReplica::StepResult::Ok && !(cancel && cancel->load()))
             m_marchProgress(0.0, snapshot());
@@ -1738,6 +1760,12 @@ json DmftSolver::extra() const
     j["final_residual"] = m_residuals.empty() ? json(nullptr) : json(m_residuals.back());
     j["paths"] = m_config.dmft.paths;
     j["tangent_paths"] = m_config.dmft.tangentPaths;
+    // how K was estimated: the tangents of P_J paths, Stein's identity on P paths, or the
+    // tangents' exact mean (a constant H̃: no tangent paths)
+    if (!m_replicas.empty())
+        j["kernel_estimator"] = m_replicas[0]->usesSteinKernel() ? "stein"
+            : m_replicas[0]->usesMeanKernel()                    ? "exact mean"
+                                                                 : "tangent paths";
     j["replicas"] = m_config.dmft.replicas;
     j["damping"] = m_config.dmft.damping;
     j["tolerance"] = m_config.dmft.tolerance;
@@ -1762,11 +1790,6 @@ json DmftSolver::extra() const
     j["mixing_psd_fallbacks"] = fallbacks;
     j["mixing_growth_restarts"] = growth;
     j["mixing_stalled_replicas"] = stalled;
-    int shared = 0;
-    for (const auto &rep : m_replicas)
-        shared += rep->sharedTangentSteps();
-    if (shared > 0) // only then, so that other runs' summaries keep their keys
-        j["tangent_steps_on_one_path"] = shared;
     j["taming"] = m_config.tamingEnabled();
     j["memory_bytes"] = dmftMemoryBytes(m_config, m_reducer->ranks());
     if (m_reducer->distributed())

@@ -174,8 +174,6 @@ public:
     const FixedPointMixer &mixer() const { return m_mixer; }
     /// Accelerated steps replaced by the damped step because they left the PSD cone.
     int psdFallbacks() const { return m_psdFallbacks; }
-    /// Iterations whose tangents were solved on one path for all (tangentInputsIdentical()).
-    int sharedTangentSteps() const { return m_sharedTangentSteps; }
     /// Train loss E ℓ(r_n; y) of the step before the last (in-sample): with trainLoss() the
     /// change per iteration that the truncation error estimate uses.
     const Eigen::VectorXd &previousTrainLoss() const { return m_previousTrainLoss; }
@@ -220,6 +218,18 @@ public:
     /// keeps the paths).
     void setSteinKernel(bool on) { m_steinKernel = on; }
     bool usesSteinKernel() const { return m_steinKernel; }
+    /// K as the exact mean of the tangents instead of their average over the P_J tangent
+    /// paths. When H̃_n is one constant matrix H̄ on every path (square loss, linear student,
+    /// no taming: meanKernelByDefault), a path's tangent recursion
+    ///   J_nm = −Σ_{l=m}^{n−1} R_θ(n,l) A_l J_lm,  A_l = s_l H̄ / α,
+    /// is random only through s_l = Δ − √(τα) ΔB_l, and s_l is independent of J_lm (which
+    /// depends on the increments before t_l). So E[A_l J_lm] = (Δ H̄ / α) E[J_lm]: the means
+    /// J̄ follow the same recursion with s_l replaced by Δ, and K_nm = E[H̃_n J_nm] = H̄ J̄_nm,
+    /// K_nn = H̄, exactly, with no Monte-Carlo error and O(N³k³) work once instead of P_J
+    /// times. (At τ = 0 every path's J is J̄.) On by default where it applies; Stein's
+    /// estimator (setSteinKernel) takes precedence. Off: the tangents, to check them.
+    void setMeanKernel(bool on) { m_meanKernel = on; }
+    bool usesMeanKernel() const { return m_meanKernel; }
 
     /// A replica with P fresh paths (independent normals from `seed`) drawn from the current
     /// state, stepped once without kernels; null when cancelled or when the step failed. Its
@@ -243,7 +253,9 @@ private:
         Eigen::MatrixXd &Hsum, Eigen::MatrixXd &CuSum, Eigen::MatrixXd &gzSum);
     /// Tangents of paths [q0, q1) from the path arrays forwardChunk filled; adds into `Ksum`.
     void tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, Eigen::MatrixXd &Ksum) const;
-    bool tangentInputsIdentical() const;
+    /// Row block n of K by the mean recursion (setMeanKernel): fills row block n of `Jbar`
+    /// (J̄_nm for m ≤ n, from its rows < n) and returns [K_n0 … K_nn] (k × (n+1)k).
+    Eigen::MatrixXd meanKernelRow(int n, const Eigen::MatrixXd &R, Eigen::MatrixXd &Jbar) const;
     /// Adds each (data, size) array across processes, in one reduction.
     void sumAcrossProcesses(std::initializer_list<std::pair<double *, Eigen::Index>> parts) const;
     /// Whether m_W, m_G, m_dG hold every path of the last step (else they are empty).
@@ -277,7 +289,6 @@ private:
     Eigen::MatrixXd m_Lnext; // factor of the current state's Cov(z, w), when m_factoredNext
     bool m_factoredNext = false;
     int m_psdFallbacks = 0;
-    int m_sharedTangentSteps = 0;
     Eigen::MatrixXd m_W, m_G, m_dG, m_Rpre; // P × D; m_Rpre: r of every path and time
     Eigen::MatrixXd m_Hs, m_As; // P_J × (N+1)k²: H̃_n and A_n (column-major k×k)
 
@@ -295,6 +306,8 @@ private:
     bool m_pathsOnly = false;
     bool m_keepPathsAsked = false; // setKeepPaths (the Stein kernel keeps them anyway)
     bool m_steinKernel = false;
+    bool m_meanKernel = false;
+    Eigen::MatrixXd m_Hbar; // the constant H̃ when m_meanKernel applies (k × k)
     bool m_pathsReleased = false; // releasePaths()
     double m_steinConditioning = 0.0;
     DmftTimings m_timings;
@@ -314,6 +327,9 @@ public:
     /// τ > 0, q0 > m0²): checks of the estimator on smooth activations, and of the tangents'
     /// bias on ReLU. Call before init().
     void setSteinKernel(bool on) { m_steinKernel = on; }
+    /// K as the exact mean of the tangents (on, where H̃ is constant: the default there) or
+    /// from the tangent paths (off): checks of the tangents. Call before init().
+    void setMeanKernel(bool on) { m_meanKernel = on; }
     /// The replicas keep their last step's paths (DmftReplica::setKeepPaths), for
     /// steinMismatch() and pathPreactivations(). Call before init().
     void setKeepPaths(bool on) { m_keepPaths = on; }
@@ -451,6 +467,7 @@ private:
     bool m_firstPicture = true;
     bool m_stoppedAtNoise = false; // the last Converged came from the noise stop (noiseStopRatio() ≤ 1)
     std::optional<bool> m_steinKernel;
+    std::optional<bool> m_meanKernel;
     std::shared_ptr<const NormalsCoupling> m_coupling;
     Reducer *m_reducer;
 };

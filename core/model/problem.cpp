@@ -190,6 +190,20 @@ double Problem::evaluate(const double *r, double y, double *g, double *H, double
     return loss;
 }
 
+bool Problem::constantHessian() const
+{
+    return m_spec.loss == Loss::Square && m_spec.activation == Activation::Linear;
+}
+
+Eigen::MatrixXd Problem::hessianAtZero() const
+{
+    const int k = m_spec.width;
+    double r[kMaxWidth] = {}, g[kMaxWidth];
+    Eigen::MatrixXd H(k, k);
+    evaluate(r, 0.0, g, H.data());
+    return H;
+}
+
 double Problem::gradients(const Eigen::Ref<const Eigen::MatrixXd> &R,
     const Eigen::Ref<const Eigen::VectorXd> &y, Eigen::Ref<Eigen::MatrixXd> G, double tamingStep) const
 {

@@ -83,6 +83,11 @@ public:
         const Eigen::Ref<const Eigen::VectorXd> &y, Eigen::Ref<Eigen::MatrixXd> G,
         Eigen::MatrixXd *H = nullptr, double tamingStep = 0.0) const;
 
+    /// Whether H = ∂²ℓ(f(r), y)/∂r² is one constant matrix (square loss, linear student):
+    /// then hessianAtZero() is it, at every r and y.
+    bool constantHessian() const;
+    Eigen::MatrixXd hessianAtZero() const; ///< H at r = 0, y = 0 (k×k)
+
 private:
     ProblemSpec m_spec;
 };
