@@ -9,6 +9,7 @@
 //    (replica spread), for logistic regression (k = 1) and the erf committee (k = 2).
 #include "config/presets.h"
 #include "dmft/dmftsolver.h"
+#include "dmft/linearmoments.h"
 #include "model/problem.h"
 #include "observables/statistics.h"
 #include "testutil.h"
@@ -70,6 +71,8 @@ private slots:
     void linearKernelWithinErrorAtTauPositive_data();
     void linearKernelWithinErrorAtTauPositive();
     void meanKernelIsTheRecursion();
+    void exactMomentsAgreeWithThePaths_data();
+    void exactMomentsAgreeWithThePaths();
     void steinConsistency_data();
     void steinConsistency();
 };
@@ -79,7 +82,8 @@ void TestDmftKernels::linearKernelExactAtTauZero()
     RunConfig c = smallConfig("linear-regression", 25, 400, 200, 1);
     c.optimizer.tau = 0.0;
     DmftSolver solver(c);
-    solver.setMeanKernel(false); // the tangents of every path
+    solver.setExactMoments(false); // the paths,
+    solver.setMeanKernel(false); // and the tangents of every path
     QVERIFY(solver.init() == Status::Running);
     for (int i = 0; i < 3; ++i)
         solver.step();
@@ -112,6 +116,7 @@ void TestDmftKernels::linearKernelWithinErrorAtTauPositive()
     }
     c.optimizer.tau = 1.0;
     DmftSolver solver(c);
+    solver.setExactMoments(false);
     solver.setMeanKernel(false);
     QVERIFY(solver.init() == Status::Running);
     for (int i = 0; i < 2; ++i)
@@ -176,6 +181,77 @@ void TestDmftKernels::meanKernelIsTheRecursion()
     // not where H̃ varies (logistic loss) or is tamed
     QVERIFY(!DmftReplica(smallConfig("logistic-regression", 10, 200, 100, 1), 1, 1).usesMeanKernel());
     QVERIFY(!DmftReplica(smallConfig("phase-retrieval", 10, 200, 100, 1), 1, 1).usesMeanKernel());
+}
+
+void TestDmftKernels::exactMomentsAgreeWithThePaths_data()
+{
+    QTest::addColumn<int>("width");
+    QTest::newRow("linear regression (k = k* = 1)") << 1;
+    QTest::newRow("linear teacher and student, k = k* = 2") << 2;
+}
+
+void TestDmftKernels::exactMomentsAgreeWithThePaths()
+{
+    // The Gaussian linear model's exact kernels (dmft/linearmoments.h) against the paths'
+    // averages from the same state (a marched fixed point, where the memory terms are on):
+    // train loss, C_u and E[g zᵀ] within Monte-Carlo error of 16 independent path sets.
+    QFETCH(int, width);
+    RunConfig c = smallConfig("linear-regression", 10, 20000, 1000, 1);
+    if (width == 2) {
+        c = smallConfig("committee-erf", 10, 20000, 1000, 1);
+        c.problem.activation = Activation::Linear;
+        c.problem.teacherActivation = Activation::Linear;
+        c.problem.noise = 0.3;
+    }
+    c.optimizer.tau = 1.0; // batch noise: s_n varies, the moments are not those of GD
+    QVERIFY(gaussianLinearModel(c));
+    DmftReplica ref(c, 7, 1);
+    QVERIFY(ref.usesExactMoments());
+    QVERIFY(ref.march(nullptr) == DmftReplica::StepResult::Ok);
+    DmftReplica exact(c, 1, 1);
+    exact.setState(ref.C(), ref.M(), ref.R());
+    QVERIFY(exact.step(nullptr) == DmftReplica::StepResult::Ok);
+    QVERIFY(exact.residual() < 1e-12); // the marched state is its fixed point
+    ReplicaStatistics loss, cu, gz;
+    for (int r = 0; r < 16; ++r) {
+        DmftReplica paths(c, 100 + r, 2);
+        paths.setExactMoments(false);
+        QVERIFY(!paths.usesExactMoments());
+        paths.setState(ref.C(), ref.M(), ref.R());
+        QVERIFY(paths.step(nullptr) == DmftReplica::StepResult::Ok);
+        loss.add(paths.trainLoss().array());
+        cu.add(Eigen::Map<const Eigen::ArrayXd>(paths.Cu().data(), paths.Cu().size()));
+        const Eigen::MatrixXd g = paths.mu() * c.rho() + paths.K() * ref.M(); // E[g zᵀ] = μ ρ + K M
+        gz.add(Eigen::Map<const Eigen::ArrayXd>(g.data(), g.size()));
+    }
+    const Eigen::MatrixXd gzExact = exact.mu() * c.rho() + exact.K() * ref.M();
+    const auto compare = [](const char *what, const ReplicaStatistics &st, const Eigen::ArrayXd &value) {
+        const Eigen::ArrayXd mean = st.mean(), se = st.se();
+        double sumZ2 = 0.0, worst = 0.0;
+        int count = 0;
+        for (Eigen::Index i = 0; i < value.size(); ++i) {
+            if (!(se[i] > 1e-12 * std::max(1.0, std::fabs(value[i]))))
+                continue; // t = 0 and entries fixed by the state
+            const double z = (mean[i] - value[i]) / se[i];
+            sumZ2 += z * z;
+            worst = std::max(worst, std::fabs(z));
+            ++count;
+        }
+        const double rms = std::sqrt(sumZ2 / count);
+        qInfo("%s: %d entries, rms z %.2f, largest |z| %.2f", what, count, rms, worst);
+        QVERIFY(count >= 10);
+        // t with 15 dof: E z² = 15/13; entries are correlated, the tails of β² e² heavy
+        QVERIFY2(rms < 2.0, QByteArray::number(rms));
+        QVERIFY2(worst < 5.0, QByteArray::number(worst));
+    };
+    compare("train loss", loss, exact.trainLoss().array());
+    compare("C_u", cu, Eigen::Map<const Eigen::ArrayXd>(exact.Cu().data(), exact.Cu().size()));
+    compare("E[g z^T]", gz, Eigen::Map<const Eigen::ArrayXd>(gzExact.data(), gzExact.size()));
+    // the exact kernels carry no Monte-Carlo error: replicas with other seeds agree to rounding
+    DmftReplica other(c, 99, 1);
+    other.setState(ref.C(), ref.M(), ref.R());
+    QVERIFY(other.step(nullptr) == DmftReplica::StepResult::Ok);
+    QVERIFY((other.Cu() - exact.Cu()).cwiseAbs().maxCoeff() < 1e-14 * exact.Cu().cwiseAbs().maxCoeff());
 }
 
 void TestDmftKernels::steinConsistency_data()

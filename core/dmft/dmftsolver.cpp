@@ -1,5 +1,7 @@
 #include "dmft/dmftsolver.h"
 
+#include "dmft/linearmoments.h"
+
 #include "dmft/dmftcheck.h"
 #include "dmft/dmftlaws.h"
 
@@ -219,6 +221,7 @@ DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int thread
     , m_dt(config.dt())
     , m_alpha(config.alpha)
     , m_tamingStep(config.tamingStep())
+    , m_tau(config.tau())
     , m_mixer(config.dmft.mixingMemory, config.dmft.damping)
     , m_problem(config.problem)
     , m_Q0(config.Q0())
@@ -236,26 +239,60 @@ DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int thread
     const std::int64_t j0 = std::min(PJ, (p0 * PJ + P - 1) / P), j1 = std::min(PJ, (p1 * PJ + P - 1) / P);
     m_PJ = static_cast<int>(j1 - j0);
     m_localP = static_cast<int>(p1 - p0);
-    std::vector<std::int64_t> globalIndex;
-    globalIndex.reserve(m_localP);
+    m_globalIndex.clear();
+    m_globalIndex.reserve(m_localP);
     for (std::int64_t j = j0; j < j1; ++j)
-        globalIndex.push_back(j * P / PJ);
+        m_globalIndex.push_back(j * P / PJ);
     for (std::int64_t g = p0, j = j0; g < p1; ++g) {
         if (j < j1 && g == j * P / PJ) {
             ++j;
             continue;
         }
-        globalIndex.push_back(g);
+        m_globalIndex.push_back(g);
     }
+    m_steinKernel = steinKernelByDefault(config);
+    m_meanKernel = meanKernelByDefault(config);
+    m_Hbar = m_problem.hessianAtZero();
+    if (gaussianLinearModel(config)) {
+        m_moments = std::make_unique<LinearMoments>(config);
+        m_exactMoments = true;
+    }
+    // The normals are drawn now, or, for the Gaussian linear model's exact kernels (which need
+    // no paths), only when a step needs paths after all (ensurePaths: fresh paths for the laws,
+    // kept paths, the exact kernels switched off): 75 % of the linear preset's DMFT time at
+    // N = 400 was drawing and whitening normals that were never read.
+    m_seed = seed;
+    m_momentMatching = momentMatching;
+    m_coupling = coupling;
+    m_fineWhitening = fineWhitening;
+    if (!m_exactMoments)
+        ensurePaths(cancel);
+    m_trainLoss = Eigen::VectorXd::Zero(m_N + 1);
+    setNoLearningState();
+}
+
+bool DmftReplica::ensurePaths(const std::atomic<bool> *cancel)
+{
+    if (m_pathsDrawn)
+        return true;
+    m_pathsDrawn = drawPaths(m_seed, cancel);
+    // the finer solve's coupling and whitening are read during the draw only
+    m_coupling = nullptr;
+    m_fineWhitening = nullptr;
+    return m_pathsDrawn;
+}
+
+bool DmftReplica::drawPaths(std::uint64_t seed, const std::atomic<bool> *cancel)
+{
+    const int Dz = m_ks + m_D, rows = Dz + 1 + (m_N + 1);
     // All normals of a path: ξ for (z, w_0..w_N), ε, and ΔB_0..ΔB_N / √Δ, from a stream of
     // its own seeded by (replica seed, global path index): the paths, hence the result, do
     // not depend on how they are split across threads or processes.
-    const int Dz = m_ks + m_D, rows = Dz + 1 + (m_N + 1);
     // Coupled to a finer solve (dmft/coupling.h): draw and whiten that solve's normals (the same
     // streams), then map each path's to ours by T.
-    if (coupling && (coupling->T.rows() != rows || coupling->T.cols() != coupling->fineRows))
+    if (m_coupling && (m_coupling->T.rows() != rows || m_coupling->T.cols() != m_coupling->fineRows))
         throw std::logic_error("DmftReplica: the normals coupling does not fit time.steps");
-    const int drawn = coupling ? coupling->fineRows : rows;
+    const int drawn = m_coupling ? m_coupling->fineRows : rows;
     // Drawing and whitening take ~0.1-0.5 s at default sizes: check cancel between blocks of
     // paths. A cancelled replica is left unusable; the solver stops before touching it.
     auto cancelled = [cancel] { return cancel && cancel->load(std::memory_order_relaxed); };
@@ -269,8 +306,8 @@ DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int thread
     std::vector<double> normals(drawn); // one path's, drawn in one call (SimRandom::normals)
     for (Eigen::Index p = 0; p < m_localP; ++p) {
         if (p % kBlock == 0 && cancelled())
-            return;
-        SimRandom rng(seed, static_cast<std::uint64_t>(globalIndex[p]));
+            return false;
+        SimRandom rng(seed, static_cast<std::uint64_t>(m_globalIndex[p]));
         rng.normals(normals.data(), drawn);
         double *x = X.data() + p;
         for (int i = 0; i < drawn; ++i)
@@ -281,18 +318,18 @@ DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int thread
     // error at small P is the sampling error of second moments (e.g. E[y z], E[w_n w_mᵀ]);
     // this removes it at an O(1/P) cost in bias. Needs P well above the dimension. Mean and
     // covariance are over all P paths of every process (two reductions).
-    m_momentMatched = momentMatching && 4 * drawn <= m_P;
+    m_momentMatched = m_momentMatching && 4 * drawn <= m_P;
     // Coupled: the whitening U⁻¹ and the map Tᵀ in one product per block of paths, X (U⁻¹ Tᵀ)
     // (with the two products one after the other the phase-retrieval preset's DMFT took
     // 1.50-1.56 s instead of 1.33-1.37 s)
-    Eigen::MatrixXd couplingMap;
-    if (coupling)
-        couplingMap = coupling->T.transpose();
-    if (m_momentMatched && coupling && fineWhitening) {
+    Eigen::MatrixXd m_couplingMap;
+    if (m_coupling)
+        m_couplingMap = m_coupling->T.transpose();
+    if (m_momentMatched && m_coupling && m_fineWhitening) {
         // the finer solve's replica whitened these very normals: its mean and factor (what the
         // branch below would compute again, bit for bit)
-        X.rowwise() -= fineWhitening->mean;
-        fineWhitening->L.transpose().triangularView<Eigen::Upper>().solveInPlace(couplingMap); // U⁻¹ Tᵀ
+        X.rowwise() -= m_fineWhitening->mean;
+        m_fineWhitening->L.transpose().triangularView<Eigen::Upper>().solveInPlace(m_couplingMap); // U⁻¹ Tᵀ
     } else if (m_momentMatched) {
         Eigen::RowVectorXd mean = X.colwise().sum();
         m_reducer->sumInPlace(mean.data(), mean.size());
@@ -301,7 +338,7 @@ DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int thread
         Eigen::MatrixXd cov = Eigen::MatrixXd::Zero(drawn, drawn);
         for (Eigen::Index c = 0; c < m_localP; c += kBlock) {
             if (cancelled())
-                return;
+                return false;
             cov.selfadjointView<Eigen::Lower>().rankUpdate(
                 X.middleRows(c, std::min<Eigen::Index>(kBlock, m_localP - c)).transpose(), 1.0 / m_P);
         }
@@ -315,16 +352,17 @@ DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int thread
             auto whitening = std::make_shared<Whitening>();
             whitening->mean = std::move(mean);
             whitening->L = llt.matrixL();
-            if (coupling)
-                whitening->L.transpose().triangularView<Eigen::Upper>().solveInPlace(couplingMap); // U⁻¹ Tᵀ
+            if (m_coupling)
+                whitening->L.transpose().triangularView<Eigen::Upper>().solveInPlace(m_couplingMap); // U⁻¹ Tᵀ
             else
                 m_whitening = std::move(whitening); // for coarser solves coupled to this one
-            const Eigen::MatrixXd Uinv
-                = coupling ? Eigen::MatrixXd() : llt.matrixU().solve(Eigen::MatrixXd::Identity(drawn, drawn));
+            const Eigen::MatrixXd Uinv = m_coupling
+                ? Eigen::MatrixXd()
+                : llt.matrixU().solve(Eigen::MatrixXd::Identity(drawn, drawn));
             Eigen::MatrixXd whitened;
-            for (Eigen::Index c = 0; c < m_localP && !coupling; c += kBlock) {
+            for (Eigen::Index c = 0; c < m_localP && !m_coupling; c += kBlock) {
                 if (cancelled())
-                    return;
+                    return false;
                 auto block = X.middleRows(c, std::min<Eigen::Index>(kBlock, m_localP - c));
                 whitened.noalias() = block * Uinv.triangularView<Eigen::Upper>();
                 block = whitened;
@@ -333,19 +371,19 @@ DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int thread
             m_momentMatched = false;
         }
     }
-    if (coupling) {
+    if (m_coupling) {
         // T's rows are orthonormal: still independent standard normals, still whitened
         Eigen::MatrixXd mapped;
         resizeWithHugePages(mapped, m_localP, rows);
         for (Eigen::Index c = 0; c < m_localP; c += kBlock) {
             if (cancelled())
-                return;
+                return false;
             const Eigen::Index n = std::min<Eigen::Index>(kBlock, m_localP - c);
-            mapped.middleRows(c, n).noalias() = X.middleRows(c, n) * couplingMap;
+            mapped.middleRows(c, n).noalias() = X.middleRows(c, n) * m_couplingMap;
         }
         X.swap(mapped);
     }
-    const double noiseScale = std::sqrt(config.tau() * m_alpha * m_dt);
+    const double noiseScale = std::sqrt(m_tau * m_alpha * m_dt);
     resizeWithHugePages(m_S, m_localP, m_N + 1);
     m_S = (m_dt - noiseScale * X.rightCols(m_N + 1).array()).matrix();
     const Eigen::VectorXd eps = X.col(Dz); // the label noise's normal
@@ -362,11 +400,7 @@ DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int thread
     }
     resizeWithHugePages(m_Hs, m_PJ, (m_N + 1) * m_k * m_k);
     resizeWithHugePages(m_As, m_PJ, (m_N + 1) * m_k * m_k);
-    m_trainLoss = Eigen::VectorXd::Zero(m_N + 1);
-    m_steinKernel = steinKernelByDefault(config);
-    m_meanKernel = meanKernelByDefault(config);
-    m_Hbar = m_problem.hessianAtZero();
-    setNoLearningState();
+    return true;
 }
 
 void DmftReplica::setState(const Eigen::MatrixXd &C, const Eigen::MatrixXd &M, const Eigen::MatrixXd &R)
@@ -589,6 +623,33 @@ Eigen::MatrixXd DmftReplica::meanKernelRow(int n, const Eigen::MatrixXd &R, Eige
     return m_Hbar * Jbar.block(n * k, 0, k, (n + 1) * k);
 }
 
+void DmftReplica::exactKernels(Eigen::MatrixXd &Cu, Eigen::MatrixXd &gz, Eigen::MatrixXd &K)
+{
+    Cu.setZero(m_D, m_D);
+    gz.setZero(m_D, m_ks);
+    K.setZero(m_D, m_D);
+    Eigen::MatrixXd Jbar = Eigen::MatrixXd::Zero(m_D, m_D);
+    m_trainLoss.resize(m_N + 1);
+    for (int n = 0; n <= m_N; ++n) {
+        m_moments->row(n, m_Cdrawn, m_Mdrawn, m_Rdrawn);
+        m_trainLoss[n] = m_moments->trainLoss(n);
+        exactRow(n, m_Rdrawn, Cu, gz, K, Jbar);
+    }
+}
+
+void DmftReplica::exactRow(int n, const Eigen::MatrixXd &R, Eigen::MatrixXd &Cu, Eigen::MatrixXd &gz,
+    Eigen::MatrixXd &K, Eigen::MatrixXd &Jbar) const
+{
+    const int k = m_k;
+    for (int m = 0; m <= n; ++m) {
+        const double c = m_moments->cu(n, m);
+        Cu.block(n * k, m * k, k, k).setConstant(c);
+        Cu.block(m * k, n * k, k, k).setConstant(c);
+    }
+    gz.middleRows(n * k, k) = m_moments->gz(n);
+    K.block(n * k, 0, k, (n + 1) * k) = meanKernelRow(n, R, Jbar);
+}
+
 void DmftReplica::sumAcrossProcesses(std::initializer_list<std::pair<double *, Eigen::Index>> parts) const
 {
     // One message for all the sums of a step: pack, reduce, unpack.
@@ -642,16 +703,21 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
         }
     }
 
-    // r-process over all paths, split across threads
+    // r-process over all paths, split across threads (for the Gaussian linear model only when
+    // the paths are to be kept: its kernels are exact, exactKernels)
+    const bool exact = m_exactMoments && !m_pathsOnly;
+    if ((!exact || keepsPaths()) && !ensurePaths(cancel))
+        return StepResult::Cancelled;
     t0 = Clock::now();
     const int chunks = std::max(1, std::min(kReductionChunks, m_localP));
     std::vector<Eigen::VectorXd> loss(chunks, Eigen::VectorXd::Zero(N + 1));
     std::vector<Eigen::MatrixXd> Hsum(chunks, Eigen::MatrixXd::Zero(D, k));
     std::vector<Eigen::MatrixXd> CuSum(chunks, Eigen::MatrixXd::Zero(D, D));
     std::vector<Eigen::MatrixXd> gzSum(chunks, Eigen::MatrixXd::Zero(D, m_ks));
-    parallelTasks(m_threads, chunks, m_localP, [&](int ch, int p0, int p1) {
-        forwardChunk(p0, p1, cancel, loss[ch], Hsum[ch], CuSum[ch], gzSum[ch]);
-    });
+    if (!exact || keepsPaths())
+        parallelTasks(m_threads, chunks, m_localP, [&](int ch, int p0, int p1) {
+            forwardChunk(p0, p1, cancel, loss[ch], Hsum[ch], CuSum[ch], gzSum[ch]);
+        });
     if (cancel && cancel->load())
         return StepResult::Cancelled;
     for (int ch = 1; ch < chunks && ch < static_cast<int>(loss.size()); ++ch) {
@@ -662,7 +728,7 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
     }
     // The threads' sums of this process, then the sums of all processes (the paths-only
     // step of the fresh paths needs the loss alone).
-    if (m_reducer->distributed()) {
+    if (m_reducer->distributed() && !exact) {
         if (m_pathsOnly)
             m_reducer->sumInPlace(loss[0].data(), loss[0].size());
         else
@@ -676,11 +742,15 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
     // in between leaves the previous C_u, E[g zᵀ] and K, never a mix.
     Eigen::MatrixXd Cu = CuSum[0].selfadjointView<Eigen::Lower>();
     Cu *= m_alpha / m_P;
+    Eigen::MatrixXd gz = gzSum[0] / m_P;
+    Eigen::MatrixXd K;
+    if (exact)
+        exactKernels(Cu, gz, K);
     m_timings.paths += seconds(t0);
 
-    Eigen::MatrixXd K;
-
-    if (m_steinKernel) {
+    if (exact) {
+        // train loss, C_u, E[g zᵀ] and K all from exactKernels
+    } else if (m_steinKernel) {
         // K from Stein's identity on all P paths (steinKernel()); no tangents
         t0 = Clock::now();
         const double scale = std::max(1e-300, m_Cdrawn.diagonal().maxCoeff());
@@ -718,7 +788,7 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
         m_timings.tangents += seconds(t0);
     }
     m_Cu = std::move(Cu);
-    m_gz = gzSum[0] / m_P;
+    m_gz = std::move(gz);
     m_K = std::move(K);
 
     // μ by Stein's lemma, then the θ-process
@@ -787,6 +857,8 @@ DmftReplica::StepResult DmftReplica::march(
 {
     if (m_pathsReleased)
         throw std::logic_error("DmftReplica::march after releasePaths");
+    if (!m_exactMoments && !ensurePaths(cancel))
+        return StepResult::Cancelled;
     const int k = m_k, ks = m_ks, D = m_D, N = m_N, P = m_localP, PJ = m_PJ;
     const double decay = 1.0 - m_problem.spec().ridge * m_dt;
     auto t0 = Clock::now();
@@ -805,12 +877,15 @@ DmftReplica::StepResult DmftReplica::march(
     Eigen::MatrixXd L = Eigen::MatrixXd::Zero(ks + D, ks + D);
     L.topLeftCorner(ks, ks) = Eigen::LLT<Eigen::MatrixXd>(m_rho).matrixL();
     Eigen::MatrixXd dG;
-    resizeWithHugePages(dG, P, D);
+    if (!m_exactMoments)
+        resizeWithHugePages(dG, P, D);
     // the tangent paths' A_m = s_m H̃_m / α (step()'s layout) and this step's adjoint y_m
     const int kk = k * k;
     Eigen::MatrixXd As(PJ, (N + 1) * kk), Yadj(PJ, (N + 1) * kk), T(PJ, kk);
     // the mean tangents J̄ (setMeanKernel), a row block per step
-    Eigen::MatrixXd Jbar = m_meanKernel && !m_steinKernel ? Eigen::MatrixXd::Zero(D, D) : Eigen::MatrixXd();
+    const bool exact = m_exactMoments;
+    Eigen::MatrixXd Jbar
+        = (m_meanKernel && !m_steinKernel) || exact ? Eigen::MatrixXd::Zero(D, D) : Eigen::MatrixXd();
     Eigen::MatrixXd w(P, k), G(P, k), H(PJ, kk), Hb, Sd(k, k); // H̃ of the tangent paths
     Eigen::VectorXd loss = Eigen::VectorXd::Zero(N + 1);
     const bool distributed = m_reducer->distributed();
@@ -848,118 +923,128 @@ DmftReplica::StepResult DmftReplica::march(
             return StepResult::NotPositiveSemidefinite;
         timings.factor += seconds(t0);
 
-        // 2. The paths at t_n: w_n = (L ξ)_n, r_n = w_n − Σ_{m<n} R_θ(n,m) dG_m, g, H̃, dG_n, and
-        // the sums of row n: C_u = α E[dG dGᵀ] (m ≤ n), E[g_n zᵀ], K(n,n) = E[H̃_n]. In blocks of
-        // paths, so that a block's ξ and dG are read from memory once for all of them
-        // (matrix–vector products per unit: a GEMM would pack them first).
-        t0 = Clock::now();
-        const bool needH = !m_steinKernel && !m_meanKernel;
-        const Eigen::MatrixXd lRows = L.block(i0, 0, k, i0 + k).transpose();
-        const Eigen::MatrixXd rRows = R.block(n * k, 0, k, n * k).transpose();
-        const auto s = m_S.col(n).array() / m_alpha;
-        Eigen::MatrixXd cuRow = Eigen::MatrixXd::Zero(rows, k); // Σ_p dG_m dG_nᵀ for m ≤ n
-        Eigen::MatrixXd gzRow = Eigen::MatrixXd::Zero(k, ks);
-        Eigen::RowVectorXd hsum = Eigen::RowVectorXd::Zero(kk);
-        // Stein's identity instead of tangents (steinKernel()): [μ_n, K_n,≤n] = E[g_n ξ_≤ᵀ] L_≤⁻¹
-        Eigen::MatrixXd gxi = Eigen::MatrixXd::Zero(k, m_steinKernel ? i0 + k : 0);
-        loss[n] = 0.0;
-        for (int b0 = 0; b0 < P; b0 += kPathBlock) {
-            const int c = std::min(kPathBlock, P - b0);
-            const auto xi = m_xi.block(b0, 0, c, i0 + k);
-            auto wb = w.middleRows(b0, c);
-            auto Gb = G.middleRows(b0, c);
-            // w = ξ L_nᵀ − dG_<n R_θ(n, <n)ᵀ, each block read once for all k columns
-            productColumns(k, c, i0 + k, xi.data(), m_xi.outerStride(), lRows.data(), lRows.outerStride(),
-                wb.data(), w.outerStride(), 1.0, false);
-            if (n > 0)
-                productColumns(k, c, n * k, dG.data() + b0, dG.outerStride(), rRows.data(),
-                    rRows.outerStride(), wb.data(), w.outerStride(), -1.0, true);
-            loss[n]
-                += m_problem.evaluateBatch(wb, m_y.segment(b0, c), Gb, needH ? &Hb : nullptr, m_tamingStep);
-            dG.block(b0, n * k, c, k) = Gb.array().colwise() * s.segment(b0, c);
-            transposedProductColumns(k, c, rows, dG.data() + b0, dG.outerStride(),
-                dG.data() + static_cast<Eigen::Index>(n) * k * dG.outerStride() + b0, dG.outerStride(),
-                cuRow.data(), cuRow.outerStride());
-            if (m_steinKernel)
-                for (int a = 0; a < k; ++a)
-                    gxi.row(a).noalias() += (xi.transpose() * Gb.col(a)).transpose();
-            gzRow.noalias() += Gb.transpose() * m_Z.middleRows(b0, c);
-            if (needH) {
-                hsum += Hb.colwise().sum();
-                if (b0 < PJ)
-                    H.middleRows(b0, std::min(c, PJ - b0)) = Hb.topRows(std::min(c, PJ - b0));
+        if (exact) {
+            // the Gaussian linear model: row n of the kernels from the exact second moments
+            // (LinearMoments) and the mean tangents, the same on every process
+            t0 = Clock::now();
+            m_moments->row(n, C, M, R);
+            loss[n] = m_P * m_moments->trainLoss(n); // divided by P below, as the paths' sum
+            exactRow(n, R, Cu, gz, K, Jbar);
+            timings.paths += seconds(t0);
+        } else {
+            // 2. The paths at t_n: w_n = (L ξ)_n, r_n = w_n − Σ_{m<n} R_θ(n,m) dG_m, g, H̃, dG_n, and
+            // the sums of row n: C_u = α E[dG dGᵀ] (m ≤ n), E[g_n zᵀ], K(n,n) = E[H̃_n]. In blocks of
+            // paths, so that a block's ξ and dG are read from memory once for all of them
+            // (matrix–vector products per unit: a GEMM would pack them first).
+            t0 = Clock::now();
+            const bool needH = !m_steinKernel && !m_meanKernel;
+            const Eigen::MatrixXd lRows = L.block(i0, 0, k, i0 + k).transpose();
+            const Eigen::MatrixXd rRows = R.block(n * k, 0, k, n * k).transpose();
+            const auto s = m_S.col(n).array() / m_alpha;
+            Eigen::MatrixXd cuRow = Eigen::MatrixXd::Zero(rows, k); // Σ_p dG_m dG_nᵀ for m ≤ n
+            Eigen::MatrixXd gzRow = Eigen::MatrixXd::Zero(k, ks);
+            Eigen::RowVectorXd hsum = Eigen::RowVectorXd::Zero(kk);
+            // Stein's identity instead of tangents (steinKernel()): [μ_n, K_n,≤n] = E[g_n ξ_≤ᵀ] L_≤⁻¹
+            Eigen::MatrixXd gxi = Eigen::MatrixXd::Zero(k, m_steinKernel ? i0 + k : 0);
+            loss[n] = 0.0;
+            for (int b0 = 0; b0 < P; b0 += kPathBlock) {
+                const int c = std::min(kPathBlock, P - b0);
+                const auto xi = m_xi.block(b0, 0, c, i0 + k);
+                auto wb = w.middleRows(b0, c);
+                auto Gb = G.middleRows(b0, c);
+                // w = ξ L_nᵀ − dG_<n R_θ(n, <n)ᵀ, each block read once for all k columns
+                productColumns(k, c, i0 + k, xi.data(), m_xi.outerStride(), lRows.data(), lRows.outerStride(),
+                    wb.data(), w.outerStride(), 1.0, false);
+                if (n > 0)
+                    productColumns(k, c, n * k, dG.data() + b0, dG.outerStride(), rRows.data(),
+                        rRows.outerStride(), wb.data(), w.outerStride(), -1.0, true);
+                loss[n] += m_problem.evaluateBatch(
+                    wb, m_y.segment(b0, c), Gb, needH ? &Hb : nullptr, m_tamingStep);
+                dG.block(b0, n * k, c, k) = Gb.array().colwise() * s.segment(b0, c);
+                transposedProductColumns(k, c, rows, dG.data() + b0, dG.outerStride(),
+                    dG.data() + static_cast<Eigen::Index>(n) * k * dG.outerStride() + b0, dG.outerStride(),
+                    cuRow.data(), cuRow.outerStride());
+                if (m_steinKernel)
+                    for (int a = 0; a < k; ++a)
+                        gxi.row(a).noalias() += (xi.transpose() * Gb.col(a)).transpose();
+                gzRow.noalias() += Gb.transpose() * m_Z.middleRows(b0, c);
+                if (needH) {
+                    hsum += Hb.colwise().sum();
+                    if (b0 < PJ)
+                        H.middleRows(b0, std::min(c, PJ - b0)) = Hb.topRows(std::min(c, PJ - b0));
+                }
             }
-        }
-        timings.paths += seconds(t0);
+            timings.paths += seconds(t0);
 
-        // 3. Tangents, by the adjoint of their recursion. With 𝐉 the block lower triangular
-        // matrix of J_nm (J_mm = I) and (𝐑𝐀)(p,m) = R_θ(p,m) A_m (p > m), the forward recursion
-        // J_nm = −Σ_{l=m}^{n−1} R_θ(n,l) A_l J_lm says 𝐉 = (I + 𝐑𝐀)⁻¹; so does row n of
-        // 𝐉 (I + 𝐑𝐀) = I, backwards in m: with y_m = H̃_n J_nm (what K(n,m) = E[H̃_n J_nm] needs),
-        //   y_n = H̃_n,  y_m = −(Σ_{p=m+1}^{n} y_p R_θ(p,m)) A_m   (m = n−1, …, 0).
-        // The same flops as the forward recursion, but on this step's y (P_J × (n+1)k², in cache)
-        // instead of every earlier step's tangents (P_J × N²k²/2, streamed from memory every step).
-        t0 = Clock::now();
-        Eigen::MatrixXd kRow = Eigen::MatrixXd::Zero(k, m_steinKernel || m_meanKernel ? 0 : n * k);
-        if (m_meanKernel && !m_steinKernel) {
-            // the exact mean of the tangents (setMeanKernel): row block n of K, H̄ on its diagonal
-            K.block(n * k, 0, k, rows) = meanKernelRow(n, R, Jbar);
-        } else if (!m_steinKernel && PJ > 0) {
-            // column m k² + a + c k of A and y: entry (a, c) of A_m, y_m of each tangent path
-            for (int c = 0; c < kk; ++c) {
-                As.col(n * kk + c) = H.col(c).head(PJ).cwiseProduct(s.head(PJ).matrix());
-                Yadj.col(n * kk + c) = H.col(c).head(PJ);
+            // 3. Tangents, by the adjoint of their recursion. With 𝐉 the block lower triangular
+            // matrix of J_nm (J_mm = I) and (𝐑𝐀)(p,m) = R_θ(p,m) A_m (p > m), the forward recursion
+            // J_nm = −Σ_{l=m}^{n−1} R_θ(n,l) A_l J_lm says 𝐉 = (I + 𝐑𝐀)⁻¹; so does row n of
+            // 𝐉 (I + 𝐑𝐀) = I, backwards in m: with y_m = H̃_n J_nm (what K(n,m) = E[H̃_n J_nm] needs),
+            //   y_n = H̃_n,  y_m = −(Σ_{p=m+1}^{n} y_p R_θ(p,m)) A_m   (m = n−1, …, 0).
+            // The same flops as the forward recursion, but on this step's y (P_J × (n+1)k², in cache)
+            // instead of every earlier step's tangents (P_J × N²k²/2, streamed from memory every step).
+            t0 = Clock::now();
+            Eigen::MatrixXd kRow = Eigen::MatrixXd::Zero(k, m_steinKernel || m_meanKernel ? 0 : n * k);
+            if (m_meanKernel && !m_steinKernel) {
+                // the exact mean of the tangents (setMeanKernel): row block n of K, H̄ on its diagonal
+                K.block(n * k, 0, k, rows) = meanKernelRow(n, R, Jbar);
+            } else if (!m_steinKernel && PJ > 0) {
+                // column m k² + a + c k of A and y: entry (a, c) of A_m, y_m of each tangent path
+                for (int c = 0; c < kk; ++c) {
+                    As.col(n * kk + c) = H.col(c).head(PJ).cwiseProduct(s.head(PJ).matrix());
+                    Yadj.col(n * kk + c) = H.col(c).head(PJ);
+                }
+                for (int m = n - 1; m >= 0; --m) {
+                    // T(a, b) = −Σ_{p>m, c} y_p(a, c) R_θ(p k + c, m k + b): the columns a + (p k + c) k
+                    // (y_p(a, ·) for p > m: PJ × (n − m)k columns of stride k PJ, read once for all b)
+                    for (int a = 0; a < k; ++a)
+                        productColumns(k, PJ, (n - m) * k,
+                            Yadj.data() + (static_cast<Eigen::Index>(m + 1) * kk + a) * PJ,
+                            static_cast<Eigen::Index>(k) * PJ, &R((m + 1) * k, m * k), R.outerStride(),
+                            T.data() + static_cast<Eigen::Index>(a) * PJ, static_cast<Eigen::Index>(k) * PJ,
+                            -1.0, false);
+                    // y_m(a, b) = Σ_d T(a, d) A_m(d, b); K(n, m)(a, b) is its mean
+                    for (int a = 0; a < k; ++a)
+                        for (int b = 0; b < k; ++b) {
+                            auto y = Yadj.col(m * kk + a + b * k);
+                            y = T.col(a).cwiseProduct(As.col(m * kk + b * k));
+                            for (int d = 1; d < k; ++d)
+                                y += T.col(a + d * k).cwiseProduct(As.col(m * kk + d + b * k));
+                            kRow(a, m * k + b) = y.sum();
+                        }
+                }
             }
-            for (int m = n - 1; m >= 0; --m) {
-                // T(a, b) = −Σ_{p>m, c} y_p(a, c) R_θ(p k + c, m k + b): the columns a + (p k + c) k
-                // (y_p(a, ·) for p > m: PJ × (n − m)k columns of stride k PJ, read once for all b)
-                for (int a = 0; a < k; ++a)
-                    productColumns(k, PJ, (n - m) * k,
-                        Yadj.data() + (static_cast<Eigen::Index>(m + 1) * kk + a) * PJ,
-                        static_cast<Eigen::Index>(k) * PJ, &R((m + 1) * k, m * k), R.outerStride(),
-                        T.data() + static_cast<Eigen::Index>(a) * PJ, static_cast<Eigen::Index>(k) * PJ, -1.0,
-                        false);
-                // y_m(a, b) = Σ_d T(a, d) A_m(d, b); K(n, m)(a, b) is its mean
-                for (int a = 0; a < k; ++a)
-                    for (int b = 0; b < k; ++b) {
-                        auto y = Yadj.col(m * kk + a + b * k);
-                        y = T.col(a).cwiseProduct(As.col(m * kk + b * k));
-                        for (int d = 1; d < k; ++d)
-                            y += T.col(a + d * k).cwiseProduct(As.col(m * kk + d + b * k));
-                        kRow(a, m * k + b) = y.sum();
-                    }
-            }
-        }
-        timings.tangents += seconds(t0);
+            timings.tangents += seconds(t0);
 
-        // the sums over paths, across processes
-        t0 = Clock::now();
-        if (distributed)
-            sumAcrossProcesses(
-                { { &loss[n], 1 }, { cuRow.data(), cuRow.size() }, { gzRow.data(), gzRow.size() },
-                    { hsum.data(), hsum.size() }, { kRow.data(), kRow.size() }, { gxi.data(), gxi.size() } });
-        cuRow *= m_alpha / m_P;
-        Cu.block(0, n * k, rows, k) = cuRow;
-        Cu.block(n * k, 0, k, rows) = cuRow.transpose(); // (not from Cu: the blocks overlap)
-        gz.middleRows(n * k, k) = gzRow / m_P;
-        if (!m_meanKernel || m_steinKernel)
-            for (int bb = 0; bb < k; ++bb)
-                for (int a = 0; a < k; ++a)
-                    K(n * k + a, n * k + bb) = hsum[a + bb * k] / m_P;
-        if (m_steinKernel) {
-            // as in step(): each K_nm divides by the innovation sd of w_m (L's diagonal)
-            for (int j = i0; j < i0 + k && n >= 1; ++j) // w_n given (z, w_<n), n ≥ 1
-                m_steinConditioning
-                    = std::min(m_steinConditioning, L(j, j) * L(j, j) / std::max(1e-300, scale));
-            if (!(m_steinConditioning >= kSteinMinInnovation))
-                return StepResult::IllConditioned;
-            gxi /= m_P;
-            L.topLeftCorner(i0 + k, i0 + k)
-                .triangularView<Eigen::Lower>()
-                .solveInPlace<Eigen::OnTheRight>(gxi);
-            K.block(n * k, 0, k, rows) = gxi.rightCols(rows);
-        } else if (!m_meanKernel) {
-            K.block(n * k, 0, k, n * k) = kRow / m_globalPJ;
+            // the sums over paths, across processes
+            t0 = Clock::now();
+            if (distributed)
+                sumAcrossProcesses({ { &loss[n], 1 }, { cuRow.data(), cuRow.size() },
+                    { gzRow.data(), gzRow.size() }, { hsum.data(), hsum.size() },
+                    { kRow.data(), kRow.size() }, { gxi.data(), gxi.size() } });
+            cuRow *= m_alpha / m_P;
+            Cu.block(0, n * k, rows, k) = cuRow;
+            Cu.block(n * k, 0, k, rows) = cuRow.transpose(); // (not from Cu: the blocks overlap)
+            gz.middleRows(n * k, k) = gzRow / m_P;
+            if (!m_meanKernel || m_steinKernel)
+                for (int bb = 0; bb < k; ++bb)
+                    for (int a = 0; a < k; ++a)
+                        K(n * k + a, n * k + bb) = hsum[a + bb * k] / m_P;
+            if (m_steinKernel) {
+                // as in step(): each K_nm divides by the innovation sd of w_m (L's diagonal)
+                for (int j = i0; j < i0 + k && n >= 1; ++j) // w_n given (z, w_<n), n ≥ 1
+                    m_steinConditioning
+                        = std::min(m_steinConditioning, L(j, j) * L(j, j) / std::max(1e-300, scale));
+                if (!(m_steinConditioning >= kSteinMinInnovation))
+                    return StepResult::IllConditioned;
+                gxi /= m_P;
+                L.topLeftCorner(i0 + k, i0 + k)
+                    .triangularView<Eigen::Lower>()
+                    .solveInPlace<Eigen::OnTheRight>(gxi);
+                K.block(n * k, 0, k, rows) = gxi.rightCols(rows);
+            } else if (!m_meanKernel) {
+                K.block(n * k, 0, k, n * k) = kRow / m_globalPJ;
+            }
         }
         mu.middleRows(n * k, k)
             = (gz.middleRows(n * k, k) - K.block(n * k, 0, k, rows) * M.topRows(rows)) * m_rhoInv;
@@ -1206,6 +1291,8 @@ Status DmftSolver::init(const std::atomic<bool> *cancel)
                 m_pilot->setSteinKernel(*m_steinKernel);
             if (m_meanKernel)
                 m_pilot->setMeanKernel(*m_meanKernel);
+            if (m_exactMoments)
+                m_pilot->setExactMoments(*m_exactMoments);
             m_warmStartUsed += ", then a pilot solve with " + std::to_string(pc.dmft.paths) + " paths";
             m_status = Status::Running;
             m_message = "initialised (pilot solve with " + std::to_string(pc.dmft.paths) + " paths first)";
@@ -1248,6 +1335,8 @@ Status DmftSolver::createReplicas(const std::atomic<bool> *cancel)
                 m_replicas[r]->setSteinKernel(*m_steinKernel);
             if (m_meanKernel)
                 m_replicas[r]->setMeanKernel(*m_meanKernel);
+            if (m_exactMoments)
+                m_replicas[r]->setExactMoments(*m_exactMoments);
             m_replicas[r]->setKeepPaths(m_keepPaths);
             if (march) {
                 marched[r] = m_replicas[r]->march(cancel, onStep);
@@ -1303,6 +1392,8 @@ void DmftSolver::marchFirstPicture(const std::atomic<bool> *cancel)
             m_pilot->setSteinKernel(*m_steinKernel);
         if (m_meanKernel)
             m_pilot->setMeanKernel(*m_meanKernel);
+        if (m_exactMoments)
+            m_pilot->setExactMoments(*m_exactMoments);
         // snapshot() shows the pilot alone while it is set (current())
         if (m_pilot->march(cancel) == DmftReplica::StepResult::Ok && !(cancel && cancel->load()))
             m_marchProgress(0.0, snapshot());
@@ -1696,6 +1787,13 @@ void DmftSolver::evaluateFreshTrainLoss(const std::atomic<bool> *cancel)
     std::vector<std::shared_ptr<const Whitening>> whitenings(replicaCount());
     parallelChunks(m_workers, replicaCount(), [&](int, int r0, int r1) {
         for (int r = r0; r < r1; ++r) {
+            // the Gaussian linear model's train loss is exact (no self-interaction of paths):
+            // fresh paths only for the observer (the laws)
+            if (m_replicas[r]->usesExactMoments()) {
+                out[r] = m_replicas[r]->trainLoss();
+                if (!m_freshObserver)
+                    continue;
+            }
             const auto fresh = m_replicas[r]->freshPaths(m_config, splitmix(replicaSeed(r) ^ 0x5DEECE66DULL),
                 cancel, static_cast<bool>(m_freshObserver), m_coupling.get(),
                 m_coupling ? m_coupling->fineWhitening(true, r) : nullptr);
@@ -1704,7 +1802,8 @@ void DmftSolver::evaluateFreshTrainLoss(const std::atomic<bool> *cancel)
                     m_config.time.steps + 1, std::numeric_limits<double>::quiet_NaN());
                 continue;
             }
-            out[r] = fresh->trainLoss();
+            if (!m_replicas[r]->usesExactMoments())
+                out[r] = fresh->trainLoss();
             whitenings[r] = fresh->whitening();
             if (m_freshObserver)
                 m_freshObserver(r, *fresh);
@@ -1760,12 +1859,14 @@ json DmftSolver::extra() const
     j["final_residual"] = m_residuals.empty() ? json(nullptr) : json(m_residuals.back());
     j["paths"] = m_config.dmft.paths;
     j["tangent_paths"] = m_config.dmft.tangentPaths;
-    // how K was estimated: the tangents of P_J paths, Stein's identity on P paths, or the
+    // how the kernels were estimated: all from exact second moments (the Gaussian linear model,
+    // no paths), or K from the tangents of P_J paths, Stein's identity on P paths, or the
     // tangents' exact mean (a constant H̃: no tangent paths)
     if (!m_replicas.empty())
-        j["kernel_estimator"] = m_replicas[0]->usesSteinKernel() ? "stein"
-            : m_replicas[0]->usesMeanKernel()                    ? "exact mean"
-                                                                 : "tangent paths";
+        j["kernel_estimator"] = m_replicas[0]->usesExactMoments() ? "exact moments (Gaussian linear model)"
+            : m_replicas[0]->usesSteinKernel()                    ? "stein"
+            : m_replicas[0]->usesMeanKernel()                     ? "exact mean"
+                                                                  : "tangent paths";
     j["replicas"] = m_config.dmft.replicas;
     j["damping"] = m_config.dmft.damping;
     j["tolerance"] = m_config.dmft.tolerance;

@@ -47,6 +47,7 @@
 
 #include "config/config.h"
 #include "dmft/coupling.h"
+#include "dmft/linearmoments.h"
 #include "dmft/mixing.h"
 #include "engine/engine.h"
 #include "engine/reducer.h"
@@ -229,7 +230,14 @@ public:
     /// times. (At τ = 0 every path's J is J̄.) On by default where it applies; Stein's
     /// estimator (setSteinKernel) takes precedence. Off: the tangents, to check them.
     void setMeanKernel(bool on) { m_meanKernel = on; }
-    bool usesMeanKernel() const { return m_meanKernel; }
+    bool usesMeanKernel() const { return m_meanKernel || m_exactMoments; }
+    /// The Gaussian linear model (dmft/linearmoments.h: linear teacher with real labels,
+    /// linear student, square loss, no taming): the train loss, C_u, E[g zᵀ] and K of each
+    /// iteration from their exact second moments instead of the paths, with no Monte-Carlo
+    /// error (the replicas then agree to rounding). On by default there; off: the paths, to
+    /// check them. The fresh paths (laws) still draw paths.
+    void setExactMoments(bool on) { m_exactMoments = on && m_moments; }
+    bool usesExactMoments() const { return m_exactMoments; }
 
     /// A replica with P fresh paths (independent normals from `seed`) drawn from the current
     /// state, stepped once without kernels; null when cancelled or when the step failed. Its
@@ -253,9 +261,19 @@ private:
         Eigen::MatrixXd &Hsum, Eigen::MatrixXd &CuSum, Eigen::MatrixXd &gzSum);
     /// Tangents of paths [q0, q1) from the path arrays forwardChunk filled; adds into `Ksum`.
     void tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, Eigen::MatrixXd &Ksum) const;
+    /// Draws and stores the normals of every path (the constructor's coupling and whitening);
+    /// false when cancelled meanwhile (the replica is then unusable).
+    bool drawPaths(std::uint64_t seed, const std::atomic<bool> *cancel);
+    /// drawPaths() unless done: the exact kernels of the Gaussian linear model need no paths.
+    bool ensurePaths(const std::atomic<bool> *cancel);
     /// Row block n of K by the mean recursion (setMeanKernel): fills row block n of `Jbar`
     /// (J̄_nm for m ≤ n, from its rows < n) and returns [K_n0 … K_nn] (k × (n+1)k).
     Eigen::MatrixXd meanKernelRow(int n, const Eigen::MatrixXd &R, Eigen::MatrixXd &Jbar) const;
+    /// The Gaussian linear model's kernels (setExactMoments) from the drawn state: C_u, E[g zᵀ],
+    /// K and the train loss; exactRow() writes row block n of the first three.
+    void exactKernels(Eigen::MatrixXd &Cu, Eigen::MatrixXd &gz, Eigen::MatrixXd &K);
+    void exactRow(int n, const Eigen::MatrixXd &R, Eigen::MatrixXd &Cu, Eigen::MatrixXd &gz,
+        Eigen::MatrixXd &K, Eigen::MatrixXd &Jbar) const;
     /// Adds each (data, size) array across processes, in one reduction.
     void sumAcrossProcesses(std::initializer_list<std::pair<double *, Eigen::Index>> parts) const;
     /// Whether m_W, m_G, m_dG hold every path of the last step (else they are empty).
@@ -271,7 +289,7 @@ private:
     // path arrays; m_PJ: this process's tangent paths (the first m_PJ rows) of m_globalPJ.
     int m_N, m_k, m_ks, m_P, m_PJ, m_D, m_threads;
     int m_globalPJ, m_localP = 0;
-    double m_dt, m_alpha, m_tamingStep;
+    double m_dt, m_alpha, m_tamingStep, m_tau;
     FixedPointMixer m_mixer; // damping, Anderson-accelerated (theory §4, fixed point)
     Problem m_problem;
     Eigen::MatrixXd m_Q0, m_M0, m_rho, m_rhoInv;
@@ -307,6 +325,14 @@ private:
     bool m_keepPathsAsked = false; // setKeepPaths (the Stein kernel keeps them anyway)
     bool m_steinKernel = false;
     bool m_meanKernel = false;
+    bool m_exactMoments = false;
+    // what drawPaths() needs, kept from the constructor until the normals are drawn
+    std::vector<std::int64_t> m_globalIndex; // this process's rows: their global path index
+    std::uint64_t m_seed = 0;
+    bool m_momentMatching = true, m_pathsDrawn = false;
+    const NormalsCoupling *m_coupling = nullptr;
+    const Whitening *m_fineWhitening = nullptr;
+    std::unique_ptr<LinearMoments> m_moments; // the Gaussian linear model's (setExactMoments)
     Eigen::MatrixXd m_Hbar; // the constant H̃ when m_meanKernel applies (k × k)
     bool m_pathsReleased = false; // releasePaths()
     double m_steinConditioning = 0.0;
@@ -330,6 +356,9 @@ public:
     /// K as the exact mean of the tangents (on, where H̃ is constant: the default there) or
     /// from the tangent paths (off): checks of the tangents. Call before init().
     void setMeanKernel(bool on) { m_meanKernel = on; }
+    /// The Gaussian linear model's exact kernels (DmftReplica::setExactMoments; on by default
+    /// where it applies) or the paths (off). Call before init().
+    void setExactMoments(bool on) { m_exactMoments = on; }
     /// The replicas keep their last step's paths (DmftReplica::setKeepPaths), for
     /// steinMismatch() and pathPreactivations(). Call before init().
     void setKeepPaths(bool on) { m_keepPaths = on; }
@@ -468,6 +497,7 @@ private:
     bool m_stoppedAtNoise = false; // the last Converged came from the noise stop (noiseStopRatio() ≤ 1)
     std::optional<bool> m_steinKernel;
     std::optional<bool> m_meanKernel;
+    std::optional<bool> m_exactMoments;
     std::shared_ptr<const NormalsCoupling> m_coupling;
     Reducer *m_reducer;
 };
