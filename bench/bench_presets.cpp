@@ -120,6 +120,22 @@ void kernels(int repeats, double gemm)
 
 void kernelRow(const std::string &name, const RunConfig &c, int repeats, double gemm)
 {
+    if (DmftReplica(c, 1, 1).usesExactMoments()) {
+        // the Gaussian linear model: no path or tangent kernels (dmft/linearmoments.h)
+        std::vector<double> marches;
+        for (int r = 0; r < repeats; ++r) {
+            DmftReplica replica(c, 12345, 1);
+            const auto t0 = Clock::now();
+            replica.march(nullptr);
+            marches.push_back(since(t0));
+        }
+        std::printf(
+            "%-20s %4d %6s %5s | exact second moments, no paths: the march (one replica's fixed point) "
+            "takes %.1f ms\n",
+            name.c_str(), c.time.steps, "-", "-", 1e3 * median(marches));
+        std::fflush(stdout);
+        return;
+    }
     std::vector<double> paths, tangents;
     for (int r = 0; r < repeats; ++r) {
         DmftSolver solver(c);

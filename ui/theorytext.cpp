@@ -1,5 +1,7 @@
 #include "theorytext.h"
 
+#include "dmft/linearmoments.h"
+
 #include <cmath>
 
 namespace dmftlab
@@ -243,22 +245,36 @@ QString theoryHtml(const RunConfig &c)
         + lK("(t, u)") + " R<sub>θ</sub>(u, s) du,   R<sub>θ</sub>(s<sup>+</sup>, s) = I");
 
     h += heading("fixedpoint", "5. Solving it: the fixed point");
-    h += QString(
-             "<p>On the grid t<sub>n</sub> = nΔ (N = %1, Δ = %2) with P = %3 paths (%4 for the tangents) in "
-             "R = %5 independent replicas: paths → (K, C<sub>u</sub>, μ) → (R<sub>θ</sub>, a, b) → "
-             "(C<sub>θ</sub>, M), mixed with the previous iterate (β = %6, Anderson over %7 iterates) until "
-             "the "
-             "largest relative change is below %8 or after %9 iterations — see the ")
-             .arg(c.time.steps)
-             .arg(num(c.dt()))
-             .arg(c.dmft.paths)
-             .arg(c.dmft.tangentPaths)
-             .arg(c.dmft.replicas)
-             .arg(num(c.dmft.damping))
-             .arg(c.dmft.mixingMemory)
-             .arg(num(c.dmft.tolerance))
-             .arg(c.dmft.maxIterations)
-        + link("dmft_convergence", "convergence panel") + ".</p>";
+    if (gaussianLinearModel(c)) {
+        // dmft/linearmoments.h: no paths
+        h += QString("<p>Here teacher and student are linear and the loss square: given the batch noise "
+                     "s<sub>t</sub>, which is independent of the past, the sample-side process is Gaussian, "
+                     "and it closes on second moments. On the grid t<sub>n</sub> = nΔ (N = %1, Δ = %2) the "
+                     "solver computes (K, C<sub>u</sub>, μ) and the train loss exactly from them, with no "
+                     "sampled paths and no Monte-Carlo error (the %3 replicas agree): (K, C<sub>u</sub>, μ) "
+                     "→ (R<sub>θ</sub>, a, b) → (C<sub>θ</sub>, M) to the fixed point — see the ")
+                 .arg(c.time.steps)
+                 .arg(num(c.dt()))
+                 .arg(c.dmft.replicas)
+            + link("dmft_convergence", "convergence panel") + ".</p>";
+    } else
+        h += QString("<p>On the grid t<sub>n</sub> = nΔ (N = %1, Δ = %2) with P = %3 paths (%4 for the "
+                     "tangents) in "
+                     "R = %5 independent replicas: paths → (K, C<sub>u</sub>, μ) → (R<sub>θ</sub>, a, b) → "
+                     "(C<sub>θ</sub>, M), mixed with the previous iterate (β = %6, Anderson over %7 "
+                     "iterates) until "
+                     "the "
+                     "largest relative change is below %8 or after %9 iterations — see the ")
+                 .arg(c.time.steps)
+                 .arg(num(c.dt()))
+                 .arg(c.dmft.paths)
+                 .arg(c.dmft.tangentPaths)
+                 .arg(c.dmft.replicas)
+                 .arg(num(c.dmft.damping))
+                 .arg(c.dmft.mixingMemory)
+                 .arg(num(c.dmft.tolerance))
+                 .arg(c.dmft.maxIterations)
+            + link("dmft_convergence", "convergence panel") + ".</p>";
     h += "<p>Observables: train loss E ℓ(r<sub>t</sub>; y) and test loss from (Q, M) (" + link("loss", "loss")
         + "), Q(t) = " + lC("(t, t)") + " (" + link("overlaps", "overlaps") + ").</p>";
     h += "</body></html>";
