@@ -145,8 +145,8 @@ bool meanKernelByDefault(const RunConfig &c)
     return Problem(c.problem).constantHessian() && !c.tamingEnabled();
 }
 
-double dmftDoubles(
-    int N, int k, int ks, double P, double PJ, int R, int threads, int mixing, bool keepPaths, bool march)
+double dmftDoubles(int N, int k, int ks, double P, double PJ, int R, int threads, int mixing, bool keepPaths,
+    bool march, bool exactMoments)
 {
     const double D = (N + 1.0) * k, Dz = D + ks;
     const double paths = Dz * P // ξ
@@ -165,6 +165,12 @@ double dmftDoubles(
     const double rows = Dz + N + 2.0;
     const double transient = std::max(2.0 * rows * P + rows * rows, Dz * P + 4.0 * D * P + (N + 1.0) * P);
     const double workers = std::min<double>(R, threads); // replicas stepped at once
+    if (exactMoments) {
+        // the Gaussian linear model (dmft/linearmoments.h): no paths in the replicas, five
+        // (N+1)² moment tables and J̄; paths only in the fresh-path replicas of the laws
+        const double moments = 5.0 * (N + 1.0) * (N + 1.0) + D * D;
+        return R * (state + moments + mixer(march ? 0 : mixing)) + workers * transient + snapshot;
+    }
     if (!march)
         return R * (paths + state + mixer(mixing)) + workers * (kReductionChunks * perChunk + transient)
             + snapshot;
@@ -188,14 +194,14 @@ double dmftMemoryBytes(const RunConfig &c, int ranks)
         return 1.15 * 8.0
             * dmftDoubles(c.time.steps, c.problem.width, c.problem.teacherWidth, share(c.dmft.paths),
                 share(c.dmft.tangentPaths), c.dmft.replicas, 1, c.dmft.mixingMemory, steinKernelByDefault(c),
-                c.dmft.warmStart == "march");
+                c.dmft.warmStart == "march", gaussianLinearModel(c));
     }
     // 15 % for allocator overhead and temporaries (measured: committee-erf N = 100 at the
     // defaults peaked at 0.52 GiB resident against 0.48 GiB of counted arrays)
     return 1.15 * 8.0
         * dmftDoubles(c.time.steps, c.problem.width, c.problem.teacherWidth, c.dmft.paths,
             c.dmft.tangentPaths, c.dmft.replicas, resolvedThreads(c.sim.threads), c.dmft.mixingMemory,
-            steinKernelByDefault(c), c.dmft.warmStart == "march");
+            steinKernelByDefault(c), c.dmft.warmStart == "march", gaussianLinearModel(c));
 }
 
 std::string checkDmft(const RunConfig &c, int ranks)
