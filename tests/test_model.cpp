@@ -44,7 +44,7 @@ void TestModel::derivatives_data()
         = { Activation::Linear, Activation::Erf, Activation::Tanh, Activation::Quadratic, Activation::Relu };
     for (Activation a : acts)
         for (Loss l : { Loss::Square, Loss::Logistic })
-            for (int k : { 1, 3 })
+            for (int k : { 1, 2, 3 }) // 1 and 2: evaluateBatch's fused quadratic/square loops
                 for (double tame : { 0.0, 0.3 }) {
                     const std::string name = toString(a) + "/" + toString(l) + "/k=" + std::to_string(k)
                         + (tame > 0 ? "/tamed" : "");

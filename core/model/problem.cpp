@@ -77,6 +77,102 @@ void tameBatch(int k, Eigen::Ref<Eigen::MatrixXd> G, Eigen::MatrixXd *H, double 
         G.col(a).array() *= c;
 }
 
+// evaluateBatch for a quadratic student on the square loss (phase retrieval), K units, in one
+// pass over the samples with the taming fused in: the general path's dozen array passes and the
+// separate taming pass took 6 ns per sample at k = 2, 60 % of phase retrieval's path kernel.
+// The same formulas as evaluate() and tameBatch(), sample by sample; the loop over samples
+// vectorises (no calls, the branch is a select).
+template <int K, bool Tamed, bool WithH>
+void quadraticSquareRows(Eigen::Index n, const double *const *r, const double *yy, double *const *g,
+    double *const *h, double *res, double tamingStep, double v)
+{
+#pragma GCC ivdep
+    for (Eigen::Index i = 0; i < n; ++i) {
+        double ri[K], gi[K], f = 0.0;
+#pragma GCC unroll 4
+        for (int a = 0; a < K; ++a) {
+            ri[a] = r[a][i];
+            f += ri[a] * ri[a];
+        }
+        f *= v;
+        const double lf = f - yy[i];
+        res[i] = lf;
+        double norm2 = 0.0;
+#pragma GCC unroll 4
+        for (int a = 0; a < K; ++a) {
+            gi[a] = lf * v * (2.0 * ri[a]); // ℓ_f v σ'(r_a)
+            norm2 += gi[a] * gi[a];
+        }
+        const double norm = std::sqrt(norm2);
+        const double c = Tamed ? 1.0 / (1.0 + tamingStep * norm) : 1.0;
+        if constexpr (WithH) {
+            // H_ab = v² σ'_a σ'_b + δ_ab ℓ_f v σ''_a, σ'' = 2; tamed: c H − Δ c² g (ĝᵀH)
+            double Hi[K * K];
+#pragma GCC unroll 4
+            for (int b = 0; b < K; ++b)
+#pragma GCC unroll 4
+                for (int a = 0; a < K; ++a)
+                    Hi[a + b * K] = v * (2.0 * ri[a]) * v * (2.0 * ri[b]);
+#pragma GCC unroll 4
+            for (int a = 0; a < K; ++a)
+                Hi[a + a * K] += lf * v * 2.0;
+            if constexpr (Tamed) {
+                const double inv = 1.0 / std::max(norm, 1e-300) * (norm > 0.0); // 0 where g = 0
+#pragma GCC unroll 4
+                for (int b = 0; b < K; ++b) {
+                    double gH = 0.0;
+#pragma GCC unroll 4
+                    for (int a = 0; a < K; ++a)
+                        gH += gi[a] * Hi[a + b * K];
+                    gH *= inv;
+#pragma GCC unroll 4
+                    for (int a = 0; a < K; ++a)
+                        h[a + b * K][i] = c * Hi[a + b * K] - tamingStep * c * c * gi[a] * gH;
+                }
+            } else {
+#pragma GCC unroll 4
+                for (int j = 0; j < K * K; ++j)
+                    h[j][i] = Hi[j];
+            }
+        }
+#pragma GCC unroll 4
+        for (int a = 0; a < K; ++a)
+            g[a][i] = c * gi[a];
+    }
+}
+
+template <int K>
+double quadraticSquareBatch(const Eigen::Ref<const Eigen::MatrixXd> &R,
+    const Eigen::Ref<const Eigen::VectorXd> &y, Eigen::Ref<Eigen::MatrixXd> G, Eigen::MatrixXd *H,
+    double tamingStep, double v)
+{
+    const Eigen::Index n = R.rows();
+    if (H)
+        H->resize(n, K * K);
+    const double *r[K];
+    double *g[K], *h[K * K];
+    for (int a = 0; a < K; ++a) {
+        r[a] = R.col(a).data();
+        g[a] = G.col(a).data();
+    }
+    for (int j = 0; j < K * K; ++j)
+        h[j] = H ? H->col(j).data() : nullptr;
+    // the residuals, summed after the loop: an accumulator inside it would keep the loop
+    // from vectorising (no reassociation without -ffast-math)
+    thread_local Eigen::ArrayXd residual;
+    residual.resize(n);
+    const bool tamed = tamingStep > 0.0;
+    if (H && tamed)
+        quadraticSquareRows<K, true, true>(n, r, y.data(), g, h, residual.data(), tamingStep, v);
+    else if (H)
+        quadraticSquareRows<K, false, true>(n, r, y.data(), g, h, residual.data(), tamingStep, v);
+    else if (tamed)
+        quadraticSquareRows<K, true, false>(n, r, y.data(), g, h, residual.data(), tamingStep, v);
+    else
+        quadraticSquareRows<K, false, false>(n, r, y.data(), g, h, residual.data(), tamingStep, v);
+    return 0.5 * residual.square().sum();
+}
+
 // log(1 + e^{x}) without overflow
 double softplus(double x)
 {
@@ -229,6 +325,11 @@ double Problem::evaluateBatch(const Eigen::Ref<const Eigen::MatrixXd> &R,
     const int k = m_spec.width;
     const Eigen::Index n = R.rows();
     const double v = m_spec.secondLayer;
+    if (m_spec.activation == Activation::Quadratic && m_spec.loss == Loss::Square && (k == 1 || k == 2)) {
+        if (k == 1)
+            return quadraticSquareBatch<1>(R, y, G, H, tamingStep, v);
+        return quadraticSquareBatch<2>(R, y, G, H, tamingStep, v);
+    }
     const bool linear = m_spec.activation == Activation::Linear;
     // σ'(r_a) and σ''(r_a) per unit (not stored for a linear student: 1 and 0)
     // (scratch arrays kept per thread: the DMFT calls this per time step on blocks of paths)
