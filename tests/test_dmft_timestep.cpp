@@ -8,6 +8,7 @@
 #include "dmft/closedform.h"
 #include "dmft/coupling.h"
 #include "dmft/dmftsolver.h"
+#include "dmft/linearmoments.h"
 #include "dmft/timestep.h"
 #include "engine/engine.h"
 #include "io/csv.h"
@@ -69,6 +70,7 @@ private slots:
     void eulerDmftMatchesDiscreteClosedForm();
     void extrapolationMatchesContinuousClosedForm();
     void remainingErrorCoversTheClosedForm();
+    void statedErrorsCoverTheExactLinearModel();
     void oddStepsAreRefused();
     void couplingIsOrthonormalAndCausal();
     void coupledSolveKeepsItsLawAndFollowsTheFineOne();
@@ -275,6 +277,62 @@ void TestDmftTimeStep::remainingErrorCoversTheClosedForm()
         }
     }
     qInfo("worst |error| / stated remaining error: %.2f", worstCover);
+}
+
+void TestDmftTimeStep::statedErrorsCoverTheExactLinearModel()
+{
+    // With batch noise (τ > 0) there is no closed form, but linear regression's DMFT has no
+    // Monte-Carlo error (exact second moments, dmft/linearmoments.h): a solve at 8 times the
+    // steps, extrapolated, is a reference whose own error is 1/64 of the N = 100 curves'.
+    // Both time-step statements must cover the actual error at every point, odd ones included
+    // (the second-difference bound on the interpolated correction): `estimate` for the Euler
+    // curves, `extrapolate` for the continuous-time ones.
+    RunConfig c = presetConfig("linear-regression"); // τ = 0.5
+    QVERIFY(gaussianLinearModel(c) && c.tau() > 0.0);
+    c.dmft.replicas = 2;
+    c.sim.threads = 2;
+    RunConfig fine = c;
+    fine.time.steps = 800;
+    const EngineResult ref = runEngine("dmft", fine);
+    QVERIFY2(ref.status == Status::Converged, ref.message.c_str());
+    for (const int N : { 40, 100 }) // Δ = 0.25, 0.1
+        for (const char *mode : { "estimate", "extrapolate" }) {
+            c.time.steps = N;
+            c.dmft.continuousTime = mode;
+            const EngineResult r = runEngine("dmft", c);
+            QVERIFY2(r.status == Status::Converged, r.message.c_str());
+            QCOMPARE(r.curves.continuousTime, std::string(mode) == "extrapolate");
+            double worst = 0.0, worstOdd = 0.0;
+            for (int n = 1; n <= N; ++n)
+                for (const auto &[e, x] : { std::pair { &r.curves.trainLoss, &ref.curves.trainLoss },
+                         std::pair { &r.curves.testLoss, &ref.curves.testLoss },
+                         std::pair { &r.curves.Q[0], &ref.curves.Q[0] },
+                         std::pair { &r.curves.M[0], &ref.curves.M[0] } }) {
+                    // no Monte-Carlo part: the replicas agree to rounding
+                    QVERIFY2(e->seMonteCarlo[n] <= 1e-12 * std::max(1.0, std::fabs(e->mean[n])),
+                        qPrintable(QString("%1 N = %2 n = %3: SE %4 of %5")
+                                       .arg(mode)
+                                       .arg(N)
+                                       .arg(n)
+                                       .arg(e->seMonteCarlo[n])
+                                       .arg(e->mean[n])));
+                    const double actual = std::fabs(e->mean[n] - x->mean[n * 800 / N]);
+                    const double ratio = actual / e->discretisation[n];
+                    QVERIFY2(ratio <= 1.0,
+                        qPrintable(QString("%1, N = %2, t = %3: |%4 - %5| > stated %6")
+                                       .arg(mode)
+                                       .arg(N)
+                                       .arg(c.grid()[n])
+                                       .arg(e->mean[n])
+                                       .arg(x->mean[n * 800 / N])
+                                       .arg(e->discretisation[n])));
+                    worst = std::max(worst, ratio);
+                    if (n % 2 == 1)
+                        worstOdd = std::max(worstOdd, ratio);
+                }
+            qInfo("%s, N = %d: worst actual / stated time-step error %.2f (odd points %.2f)", mode, N, worst,
+                worstOdd);
+        }
 }
 
 void TestDmftTimeStep::oddStepsAreRefused()

@@ -62,7 +62,7 @@ const std::vector<Preset> &presets()
             "init": {"q0": 0.25, "m0": 0.0},
             "time": {"horizon": 10.0, "steps": 100},
             "sim": {"dimension": 1000, "seeds": 8, "continuous_time": "extrapolate"},
-            "dmft": {"continuous_time": "extrapolate"}
+            "dmft": {"continuous_time": "extrapolate", "replicas": 16}
          })") },
         { "phase-retrieval", "Phase retrieval, quadratic activation (tamed increments)",
             "Recover a signal from the squares of its projections: student and teacher are "

@@ -21,11 +21,16 @@ public:
     {
         if (m_count == 0) {
             m_sum = Eigen::ArrayXd::Zero(x.size());
-            m_sumSq = Eigen::ArrayXd::Zero(x.size());
+            m_running = Eigen::ArrayXd::Zero(x.size());
+            m_m2 = Eigen::ArrayXd::Zero(x.size());
         }
         m_sum += x;
-        m_sumSq += x.square();
         ++m_count;
+        // Welford's update for the spread: Σx² − n x̄² lost everything below √ε |x̄| (an SE of
+        // 1.5e-8 for replicas equal to rounding at x̄ = 1, e.g. the exact linear model's)
+        const Eigen::ArrayXd delta = x - m_running;
+        m_running += delta / m_count;
+        m_m2 += delta * (x - m_running);
     }
     int count() const { return m_count; }
     Eigen::ArrayXd mean() const { return m_sum / m_count; }
@@ -33,13 +38,12 @@ public:
     {
         if (m_count < 2)
             return Eigen::ArrayXd::Constant(m_sum.size(), std::numeric_limits<double>::quiet_NaN());
-        const Eigen::ArrayXd mu = mean();
-        const Eigen::ArrayXd var = ((m_sumSq - m_count * mu.square()) / (m_count - 1)).max(0.0);
+        const Eigen::ArrayXd var = (m_m2 / (m_count - 1)).max(0.0);
         return (var / m_count).sqrt();
     }
 
 private:
-    Eigen::ArrayXd m_sum, m_sumSq;
+    Eigen::ArrayXd m_sum, m_running, m_m2; // the mean stays Σx / n (as before), the spread Welford's
     int m_count = 0;
 };
 
