@@ -173,6 +173,41 @@ double quadraticSquareBatch(const Eigen::Ref<const Eigen::MatrixXd> &R,
     return 0.5 * residual.square().sum();
 }
 
+// evaluateBatch for a linear student of width 1 on the logistic loss (logistic regression),
+// without taming: exp and log as Eigen's vectorised array passes, everything else in one
+// vectorised loop (the general path's ten array passes took 3.0 ns per sample). The same
+// formulas as the general path: x = −y f, e = e^{−|x|}, ℓ = max(x, 0) + log(1 + e),
+// S = 1/(1 + e) for x ≥ 0 and e/(1 + e) otherwise, ℓ_f = −y S, ℓ_ff = S (1 − S).
+double linearLogisticBatch(const Eigen::Ref<const Eigen::MatrixXd> &R,
+    const Eigen::Ref<const Eigen::VectorXd> &y, Eigen::Ref<Eigen::MatrixXd> G, Eigen::MatrixXd *H, double v)
+{
+    const Eigen::Index n = R.rows();
+    thread_local Eigen::ArrayXd x, e;
+    x = -(y.array() * R.col(0).array()) * v;
+    e = (-x.abs()).exp();
+    const double loss = (x.max(0.0) + (1.0 + e).log()).sum();
+    if (H)
+        H->resize(n, 1);
+    const double *xp = x.data(), *ep = e.data(), *yp = y.data();
+    double *g = G.col(0).data(), *h = H ? H->data() : nullptr;
+    const double v2 = v * v;
+#pragma GCC ivdep
+    for (Eigen::Index i = 0; i < n; ++i) {
+        const double inv = 1.0 / (1.0 + ep[i]);
+        const double sx = xp[i] >= 0.0 ? inv : ep[i] * inv;
+        g[i] = -yp[i] * sx * v;
+    }
+    if (h) {
+#pragma GCC ivdep
+        for (Eigen::Index i = 0; i < n; ++i) {
+            const double inv = 1.0 / (1.0 + ep[i]);
+            const double sx = xp[i] >= 0.0 ? inv : ep[i] * inv;
+            h[i] = v2 * (sx * (1.0 - sx));
+        }
+    }
+    return loss;
+}
+
 // log(1 + e^{x}) without overflow
 double softplus(double x)
 {
@@ -330,6 +365,9 @@ double Problem::evaluateBatch(const Eigen::Ref<const Eigen::MatrixXd> &R,
             return quadraticSquareBatch<1>(R, y, G, H, tamingStep, v);
         return quadraticSquareBatch<2>(R, y, G, H, tamingStep, v);
     }
+    if (m_spec.activation == Activation::Linear && m_spec.loss == Loss::Logistic && k == 1
+        && !(tamingStep > 0.0))
+        return linearLogisticBatch(R, y, G, H, v);
     const bool linear = m_spec.activation == Activation::Linear;
     // σ'(r_a) and σ''(r_a) per unit (not stored for a linear student: 1 and 0)
     // (scratch arrays kept per thread: the DMFT calls this per time step on blocks of paths)
