@@ -8,7 +8,8 @@
 //     and the time to the first complete DMFT picture (the pilot solve's last reported
 //     iterate);
 //  4. the SPOC DMFT-integration workload (linear regression, full-batch gradient descent,
-//     α = 3, 50 steps, 2·10⁴ paths with tangents on all, 30 iterations).
+//     α = 3, 50 steps, 2·10⁴ paths with tangents on all, 30 iterations), as the peer runs it
+//     and as DMFT Lab solves it by default (exact second moments, no paths).
 // Median of repeats. Usage: dmftlab-bench-presets [repeats] [only: gemm|kernels|presets|spoc]
 #include "config/presets.h"
 #include "dmft/dmftsolver.h"
@@ -247,28 +248,34 @@ void spoc(int repeats)
     c.dmft.maxIterations = 30;
     c.dmft.tolerance = 1e-300; // exactly 30 iterations
     c.dmft.continuousTime = "off";
-    // Linear regression's K is the exact mean of the tangents by default (H̃ is constant:
-    // DmftReplica::setMeanKernel), with no tangent paths. The second case solves the tangents
-    // of all 2·10⁴ paths, as the peer does and as a loss with a varying H̃ needs: the rate
-    // of the general kernels.
-    for (const bool tangents : { false, true })
+    // Linear regression is the Gaussian linear model: by default its DMFT needs no paths at all
+    // (exact second moments, dmft/linearmoments.h). The workload as the peer runs it, 2·10⁴
+    // sampled paths with the tangents of all of them, is the third case; the second samples
+    // the paths but takes K as the tangents' exact mean.
+    struct Variant {
+        const char *name;
+        bool exactMoments, meanKernel;
+    };
+    for (const Variant &variant : { Variant { "exact second moments, no paths (the default)", true, true },
+             Variant { "2e4 paths, K the tangents' exact mean", false, true },
+             Variant { "2e4 paths with the tangents of all (as the peer)", false, false } })
         for (int threads : { 1, 2 }) {
             c.sim.threads = threads;
             std::vector<double> ts;
             for (int r = 0; r < repeats; ++r) {
                 const auto t0 = Clock::now();
                 DmftSolver solver(c);
-                if (tangents)
-                    solver.setMeanKernel(false);
+                solver.setExactMoments(variant.exactMoments);
+                solver.setMeanKernel(variant.meanKernel);
                 solver.init();
                 while (solver.step() == Status::Running) { }
                 ts.push_back(since(t0));
             }
-            std::printf("%s SPOC DMFT-integration workload (linear, GD, alpha = 3, N = 50, P = P_J = 2e4, 30 "
-                        "iterations), K %s, %d thread%s: %.2f s (median of %d)\n",
-                threads == 1 ? "\n" : "",
-                tangents ? "from the tangents of all paths" : "exact (mean tangents)", threads,
-                threads == 1 ? "" : "s", median(ts), repeats);
+            std::printf(
+                "%s SPOC DMFT-integration workload (linear, GD, alpha = 3, N = 50, 30 iterations), %s, %d "
+                "thread%s: %.3f s (median of %d)\n",
+                threads == 1 ? "\n" : "", variant.name, threads, threads == 1 ? "" : "s", median(ts),
+                repeats);
         }
     // The same replica's fixed point by marching (the default start) and one checking
     // iteration: what the 30 iterations are for, to rounding (the iteration's residual after
@@ -293,7 +300,7 @@ void spoc(int repeats)
         while (solver.step() == Status::Running) { }
         iteratedResidual = solver.residual();
     }
-    std::printf("  the same fixed point by marching + 1 checking iteration, 1 thread: %.2f s (median of %d); "
+    std::printf("  the same fixed point by marching + 1 checking iteration, 1 thread: %.3f s (median of %d); "
                 "residual %.1e (after the 30 iterations: %.1e)\n",
         median(ts), repeats, marchedResidual, iteratedResidual);
 }
