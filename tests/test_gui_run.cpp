@@ -643,6 +643,15 @@ void TestGuiRun::invalidParameterDisablesRun()
     setField(w, "data.alpha", "2");
     QVERIFY(w.runAction()->isEnabled());
     QVERIFY(!w.parameters()->editor("data.alpha")->property("invalid").toBool());
+
+    // The tangent paths are greyed out where the DMFT does not use them: K exact (square loss,
+    // linear student), or from Stein's identity (ReLU); in use for the logistic loss.
+    QVERIFY(w.loadPreset("linear-regression"));
+    QVERIFY(!w.parameters()->editor("dmft.tangent_paths")->isEnabled());
+    QVERIFY(w.loadPreset("logistic-regression"));
+    QVERIFY(w.parameters()->editor("dmft.tangent_paths")->isEnabled());
+    setField(w, "model.activation", "relu");
+    QVERIFY(!w.parameters()->editor("dmft.tangent_paths")->isEnabled());
     QVERIFY(error->text().isEmpty());
 
     // A cross-field rule marks both fields it names.

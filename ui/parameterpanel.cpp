@@ -3,6 +3,7 @@
 #include "config/jsonpath.h"
 #include "config/presets.h"
 #include "config/schema.h"
+#include "dmft/dmftsolver.h"
 #include "engine/registry.h"
 #include "helpcontent.h"
 #include "io/jsonparse.h"
@@ -410,6 +411,9 @@ void ParameterPanel::revalidate()
         }
         m_config = r.config;
     }
+    // the tangent paths are not used where K comes from Stein's identity or is exact
+    if (QWidget *tangents = editor(ConfigKey::DmftTangentPaths))
+        tangents->setEnabled(!m_config || dmftUsesTangentPaths(*m_config));
     if (sel.engines().empty())
         errors.push_back({ {}, "select at least one engine (a simulation, DMFT or the online ODE)" });
 

@@ -186,6 +186,11 @@ double dmftDoubles(int N, int k, int ks, double P, double PJ, int R, int threads
 }
 } // namespace
 
+bool dmftUsesTangentPaths(const RunConfig &c)
+{
+    return !steinKernelByDefault(c) && !meanKernelByDefault(c);
+}
+
 double dmftMemoryBytes(const RunConfig &c, int ranks)
 {
     if (ranks > 1) {

@@ -71,6 +71,9 @@ namespace dmftlab
 /// Bytes the DMFT needs at these sizes (all replicas are held at once), per process when the
 /// paths are split over `ranks` processes (each holds ⌈P/ranks⌉ paths of every replica).
 double dmftMemoryBytes(const RunConfig &config, int ranks = 1);
+/// Whether the DMFT of `config` solves tangent paths (dmft.tangent_paths): not with Stein's
+/// kernel (a ReLU student) nor where K is the tangents' exact mean (a constant H̃).
+bool dmftUsesTangentPaths(const RunConfig &config);
 constexpr double kDmftMemoryLimit = 4.0 * 1024 * 1024 * 1024;
 /// Empty when the DMFT can run this config (split over `ranks` processes); otherwise a
 /// one-line reason.
