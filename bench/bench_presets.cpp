@@ -122,7 +122,7 @@ void kernels(int repeats, double gemm)
 void kernelRow(const std::string &name, const RunConfig &c, int repeats, double gemm)
 {
     if (DmftReplica(c, 1, 1).usesExactMoments()) {
-        // the Gaussian linear model: no path or tangent kernels (dmft/linearmoments.h)
+        // exact second moments: no path or tangent kernels (dmft/linearmoments.h)
         std::vector<double> marches;
         for (int r = 0; r < repeats; ++r) {
             DmftReplica replica(c, 12345, 1);
@@ -248,7 +248,7 @@ void spoc(int repeats)
     c.dmft.maxIterations = 30;
     c.dmft.tolerance = 1e-300; // exactly 30 iterations
     c.dmft.continuousTime = "off";
-    // Linear regression is the Gaussian linear model: by default its DMFT needs no paths at all
+    // Linear regression closes on second moments: by default its DMFT needs no paths at all
     // (exact second moments, dmft/linearmoments.h). The workload as the peer runs it, 2·10⁴
     // sampled paths with the tangents of all of them, is the third case; the second samples
     // the paths but takes K as the tangents' exact mean.

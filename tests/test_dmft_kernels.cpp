@@ -178,6 +178,12 @@ void TestDmftKernels::meanKernelIsTheRecursion()
             QVERIFY(Kmean(c.time.steps * width, 0) != 0.0); // the memory part is there
         }
     }
+    // sign labels of a nonlinear teacher: K exact, the rest from paths
+    RunConfig signTanh = smallConfig("linear-regression", 10, 200, 100, 1);
+    signTanh.problem.labels = Labels::Sign;
+    signTanh.problem.teacherActivation = Activation::Tanh;
+    QVERIFY(!closesOnSecondMoments(signTanh));
+    QVERIFY(DmftReplica(signTanh, 1, 1).usesMeanKernel() && !DmftReplica(signTanh, 1, 1).usesExactMoments());
     // not where H̃ varies (logistic loss) or is tamed
     QVERIFY(!DmftReplica(smallConfig("logistic-regression", 10, 200, 100, 1), 1, 1).usesMeanKernel());
     QVERIFY(!DmftReplica(smallConfig("phase-retrieval", 10, 200, 100, 1), 1, 1).usesMeanKernel());
@@ -186,16 +192,23 @@ void TestDmftKernels::meanKernelIsTheRecursion()
 void TestDmftKernels::exactMomentsAgreeWithThePaths_data()
 {
     QTest::addColumn<int>("width");
-    QTest::newRow("linear regression (k = k* = 1)") << 1;
-    QTest::newRow("linear teacher and student, k = k* = 2") << 2;
+    QTest::addColumn<QString>("teacher");
+    QTest::newRow("linear regression (k = k* = 1)") << 1 << "linear";
+    QTest::newRow("linear teacher and student, k = k* = 2") << 2 << "linear";
+    // the label's moments E[y²], E[y z] from closed forms (ReLU), quadrature (tanh) and the
+    // sign of a Gaussian (sign labels); k* = 2 sums two independent units
+    QTest::newRow("relu teacher, k* = 2, real labels") << 2 << "relu";
+    QTest::newRow("tanh teacher, k* = 2, real labels") << 2 << "tanh";
+    QTest::newRow("linear teacher, k* = 1, sign labels") << 1 << "sign";
 }
 
 void TestDmftKernels::exactMomentsAgreeWithThePaths()
 {
-    // The Gaussian linear model's exact kernels (dmft/linearmoments.h) against the paths'
+    // The exact second-moment kernels (dmft/linearmoments.h) against the paths'
     // averages from the same state (a marched fixed point, where the memory terms are on):
     // train loss, C_u and E[g zᵀ] within Monte-Carlo error of 16 independent path sets.
     QFETCH(int, width);
+    QFETCH(QString, teacher);
     RunConfig c = smallConfig("linear-regression", 10, 20000, 1000, 1);
     if (width == 2) {
         c = smallConfig("committee-erf", 10, 20000, 1000, 1);
@@ -203,8 +216,15 @@ void TestDmftKernels::exactMomentsAgreeWithThePaths()
         c.problem.teacherActivation = Activation::Linear;
         c.problem.noise = 0.3;
     }
+    if (teacher == "relu")
+        c.problem.teacherActivation = Activation::Relu;
+    if (teacher == "tanh")
+        c.problem.teacherActivation = Activation::Tanh;
+    if (teacher == "sign")
+        c.problem.labels = Labels::Sign;
     c.optimizer.tau = 1.0; // batch noise: s_n varies, the moments are not those of GD
-    QVERIFY(gaussianLinearModel(c));
+    QVERIFY(closesOnSecondMoments(c));
+    QVERIFY2(validate(c.problem).empty(), validate(c.problem).c_str());
     DmftReplica ref(c, 7, 1);
     QVERIFY(ref.usesExactMoments());
     QVERIFY(ref.march(nullptr) == DmftReplica::StepResult::Ok);

@@ -245,14 +245,16 @@ QString theoryHtml(const RunConfig &c)
         + lK("(t, u)") + " R<sub>θ</sub>(u, s) du,   R<sub>θ</sub>(s<sup>+</sup>, s) = I");
 
     h += heading("fixedpoint", "5. Solving it: the fixed point");
-    if (gaussianLinearModel(c)) {
+    if (closesOnSecondMoments(c)) {
         // dmft/linearmoments.h: no paths
-        h += QString("<p>Here teacher and student are linear and the loss square: given the batch noise "
-                     "s<sub>t</sub>, which is independent of the past, the sample-side process is Gaussian, "
-                     "and it closes on second moments. On the grid t<sub>n</sub> = nΔ (N = %1, Δ = %2) the "
-                     "solver computes (K, C<sub>u</sub>, μ) and the train loss exactly from them, with no "
-                     "sampled paths and no Monte-Carlo error (the %3 replicas agree): (K, C<sub>u</sub>, μ) "
-                     "→ (R<sub>θ</sub>, a, b) → (C<sub>θ</sub>, M) to the fixed point — see the ")
+        h += QString(
+                 "<p>Here the student is linear and the loss square: given the batch noise s<sub>t</sub>, "
+                 "which is independent of the past, the error f − y is linear in the Gaussian field and "
+                 "the label, and the sample-side process closes on second moments. On the grid t<sub>n</sub> "
+                 "= nΔ (N = %1, Δ = %2) the "
+                 "solver computes (K, C<sub>u</sub>, μ) and the train loss exactly from them, with no "
+                 "sampled paths and no Monte-Carlo error (the %3 replicas agree): (K, C<sub>u</sub>, μ) "
+                 "→ (R<sub>θ</sub>, a, b) → (C<sub>θ</sub>, M) to the fixed point — see the ")
                  .arg(c.time.steps)
                  .arg(num(c.dt()))
                  .arg(c.dmft.replicas)

@@ -166,7 +166,7 @@ double dmftDoubles(int N, int k, int ks, double P, double PJ, int R, int threads
     const double transient = std::max(2.0 * rows * P + rows * rows, Dz * P + 4.0 * D * P + (N + 1.0) * P);
     const double workers = std::min<double>(R, threads); // replicas stepped at once
     if (exactMoments) {
-        // the Gaussian linear model (dmft/linearmoments.h): no paths in the replicas, five
+        // exact second moments (dmft/linearmoments.h): no paths in the replicas, five
         // (N+1)² moment tables and J̄; paths only in the fresh-path replicas of the laws
         const double moments = 5.0 * (N + 1.0) * (N + 1.0) + D * D;
         return R * (state + moments + mixer(march ? 0 : mixing)) + workers * transient + snapshot;
@@ -199,14 +199,14 @@ double dmftMemoryBytes(const RunConfig &c, int ranks)
         return 1.15 * 8.0
             * dmftDoubles(c.time.steps, c.problem.width, c.problem.teacherWidth, share(c.dmft.paths),
                 share(c.dmft.tangentPaths), c.dmft.replicas, 1, c.dmft.mixingMemory, steinKernelByDefault(c),
-                c.dmft.warmStart == "march", gaussianLinearModel(c));
+                c.dmft.warmStart == "march", closesOnSecondMoments(c));
     }
     // 15 % for allocator overhead and temporaries (measured: committee-erf N = 100 at the
     // defaults peaked at 0.52 GiB resident against 0.48 GiB of counted arrays)
     return 1.15 * 8.0
         * dmftDoubles(c.time.steps, c.problem.width, c.problem.teacherWidth, c.dmft.paths,
             c.dmft.tangentPaths, c.dmft.replicas, resolvedThreads(c.sim.threads), c.dmft.mixingMemory,
-            steinKernelByDefault(c), c.dmft.warmStart == "march", gaussianLinearModel(c));
+            steinKernelByDefault(c), c.dmft.warmStart == "march", closesOnSecondMoments(c));
 }
 
 std::string checkDmft(const RunConfig &c, int ranks)
@@ -264,11 +264,11 @@ DmftReplica::DmftReplica(const RunConfig &config, std::uint64_t seed, int thread
     m_steinKernel = steinKernelByDefault(config);
     m_meanKernel = meanKernelByDefault(config);
     m_Hbar = m_problem.hessianAtZero();
-    if (gaussianLinearModel(config)) {
+    if (closesOnSecondMoments(config)) {
         m_moments = std::make_unique<LinearMoments>(config);
         m_exactMoments = true;
     }
-    // The normals are drawn now, or, for the Gaussian linear model's exact kernels (which need
+    // The normals are drawn now, or, for the exact second-moment kernels (which need
     // no paths), only when a step needs paths after all (ensurePaths: fresh paths for the laws,
     // kept paths, the exact kernels switched off): 75 % of the linear preset's DMFT time at
     // N = 400 was drawing and whitening normals that were never read.
@@ -714,7 +714,7 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
         }
     }
 
-    // r-process over all paths, split across threads (for the Gaussian linear model only when
+    // r-process over all paths, split across threads (with exact second moments only when
     // the paths are to be kept: its kernels are exact, exactKernels)
     const bool exact = m_exactMoments && !m_pathsOnly;
     if ((!exact || keepsPaths()) && !ensurePaths(cancel))
@@ -935,7 +935,7 @@ DmftReplica::StepResult DmftReplica::march(
         timings.factor += seconds(t0);
 
         if (exact) {
-            // the Gaussian linear model: row n of the kernels from the exact second moments
+            // exact second moments: row n of the kernels from them
             // (LinearMoments) and the mean tangents, the same on every process
             t0 = Clock::now();
             m_moments->row(n, C, M, R);
@@ -1798,7 +1798,7 @@ void DmftSolver::evaluateFreshTrainLoss(const std::atomic<bool> *cancel)
     std::vector<std::shared_ptr<const Whitening>> whitenings(replicaCount());
     parallelChunks(m_workers, replicaCount(), [&](int, int r0, int r1) {
         for (int r = r0; r < r1; ++r) {
-            // the Gaussian linear model's train loss is exact (no self-interaction of paths):
+            // with exact second moments the train loss is exact (no self-interaction of paths):
             // fresh paths only for the observer (the laws)
             if (m_replicas[r]->usesExactMoments()) {
                 out[r] = m_replicas[r]->trainLoss();
@@ -1870,11 +1870,11 @@ json DmftSolver::extra() const
     j["final_residual"] = m_residuals.empty() ? json(nullptr) : json(m_residuals.back());
     j["paths"] = m_config.dmft.paths;
     j["tangent_paths"] = m_config.dmft.tangentPaths;
-    // how the kernels were estimated: all from exact second moments (the Gaussian linear model,
+    // how the kernels were estimated: all from exact second moments (a linear student on the square loss,
     // no paths), or K from the tangents of P_J paths, Stein's identity on P paths, or the
     // tangents' exact mean (a constant H̃: no tangent paths)
     if (!m_replicas.empty())
-        j["kernel_estimator"] = m_replicas[0]->usesExactMoments() ? "exact moments (Gaussian linear model)"
+        j["kernel_estimator"] = m_replicas[0]->usesExactMoments() ? "exact second moments"
             : m_replicas[0]->usesSteinKernel()                    ? "stein"
             : m_replicas[0]->usesMeanKernel()                     ? "exact mean"
                                                                   : "tangent paths";

@@ -234,8 +234,8 @@ public:
     /// estimator (setSteinKernel) takes precedence. Off: the tangents, to check them.
     void setMeanKernel(bool on) { m_meanKernel = on; }
     bool usesMeanKernel() const { return m_meanKernel || m_exactMoments; }
-    /// The Gaussian linear model (dmft/linearmoments.h: linear teacher with real labels,
-    /// linear student, square loss, no taming): the train loss, C_u, E[g zᵀ] and K of each
+    /// A linear student on the square loss (dmft/linearmoments.h, closesOnSecondMoments: no
+    /// taming; real labels, or sign labels of a linear teacher): the train loss, C_u, E[g zᵀ] and K of each
     /// iteration from their exact second moments instead of the paths, with no Monte-Carlo
     /// error (the replicas then agree to rounding). On by default there; off: the paths, to
     /// check them. The fresh paths (laws) still draw paths.
@@ -267,12 +267,12 @@ private:
     /// Draws and stores the normals of every path (the constructor's coupling and whitening);
     /// false when cancelled meanwhile (the replica is then unusable).
     bool drawPaths(std::uint64_t seed, const std::atomic<bool> *cancel);
-    /// drawPaths() unless done: the exact kernels of the Gaussian linear model need no paths.
+    /// drawPaths() unless done: the exact kernels of closesOnSecondMoments() need no paths.
     bool ensurePaths(const std::atomic<bool> *cancel);
     /// Row block n of K by the mean recursion (setMeanKernel): fills row block n of `Jbar`
     /// (J̄_nm for m ≤ n, from its rows < n) and returns [K_n0 … K_nn] (k × (n+1)k).
     Eigen::MatrixXd meanKernelRow(int n, const Eigen::MatrixXd &R, Eigen::MatrixXd &Jbar) const;
-    /// The Gaussian linear model's kernels (setExactMoments) from the drawn state: C_u, E[g zᵀ],
+    /// The second-moment kernels (setExactMoments) from the drawn state: C_u, E[g zᵀ],
     /// K and the train loss; exactRow() writes row block n of the first three.
     void exactKernels(Eigen::MatrixXd &Cu, Eigen::MatrixXd &gz, Eigen::MatrixXd &K);
     void exactRow(int n, const Eigen::MatrixXd &R, Eigen::MatrixXd &Cu, Eigen::MatrixXd &gz,
@@ -335,7 +335,7 @@ private:
     bool m_momentMatching = true, m_pathsDrawn = false;
     const NormalsCoupling *m_coupling = nullptr;
     const Whitening *m_fineWhitening = nullptr;
-    std::unique_ptr<LinearMoments> m_moments; // the Gaussian linear model's (setExactMoments)
+    std::unique_ptr<LinearMoments> m_moments; // closesOnSecondMoments() (setExactMoments)
     Eigen::MatrixXd m_Hbar; // the constant H̃ when m_meanKernel applies (k × k)
     bool m_pathsReleased = false; // releasePaths()
     double m_steinConditioning = 0.0;
@@ -359,7 +359,7 @@ public:
     /// K as the exact mean of the tangents (on, where H̃ is constant: the default there) or
     /// from the tangent paths (off): checks of the tangents. Call before init().
     void setMeanKernel(bool on) { m_meanKernel = on; }
-    /// The Gaussian linear model's exact kernels (DmftReplica::setExactMoments; on by default
+    /// The exact second-moment kernels (DmftReplica::setExactMoments; on by default
     /// where it applies) or the paths (off). Call before init().
     void setExactMoments(bool on) { m_exactMoments = on; }
     /// The replicas keep their last step's paths (DmftReplica::setKeepPaths), for

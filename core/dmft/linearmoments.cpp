@@ -1,15 +1,60 @@
 #include "dmft/linearmoments.h"
 
 #include "model/problem.h"
+#include "observables/population.h"
+
+#include <cmath>
+#include <stdexcept>
 
 namespace dmftlab
 {
 
-bool gaussianLinearModel(const RunConfig &c)
+namespace
+{
+
+/// E σ(z), E z σ(z), E σ(z)² for z ~ N(0, 1): closed forms, and Gauss–Hermite for tanh (odd and
+/// analytic in a strip: 120 nodes give it to rounding).
+struct TeacherMoments {
+    double mean, z, square;
+};
+
+TeacherMoments teacherMoments(Activation a)
+{
+    constexpr double pi = 3.14159265358979323846;
+    switch (a) {
+    case Activation::Linear:
+        return { 0.0, 1.0, 1.0 };
+    case Activation::Relu:
+        return { 1.0 / std::sqrt(2.0 * pi), 0.5, 0.5 };
+    case Activation::Quadratic:
+        return { 1.0, 0.0, 3.0 };
+    case Activation::Erf: // σ = erf(z/√2): E z σ = E σ' = √(2/π) E e^{−z²/2} = 1/√π; E σ² = 1/3
+        return { 0.0, 1.0 / std::sqrt(pi), 1.0 / 3.0 };
+    case Activation::Tanh: {
+        Eigen::VectorXd x, w;
+        gaussHermite(120, x, w);
+        TeacherMoments m { 0.0, 0.0, 0.0 };
+        for (Eigen::Index i = 0; i < x.size(); ++i) {
+            const double t = std::tanh(x[i]);
+            m.z += w[i] * x[i] * t;
+            m.square += w[i] * t * t;
+        }
+        return m;
+    }
+    }
+    return { 0.0, 0.0, 0.0 };
+}
+
+} // namespace
+
+bool closesOnSecondMoments(const RunConfig &c)
 {
     const ProblemSpec &p = c.problem;
-    return Problem(p).constantHessian() && !c.tamingEnabled() && p.teacherActivation == Activation::Linear
-        && p.labels == Labels::Real;
+    if (!Problem(p).constantHessian() || c.tamingEnabled())
+        return false;
+    // the label's moments E[y²] and E[y z] are known: real labels from any teacher (a sum of
+    // one-dimensional functions of independent z_m), sign labels from a linear teacher
+    return p.labels == Labels::Real || p.teacherActivation == Activation::Linear;
 }
 
 LinearMoments::LinearMoments(const RunConfig &c)
@@ -23,10 +68,24 @@ LinearMoments::LinearMoments(const RunConfig &c)
     const double dt = c.dt(), tau = c.tau();
     m_beta1 = dt / m_alpha;
     m_beta2 = (dt * dt + tau * m_alpha * dt) / (m_alpha * m_alpha); // Var s = τ α Δ
-    const double vs = m_vs, sigma = c.problem.noise;
-    const Eigen::MatrixXd rho = c.rho();
-    m_zy = vs * rho.colwise().sum(); // E[y z_c] = v* Σ_c' ρ(c', c)
-    m_yy = vs * vs * rho.sum() + sigma * sigma;
+    const ProblemSpec &p = c.problem;
+    const double vs = m_vs, sigma = p.noise, ks = m_ks;
+    // z ~ N(0, ρ) with ρ = I (RunConfig::rho): the z_m are independent
+    if (!c.rho().isIdentity())
+        throw std::logic_error("LinearMoments: the teacher's overlap must be the identity");
+    double zy; // E[y z_m], the same for every m
+    if (p.labels == Labels::Real) {
+        // y = v* Σ_m σ*(z_m) + σ ε
+        const TeacherMoments t = teacherMoments(p.teacherActivation);
+        zy = vs * t.z;
+        m_yy = vs * vs * (ks * t.square + ks * (ks - 1.0) * t.mean * t.mean) + sigma * sigma;
+    } else {
+        // y = sign(s), s = v* Σ_m z_m + σ ε ~ N(0, v*² k* + σ²): E[z_m sign s] = v* √(2/π) / sd(s)
+        constexpr double pi = 3.14159265358979323846;
+        zy = vs * std::sqrt(2.0 / pi) / std::sqrt(vs * vs * ks + sigma * sigma);
+        m_yy = 1.0;
+    }
+    m_zy = Eigen::RowVectorXd::Constant(m_ks, zy);
     const int n1 = m_N + 1;
     m_uy = Eigen::VectorXd::Zero(n1);
     for (Eigen::MatrixXd *m : { &m_A, &m_X, &m_G, &m_H, &m_rho })
@@ -41,8 +100,9 @@ void LinearMoments::row(int n, const Eigen::MatrixXd &C, const Eigen::MatrixXd &
     for (int m = 0; m < n; ++m)
         m_rho(n, m) = v2 * R.block(n * k, m * k, k, k).sum();
     const Eigen::VectorXd r = m_rho.row(n).head(n).transpose(); // ϱ(n, m < n)
-    // E[u_n y], u_n = v 𝟙ᵀw_n: E[w_n y] = M_n ρ⁻¹ E[z y] = v* M_n 𝟙 (linear teacher)
-    m_uy[n] = m_v * m_vs * M.middleRows(n * k, k).sum();
+    // E[u_n y], u_n = v 𝟙ᵀw_n: (w_n, z) is Gaussian and y depends on w only through z, so
+    // E[w_n y] = E[E[w_n | z] y] = M_n ρ⁻¹ E[z y] (ρ = I)
+    m_uy[n] = m_v * (M.middleRows(n * k, k) * m_zy.transpose()).sum();
     // E[b_n b_j] for j ≤ n
     for (int j = 0; j <= n; ++j) {
         m_A(n, j) = v2 * C.block(n * k, j * k, k, k).sum() - m_uy[n] - m_uy[j] + m_yy;

@@ -1,14 +1,16 @@
-// Exact second moments of the DMFT's sample-side process for the Gaussian linear model:
-// linear teacher with real labels y = v* Σ_c z_c + σ ε, linear student f = v Σ_a r_a, square
-// loss, no taming (linear regression). There the process closes on second moments, and the
-// kernels one iteration needs (train loss, C_u, E[g zᵀ]; K is DmftReplica's mean kernel) are
-// computed exactly, with no paths and no Monte-Carlo error.
+// Exact second moments of the DMFT's sample-side process for a linear student f = v Σ_a r_a on
+// the square loss, without taming (linear regression, and ridge regression of any teacher
+// with real labels, or of a linear teacher with sign labels). There the error is linear in the
+// Gaussian field given the batch noise, and the kernels one iteration needs (train loss, C_u,
+// E[g zᵀ]; K is DmftReplica's mean kernel) close on second moments: they are computed exactly,
+// with no paths and no Monte-Carlo error. The label enters through E[y²] and E[y zᵀ] only.
 //
 // With the error e_n = f(r_n) − y, g_n = v e_n 𝟙 and dG_n = β_n g_n, β_n = s_n / α, the
 // r-process r_n = w_n − Σ_{m<n} R_θ(n,m) dG_m gives the scalar recursion
 //   e_n = b_n − Σ_{m<n} ϱ(n,m) β_m e_m,   b_n = v 𝟙ᵀw_n − y,   ϱ(n,m) = v² 𝟙ᵀR_θ(n,m)𝟙,
-// b Gaussian with E[b_n b_n'] = v² 𝟙ᵀC_θ(n,n')𝟙 − E[u_n y] − E[u_n' y] + E[y²], u_n = v 𝟙ᵀw_n.
-// β_m = (Δ − √(τα) ΔB_m)/α is independent of the Gaussians and of every e_l, l ≤ m (which
+// with E[b_n b_n'] = v² 𝟙ᵀC_θ(n,n')𝟙 − E[u_n y] − E[u_n' y] + E[y²], u_n = v 𝟙ᵀw_n, and
+// E[u_n y] = v 𝟙ᵀM_n ρ⁻¹ E[z y] ((w, z) is Gaussian; y depends on z and the label noise).
+// β_m = (Δ − √(τα) ΔB_m)/α is independent of b and of every e_l, l ≤ m (which
 // depend on the increments before t_m), with E β = Δ/α and E β² = (Δ² + ταΔ)/α². Hence, with
 //   X(n,j) = E[e_n b_j],  G(n,n') = E[e_n e_n'],  H(a,c) = E[β_a e_a e_c] (a < c),
 //   Y(n) = E[e_n zᵀ],  W(a,l) = E[β_a β_l e_a e_l] = E β² G(a,a) (l = a), E β · H(min, max) (else):
@@ -28,8 +30,10 @@
 namespace dmftlab
 {
 
-/// Whether the DMFT's sample process of `c` is the Gaussian linear model above.
-bool gaussianLinearModel(const RunConfig &c);
+/// Whether the DMFT of `c` closes on second moments as above: a linear student on the square
+/// loss without taming, with real labels (any teacher activation) or sign labels of a linear
+/// teacher.
+bool closesOnSecondMoments(const RunConfig &c);
 
 class LinearMoments
 {
