@@ -245,38 +245,35 @@ QString theoryHtml(const RunConfig &c)
         + lK("(t, u)") + " R<sub>θ</sub>(u, s) du,   R<sub>θ</sub>(s<sup>+</sup>, s) = I");
 
     h += heading("fixedpoint", "5. Solving it: the fixed point");
-    if (closesOnSecondMoments(c)) {
-        // dmft/linearmoments.h: no paths
-        h += QString(
-                 "<p>Here the student is linear and the loss square: given the batch noise s<sub>t</sub>, "
-                 "which is independent of the past, the error f − y is linear in the Gaussian field and "
-                 "the label, and the sample-side process closes on second moments. On the grid t<sub>n</sub> "
-                 "= nΔ (N = %1, Δ = %2) the "
-                 "solver computes (K, C<sub>u</sub>, μ) and the train loss exactly from them, with no "
-                 "sampled paths and no Monte-Carlo error (the %3 replicas agree): (K, C<sub>u</sub>, μ) "
-                 "→ (R<sub>θ</sub>, a, b) → (C<sub>θ</sub>, M) to the fixed point — see the ")
-                 .arg(c.time.steps)
-                 .arg(num(c.dt()))
-                 .arg(c.dmft.replicas)
-            + link("dmft_convergence", "convergence panel") + ".</p>";
-    } else
-        h += QString("<p>On the grid t<sub>n</sub> = nΔ (N = %1, Δ = %2) with P = %3 paths (%4 for the "
-                     "tangents) in "
-                     "R = %5 independent replicas: paths → (K, C<sub>u</sub>, μ) → (R<sub>θ</sub>, a, b) → "
-                     "(C<sub>θ</sub>, M), mixed with the previous iterate (β = %6, Anderson over %7 "
-                     "iterates) until "
-                     "the "
-                     "largest relative change is below %8 or after %9 iterations — see the ")
-                 .arg(c.time.steps)
-                 .arg(num(c.dt()))
-                 .arg(c.dmft.paths)
-                 .arg(c.dmft.tangentPaths)
-                 .arg(c.dmft.replicas)
-                 .arg(num(c.dmft.damping))
-                 .arg(c.dmft.mixingMemory)
-                 .arg(num(c.dmft.tolerance))
-                 .arg(c.dmft.maxIterations)
-            + link("dmft_convergence", "convergence panel") + ".</p>";
+    const QString grid
+        = QString("the grid t<sub>n</sub> = nΔ (N = %1, Δ = %2)").arg(c.time.steps).arg(num(c.dt()));
+    if (closesOnSecondMoments(c)) // dmft/linearmoments.h: no paths
+        h += "<p>Here the student is linear and the loss square: given the batch noise s<sub>t</sub>, which "
+             "is "
+             "independent of the past, the error f − y is linear in the Gaussian field and the label, and "
+             "the "
+             "sample-side process closes on second moments. On "
+            + grid
+            + QString(
+                " the solver computes (K, C<sub>u</sub>, μ) and the train loss exactly from them, with no "
+                "sampled paths and no Monte-Carlo error (the %1 replicas agree): (K, C<sub>u</sub>, μ) → "
+                "(R<sub>θ</sub>, a, b) → (C<sub>θ</sub>, M) to the fixed point — see the ")
+                  .arg(c.dmft.replicas);
+    else
+        h += "<p>On " + grid
+            + QString(
+                " with P = %1 paths (%2 for the tangents) in R = %3 independent replicas: paths → (K, "
+                "C<sub>u</sub>, μ) → (R<sub>θ</sub>, a, b) → (C<sub>θ</sub>, M), mixed with the previous "
+                "iterate (β = %4, Anderson over %5 iterates) until the largest relative change is below %6 "
+                "or after %7 iterations — see the ")
+                  .arg(c.dmft.paths)
+                  .arg(c.dmft.tangentPaths)
+                  .arg(c.dmft.replicas)
+                  .arg(num(c.dmft.damping))
+                  .arg(c.dmft.mixingMemory)
+                  .arg(num(c.dmft.tolerance))
+                  .arg(c.dmft.maxIterations);
+    h += link("dmft_convergence", "convergence panel") + ".</p>";
     h += "<p>Observables: train loss E ℓ(r<sub>t</sub>; y) and test loss from (Q, M) (" + link("loss", "loss")
         + "), Q(t) = " + lC("(t, t)") + " (" + link("overlaps", "overlaps") + ").</p>";
     h += "</body></html>";
