@@ -13,6 +13,7 @@
 // Median of repeats. Usage: dmftlab-bench-presets [repeats] [only: gemm|kernels|presets|spoc]
 #include "config/presets.h"
 #include "dmft/dmftsolver.h"
+#include "dmft/linearmoments.h"
 #include "engine/engine.h"
 #include "engine/hugepages.h"
 #include "engine/registry.h"
@@ -121,7 +122,7 @@ void kernels(int repeats, double gemm)
 
 void kernelRow(const std::string &name, const RunConfig &c, int repeats, double gemm)
 {
-    if (DmftReplica(c, 1, 1).usesExactMoments()) {
+    if (closesOnSecondMoments(c)) {
         // exact second moments: no path or tangent kernels (dmft/linearmoments.h)
         std::vector<double> marches;
         for (int r = 0; r < repeats; ++r) {
@@ -158,12 +159,12 @@ void kernelRow(const std::string &name, const RunConfig &c, int repeats, double 
     }
     const KernelFlops f = kernelFlops(c);
     const double p = median(paths), t = median(tangents), m = median(marches);
-    // A square loss with a linear student has no tangent paths: K is the exact mean of the
-    // tangents (DmftReplica::setMeanKernel), O(N³) once; its time is shown without a rate.
-    const bool meanKernel = DmftReplica(c, 1, 1).usesMeanKernel();
+    // Without tangent paths (K the tangents' exact mean for a linear student on the square loss,
+    // or Stein's for ReLU) the K column's time is shown without a rate.
+    const bool meanKernel = !dmftUsesTangentPaths(c);
     char tangentRate[32];
     if (meanKernel)
-        std::snprintf(tangentRate, sizeof tangentRate, "%7s %6s", "exact", "-");
+        std::snprintf(tangentRate, sizeof tangentRate, "%7s %6s", "no tang", "-");
     else
         std::snprintf(tangentRate, sizeof tangentRate, "%7.1f %5.0f%%", f.tangents / t * 1e-9,
             100 * f.tangents / t * 1e-9 / gemm);
