@@ -34,7 +34,9 @@ namespace dmftlab
 
 /// Sets the discretisation error of `fine` (Δ) from `coarse` (2Δ, N/2 points + 1):
 /// |X^Δ − X^{2Δ}| at even grid points, interpolated at odd ones. `fine` keeps its values.
-void estimateDiscretisation(Curves &fine, const Curves &coarse);
+/// With `coarser` (4Δ), where the three levels converge slower than first order (1 < r < 2
+/// for r = (X^{2Δ} − X^{4Δ}) / (X^Δ − X^{2Δ})) it is |X^Δ − X^{2Δ}| / (r − 1) (at most 10×).
+void estimateDiscretisation(Curves &fine, const Curves &coarse, const Curves *coarser = nullptr);
 
 /// Replaces `fine` by the Richardson extrapolation 2 X^Δ − X^{2Δ} (see above), with the
 /// combined Monte-Carlo SE and truncation, and the remaining discretisation error from
