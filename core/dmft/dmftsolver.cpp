@@ -333,14 +333,14 @@ bool DmftReplica::drawPaths(std::uint64_t seed, const std::atomic<bool> *cancel)
     // Coupled: the whitening U⁻¹ and the map Tᵀ in one product per block of paths, X (U⁻¹ Tᵀ)
     // (with the two products one after the other the phase-retrieval preset's DMFT took
     // 1.50-1.56 s instead of 1.33-1.37 s)
-    Eigen::MatrixXd m_couplingMap;
+    Eigen::MatrixXd couplingMap;
     if (m_coupling)
-        m_couplingMap = m_coupling->T.transpose();
+        couplingMap = m_coupling->T.transpose();
     if (m_momentMatched && m_coupling && m_fineWhitening) {
         // the finer solve's replica whitened these very normals: its mean and factor (what the
         // branch below would compute again, bit for bit)
         X.rowwise() -= m_fineWhitening->mean;
-        m_fineWhitening->L.transpose().triangularView<Eigen::Upper>().solveInPlace(m_couplingMap); // U⁻¹ Tᵀ
+        m_fineWhitening->L.transpose().triangularView<Eigen::Upper>().solveInPlace(couplingMap); // U⁻¹ Tᵀ
     } else if (m_momentMatched) {
         Eigen::RowVectorXd mean = X.colwise().sum();
         m_reducer->sumInPlace(mean.data(), mean.size());
@@ -364,7 +364,7 @@ bool DmftReplica::drawPaths(std::uint64_t seed, const std::atomic<bool> *cancel)
             whitening->mean = std::move(mean);
             whitening->L = llt.matrixL();
             if (m_coupling)
-                whitening->L.transpose().triangularView<Eigen::Upper>().solveInPlace(m_couplingMap); // U⁻¹ Tᵀ
+                whitening->L.transpose().triangularView<Eigen::Upper>().solveInPlace(couplingMap); // U⁻¹ Tᵀ
             else
                 m_whitening = std::move(whitening); // for coarser solves coupled to this one
             const Eigen::MatrixXd Uinv = m_coupling
@@ -390,7 +390,7 @@ bool DmftReplica::drawPaths(std::uint64_t seed, const std::atomic<bool> *cancel)
             if (cancelled())
                 return false;
             const Eigen::Index n = std::min<Eigen::Index>(kBlock, m_localP - c);
-            mapped.middleRows(c, n).noalias() = X.middleRows(c, n) * m_couplingMap;
+            mapped.middleRows(c, n).noalias() = X.middleRows(c, n) * couplingMap;
         }
         X.swap(mapped);
     }
