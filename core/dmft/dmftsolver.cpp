@@ -714,50 +714,66 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
         }
     }
 
-    // r-process over all paths, split across threads (with exact second moments only when
-    // the paths are to be kept: its kernels are exact, exactKernels)
+    // r-process over all paths, split across threads. With exact second moments the kernels
+    // come from exactKernels, and the paths run only when they are to be kept.
     const bool exact = m_exactMoments && !m_pathsOnly;
-    if ((!exact || keepsPaths()) && !ensurePaths(cancel))
-        return StepResult::Cancelled;
-    t0 = Clock::now();
-    const int chunks = std::max(1, std::min(kReductionChunks, m_localP));
-    std::vector<Eigen::VectorXd> loss(chunks, Eigen::VectorXd::Zero(N + 1));
-    std::vector<Eigen::MatrixXd> Hsum(chunks, Eigen::MatrixXd::Zero(D, k));
-    std::vector<Eigen::MatrixXd> CuSum(chunks, Eigen::MatrixXd::Zero(D, D));
-    std::vector<Eigen::MatrixXd> gzSum(chunks, Eigen::MatrixXd::Zero(D, m_ks));
-    if (!exact || keepsPaths())
-        parallelTasks(m_threads, chunks, m_localP, [&](int ch, int p0, int p1) {
-            forwardChunk(p0, p1, cancel, loss[ch], Hsum[ch], CuSum[ch], gzSum[ch]);
-        });
-    if (cancel && cancel->load())
-        return StepResult::Cancelled;
-    for (int ch = 1; ch < chunks && ch < static_cast<int>(loss.size()); ++ch) {
-        loss[0] += loss[ch];
-        Hsum[0] += Hsum[ch];
-        CuSum[0] += CuSum[ch];
-        gzSum[0] += gzSum[ch];
-    }
-    // The threads' sums of this process, then the sums of all processes (the paths-only
-    // step of the fresh paths needs the loss alone).
-    if (m_reducer->distributed() && !exact) {
-        if (m_pathsOnly)
-            m_reducer->sumInPlace(loss[0].data(), loss[0].size());
-        else
-            sumAcrossProcesses({ { loss[0].data(), loss[0].size() }, { Hsum[0].data(), Hsum[0].size() },
-                { CuSum[0].data(), CuSum[0].size() }, { gzSum[0].data(), gzSum[0].size() } });
-    }
-    m_trainLoss = loss[0] / m_P;
-    if (m_pathsOnly)
-        return StepResult::Ok;
-    // The step's kernels are published together once K is known (below): a step cancelled
-    // in between leaves the previous C_u, E[g zᵀ] and K, never a mix.
-    Eigen::MatrixXd Cu = CuSum[0].selfadjointView<Eigen::Lower>();
-    Cu *= m_alpha / m_P;
-    Eigen::MatrixXd gz = gzSum[0] / m_P;
-    Eigen::MatrixXd K;
-    if (exact)
+    Eigen::MatrixXd Cu, gz, K, Hsum;
+    if (exact) {
+        if (keepsPaths() && !ensurePaths(cancel))
+            return StepResult::Cancelled;
+        t0 = Clock::now();
+        if (keepsPaths()) {
+            Eigen::VectorXd loss = Eigen::VectorXd::Zero(N + 1);
+            Eigen::MatrixXd h = Eigen::MatrixXd::Zero(D, k), cu = Eigen::MatrixXd::Zero(D, D),
+                            g = Eigen::MatrixXd::Zero(D, m_ks);
+            parallelTasks(m_threads, 1, m_localP,
+                [&](int, int p0, int p1) { forwardChunk(p0, p1, cancel, loss, h, cu, g); });
+            if (cancel && cancel->load())
+                return StepResult::Cancelled;
+        }
         exactKernels(Cu, gz, K);
-    m_timings.paths += seconds(t0);
+        m_timings.paths += seconds(t0);
+    } else {
+        if (!ensurePaths(cancel))
+            return StepResult::Cancelled;
+        t0 = Clock::now();
+        const int chunks = std::max(1, std::min(kReductionChunks, m_localP));
+        std::vector<Eigen::VectorXd> loss(chunks, Eigen::VectorXd::Zero(N + 1));
+        std::vector<Eigen::MatrixXd> HsumCh(chunks, Eigen::MatrixXd::Zero(D, k));
+        std::vector<Eigen::MatrixXd> CuSum(chunks, Eigen::MatrixXd::Zero(D, D));
+        std::vector<Eigen::MatrixXd> gzSum(chunks, Eigen::MatrixXd::Zero(D, m_ks));
+        parallelTasks(m_threads, chunks, m_localP, [&](int ch, int p0, int p1) {
+            forwardChunk(p0, p1, cancel, loss[ch], HsumCh[ch], CuSum[ch], gzSum[ch]);
+        });
+        if (cancel && cancel->load())
+            return StepResult::Cancelled;
+        for (int ch = 1; ch < chunks && ch < static_cast<int>(loss.size()); ++ch) {
+            loss[0] += loss[ch];
+            HsumCh[0] += HsumCh[ch];
+            CuSum[0] += CuSum[ch];
+            gzSum[0] += gzSum[ch];
+        }
+        // The threads' sums of this process, then the sums of all processes (the paths-only
+        // step of the fresh paths needs the loss alone).
+        if (m_reducer->distributed()) {
+            if (m_pathsOnly)
+                m_reducer->sumInPlace(loss[0].data(), loss[0].size());
+            else
+                sumAcrossProcesses(
+                    { { loss[0].data(), loss[0].size() }, { HsumCh[0].data(), HsumCh[0].size() },
+                        { CuSum[0].data(), CuSum[0].size() }, { gzSum[0].data(), gzSum[0].size() } });
+        }
+        m_trainLoss = loss[0] / m_P;
+        if (m_pathsOnly)
+            return StepResult::Ok;
+        // The step's kernels are published together once K is known (below): a step cancelled
+        // in between leaves the previous C_u, E[g zᵀ] and K, never a mix.
+        Cu = CuSum[0].selfadjointView<Eigen::Lower>();
+        Cu *= m_alpha / m_P;
+        gz = gzSum[0] / m_P;
+        Hsum = std::move(HsumCh[0]);
+        m_timings.paths += seconds(t0);
+    }
 
     if (exact) {
         // train loss, C_u, E[g zᵀ] and K all from exactKernels
@@ -795,7 +811,7 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
             m_reducer->sumInPlace(Ksum[0].data(), Ksum[0].size());
         K = Ksum[0] / m_globalPJ;
         for (int n = 0; n <= N; ++n)
-            K.block(n * k, n * k, k, k) = Hsum[0].middleRows(n * k, k) / m_P;
+            K.block(n * k, n * k, k, k) = Hsum.middleRows(n * k, k) / m_P;
         m_timings.tangents += seconds(t0);
     }
     m_Cu = std::move(Cu);
