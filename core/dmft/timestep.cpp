@@ -88,6 +88,17 @@ std::vector<double> firstOrderCorrection(const Estimate &fine, const Estimate &c
     return c;
 }
 
+/// At the 4Δ-point j (fine index 4j): X^Δ − X^{2Δ} and X^{2Δ} − X^{4Δ}. In the first-order
+/// regime the second is twice the first.
+struct LevelDifferences {
+    double fine, coarse;
+};
+LevelDifferences levelDifferences(
+    const Estimate &fine, const Estimate &coarse, const Estimate &coarser, int j)
+{
+    return { fine.mean[4 * j] - coarse.mean[2 * j], coarse.mean[2 * j] - coarser.mean[j] };
+}
+
 /// At odd points the correction X^Δ − X^{2Δ} is interpolated linearly between its neighbours
 /// (`coarseCorr` at the 2Δ-points); adds a bound on that interpolation's error.
 /// First order (`estimate`, whose error is itself first order): half the neighbours'
@@ -203,8 +214,7 @@ void estimateDiscretisation(Curves &fine, const Curves &coarse, const Curves *co
             const int Ncc = static_cast<int>(coarser->t.size()) - 1;
             std::vector<double> e(Ncc + 1, 0.0);
             for (int j = 0; j <= Ncc && 4 * j <= N; ++j) {
-                const double d1 = f[i]->mean[4 * j] - c[i]->mean[2 * j],
-                             d2 = c[i]->mean[2 * j] - cc[i]->mean[j];
+                const auto [d1, d2] = levelDifferences(*f[i], *c[i], *cc[i], j);
                 const double r = d1 != 0.0 ? d2 / d1 : 0.0;
                 if (r > 1.0 && r < 2.0)
                     e[j] = std::fabs(d1) * std::min(1.0 / (r - 1.0), kMaxOrderFactor);
@@ -321,7 +331,7 @@ json firstOrderCheck(const Curves &fine, const Curves &coarse, const Curves &coa
         int counted = 0, below = 0;
         std::vector<double> ratios;
         for (int j = 1; j <= Ncc; ++j) {
-            const double d1 = f[i]->mean[4 * j] - c[i]->mean[2 * j], d2 = c[i]->mean[2 * j] - cc[i]->mean[j];
+            const auto [d1, d2] = levelDifferences(*f[i], *c[i], *cc[i], j);
             if (!(std::max(std::fabs(d1), std::fabs(d2)) > 1e-3 * scale))
                 continue;
             ++counted;
