@@ -1314,12 +1314,7 @@ Status DmftSolver::init(const std::atomic<bool> *cancel)
             }
             if (m_startC.size() > 0)
                 m_pilot->setState(m_startC, m_startM, m_startR);
-            if (m_steinKernel)
-                m_pilot->setSteinKernel(*m_steinKernel);
-            if (m_meanKernel)
-                m_pilot->setMeanKernel(*m_meanKernel);
-            if (m_exactMoments)
-                m_pilot->setExactMoments(*m_exactMoments);
+            applyEstimators(*m_pilot);
             m_warmStartUsed += ", then a pilot solve with " + std::to_string(pc.dmft.paths) + " paths";
             m_status = Status::Running;
             m_message = "initialised (pilot solve with " + std::to_string(pc.dmft.paths) + " paths first)";
@@ -1358,12 +1353,7 @@ Status DmftSolver::createReplicas(const std::atomic<bool> *cancel)
                 return;
             if (m_startC.size() > 0)
                 m_replicas[r]->setState(m_startC, m_startM, m_startR);
-            if (m_steinKernel)
-                m_replicas[r]->setSteinKernel(*m_steinKernel);
-            if (m_meanKernel)
-                m_replicas[r]->setMeanKernel(*m_meanKernel);
-            if (m_exactMoments)
-                m_replicas[r]->setExactMoments(*m_exactMoments);
+            applyEstimators(*m_replicas[r]);
             m_replicas[r]->setKeepPaths(m_keepPaths);
             if (march) {
                 marched[r] = m_replicas[r]->march(cancel, onStep);
@@ -1415,12 +1405,7 @@ void DmftSolver::marchFirstPicture(const std::atomic<bool> *cancel)
     m_pilot = std::make_unique<DmftReplica>(
         pc, splitmix(replicaSeed(0) ^ 0x9107ULL), 1, m_momentMatching, cancel, m_reducer);
     if (!(cancel && cancel->load())) {
-        if (m_steinKernel)
-            m_pilot->setSteinKernel(*m_steinKernel);
-        if (m_meanKernel)
-            m_pilot->setMeanKernel(*m_meanKernel);
-        if (m_exactMoments)
-            m_pilot->setExactMoments(*m_exactMoments);
+        applyEstimators(*m_pilot);
         // snapshot() shows the pilot alone while it is set (current())
         if (m_pilot->march(cancel) == DmftReplica::StepResult::Ok && !(cancel && cancel->load()))
             m_marchProgress(0.0, snapshot());
@@ -1872,6 +1857,16 @@ std::string DmftSolver::mixingNote() const
         return {};
     return "; Anderson mixing stalled in " + std::to_string(stalled) + " of " + std::to_string(replicaCount())
         + " replicas (first at iteration " + std::to_string(first) + ") and continued as plain damping";
+}
+
+void DmftSolver::applyEstimators(DmftReplica &replica) const
+{
+    if (m_steinKernel)
+        replica.setSteinKernel(*m_steinKernel);
+    if (m_meanKernel)
+        replica.setMeanKernel(*m_meanKernel);
+    if (m_exactMoments)
+        replica.setExactMoments(*m_exactMoments);
 }
 
 std::uint64_t DmftSolver::replicaSeed(int r) const

@@ -432,6 +432,7 @@ public:
     }
 
 private:
+    void applyEstimators(DmftReplica &replica) const;
     std::uint64_t replicaSeed(int r) const;
     /// Q(n) blocks and M(n) rows of a state, flattened as the curves index them
     /// (q[(a k + b)(N+1) + n], mm[(a k* + m)(N+1) + n]), with the population loss and error.
@@ -498,6 +499,8 @@ private:
     std::function<void(double, std::shared_ptr<const Curves>)> m_marchProgress;
     bool m_firstPicture = true;
     bool m_stoppedAtNoise = false; // the last Converged came from the noise stop (noiseStopRatio() ≤ 1)
+    // the estimators asked for (setSteinKernel, setMeanKernel, setExactMoments; unset: the
+    // replicas' defaults), applied to every replica and the pilot by applyEstimators()
     std::optional<bool> m_steinKernel;
     std::optional<bool> m_meanKernel;
     std::optional<bool> m_exactMoments;
