@@ -30,8 +30,8 @@ const std::vector<Preset> &presets()
             "SGF and DMFT are shown in continuous time (sim.continuous_time = dmft.continuous_time = "
             "extrapolate from 400 steps): the Euler scheme at dt = 0.2 puts the train loss 6-7 % and "
             "early Q up to 11 % higher. SGD with replacement (sim.sampling = replacement) agrees with them "
-            "within its "
-            "standard errors; the default SGD, reshuffled every epoch, sits clearly lower (train loss "
+            "within its standard errors; the default SGD, reshuffled every epoch, sits clearly lower (train "
+            "loss "
             "about 40 % lower at t = 1 and 18 % at t = 10), a difference of sampling that SGF does "
             "not describe.",
             overrides(R"({
