@@ -3,10 +3,12 @@
 // the extrapolation 2 X^Δ − X^{2Δ} agrees with a fine-step SGF within its stated error.
 #include "config/presets.h"
 #include "engine/engine.h"
+#include "io/resulttables.h"
 #include "observables/statistics.h"
 #include "sim/simulation.h"
 #include "test_simulation_util.h"
 
+#include <cmath>
 #include <functional>
 
 using namespace dmftlab;
@@ -119,7 +121,21 @@ void TestSimulationTimeStep::extrapolationMatchesFineSubsteps()
     c.sim.continuousTime = "estimate";
     const EngineResult ref = runEngine("sgf", c);
     DMFT_COMPARE_STATUS(ref.status, Status::Completed);
-    // 4 | N: both modes ran at 4Δ too and checked the first-order regime (dmft/timestep.h)
+    // 4 | N: both modes ran at 4Δ too and checked the first-order regime (dmft/timestep.h).
+    // The errors file states every part of both: the Monte-Carlo SE (all of a simulation's
+    // SE), a zero truncation and the time-step error (estimate mode wrote the MC SE as NaN).
+    for (const EngineResult *r : { &ext, &ref }) {
+        const auto parts = io::errorPartColumns(r->curves);
+        QCOMPARE(parts.size(), 1 + 3 * (3 + r->curves.Q.size() + r->curves.M.size()));
+        for (const auto &col : parts) {
+            QVERIFY2(
+                col.values && static_cast<int>(col.values->size()) == c.time.steps + 1, col.name.c_str());
+            for (const double x : *col.values)
+                QVERIFY2(std::isfinite(x) && x >= 0.0, col.name.c_str());
+        }
+        if (r == &ref)
+            QCOMPARE(r->curves.Q[0].seMonteCarlo, r->curves.Q[0].se);
+    }
     for (const EngineResult *r : { &ext, &ref }) {
         const json &runs = r->extra["time_step_runs"];
         QCOMPARE(runs["steps"].size(), std::size_t(3));

@@ -189,6 +189,13 @@ void estimateDiscretisation(Curves &fine, const Curves &coarse, const Curves *co
     if (coarser)
         cc = estimates(*coarser);
     for (std::size_t i = 0; i < f.size() && i < c.size(); ++i) {
+        // A simulation's SE is all Monte-Carlo, with no fixed-point truncation: its parts, so
+        // that the errors file beside the time-step column states them (as extrapolateTimeStep
+        // does) instead of leaving them not estimated (NaN)
+        if (f[i]->seMonteCarlo.empty())
+            f[i]->seMonteCarlo = f[i]->se;
+        if (f[i]->truncation.empty())
+            f[i]->truncation.assign(N + 1, 0.0);
         const std::vector<double> corr = firstOrderCorrection(*f[i], *c[i], Nc);
         // |X^Δ − X^{2Δ}| is c₁Δ, the leading term of X^Δ's error; pointwise it misses the
         // higher orders in the first steps and crosses zero where the true error does not
