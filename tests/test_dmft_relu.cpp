@@ -9,7 +9,8 @@
 //    teacher): DMFT vs SGF within 3 combined SE (train, test loss, Q, M) at every grid time;
 //  * ReLU student (k = 1; the engine uses Stein's K by itself): DMFT vs SGF within 3
 //    combined SE at these CI sizes, while the tangent K (pathwise Hessian) misses by more
-//    than 5 SE (relu teacher) and 3 SE (linear teacher); the engine refuses k > 1, τ = 0, q0 = 0.
+//    than 5 SE (relu teacher) and 3 SE (linear teacher); the engine refuses k > 1, τ = 0, q0 = 0 and the
+//    no-learning start (dmft.warm_start = none).
 // Larger runs outside CI (N = 30, τ = 0.5, SGF with 32 seeds unless said, DMFT P = 20 000
 // with R = 16 replicas; R = 4 gives too unreliable an SE here: one run showed 0.0002 where 16
 // replicas give 0.0019, which first looked like a bias of the Stein DMFT):
@@ -281,6 +282,7 @@ void TestDmftRelu::engineRefusesWhatIsNotValidated()
         { [](RunConfig &x) { x.optimizer.tau = 0.0; }, "optimizer.tau" },
         { [](RunConfig &x) { x.init.q0 = 0.0; }, "init.q0" },
         { [](RunConfig &x) { x.problem.width = 2; }, "model.width" },
+        { [](RunConfig &x) { x.dmft.warmStart = "none"; }, "dmft.warm_start" },
     };
     for (const auto &[change, key] : changes) {
         RunConfig bad = c;

@@ -36,6 +36,14 @@ EngineCheck checkRelu(const RunConfig &c)
                 + "needs {1} > 0: under gradient flow w_t is almost determined by its past "
                   "and the estimate is noise; use the "
                 + sgf + " simulation");
+    // The no-learning guess C_θ(t,s) = Q0 makes every w_t a copy of w_0: no innovation at t_1,
+    // so the first iterate from it always failed (numerical_failure, with advice about τ and N
+    // that did not apply)
+    if (c.dmft.warmStart == "none")
+        return configError({ K::ModelActivation, K::DmftWarmStart },
+            what
+                + "cannot start from {1} = none: the no-learning guess C_theta(t,s) = Q0 makes every "
+                  "w_t a copy of w_0, which the estimate cannot use; use march (the default), ode or pilot");
     // w_0 given z must not be degenerate (θ_0 random beyond its teacher part): at q0 = 0 every
     // r starts on the kink and the Stein system is singular.
     const Eigen::MatrixXd rho = c.rho(), M0 = c.M0();
