@@ -105,18 +105,18 @@ void TestDmftNumerics::nonFiniteCurvesAreNamed()
 void TestDmftNumerics::illConditionedSteinIsNumericalFailure()
 {
     // Issue 15: this ReLU Stein solve becomes ill-conditioned at run time; it used to be
-    // reported as bad input (exit 2) after the CLI had written its files. The no-learning
-    // start (C_θ(n, n') = Q_0: w_n = w_0 exactly) has no innovation at all beyond the factor's
-    // jitter, so the first step meets it whatever the paths (before issue 14 reseeded the
-    // paths, the ODE warm start drifted there by chance of the draw within 100 iterations).
+    // reported as bad input (exit 2) after the CLI had written its files. At τ = 10⁻⁴ and
+    // N = 400 the innovation of w_n given its past falls below the threshold as the march
+    // reaches the first steps (it does not at N = 100). (The no-learning start, which has no
+    // innovation at all, is refused as input since session 14: test_dmft_relu.)
     RunConfig c = test::eulerPreset("linear-regression");
     c.problem.activation = Activation::Relu;
     c.optimizer.tau = 0.0001;
-    c.time.steps = 100;
+    c.time.steps = 400;
     c.dmft.paths = 2000;
     c.dmft.tangentPaths = 200;
     c.dmft.replicas = 2;
-    c.dmft.warmStart = "none";
+    c.dmft.warmStart = "march";
     c.sim.threads = 2;
     QVERIFY(!checkEngine("dmft", c)); // the input is fine
     const EngineResult r = runEngine("dmft", c);

@@ -123,6 +123,7 @@ private slots:
     void denseGridsAreThinned();
     void quantitiesHaveDistinctMarkers();
     void simulationErrorBarsAddTheTimeStepError();
+    void theoryBandsStopAtZeroWhereTheQuantityCannotBeNegative();
     void continuousTimeCurvesSayItInTheLegend();
     void deviationIsInStandardErrors();
     void stampNamesTheRunBelowTheAxes();
@@ -687,6 +688,44 @@ void TestGuiFigures::simulationErrorBarsAddTheTimeStepError()
     const auto se = bars->dataPlottable()->property("se").value<QVector<double>>();
     QCOMPARE(se.size(), 21);
     QCOMPARE(se[20], 0.01);
+}
+
+// A theory band is value ± (t SE + time-step error). Where the time-step estimate of a coarse
+// dt exceeds the value (the committee preset's early losses), the band of a quantity that
+// cannot be negative (loss, test error, Q_aa) stops at 0; M and Q_ab keep both signs.
+void TestGuiFigures::theoryBandsStopAtZeroWhereTheQuantityCannotBeNegative()
+{
+    Curves dmft = makeCurves("dmft", 2, 20, 21);
+    for (Estimate *e :
+        { &dmft.trainLoss, &dmft.testLoss, &dmft.testError, &dmft.Q[0], &dmft.Q[1], &dmft.M[0] })
+        e->discretisation.assign(21, 2.0); // larger than every value
+    // the lowest point of the band of the line `name`: addSeries adds the line, then the
+    // band's lower graph and the upper one that fills down to it
+    auto bandLow = [](const QCustomPlot &plot, const QString &name) {
+        for (int i = 0; i + 2 < plot.graphCount(); ++i) {
+            if (plot.graph(i)->name() != name || plot.graph(i + 2)->channelFillGraph() != plot.graph(i + 1))
+                continue;
+            double low = std::numeric_limits<double>::infinity();
+            for (auto it = plot.graph(i + 1)->data()->constBegin();
+                 it != plot.graph(i + 1)->data()->constEnd(); ++it)
+                low = std::min(low, it->value);
+            return low;
+        }
+        return std::numeric_limits<double>::quiet_NaN();
+    };
+    QCustomPlot loss, overlaps;
+    loss.resize(900, 600);
+    overlaps.resize(900, 600);
+    figures::plotLoss(&loss, { &dmft }, figures::Style {});
+    figures::plotOverlaps(&overlaps, { &dmft }, figures::Style {});
+    for (const QString name : { "train loss · DMFT", "test loss · DMFT", "test error · DMFT" })
+        QVERIFY2(bandLow(loss, name) == 0.0, qPrintable(name + ": " + QString::number(bandLow(loss, name))));
+    QVERIFY2(
+        bandLow(overlaps, "Q₁₁ · DMFT") == 0.0, qPrintable(QString::number(bandLow(overlaps, "Q₁₁ · DMFT"))));
+    QVERIFY2(
+        bandLow(overlaps, "Q₁₂ · DMFT") < -0.5, qPrintable(QString::number(bandLow(overlaps, "Q₁₂ · DMFT"))));
+    QVERIFY2(
+        bandLow(overlaps, "M₁₁ · DMFT") < -0.5, qPrintable(QString::number(bandLow(overlaps, "M₁₁ · DMFT"))));
 }
 
 // Extrapolated curves (continuous_time = extrapolate) say so in the engine keys: an exported

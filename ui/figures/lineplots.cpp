@@ -28,6 +28,9 @@ struct Cue {
     QString name;
     QColor color;
     QCPScatterStyle::ScatterShape shape;
+    /// A quantity that cannot be negative (a loss, the test error, a diagonal Q_aa): its band
+    /// stops at 0 (a time-step estimate at a coarse dt can exceed the value itself)
+    bool nonNegative = false;
 };
 
 /// The most markers a simulation series shows: dense grids are thinned to about one
@@ -92,6 +95,8 @@ QCPGraph *addSeries(QCPAxisRect *rect, const Curves &c, const Estimate &e, const
             for (int i = 0; i < values.size(); ++i) {
                 hi[i] = values[i] + halfWidths[i];
                 lo[i] = values[i] - halfWidths[i];
+                if (cue.nonNegative)
+                    lo[i] = std::max(lo[i], 0.0);
                 if (logY)
                     lo[i] = std::max(lo[i], values[i] * 1e-3);
             }
@@ -381,7 +386,9 @@ void drawDeviations(QCustomPlot *plot, QCPAxisRect *rect, const std::vector<cons
             }
             if (!hasFinite(z.mean, n))
                 continue;
-            addSeries(rect, *c, z, q.cue, style, false, budget);
+            Cue cue = q.cue;
+            cue.nonNegative = false; // a deviation has either sign
+            addSeries(rect, *c, z, cue, style, false, budget);
             drawn = true;
         }
         if (drawn)
@@ -524,7 +531,7 @@ void plotLoss(
     std::vector<Quantity> quantities;
     const auto add = [&](bool on, const QString &name, int cue, const Estimate Curves::*member) {
         if (on)
-            quantities.push_back({ { name, quantityColor(style, cue), quantityMarker(cue) },
+            quantities.push_back({ { name, quantityColor(style, cue), quantityMarker(cue), true },
                 [member](const Curves &c) { return &(c.*member); } });
     };
     add(options.train, "train loss", 0, &Curves::trainLoss);
@@ -588,7 +595,7 @@ void plotOverlaps(QCustomPlot *plot, const std::vector<const Curves *> &all, con
         const QString label = (k == 1 && kStar == 1)
             ? QString(isM ? "M" : "Q")
             : QString(isM ? "M" : "Q") + subscript(a + 1) + subscript(b + 1);
-        quantities.push_back({ { label, quantityColor(style, index), quantityMarker(index) },
+        quantities.push_back({ { label, quantityColor(style, index), quantityMarker(index), !isM && a == b },
             [isM, a, b](const Curves &c) -> const Estimate * {
                 const int cols = isM ? c.kStar : c.k;
                 const auto &list = isM ? c.M : c.Q;
