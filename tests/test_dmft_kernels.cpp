@@ -67,7 +67,10 @@ class TestDmftKernels : public QObject
 {
     Q_OBJECT
 private slots:
+    void linearKernelExactAtTauZero_data();
     void linearKernelExactAtTauZero();
+    void tiledTangentsAreTheGemmTangents_data();
+    void tiledTangentsAreTheGemmTangents();
     void linearKernelWithinErrorAtTauPositive_data();
     void linearKernelWithinErrorAtTauPositive();
     void meanKernelIsTheRecursion();
@@ -77,9 +80,27 @@ private slots:
     void steinConsistency();
 };
 
+void TestDmftKernels::linearKernelExactAtTauZero_data()
+{
+    QTest::addColumn<int>("width");
+    QTest::newRow("linear regression (k = 1)") << 1;
+    QTest::newRow("linear k = 2 student, H = v^2 11^T") << 2;
+    QTest::newRow("linear k = 3 student") << 3;
+}
+
 void TestDmftKernels::linearKernelExactAtTauZero()
 {
+    // Every path has the same tangents at τ = 0 with a constant H̃: the per-path tangent kernel
+    // (register tiles of 16 paths for k ≤ 3; 200 tangent paths leave a padded last tile) must
+    // give the mean recursion to rounding.
+    QFETCH(int, width);
     RunConfig c = smallConfig("linear-regression", 25, 400, 200, 1);
+    if (width > 1) {
+        c = smallConfig("committee-erf", 14, 400, 200, 1);
+        c.problem.activation = Activation::Linear;
+        c.problem.width = c.problem.teacherWidth = width;
+        c.init.m0 = Eigen::MatrixXd::Identity(width, width) * 0.2;
+    }
     c.optimizer.tau = 0.0;
     DmftSolver solver(c);
     solver.setExactMoments(false); // the paths,
@@ -88,13 +109,58 @@ void TestDmftKernels::linearKernelExactAtTauZero()
     for (int i = 0; i < 3; ++i)
         solver.step();
     const DmftReplica &rep = solver.replica(0);
-    const Eigen::MatrixXd Kdet = linearKernel(rep.Rdrawn(), c.time.steps, c.dt(), c.alpha);
+    const Eigen::MatrixXd Hbar = Problem(c.problem).hessianAtZero();
+    const Eigen::MatrixXd Kdet = linearKernel(rep.Rdrawn(), c.time.steps, c.dt(), c.alpha, Hbar);
     const double diff = (rep.K() - Kdet).cwiseAbs().maxCoeff();
-    qInfo("max |K - K_det| at tau = 0: %.3g", diff);
-    QVERIFY2(diff < 1e-12, QByteArray::number(diff));
+    qInfo("k = %d: max |K - K_det| at tau = 0: %.3g (largest entry %.3g)", width, diff,
+        Kdet.cwiseAbs().maxCoeff());
+    QVERIFY2(diff < 1e-12 * Kdet.cwiseAbs().maxCoeff(), QByteArray::number(diff));
     // and the kernel is not trivial: the memory part is present
-    QVERIFY(Kdet(c.time.steps, 0) != 0.0);
+    QVERIFY(Kdet(c.time.steps * width, 0) != 0.0);
     QVERIFY(!rep.usesMeanKernel());
+}
+
+void TestDmftKernels::tiledTangentsAreTheGemmTangents_data()
+{
+    QTest::addColumn<QString>("preset");
+    QTest::addColumn<int>("width");
+    QTest::newRow("logistic regression (k = 1)") << "logistic-regression" << 1;
+    QTest::newRow("erf committee (k = 2)") << "committee-erf" << 2;
+    QTest::newRow("erf committee, k = 3") << "committee-erf" << 3;
+}
+
+void TestDmftKernels::tiledTangentsAreTheGemmTangents()
+{
+    // The register-tiled tangent kernel against the blocked GEMMs (the formulation for every k)
+    // on the same replica state: H̃ varies from path to path and its units differ, so a wrong
+    // index (a unit, a direction, a lane, the padded last tile of 13 paths) shows.
+    QFETCH(QString, preset);
+    QFETCH(int, width);
+    RunConfig c = smallConfig(preset.toStdString(), 23, 300, 77, 1);
+    if (width == 3) {
+        c.problem.width = c.problem.teacherWidth = 3;
+        Eigen::MatrixXd m0 = Eigen::MatrixXd::Zero(3, 3);
+        m0(0, 0) = 0.3;
+        m0(1, 2) = 0.1;
+        c.init.m0 = m0;
+    }
+    Eigen::MatrixXd K[2];
+    for (const bool tiled : { true, false }) {
+        DmftSolver solver(c);
+        solver.setTiledTangents(tiled);
+        QVERIFY(solver.init() == Status::Running);
+        for (int i = 0; i < 2; ++i)
+            solver.step();
+        QVERIFY(!solver.replica(0).usesMeanKernel());
+        K[tiled ? 0 : 1] = solver.replica(0).K();
+    }
+    const double scale = K[1].cwiseAbs().maxCoeff(), diff = (K[0] - K[1]).cwiseAbs().maxCoeff();
+    qInfo("k = %d: max |K_tiles - K_gemm| = %.3g of %.3g", width, diff, scale);
+    QVERIFY(scale > 0.0);
+    QVERIFY2(diff < 1e-12 * scale, QByteArray::number(diff));
+    // not symmetric in the units: a transposed block would show
+    if (width > 1)
+        QVERIFY(std::fabs(K[1](c.time.steps * width, 1) - K[1](c.time.steps * width + 1, 0)) > 1e-6 * scale);
 }
 
 void TestDmftKernels::linearKernelWithinErrorAtTauPositive_data()

@@ -115,19 +115,19 @@ template <class Dst, class A, class B> void subtractProductTransposed(Dst &&dst,
     }
 }
 
-/// The tangent recursion of one unit (k = 1) for a tile of kTangentTile paths, every column m:
-/// J_mm = 1, J_nm = −Σ_{l=m}^{n−1} R(n,l) Y_l with Y_l = A_l J_lm, and K(n,m) += Σ_paths H̃_n J_nm.
-/// H and A hold the tile's H̃_n and A_n (row n, one lane per path; padded lanes are 0), Y is
-/// scratch of the same shape. Rows n go in groups of kTangentRows that share every load of Y_l
-/// (2 kTangentRows independent vector accumulators, R(n.., l) broadcast: a register-tiled
-/// triangular solve with the paths as the vector lanes). The GEMM formulation it replaces (still
-/// used for k > 1) packed Y for every block and sub-block of six rows: at N = 50 packing, the
-/// per-step products and the per-(n, m) sums took as long as the multiply–adds. Tangent kernel,
-/// one thread: SPOC workload (N = 50, 2·10⁴ paths) 26–30 → 18–20 ms per iteration; logistic
-/// preset 8.6 → 5.6 ms at N = 100 and 1.5 → 0.9 ms at N = 50 (groups of 4 rows: 23 ms on SPOC,
-/// of 12: 21–22 ms). K agrees with the GEMM formulation to 2e-17 of its largest entry.
+/// The tangent recursion for a tile of kTangentTile paths, k ≤ 3 units, every column m and
+/// direction j: J_mm = I, J_nm = −Σ_{l=m}^{n−1} R(n,l) Y_l with Y_l = A_l J_lm, and
+/// K(n,m) += Σ_paths H̃_n J_nm (tangentTile). The paths are the vector lanes (padded lanes are
+/// 0); rows n go in groups of G (8 for k = 1, 4 for k = 2, 2 for k = 3) that share every load of
+/// Y_l (2 G k independent vector accumulators, the entries of R(n.., l) broadcast: a
+/// register-tiled triangular solve). The blocked GEMMs it replaces (still there for k > 3, and
+/// for checks: setTiledTangents) packed Y for every block and sub-block of six rows: at N = 50
+/// packing, the per-step products and the per-(n, m) sums took as long as the multiply–adds.
+/// Tangent kernel, one thread: SPOC workload (k = 1, N = 50, 2·10⁴ paths) 26–30 → 18–20 ms per
+/// iteration; logistic preset 8.6 → 5.6 ms at N = 100 and 1.5 → 0.9 ms at N = 50; committee
+/// (k = 2) 28–36 → 20–25 ms at N = 100 (k = 1 in groups of 4 rows: 23 ms on SPOC, of 12: 21–22;
+/// k = 2 in groups of 6: as 4). K agrees with the GEMMs to 3e-15 of its largest entry.
 constexpr int kTangentTile = 16;
-constexpr int kTangentRows = 8; // rows n per group: 2 G vector accumulators
 
 // Two vectors of 8 doubles hold a tile's lanes (GCC vector extensions: the accumulators stay in
 // registers, which arrays of doubles did not; without AVX-512 the compiler splits each vector).
@@ -153,62 +153,101 @@ inline void fma(TileLanes &acc, double r, const TileLanes &y)
     acc.hi += r * y.hi;
 }
 
-/// Row n of column m from its accumulated memory: J_nm = −acc, Y_n = A_n J_nm, and the 8 lane
-/// sums of H̃_n J_nm into row n of Kl (summed over the lanes once the column is done).
-inline void finishRow(int n, const TileLanes &acc, const double *H, const double *A, double *Y, double *Kl)
+/// Tile layout for k units: H and A hold entry (a, b) of the tile's H̃_n and A_n at
+/// ((n k² + a + b k) × kTangentTile), Y holds component b of Y_n = A_n J_nm e_j (one direction j
+/// at a time) at ((n k + b) × kTangentTile), Kl the lane sums of (H̃_n J_nm e_j)_a at (n k + a) × 8.
+template <int K> inline Eigen::Index tileAt(int n, int i)
 {
-    const Eigen::Index o = static_cast<Eigen::Index>(n) * kTangentTile;
-    const TileLanes h = loadTile(H + o), a = loadTile(A + o);
-    const TileLanes J { -acc.lo, -acc.hi };
-    const Lanes8 hk = h.lo * J.lo + h.hi * J.hi;
-    std::memcpy(Kl + static_cast<Eigen::Index>(n) * 8, &hk, sizeof(Lanes8));
-    storeTile(Y + o, TileLanes { a.lo * J.lo, a.hi * J.hi });
+    return (static_cast<Eigen::Index>(n) * K + i) * kTangentTile;
 }
 
-/// Rows n..n+G−1 of column m: the memory of rows m..n−1 with every load of Y_l shared by the G
-/// rows (2 G vector accumulators), then the triangle inside the group row by row.
-template <int G>
+/// Row n of column m, direction j, from its accumulated memory: J_nm e_j = −acc, Y_n = A_n J_nm e_j,
+/// and the 8 lane sums of H̃_n J_nm e_j into Kl (summed over the lanes once the column is done).
+template <int K>
+inline void finishRow(
+    int n, const TileLanes (&acc)[K], const double *H, const double *A, double *Y, double *Kl)
+{
+    TileLanes J[K];
+    for (int b = 0; b < K; ++b)
+        J[b] = TileLanes { -acc[b].lo, -acc[b].hi };
+    for (int a = 0; a < K; ++a) {
+        TileLanes hj {}, aj {};
+        for (int b = 0; b < K; ++b) {
+            const TileLanes h = loadTile(H + tileAt<K * K>(n, a + b * K));
+            const TileLanes x = loadTile(A + tileAt<K * K>(n, a + b * K));
+            hj.lo += h.lo * J[b].lo;
+            hj.hi += h.hi * J[b].hi;
+            aj.lo += x.lo * J[b].lo;
+            aj.hi += x.hi * J[b].hi;
+        }
+        const Lanes8 hk = hj.lo + hj.hi;
+        std::memcpy(Kl + (static_cast<Eigen::Index>(n) * K + a) * 8, &hk, sizeof(Lanes8));
+        storeTile(Y + tileAt<K>(n, a), aj);
+    }
+}
+
+/// Rows n..n+G−1 of column m (one direction): the memory of rows m..n−1 with every load of Y_l
+/// shared by the G rows (2 G k vector accumulators), then the triangle inside the group row by row.
+template <int K, int G>
 inline void tangentRows(
     int m, int n, const double *H, const double *A, const double *R, Eigen::Index ldR, double *Y, double *Kl)
 {
-    auto row = [&](int l) { return Y + static_cast<Eigen::Index>(l) * kTangentTile; };
-    TileLanes acc[G] = {};
+    TileLanes acc[G][K] = {};
+    // R(p k + a, l k + b)
+    auto Rat = [&](int p, int a, int l, int b) {
+        return R[(static_cast<Eigen::Index>(l) * K + b) * ldR + p * K + a];
+    };
     for (int l = m; l < n; ++l) {
-        const TileLanes y = loadTile(row(l));
-        const double *Rl = R + l * ldR + n;
+        TileLanes y[K];
+        for (int b = 0; b < K; ++b)
+            y[b] = loadTile(Y + tileAt<K>(l, b));
 #pragma GCC unroll 16
         for (int g = 0; g < G; ++g)
-            fma(acc[g], Rl[g], y);
+#pragma GCC unroll 4
+            for (int a = 0; a < K; ++a)
+#pragma GCC unroll 4
+                for (int b = 0; b < K; ++b)
+                    fma(acc[g][a], Rat(n + g, a, l, b), y[b]);
     }
 #pragma GCC unroll 16
     for (int g = 0; g < G; ++g) {
 #pragma GCC unroll 16
         for (int h = 0; h < g; ++h)
-            fma(acc[g], R[(n + h) * ldR + n + g], loadTile(row(n + h)));
-        finishRow(n + g, acc[g], H, A, Y, Kl);
+            for (int b = 0; b < K; ++b) {
+                const TileLanes y = loadTile(Y + tileAt<K>(n + h, b));
+                for (int a = 0; a < K; ++a)
+                    fma(acc[g][a], Rat(n + g, a, n + h, b), y);
+            }
+        finishRow<K>(n + g, acc[g], H, A, Y, Kl);
     }
 }
 
-/// Kl: scratch of 8 (N + 1) doubles.
-void tangentTileK1(int N, int m0, int m1, const double *H, const double *A, const double *R, Eigen::Index ldR,
-    double *Y, double *Kl, double *K, Eigen::Index ldK)
+/// Columns m0..m1−1 of the tile's K, every direction. Kl: scratch of 8 k (N + 1) doubles.
+template <int K>
+void tangentTile(int N, int m0, int m1, const double *H, const double *A, const double *R, Eigen::Index ldR,
+    double *Y, double *Kl, double *Ksum, Eigen::Index ldK)
 {
-    constexpr int W = kTangentTile;
-    static_assert(W == 16, "two vectors of 8 lanes");
-    for (int m = m0; m < m1; ++m) {
-        storeTile(
-            Y + static_cast<Eigen::Index>(m) * W, loadTile(A + static_cast<Eigen::Index>(m) * W)); // J_mm = 1
-        int n = m + 1;
-        for (; n + kTangentRows - 1 <= N; n += kTangentRows)
-            tangentRows<kTangentRows>(m, n, H, A, R, ldR, Y, Kl);
-        for (; n + 3 <= N; n += 4)
-            tangentRows<4>(m, n, H, A, R, ldR, Y, Kl);
-        for (; n <= N; ++n)
-            tangentRows<1>(m, n, H, A, R, ldR, Y, Kl);
-        // K(n, m) += the lane sums of rows m + 1..N (Kl is row major, 8 lanes per row)
-        const Eigen::Map<const Eigen::Matrix<double, 8, Eigen::Dynamic>> lanes(Kl + 8 * (m + 1), 8, N - m);
-        Eigen::Map<Eigen::VectorXd>(K + m * ldK + m + 1, N - m) += lanes.colwise().sum().transpose();
-    }
+    // rows per group: 2 G k vector accumulators, at most 16 of the 32 registers
+    constexpr int G = K == 1 ? 8 : K == 2 ? 4 : 2;
+    for (int m = m0; m < m1; ++m)
+        for (int j = 0; j < K; ++j) {
+            for (int b = 0; b < K; ++b) // J_mm e_j = e_j: Y_m = A_m e_j
+                storeTile(Y + tileAt<K>(m, b), loadTile(A + tileAt<K * K>(m, b + j * K)));
+            int n = m + 1;
+            for (; n + G - 1 <= N; n += G)
+                tangentRows<K, G>(m, n, H, A, R, ldR, Y, Kl);
+            if constexpr (G > 2)
+                for (; n + 1 <= N; n += 2)
+                    tangentRows<K, 2>(m, n, H, A, R, ldR, Y, Kl);
+            for (; n <= N; ++n)
+                tangentRows<K, 1>(m, n, H, A, R, ldR, Y, Kl);
+            // K(n k + a, m k + j) += the lane sums of rows m + 1..N (Kl: 8 lanes per (n, a))
+            const Eigen::Map<const Eigen::Matrix<double, 8, Eigen::Dynamic>> lanes(
+                Kl + 8 * K * (m + 1), 8, K * (N - m));
+            Eigen::Map<Eigen::VectorXd>(
+                Ksum + (static_cast<Eigen::Index>(m) * K + j) * ldK + (m + 1) * K, K * (N - m))
+                += lanes.colwise().sum().transpose();
+        }
 }
 
 /// Smallest innovation variance of w_n given (z, w_<n), relative to the largest Q, that the
@@ -662,27 +701,37 @@ void DmftReplica::tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, 
     const int c = q1 - q0, k = m_k, kk = k * k, N = m_N;
     if (c <= 0)
         return;
-    if (k == 1) {
-        // register tiles of kTangentTile paths (tangentTileK1); the last one padded with zeros
+    if (k <= 3 && m_tiledTangents) {
+        // register tiles of kTangentTile paths (tangentTile); the last one padded with zeros
         constexpr int W = kTangentTile;
-        std::vector<double> H(static_cast<std::size_t>(N + 1) * W), A(H.size()), Y(H.size()), Kl(8 * (N + 1));
+        std::vector<double> H(static_cast<std::size_t>(N + 1) * kk * W), A(H.size()),
+            Y(static_cast<std::size_t>(N + 1) * k * W), Kl(static_cast<std::size_t>(8) * k * (N + 1));
         for (int t0 = q0; t0 < q1; t0 += W) {
             const int w = std::min(W, q1 - t0);
             if (w < W) {
                 std::fill(H.begin(), H.end(), 0.0);
                 std::fill(A.begin(), A.end(), 0.0);
             }
-            for (int n = 0; n <= N; ++n) {
-                std::memcpy(H.data() + static_cast<std::size_t>(n) * W, &m_Hs(t0, n), sizeof(double) * w);
-                std::memcpy(A.data() + static_cast<std::size_t>(n) * W, &m_As(t0, n), sizeof(double) * w);
+            for (int col = 0; col < (N + 1) * kk; ++col) { // column n k² + a + b k: entry (a, b) at n
+                std::memcpy(H.data() + static_cast<std::size_t>(col) * W, &m_Hs(t0, col), sizeof(double) * w);
+                std::memcpy(A.data() + static_cast<std::size_t>(col) * W, &m_As(t0, col), sizeof(double) * w);
             }
             // columns in slices, to look at cancel between them
             constexpr int kColumns = 16;
             for (int m0 = 0; m0 < N; m0 += kColumns) {
                 if (cancel && cancel->load(std::memory_order_relaxed))
                     return;
-                tangentTileK1(N, m0, std::min(m0 + kColumns, N), H.data(), A.data(), m_R.data(),
-                    m_R.outerStride(), Y.data(), Kl.data(), Ksum.data(), Ksum.outerStride());
+                const int m1 = std::min(m0 + kColumns, N);
+                const auto run = [&](auto tile) {
+                    tile(N, m0, m1, H.data(), A.data(), m_R.data(), m_R.outerStride(), Y.data(), Kl.data(),
+                        Ksum.data(), Ksum.outerStride());
+                };
+                if (k == 1)
+                    run(tangentTile<1>);
+                else if (k == 2)
+                    run(tangentTile<2>);
+                else
+                    run(tangentTile<3>);
             }
         }
         return;
@@ -1995,6 +2044,8 @@ void DmftSolver::applyEstimators(DmftReplica &replica) const
         replica.setMeanKernel(*m_meanKernel);
     if (m_exactMoments)
         replica.setExactMoments(*m_exactMoments);
+    if (m_tiledTangents)
+        replica.setTiledTangents(*m_tiledTangents);
 }
 
 std::uint64_t DmftSolver::replicaSeed(int r) const
