@@ -131,9 +131,10 @@ void TestDmftKernels::tiledTangentsAreTheGemmTangents_data()
 
 void TestDmftKernels::tiledTangentsAreTheGemmTangents()
 {
-    // The register-tiled tangent kernel against the blocked GEMMs (the formulation for every k)
-    // on the same replica state: H̃ varies from path to path and its units differ, so a wrong
-    // index (a unit, a direction, a lane, the padded last tile of 13 paths) shows.
+    // The register-tiled tangent kernels against the blocked GEMMs (iteration) and the
+    // matrix–vector products (march), the formulations for every k, on the same paths: H̃ varies from path to
+    // path and its units differ, so a wrong index (a unit, a direction, a lane, the padded last tile of 13
+    // paths) shows.
     QFETCH(QString, preset);
     QFETCH(int, width);
     RunConfig c = smallConfig(preset.toStdString(), 23, 300, 77, 1);
@@ -158,6 +159,18 @@ void TestDmftKernels::tiledTangentsAreTheGemmTangents()
     qInfo("k = %d: max |K_tiles - K_gemm| = %.3g of %.3g", width, diff, scale);
     QVERIFY(scale > 0.0);
     QVERIFY2(diff < 1e-12 * scale, QByteArray::number(diff));
+    // the march's adjoint recursion, tiled and as matrix–vector products, from the same paths
+    Eigen::MatrixXd Km[2];
+    for (const bool tiled : { true, false }) {
+        DmftReplica replica(c, 7, 1);
+        replica.setTiledTangents(tiled);
+        QVERIFY(replica.march(nullptr) == DmftReplica::StepResult::Ok);
+        Km[tiled ? 0 : 1] = replica.K();
+    }
+    const double mScale = Km[1].cwiseAbs().maxCoeff(), mDiff = (Km[0] - Km[1]).cwiseAbs().maxCoeff();
+    qInfo("k = %d: marched, max |K_tiles - K_products| = %.3g of %.3g", width, mDiff, mScale);
+    QVERIFY(mScale > 0.0);
+    QVERIFY2(mDiff < 1e-11 * mScale, QByteArray::number(mDiff));
     // not symmetric in the units: a transposed block would show
     if (width > 1)
         QVERIFY(std::fabs(K[1](c.time.steps * width, 1) - K[1](c.time.steps * width + 1, 0)) > 1e-6 * scale);

@@ -250,6 +250,77 @@ void tangentTile(int N, int m0, int m1, const double *H, const double *A, const 
         }
 }
 
+/// The march's adjoint of the tangent recursion (DmftReplica::march) for a tile of paths, one row
+/// block n and one row a of H̃_n: y_n = H̃_n(a, ·), y_m = −(Σ_{p=m+1}^{n} y_p R(p,m)) A_m for
+/// m = n−1, …, 0, and the lane sums of y_m(b) added to Kl at (m k + b) × 8. Y: (n + 1) k tiles of
+/// scratch (component c of y_p at tileAt<K>(p, c)); A(m, col) points at the tile's entries of
+/// column m k² + col of A (entry (d, b) of A_m at col = d + b k). Columns m in groups of G that
+/// share every load of y_p, as in tangentRows.
+template <int K, int G, class ATile>
+inline void adjointRows(
+    int n, int m, const ATile &A, const double *R, Eigen::Index ldR, double *Y, double *Kl)
+{
+    TileLanes acc[G][K] = {};
+    // R(p k + c, q k + b)
+    auto Rat = [&](int p, int c, int q, int b) {
+        return R[(static_cast<Eigen::Index>(q) * K + b) * ldR + p * K + c];
+    };
+    for (int p = m + 1; p <= n; ++p) {
+        TileLanes y[K];
+        for (int c = 0; c < K; ++c)
+            y[c] = loadTile(Y + tileAt<K>(p, c));
+#pragma GCC unroll 16
+        for (int g = 0; g < G; ++g)
+#pragma GCC unroll 4
+            for (int b = 0; b < K; ++b)
+#pragma GCC unroll 4
+                for (int c = 0; c < K; ++c)
+                    fma(acc[g][b], Rat(p, c, m - g, b), y[c]);
+    }
+#pragma GCC unroll 16
+    for (int g = 0; g < G; ++g) {
+        const int q = m - g;
+#pragma GCC unroll 16
+        for (int h = 0; h < g; ++h) // p = m − h, inside the group
+            for (int c = 0; c < K; ++c) {
+                const TileLanes y = loadTile(Y + tileAt<K>(m - h, c));
+                for (int b = 0; b < K; ++b)
+                    fma(acc[g][b], Rat(m - h, c, q, b), y);
+            }
+        // y_q(b) = Σ_d T(d) A_q(d, b) with T = −acc
+        for (int b = 0; b < K; ++b) {
+            TileLanes y {};
+            for (int d = 0; d < K; ++d) {
+                const TileLanes a = loadTile(A(q, d + b * K));
+                y.lo -= acc[g][d].lo * a.lo;
+                y.hi -= acc[g][d].hi * a.hi;
+            }
+            storeTile(Y + tileAt<K>(q, b), y);
+            Lanes8 sum;
+            std::memcpy(&sum, Kl + (static_cast<Eigen::Index>(q) * K + b) * 8, sizeof(Lanes8));
+            sum += y.lo + y.hi;
+            std::memcpy(Kl + (static_cast<Eigen::Index>(q) * K + b) * 8, &sum, sizeof(Lanes8));
+        }
+    }
+}
+
+template <int K, class ATile>
+void adjointTile(
+    int n, const double *Hn, const ATile &A, const double *R, Eigen::Index ldR, double *Y, double *Kl)
+{
+    constexpr int G = K == 1 ? 8 : K == 2 ? 4 : 2;
+    for (int c = 0; c < K; ++c) // y_n = H̃_n(a, ·): Hn holds that row, component c at c × 16
+        storeTile(Y + tileAt<K>(n, c), loadTile(Hn + static_cast<Eigen::Index>(c) * kTangentTile));
+    int m = n - 1;
+    for (; m - G + 1 >= 0; m -= G)
+        adjointRows<K, G>(n, m, A, R, ldR, Y, Kl);
+    if constexpr (G > 2)
+        for (; m - 1 >= 0; m -= 2)
+            adjointRows<K, 2>(n, m, A, R, ldR, Y, Kl);
+    for (; m >= 0; --m)
+        adjointRows<K, 1>(n, m, A, R, ldR, Y, Kl);
+}
+
 /// Smallest innovation variance of w_n given (z, w_<n), relative to the largest Q, that the
 /// Stein estimator of K accepts (see DmftReplica::steinConditioning).
 constexpr double kSteinMinInnovation = 1e-6;
@@ -1079,7 +1150,12 @@ DmftReplica::StepResult DmftReplica::march(
         resizeWithHugePages(dG, P, D);
     // the tangent paths' A_m = s_m H̃_m / α (step()'s layout) and this step's adjoint y_m
     const int kk = k * k;
-    Eigen::MatrixXd As(PJ, (N + 1) * kk), Yadj(PJ, (N + 1) * kk), T(PJ, kk);
+    // (As has PJ rounded up to whole tiles of kTangentTile rows, the padding 0, for the tiled adjoint)
+    const int PJtiles = (PJ + kTangentTile - 1) / kTangentTile * kTangentTile;
+    Eigen::MatrixXd As = Eigen::MatrixXd::Zero(PJtiles, (N + 1) * kk), Yadj(PJ, (N + 1) * kk), T(PJ, kk);
+    const bool tiledAdjoint = k <= 3 && m_tiledTangents;
+    std::vector<double> adjY(static_cast<std::size_t>(N + 1) * k * kTangentTile),
+        adjH(static_cast<std::size_t>(k) * kTangentTile), adjK(static_cast<std::size_t>(N + 1) * k * 8);
     // the mean tangents J̄ (setMeanKernel), a row block per step
     const bool exact = m_exactMoments;
     Eigen::MatrixXd Jbar
@@ -1181,6 +1257,8 @@ DmftReplica::StepResult DmftReplica::march(
             //   y_n = H̃_n,  y_m = −(Σ_{p=m+1}^{n} y_p R_θ(p,m)) A_m   (m = n−1, …, 0).
             // The same flops as the forward recursion, but on this step's y (P_J × (n+1)k², in cache)
             // instead of every earlier step's tangents (P_J × N²k²/2, streamed from memory every step).
+            // For k ≤ 3 in register tiles of 16 paths (adjointTile; march's tangents on the logistic
+            // preset 13 → 6 ms, committee 36 → 27 ms), else as matrix–vector products.
             t0 = Clock::now();
             Eigen::MatrixXd kRow = Eigen::MatrixXd::Zero(k, m_steinKernel || m_meanKernel ? 0 : n * k);
             if (m_meanKernel && !m_steinKernel) {
@@ -1189,10 +1267,37 @@ DmftReplica::StepResult DmftReplica::march(
             } else if (!m_steinKernel && PJ > 0) {
                 // column m k² + a + c k of A and y: entry (a, c) of A_m, y_m of each tangent path
                 for (int c = 0; c < kk; ++c) {
-                    As.col(n * kk + c) = H.col(c).head(PJ).cwiseProduct(s.head(PJ).matrix());
-                    Yadj.col(n * kk + c) = H.col(c).head(PJ);
+                    As.col(n * kk + c).head(PJ) = H.col(c).head(PJ).cwiseProduct(s.head(PJ).matrix());
+                    if (!tiledAdjoint)
+                        Yadj.col(n * kk + c) = H.col(c).head(PJ);
                 }
-                for (int m = n - 1; m >= 0; --m) {
+                if (tiledAdjoint) {
+                    // tiles of kTangentTile paths (adjointTile), one row a of H̃_n at a time
+                    for (int a = 0; a < k; ++a) {
+                        std::fill(adjK.begin(), adjK.begin() + static_cast<std::ptrdiff_t>(n) * k * 8, 0.0);
+                        for (int q0 = 0; q0 < PJ; q0 += kTangentTile) {
+                            const int width = std::min(kTangentTile, PJ - q0);
+                            std::fill(adjH.begin(), adjH.end(), 0.0);
+                            for (int c = 0; c < k; ++c)
+                                std::memcpy(adjH.data() + static_cast<std::size_t>(c) * kTangentTile,
+                                    &H(q0, a + c * k), sizeof(double) * width);
+                            const auto A = [&](int q, int col) { return &As(q0, q * kk + col); };
+                            if (k == 1)
+                                adjointTile<1>(
+                                    n, adjH.data(), A, R.data(), R.outerStride(), adjY.data(), adjK.data());
+                            else if (k == 2)
+                                adjointTile<2>(
+                                    n, adjH.data(), A, R.data(), R.outerStride(), adjY.data(), adjK.data());
+                            else
+                                adjointTile<3>(
+                                    n, adjH.data(), A, R.data(), R.outerStride(), adjY.data(), adjK.data());
+                        }
+                        const Eigen::Map<const Eigen::Matrix<double, 8, Eigen::Dynamic>> lanes(
+                            adjK.data(), 8, n * k);
+                        kRow.row(a) = lanes.colwise().sum();
+                    }
+                }
+                for (int m = n - 1; m >= 0 && !tiledAdjoint; --m) {
                     // T(a, b) = −Σ_{p>m, c} y_p(a, c) R_θ(p k + c, m k + b): the columns a + (p k + c) k
                     // (y_p(a, ·) for p > m: PJ × (n − m)k columns of stride k PJ, read once for all b)
                     for (int a = 0; a < k; ++a)
