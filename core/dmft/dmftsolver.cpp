@@ -186,6 +186,29 @@ inline void finishRow(
     }
 }
 
+/// Entry (a, b) of the k × k block R(p, q) of R (column major, leading dimension ldR).
+template <int K> inline double blockEntry(const double *R, Eigen::Index ldR, int p, int a, int q, int b)
+{
+    return R[(static_cast<Eigen::Index>(q) * K + b) * ldR + p * K + a];
+}
+
+/// acc[g][o] += Σ_i coef(g, o, i) y_i for the K components y_i of the tile row at Yrow: every
+/// component loaded once for all G rows (the inner loop of tangentRows and adjointRows).
+template <int K, int G, class Coef>
+inline void accumulateTile(TileLanes (&acc)[G][K], const double *Yrow, Coef coef)
+{
+    TileLanes y[K];
+    for (int i = 0; i < K; ++i)
+        y[i] = loadTile(Yrow + static_cast<Eigen::Index>(i) * kTangentTile);
+#pragma GCC unroll 16
+    for (int g = 0; g < G; ++g)
+#pragma GCC unroll 4
+        for (int o = 0; o < K; ++o)
+#pragma GCC unroll 4
+            for (int i = 0; i < K; ++i)
+                fma(acc[g][o], coef(g, o, i), y[i]);
+}
+
 /// Rows n..n+G−1 of column m (one direction): the memory of rows m..n−1 with every load of Y_l
 /// shared by the G rows (2 G k vector accumulators), then the triangle inside the group row by row.
 template <int K, int G>
@@ -193,22 +216,10 @@ inline void tangentRows(
     int m, int n, const double *H, const double *A, const double *R, Eigen::Index ldR, double *Y, double *Kl)
 {
     TileLanes acc[G][K] = {};
-    // R(p k + a, l k + b)
-    auto Rat = [&](int p, int a, int l, int b) {
-        return R[(static_cast<Eigen::Index>(l) * K + b) * ldR + p * K + a];
-    };
-    for (int l = m; l < n; ++l) {
-        TileLanes y[K];
-        for (int b = 0; b < K; ++b)
-            y[b] = loadTile(Y + tileAt<K>(l, b));
-#pragma GCC unroll 16
-        for (int g = 0; g < G; ++g)
-#pragma GCC unroll 4
-            for (int a = 0; a < K; ++a)
-#pragma GCC unroll 4
-                for (int b = 0; b < K; ++b)
-                    fma(acc[g][a], Rat(n + g, a, l, b), y[b]);
-    }
+    auto Rat = [&](int p, int a, int l, int b) { return blockEntry<K>(R, ldR, p, a, l, b); };
+    for (int l = m; l < n; ++l) // acc[g][a] += Σ_b R(n + g, l)(a, b) y_l(b)
+        accumulateTile<K, G>(
+            acc, Y + tileAt<K>(l, 0), [&](int g, int a, int b) { return Rat(n + g, a, l, b); });
 #pragma GCC unroll 16
     for (int g = 0; g < G; ++g) {
 #pragma GCC unroll 16
@@ -261,22 +272,10 @@ inline void adjointRows(
     int n, int m, const ATile &A, const double *R, Eigen::Index ldR, double *Y, double *Kl)
 {
     TileLanes acc[G][K] = {};
-    // R(p k + c, q k + b)
-    auto Rat = [&](int p, int c, int q, int b) {
-        return R[(static_cast<Eigen::Index>(q) * K + b) * ldR + p * K + c];
-    };
-    for (int p = m + 1; p <= n; ++p) {
-        TileLanes y[K];
-        for (int c = 0; c < K; ++c)
-            y[c] = loadTile(Y + tileAt<K>(p, c));
-#pragma GCC unroll 16
-        for (int g = 0; g < G; ++g)
-#pragma GCC unroll 4
-            for (int b = 0; b < K; ++b)
-#pragma GCC unroll 4
-                for (int c = 0; c < K; ++c)
-                    fma(acc[g][b], Rat(p, c, m - g, b), y[c]);
-    }
+    auto Rat = [&](int p, int c, int q, int b) { return blockEntry<K>(R, ldR, p, c, q, b); };
+    for (int p = m + 1; p <= n; ++p) // acc[g][b] += Σ_c y_p(c) R(p, m − g)(c, b)
+        accumulateTile<K, G>(
+            acc, Y + tileAt<K>(p, 0), [&](int g, int b, int c) { return Rat(p, c, m - g, b); });
 #pragma GCC unroll 16
     for (int g = 0; g < G; ++g) {
         const int q = m - g;
