@@ -131,13 +131,14 @@ void TestDmftKernels::tiledTangentsAreTheGemmTangents_data()
 
 void TestDmftKernels::tiledTangentsAreTheGemmTangents()
 {
-    // The register-tiled tangent kernels against the blocked GEMMs (iteration) and the
-    // matrix–vector products (march), the formulations for every k, on the same paths: H̃ varies from path to
-    // path and its units differ, so a wrong index (a unit, a direction, a lane, the padded last tile of 13
-    // paths) shows.
+    // The register-tiled kernels (tangents, and the r-process's memory term) against the blocked
+    // GEMMs (iteration) and the matrix–vector products (march), the formulations for every k, on
+    // the same paths: H̃ varies from path to path and its units differ, so a wrong index (a unit,
+    // a direction, a lane, the padded last tiles of 13 and 12 paths, a row group past the first
+    // of a time block: N = 41 has time blocks of 16 and 10 steps) shows.
     QFETCH(QString, preset);
     QFETCH(int, width);
-    RunConfig c = smallConfig(preset.toStdString(), 23, 300, 77, 1);
+    RunConfig c = smallConfig(preset.toStdString(), 41, 300, 77, 1);
     if (width == 3) {
         c.problem.width = c.problem.teacherWidth = 3;
         Eigen::MatrixXd m0 = Eigen::MatrixXd::Zero(3, 3);
@@ -145,16 +146,26 @@ void TestDmftKernels::tiledTangentsAreTheGemmTangents()
         m0(1, 2) = 0.1;
         c.init.m0 = m0;
     }
-    Eigen::MatrixXd K[2];
+    Eigen::MatrixXd K[2], Cu[2];
+    Eigen::VectorXd loss[2];
     for (const bool tiled : { true, false }) {
         DmftSolver solver(c);
-        solver.setTiledTangents(tiled);
+        solver.setTiledKernels(tiled);
         QVERIFY(solver.init() == Status::Running);
         for (int i = 0; i < 2; ++i)
             solver.step();
         QVERIFY(!solver.replica(0).usesMeanKernel());
         K[tiled ? 0 : 1] = solver.replica(0).K();
+        Cu[tiled ? 0 : 1] = solver.replica(0).Cu();
+        loss[tiled ? 0 : 1] = solver.replica(0).trainLoss();
     }
+    // the r-process's memory term (memoryRows against the GEMM): C_u and the train loss
+    const double cuScale = Cu[1].cwiseAbs().maxCoeff(), cuDiff = (Cu[0] - Cu[1]).cwiseAbs().maxCoeff();
+    const double lossDiff = (loss[0] - loss[1]).cwiseAbs().maxCoeff();
+    qInfo("k = %d: max |C_u tiles - gemm| = %.3g of %.3g, train loss %.3g", width, cuDiff, cuScale, lossDiff);
+    QVERIFY(cuScale > 0.0);
+    QVERIFY2(cuDiff < 1e-12 * cuScale, QByteArray::number(cuDiff));
+    QVERIFY2(lossDiff < 1e-12 * loss[1].cwiseAbs().maxCoeff(), QByteArray::number(lossDiff));
     const double scale = K[1].cwiseAbs().maxCoeff(), diff = (K[0] - K[1]).cwiseAbs().maxCoeff();
     qInfo("k = %d: max |K_tiles - K_gemm| = %.3g of %.3g", width, diff, scale);
     QVERIFY(scale > 0.0);
@@ -163,7 +174,7 @@ void TestDmftKernels::tiledTangentsAreTheGemmTangents()
     Eigen::MatrixXd Km[2];
     for (const bool tiled : { true, false }) {
         DmftReplica replica(c, 7, 1);
-        replica.setTiledTangents(tiled);
+        replica.setTiledKernels(tiled);
         QVERIFY(replica.march(nullptr) == DmftReplica::StepResult::Ok);
         Km[tiled ? 0 : 1] = replica.K();
     }

@@ -121,7 +121,7 @@ template <class Dst, class A, class B> void subtractProductTransposed(Dst &&dst,
 /// 0); rows n go in groups of G (8 for k = 1, 4 for k = 2, 2 for k = 3) that share every load of
 /// Y_l (2 G k independent vector accumulators, the entries of R(n.., l) broadcast: a
 /// register-tiled triangular solve). The blocked GEMMs it replaces (still there for k > 3, and
-/// for checks: setTiledTangents) packed Y for every block and sub-block of six rows: at N = 50
+/// for checks: setTiledKernels) packed Y for every block and sub-block of six rows: at N = 50
 /// packing, the per-step products and the per-(n, m) sums took as long as the multiply–adds.
 /// Tangent kernel, one thread: SPOC workload (k = 1, N = 50, 2·10⁴ paths) 26–30 → 18–20 ms per
 /// iteration; logistic preset 8.6 → 5.6 ms at N = 100 and 1.5 → 0.9 ms at N = 50; committee
@@ -192,14 +192,15 @@ template <int K> inline double blockEntry(const double *R, Eigen::Index ldR, int
     return R[(static_cast<Eigen::Index>(q) * K + b) * ldR + p * K + a];
 }
 
-/// acc[g][o] += Σ_i coef(g, o, i) y_i for the K components y_i of the tile row at Yrow: every
-/// component loaded once for all G rows (the inner loop of tangentRows and adjointRows).
+/// acc[g][o] += Σ_i coef(g, o, i) y_i for the K components y_i of a tile, y_i at Yrow + i stride:
+/// every component loaded once for all G rows (the inner loop of tangentRows, adjointRows and
+/// memoryRows).
 template <int K, int G, class Coef>
-inline void accumulateTile(TileLanes (&acc)[G][K], const double *Yrow, Coef coef)
+inline void accumulateTile(TileLanes (&acc)[G][K], const double *Yrow, Eigen::Index stride, Coef coef)
 {
     TileLanes y[K];
     for (int i = 0; i < K; ++i)
-        y[i] = loadTile(Yrow + static_cast<Eigen::Index>(i) * kTangentTile);
+        y[i] = loadTile(Yrow + static_cast<Eigen::Index>(i) * stride);
 #pragma GCC unroll 16
     for (int g = 0; g < G; ++g)
 #pragma GCC unroll 4
@@ -219,7 +220,7 @@ inline void tangentRows(
     auto Rat = [&](int p, int a, int l, int b) { return blockEntry<K>(R, ldR, p, a, l, b); };
     for (int l = m; l < n; ++l) // acc[g][a] += Σ_b R(n + g, l)(a, b) y_l(b)
         accumulateTile<K, G>(
-            acc, Y + tileAt<K>(l, 0), [&](int g, int a, int b) { return Rat(n + g, a, l, b); });
+            acc, Y + tileAt<K>(l, 0), kTangentTile, [&](int g, int a, int b) { return Rat(n + g, a, l, b); });
 #pragma GCC unroll 16
     for (int g = 0; g < G; ++g) {
 #pragma GCC unroll 16
@@ -275,7 +276,7 @@ inline void adjointRows(
     auto Rat = [&](int p, int c, int q, int b) { return blockEntry<K>(R, ldR, p, c, q, b); };
     for (int p = m + 1; p <= n; ++p) // acc[g][b] += Σ_c y_p(c) R(p, m − g)(c, b)
         accumulateTile<K, G>(
-            acc, Y + tileAt<K>(p, 0), [&](int g, int b, int c) { return Rat(p, c, m - g, b); });
+            acc, Y + tileAt<K>(p, 0), kTangentTile, [&](int g, int b, int c) { return Rat(p, c, m - g, b); });
 #pragma GCC unroll 16
     for (int g = 0; g < G; ++g) {
         const int q = m - g;
@@ -318,6 +319,46 @@ void adjointTile(
             adjointRows<K, 2>(n, m, A, R, ldR, Y, Kl);
     for (; m >= 0; --m)
         adjointRows<K, 1>(n, m, A, R, ldR, Y, Kl);
+}
+
+/// The r-process's memory of the steps before n0 on the rows j0..j0+G−1 of a time block (steps
+/// n0 + j) for one tile of paths: out(:, j k + a) −= Σ_{l<n0} Σ_b R(n0 + j, l)(a, b) dG_l(b),
+/// dG and out column major with the paths as rows (the tile's 16 lanes from row 16 tile).
+template <int K, int G>
+inline void memoryRows(int tile, int j0, int n0, const double *dG, Eigen::Index ldG, const double *R,
+    Eigen::Index ldR, double *out, Eigen::Index ldOut)
+{
+    TileLanes acc[G][K] = {};
+    const Eigen::Index lane0 = static_cast<Eigen::Index>(tile) * kTangentTile;
+    for (int l = 0; l < n0; ++l)
+        accumulateTile<K, G>(acc, dG + lane0 + static_cast<Eigen::Index>(l) * K * ldG, ldG,
+            [&](int g, int a, int b) { return blockEntry<K>(R, ldR, n0 + j0 + g, a, l, b); });
+    for (int g = 0; g < G; ++g)
+        for (int a = 0; a < K; ++a) {
+            double *o = out + lane0 + (static_cast<Eigen::Index>(j0 + g) * K + a) * ldOut;
+            TileLanes v = loadTile(o);
+            v.lo -= acc[g][a].lo;
+            v.hi -= acc[g][a].hi;
+            storeTile(o, v);
+        }
+}
+
+/// memoryRows for every tile and every row of a time block of `rows` steps from n0.
+template <int K>
+void subtractMemoryTiles(int tiles, int rows, int n0, const double *dG, Eigen::Index ldG, const double *R,
+    Eigen::Index ldR, double *out, Eigen::Index ldOut)
+{
+    constexpr int G = K == 1 ? 8 : K == 2 ? 4 : 2;
+    for (int tile = 0; tile < tiles; ++tile) {
+        int j = 0;
+        for (; j + G <= rows; j += G)
+            memoryRows<K, G>(tile, j, n0, dG, ldG, R, ldR, out, ldOut);
+        if constexpr (G > 2)
+            for (; j + 2 <= rows; j += 2)
+                memoryRows<K, 2>(tile, j, n0, dG, ldG, R, ldR, out, ldOut);
+        for (; j < rows; ++j)
+            memoryRows<K, 1>(tile, j, n0, dG, ldG, R, ldR, out, ldOut);
+    }
 }
 
 /// Smallest innovation variance of w_n given (z, w_<n), relative to the largest Q, that the
@@ -686,10 +727,11 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
     // P × D arrays only when keepsPaths(): 4 × 8 P D bytes less per replica, ~65 MB at the
     // presets, whose first touch was a tenth of the committee's DMFT time).
     // Time blocks: the memory term of the steps in [n0, n1) from the steps before n0 is one
-    // GEMM, (c × n0 k)·(n0 k × (n1 − n0) k); only the steps inside the block are left to
+    // product, (c × n0 k)·(n0 k × (n1 − n0) k); only the steps inside the block are left to
     // the per-step products (the blocked triangular solve). Measured on committee-erf
     // (k = 2, N = 100) with the tangents' sub-blocks: user time of 8 iterations 2.04 → 1.90 s
-    // (median of 3, on a loaded machine).
+    // (median of 3, on a loaded machine). For k ≤ 3 that product runs in register tiles of 16
+    // paths (memoryRows): as a GEMM it packed dG (c × n0 k) again for every time block.
     constexpr int kTimeBlock = 16;
     const int k = m_k, kk = k * k;
     // Tangents need H̃ (E[H̃_n] is K's diagonal); the Stein estimator of K and the fresh-path
@@ -703,8 +745,11 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
         // (taking .rightCols() of the product expression directly evaluated it coefficient
         // by coefficient, without the blocked kernel); w is its columns from k* on
         zw.noalias() = m_xi.middleRows(b0, c) * m_L.transpose().triangularView<Eigen::Upper>();
+        // dG and the time block's r in whole tiles of kTangentTile rows (memoryRows), the padding 0
+        const int cT = (c + kTangentTile - 1) / kTangentTile * kTangentTile;
         Gb.resize(c, m_D);
-        dGb.resize(c, m_D);
+        dGb.resize(cT, m_D);
+        dGb.bottomRows(cT - c).setZero();
         const auto y = m_y.segment(b0, c);
         const int cJ = std::clamp(m_PJ - b0, 0, c); // tangent paths in this block
         for (int n = 0; n <= m_N; ++n) {
@@ -713,22 +758,36 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
             const int n0 = n - n % kTimeBlock;
             if (n == n0) {
                 const int width = (std::min(n0 + kTimeBlock, m_N + 1) - n0) * k;
-                Rblock = zw.middleCols(m_ks + n0 * k, width);
-                if (n0 > 0)
+                Rblock.resize(cT, width);
+                Rblock.topRows(c) = zw.middleCols(m_ks + n0 * k, width);
+                Rblock.bottomRows(cT - c).setZero();
+                if (n0 > 0 && k <= 3 && m_tiledKernels) {
+                    const auto run = [&](auto tiles) {
+                        tiles(cT / kTangentTile, width / k, n0, dGb.data(), dGb.outerStride(), m_R.data(),
+                            m_R.outerStride(), Rblock.data(), Rblock.outerStride());
+                    };
+                    if (k == 1)
+                        run(subtractMemoryTiles<1>);
+                    else if (k == 2)
+                        run(subtractMemoryTiles<2>);
+                    else
+                        run(subtractMemoryTiles<3>);
+                } else if (n0 > 0) {
                     Rblock.noalias()
                         -= dGb.leftCols(n0 * k) * m_R.block(n0 * k, 0, width, n0 * k).transpose();
+                }
             }
-            r = Rblock.middleCols((n - n0) * k, k);
+            r = Rblock.topRows(c).middleCols((n - n0) * k, k);
             if (n > n0)
-                subtractProductTransposed(
-                    r, dGb.middleCols(n0 * k, (n - n0) * k), m_R.block(n * k, n0 * k, k, (n - n0) * k));
+                subtractProductTransposed(r, dGb.topRows(c).middleCols(n0 * k, (n - n0) * k),
+                    m_R.block(n * k, n0 * k, k, (n - n0) * k));
             if (keep)
                 m_Rpre.block(b0, n * k, c, k) = r;
             auto G = Gb.middleCols(n * k, k);
             loss[n] += m_problem.evaluateBatch(r, y, G, needH ? &H : nullptr, m_tamingStep);
             // dG_n = s_n g_n / α with s_n = Δ − √(τα) ΔB_n
             const auto s = m_S.col(n).segment(b0, c).array() / m_alpha;
-            dGb.middleCols(n * k, k) = G.array().colwise() * s;
+            dGb.topRows(c).middleCols(n * k, k) = G.array().colwise() * s;
             if (!needH)
                 continue;
             const Eigen::RowVectorXd hsum = H.colwise().sum();
@@ -748,11 +807,11 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
         if (keep) {
             m_W.middleRows(b0, c) = zw.rightCols(m_D);
             m_G.middleRows(b0, c) = Gb;
-            m_dG.middleRows(b0, c) = dGb;
+            m_dG.middleRows(b0, c) = dGb.topRows(c);
         }
         if (m_pathsOnly)
             continue;
-        CuSum.selfadjointView<Eigen::Lower>().rankUpdate(dGb.transpose());
+        CuSum.selfadjointView<Eigen::Lower>().rankUpdate(dGb.topRows(c).transpose());
         gzSum.noalias() += Gb.transpose() * m_Z.middleRows(b0, c);
     }
 }
@@ -771,7 +830,7 @@ void DmftReplica::tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, 
     const int c = q1 - q0, k = m_k, kk = k * k, N = m_N;
     if (c <= 0)
         return;
-    if (k <= 3 && m_tiledTangents) {
+    if (k <= 3 && m_tiledKernels) {
         // register tiles of kTangentTile paths (tangentTile); the last one padded with zeros
         constexpr int W = kTangentTile;
         std::vector<double> H(static_cast<std::size_t>(N + 1) * kk * W), A(H.size()),
@@ -1152,7 +1211,7 @@ DmftReplica::StepResult DmftReplica::march(
     // (As has PJ rounded up to whole tiles of kTangentTile rows, the padding 0, for the tiled adjoint)
     const int PJtiles = (PJ + kTangentTile - 1) / kTangentTile * kTangentTile;
     Eigen::MatrixXd As = Eigen::MatrixXd::Zero(PJtiles, (N + 1) * kk), Yadj(PJ, (N + 1) * kk), T(PJ, kk);
-    const bool tiledAdjoint = k <= 3 && m_tiledTangents;
+    const bool tiledAdjoint = k <= 3 && m_tiledKernels;
     std::vector<double> adjY(static_cast<std::size_t>(N + 1) * k * kTangentTile),
         adjH(static_cast<std::size_t>(k) * kTangentTile), adjK(static_cast<std::size_t>(N + 1) * k * 8);
     // the mean tangents J̄ (setMeanKernel), a row block per step
@@ -2148,8 +2207,8 @@ void DmftSolver::applyEstimators(DmftReplica &replica) const
         replica.setMeanKernel(*m_meanKernel);
     if (m_exactMoments)
         replica.setExactMoments(*m_exactMoments);
-    if (m_tiledTangents)
-        replica.setTiledTangents(*m_tiledTangents);
+    if (m_tiledKernels)
+        replica.setTiledKernels(*m_tiledKernels);
 }
 
 std::uint64_t DmftSolver::replicaSeed(int r) const

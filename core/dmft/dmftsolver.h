@@ -234,10 +234,11 @@ public:
     /// estimator (setSteinKernel) takes precedence. Off: the tangents, to check them.
     void setMeanKernel(bool on) { m_meanKernel = on; }
     bool usesMeanKernel() const { return m_meanKernel || m_exactMoments; }
-    /// The per-path tangents of an iteration for k ≤ 3 in register tiles of 16 paths (on, the
-    /// default) or as the blocked GEMMs every k can use (off): a check of the one against the
-    /// other (they agree to rounding).
-    void setTiledTangents(bool on) { m_tiledTangents = on; }
+    /// For k ≤ 3, the per-path tangents (of an iteration and of the march's adjoint) and the
+    /// r-process's memory of earlier time blocks in register tiles of 16 paths (on, the default),
+    /// or as the blocked GEMMs and matrix–vector products every k can use (off): a check of the
+    /// one against the other (they agree to rounding).
+    void setTiledKernels(bool on) { m_tiledKernels = on; }
     /// A linear student on the square loss (dmft/linearmoments.h, closesOnSecondMoments: no
     /// taming; real labels, or sign labels of a linear teacher): the train loss, C_u, E[g zᵀ] and K of each
     /// iteration from their exact second moments instead of the paths, with no Monte-Carlo
@@ -332,7 +333,7 @@ private:
     bool m_keepPathsAsked = false; // setKeepPaths (the Stein kernel keeps them anyway)
     bool m_steinKernel = false;
     bool m_meanKernel = false;
-    bool m_tiledTangents = true;
+    bool m_tiledKernels = true;
     bool m_exactMoments = false;
     // what drawPaths() needs, kept from the constructor until the normals are drawn
     std::vector<std::int64_t> m_globalIndex; // this process's rows: their global path index
@@ -364,8 +365,8 @@ public:
     /// K as the exact mean of the tangents (on, where H̃ is constant: the default there) or
     /// from the tangent paths (off): checks of the tangents. Call before init().
     void setMeanKernel(bool on) { m_meanKernel = on; }
-    /// DmftReplica::setTiledTangents for every replica and the pilot. Call before init().
-    void setTiledTangents(bool on) { m_tiledTangents = on; }
+    /// DmftReplica::setTiledKernels for every replica and the pilot. Call before init().
+    void setTiledKernels(bool on) { m_tiledKernels = on; }
     /// The exact second-moment kernels (DmftReplica::setExactMoments; on by default
     /// where it applies) or the paths (off). Call before init().
     void setExactMoments(bool on) { m_exactMoments = on; }
@@ -511,7 +512,7 @@ private:
     std::optional<bool> m_steinKernel;
     std::optional<bool> m_meanKernel;
     std::optional<bool> m_exactMoments;
-    std::optional<bool> m_tiledTangents;
+    std::optional<bool> m_tiledKernels;
     std::shared_ptr<const NormalsCoupling> m_coupling;
     Reducer *m_reducer;
 };
