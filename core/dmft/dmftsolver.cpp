@@ -323,7 +323,7 @@ void adjointTile(
 
 /// The r-process's memory of the steps before n0 on the rows j0..j0+G−1 of a time block (steps
 /// n0 + j) for one tile of paths: out(:, j k + a) −= Σ_{l<n0} Σ_b R(n0 + j, l)(a, b) dG_l(b),
-/// dG and out column major with the paths as rows (the tile's 16 lanes from row 16 tile).
+/// dG and out column major with the paths as rows (the tile's 16 lanes are rows 16 tile on).
 template <int K, int G>
 inline void memoryRows(int tile, int j0, int n0, const double *dG, Eigen::Index ldG, const double *R,
     Eigen::Index ldR, double *out, Eigen::Index ldOut)
