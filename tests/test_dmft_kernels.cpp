@@ -159,7 +159,8 @@ void TestDmftKernels::tiledTangentsAreTheGemmTangents()
         Cu[tiled ? 0 : 1] = solver.replica(0).Cu();
         loss[tiled ? 0 : 1] = solver.replica(0).trainLoss();
     }
-    // the r-process's memory term (memoryRows against the GEMM): C_u and the train loss
+    // the r-process (w = L ξ and the memory in tiles, preactivationRows, against the triangular
+    // product and the GEMM): C_u and the train loss
     const double cuScale = Cu[1].cwiseAbs().maxCoeff(), cuDiff = (Cu[0] - Cu[1]).cwiseAbs().maxCoeff();
     const double lossDiff = (loss[0] - loss[1]).cwiseAbs().maxCoeff();
     qInfo("k = %d: max |C_u tiles - gemm| = %.3g of %.3g, train loss %.3g", width, cuDiff, cuScale, lossDiff);

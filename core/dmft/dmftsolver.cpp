@@ -22,6 +22,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
+#include <type_traits>
 
 namespace dmftlab
 {
@@ -194,7 +195,7 @@ template <int K> inline double blockEntry(const double *R, Eigen::Index ldR, int
 
 /// acc[g][o] += Σ_i coef(g, o, i) y_i for the K components y_i of a tile, y_i at Yrow + i stride:
 /// every component loaded once for all G rows (the inner loop of tangentRows, adjointRows and
-/// memoryRows).
+/// preactivationRows).
 template <int K, int G, class Coef>
 inline void accumulateTile(TileLanes (&acc)[G][K], const double *Yrow, Eigen::Index stride, Coef coef)
 {
@@ -321,44 +322,79 @@ void adjointTile(
         adjointRows<K, 1>(n, m, A, R, ldR, Y, Kl);
 }
 
-/// The r-process's memory of the steps before n0 on the rows j0..j0+G−1 of a time block (steps
-/// n0 + j) for one tile of paths: out(:, j k + a) −= Σ_{l<n0} Σ_b R(n0 + j, l)(a, b) dG_l(b),
-/// dG and out column major with the paths as rows (the tile's 16 lanes are rows 16 tile on).
+/// The preactivations r of the rows j0..j0+G−1 of a time block (steps n0 + j) for one tile of
+/// paths, without the steps inside the block: out(:, j k + a) = w_{n0+j}(a) − the memory of the
+/// steps before n0, Σ_{l<n0} Σ_b R(n0 + j, l)(a, b) dG_l(b). With xi, w_n(a) = Σ_{i ≤ row} L(row, i) ξ_i
+/// (row = k* + n k + a: (z, w) = L ξ one row at a time, ξ's column i at xi + i ldXi); without, w
+/// is already in out. dG and out column major with the paths as rows (the tile's 16 lanes are
+/// rows 16 tile on).
 template <int K, int G>
-inline void memoryRows(int tile, int j0, int n0, const double *dG, Eigen::Index ldG, const double *R,
-    Eigen::Index ldR, double *out, Eigen::Index ldOut)
+inline void preactivationRows(int tile, int j0, int n0, int ks, const double *xi, Eigen::Index ldXi,
+    const double *L, Eigen::Index ldL, const double *dG, Eigen::Index ldG, const double *R, Eigen::Index ldR,
+    double *out, Eigen::Index ldOut)
 {
     TileLanes acc[G][K] = {};
     const Eigen::Index lane0 = static_cast<Eigen::Index>(tile) * kTangentTile;
+    auto at = [&](int g, int a) { return out + lane0 + (static_cast<Eigen::Index>(j0 + g) * K + a) * ldOut; };
+    if (xi) {
+        const int first = ks + (n0 + j0) * K; // the group's first row of L
+        auto Lat = [&](int row, int i) { return L[static_cast<Eigen::Index>(i) * ldL + row]; };
+        // columns i below every row of the group, then those on and above the first row (L is
+        // lower triangular: the entries above a row's diagonal are left out, not read)
+        for (int i = 0; i < first; ++i)
+            accumulateTile<1, G * K>(reinterpret_cast<TileLanes(&)[G * K][1]>(acc), xi + i * ldXi, 0,
+                [&](int ga, int, int) { return Lat(first + ga, i); });
+        for (int i = first; i < first + G * K; ++i)
+            accumulateTile<1, G * K>(reinterpret_cast<TileLanes(&)[G * K][1]>(acc), xi + i * ldXi, 0,
+                [&](int ga, int, int) { return i <= first + ga ? Lat(first + ga, i) : 0.0; });
+    } else {
+        for (int g = 0; g < G; ++g)
+            for (int a = 0; a < K; ++a)
+                acc[g][a] = loadTile(at(g, a));
+    }
     for (int l = 0; l < n0; ++l)
         accumulateTile<K, G>(acc, dG + lane0 + static_cast<Eigen::Index>(l) * K * ldG, ldG,
-            [&](int g, int a, int b) { return blockEntry<K>(R, ldR, n0 + j0 + g, a, l, b); });
+            [&](int g, int a, int b) { return -blockEntry<K>(R, ldR, n0 + j0 + g, a, l, b); });
     for (int g = 0; g < G; ++g)
-        for (int a = 0; a < K; ++a) {
-            double *o = out + lane0 + (static_cast<Eigen::Index>(j0 + g) * K + a) * ldOut;
-            TileLanes v = loadTile(o);
-            v.lo -= acc[g][a].lo;
-            v.hi -= acc[g][a].hi;
-            storeTile(o, v);
-        }
+        for (int a = 0; a < K; ++a)
+            storeTile(at(g, a), acc[g][a]);
 }
 
-/// memoryRows for every tile and every row of a time block of `rows` steps from n0.
+/// preactivationRows for every tile and every row of a time block of `rows` steps from n0. The
+/// normals (if xi) of tile t at xi + 16 t (leading dimension ldXi); the last tile's, when the
+/// block is not whole tiles, at lastXi (leading dimension 16, its padding 0).
 template <int K>
-void subtractMemoryTiles(int tiles, int rows, int n0, const double *dG, Eigen::Index ldG, const double *R,
-    Eigen::Index ldR, double *out, Eigen::Index ldOut)
+void preactivationTiles(int tiles, int rows, int n0, int ks, const double *xi, Eigen::Index ldXi,
+    const double *lastXi, bool lastPadded, const double *L, Eigen::Index ldL, const double *dG,
+    Eigen::Index ldG, const double *R, Eigen::Index ldR, double *out, Eigen::Index ldOut)
 {
     constexpr int G = K == 1 ? 8 : K == 2 ? 4 : 2;
     for (int tile = 0; tile < tiles; ++tile) {
+        const bool padded = xi && lastPadded && tile == tiles - 1;
+        const double *x = !xi ? nullptr
+            : padded          ? lastXi
+                              : xi + static_cast<Eigen::Index>(tile) * kTangentTile;
+        const Eigen::Index ld = padded ? kTangentTile : ldXi;
         int j = 0;
         for (; j + G <= rows; j += G)
-            memoryRows<K, G>(tile, j, n0, dG, ldG, R, ldR, out, ldOut);
+            preactivationRows<K, G>(tile, j, n0, ks, x, ld, L, ldL, dG, ldG, R, ldR, out, ldOut);
         if constexpr (G > 2)
             for (; j + 2 <= rows; j += 2)
-                memoryRows<K, 2>(tile, j, n0, dG, ldG, R, ldR, out, ldOut);
+                preactivationRows<K, 2>(tile, j, n0, ks, x, ld, L, ldL, dG, ldG, R, ldR, out, ldOut);
         for (; j < rows; ++j)
-            memoryRows<K, 1>(tile, j, n0, dG, ldG, R, ldR, out, ldOut);
+            preactivationRows<K, 1>(tile, j, n0, ks, x, ld, L, ldL, dG, ldG, R, ldR, out, ldOut);
     }
+}
+
+/// f(std::integral_constant<int, K>()) for the unit count k = K ∈ {1, 2, 3} of the tiled kernels.
+template <class F> void withUnits(int k, F &&f)
+{
+    if (k == 1)
+        f(std::integral_constant<int, 1>());
+    else if (k == 2)
+        f(std::integral_constant<int, 2>());
+    else
+        f(std::integral_constant<int, 3>());
 }
 
 /// Smallest innovation variance of w_n given (z, w_<n), relative to the largest Q, that the
@@ -731,22 +767,36 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
     // the per-step products (the blocked triangular solve). Measured on committee-erf
     // (k = 2, N = 100) with the tangents' sub-blocks: user time of 8 iterations 2.04 → 1.90 s
     // (median of 3, on a loaded machine). For k ≤ 3 that product runs in register tiles of 16
-    // paths (memoryRows): as a GEMM it packed dG (c × n0 k) again for every time block.
+    // paths (preactivationRows): as a GEMM it packed dG (c × n0 k) again for every time block.
+    // Unless w is kept, the tiles also compute w = L ξ row by row, in place of the blocked
+    // triangular product. Path kernel, A/B over 5 alternating runs: the memory in tiles gave
+    // logistic −2 %, phase retrieval −6 %, committee −7 %; w in them on top of that logistic −6 %
+    // at N = 100 and −13 % at N = 50, phase retrieval −8 %, committee −1 to −3 %.
     constexpr int kTimeBlock = 16;
     const int k = m_k, kk = k * k;
     // Tangents need H̃ (E[H̃_n] is K's diagonal); the Stein estimator of K and the fresh-path
     // train loss do not, and the fresh paths need neither C_u nor E[g zᵀ].
     const bool needH = !m_pathsOnly && !m_steinKernel && !m_meanKernel;
     const bool keep = keepsPaths();
-    Eigen::MatrixXd r, H, Rblock, zw, Gb, dGb;
+    Eigen::MatrixXd r, H, Rblock, zw, Gb, dGb, lastXi;
     for (int b0 = p0; b0 < p1; b0 += kPathBlock) {
         const int c = std::min(kPathBlock, p1 - b0);
         // (z, w) = L ξ for the block's paths: a triangular matrix product into a temporary
         // (taking .rightCols() of the product expression directly evaluated it coefficient
         // by coefficient, without the blocked kernel); w is its columns from k* on
-        zw.noalias() = m_xi.middleRows(b0, c) * m_L.transpose().triangularView<Eigen::Upper>();
-        // dG and the time block's r in whole tiles of kTangentTile rows (memoryRows), the padding 0
+        // For k ≤ 3 the tiles compute w with the memory term (preactivationTiles) unless w is kept.
+        const bool tiles = k <= 3 && m_tiledKernels, wTiles = tiles && !keep;
+        if (!wTiles)
+            zw.noalias() = m_xi.middleRows(b0, c) * m_L.transpose().triangularView<Eigen::Upper>();
+        // dG and the time block's r in whole tiles of kTangentTile rows (preactivationRows), the
+        // padding 0
         const int cT = (c + kTangentTile - 1) / kTangentTile * kTangentTile;
+        const bool lastPadded = cT != c;
+        if (wTiles && lastPadded) { // the last tile's normals, padded with zeros
+            lastXi.setZero(kTangentTile, m_ks + m_D);
+            lastXi.topRows(c - (cT - kTangentTile))
+                = m_xi.block(b0 + cT - kTangentTile, 0, c - (cT - kTangentTile), m_ks + m_D);
+        }
         Gb.resize(c, m_D);
         dGb.resize(cT, m_D);
         dGb.bottomRows(cT - c).setZero();
@@ -759,19 +809,18 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
             if (n == n0) {
                 const int width = (std::min(n0 + kTimeBlock, m_N + 1) - n0) * k;
                 Rblock.resize(cT, width);
-                Rblock.topRows(c) = zw.middleCols(m_ks + n0 * k, width);
-                Rblock.bottomRows(cT - c).setZero();
-                if (n0 > 0 && k <= 3 && m_tiledKernels) {
-                    const auto run = [&](auto tiles) {
-                        tiles(cT / kTangentTile, width / k, n0, dGb.data(), dGb.outerStride(), m_R.data(),
-                            m_R.outerStride(), Rblock.data(), Rblock.outerStride());
-                    };
-                    if (k == 1)
-                        run(subtractMemoryTiles<1>);
-                    else if (k == 2)
-                        run(subtractMemoryTiles<2>);
-                    else
-                        run(subtractMemoryTiles<3>);
+                if (!wTiles) {
+                    Rblock.topRows(c) = zw.middleCols(m_ks + n0 * k, width);
+                    Rblock.bottomRows(cT - c).setZero();
+                }
+                if (tiles && (wTiles || n0 > 0)) {
+                    // w (unless taken from zw above) less the memory, tile by tile
+                    withUnits(k, [&](auto units) {
+                        preactivationTiles<decltype(units)::value>(cT / kTangentTile, width / k, n0, m_ks,
+                            wTiles ? m_xi.data() + b0 : nullptr, m_xi.outerStride(), lastXi.data(),
+                            lastPadded, m_L.data(), m_L.outerStride(), dGb.data(), dGb.outerStride(),
+                            m_R.data(), m_R.outerStride(), Rblock.data(), Rblock.outerStride());
+                    });
                 } else if (n0 > 0) {
                     Rblock.noalias()
                         -= dGb.leftCols(n0 * k) * m_R.block(n0 * k, 0, width, n0 * k).transpose();
@@ -851,16 +900,10 @@ void DmftReplica::tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, 
                 if (cancel && cancel->load(std::memory_order_relaxed))
                     return;
                 const int m1 = std::min(m0 + kColumns, N);
-                const auto run = [&](auto tile) {
-                    tile(N, m0, m1, H.data(), A.data(), m_R.data(), m_R.outerStride(), Y.data(), Kl.data(),
-                        Ksum.data(), Ksum.outerStride());
-                };
-                if (k == 1)
-                    run(tangentTile<1>);
-                else if (k == 2)
-                    run(tangentTile<2>);
-                else
-                    run(tangentTile<3>);
+                withUnits(k, [&](auto units) {
+                    tangentTile<decltype(units)::value>(N, m0, m1, H.data(), A.data(), m_R.data(),
+                        m_R.outerStride(), Y.data(), Kl.data(), Ksum.data(), Ksum.outerStride());
+                });
             }
         }
         return;
@@ -1340,15 +1383,10 @@ DmftReplica::StepResult DmftReplica::march(
                                 std::memcpy(adjH.data() + static_cast<std::size_t>(c) * kTangentTile,
                                     &H(q0, a + c * k), sizeof(double) * width);
                             const auto A = [&](int q, int col) { return &As(q0, q * kk + col); };
-                            if (k == 1)
-                                adjointTile<1>(
+                            withUnits(k, [&](auto units) {
+                                adjointTile<decltype(units)::value>(
                                     n, adjH.data(), A, R.data(), R.outerStride(), adjY.data(), adjK.data());
-                            else if (k == 2)
-                                adjointTile<2>(
-                                    n, adjH.data(), A, R.data(), R.outerStride(), adjY.data(), adjK.data());
-                            else
-                                adjointTile<3>(
-                                    n, adjH.data(), A, R.data(), R.outerStride(), adjY.data(), adjK.data());
+                            });
                         }
                         const Eigen::Map<const Eigen::Matrix<double, 8, Eigen::Dynamic>> lanes(
                             adjK.data(), 8, n * k);
