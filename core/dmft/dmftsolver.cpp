@@ -1406,9 +1406,9 @@ DmftReplica::StepResult DmftReplica::march(
                     for (int a = 0; a < k; ++a)
                         for (int b = 0; b < k; ++b) {
                             auto y = Yadj.col(m * kk + a + b * k);
-                            y = T.col(a).cwiseProduct(As.col(m * kk + b * k));
+                            y = T.col(a).cwiseProduct(As.col(m * kk + b * k).head(PJ));
                             for (int d = 1; d < k; ++d)
-                                y += T.col(a + d * k).cwiseProduct(As.col(m * kk + d + b * k));
+                                y += T.col(a + d * k).cwiseProduct(As.col(m * kk + d + b * k).head(PJ));
                             kRow(a, m * k + b) = y.sum();
                         }
                 }
