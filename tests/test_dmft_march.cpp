@@ -41,6 +41,7 @@ private slots:
     void solverMarchesThenChecksOnce();
     void marchedReplicasReleaseTheirPaths();
     void cancelWhileMarching(); // (divergence while marching: test_dmft_status::divergesNamingTheParameter)
+    void tiledAndPlainKernelsAgree();
 };
 
 void TestDmftMarch::marchIsTheIteratedFixedPoint_data()
@@ -226,6 +227,37 @@ void TestDmftMarch::cancelWhileMarching()
     QVERIFY2(r.status == Status::Cancelled, r.message.c_str());
     QVERIFY2(r.message.find("while marching forward in time") != std::string::npos, r.message.c_str());
     QVERIFY(after <= 1); // at most the report of the step under way
+}
+
+// The register-tiled kernels (DmftReplica::setTiledKernels) against the plain ones, marched and
+// iterated, at sizes small enough for the sanitizer stage (this test runs there with Eigen's
+// assertions on: a size mismatch in the plain adjoint once passed in Release). 77 tangent paths
+// and 150 paths leave padded tiles; k = 2 (committee) and k = 4 (only the plain kernels).
+// The full comparison is test_dmft_kernels::tiledTangentsAreTheGemmTangents.
+void TestDmftMarch::tiledAndPlainKernelsAgree()
+{
+    for (const int width : { 2, 4 }) {
+        RunConfig c = small("committee-erf");
+        c.time.steps = 18;
+        c.dmft.paths = 150;
+        c.dmft.tangentPaths = 77;
+        c.problem.width = c.problem.teacherWidth = width;
+        Eigen::MatrixXd m0 = Eigen::MatrixXd::Zero(width, width);
+        m0(0, 0) = 0.3;
+        c.init.m0 = m0;
+        Eigen::MatrixXd K[2], Cu[2];
+        for (const bool tiled : { true, false }) {
+            DmftReplica replica(c, 7, 1);
+            replica.setTiledKernels(tiled);
+            QVERIFY(replica.march(nullptr) == DmftReplica::StepResult::Ok);
+            QVERIFY(replica.step(nullptr) == DmftReplica::StepResult::Ok); // and one iteration from there
+            K[tiled ? 0 : 1] = replica.K();
+            Cu[tiled ? 0 : 1] = replica.Cu();
+        }
+        QVERIFY2(relative(K[1], K[0]) < 1e-11, QByteArray::number(relative(K[1], K[0])));
+        QVERIFY2(relative(Cu[1], Cu[0]) < 1e-11, QByteArray::number(relative(Cu[1], Cu[0])));
+        QVERIFY(K[1].cwiseAbs().maxCoeff() > 0.0);
+    }
 }
 
 QTEST_GUILESS_MAIN(TestDmftMarch)
