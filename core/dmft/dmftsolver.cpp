@@ -116,7 +116,7 @@ template <class Dst, class A, class B> void subtractProductTransposed(Dst &&dst,
     }
 }
 
-/// The tangent recursion for a tile of kTangentTile paths, k ≤ 3 units, every column m and
+/// The tangent recursion for a tile of kPathTile paths, k ≤ 3 units, every column m and
 /// direction j: J_mm = I, J_nm = −Σ_{l=m}^{n−1} R(n,l) Y_l with Y_l = A_l J_lm, and
 /// K(n,m) += Σ_paths H̃_n J_nm (tangentTile). The paths are the vector lanes (padded lanes are
 /// 0); rows n go in groups of G (8 for k = 1, 4 for k = 2, 2 for k = 3) that share every load of
@@ -128,7 +128,7 @@ template <class Dst, class A, class B> void subtractProductTransposed(Dst &&dst,
 /// iteration; logistic preset 8.6 → 5.6 ms at N = 100 and 1.5 → 0.9 ms at N = 50; committee
 /// (k = 2) 28–36 → 20–25 ms at N = 100 (k = 1 in groups of 4 rows: 23 ms on SPOC, of 12: 21–22;
 /// k = 2 in groups of 6: as 4). K agrees with the GEMMs to 3e-15 of its largest entry.
-constexpr int kTangentTile = 16;
+constexpr int kPathTile = 16;
 
 // Two vectors of 8 doubles hold a tile's lanes (GCC vector extensions: the accumulators stay in
 // registers, which arrays of doubles did not; without AVX-512 the compiler splits each vector).
@@ -155,11 +155,11 @@ inline void fma(TileLanes &acc, double r, const TileLanes &y)
 }
 
 /// Tile layout for k units: H and A hold entry (a, b) of the tile's H̃_n and A_n at
-/// ((n k² + a + b k) × kTangentTile), Y holds component b of Y_n = A_n J_nm e_j (one direction j
-/// at a time) at ((n k + b) × kTangentTile), Kl the lane sums of (H̃_n J_nm e_j)_a at (n k + a) × 8.
+/// ((n k² + a + b k) × kPathTile), Y holds component b of Y_n = A_n J_nm e_j (one direction j
+/// at a time) at ((n k + b) × kPathTile), Kl the lane sums of (H̃_n J_nm e_j)_a at (n k + a) × 8.
 template <int K> inline Eigen::Index tileAt(int n, int i)
 {
-    return (static_cast<Eigen::Index>(n) * K + i) * kTangentTile;
+    return (static_cast<Eigen::Index>(n) * K + i) * kPathTile;
 }
 
 /// Row n of column m, direction j, from its accumulated memory: J_nm e_j = −acc, Y_n = A_n J_nm e_j,
@@ -211,6 +211,25 @@ inline void accumulateTile(TileLanes (&acc)[G][K], const double *Yrow, Eigen::In
                 fma(acc[g][o], coef(g, o, i), y[i]);
 }
 
+/// Rows per group of the tiled kernels for K units: 2 G K vector accumulators, at most 16 of the
+/// 32 registers.
+template <int K> constexpr int kGroupRows = K == 1 ? 8 : K == 2 ? 4 : 2;
+
+/// f(std::integral_constant<int, G>(), j) for consecutive groups of G rows from j = 0 that cover
+/// `count` rows: groups of kGroupRows<K>, then of 2, then single rows.
+template <int K, class F> void inRowGroups(int count, F &&f)
+{
+    constexpr int G = kGroupRows<K>;
+    int j = 0;
+    for (; j + G <= count; j += G)
+        f(std::integral_constant<int, G>(), j);
+    if constexpr (G > 2)
+        for (; j + 2 <= count; j += 2)
+            f(std::integral_constant<int, 2>(), j);
+    for (; j < count; ++j)
+        f(std::integral_constant<int, 1>(), j);
+}
+
 /// Rows n..n+G−1 of column m (one direction): the memory of rows m..n−1 with every load of Y_l
 /// shared by the G rows (2 G k vector accumulators), then the triangle inside the group row by row.
 template <int K, int G>
@@ -221,7 +240,7 @@ inline void tangentRows(
     auto Rat = [&](int p, int a, int l, int b) { return blockEntry<K>(R, ldR, p, a, l, b); };
     for (int l = m; l < n; ++l) // acc[g][a] += Σ_b R(n + g, l)(a, b) y_l(b)
         accumulateTile<K, G>(
-            acc, Y + tileAt<K>(l, 0), kTangentTile, [&](int g, int a, int b) { return Rat(n + g, a, l, b); });
+            acc, Y + tileAt<K>(l, 0), kPathTile, [&](int g, int a, int b) { return Rat(n + g, a, l, b); });
 #pragma GCC unroll 16
     for (int g = 0; g < G; ++g) {
 #pragma GCC unroll 16
@@ -240,20 +259,13 @@ template <int K>
 void tangentTile(int N, int m0, int m1, const double *H, const double *A, const double *R, Eigen::Index ldR,
     double *Y, double *Kl, double *Ksum, Eigen::Index ldK)
 {
-    // rows per group: 2 G k vector accumulators, at most 16 of the 32 registers
-    constexpr int G = K == 1 ? 8 : K == 2 ? 4 : 2;
     for (int m = m0; m < m1; ++m)
         for (int j = 0; j < K; ++j) {
             for (int b = 0; b < K; ++b) // J_mm e_j = e_j: Y_m = A_m e_j
                 storeTile(Y + tileAt<K>(m, b), loadTile(A + tileAt<K * K>(m, b + j * K)));
-            int n = m + 1;
-            for (; n + G - 1 <= N; n += G)
-                tangentRows<K, G>(m, n, H, A, R, ldR, Y, Kl);
-            if constexpr (G > 2)
-                for (; n + 1 <= N; n += 2)
-                    tangentRows<K, 2>(m, n, H, A, R, ldR, Y, Kl);
-            for (; n <= N; ++n)
-                tangentRows<K, 1>(m, n, H, A, R, ldR, Y, Kl);
+            inRowGroups<K>(N - m, [&](auto G, int i) { // rows n = m + 1 + i, …
+                tangentRows<K, decltype(G)::value>(m, m + 1 + i, H, A, R, ldR, Y, Kl);
+            });
             // K(n k + a, m k + j) += the lane sums of rows m + 1..N (Kl: 8 lanes per (n, a))
             const Eigen::Map<const Eigen::Matrix<double, 8, Eigen::Dynamic>> lanes(
                 Kl + 8 * K * (m + 1), 8, K * (N - m));
@@ -277,7 +289,7 @@ inline void adjointRows(
     auto Rat = [&](int p, int c, int q, int b) { return blockEntry<K>(R, ldR, p, c, q, b); };
     for (int p = m + 1; p <= n; ++p) // acc[g][b] += Σ_c y_p(c) R(p, m − g)(c, b)
         accumulateTile<K, G>(
-            acc, Y + tileAt<K>(p, 0), kTangentTile, [&](int g, int b, int c) { return Rat(p, c, m - g, b); });
+            acc, Y + tileAt<K>(p, 0), kPathTile, [&](int g, int b, int c) { return Rat(p, c, m - g, b); });
 #pragma GCC unroll 16
     for (int g = 0; g < G; ++g) {
         const int q = m - g;
@@ -309,17 +321,11 @@ template <int K, class ATile>
 void adjointTile(
     int n, const double *Hn, const ATile &A, const double *R, Eigen::Index ldR, double *Y, double *Kl)
 {
-    constexpr int G = K == 1 ? 8 : K == 2 ? 4 : 2;
     for (int c = 0; c < K; ++c) // y_n = H̃_n(a, ·): Hn holds that row, component c at c × 16
-        storeTile(Y + tileAt<K>(n, c), loadTile(Hn + static_cast<Eigen::Index>(c) * kTangentTile));
-    int m = n - 1;
-    for (; m - G + 1 >= 0; m -= G)
-        adjointRows<K, G>(n, m, A, R, ldR, Y, Kl);
-    if constexpr (G > 2)
-        for (; m - 1 >= 0; m -= 2)
-            adjointRows<K, 2>(n, m, A, R, ldR, Y, Kl);
-    for (; m >= 0; --m)
-        adjointRows<K, 1>(n, m, A, R, ldR, Y, Kl);
+        storeTile(Y + tileAt<K>(n, c), loadTile(Hn + static_cast<Eigen::Index>(c) * kPathTile));
+    inRowGroups<K>(n, [&](auto G, int i) { // columns m = n − 1 − i, downwards
+        adjointRows<K, decltype(G)::value>(n, n - 1 - i, A, R, ldR, Y, Kl);
+    });
 }
 
 /// The preactivations r of the rows j0..j0+G−1 of a time block (steps n0 + j) for one tile of
@@ -334,7 +340,7 @@ inline void preactivationRows(int tile, int j0, int n0, int ks, const double *xi
     double *out, Eigen::Index ldOut)
 {
     TileLanes acc[G][K] = {};
-    const Eigen::Index lane0 = static_cast<Eigen::Index>(tile) * kTangentTile;
+    const Eigen::Index lane0 = static_cast<Eigen::Index>(tile) * kPathTile;
     auto at = [&](int g, int a) { return out + lane0 + (static_cast<Eigen::Index>(j0 + g) * K + a) * ldOut; };
     if (xi) {
         const int first = ks + (n0 + j0) * K; // the group's first row of L
@@ -368,21 +374,14 @@ void preactivationTiles(int tiles, int rows, int n0, int ks, const double *xi, E
     const double *lastXi, bool lastPadded, const double *L, Eigen::Index ldL, const double *dG,
     Eigen::Index ldG, const double *R, Eigen::Index ldR, double *out, Eigen::Index ldOut)
 {
-    constexpr int G = K == 1 ? 8 : K == 2 ? 4 : 2;
     for (int tile = 0; tile < tiles; ++tile) {
         const bool padded = xi && lastPadded && tile == tiles - 1;
-        const double *x = !xi ? nullptr
-            : padded          ? lastXi
-                              : xi + static_cast<Eigen::Index>(tile) * kTangentTile;
-        const Eigen::Index ld = padded ? kTangentTile : ldXi;
-        int j = 0;
-        for (; j + G <= rows; j += G)
-            preactivationRows<K, G>(tile, j, n0, ks, x, ld, L, ldL, dG, ldG, R, ldR, out, ldOut);
-        if constexpr (G > 2)
-            for (; j + 2 <= rows; j += 2)
-                preactivationRows<K, 2>(tile, j, n0, ks, x, ld, L, ldL, dG, ldG, R, ldR, out, ldOut);
-        for (; j < rows; ++j)
-            preactivationRows<K, 1>(tile, j, n0, ks, x, ld, L, ldL, dG, ldG, R, ldR, out, ldOut);
+        const double *x = !xi ? nullptr : padded ? lastXi : xi + static_cast<Eigen::Index>(tile) * kPathTile;
+        const Eigen::Index ld = padded ? kPathTile : ldXi;
+        inRowGroups<K>(rows, [&](auto G, int j) {
+            preactivationRows<K, decltype(G)::value>(
+                tile, j, n0, ks, x, ld, L, ldL, dG, ldG, R, ldR, out, ldOut);
+        });
     }
 }
 
@@ -788,14 +787,14 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
         const bool tiles = k <= 3 && m_tiledKernels, wTiles = tiles && !keep;
         if (!wTiles)
             zw.noalias() = m_xi.middleRows(b0, c) * m_L.transpose().triangularView<Eigen::Upper>();
-        // dG and the time block's r in whole tiles of kTangentTile rows (preactivationRows), the
+        // dG and the time block's r in whole tiles of kPathTile rows (preactivationRows), the
         // padding 0
-        const int cT = (c + kTangentTile - 1) / kTangentTile * kTangentTile;
+        const int cT = (c + kPathTile - 1) / kPathTile * kPathTile;
         const bool lastPadded = cT != c;
         if (wTiles && lastPadded) { // the last tile's normals, padded with zeros
-            lastXi.setZero(kTangentTile, m_ks + m_D);
-            lastXi.topRows(c - (cT - kTangentTile))
-                = m_xi.block(b0 + cT - kTangentTile, 0, c - (cT - kTangentTile), m_ks + m_D);
+            lastXi.setZero(kPathTile, m_ks + m_D);
+            lastXi.topRows(c - (cT - kPathTile))
+                = m_xi.block(b0 + cT - kPathTile, 0, c - (cT - kPathTile), m_ks + m_D);
         }
         Gb.resize(c, m_D);
         dGb.resize(cT, m_D);
@@ -816,7 +815,7 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
                 if (tiles && (wTiles || n0 > 0)) {
                     // w (unless taken from zw above) less the memory, tile by tile
                     withUnits(k, [&](auto units) {
-                        preactivationTiles<decltype(units)::value>(cT / kTangentTile, width / k, n0, m_ks,
+                        preactivationTiles<decltype(units)::value>(cT / kPathTile, width / k, n0, m_ks,
                             wTiles ? m_xi.data() + b0 : nullptr, m_xi.outerStride(), lastXi.data(),
                             lastPadded, m_L.data(), m_L.outerStride(), dGb.data(), dGb.outerStride(),
                             m_R.data(), m_R.outerStride(), Rblock.data(), Rblock.outerStride());
@@ -880,8 +879,8 @@ void DmftReplica::tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, 
     if (c <= 0)
         return;
     if (k <= 3 && m_tiledKernels) {
-        // register tiles of kTangentTile paths (tangentTile); the last one padded with zeros
-        constexpr int W = kTangentTile;
+        // register tiles of kPathTile paths (tangentTile); the last one padded with zeros
+        constexpr int W = kPathTile;
         std::vector<double> H(static_cast<std::size_t>(N + 1) * kk * W), A(H.size()),
             Y(static_cast<std::size_t>(N + 1) * k * W), Kl(static_cast<std::size_t>(8) * k * (N + 1));
         for (int t0 = q0; t0 < q1; t0 += W) {
@@ -1251,12 +1250,12 @@ DmftReplica::StepResult DmftReplica::march(
         resizeWithHugePages(dG, P, D);
     // the tangent paths' A_m = s_m H̃_m / α (step()'s layout) and this step's adjoint y_m
     const int kk = k * k;
-    // (As has PJ rounded up to whole tiles of kTangentTile rows, the padding 0, for the tiled adjoint)
-    const int PJtiles = (PJ + kTangentTile - 1) / kTangentTile * kTangentTile;
+    // (As has PJ rounded up to whole tiles of kPathTile rows, the padding 0, for the tiled adjoint)
+    const int PJtiles = (PJ + kPathTile - 1) / kPathTile * kPathTile;
     Eigen::MatrixXd As = Eigen::MatrixXd::Zero(PJtiles, (N + 1) * kk), Yadj(PJ, (N + 1) * kk), T(PJ, kk);
     const bool tiledAdjoint = k <= 3 && m_tiledKernels;
-    std::vector<double> adjY(static_cast<std::size_t>(N + 1) * k * kTangentTile),
-        adjH(static_cast<std::size_t>(k) * kTangentTile), adjK(static_cast<std::size_t>(N + 1) * k * 8);
+    std::vector<double> adjY(static_cast<std::size_t>(N + 1) * k * kPathTile),
+        adjH(static_cast<std::size_t>(k) * kPathTile), adjK(static_cast<std::size_t>(N + 1) * k * 8);
     // the mean tangents J̄ (setMeanKernel), a row block per step
     const bool exact = m_exactMoments;
     Eigen::MatrixXd Jbar
@@ -1373,14 +1372,14 @@ DmftReplica::StepResult DmftReplica::march(
                         Yadj.col(n * kk + c) = H.col(c).head(PJ);
                 }
                 if (tiledAdjoint) {
-                    // tiles of kTangentTile paths (adjointTile), one row a of H̃_n at a time
+                    // tiles of kPathTile paths (adjointTile), one row a of H̃_n at a time
                     for (int a = 0; a < k; ++a) {
                         std::fill(adjK.begin(), adjK.begin() + static_cast<std::ptrdiff_t>(n) * k * 8, 0.0);
-                        for (int q0 = 0; q0 < PJ; q0 += kTangentTile) {
-                            const int width = std::min(kTangentTile, PJ - q0);
+                        for (int q0 = 0; q0 < PJ; q0 += kPathTile) {
+                            const int width = std::min(kPathTile, PJ - q0);
                             std::fill(adjH.begin(), adjH.end(), 0.0);
                             for (int c = 0; c < k; ++c)
-                                std::memcpy(adjH.data() + static_cast<std::size_t>(c) * kTangentTile,
+                                std::memcpy(adjH.data() + static_cast<std::size_t>(c) * kPathTile,
                                     &H(q0, a + c * k), sizeof(double) * width);
                             const auto A = [&](int q, int col) { return &As(q0, q * kk + col); };
                             withUnits(k, [&](auto units) {
