@@ -459,7 +459,8 @@ double dmftDoubles(int N, int k, int ks, double P, double PJ, int R, int threads
     // dmft.warm_start = march: a marched replica frees its paths (DmftReplica::releasePaths),
     // except the first, which one iteration checks (its mixer has no history yet): at most one
     // replica per worker and the first hold paths. A worker's march needs dG (P × D) and the
-    // adjoint's A, y and T (P_J × (N+1)k² each). (A replica whose march falls back to the
+    // adjoint's A, y and T (P_J × (N+1)k² each; y and T only for k > 3 since the tiled adjoint,
+    // still counted: an upper bound). (A replica whose march falls back to the
     // iteration keeps its paths: that rare case can exceed this.)
     const double holders = std::min<double>(R, workers + 1.0);
     const double marching = D * P + 3.0 * (N + 1.0) * k * k * PJ;
@@ -1252,8 +1253,13 @@ DmftReplica::StepResult DmftReplica::march(
     const int kk = k * k;
     // (As has PJ rounded up to whole tiles of kPathTile rows, the padding 0, for the tiled adjoint)
     const int PJtiles = (PJ + kPathTile - 1) / kPathTile * kPathTile;
-    Eigen::MatrixXd As = Eigen::MatrixXd::Zero(PJtiles, (N + 1) * kk), Yadj(PJ, (N + 1) * kk), T(PJ, kk);
     const bool tiledAdjoint = k <= 3 && m_tiledKernels;
+    // y and T of the adjoint as matrix–vector products (the tiles keep theirs per tile)
+    Eigen::MatrixXd As = Eigen::MatrixXd::Zero(PJtiles, (N + 1) * kk), Yadj, T;
+    if (!tiledAdjoint) {
+        Yadj.resize(PJ, (N + 1) * kk);
+        T.resize(PJ, kk);
+    }
     std::vector<double> adjY(static_cast<std::size_t>(N + 1) * k * kPathTile),
         adjH(static_cast<std::size_t>(k) * kPathTile), adjK(static_cast<std::size_t>(N + 1) * k * 8);
     // the mean tangents J̄ (setMeanKernel), a row block per step
