@@ -174,8 +174,10 @@ double quadraticSquareBatch(const Eigen::Ref<const Eigen::MatrixXd> &R,
 }
 
 // ℓ_f = −y S and (when lff is not null) ℓ_ff = S (1 − S) of the logistic loss from x = −y f and
-// e = e^{−|x|}: S = 1/(1 + e) for x ≥ 0 and e/(1 + e) otherwise. Loops that vectorise.
-void logisticDerivatives(
+// e = e^{−|x|}: S = 1/(1 + e) for x ≥ 0 and e/(1 + e) otherwise. One loop that vectorises,
+// S computed once per sample for both.
+template <bool WithLff>
+void logisticDerivativeLoop(
     Eigen::Index n, const double *x, const double *e, const double *y, double *lf, double *lff)
 {
 #pragma GCC ivdep
@@ -183,15 +185,17 @@ void logisticDerivatives(
         const double inv = 1.0 / (1.0 + e[i]);
         const double sx = x[i] >= 0.0 ? inv : e[i] * inv;
         lf[i] = -y[i] * sx;
-    }
-    if (lff) {
-#pragma GCC ivdep
-        for (Eigen::Index i = 0; i < n; ++i) {
-            const double inv = 1.0 / (1.0 + e[i]);
-            const double sx = x[i] >= 0.0 ? inv : e[i] * inv;
+        if constexpr (WithLff)
             lff[i] = sx * (1.0 - sx);
-        }
     }
+}
+void logisticDerivatives(
+    Eigen::Index n, const double *x, const double *e, const double *y, double *lf, double *lff)
+{
+    if (lff)
+        logisticDerivativeLoop<true>(n, x, e, y, lf, lff);
+    else
+        logisticDerivativeLoop<false>(n, x, e, y, lf, nullptr);
 }
 
 // log(1 + e^{x}) without overflow
