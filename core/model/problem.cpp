@@ -1,5 +1,7 @@
 #include "model/problem.h"
 
+#include "model/fastmath.h"
+
 #include <cmath>
 
 namespace dmftlab
@@ -374,9 +376,15 @@ double Problem::evaluateBatch(const Eigen::Ref<const Eigen::MatrixXd> &R,
             break;
         case Activation::Erf: {
             // d/dr erf(r/√2) = √(2/π) e^{−r²/2}
-            d1.col(a) = 0.79788456080286535588 * (-0.5 * r.square()).exp();
-            for (Eigen::Index i = 0; i < n; ++i)
-                f[i] += std::erf(r[i] * 0.70710678118654752440);
+            // erf(r/√2) with e^{−r²/2} shared (erfWithGaussian: vectorised, within 5e-16 of
+            // std::erf, which took a sixth of the committee's path kernel)
+            thread_local ArrayXd x, e, s;
+            e = (-0.5 * r.square()).exp();
+            d1.col(a) = 0.79788456080286535588 * e;
+            x = r * 0.70710678118654752440;
+            s.resize(n);
+            erfWithGaussian(n, x.data(), e.data(), s.data());
+            f += s;
             if (H)
                 d2.col(a) = -r * d1.col(a);
             break;
