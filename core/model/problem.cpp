@@ -2,6 +2,7 @@
 
 #include "model/fastmath.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace dmftlab
@@ -423,12 +424,18 @@ double Problem::evaluateBatch(const Eigen::Ref<const Eigen::MatrixXd> &R,
         // x = −y f; with e = e^{−|x|} ∈ (0, 1]: ℓ = max(x, 0) + log(1 + e) (1 + e ∈ (1, 2],
         // so log is as accurate as log1p here up to an absolute 1e-16), S(x) = 1/(1 + e)
         // for x ≥ 0 and e/(1 + e) otherwise; ℓ_f = −y S(x), ℓ_ff = S(x) S(−x).
-        // exp and log as Eigen's vectorised array passes, the rest in one vectorised loop (ten
-        // array passes took 3.0 ns per sample of logistic regression, this 2.2).
+        // exp as Eigen's vectorised array pass, the rest in one vectorised loop (ten array
+        // passes took 3.0 ns per sample of logistic regression, this 2.2). Σ log(1 + e) is the
+        // log of the product over blocks of 512 samples (each factor in (1, 2], so a block's
+        // product is at most 2^512 and rounds to a relative 512 × 1.1e-16 at worst): one log per
+        // block, where a log per sample took 1.1 of the 2.5 ns per sample.
         thread_local ArrayXd x, e;
         x = -yy * f;
         e = (-x.abs()).exp();
-        loss = (x.max(0.0) + (1.0 + e).log()).sum();
+        loss = x.max(0.0).sum();
+        constexpr Eigen::Index kProductBlock = 512;
+        for (Eigen::Index b0 = 0; b0 < n; b0 += kProductBlock)
+            loss += std::log((1.0 + e.segment(b0, std::min(kProductBlock, n - b0))).prod());
         lf.resize(n);
         if (H)
             lff.resize(n);
