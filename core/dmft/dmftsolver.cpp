@@ -443,9 +443,10 @@ double dmftDoubles(int N, int k, int ks, double P, double PJ, int R, int threads
         + (Dz + 2.0 * D) * kPathBlock; // a block of paths' (z, w), G, dG
     const double snapshot = 6.0 * D * D * 3.0; // statistics of 4 kernels
     // transient, one per concurrent worker: the normals being whitened at set-up
-    // ((D + k* + N + 2) × P and its covariance), or a fresh-path replica at the end
+    // ((D + k* + N + 2) × P and its covariance), or a fresh-path replica at the end (ξ, S, and
+    // r for the laws)
     const double rows = Dz + N + 2.0;
-    const double transient = std::max(2.0 * rows * P + rows * rows, Dz * P + 4.0 * D * P + (N + 1.0) * P);
+    const double transient = std::max(2.0 * rows * P + rows * rows, Dz * P + D * P + (N + 1.0) * P);
     const double workers = std::min<double>(R, threads); // replicas stepped at once
     if (exactMoments) {
         // exact second moments (dmft/linearmoments.h): no paths in the replicas, five
@@ -777,7 +778,7 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
     // Tangents need H̃ (E[H̃_n] is K's diagonal); the Stein estimator of K and the fresh-path
     // train loss do not, and the fresh paths need neither C_u nor E[g zᵀ].
     const bool needH = !m_pathsOnly && !m_steinKernel && !m_meanKernel;
-    const bool keep = keepsPaths();
+    const bool keep = keepsPaths(), keepR = keepsPreactivations();
     Eigen::MatrixXd r, H, Rblock, zw, Gb, dGb, lastXi;
     for (int b0 = p0; b0 < p1; b0 += kPathBlock) {
         const int c = std::min(kPathBlock, p1 - b0);
@@ -830,7 +831,7 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
             if (n > n0)
                 subtractProductTransposed(r, dGb.topRows(c).middleCols(n0 * k, (n - n0) * k),
                     m_R.block(n * k, n0 * k, k, (n - n0) * k));
-            if (keep)
+            if (keepR)
                 m_Rpre.block(b0, n * k, c, k) = r;
             auto G = Gb.middleCols(n * k, k);
             loss[n] += m_problem.evaluateBatch(r, y, G, needH ? &H : nullptr, m_tamingStep);
@@ -1049,12 +1050,18 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
     m_Rdrawn = m_R;
     m_timings.factor += seconds(t0);
     if (keepsPaths() != holdsAllPaths()) {
-        for (Eigen::MatrixXd *m : { &m_W, &m_G, &m_dG, &m_Rpre }) {
+        for (Eigen::MatrixXd *m : { &m_W, &m_G, &m_dG }) {
             if (keepsPaths())
                 resizeWithHugePages(*m, m_localP, m_D);
             else
                 m->resize(0, 0);
         }
+    }
+    if (keepsPreactivations() != holdsPreactivations()) {
+        if (keepsPreactivations())
+            resizeWithHugePages(m_Rpre, m_localP, m_D);
+        else
+            m_Rpre.resize(0, 0);
     }
 
     // r-process over all paths, split across threads. With exact second moments the kernels
@@ -1555,7 +1562,7 @@ std::unique_ptr<DmftReplica> DmftReplica::freshPaths(const RunConfig &config, st
         return nullptr;
     fresh->setState(m_C, m_M, m_R);
     fresh->m_pathsOnly = true;
-    fresh->m_keepPathsAsked = keepPaths;
+    fresh->m_keepPreactivations = keepPaths; // r only (not w, g, dG): all the laws read
     if (fresh->step(cancel) != StepResult::Ok)
         return nullptr;
     return fresh;
@@ -1563,7 +1570,7 @@ std::unique_ptr<DmftReplica> DmftReplica::freshPaths(const RunConfig &config, st
 
 Eigen::MatrixXd DmftReplica::pathPreactivations(int n) const
 {
-    if (!holdsAllPaths())
+    if (!holdsPreactivations())
         return {};
     return m_Rpre.middleCols(n * m_k, m_k); // as the step computed them
 }

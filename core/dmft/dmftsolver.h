@@ -250,7 +250,8 @@ public:
     /// A replica with P fresh paths (independent normals from `seed`) drawn from the current
     /// state, stepped once without kernels; null when cancelled or when the step failed. Its
     /// trainLoss() is free of the O(1/P) self-interaction of the paths that built the state
-    /// (see DmftSolver). `keepPaths`: for its pathPreactivations(). `coupling`,
+    /// (see DmftSolver). `keepPaths`: it keeps r for its pathPreactivations() (not w, g, dG:
+    /// 3 × 8 P D bytes and their first touch less). `coupling`,
     /// `fineWhitening`: as in the constructor.
     std::unique_ptr<DmftReplica> freshPaths(const RunConfig &config, std::uint64_t seed,
         const std::atomic<bool> *cancel, bool keepPaths = false, const NormalsCoupling *coupling = nullptr,
@@ -286,6 +287,9 @@ private:
     void sumAcrossProcesses(std::initializer_list<std::pair<double *, Eigen::Index>> parts) const;
     /// Whether m_W, m_G, m_dG hold every path of the last step (else they are empty).
     bool holdsAllPaths() const { return m_W.rows() == m_localP && m_W.cols() == m_D; }
+    /// m_Rpre is kept with the other path arrays, or alone for the laws of fresh paths.
+    bool keepsPreactivations() const { return keepsPaths() || m_keepPreactivations; }
+    bool holdsPreactivations() const { return m_Rpre.rows() == m_localP && m_Rpre.cols() == m_D; }
     /// Factors Cov(z, w) of the current state into `L`; false when it is not PSD.
     bool factorCovariance(Eigen::MatrixXd &L) const;
     static Eigen::VectorXd stateVector(
@@ -331,6 +335,7 @@ private:
     std::shared_ptr<const Whitening> m_whitening; // whitening()
     bool m_pathsOnly = false;
     bool m_keepPathsAsked = false; // setKeepPaths (the Stein kernel keeps them anyway)
+    bool m_keepPreactivations = false; // freshPaths(keepPaths): m_Rpre alone
     bool m_steinKernel = false;
     bool m_meanKernel = false;
     bool m_tiledKernels = true;
