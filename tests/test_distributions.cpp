@@ -12,7 +12,9 @@
 #include "sim/random.h"
 #include "testutil.h"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 using namespace dmftlab;
 
@@ -72,6 +74,8 @@ class TestDistributions : public QObject
     Q_OBJECT
 private slots:
     void densitiesIntegrateToOne();
+    void binsAreUpperBoundBins();
+    void edgesAreTheQuantilesPadded();
     void ksDistanceHasItsExpectedSize();
     void priorsHaveUnitSecondMoment();
     void gridIndicesFitTheBudget();
@@ -79,6 +83,78 @@ private slots:
     void lawsMatchSimulation();
     void marginsOfSignLabels();
 };
+
+void TestDistributions::binsAreUpperBoundBins()
+{
+    // histogramOf finds a value's bin from a guess for uniform edges: its counts are those of
+    // the binary search it replaced (the largest b with edges[b] ≤ x; x = the last edge counts
+    // in the last bin; outside and non-finite values in none), for uniform edges, values on
+    // every edge and next to it, and for sorted edges that are not uniform.
+    SimRandom rng(5, 0);
+    std::vector<Eigen::VectorXd> groups(3, Eigen::VectorXd(4000));
+    for (auto &g : groups)
+        rng.normals(g.data(), g.size(), 1.5);
+    const std::vector<double> uniform = uniformEdges(-2.0, 2.5, 37);
+    std::vector<double> extra;
+    for (double e : uniform)
+        for (double v : { e, std::nextafter(e, -10.0), std::nextafter(e, 10.0) })
+            extra.push_back(v);
+    const double inf = std::numeric_limits<double>::infinity();
+    for (double v : { -inf, inf, std::numeric_limits<double>::quiet_NaN(), -1e300, 1e300 })
+        extra.push_back(v);
+    groups.push_back(
+        Eigen::Map<const Eigen::VectorXd>(extra.data(), static_cast<Eigen::Index>(extra.size())));
+    std::vector<double> uneven = uniform;
+    for (std::size_t b = 1; b + 1 < uneven.size(); ++b)
+        uneven[b] += 0.4 * (uniform[b] - uniform[b - 1]) * std::sin(3.0 * b); // still sorted
+    QVERIFY(std::is_sorted(uneven.begin(), uneven.end()));
+    for (const auto &edges : { uniform, uneven }) {
+        const int B = static_cast<int>(edges.size()) - 1;
+        std::vector<double> expected(B, 0.0);
+        long long finite = 0;
+        for (const auto &g : groups)
+            for (Eigen::Index i = 0; i < g.size(); ++i) {
+                if (!std::isfinite(g[i]))
+                    continue;
+                ++finite;
+                const int b
+                    = static_cast<int>(std::upper_bound(edges.begin(), edges.end(), g[i]) - edges.begin())
+                    - 1;
+                if (b >= 0 && b < B)
+                    expected[b] += 1.0;
+                else if (g[i] == edges.back())
+                    expected[B - 1] += 1.0;
+            }
+        const LawHistogram h = histogramOf(groups, edges);
+        QCOMPARE(h.samples, finite);
+        for (int b = 0; b < B; ++b)
+            QCOMPARE(h.density[b] * finite * (edges[b + 1] - edges[b]), expected[b]);
+    }
+}
+
+void TestDistributions::edgesAreTheQuantilesPadded()
+{
+    // edgesForValues: uniform edges from the 0.05 % and 99.95 % order statistics, padded by 5 %
+    // of their distance (from a full sort here).
+    SimRandom rng(6, 0);
+    std::vector<Eigen::VectorXd> groups(2, Eigen::VectorXd(3001));
+    for (auto &g : groups)
+        rng.normals(g.data(), g.size());
+    groups[1][17] = std::numeric_limits<double>::quiet_NaN();
+    std::vector<double> all;
+    for (const auto &g : groups)
+        for (Eigen::Index i = 0; i < g.size(); ++i)
+            if (std::isfinite(g[i]))
+                all.push_back(g[i]);
+    std::sort(all.begin(), all.end());
+    const double lo = all[static_cast<std::size_t>(0.0005 * (all.size() - 1))];
+    const double hi = all[static_cast<std::size_t>(0.9995 * (all.size() - 1))];
+    const std::vector<double> edges = edgesForValues(groups, 20);
+    const std::vector<double> expected = uniformEdges(lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo), 20);
+    QCOMPARE(edges.size(), expected.size());
+    for (std::size_t b = 0; b < edges.size(); ++b)
+        QCOMPARE(edges[b], expected[b]);
+}
 
 void TestDistributions::ksDistanceHasItsExpectedSize()
 {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <limits>
 
 namespace dmftlab
@@ -107,19 +108,38 @@ std::vector<double> uniformEdges(double lo, double hi, int bins)
 
 std::vector<double> edgesForValues(const std::vector<Eigen::VectorXd> &groups, int bins)
 {
-    std::vector<double> all;
+    std::size_t n = 0;
     for (const auto &g : groups)
         for (Eigen::Index i = 0; i < g.size(); ++i)
-            if (std::isfinite(g[i]))
-                all.push_back(g[i]);
-    if (all.empty())
+            n += std::isfinite(g[i]) ? 1 : 0;
+    if (n == 0)
         return uniformEdges(-1.0, 1.0, bins);
-    const auto quantile = [&all](double q) {
-        const std::size_t i = std::min(all.size() - 1, static_cast<std::size_t>(q * (all.size() - 1)));
-        std::nth_element(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(i), all.end());
-        return all[i];
+    // The order statistics of ranks iLo and iHi (0-based) of the finite values: the largest of
+    // the iLo + 1 smallest and the smallest of the n − iHi largest, each kept in a heap in one
+    // pass (most values fail the comparison with the heap's top). Two nth_element calls on a
+    // copy of all values took 5 % of the committee preset's DMFT run with laws at every grid time.
+    const auto rank = [n](double q) { return std::min(n - 1, static_cast<std::size_t>(q * (n - 1))); };
+    const std::size_t kLo = rank(0.0005) + 1, kHi = n - rank(0.9995);
+    std::vector<double> low, high; // max-heap of the smallest, min-heap of the largest
+    low.reserve(kLo);
+    high.reserve(kHi);
+    const auto keep = [](std::vector<double> &heap, std::size_t k, double v, auto before) {
+        if (heap.size() < k) {
+            heap.push_back(v);
+            std::push_heap(heap.begin(), heap.end(), before);
+        } else if (before(v, heap.front())) {
+            std::pop_heap(heap.begin(), heap.end(), before);
+            heap.back() = v;
+            std::push_heap(heap.begin(), heap.end(), before);
+        }
     };
-    const double lo = quantile(0.0005), hi = quantile(0.9995), pad = 0.05 * (hi - lo);
+    for (const auto &g : groups)
+        for (Eigen::Index i = 0; i < g.size(); ++i)
+            if (std::isfinite(g[i])) {
+                keep(low, kLo, g[i], std::less<double>());
+                keep(high, kHi, g[i], std::greater<double>());
+            }
+    const double lo = low.front(), hi = high.front(), pad = 0.05 * (hi - lo);
     return uniformEdges(lo - pad, hi + pad, bins);
 }
 
@@ -132,6 +152,20 @@ LawHistogram histogramOf(const std::vector<Eigen::VectorXd> &groups, const std::
     Eigen::MatrixXd groupDensity = Eigen::MatrixXd::Zero(B, std::max(G, 1));
     Eigen::VectorXd counts = Eigen::VectorXd::Zero(B);
     long long total = 0;
+    // The bin of v: the largest b with edges[b] ≤ v (−1 if none), what std::upper_bound gives,
+    // from a guess for uniform edges corrected by comparisons: the same for any sorted edges,
+    // and one or two comparisons instead of a binary search (which took 6 % of the committee
+    // preset's DMFT run with laws at every grid time).
+    const double first = edges.front(), scale = B / (edges.back() - first);
+    const auto binOf = [&](double v) {
+        const double guess = (v - first) * scale;
+        int b = !(guess >= 0.0) ? -1 : guess >= B ? B : static_cast<int>(guess);
+        while (b < B && edges[b + 1] <= v)
+            ++b;
+        while (b >= 0 && edges[b] > v)
+            --b;
+        return b;
+    };
     for (int g = 0; g < G; ++g) {
         const Eigen::VectorXd &x = groups[g];
         Eigen::VectorXd c = Eigen::VectorXd::Zero(B);
@@ -140,8 +174,7 @@ LawHistogram histogramOf(const std::vector<Eigen::VectorXd> &groups, const std::
             if (!std::isfinite(x[i]))
                 continue;
             ++n;
-            const auto it = std::upper_bound(edges.begin(), edges.end(), x[i]);
-            const int b = static_cast<int>(it - edges.begin()) - 1;
+            const int b = binOf(x[i]);
             if (b >= 0 && b < B)
                 c[b] += 1.0;
             else if (x[i] == edges.back())
