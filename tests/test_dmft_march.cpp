@@ -25,6 +25,12 @@ RunConfig small(const std::string &preset)
     return c;
 }
 
+/// The same sizes and the same entries, bit for bit.
+template <class A> bool same(const A &a, const A &b)
+{
+    return a.rows() == b.rows() && a.cols() == b.cols() && a == b;
+}
+
 /// Largest |a − b| relative to the largest |a| (1 when a is all zero).
 double relative(const Eigen::MatrixXd &a, const Eigen::MatrixXd &b)
 {
@@ -40,6 +46,7 @@ private slots:
     void marchIsTheIteratedFixedPoint();
     void solverMarchesThenChecksOnce();
     void marchedReplicasReleaseTheirPaths();
+    void exactReplicasShareOneMarch();
     void cancelWhileMarching(); // (divergence while marching: test_dmft_status::divergesNamingTheParameter)
     void tiledAndPlainKernelsAgree();
 };
@@ -208,6 +215,33 @@ void TestDmftMarch::marchedReplicasReleaseTheirPaths()
         for (int i = 1; i < solver.replicaCount(); ++i)
             QCOMPARE(solver.replica(i).pathsReleased(), !keep);
     }
+}
+
+void TestDmftMarch::exactReplicasShareOneMarch()
+{
+    // Exact second moments (linear regression): the march reads no paths, so the solver marches
+    // replica 0 alone and the others take its result (DmftReplica::adoptMarch). Each then holds,
+    // bit for bit, what its own march gives (any seed: nothing random is read).
+    RunConfig c = small("linear-regression");
+    c.dmft.replicas = 3;
+    DmftReplica own(c, 4242, 1);
+    QVERIFY(own.usesExactMoments());
+    QVERIFY(own.march(nullptr) == DmftReplica::StepResult::Ok);
+    DmftSolver solver(c);
+    QVERIFY(solver.init() == Status::Running);
+    QCOMPARE(solver.replicaCount(), 3);
+    for (int r = 0; r < solver.replicaCount(); ++r) {
+        const DmftReplica &rep = solver.replica(r);
+        QVERIFY(same(rep.C(), own.C()) && same(rep.M(), own.M()) && same(rep.R(), own.R()));
+        QVERIFY(same(rep.K(), own.K()) && same(rep.Cu(), own.Cu()) && same(rep.mu(), own.mu()));
+        QVERIFY(same(rep.trainLoss(), own.trainLoss()));
+        QCOMPARE(rep.residual(), own.residual());
+        QCOMPARE(rep.divergenceIndex(), own.divergenceIndex());
+    }
+    // and the run goes on as before: replica 0 checked by one iteration, the others done
+    const EngineResult result = solver.run();
+    QVERIFY2(result.status == Status::Converged, result.message.c_str());
+    QCOMPARE(solver.iterations(), 1);
 }
 
 void TestDmftMarch::cancelWhileMarching()

@@ -143,6 +143,10 @@ public:
     /// (progress). Diverged, IllConditioned (Stein), NotPositiveSemidefinite (no factor at some
     /// t_n even with a jitter of 1e-5 Q) and Cancelled leave the state unusable.
     StepResult march(const std::atomic<bool> *cancel, const std::function<void(int)> &onStep = {});
+    /// What march() sets (state, kernels, train loss, residual), taken from a replica that has
+    /// marched: for exact second moments (usesExactMoments), where the march reads no paths and
+    /// every replica's march is the same computation (DmftSolver marches one of them).
+    void adoptMarch(const DmftReplica &marched);
 
     /// Frees the paths (normals, labels, kept path arrays) of a replica that has marched to its
     /// fixed point and will not iterate: the next replica built on the same worker then reuses
