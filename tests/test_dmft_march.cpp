@@ -242,6 +242,13 @@ void TestDmftMarch::exactReplicasShareOneMarch()
     const EngineResult result = solver.run();
     QVERIFY2(result.status == Status::Converged, result.message.c_str());
     QCOMPARE(solver.iterations(), 1);
+    // With the exact moments off the replicas read their own paths: each marches itself.
+    DmftSolver sampled(c);
+    sampled.setExactMoments(false);
+    QVERIFY(sampled.init() == Status::Running);
+    QVERIFY(!sampled.replica(1).usesExactMoments());
+    QVERIFY(!same(sampled.replica(1).C(), sampled.replica(2).C()));
+    QVERIFY(!same(sampled.replica(1).C(), own.C()));
 }
 
 void TestDmftMarch::cancelWhileMarching()

@@ -1742,8 +1742,11 @@ Status DmftSolver::createReplicas(const std::atomic<bool> *cancel)
     const bool march = m_config.dmft.warmStart == "march";
     // With exact second moments (no paths, nothing random) every replica's march is the same
     // computation: replica 0 marches and the others take its result (adoptMarch). The linear
-    // preset's 8 marches at N = 400 were about a quarter of its DMFT's CPU time.
+    // preset's 8 marches at N = 400 were about a quarter of its DMFT's CPU time. oneMarch, from
+    // the configuration, sizes the progress; whether a replica takes replica 0's result is its
+    // own usesExactMoments(), so that a replica that reads paths always marches itself.
     const bool oneMarch = march && R > 1 && closesOnSecondMoments(m_config) && m_exactMoments.value_or(true);
+    const auto adopts = [&](int r) { return oneMarch && r > 0 && m_replicas[r]->usesExactMoments(); };
     std::vector<DmftReplica::StepResult> marched(R, DmftReplica::StepResult::Ok);
     std::atomic<int> marchedSteps { 0 };
     const int totalSteps = (oneMarch ? 1 : R) * (m_config.time.steps + 1);
@@ -1765,7 +1768,7 @@ Status DmftSolver::createReplicas(const std::atomic<bool> *cancel)
                 m_replicas[r]->setState(m_startC, m_startM, m_startR);
             applyEstimators(*m_replicas[r]);
             m_replicas[r]->setKeepPaths(m_keepPaths);
-            if (march && !(oneMarch && r > 0)) {
+            if (march && !adopts(r)) {
                 marched[r] = m_replicas[r]->march(cancel, onStep);
                 // every replica but the first (which the iteration checks) is done: its paths
                 // make room for the next replica on this worker
@@ -1781,7 +1784,9 @@ Status DmftSolver::createReplicas(const std::atomic<bool> *cancel)
         return m_status;
     }
     m_status = Status::Running;
-    for (int r = 1; r < R && oneMarch; ++r) {
+    for (int r = 1; r < R; ++r) {
+        if (!adopts(r))
+            continue;
         marched[r] = marched[0];
         if (marched[0] == DmftReplica::StepResult::Ok) {
             m_replicas[r]->adoptMarch(*m_replicas[0]);
