@@ -779,14 +779,15 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
     // train loss do not, and the fresh paths need neither C_u nor E[g zᵀ].
     const bool needH = !m_pathsOnly && !m_steinKernel && !m_meanKernel;
     const bool keep = keepsPaths(), keepR = keepsPreactivations();
+    // For k ≤ 3 the tiles compute the memory term, and w with it (preactivationTiles) unless w is
+    // kept.
+    const bool tiles = k <= 3 && m_tiledKernels, wTiles = tiles && !keep;
     Eigen::MatrixXd r, H, Rblock, zw, Gb, dGb, lastXi;
     for (int b0 = p0; b0 < p1; b0 += kPathBlock) {
         const int c = std::min(kPathBlock, p1 - b0);
         // (z, w) = L ξ for the block's paths: a triangular matrix product into a temporary
         // (taking .rightCols() of the product expression directly evaluated it coefficient
         // by coefficient, without the blocked kernel); w is its columns from k* on
-        // For k ≤ 3 the tiles compute w with the memory term (preactivationTiles) unless w is kept.
-        const bool tiles = k <= 3 && m_tiledKernels, wTiles = tiles && !keep;
         if (!wTiles)
             zw.noalias() = m_xi.middleRows(b0, c) * m_L.transpose().triangularView<Eigen::Upper>();
         // dG and the time block's r in whole tiles of kPathTile rows (preactivationRows), the
