@@ -7,7 +7,8 @@
 //                        Satterthwaite degrees of freedom
 //   DIR/continuous.csv   the continuous-time checks (theory §8): the extrapolated DMFT
 //                        (dmft.continuous_time = extrapolate) against the continuous
-//                        Marchenko–Pastur closed form (gradient-flow linear regression) and
+//                        Marchenko–Pastur closed form (gradient-flow linear regression), the
+//                        online ODE with Saad–Solla moments (an erf committee at α = 400), and
 //                        against SGF with 10 sub-steps, itself extrapolated in its step
 //                        (sim.continuous_time = extrapolate); the Euler DMFT alongside
 //   DIR/<case>_loss.png, DIR/<case>_overlaps.png, DIR/<case>_Ctheta.png   overlays
@@ -29,6 +30,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <numeric>
 #include <string>
 #include <vector>
 
@@ -112,7 +114,58 @@ void continuousChecks(const std::string &dir, const std::string &only)
                 << ",,," << euler.wallSeconds << "," << ext.wallSeconds << "\n";
         }
     }
-    // (2) logistic regression and committee against SGF with 10 sub-steps per grid interval,
+    // (2) the online limit: the committee's network and start at α = 400 against the online ODE
+    // with Saad and Solla's closed-form moments, integrated in continuous time (the DMFT's
+    // memory terms are O(1/α); tests/test_dmft_timestep.cpp checks the same at smaller sizes)
+    if (only.empty() || std::string("committee-erf-online-continuous").find(only) != std::string::npos) {
+        RunConfig c = presetConfig("committee-erf");
+        c.alpha = 400.0;
+        c.time.horizon = 16.0;
+        c.time.steps = 128;
+        c.sim.threads = 0;
+        const EngineResult ode = runEngine(engineName(EngineId::Ode), c);
+        c.dmft.continuousTime = "estimate";
+        const EngineResult euler = runEngine(engineName(EngineId::Dmft), c);
+        c.dmft.continuousTime = "extrapolate";
+        const EngineResult ext = runEngine(engineName(EngineId::Dmft), c);
+        if (euler.status != Status::Converged || ext.status != Status::Converged
+            || !ext.curves.continuousTime) {
+            csv << "committee-erf-online,failed,,,,,,,,\n";
+        } else {
+            const double tq = studentTQuantile(0.99, ext.curves.seDegreesOfFreedom);
+            const int k = c.problem.width;
+            for (const char *q : { "test_loss", "Q", "M" }) {
+                std::vector<int> entries(q[0] == 't' ? 1 : k * k);
+                std::iota(entries.begin(), entries.end(), 0);
+                auto pick = [&](const Curves &x, int i) -> const Estimate & {
+                    return q[0] == 't' ? x.testLoss : q[0] == 'Q' ? x.Q[i] : x.M[i];
+                };
+                double eRel = 0, xRel = 0, ratio = 0, ze = 0, zx = 0;
+                for (const int i : entries) {
+                    const Estimate &o = pick(ode.curves, i), &u = pick(euler.curves, i),
+                                   &e = pick(ext.curves, i);
+                    double scale = 0; // relative to the curve's largest value (M_12 starts at 0)
+                    for (int n = 0; n <= c.time.steps; ++n)
+                        scale = std::max(scale, std::fabs(o.mean[n]));
+                    for (int n = 1; n <= c.time.steps; ++n) {
+                        eRel = std::max(eRel, std::fabs(u.mean[n] - o.mean[n]) / scale);
+                        xRel = std::max(xRel, std::fabs(e.mean[n] - o.mean[n]) / scale);
+                        ratio = std::max(ratio,
+                            std::fabs(e.mean[n] - o.mean[n])
+                                / (tq * e.seMonteCarlo[n] + e.truncation[n] + e.discretisation[n]));
+                        ze = std::max(ze, std::fabs(u.mean[n] - o.mean[n]) / u.se[n]);
+                        zx = std::max(zx, std::fabs(e.mean[n] - o.mean[n]) / e.se[n]);
+                    }
+                }
+                std::printf("%-28s %-6s %-18s %11.3g %11.3g %9.2f\n", "committee-erf-online", q,
+                    "Saad-Solla ODE", eRel, xRel, ratio);
+                csv << "committee-erf-online," << q << ",saad-solla-ode," << eRel << "," << xRel << ","
+                    << ratio << "," << ze << "," << zx << "," << euler.wallSeconds << "," << ext.wallSeconds
+                    << "\n";
+            }
+        }
+    }
+    // (3) logistic regression and committee against SGF with 10 sub-steps per grid interval,
     // itself extrapolated in its step (sim.continuous_time, sim/simtimestep.h) with its remaining
     // time-step error stated
     for (const std::string preset : { "logistic-regression", "committee-erf" }) {
