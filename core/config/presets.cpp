@@ -49,7 +49,7 @@ const std::vector<Preset> &presets()
             "labels of a linear teacher. The overlap M with the teacher grows, the test error "
             "(misclassification probability, arccos formula) falls. At this tau = eta/B = 0.1 SGD and "
             "SGF describe nearly the same dynamics. SGF and DMFT are shown in continuous time "
-            "(sim.continuous_time = dmft.continuous_time = extrapolate from 100 steps; with "
+            "(sim.continuous_time = dmft.continuous_time = extrapolate from 120 steps; with "
             "continuous_time = off and 50 steps, the Euler scheme at dt = 0.2, Q is 3-4 % higher at "
             "t = 1-4); reshuffled batches (sim.sampling) lower Q by about 4 % at t = 1 and by less "
             "than 1 % from t = 4 on; SGD with replacement and SGF with fine steps agree within one "
@@ -60,7 +60,7 @@ const std::vector<Preset> &presets()
             "data": {"alpha": 2.0},
             "optimizer": {"learning_rate": 0.5, "batch_size": 5, "ridge": 0.05},
             "init": {"q0": 0.25, "m0": 0.0},
-            "time": {"horizon": 10.0, "steps": 100},
+            "time": {"horizon": 10.0, "steps": 120},
             "sim": {"dimension": 1000, "seeds": 8, "continuous_time": "extrapolate"},
             "dmft": {"continuous_time": "extrapolate", "replicas": 16}
          })") },
