@@ -15,6 +15,7 @@
 #include "sim/random.h"
 
 #include <algorithm>
+#include <cassert>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -80,6 +81,14 @@ template <class F> void parallelChunks(int chunks, int count, F &&f)
 constexpr int kReductionChunks = 4;
 /// Paths a thread takes through all time steps at once (forwardChunk).
 constexpr int kPathBlock = 256;
+/// Tangent paths tangentChunk takes through the column recursion at once.
+constexpr int kTangentBlock = 256;
+/// The partial sums (tasks) step() splits P_J tangent paths into; ensureTangentStorage lays
+/// out its tiles by the same split.
+int tangentTasks(int PJ)
+{
+    return std::max(1, std::min(kReductionChunks, PJ));
+}
 // The jitter of the factor of Cov(z, w), shared by step() (factorCovariance) and march(): w_n's
 // diagonal gets jitter × the largest |Q| up to t_n, from kJitterFirst, ×kJitterGrowth while the
 // Cholesky factorisation fails, up to kJitterLast.
@@ -693,9 +702,42 @@ bool DmftReplica::drawPaths(std::uint64_t seed, const std::atomic<bool> *cancel)
         z = m_Z.row(p).transpose();
         m_y[p] = m_problem.label(z.data(), eps[p]);
     }
-    resizeWithHugePages(m_Hs, m_PJ, (m_N + 1) * m_k * m_k);
-    resizeWithHugePages(m_As, m_PJ, (m_N + 1) * m_k * m_k);
     return true;
+}
+
+void DmftReplica::ensureTangentStorage()
+{
+    const Eigen::Index cols = static_cast<Eigen::Index>(m_N + 1) * m_k * m_k;
+    if (!tangentTiles()) {
+        m_HsTiles.resize(0, 0);
+        m_AsTiles.resize(0, 0);
+        if (m_Hs.rows() != m_PJ || m_Hs.cols() != cols) {
+            resizeWithHugePages(m_Hs, m_PJ, cols);
+            resizeWithHugePages(m_As, m_PJ, cols);
+        }
+        return;
+    }
+    m_Hs.resize(0, 0);
+    m_As.resize(0, 0);
+    if (static_cast<int>(m_tileOffset.size()) == m_PJ && m_HsTiles.rows() == cols * kPathTile)
+        return;
+    // step()'s tangent chunks (parallelTasks over m_PJ), then blocks of kTangentBlock paths, then
+    // tiles of kPathTile: a multiple of it, so the tiles start at a chunk's first path + 16 j
+    static_assert(kTangentBlock % kPathTile == 0, "tangent blocks are whole tiles");
+    const int tasks = tangentTasks(m_PJ);
+    m_tileOffset.assign(m_PJ, 0);
+    Eigen::Index tiles = 0;
+    for (int t = 0; t < tasks; ++t) {
+        const int q0 = static_cast<int>(static_cast<long>(m_PJ) * t / tasks),
+                  q1 = static_cast<int>(static_cast<long>(m_PJ) * (t + 1) / tasks);
+        for (int q = q0; q < q1; ++q)
+            m_tileOffset[q] = (tiles + (q - q0) / kPathTile) * cols * kPathTile + (q - q0) % kPathTile;
+        tiles += (q1 - q0 + kPathTile - 1) / kPathTile;
+    }
+    resizeWithHugePages(m_HsTiles, cols * kPathTile, tiles);
+    resizeWithHugePages(m_AsTiles, cols * kPathTile, tiles);
+    m_HsTiles.setZero(); // the lanes past a chunk's last path
+    m_AsTiles.setZero();
 }
 
 void DmftReplica::setState(const Eigen::MatrixXd &C, const Eigen::MatrixXd &M, const Eigen::MatrixXd &R)
@@ -777,7 +819,7 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
     const int k = m_k, kk = k * k;
     // Tangents need H̃ (E[H̃_n] is K's diagonal); the Stein estimator of K and the fresh-path
     // train loss do not, and the fresh paths need neither C_u nor E[g zᵀ].
-    const bool needH = !m_pathsOnly && !m_steinKernel && !m_meanKernel;
+    const bool needH = needsTangentInputs();
     const bool keep = keepsPaths(), keepR = keepsPreactivations();
     // For k ≤ 3 the tiles compute the memory term, and w with it (preactivationTiles) unless w is
     // kept.
@@ -845,7 +887,18 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
             for (int bb = 0; bb < k; ++bb)
                 for (int a = 0; a < k; ++a)
                     Hsum(n * k + a, bb) += hsum[a + bb * k];
-            if (cJ > 0) {
+            if (cJ > 0 && tangentTiles()) {
+                // into the tangents' tiles (tangentChunk reads them in place): lane q of its tile
+                double *hs = m_HsTiles.data(), *as = m_AsTiles.data();
+                for (int e = 0; e < kk; ++e) {
+                    const Eigen::Index col = (static_cast<Eigen::Index>(n) * kk + e) * kPathTile;
+                    for (int i = 0; i < cJ; ++i) {
+                        const Eigen::Index at = m_tileOffset[b0 + i] + col;
+                        hs[at] = H(i, e);
+                        as[at] = H(i, e) * s[i];
+                    }
+                }
+            } else if (cJ > 0) {
                 m_Hs.block(b0, n * kk, cJ, kk) = H.topRows(cJ);
                 m_As.block(b0, n * kk, cJ, kk) = H.topRows(cJ).array().colwise() * s.head(cJ);
             }
@@ -872,7 +925,6 @@ void DmftReplica::tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, 
     // Blocks of at most kTangentBlock paths, each through every column m: their Xt and Yt
     // (2 × 8 k c D bytes, 210 KB at k = 1, N = 50) stay in L2 for the whole pass. A chunk of
     // 5000 paths (SPOC: 2·10⁴ tangent paths in 4 chunks) streamed 4 MB per column.
-    constexpr int kTangentBlock = 256;
     if (q1 - q0 > kTangentBlock) {
         for (int b0 = q0; b0 < q1; b0 += kTangentBlock)
             tangentChunk(b0, std::min(b0 + kTangentBlock, q1), cancel, Ksum);
@@ -881,21 +933,18 @@ void DmftReplica::tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, 
     const int c = q1 - q0, k = m_k, kk = k * k, N = m_N;
     if (c <= 0)
         return;
-    if (k <= 3 && m_tiledKernels) {
-        // register tiles of kPathTile paths (tangentTile); the last one padded with zeros
+    if (tangentTiles()) {
+        // register tiles of kPathTile paths (tangentTile), H̃ and A read in place from the
+        // tiles forwardChunk wrote (the last one's lanes past q1 are 0). Copying them out of
+        // path rows (P_J × (N+1)k², 102 columns P_J × 8 bytes apart for every tile of 16 paths)
+        // was 7 % of the SPOC workload's profile: its tangents 16.5–17.7 → 15.1–15.6 ms per
+        // iteration (one thread, 6 alternating runs), K byte for byte the same.
         constexpr int W = kPathTile;
-        std::vector<double> H(static_cast<std::size_t>(N + 1) * kk * W), A(H.size()),
-            Y(static_cast<std::size_t>(N + 1) * k * W), Kl(static_cast<std::size_t>(8) * k * (N + 1));
+        std::vector<double> Y(static_cast<std::size_t>(N + 1) * k * W),
+            Kl(static_cast<std::size_t>(8) * k * (N + 1));
         for (int t0 = q0; t0 < q1; t0 += W) {
-            const int w = std::min(W, q1 - t0);
-            if (w < W) {
-                std::fill(H.begin(), H.end(), 0.0);
-                std::fill(A.begin(), A.end(), 0.0);
-            }
-            for (int col = 0; col < (N + 1) * kk; ++col) { // column n k² + a + b k: entry (a, b) at n
-                std::memcpy(H.data() + static_cast<std::size_t>(col) * W, &m_Hs(t0, col), sizeof(double) * w);
-                std::memcpy(A.data() + static_cast<std::size_t>(col) * W, &m_As(t0, col), sizeof(double) * w);
-            }
+            assert(m_tileOffset[t0] % m_HsTiles.rows() == 0); // t0 is lane 0 of its tile
+            const double *H = m_HsTiles.data() + m_tileOffset[t0], *A = m_AsTiles.data() + m_tileOffset[t0];
             // columns in slices, to look at cancel between them
             constexpr int kColumns = 16;
             for (int m0 = 0; m0 < N; m0 += kColumns) {
@@ -903,8 +952,8 @@ void DmftReplica::tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, 
                     return;
                 const int m1 = std::min(m0 + kColumns, N);
                 withUnits(k, [&](auto units) {
-                    tangentTile<decltype(units)::value>(N, m0, m1, H.data(), A.data(), m_R.data(),
-                        m_R.outerStride(), Y.data(), Kl.data(), Ksum.data(), Ksum.outerStride());
+                    tangentTile<decltype(units)::value>(N, m0, m1, H, A, m_R.data(), m_R.outerStride(),
+                        Y.data(), Kl.data(), Ksum.data(), Ksum.outerStride());
                 });
             }
         }
@@ -1026,8 +1075,10 @@ void DmftReplica::sumAcrossProcesses(std::initializer_list<std::pair<double *, E
 
 void DmftReplica::releasePaths()
 {
-    for (Eigen::MatrixXd *m : { &m_xi, &m_S, &m_Z, &m_W, &m_G, &m_dG, &m_Rpre, &m_Hs, &m_As })
+    for (Eigen::MatrixXd *m :
+        { &m_xi, &m_S, &m_Z, &m_W, &m_G, &m_dG, &m_Rpre, &m_Hs, &m_As, &m_HsTiles, &m_AsTiles })
         m->resize(0, 0);
+    m_tileOffset.clear();
     m_y.resize(0);
     m_pathsReleased = true;
 }
@@ -1074,6 +1125,8 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
             return StepResult::Cancelled;
         t0 = Clock::now();
         if (keepsPaths()) {
+            if (needsTangentInputs())
+                ensureTangentStorage();
             Eigen::VectorXd loss = Eigen::VectorXd::Zero(N + 1);
             Eigen::MatrixXd h = Eigen::MatrixXd::Zero(D, k), cu = Eigen::MatrixXd::Zero(D, D),
                             g = Eigen::MatrixXd::Zero(D, m_ks);
@@ -1087,6 +1140,8 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
     } else {
         if (!ensurePaths(cancel))
             return StepResult::Cancelled;
+        if (needsTangentInputs())
+            ensureTangentStorage();
         t0 = Clock::now();
         const int chunks = std::max(1, std::min(kReductionChunks, m_localP));
         std::vector<Eigen::VectorXd> loss(chunks, Eigen::VectorXd::Zero(N + 1));
@@ -1150,7 +1205,7 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
     } else {
         // tangents on the first P_J paths
         t0 = Clock::now();
-        const int tangentChunks = std::max(1, std::min(kReductionChunks, m_PJ));
+        const int tangentChunks = tangentTasks(m_PJ);
         std::vector<Eigen::MatrixXd> Ksum(tangentChunks, Eigen::MatrixXd::Zero(D, D));
         parallelTasks(m_threads, tangentChunks, m_PJ,
             [&](int ch, int q0, int q1) { tangentChunk(q0, q1, cancel, Ksum[ch]); });

@@ -243,6 +243,8 @@ public:
     /// or as the blocked GEMMs and matrix–vector products every k can use (off): a check of the
     /// one against the other (they agree to rounding).
     void setTiledKernels(bool on) { m_tiledKernels = on; }
+    /// Whether the tangents run in register tiles (and H̃, A are stored in their layout).
+    bool tangentTiles() const { return m_k <= 3 && m_tiledKernels; }
     /// A linear student on the square loss (dmft/linearmoments.h, closesOnSecondMoments: no
     /// taming; real labels, or sign labels of a linear teacher): the train loss, C_u, E[g zᵀ] and K of each
     /// iteration from their exact second moments instead of the paths, with no Monte-Carlo
@@ -279,6 +281,12 @@ private:
     bool drawPaths(std::uint64_t seed, const std::atomic<bool> *cancel);
     /// drawPaths() unless done: the exact kernels of closesOnSecondMoments() need no paths.
     bool ensurePaths(const std::atomic<bool> *cancel);
+    /// The arrays forwardChunk writes H̃ and A of the tangent paths into, in the layout the
+    /// tangents will read (tiles or path rows), allocated on first use.
+    void ensureTangentStorage();
+    /// Whether forwardChunk keeps H̃ (and the tangent paths' H̃, A): the tangents need them
+    /// (E[H̃_n] is K's diagonal); the Stein estimator of K and the fresh-path train loss do not.
+    bool needsTangentInputs() const { return !m_pathsOnly && !m_steinKernel && !m_meanKernel; }
     /// Row block n of K by the mean recursion (setMeanKernel): fills row block n of `Jbar`
     /// (J̄_nm for m ≤ n, from its rows < n) and returns [K_n0 … K_nn] (k × (n+1)k).
     Eigen::MatrixXd meanKernelRow(int n, const Eigen::MatrixXd &R, Eigen::MatrixXd &Jbar) const;
@@ -325,6 +333,11 @@ private:
     int m_psdFallbacks = 0;
     Eigen::MatrixXd m_W, m_G, m_dG, m_Rpre; // P × D; m_Rpre: r of every path and time
     Eigen::MatrixXd m_Hs, m_As; // P_J × (N+1)k²: H̃_n and A_n (column-major k×k)
+    // The same for the tiled tangents (k ≤ 3, tangentTiles()), in tangentChunk's tiles of
+    // kPathTile paths: column t is tile t, entry (n k² + e) × kPathTile + lane; its lanes past
+    // a chunk's last path stay 0. m_tileOffset[q]: where tangent path q's lane starts.
+    Eigen::MatrixXd m_HsTiles, m_AsTiles;
+    std::vector<Eigen::Index> m_tileOffset;
 
     // state and last outputs
     Eigen::MatrixXd m_C, m_M, m_R;
