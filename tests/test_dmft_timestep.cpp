@@ -37,6 +37,16 @@ RunConfig gradientFlowConfig()
     return c;
 }
 
+/// The DMFT of `c` as Euler curves with their estimated time-step error (first) and
+/// extrapolated to continuous time (second).
+std::pair<EngineResult, EngineResult> eulerAndExtrapolated(RunConfig c)
+{
+    c.dmft.continuousTime = "estimate";
+    EngineResult euler = runEngine("dmft", c);
+    c.dmft.continuousTime = "extrapolate";
+    return { std::move(euler), runEngine("dmft", c) };
+}
+
 /// `preset` with its own grid and numerics, and a small DMFT (2 replicas of 2000 paths).
 RunConfig smallSolveOf(const std::string &preset)
 {
@@ -125,12 +135,10 @@ void TestDmftTimeStep::eulerDmftMatchesDiscreteClosedForm()
 
 void TestDmftTimeStep::extrapolationMatchesContinuousClosedForm()
 {
-    RunConfig c = gradientFlowConfig();
-    c.dmft.continuousTime = "estimate";
-    const EngineResult euler = runEngine("dmft", c);
+    const RunConfig c = gradientFlowConfig();
+    const auto levels = eulerAndExtrapolated(c);
+    const EngineResult &euler = levels.first, &ext = levels.second;
     QVERIFY2(euler.status == Status::Converged, euler.message.c_str());
-    c.dmft.continuousTime = "extrapolate";
-    const EngineResult ext = runEngine("dmft", c);
     QVERIFY2(ext.status == Status::Converged, ext.message.c_str());
     QVERIFY(ext.extra["time_step"]["steps"].size() == 3);
     QVERIFY(ext.curves.continuousTime && !euler.curves.continuousTime); // the legends say it
@@ -221,11 +229,9 @@ void TestDmftTimeStep::extrapolationMatchesTheOnlineOde()
     const EngineResult ode = runEngine("ode", c);
     QVERIFY2(ode.status == Status::Completed || ode.status == Status::Converged, ode.message.c_str());
     QVERIFY2(ode.message.find("Saad") != std::string::npos, ode.message.c_str()); // closed-form moments
-    c.dmft.continuousTime = "estimate";
-    const EngineResult euler = runEngine("dmft", c);
+    const auto levels = eulerAndExtrapolated(c);
+    const EngineResult &euler = levels.first, &ext = levels.second;
     QVERIFY2(euler.status == Status::Converged, euler.message.c_str());
-    c.dmft.continuousTime = "extrapolate";
-    const EngineResult ext = runEngine("dmft", c);
     QVERIFY2(ext.status == Status::Converged, ext.message.c_str());
     QVERIFY(ext.curves.continuousTime);
     const int k = 2;

@@ -75,6 +75,21 @@ void worst(const std::string &q, const Estimate &d, const Estimate &s, const std
     rows.push_back(r);
 }
 
+/// The DMFT of `c` as Euler curves with their estimated time-step error, and extrapolated to
+/// continuous time.
+struct EulerAndExtrapolated {
+    EngineResult euler, ext;
+};
+EulerAndExtrapolated eulerAndExtrapolated(RunConfig c)
+{
+    EulerAndExtrapolated r;
+    c.dmft.continuousTime = "estimate";
+    r.euler = runEngine(engineName(EngineId::Dmft), c);
+    c.dmft.continuousTime = "extrapolate";
+    r.ext = runEngine(engineName(EngineId::Dmft), c);
+    return r;
+}
+
 /// Continuous-time checks (theory §8): one line per case and quantity in continuous.csv.
 void continuousChecks(const std::string &dir, const std::string &only)
 {
@@ -90,10 +105,8 @@ void continuousChecks(const std::string &dir, const std::string &only)
         c.optimizer.tau = 0.0;
         c.time.steps = 100;
         c.sim.threads = 0;
-        c.dmft.continuousTime = "estimate";
-        const EngineResult euler = runEngine(engineName(EngineId::Dmft), c);
-        c.dmft.continuousTime = "extrapolate";
-        const EngineResult ext = runEngine(engineName(EngineId::Dmft), c);
+        const EulerAndExtrapolated levels = eulerAndExtrapolated(c);
+        const EngineResult &euler = levels.euler, &ext = levels.ext;
         const double tq = studentTQuantile(0.99, ext.curves.seDegreesOfFreedom);
         for (const char *q : { "Q", "M" }) {
             double eRel = 0, xRel = 0, ratio = 0;
@@ -124,10 +137,8 @@ void continuousChecks(const std::string &dir, const std::string &only)
         c.time.steps = 128;
         c.sim.threads = 0;
         const EngineResult ode = runEngine(engineName(EngineId::Ode), c);
-        c.dmft.continuousTime = "estimate";
-        const EngineResult euler = runEngine(engineName(EngineId::Dmft), c);
-        c.dmft.continuousTime = "extrapolate";
-        const EngineResult ext = runEngine(engineName(EngineId::Dmft), c);
+        const EulerAndExtrapolated levels = eulerAndExtrapolated(c);
+        const EngineResult &euler = levels.euler, &ext = levels.ext;
         if (euler.status != Status::Converged || ext.status != Status::Converged
             || !ext.curves.continuousTime) {
             csv << "committee-erf-online,failed,,,,,,,,\n";
@@ -180,10 +191,8 @@ void continuousChecks(const std::string &dir, const std::string &only)
         c.sim.seed = 2000;
         c.sim.threads = 0;
         const EngineResult sim = runEngine(engineName(EngineId::Sgf), c);
-        c.dmft.continuousTime = "estimate";
-        const EngineResult euler = runEngine(engineName(EngineId::Dmft), c);
-        c.dmft.continuousTime = "extrapolate";
-        const EngineResult ext = runEngine(engineName(EngineId::Dmft), c);
+        const EulerAndExtrapolated levels = eulerAndExtrapolated(c);
+        const EngineResult &euler = levels.euler, &ext = levels.ext;
         if (sim.status != Status::Completed || euler.status != Status::Converged
             || ext.status != Status::Converged) {
             csv << preset << ",failed,,,,,,,,\n";
