@@ -708,7 +708,7 @@ bool DmftReplica::drawPaths(std::uint64_t seed, const std::atomic<bool> *cancel)
 void DmftReplica::ensureTangentStorage()
 {
     const Eigen::Index cols = static_cast<Eigen::Index>(m_N + 1) * m_k * m_k;
-    if (!tangentTiles()) {
+    if (!usesTiledKernels()) {
         m_HsTiles.resize(0, 0);
         m_AsTiles.resize(0, 0);
         if (m_Hs.rows() != m_PJ || m_Hs.cols() != cols) {
@@ -823,7 +823,7 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
     const bool keep = keepsPaths(), keepR = keepsPreactivations();
     // For k ≤ 3 the tiles compute the memory term, and w with it (preactivationTiles) unless w is
     // kept.
-    const bool tiles = k <= 3 && m_tiledKernels, wTiles = tiles && !keep;
+    const bool tiles = usesTiledKernels(), wTiles = tiles && !keep;
     Eigen::MatrixXd r, H, Rblock, zw, Gb, dGb, lastXi;
     for (int b0 = p0; b0 < p1; b0 += kPathBlock) {
         const int c = std::min(kPathBlock, p1 - b0);
@@ -887,7 +887,7 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
             for (int bb = 0; bb < k; ++bb)
                 for (int a = 0; a < k; ++a)
                     Hsum(n * k + a, bb) += hsum[a + bb * k];
-            if (cJ > 0 && tangentTiles()) {
+            if (cJ > 0 && tiles) {
                 // into the tangents' tiles (tangentChunk reads them in place): lane q of its tile
                 double *hs = m_HsTiles.data(), *as = m_AsTiles.data();
                 for (int e = 0; e < kk; ++e) {
@@ -933,7 +933,7 @@ void DmftReplica::tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, 
     const int c = q1 - q0, k = m_k, kk = k * k, N = m_N;
     if (c <= 0)
         return;
-    if (tangentTiles()) {
+    if (usesTiledKernels()) {
         // register tiles of kPathTile paths (tangentTile), H̃ and A read in place from the
         // tiles forwardChunk wrote (the last one's lanes past q1 are 0). Copying them out of
         // path rows (P_J × (N+1)k², 102 columns P_J × 8 bytes apart for every tile of 16 paths)
@@ -1119,14 +1119,14 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
     // r-process over all paths, split across threads. With exact second moments the kernels
     // come from exactKernels, and the paths run only when they are to be kept.
     const bool exact = m_exactMoments && !m_pathsOnly;
+    if (needsTangentInputs() && (!exact || keepsPaths()))
+        ensureTangentStorage(); // where forwardChunk (below) writes the tangent paths' H̃, A
     Eigen::MatrixXd Cu, gz, K, Hsum;
     if (exact) {
         if (keepsPaths() && !ensurePaths(cancel))
             return StepResult::Cancelled;
         t0 = Clock::now();
         if (keepsPaths()) {
-            if (needsTangentInputs())
-                ensureTangentStorage();
             Eigen::VectorXd loss = Eigen::VectorXd::Zero(N + 1);
             Eigen::MatrixXd h = Eigen::MatrixXd::Zero(D, k), cu = Eigen::MatrixXd::Zero(D, D),
                             g = Eigen::MatrixXd::Zero(D, m_ks);
@@ -1140,8 +1140,6 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
     } else {
         if (!ensurePaths(cancel))
             return StepResult::Cancelled;
-        if (needsTangentInputs())
-            ensureTangentStorage();
         t0 = Clock::now();
         const int chunks = std::max(1, std::min(kReductionChunks, m_localP));
         std::vector<Eigen::VectorXd> loss(chunks, Eigen::VectorXd::Zero(N + 1));
@@ -1316,7 +1314,7 @@ DmftReplica::StepResult DmftReplica::march(
     const int kk = k * k;
     // (As has PJ rounded up to whole tiles of kPathTile rows, the padding 0, for the tiled adjoint)
     const int PJtiles = (PJ + kPathTile - 1) / kPathTile * kPathTile;
-    const bool tiledAdjoint = k <= 3 && m_tiledKernels;
+    const bool tiledAdjoint = usesTiledKernels();
     // y and T of the adjoint as matrix–vector products (the tiles keep theirs per tile)
     Eigen::MatrixXd As = Eigen::MatrixXd::Zero(PJtiles, (N + 1) * kk), Yadj, T;
     if (!tiledAdjoint) {

@@ -243,8 +243,10 @@ public:
     /// or as the blocked GEMMs and matrix–vector products every k can use (off): a check of the
     /// one against the other (they agree to rounding).
     void setTiledKernels(bool on) { m_tiledKernels = on; }
-    /// Whether the tangents run in register tiles (and H̃, A are stored in their layout).
-    bool tangentTiles() const { return m_k <= 3 && m_tiledKernels; }
+    /// Whether the register-tiled kernels run (k ≤ 3 and setTiledKernels on): the r-process's
+    /// memory term, the tangents and the march's adjoint; H̃ and A are then stored in the
+    /// tangents' tile layout.
+    bool usesTiledKernels() const { return m_k <= 3 && m_tiledKernels; }
     /// A linear student on the square loss (dmft/linearmoments.h, closesOnSecondMoments: no
     /// taming; real labels, or sign labels of a linear teacher): the train loss, C_u, E[g zᵀ] and K of each
     /// iteration from their exact second moments instead of the paths, with no Monte-Carlo
@@ -333,7 +335,7 @@ private:
     int m_psdFallbacks = 0;
     Eigen::MatrixXd m_W, m_G, m_dG, m_Rpre; // P × D; m_Rpre: r of every path and time
     Eigen::MatrixXd m_Hs, m_As; // P_J × (N+1)k²: H̃_n and A_n (column-major k×k)
-    // The same for the tiled tangents (k ≤ 3, tangentTiles()), in tangentChunk's tiles of
+    // The same for the tiled tangents (usesTiledKernels()), in tangentChunk's tiles of
     // kPathTile paths: column t is tile t, entry (n k² + e) × kPathTile + lane; its lanes past
     // a chunk's last path stay 0. m_tileOffset[q]: where tangent path q's lane starts.
     Eigen::MatrixXd m_HsTiles, m_AsTiles;
