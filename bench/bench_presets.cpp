@@ -2,7 +2,9 @@
 //  1. the machine's double-precision GEMM rate (Eigen, one thread, 1024³), the yardstick;
 //  2. the DMFT kernels' rates on one replica and one thread: the path kernel (z, w = L ξ,
 //     the r-process, the C_u Gram matrix, E[g zᵀ]) and the tangent kernel (the recursion of
-//     J and K), in GFLOP/s and as a fraction of the GEMM rate, from analytic flop counts;
+//     J and K), in GFLOP/s and as a fraction of the GEMM rate, from analytic flop counts; the
+//     path kernel both as the whole path pass and without the model's per-step work (the loss
+//     and its derivatives at every path and step, which the flop counts leave out);
 //  3. every preset's default run as the window starts it — its simulation and its DMFT,
 //     with the laws at every grid time, in two concurrent workers — wall time to the end,
 //     and the time to the first complete DMFT picture (the pilot solve's last reported
@@ -91,9 +93,11 @@ void kernels(int repeats, double gemm)
 {
     std::printf("\nDMFT kernels, one replica, one thread (GFLOP/s from analytic flop counts; median of %d)\n",
         repeats);
-    std::printf("%-20s %4s %6s %5s | %10s %7s %6s | %10s %7s %6s | %9s %7s %9s\n", "preset", "N", "P", "P_J",
-        "paths ms/it", "GFLOP/s", "ofGEMM", "tang ms/it", "GFLOP/s", "ofGEMM", "march ms", "of it",
-        "(tangents)");
+    std::printf("%-20s %4s %6s %5s | %10s %7s %6s | %10s %7s %6s | %10s %7s %6s | %9s %7s %9s\n", "preset",
+        "N", "P", "P_J", "paths ms/it", "GFLOP/s", "ofGEMM", "kern ms/it", "GFLOP/s", "ofGEMM", "tang ms/it",
+        "GFLOP/s", "ofGEMM", "march ms", "of it", "(tangents)");
+    std::printf("(paths: the whole path pass; kern: the same less the model's per-step work, the loss and\n"
+                " its derivatives at every path and step and storing them, timed apart in a second run)\n");
     // Every preset's DMFT solves as its default run makes them: at its time.steps N and, when
     // dmft.continuous_time is not off, at N/2 (the 2Δ level) and, for the first-order check of
     // `estimate`, at N/4 when 4 | N; with its P and P_J.
@@ -138,7 +142,7 @@ void kernelRow(const std::string &name, const RunConfig &c, int repeats, double 
         std::fflush(stdout);
         return;
     }
-    std::vector<double> paths, tangents;
+    std::vector<double> paths, tangents, pathKernels;
     for (int r = 0; r < repeats; ++r) {
         DmftSolver solver(c);
         solver.init();
@@ -146,6 +150,16 @@ void kernelRow(const std::string &name, const RunConfig &c, int repeats, double 
         const int it = std::max(1, solver.iterations());
         paths.push_back(solver.timings().paths / it);
         tangents.push_back(solver.timings().tangents / it);
+    }
+    // the path pass again with the model's per-step work timed apart (two clock reads per step
+    // and block of 256 paths): what is left is the path kernels' own time
+    for (int r = 0; r < repeats; ++r) {
+        DmftSolver solver(c);
+        solver.setModelTiming(true);
+        solver.init();
+        while (solver.step() == Status::Running) { }
+        const DmftTimings &t = solver.timings();
+        pathKernels.push_back((t.paths - t.pathsModel) / std::max(1, solver.iterations()));
     }
     // the replica's fixed point by marching forward in time (dmft.warm_start = march), in
     // iterations of the kernels above: what the march costs against iterating
@@ -158,7 +172,7 @@ void kernelRow(const std::string &name, const RunConfig &c, int repeats, double 
         marchTangents.push_back(replica.timings().tangents);
     }
     const KernelFlops f = kernelFlops(c);
-    const double p = median(paths), t = median(tangents), m = median(marches);
+    const double p = median(paths), t = median(tangents), m = median(marches), pk = median(pathKernels);
     // Without tangent paths (K the tangents' exact mean for a linear student on the square loss,
     // or Stein's for ReLU) the K column's time is shown without a rate.
     const bool meanKernel = !dmftUsesTangentPaths(c);
@@ -168,10 +182,12 @@ void kernelRow(const std::string &name, const RunConfig &c, int repeats, double 
     else
         std::snprintf(tangentRate, sizeof tangentRate, "%7.1f %5.0f%%", f.tangents / t * 1e-9,
             100 * f.tangents / t * 1e-9 / gemm);
-    std::printf("%-20s %4d %6d %5s | %10.1f %7.1f %5.0f%% | %10.1f %s | %9.1f %7.1f %9.1f\n", name.c_str(),
-        c.time.steps, c.dmft.paths, meanKernel ? "-" : std::to_string(c.dmft.tangentPaths).c_str(), 1e3 * p,
-        f.paths / p * 1e-9, 100 * f.paths / p * 1e-9 / gemm, 1e3 * t, tangentRate, 1e3 * m, m / (p + t),
-        1e3 * median(marchTangents));
+    std::printf(
+        "%-20s %4d %6d %5s | %10.1f %7.1f %5.0f%% | %10.1f %7.1f %5.0f%% | %10.1f %s | %9.1f %7.1f %9.1f\n",
+        name.c_str(), c.time.steps, c.dmft.paths,
+        meanKernel ? "-" : std::to_string(c.dmft.tangentPaths).c_str(), 1e3 * p, f.paths / p * 1e-9,
+        100 * f.paths / p * 1e-9 / gemm, 1e3 * pk, f.paths / pk * 1e-9, 100 * f.paths / pk * 1e-9 / gemm,
+        1e3 * t, tangentRate, 1e3 * m, m / (p + t), 1e3 * median(marchTangents));
     std::fflush(stdout);
 }
 

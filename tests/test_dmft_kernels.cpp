@@ -78,6 +78,7 @@ private slots:
     void exactMomentsAgreeWithThePaths();
     void steinConsistency_data();
     void steinConsistency();
+    void modelTimingChangesNoNumber();
 };
 
 void TestDmftKernels::linearKernelExactAtTauZero_data()
@@ -424,6 +425,33 @@ void TestDmftKernels::steinConsistency()
     const double rms = std::sqrt(sumZ2 / count);
     qInfo("Stein mismatch over %d entries: rms z = %.2f", count, rms);
     QVERIFY2(rms < 2.0, QByteArray::number(rms));
+}
+
+void TestDmftKernels::modelTimingChangesNoNumber()
+{
+    // The benchmark's split of the path pass (DmftSolver::setModelTiming): the model's per-step
+    // work is timed inside the pass, and nothing the solver computes changes.
+    const RunConfig c = smallConfig("logistic-regression", 30, 1000, 200, 1);
+    Eigen::MatrixXd K[2], Cu[2];
+    Eigen::VectorXd loss[2];
+    DmftTimings timings[2];
+    for (const bool timed : { false, true }) {
+        DmftSolver solver(c);
+        solver.setModelTiming(timed);
+        QVERIFY(solver.init() == Status::Running);
+        for (int i = 0; i < 2; ++i)
+            solver.step();
+        K[timed] = solver.replica(0).K();
+        Cu[timed] = solver.replica(0).Cu();
+        loss[timed] = solver.replica(0).trainLoss();
+        timings[timed] = solver.timings();
+    }
+    QVERIFY(K[0] == K[1]);
+    QVERIFY(Cu[0] == Cu[1]);
+    QVERIFY(loss[0] == loss[1]);
+    QCOMPARE(timings[0].pathsModel, 0.0);
+    QVERIFY2(timings[1].pathsModel > 0.0 && timings[1].pathsModel < timings[1].paths,
+        QByteArray::number(timings[1].pathsModel) + " of " + QByteArray::number(timings[1].paths));
 }
 
 QTEST_GUILESS_MAIN(TestDmftKernels)

@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstring>
+#include <numeric>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -796,7 +797,7 @@ bool DmftReplica::factorCovariance(Eigen::MatrixXd &L) const
 }
 
 void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, Eigen::VectorXd &loss,
-    Eigen::MatrixXd &Hsum, Eigen::MatrixXd &CuSum, Eigen::MatrixXd &gzSum)
+    Eigen::MatrixXd &Hsum, Eigen::MatrixXd &CuSum, Eigen::MatrixXd &gzSum, double *modelSeconds)
 {
     // Path-major storage (row p = path p, column n k + a = unit a at time n): the per-step
     // product over a block of paths is a column-major GEMV and every write is contiguous.
@@ -876,13 +877,22 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
                     m_R.block(n * k, n0 * k, k, (n - n0) * k));
             if (keepR)
                 m_Rpre.block(b0, n * k, c, k) = r;
+            // the model's per-step work, from here to the end of the step (setModelTiming)
+            const bool timeModel = m_modelTiming && modelSeconds;
+            const Clock::time_point modelStart = timeModel ? Clock::now() : Clock::time_point();
+            const auto modelEnd = [&] {
+                if (timeModel)
+                    *modelSeconds += seconds(modelStart);
+            };
             auto G = Gb.middleCols(n * k, k);
             loss[n] += m_problem.evaluateBatch(r, y, G, needH ? &H : nullptr, m_tamingStep);
             // dG_n = s_n g_n / α with s_n = Δ − √(τα) ΔB_n
             const auto s = m_S.col(n).segment(b0, c).array() / m_alpha;
             dGb.topRows(c).middleCols(n * k, k) = G.array().colwise() * s;
-            if (!needH)
+            if (!needH) {
+                modelEnd();
                 continue;
+            }
             const Eigen::RowVectorXd hsum = H.colwise().sum();
             for (int bb = 0; bb < k; ++bb)
                 for (int a = 0; a < k; ++a)
@@ -902,6 +912,7 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
                 m_Hs.block(b0, n * kk, cJ, kk) = H.topRows(cJ);
                 m_As.block(b0, n * kk, cJ, kk) = H.topRows(cJ).array().colwise() * s.head(cJ);
             }
+            modelEnd();
         }
         // C_u(n,m) = α E[dG_n dG_mᵀ] as a Gram matrix, so that C_θ = … + R C_u Rᵀ stays
         // positive semidefinite jointly with M (the Gaussian of the next iteration must
@@ -1146,9 +1157,12 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
         std::vector<Eigen::MatrixXd> HsumCh(chunks, Eigen::MatrixXd::Zero(D, k));
         std::vector<Eigen::MatrixXd> CuSum(chunks, Eigen::MatrixXd::Zero(D, D));
         std::vector<Eigen::MatrixXd> gzSum(chunks, Eigen::MatrixXd::Zero(D, m_ks));
+        std::vector<double> model(chunks, 0.0);
         parallelTasks(m_threads, chunks, m_localP, [&](int ch, int p0, int p1) {
-            forwardChunk(p0, p1, cancel, loss[ch], HsumCh[ch], CuSum[ch], gzSum[ch]);
+            forwardChunk(p0, p1, cancel, loss[ch], HsumCh[ch], CuSum[ch], gzSum[ch], &model[ch]);
         });
+        // wall time, as `paths`: the threads' model seconds shared out over the threads
+        m_timings.pathsModel += std::accumulate(model.begin(), model.end(), 0.0) / std::max(1, m_threads);
         if (cancel && cancel->load())
             return StepResult::Cancelled;
         for (int ch = 1; ch < chunks && ch < static_cast<int>(loss.size()); ++ch) {
@@ -2346,6 +2360,7 @@ void DmftSolver::applyEstimators(DmftReplica &replica) const
         replica.setExactMoments(*m_exactMoments);
     if (m_tiledKernels)
         replica.setTiledKernels(*m_tiledKernels);
+    replica.setModelTiming(m_modelTiming);
 }
 
 std::uint64_t DmftSolver::replicaSeed(int r) const

@@ -82,10 +82,15 @@ std::string checkDmft(const RunConfig &config, int ranks = 1);
 /// Wall time spent in the phases of an iteration (seconds, summed over iterations).
 struct DmftTimings {
     double factor = 0.0, paths = 0.0, tangents = 0.0, theta = 0.0;
+    /// Of `paths`, the model's per-step work: the loss and its derivatives at every path and
+    /// step, and storing them (dG, H̃ and A). Measured only under setModelTiming (0 otherwise):
+    /// what is left of `paths` is its kernels (L ξ, the memory term, C_u's Gram matrix, E[g zᵀ]).
+    double pathsModel = 0.0;
     DmftTimings &operator+=(const DmftTimings &o)
     {
         factor += o.factor;
         paths += o.paths;
+        pathsModel += o.pathsModel;
         tangents += o.tangents;
         theta += o.theta;
         return *this;
@@ -247,6 +252,9 @@ public:
     /// memory term, the tangents and the march's adjoint; H̃ and A are then stored in the
     /// tangents' tile layout.
     bool usesTiledKernels() const { return m_k <= 3 && m_tiledKernels; }
+    /// Times the model's per-step work inside the path passes (DmftTimings::pathsModel; two
+    /// clock reads per step and block of paths, so off by default): for the benchmark.
+    void setModelTiming(bool on) { m_modelTiming = on; }
     /// A linear student on the square loss (dmft/linearmoments.h, closesOnSecondMoments: no
     /// taming; real labels, or sign labels of a linear teacher): the train loss, C_u, E[g zᵀ] and K of each
     /// iteration from their exact second moments instead of the paths, with no Monte-Carlo
@@ -274,8 +282,10 @@ private:
     /// The r-process of paths [p0, p1): writes their rows of the path arrays (m_W, m_G, m_dG,
     /// and m_Hs, m_As for the tangent paths among them) and adds their sums into the arguments.
     /// Threads call it on disjoint ranges, so it is not const: it fills this step's paths.
+    /// With setModelTiming, adds the seconds of the model's per-step work into *modelSeconds.
     void forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, Eigen::VectorXd &loss,
-        Eigen::MatrixXd &Hsum, Eigen::MatrixXd &CuSum, Eigen::MatrixXd &gzSum);
+        Eigen::MatrixXd &Hsum, Eigen::MatrixXd &CuSum, Eigen::MatrixXd &gzSum,
+        double *modelSeconds = nullptr);
     /// Tangents of paths [q0, q1) from the path arrays forwardChunk filled; adds into `Ksum`.
     void tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, Eigen::MatrixXd &Ksum) const;
     /// Draws and stores the normals of every path (the constructor's coupling and whitening);
@@ -358,6 +368,7 @@ private:
     bool m_steinKernel = false;
     bool m_meanKernel = false;
     bool m_tiledKernels = true;
+    bool m_modelTiming = false;
     bool m_exactMoments = false;
     // what drawPaths() needs, kept from the constructor until the normals are drawn
     std::vector<std::int64_t> m_globalIndex; // this process's rows: their global path index
@@ -391,6 +402,8 @@ public:
     void setMeanKernel(bool on) { m_meanKernel = on; }
     /// DmftReplica::setTiledKernels for every replica and the pilot. Call before init().
     void setTiledKernels(bool on) { m_tiledKernels = on; }
+    /// DmftReplica::setModelTiming for every replica and the pilot. Call before init().
+    void setModelTiming(bool on) { m_modelTiming = on; }
     /// The exact second-moment kernels (DmftReplica::setExactMoments; on by default
     /// where it applies) or the paths (off). Call before init().
     void setExactMoments(bool on) { m_exactMoments = on; }
@@ -537,6 +550,7 @@ private:
     std::optional<bool> m_meanKernel;
     std::optional<bool> m_exactMoments;
     std::optional<bool> m_tiledKernels;
+    bool m_modelTiming = false;
     std::shared_ptr<const NormalsCoupling> m_coupling;
     Reducer *m_reducer;
 };
