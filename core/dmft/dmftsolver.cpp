@@ -164,9 +164,10 @@ inline void fma(TileLanes &acc, double r, const TileLanes &y)
     acc.hi += r * y.hi;
 }
 
-/// Tile layout for k units: H and A hold entry (a, b) of the tile's H̃_n and A_n at
-/// ((n k² + a + b k) × kPathTile), Y holds component b of Y_n = A_n J_nm e_j (one direction j
-/// at a time) at ((n k + b) × kPathTile), Kl the lane sums of (H̃_n J_nm e_j)_a at (n k + a) × 8.
+/// Tile layout for k units: H holds entry (a, b) of the tile's H̃_n at ((n k² + a + b k) ×
+/// kPathTile), S the tile's s_n / α at n ldS (A_n = (s_n / α) H̃_n is formed as it is read), Y
+/// component b of Y_n = A_n J_nm e_j (one direction j at a time) at ((n k + b) × kPathTile), Kl
+/// the lane sums of (H̃_n J_nm e_j)_a at (n k + a) × 8.
 template <int K> inline Eigen::Index tileAt(int n, int i)
 {
     return (static_cast<Eigen::Index>(n) * K + i) * kPathTile;
@@ -175,17 +176,18 @@ template <int K> inline Eigen::Index tileAt(int n, int i)
 /// Row n of column m, direction j, from its accumulated memory: J_nm e_j = −acc, Y_n = A_n J_nm e_j,
 /// and the 8 lane sums of H̃_n J_nm e_j into Kl (summed over the lanes once the column is done).
 template <int K>
-inline void finishRow(
-    int n, const TileLanes (&acc)[K], const double *H, const double *A, double *Y, double *Kl)
+inline void finishRow(int n, const TileLanes (&acc)[K], const double *H, const double *S, Eigen::Index ldS,
+    double *Y, double *Kl)
 {
     TileLanes J[K];
     for (int b = 0; b < K; ++b)
         J[b] = TileLanes { -acc[b].lo, -acc[b].hi };
+    const TileLanes s = loadTile(S + n * ldS);
     for (int a = 0; a < K; ++a) {
         TileLanes hj {}, aj {};
         for (int b = 0; b < K; ++b) {
             const TileLanes h = loadTile(H + tileAt<K * K>(n, a + b * K));
-            const TileLanes x = loadTile(A + tileAt<K * K>(n, a + b * K));
+            const TileLanes x { h.lo * s.lo, h.hi * s.hi }; // A_n(a, b)
             hj.lo += h.lo * J[b].lo;
             hj.hi += h.hi * J[b].hi;
             aj.lo += x.lo * J[b].lo;
@@ -243,8 +245,8 @@ template <int K, class F> void inRowGroups(int count, F &&f)
 /// Rows n..n+G−1 of column m (one direction): the memory of rows m..n−1 with every load of Y_l
 /// shared by the G rows (2 G k vector accumulators), then the triangle inside the group row by row.
 template <int K, int G>
-inline void tangentRows(
-    int m, int n, const double *H, const double *A, const double *R, Eigen::Index ldR, double *Y, double *Kl)
+inline void tangentRows(int m, int n, const double *H, const double *S, Eigen::Index ldS, const double *R,
+    Eigen::Index ldR, double *Y, double *Kl)
 {
     TileLanes acc[G][K] = {};
     auto Rat = [&](int p, int a, int l, int b) { return blockEntry<K>(R, ldR, p, a, l, b); };
@@ -260,21 +262,24 @@ inline void tangentRows(
                 for (int a = 0; a < K; ++a)
                     fma(acc[g][a], Rat(n + g, a, n + h, b), y);
             }
-        finishRow<K>(n + g, acc[g], H, A, Y, Kl);
+        finishRow<K>(n + g, acc[g], H, S, ldS, Y, Kl);
     }
 }
 
 /// Columns m0..m1−1 of the tile's K, every direction. Kl: scratch of 8 k (N + 1) doubles.
 template <int K>
-void tangentTile(int N, int m0, int m1, const double *H, const double *A, const double *R, Eigen::Index ldR,
-    double *Y, double *Kl, double *Ksum, Eigen::Index ldK)
+void tangentTile(int N, int m0, int m1, const double *H, const double *S, Eigen::Index ldS, const double *R,
+    Eigen::Index ldR, double *Y, double *Kl, double *Ksum, Eigen::Index ldK)
 {
     for (int m = m0; m < m1; ++m)
         for (int j = 0; j < K; ++j) {
-            for (int b = 0; b < K; ++b) // J_mm e_j = e_j: Y_m = A_m e_j
-                storeTile(Y + tileAt<K>(m, b), loadTile(A + tileAt<K * K>(m, b + j * K)));
+            const TileLanes s = loadTile(S + m * ldS);
+            for (int b = 0; b < K; ++b) { // J_mm e_j = e_j: Y_m = A_m e_j
+                const TileLanes h = loadTile(H + tileAt<K * K>(m, b + j * K));
+                storeTile(Y + tileAt<K>(m, b), TileLanes { h.lo * s.lo, h.hi * s.hi });
+            }
             inRowGroups<K>(N - m, [&](auto G, int i) { // rows n = m + 1 + i, …
-                tangentRows<K, decltype(G)::value>(m, m + 1 + i, H, A, R, ldR, Y, Kl);
+                tangentRows<K, decltype(G)::value>(m, m + 1 + i, H, S, ldS, R, ldR, Y, Kl);
             });
             // K(n k + a, m k + j) += the lane sums of rows m + 1..N (Kl: 8 lanes per (n, a))
             const Eigen::Map<const Eigen::Matrix<double, 8, Eigen::Dynamic>> lanes(
@@ -691,6 +696,7 @@ bool DmftReplica::drawPaths(std::uint64_t seed, const std::atomic<bool> *cancel)
     const double noiseScale = std::sqrt(m_tau * m_alpha * m_dt);
     resizeWithHugePages(m_S, m_localP, m_N + 1);
     m_S = (m_dt - noiseScale * X.rightCols(m_N + 1).array()).matrix();
+    m_S /= m_alpha; // dG = (s / α) g: the quotients once, not at every step of every iteration
     const Eigen::VectorXd eps = X.col(Dz); // the label noise's normal
     X.conservativeResize(Eigen::NoChange, Dz); // ξ: the leading columns, kept in place
     m_xi.swap(X);
@@ -711,7 +717,6 @@ void DmftReplica::ensureTangentStorage()
     const Eigen::Index cols = static_cast<Eigen::Index>(m_N + 1) * m_k * m_k;
     if (!usesTiledKernels()) {
         m_HsTiles.resize(0, 0);
-        m_AsTiles.resize(0, 0);
         if (m_Hs.rows() != m_PJ || m_Hs.cols() != cols) {
             resizeWithHugePages(m_Hs, m_PJ, cols);
             resizeWithHugePages(m_As, m_PJ, cols);
@@ -736,9 +741,10 @@ void DmftReplica::ensureTangentStorage()
         tiles += (q1 - q0 + kPathTile - 1) / kPathTile;
     }
     resizeWithHugePages(m_HsTiles, cols * kPathTile, tiles);
-    resizeWithHugePages(m_AsTiles, cols * kPathTile, tiles);
     m_HsTiles.setZero(); // the lanes past a chunk's last path
-    m_AsTiles.setZero();
+    resizeWithHugePages(m_STiles, (m_N + 1) * kPathTile, tiles);
+    m_STiles.setZero();
+    m_sTilesFilled = false;
 }
 
 void DmftReplica::setState(const Eigen::MatrixXd &C, const Eigen::MatrixXd &M, const Eigen::MatrixXd &R)
@@ -886,8 +892,8 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
             };
             auto G = Gb.middleCols(n * k, k);
             loss[n] += m_problem.evaluateBatch(r, y, G, needH ? &H : nullptr, m_tamingStep);
-            // dG_n = s_n g_n / α with s_n = Δ − √(τα) ΔB_n
-            const auto s = m_S.col(n).segment(b0, c).array() / m_alpha;
+            // dG_n = s_n g_n / α with s_n = Δ − √(τα) ΔB_n (m_S holds s_n / α)
+            const auto s = m_S.col(n).segment(b0, c).array();
             dGb.topRows(c).middleCols(n * k, k) = G.array().colwise() * s;
             if (!needH) {
                 modelEnd();
@@ -898,14 +904,22 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
                 for (int a = 0; a < k; ++a)
                     Hsum(n * k + a, bb) += hsum[a + bb * k];
             if (cJ > 0 && tiles) {
-                // into the tangents' tiles (tangentChunk reads them in place): lane q of its tile
-                double *hs = m_HsTiles.data(), *as = m_AsTiles.data();
+                // H̃ into the tangents' tiles (tangentChunk reads them in place and forms A = (s/α) H̃
+                // from them): lane q of its tile; s / α, the same in every iteration, in the first
+                // one only. Storing A in every iteration wrote 8 P_J (N+1) k² bytes more: SPOC's
+                // model work 3.9–4.1 → 2.2–2.7 ms per iteration.
+                double *hs = m_HsTiles.data();
                 for (int e = 0; e < kk; ++e) {
                     const Eigen::Index col = (static_cast<Eigen::Index>(n) * kk + e) * kPathTile;
+                    for (int i = 0; i < cJ; ++i)
+                        hs[m_tileOffset[b0 + i] + col] = H(i, e);
+                }
+                if (!m_sTilesFilled) {
+                    const Eigen::Index tileRows = m_HsTiles.rows();
                     for (int i = 0; i < cJ; ++i) {
-                        const Eigen::Index at = m_tileOffset[b0 + i] + col;
-                        hs[at] = H(i, e);
-                        as[at] = H(i, e) * s[i];
+                        const Eigen::Index at = m_tileOffset[b0 + i];
+                        m_STiles(static_cast<Eigen::Index>(n) * kPathTile + at % kPathTile, at / tileRows)
+                            = s[i];
                     }
                 }
             } else if (cJ > 0) {
@@ -945,17 +959,19 @@ void DmftReplica::tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, 
     if (c <= 0)
         return;
     if (usesTiledKernels()) {
-        // register tiles of kPathTile paths (tangentTile), H̃ and A read in place from the
-        // tiles forwardChunk wrote (the last one's lanes past q1 are 0). Copying them out of
-        // path rows (P_J × (N+1)k², 102 columns P_J × 8 bytes apart for every tile of 16 paths)
-        // was 7 % of the SPOC workload's profile: its tangents 16.5–17.7 → 15.1–15.6 ms per
-        // iteration (one thread, 6 alternating runs), K byte for byte the same.
+        // register tiles of kPathTile paths (tangentTile), H̃ and s / α read in place from the
+        // tiles forwardChunk wrote (the last one's lanes past q1 are 0).
+        // Copying H̃ and A out of path rows (P_J × (N+1)k², 102 columns P_J × 8 bytes apart for
+        // every tile of 16 paths) was 7 % of the SPOC workload's profile: its tangents
+        // 16.5–17.7 → 15.1–15.6 ms per iteration (one thread, 6 alternating runs).
         constexpr int W = kPathTile;
         std::vector<double> Y(static_cast<std::size_t>(N + 1) * k * W),
             Kl(static_cast<std::size_t>(8) * k * (N + 1));
         for (int t0 = q0; t0 < q1; t0 += W) {
             assert(m_tileOffset[t0] % m_HsTiles.rows() == 0); // t0 is lane 0 of its tile
-            const double *H = m_HsTiles.data() + m_tileOffset[t0], *A = m_AsTiles.data() + m_tileOffset[t0];
+            const double *H = m_HsTiles.data() + m_tileOffset[t0];
+            const double *S = m_STiles.data() + m_tileOffset[t0] / m_HsTiles.rows() * m_STiles.rows();
+            const Eigen::Index ldS = W;
             // columns in slices, to look at cancel between them
             constexpr int kColumns = 16;
             for (int m0 = 0; m0 < N; m0 += kColumns) {
@@ -963,7 +979,7 @@ void DmftReplica::tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, 
                     return;
                 const int m1 = std::min(m0 + kColumns, N);
                 withUnits(k, [&](auto units) {
-                    tangentTile<decltype(units)::value>(N, m0, m1, H, A, m_R.data(), m_R.outerStride(),
+                    tangentTile<decltype(units)::value>(N, m0, m1, H, S, ldS, m_R.data(), m_R.outerStride(),
                         Y.data(), Kl.data(), Ksum.data(), Ksum.outerStride());
                 });
             }
@@ -1087,7 +1103,7 @@ void DmftReplica::sumAcrossProcesses(std::initializer_list<std::pair<double *, E
 void DmftReplica::releasePaths()
 {
     for (Eigen::MatrixXd *m :
-        { &m_xi, &m_S, &m_Z, &m_W, &m_G, &m_dG, &m_Rpre, &m_Hs, &m_As, &m_HsTiles, &m_AsTiles })
+        { &m_xi, &m_S, &m_Z, &m_W, &m_G, &m_dG, &m_Rpre, &m_Hs, &m_As, &m_HsTiles, &m_STiles })
         m->resize(0, 0);
     m_tileOffset.clear();
     m_y.resize(0);
@@ -1145,6 +1161,7 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
                 [&](int, int p0, int p1) { forwardChunk(p0, p1, cancel, loss, h, cu, g); });
             if (cancel && cancel->load())
                 return StepResult::Cancelled;
+            m_sTilesFilled = usesTiledKernels() && needsTangentInputs();
         }
         exactKernels(Cu, gz, K);
         m_timings.paths += seconds(t0);
@@ -1165,6 +1182,7 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
         m_timings.pathsModel += std::accumulate(model.begin(), model.end(), 0.0) / std::max(1, m_threads);
         if (cancel && cancel->load())
             return StepResult::Cancelled;
+        m_sTilesFilled = usesTiledKernels() && needsTangentInputs(); // by this pass, if not before
         for (int ch = 1; ch < chunks && ch < static_cast<int>(loss.size()); ++ch) {
             loss[0] += loss[ch];
             HsumCh[0] += HsumCh[ch];
@@ -1395,7 +1413,7 @@ DmftReplica::StepResult DmftReplica::march(
             const bool needH = !m_steinKernel && !m_meanKernel;
             const Eigen::MatrixXd lRows = L.block(i0, 0, k, i0 + k).transpose();
             const Eigen::MatrixXd rRows = R.block(n * k, 0, k, n * k).transpose();
-            const auto s = m_S.col(n).array() / m_alpha;
+            const auto s = m_S.col(n).array(); // s_n / α
             Eigen::MatrixXd cuRow = Eigen::MatrixXd::Zero(rows, k); // Σ_p dG_m dG_nᵀ for m ≤ n
             Eigen::MatrixXd gzRow = Eigen::MatrixXd::Zero(k, ks);
             Eigen::RowVectorXd hsum = Eigen::RowVectorXd::Zero(kk);

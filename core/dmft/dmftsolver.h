@@ -333,7 +333,7 @@ private:
     // common random numbers, fixed across iterations
     // Path-major: row p = path p.
     Eigen::MatrixXd m_xi; // P × (k* + D) standard normals for (z, w)
-    Eigen::MatrixXd m_S; // P × (N+1): Δ − √(τα) ΔB_n
+    Eigen::MatrixXd m_S; // P × (N+1): s_n / α, s_n = Δ − √(τα) ΔB_n
     Eigen::VectorXd m_y; // P labels
     Eigen::MatrixXd m_Z; // P × k* teacher pre-activations
 
@@ -345,10 +345,13 @@ private:
     int m_psdFallbacks = 0;
     Eigen::MatrixXd m_W, m_G, m_dG, m_Rpre; // P × D; m_Rpre: r of every path and time
     Eigen::MatrixXd m_Hs, m_As; // P_J × (N+1)k²: H̃_n and A_n (column-major k×k)
-    // The same for the tiled tangents (usesTiledKernels()), in tangentChunk's tiles of
-    // kPathTile paths: column t is tile t, entry (n k² + e) × kPathTile + lane; its lanes past
-    // a chunk's last path stay 0. m_tileOffset[q]: where tangent path q's lane starts.
-    Eigen::MatrixXd m_HsTiles, m_AsTiles;
+    // H̃ and s / α for the tiled tangents (usesTiledKernels(); they form A from them), in
+    // tangentChunk's tiles of kPathTile paths: column t is tile t, entry (n k² + e) × kPathTile +
+    // lane of m_HsTiles, n × kPathTile + lane of m_STiles; lanes past a chunk's last path stay
+    // 0. m_tileOffset[q]: where tangent path q's lane starts in m_HsTiles. m_STiles, the same in
+    // every iteration, is filled by the first forward pass after ensureTangentStorage laid it out.
+    Eigen::MatrixXd m_HsTiles, m_STiles;
+    bool m_sTilesFilled = false;
     std::vector<Eigen::Index> m_tileOffset;
 
     // state and last outputs
