@@ -174,7 +174,7 @@ template <int K> inline Eigen::Index tileAt(int n, int i)
 }
 
 /// Row n of column m, direction j, from its accumulated memory: J_nm e_j = −acc, Y_n = A_n J_nm e_j,
-/// and the 8 lane sums of H̃_n J_nm e_j into Kl (summed over the lanes once the column is done).
+/// and H̃_n J_nm e_j added into the column's 8 lane sums Kl (summed over the lanes at the end).
 template <int K>
 inline void finishRow(int n, const TileLanes (&acc)[K], const double *H, const double *S, Eigen::Index ldS,
     double *Y, double *Kl)
@@ -193,8 +193,11 @@ inline void finishRow(int n, const TileLanes (&acc)[K], const double *H, const d
             aj.lo += x.lo * J[b].lo;
             aj.hi += x.hi * J[b].hi;
         }
-        const Lanes8 hk = hj.lo + hj.hi;
-        std::memcpy(Kl + (static_cast<Eigen::Index>(n) * K + a) * 8, &hk, sizeof(Lanes8));
+        Lanes8 hk;
+        double *lanes = Kl + (static_cast<Eigen::Index>(n) * K + a) * 8;
+        std::memcpy(&hk, lanes, sizeof(Lanes8));
+        hk += hj.lo + hj.hi;
+        std::memcpy(lanes, &hk, sizeof(Lanes8));
         storeTile(Y + tileAt<K>(n, a), aj);
     }
 }
@@ -272,11 +275,15 @@ inline void tangentRows(int m, int n, const double *H, const double *S, Eigen::I
     }
 }
 
-/// Columns m0..m1−1 of the tile's K, every direction. Kl: scratch of 8 k (N + 1) doubles.
+/// Columns m0..m1−1 of the tile's K, every direction, added into the lane sums Kl: 8 lanes per
+/// entry of K (D = (N + 1) k rows, column c = m k + j at 8 D c), summed over the lanes once every
+/// tile of a chunk is done (tangentLaneSums). Summing the 8 lanes for every tile and column was a
+/// tenth of the SPOC workload's tangent time (horizontal adds).
 template <int K>
 void tangentTile(int N, int m0, int m1, const double *H, const double *S, Eigen::Index ldS, const double *R,
-    Eigen::Index ldR, double *Y, double *Kl, double *Ksum, Eigen::Index ldK)
+    Eigen::Index ldR, double *Y, double *Kl)
 {
+    const Eigen::Index D = static_cast<Eigen::Index>(N + 1) * K;
     for (int m = m0; m < m1; ++m)
         for (int j = 0; j < K; ++j) {
             const TileLanes s = loadTile(S + m * ldS);
@@ -284,16 +291,25 @@ void tangentTile(int N, int m0, int m1, const double *H, const double *S, Eigen:
                 const TileLanes h = loadTile(H + tileAt<K * K>(m, b + j * K));
                 storeTile(Y + tileAt<K>(m, b), TileLanes { h.lo * s.lo, h.hi * s.hi });
             }
+            double *column = Kl + 8 * D * (static_cast<Eigen::Index>(m) * K + j);
             inRowGroups<K>(N - m, [&](auto G, int i) { // rows n = m + 1 + i, …
-                tangentRows<K, decltype(G)::value>(m, m + 1 + i, H, S, ldS, R, ldR, Y, Kl);
+                tangentRows<K, decltype(G)::value>(m, m + 1 + i, H, S, ldS, R, ldR, Y, column);
             });
-            // K(n k + a, m k + j) += the lane sums of rows m + 1..N (Kl: 8 lanes per (n, a))
-            const Eigen::Map<const Eigen::Matrix<double, 8, Eigen::Dynamic>> lanes(
-                Kl + 8 * K * (m + 1), 8, K * (N - m));
-            Eigen::Map<Eigen::VectorXd>(
-                Ksum + (static_cast<Eigen::Index>(m) * K + j) * ldK + (m + 1) * K, K * (N - m))
-                += lanes.colwise().sum().transpose();
         }
+}
+
+/// Ksum(n k + a, c) += the 8 lane sums of tangentTile's Kl for the rows below column c's block.
+void tangentLaneSums(int k, int N, const double *Kl, double *Ksum, Eigen::Index ldK)
+{
+    const Eigen::Index D = static_cast<Eigen::Index>(N + 1) * k;
+    for (Eigen::Index c = 0; c < D; ++c) {
+        const Eigen::Index first = (c / k + 1) * k; // rows of the steps after column c's
+        if (first >= D)
+            continue;
+        const Eigen::Map<const Eigen::Matrix<double, 8, Eigen::Dynamic>> lanes(
+            Kl + 8 * (D * c + first), 8, D - first);
+        Eigen::Map<Eigen::VectorXd>(Ksum + c * ldK + first, D - first) += lanes.colwise().sum().transpose();
+    }
 }
 
 /// The march's adjoint of the tangent recursion (DmftReplica::march) for a tile of paths, one row
@@ -953,16 +969,8 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
 
 void DmftReplica::tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, Eigen::MatrixXd &Ksum) const
 {
-    // Blocks of at most kTangentBlock paths, each through every column m: their Xt and Yt
-    // (2 × 8 k c D bytes, 210 KB at k = 1, N = 50) stay in L2 for the whole pass. A chunk of
-    // 5000 paths (SPOC: 2·10⁴ tangent paths in 4 chunks) streamed 4 MB per column.
-    if (q1 - q0 > kTangentBlock) {
-        for (int b0 = q0; b0 < q1; b0 += kTangentBlock)
-            tangentChunk(b0, std::min(b0 + kTangentBlock, q1), cancel, Ksum);
-        return;
-    }
-    const int c = q1 - q0, k = m_k, kk = k * k, N = m_N;
-    if (c <= 0)
+    const int k = m_k, kk = k * k, N = m_N;
+    if (q1 <= q0)
         return;
     if (usesTiledKernels()) {
         // register tiles of kPathTile paths (tangentTile), H̃ and s / α read in place from the
@@ -971,8 +979,8 @@ void DmftReplica::tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, 
         // every tile of 16 paths) was 7 % of the SPOC workload's profile: its tangents
         // 16.5–17.7 → 15.1–15.6 ms per iteration (one thread, 6 alternating runs).
         constexpr int W = kPathTile;
-        std::vector<double> Y(static_cast<std::size_t>(N + 1) * k * W),
-            Kl(static_cast<std::size_t>(8) * k * (N + 1));
+        const std::size_t D = static_cast<std::size_t>(N + 1) * k;
+        std::vector<double> Y(static_cast<std::size_t>(N + 1) * k * W), Kl(8 * D * D, 0.0);
         for (int t0 = q0; t0 < q1; t0 += W) {
             assert(m_tileOffset[t0] % m_HsTiles.rows() == 0); // t0 is lane 0 of its tile
             const double *H = m_HsTiles.data() + m_tileOffset[t0];
@@ -985,13 +993,23 @@ void DmftReplica::tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, 
                     return;
                 const int m1 = std::min(m0 + kColumns, N);
                 withUnits(k, [&](auto units) {
-                    tangentTile<decltype(units)::value>(N, m0, m1, H, S, ldS, m_R.data(), m_R.outerStride(),
-                        Y.data(), Kl.data(), Ksum.data(), Ksum.outerStride());
+                    tangentTile<decltype(units)::value>(
+                        N, m0, m1, H, S, ldS, m_R.data(), m_R.outerStride(), Y.data(), Kl.data());
                 });
             }
         }
+        tangentLaneSums(k, N, Kl.data(), Ksum.data(), Ksum.outerStride());
         return;
     }
+    // Blocks of at most kTangentBlock paths, each through every column m: their Xt and Yt
+    // (2 × 8 k c D bytes, 210 KB at k = 1, N = 50) stay in L2 for the whole pass. A chunk of
+    // 5000 paths (SPOC: 2·10⁴ tangent paths in 4 chunks) streamed 4 MB per column.
+    if (q1 - q0 > kTangentBlock) {
+        for (int b0 = q0; b0 < q1; b0 += kTangentBlock)
+            tangentChunk(b0, std::min(b0 + kTangentBlock, q1), cancel, Ksum);
+        return;
+    }
+    const int c = q1 - q0;
     constexpr int kBlock = 24; // time steps per GEMM block
     constexpr int kSubBlock = 6; // time steps per GEMM sub-block inside a block
     // Xt: transposed tangents of every path in the chunk for one column m: row j c + q is
