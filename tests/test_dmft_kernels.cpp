@@ -125,9 +125,12 @@ void TestDmftKernels::tiledTangentsAreTheGemmTangents_data()
 {
     QTest::addColumn<QString>("preset");
     QTest::addColumn<int>("width");
-    QTest::newRow("logistic regression (k = 1)") << "logistic-regression" << 1;
-    QTest::newRow("erf committee (k = 2)") << "committee-erf" << 2;
-    QTest::newRow("erf committee, k = 3") << "committee-erf" << 3;
+    QTest::addColumn<int>("steps");
+    QTest::newRow("logistic regression (k = 1)") << "logistic-regression" << 1 << 41;
+    QTest::newRow("erf committee (k = 2)") << "committee-erf" << 2 << 41;
+    QTest::newRow("erf committee, k = 3") << "committee-erf" << 3 << 41;
+    // D = 91 k > 256: the tangents sum their lanes per tile and slice of columns, not per chunk
+    QTest::newRow("erf committee, k = 3, N = 90") << "committee-erf" << 3 << 90;
 }
 
 void TestDmftKernels::tiledTangentsAreTheGemmTangents()
@@ -139,7 +142,8 @@ void TestDmftKernels::tiledTangentsAreTheGemmTangents()
     // of a time block: N = 41 has time blocks of 16 and 10 steps) shows.
     QFETCH(QString, preset);
     QFETCH(int, width);
-    RunConfig c = smallConfig(preset.toStdString(), 41, 300, 77, 1);
+    QFETCH(int, steps);
+    RunConfig c = smallConfig(preset.toStdString(), steps, 300, 77, 1);
     if (width == 3) {
         c.problem.width = c.problem.teacherWidth = 3;
         Eigen::MatrixXd m0 = Eigen::MatrixXd::Zero(3, 3);

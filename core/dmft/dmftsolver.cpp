@@ -276,9 +276,8 @@ inline void tangentRows(int m, int n, const double *H, const double *S, Eigen::I
 }
 
 /// Columns m0..m1−1 of the tile's K, every direction, added into the lane sums Kl: 8 lanes per
-/// entry of K (D = (N + 1) k rows, column c = m k + j at 8 D c), summed over the lanes once every
-/// tile of a chunk is done (tangentLaneSums). Summing the 8 lanes for every tile and column was a
-/// tenth of the SPOC workload's tangent time (horizontal adds).
+/// entry of K (D = (N + 1) k rows; column m k + j at 8 D ((m − m0) k + j)), summed over the lanes
+/// by tangentLaneSums once the tiles that share them are done.
 template <int K>
 void tangentTile(int N, int m0, int m1, const double *H, const double *S, Eigen::Index ldS, const double *R,
     Eigen::Index ldR, double *Y, double *Kl)
@@ -291,26 +290,31 @@ void tangentTile(int N, int m0, int m1, const double *H, const double *S, Eigen:
                 const TileLanes h = loadTile(H + tileAt<K * K>(m, b + j * K));
                 storeTile(Y + tileAt<K>(m, b), TileLanes { h.lo * s.lo, h.hi * s.hi });
             }
-            double *column = Kl + 8 * D * (static_cast<Eigen::Index>(m) * K + j);
+            double *column = Kl + 8 * D * (static_cast<Eigen::Index>(m - m0) * K + j);
             inRowGroups<K>(N - m, [&](auto G, int i) { // rows n = m + 1 + i, …
                 tangentRows<K, decltype(G)::value>(m, m + 1 + i, H, S, ldS, R, ldR, Y, column);
             });
         }
 }
 
-/// Ksum(n k + a, c) += the 8 lane sums of tangentTile's Kl for the rows below column c's block.
-void tangentLaneSums(int k, int N, const double *Kl, double *Ksum, Eigen::Index ldK)
+/// Ksum(n k + a, c) += the 8 lane sums of tangentTile's Kl (columns m0..m1−1) for the rows
+/// below column c's block.
+void tangentLaneSums(int k, int N, int m0, int m1, const double *Kl, double *Ksum, Eigen::Index ldK)
 {
-    const Eigen::Index D = static_cast<Eigen::Index>(N + 1) * k;
-    for (Eigen::Index c = 0; c < D; ++c) {
+    const Eigen::Index D = static_cast<Eigen::Index>(N + 1) * k, c0 = static_cast<Eigen::Index>(m0) * k;
+    for (Eigen::Index c = c0; c < static_cast<Eigen::Index>(m1) * k; ++c) {
         const Eigen::Index first = (c / k + 1) * k; // rows of the steps after column c's
         if (first >= D)
             continue;
         const Eigen::Map<const Eigen::Matrix<double, 8, Eigen::Dynamic>> lanes(
-            Kl + 8 * (D * c + first), 8, D - first);
+            Kl + 8 * (D * (c - c0) + first), 8, D - first);
         Eigen::Map<Eigen::VectorXd>(Ksum + c * ldK + first, D - first) += lanes.colwise().sum().transpose();
     }
 }
+
+/// Largest lane sums (8 D² doubles) a tangent chunk keeps for all its tiles (tangentChunk); beyond
+/// it (D > 256) each tile's slices of columns are summed over the lanes as they are done.
+constexpr std::size_t kChunkLaneSumBytes = 4u << 20;
 
 /// The march's adjoint of the tangent recursion (DmftReplica::march) for a tile of paths, one row
 /// block n and one row a of H̃_n: y_n = H̃_n(a, ·), y_m = −(Σ_{p=m+1}^{n} y_p R(p,m)) A_m for
@@ -978,27 +982,37 @@ void DmftReplica::tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, 
         // Copying H̃ and A out of path rows (P_J × (N+1)k², 102 columns P_J × 8 bytes apart for
         // every tile of 16 paths) was 7 % of the SPOC workload's profile: its tangents
         // 16.5–17.7 → 15.1–15.6 ms per iteration (one thread, 6 alternating runs).
+        // The lanes' sums (8 per entry of K) are added up over all the chunk's tiles and summed
+        // over the lanes once at its end: summing them for every tile and column was a tenth of
+        // the SPOC workload's tangent time (horizontal adds; 15.4 → 15.0 ms per iteration).
+        // Past kChunkLaneSumBytes, per tile and slice of columns.
         constexpr int W = kPathTile;
+        constexpr int kColumns = 16; // columns per slice, to look at cancel between them
         const std::size_t D = static_cast<std::size_t>(N + 1) * k;
-        std::vector<double> Y(static_cast<std::size_t>(N + 1) * k * W), Kl(8 * D * D, 0.0);
+        const bool chunkSums = 8 * D * D * sizeof(double) <= kChunkLaneSumBytes;
+        std::vector<double> Y(D * W), Kl(chunkSums ? 8 * D * D : 8 * D * kColumns * k, 0.0);
         for (int t0 = q0; t0 < q1; t0 += W) {
             assert(m_tileOffset[t0] % m_HsTiles.rows() == 0); // t0 is lane 0 of its tile
             const double *H = m_HsTiles.data() + m_tileOffset[t0];
             const double *S = m_STiles.data() + m_tileOffset[t0] / m_HsTiles.rows() * m_STiles.rows();
             const Eigen::Index ldS = W;
-            // columns in slices, to look at cancel between them
-            constexpr int kColumns = 16;
             for (int m0 = 0; m0 < N; m0 += kColumns) {
                 if (cancel && cancel->load(std::memory_order_relaxed))
                     return;
                 const int m1 = std::min(m0 + kColumns, N);
+                double *lanes = chunkSums ? Kl.data() + 8 * D * m0 * k : Kl.data();
                 withUnits(k, [&](auto units) {
                     tangentTile<decltype(units)::value>(
-                        N, m0, m1, H, S, ldS, m_R.data(), m_R.outerStride(), Y.data(), Kl.data());
+                        N, m0, m1, H, S, ldS, m_R.data(), m_R.outerStride(), Y.data(), lanes);
                 });
+                if (!chunkSums) {
+                    tangentLaneSums(k, N, m0, m1, lanes, Ksum.data(), Ksum.outerStride());
+                    std::fill(Kl.begin(), Kl.end(), 0.0);
+                }
             }
         }
-        tangentLaneSums(k, N, Kl.data(), Ksum.data(), Ksum.outerStride());
+        if (chunkSums)
+            tangentLaneSums(k, N, 0, N, Kl.data(), Ksum.data(), Ksum.outerStride());
         return;
     }
     // Blocks of at most kTangentBlock paths, each through every column m: their Xt and Yt
