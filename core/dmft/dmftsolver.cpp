@@ -475,13 +475,14 @@ double dmftDoubles(int N, int k, int ks, double P, double PJ, int R, int threads
     const double paths = Dz * P // ξ
         + (keepPaths ? 4.0 * D * P : 0.0) // W, G, dG, r (kept for the Stein kernel only)
         + (N + 1.0) * P // S
-        + (ks + 1.0) * P + 2.0 * (N + 1.0) * k * k * PJ // H̃, A
+        + (ks + 1.0) * P + 2.0 * (N + 1.0) * k * k * PJ // H̃, A (k > 3; tiles: H̃ and s / α, no more)
         + 2.0 * D * PJ * k; // tangent work X, Y (all chunks)
     const double state = 16.0 * Dz * Dz; // Σ, L, state, kernels, partial sums
     // the mixer: `history` pairs ΔX, ΔF and 5 vectors x, F(x), f, best x, F of the state's size
     const auto mixer = [&](int history) { return (2.0 * history + 5.0) * (2.0 * D * D + D * ks); };
     const double perChunk = 3.0 * D * D // partial sums of K, C_u (kReductionChunks of them)
-        + (Dz + 2.0 * D) * kPathBlock; // a block of paths' (z, w), G, dG
+        + (Dz + 2.0 * D) * kPathBlock // a block of paths' (z, w), G, dG
+        + std::min(8.0 * D * D, kChunkLaneSumBytes / 8.0); // the tiled tangents' lane sums
     const double snapshot = 6.0 * D * D * 3.0; // statistics of 4 kernels
     // transient, one per concurrent worker: the normals being whitened at set-up
     // ((D + k* + N + 2) × P and its covariance), or a fresh-path replica at the end (ξ, S, and
