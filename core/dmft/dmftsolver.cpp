@@ -298,17 +298,19 @@ void tangentTile(int N, int m0, int m1, const double *H, const double *S, Eigen:
 }
 
 /// Ksum(n k + a, c) += the 8 lane sums of tangentTile's Kl (columns m0..m1−1) for the rows
-/// below column c's block.
-void tangentLaneSums(int k, int N, int m0, int m1, const double *Kl, double *Ksum, Eigen::Index ldK)
+/// below column c's block; `clear`: those lanes set to 0 after (Kl is used again).
+void tangentLaneSums(int k, int N, int m0, int m1, double *Kl, double *Ksum, Eigen::Index ldK, bool clear)
 {
     const Eigen::Index D = static_cast<Eigen::Index>(N + 1) * k, c0 = static_cast<Eigen::Index>(m0) * k;
     for (Eigen::Index c = c0; c < static_cast<Eigen::Index>(m1) * k; ++c) {
         const Eigen::Index first = (c / k + 1) * k; // rows of the steps after column c's
         if (first >= D)
             continue;
-        const Eigen::Map<const Eigen::Matrix<double, 8, Eigen::Dynamic>> lanes(
+        Eigen::Map<Eigen::Matrix<double, 8, Eigen::Dynamic>> lanes(
             Kl + 8 * (D * (c - c0) + first), 8, D - first);
         Eigen::Map<Eigen::VectorXd>(Ksum + c * ldK + first, D - first) += lanes.colwise().sum().transpose();
+        if (clear)
+            lanes.setZero();
     }
 }
 
@@ -1006,14 +1008,12 @@ void DmftReplica::tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, 
                     tangentTile<decltype(units)::value>(
                         N, m0, m1, H, S, ldS, m_R.data(), m_R.outerStride(), Y.data(), lanes);
                 });
-                if (!chunkSums) {
-                    tangentLaneSums(k, N, m0, m1, lanes, Ksum.data(), Ksum.outerStride());
-                    std::fill(Kl.begin(), Kl.end(), 0.0);
-                }
+                if (!chunkSums)
+                    tangentLaneSums(k, N, m0, m1, lanes, Ksum.data(), Ksum.outerStride(), true);
             }
         }
         if (chunkSums)
-            tangentLaneSums(k, N, 0, N, Kl.data(), Ksum.data(), Ksum.outerStride());
+            tangentLaneSums(k, N, 0, N, Kl.data(), Ksum.data(), Ksum.outerStride(), false);
         return;
     }
     // Blocks of at most kTangentBlock paths, each through every column m: their Xt and Yt
