@@ -61,6 +61,31 @@ RunConfig smallConfig(const std::string &preset, int steps, int paths, int tange
     return c;
 }
 
+/// What two iterations of a one-replica solve leave, with `setUp` applied to the solver first.
+struct TwoIterations {
+    Eigen::MatrixXd K, Cu;
+    Eigen::VectorXd trainLoss;
+    DmftTimings timings;
+    bool meanKernel = false;
+};
+
+template <class SetUp> TwoIterations twoIterations(const RunConfig &c, SetUp setUp)
+{
+    DmftSolver solver(c);
+    setUp(solver);
+    TwoIterations out;
+    if (solver.init() != Status::Running)
+        return out; // empty K: the caller's checks fail
+    for (int i = 0; i < 2; ++i)
+        solver.step();
+    out.K = solver.replica(0).K();
+    out.Cu = solver.replica(0).Cu();
+    out.trainLoss = solver.replica(0).trainLoss();
+    out.timings = solver.timings();
+    out.meanKernel = solver.replica(0).usesMeanKernel();
+    return out;
+}
+
 } // namespace
 
 class TestDmftKernels : public QObject
@@ -154,15 +179,11 @@ void TestDmftKernels::tiledTangentsAreTheGemmTangents()
     Eigen::MatrixXd K[2], Cu[2];
     Eigen::VectorXd loss[2];
     for (const bool tiled : { true, false }) {
-        DmftSolver solver(c);
-        solver.setTiledKernels(tiled);
-        QVERIFY(solver.init() == Status::Running);
-        for (int i = 0; i < 2; ++i)
-            solver.step();
-        QVERIFY(!solver.replica(0).usesMeanKernel());
-        K[tiled ? 0 : 1] = solver.replica(0).K();
-        Cu[tiled ? 0 : 1] = solver.replica(0).Cu();
-        loss[tiled ? 0 : 1] = solver.replica(0).trainLoss();
+        const TwoIterations run = twoIterations(c, [&](DmftSolver &s) { s.setTiledKernels(tiled); });
+        QVERIFY(run.K.size() > 0 && !run.meanKernel);
+        K[tiled ? 0 : 1] = run.K;
+        Cu[tiled ? 0 : 1] = run.Cu;
+        loss[tiled ? 0 : 1] = run.trainLoss;
     }
     // the r-process (w = L ξ and the memory in tiles, preactivationRows, against the triangular
     // product and the GEMM): C_u and the train loss
@@ -436,26 +457,15 @@ void TestDmftKernels::modelTimingChangesNoNumber()
     // The benchmark's split of the path pass (DmftSolver::setModelTiming): the model's per-step
     // work is timed inside the pass, and nothing the solver computes changes.
     const RunConfig c = smallConfig("logistic-regression", 30, 1000, 200, 1);
-    Eigen::MatrixXd K[2], Cu[2];
-    Eigen::VectorXd loss[2];
-    DmftTimings timings[2];
-    for (const bool timed : { false, true }) {
-        DmftSolver solver(c);
-        solver.setModelTiming(timed);
-        QVERIFY(solver.init() == Status::Running);
-        for (int i = 0; i < 2; ++i)
-            solver.step();
-        K[timed] = solver.replica(0).K();
-        Cu[timed] = solver.replica(0).Cu();
-        loss[timed] = solver.replica(0).trainLoss();
-        timings[timed] = solver.timings();
-    }
-    QVERIFY(K[0] == K[1]);
-    QVERIFY(Cu[0] == Cu[1]);
-    QVERIFY(loss[0] == loss[1]);
-    QCOMPARE(timings[0].pathsModel, 0.0);
-    QVERIFY2(timings[1].pathsModel > 0.0 && timings[1].pathsModel < timings[1].paths,
-        QByteArray::number(timings[1].pathsModel) + " of " + QByteArray::number(timings[1].paths));
+    const TwoIterations plain = twoIterations(c, [](DmftSolver &) {});
+    const TwoIterations timed = twoIterations(c, [](DmftSolver &s) { s.setModelTiming(true); });
+    QVERIFY(plain.K.size() > 0 && !plain.meanKernel);
+    QVERIFY(plain.K == timed.K);
+    QVERIFY(plain.Cu == timed.Cu);
+    QVERIFY(plain.trainLoss == timed.trainLoss);
+    QCOMPARE(plain.timings.pathsModel, 0.0);
+    QVERIFY2(timed.timings.pathsModel > 0.0 && timed.timings.pathsModel < timed.timings.paths,
+        QByteArray::number(timed.timings.pathsModel) + " of " + QByteArray::number(timed.timings.paths));
 }
 
 QTEST_GUILESS_MAIN(TestDmftKernels)
