@@ -20,6 +20,8 @@ private slots:
     void saadSollaMoments_data();
     void saadSollaMoments();
     void committeeSaadSollaVsQuasiRandom();
+    void linearMomentsExact_data();
+    void linearMomentsExact();
     void dmftAtLargeAlphaApproachesOde_data();
     void dmftAtLargeAlphaApproachesOde();
     void divergesForLargeTau();
@@ -125,6 +127,59 @@ void TestOde::committeeSaadSollaVsQuasiRandom()
     QVERIFY2(worst < 5e-3, QByteArray::number(worst));
     // the run learns: M grows well beyond its start
     QVERIFY(a.M[c.time.steps].maxCoeff() > 3 * c.M0().maxCoeff());
+}
+
+void TestOde::linearMomentsExact_data()
+{
+    QTest::addColumn<int>("k");
+    QTest::addColumn<int>("kStar");
+    QTest::addColumn<double>("noise");
+    QTest::newRow("k = k* = 1, noise 0.5") << 1 << 1 << 0.5;
+    QTest::newRow("k = 3, k* = 1") << 3 << 1 << 0.0;
+    QTest::newRow("k = k* = 2, noise 0.3 (quasi-random before)") << 2 << 2 << 0.3;
+}
+
+void TestOde::linearMomentsExact()
+{
+    // A linear student and teacher on the square loss: g_a = v (f − y), f = v Σ_b r_b,
+    // y = v* Σ_n z_n + σ ε, so E[g zᵀ], E[g rᵀ], E[g gᵀ] are the closed forms below; the
+    // evaluator's 3-node Gauss–Hermite rule must give them to rounding.
+    QFETCH(int, k);
+    QFETCH(int, kStar);
+    QFETCH(double, noise);
+    ProblemSpec s;
+    s.activation = s.teacherActivation = Activation::Linear;
+    s.width = k;
+    s.teacherWidth = kStar;
+    s.noise = noise;
+    s.secondLayer = 0.8;
+    s.teacherSecondLayer = 1.1;
+    const int D = k + kStar;
+    Eigen::MatrixXd A(D, D);
+    for (int i = 0; i < D; ++i)
+        for (int j = 0; j < D; ++j)
+            A(i, j) = (i == j ? 1.0 : 0.0) + 0.3 * std::sin(1.0 + 3 * i + j);
+    const Eigen::MatrixXd S = A * A.transpose();
+    const Eigen::MatrixXd Q = S.topLeftCorner(k, k), M = S.topRightCorner(k, kStar),
+                          rho = S.bottomRightCorner(kStar, kStar);
+    const OnlineMomentEvaluator rule(s, 0.0);
+    QVERIFY(rule.method() == OnlineMomentEvaluator::Method::GaussHermite);
+    const OnlineMoments m = rule.evaluate(Q, M, rho, true);
+    const double v = s.secondLayer, vs = s.teacherSecondLayer;
+    // E[(f − y) x] for x = r_c, z_m; E[(f − y)²]
+    const Eigen::RowVectorXd fr = v * Q.colwise().sum() - vs * M.transpose().colwise().sum();
+    const Eigen::RowVectorXd fz = v * M.colwise().sum() - vs * rho.colwise().sum();
+    const double ff = v * v * Q.sum() - 2 * v * vs * M.sum() + vs * vs * rho.sum() + noise * noise;
+    const double scale = 1.0 + S.cwiseAbs().maxCoeff();
+    for (int a = 0; a < k; ++a) {
+        for (int c = 0; c < k; ++c) {
+            DMFT_COMPARE_TOL(m.gr(a, c), v * fr(c), 1e-12 * scale);
+            DMFT_COMPARE_TOL(m.gg(a, c), v * v * ff, 1e-12 * scale);
+            DMFT_COMPARE_TOL(m.H(a, c), v * v, 1e-12);
+        }
+        for (int n = 0; n < kStar; ++n)
+            DMFT_COMPARE_TOL(m.gz(a, n), v * fz(n), 1e-12 * scale);
+    }
 }
 
 void TestOde::dmftAtLargeAlphaApproachesOde_data()

@@ -7,6 +7,8 @@
 // simulations and the DMFT use. Method, chosen once per problem:
 //  * erf student and teacher, square loss, real labels, no taming: the closed-form
 //    Saad–Solla integrals I3, I4 (and J2 = E[σ'σ'] for the label noise);
+//  * a linear student and teacher on the square loss (real labels, no taming), k + k* ≤ 6:
+//    Gauss–Hermite with 3 nodes per dimension, exact for these degree-2 moments;
 //  * real labels with k + k* ≤ 3: a Gauss–Hermite product rule (ε, when σ_noise > 0,
 //    gets 6 nodes: g is polynomial in y for the square loss);
 //  * otherwise (sign labels — discontinuous in z — or k + k* > 3): a fixed quasi-random
