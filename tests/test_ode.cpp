@@ -12,6 +12,23 @@
 
 using namespace dmftlab;
 
+namespace
+{
+/// The problem whose online moments saadSollaMoments and linearMomentsExact check: student and
+/// teacher with activation `act`, widths k and k*, label noise `noise`, second layers 0.8 and 1.1.
+ProblemSpec momentProblem(Activation act, int k, int kStar, double noise)
+{
+    ProblemSpec s;
+    s.activation = s.teacherActivation = act;
+    s.width = k;
+    s.teacherWidth = kStar;
+    s.noise = noise;
+    s.secondLayer = 0.8;
+    s.teacherSecondLayer = 1.1;
+    return s;
+}
+} // namespace
+
 class TestOde : public QObject
 {
     Q_OBJECT
@@ -74,13 +91,7 @@ void TestOde::saadSollaMoments()
     QFETCH(int, k);
     QFETCH(int, kStar);
     QFETCH(double, noise);
-    ProblemSpec s;
-    s.activation = s.teacherActivation = Activation::Erf;
-    s.width = k;
-    s.teacherWidth = kStar;
-    s.noise = noise;
-    s.secondLayer = 0.8;
-    s.teacherSecondLayer = 1.1;
+    const ProblemSpec s = momentProblem(Activation::Erf, k, kStar, noise);
     // a generic positive-definite (Q, M, ρ)
     const int D = k + kStar;
     Eigen::MatrixXd A = Eigen::MatrixXd::Zero(D, D);
@@ -147,13 +158,7 @@ void TestOde::linearMomentsExact()
     QFETCH(int, k);
     QFETCH(int, kStar);
     QFETCH(double, noise);
-    ProblemSpec s;
-    s.activation = s.teacherActivation = Activation::Linear;
-    s.width = k;
-    s.teacherWidth = kStar;
-    s.noise = noise;
-    s.secondLayer = 0.8;
-    s.teacherSecondLayer = 1.1;
+    const ProblemSpec s = momentProblem(Activation::Linear, k, kStar, noise);
     const int D = k + kStar;
     Eigen::MatrixXd A(D, D);
     for (int i = 0; i < D; ++i)
