@@ -83,7 +83,8 @@ std::string checkDmft(const RunConfig &config, int ranks = 1);
 struct DmftTimings {
     double factor = 0.0, paths = 0.0, tangents = 0.0, theta = 0.0;
     /// Of `paths`, the model's per-step work: the loss and its derivatives at every path and
-    /// step, and storing them (dG, H̃ and A). Measured only under setModelTiming (0 otherwise):
+    /// step, and storing them (dG and H̃; A too without the tiles). Measured only under
+    /// setModelTiming (0 otherwise):
     /// what is left of `paths` is its kernels (L ξ, the memory term, C_u's Gram matrix, E[g zᵀ]).
     double pathsModel = 0.0;
     DmftTimings &operator+=(const DmftTimings &o)
@@ -249,8 +250,8 @@ public:
     /// one against the other (they agree to rounding).
     void setTiledKernels(bool on) { m_tiledKernels = on; }
     /// Whether the register-tiled kernels run (k ≤ 3 and setTiledKernels on): the r-process's
-    /// memory term, the tangents and the march's adjoint; H̃ and A are then stored in the
-    /// tangents' tile layout.
+    /// memory term, the tangents and the march's adjoint; H̃ and s / α are then stored in the
+    /// tangents' tile layout (A = (s / α) H̃ formed as the tangents read them).
     bool usesTiledKernels() const { return m_k <= 3 && m_tiledKernels; }
     /// Times the model's per-step work inside the path passes (DmftTimings::pathsModel; two
     /// clock reads per step and block of paths, so off by default): for the benchmark.
