@@ -84,8 +84,8 @@ struct DmftTimings {
     double factor = 0.0, paths = 0.0, tangents = 0.0, theta = 0.0;
     /// Of `paths`, the model's per-step work: the loss and its derivatives at every path and
     /// step, and storing them (dG and H̃; A too without the tiles). Measured only under
-    /// setModelTiming (0 otherwise):
-    /// what is left of `paths` is its kernels (L ξ, the memory term, C_u's Gram matrix, E[g zᵀ]).
+    /// setModelTiming (0 otherwise): what is left of `paths` is its kernels (L ξ, the memory
+    /// term, C_u's Gram matrix, E[g zᵀ]).
     double pathsModel = 0.0;
     DmftTimings &operator+=(const DmftTimings &o)
     {
