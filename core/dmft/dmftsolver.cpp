@@ -82,8 +82,6 @@ template <class F> void parallelChunks(int chunks, int count, F &&f)
 constexpr int kReductionChunks = 4;
 /// Paths a thread takes through all time steps at once (forwardChunk).
 constexpr int kPathBlock = 256;
-/// Tangent paths tangentChunk takes through the column recursion at once.
-constexpr int kTangentBlock = 256;
 /// The partial sums (tasks) step() splits P_J tangent paths into; ensureTangentStorage lays
 /// out its tiles by the same split.
 int tangentTasks(int PJ)
@@ -165,7 +163,7 @@ inline void fma(TileLanes &acc, double r, const TileLanes &y)
 }
 
 /// Tile layout for k units: H holds entry (a, b) of the tile's H̃_n at ((n k² + a + b k) ×
-/// kPathTile), S the tile's s_n / α at n ldS (A_n = (s_n / α) H̃_n is formed as it is read), Y
+/// kPathTile), S the tile's s_n / α at n × kPathTile (A_n = (s_n / α) H̃_n is formed as it is read), Y
 /// component b of Y_n = A_n J_nm e_j (one direction j at a time) at ((n k + b) × kPathTile), Kl
 /// the lane sums of (H̃_n J_nm e_j)_a at (n k + a) × 8.
 template <int K> inline Eigen::Index tileAt(int n, int i)
@@ -176,13 +174,13 @@ template <int K> inline Eigen::Index tileAt(int n, int i)
 /// Row n of column m, direction j, from its accumulated memory: J_nm e_j = −acc, Y_n = A_n J_nm e_j,
 /// and H̃_n J_nm e_j added into the column's 8 lane sums Kl (summed over the lanes at the end).
 template <int K>
-inline void finishRow(int n, const TileLanes (&acc)[K], const double *H, const double *S, Eigen::Index ldS,
-    double *Y, double *Kl)
+inline void finishRow(
+    int n, const TileLanes (&acc)[K], const double *H, const double *S, double *Y, double *Kl)
 {
     TileLanes J[K];
     for (int b = 0; b < K; ++b)
         J[b] = TileLanes { -acc[b].lo, -acc[b].hi };
-    const TileLanes s = loadTile(S + n * ldS);
+    const TileLanes s = loadTile(S + tileAt<1>(n, 0));
     for (int a = 0; a < K; ++a) {
         TileLanes hj {}, aj {};
         for (int b = 0; b < K; ++b) {
@@ -254,8 +252,8 @@ template <int K, class F> void inRowGroups(int count, F &&f)
 /// Rows n..n+G−1 of column m (one direction): the memory of rows m..n−1 with every load of Y_l
 /// shared by the G rows (2 G k vector accumulators), then the triangle inside the group row by row.
 template <int K, int G>
-inline void tangentRows(int m, int n, const double *H, const double *S, Eigen::Index ldS, const double *R,
-    Eigen::Index ldR, double *Y, double *Kl)
+inline void tangentRows(
+    int m, int n, const double *H, const double *S, const double *R, Eigen::Index ldR, double *Y, double *Kl)
 {
     TileLanes acc[G][K] = {};
     auto Rat = [&](int p, int a, int l, int b) { return blockEntry<K>(R, ldR, p, a, l, b); };
@@ -271,7 +269,7 @@ inline void tangentRows(int m, int n, const double *H, const double *S, Eigen::I
                 for (int a = 0; a < K; ++a)
                     fma(acc[g][a], Rat(n + g, a, n + h, b), y);
             }
-        finishRow<K>(n + g, acc[g], H, S, ldS, Y, Kl);
+        finishRow<K>(n + g, acc[g], H, S, Y, Kl);
     }
 }
 
@@ -279,20 +277,20 @@ inline void tangentRows(int m, int n, const double *H, const double *S, Eigen::I
 /// entry of K (D = (N + 1) k rows; column m k + j at 8 D ((m − m0) k + j)), summed over the lanes
 /// by tangentLaneSums once the tiles that share them are done.
 template <int K>
-void tangentTile(int N, int m0, int m1, const double *H, const double *S, Eigen::Index ldS, const double *R,
-    Eigen::Index ldR, double *Y, double *Kl)
+void tangentTile(int N, int m0, int m1, const double *H, const double *S, const double *R, Eigen::Index ldR,
+    double *Y, double *Kl)
 {
     const Eigen::Index D = static_cast<Eigen::Index>(N + 1) * K;
     for (int m = m0; m < m1; ++m)
         for (int j = 0; j < K; ++j) {
-            const TileLanes s = loadTile(S + m * ldS);
+            const TileLanes s = loadTile(S + tileAt<1>(m, 0));
             for (int b = 0; b < K; ++b) { // J_mm e_j = e_j: Y_m = A_m e_j
                 const TileLanes h = loadTile(H + tileAt<K * K>(m, b + j * K));
                 storeTile(Y + tileAt<K>(m, b), TileLanes { h.lo * s.lo, h.hi * s.hi });
             }
             double *column = Kl + 8 * D * (static_cast<Eigen::Index>(m - m0) * K + j);
             inRowGroups<K>(N - m, [&](auto G, int i) { // rows n = m + 1 + i, …
-                tangentRows<K, decltype(G)::value>(m, m + 1 + i, H, S, ldS, R, ldR, Y, column);
+                tangentRows<K, decltype(G)::value>(m, m + 1 + i, H, S, R, ldR, Y, column);
             });
         }
 }
@@ -756,9 +754,8 @@ void DmftReplica::ensureTangentStorage()
     m_As.resize(0, 0);
     if (static_cast<int>(m_tileOffset.size()) == m_PJ && m_HsTiles.rows() == cols * kPathTile)
         return;
-    // step()'s tangent chunks (parallelTasks over m_PJ), then blocks of kTangentBlock paths, then
-    // tiles of kPathTile: a multiple of it, so the tiles start at a chunk's first path + 16 j
-    static_assert(kTangentBlock % kPathTile == 0, "tangent blocks are whole tiles");
+    // step()'s tangent chunks (parallelTasks over m_PJ), then tiles of kPathTile paths from a
+    // chunk's first path
     const int tasks = tangentTasks(m_PJ);
     m_tileOffset.assign(m_PJ, 0);
     Eigen::Index tiles = 0;
@@ -771,9 +768,14 @@ void DmftReplica::ensureTangentStorage()
     }
     resizeWithHugePages(m_HsTiles, cols * kPathTile, tiles);
     m_HsTiles.setZero(); // the lanes past a chunk's last path
+    // s / α of the tangent paths, the same in every iteration, laid out once (lane q at step n)
     resizeWithHugePages(m_STiles, (m_N + 1) * kPathTile, tiles);
     m_STiles.setZero();
-    m_sTilesFilled = false;
+    for (int q = 0; q < m_PJ; ++q) {
+        const Eigen::Index tile = m_tileOffset[q] / m_HsTiles.rows(), lane = m_tileOffset[q] % kPathTile;
+        for (int n = 0; n <= m_N; ++n)
+            m_STiles(static_cast<Eigen::Index>(n) * kPathTile + lane, tile) = m_S(q, n);
+    }
 }
 
 void DmftReplica::setState(const Eigen::MatrixXd &C, const Eigen::MatrixXd &M, const Eigen::MatrixXd &R)
@@ -934,22 +936,14 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
                     Hsum(n * k + a, bb) += hsum[a + bb * k];
             if (cJ > 0 && tiles) {
                 // H̃ into the tangents' tiles (tangentChunk reads them in place and forms A = (s/α) H̃
-                // from them): lane q of its tile; s / α, the same in every iteration, in the first
-                // one only. Storing A in every iteration wrote 8 P_J (N+1) k² bytes more: SPOC's
-                // paths 9.2 → 7.2 ms per iteration (medians of 8 alternating runs).
+                // from them and the s / α tiles ensureTangentStorage filled): lane q of its tile.
+                // Storing A in every iteration wrote 8 P_J (N+1) k² bytes more: SPOC's paths
+                // 9.2 → 7.2 ms per iteration (medians of 8 alternating runs).
                 double *hs = m_HsTiles.data();
                 for (int e = 0; e < kk; ++e) {
                     const Eigen::Index col = (static_cast<Eigen::Index>(n) * kk + e) * kPathTile;
                     for (int i = 0; i < cJ; ++i)
                         hs[m_tileOffset[b0 + i] + col] = H(i, e);
-                }
-                if (!m_sTilesFilled) {
-                    const Eigen::Index tileRows = m_HsTiles.rows();
-                    for (int i = 0; i < cJ; ++i) {
-                        const Eigen::Index at = m_tileOffset[b0 + i];
-                        m_STiles(static_cast<Eigen::Index>(n) * kPathTile + at % kPathTile, at / tileRows)
-                            = s[i];
-                    }
                 }
             } else if (cJ > 0) {
                 m_Hs.block(b0, n * kk, cJ, kk) = H.topRows(cJ);
@@ -998,7 +992,6 @@ void DmftReplica::tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, 
             assert(m_tileOffset[t0] % m_HsTiles.rows() == 0); // t0 is lane 0 of its tile
             const double *H = m_HsTiles.data() + m_tileOffset[t0];
             const double *S = m_STiles.data() + m_tileOffset[t0] / m_HsTiles.rows() * m_STiles.rows();
-            const Eigen::Index ldS = W;
             for (int m0 = 0; m0 < N; m0 += kColumns) {
                 if (cancel && cancel->load(std::memory_order_relaxed))
                     return;
@@ -1006,7 +999,7 @@ void DmftReplica::tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, 
                 double *lanes = chunkSums ? Kl.data() + 8 * D * m0 * k : Kl.data();
                 withUnits(k, [&](auto units) {
                     tangentTile<decltype(units)::value>(
-                        N, m0, m1, H, S, ldS, m_R.data(), m_R.outerStride(), Y.data(), lanes);
+                        N, m0, m1, H, S, m_R.data(), m_R.outerStride(), Y.data(), lanes);
                 });
                 if (!chunkSums)
                     tangentLaneSums(k, N, m0, m1, lanes, Ksum.data(), Ksum.outerStride(), true);
@@ -1019,6 +1012,7 @@ void DmftReplica::tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, 
     // Blocks of at most kTangentBlock paths, each through every column m: their Xt and Yt
     // (2 × 8 k c D bytes, 210 KB at k = 1, N = 50) stay in L2 for the whole pass. A chunk of
     // 5000 paths (SPOC: 2·10⁴ tangent paths in 4 chunks) streamed 4 MB per column.
+    constexpr int kTangentBlock = 256;
     if (q1 - q0 > kTangentBlock) {
         for (int b0 = q0; b0 < q1; b0 += kTangentBlock)
             tangentChunk(b0, std::min(b0 + kTangentBlock, q1), cancel, Ksum);
@@ -1184,13 +1178,13 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
 
     // r-process over all paths, split across threads. With exact second moments the kernels
     // come from exactKernels, and the paths run only when they are to be kept.
-    const bool exact = m_exactMoments && !m_pathsOnly;
-    if (needsTangentInputs() && (!exact || keepsPaths()))
-        ensureTangentStorage(); // where forwardChunk (below) writes the tangent paths' H̃, A
+    const bool exact = m_exactMoments && !m_pathsOnly, runsPaths = !exact || keepsPaths();
+    if (runsPaths && !ensurePaths(cancel))
+        return StepResult::Cancelled;
+    if (runsPaths && needsTangentInputs())
+        ensureTangentStorage(); // where forwardChunk (below) writes the tangent paths' H̃
     Eigen::MatrixXd Cu, gz, K, Hsum;
     if (exact) {
-        if (keepsPaths() && !ensurePaths(cancel))
-            return StepResult::Cancelled;
         t0 = Clock::now();
         if (keepsPaths()) {
             Eigen::VectorXd loss = Eigen::VectorXd::Zero(N + 1);
@@ -1200,13 +1194,10 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
                 [&](int, int p0, int p1) { forwardChunk(p0, p1, cancel, loss, h, cu, g); });
             if (cancel && cancel->load())
                 return StepResult::Cancelled;
-            m_sTilesFilled = usesTiledKernels() && needsTangentInputs();
         }
         exactKernels(Cu, gz, K);
         m_timings.paths += seconds(t0);
     } else {
-        if (!ensurePaths(cancel))
-            return StepResult::Cancelled;
         t0 = Clock::now();
         const int chunks = std::max(1, std::min(kReductionChunks, m_localP));
         std::vector<Eigen::VectorXd> loss(chunks, Eigen::VectorXd::Zero(N + 1));
@@ -1221,7 +1212,6 @@ DmftReplica::StepResult DmftReplica::step(const std::atomic<bool> *cancel)
         m_timings.pathsModel += std::accumulate(model.begin(), model.end(), 0.0) / std::max(1, m_threads);
         if (cancel && cancel->load())
             return StepResult::Cancelled;
-        m_sTilesFilled = usesTiledKernels() && needsTangentInputs(); // by this pass, if not before
         for (int ch = 1; ch < chunks && ch < static_cast<int>(loss.size()); ++ch) {
             loss[0] += loss[ch];
             HsumCh[0] += HsumCh[ch];

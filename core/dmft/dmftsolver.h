@@ -294,8 +294,9 @@ private:
     bool drawPaths(std::uint64_t seed, const std::atomic<bool> *cancel);
     /// drawPaths() unless done: the exact kernels of closesOnSecondMoments() need no paths.
     bool ensurePaths(const std::atomic<bool> *cancel);
-    /// The arrays forwardChunk writes H̃ and A of the tangent paths into, in the layout the
-    /// tangents will read (tiles or path rows), allocated on first use.
+    /// The arrays forwardChunk writes H̃ (and, without the tiles, A) of the tangent paths into, in
+    /// the layout the tangents will read (tiles or path rows), allocated on first use; the tiles'
+    /// s / α filled from m_S then. Call after ensurePaths().
     void ensureTangentStorage();
     /// Whether forwardChunk keeps H̃ (and the tangent paths' H̃, A): the tangents need them
     /// (E[H̃_n] is K's diagonal); the Stein estimator of K and the fresh-path train loss do not.
@@ -350,9 +351,8 @@ private:
     // tangentChunk's tiles of kPathTile paths: column t is tile t, entry (n k² + e) × kPathTile +
     // lane of m_HsTiles, n × kPathTile + lane of m_STiles; lanes past a chunk's last path stay
     // 0. m_tileOffset[q]: where tangent path q's lane starts in m_HsTiles. m_STiles, the same in
-    // every iteration, is filled by the first forward pass after ensureTangentStorage laid it out.
+    // every iteration, is filled from m_S by ensureTangentStorage when it lays the tiles out.
     Eigen::MatrixXd m_HsTiles, m_STiles;
-    bool m_sTilesFilled = false;
     std::vector<Eigen::Index> m_tileOffset;
 
     // state and last outputs

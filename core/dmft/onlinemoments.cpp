@@ -64,8 +64,7 @@ OnlineMomentEvaluator::OnlineMomentEvaluator(
     // H constant in (r, z, ε), so every moment is a polynomial of degree ≤ 2, which Gauss–Hermite
     // with 3 nodes per dimension integrates exactly (to degree 5): 27 nodes for linear regression
     // instead of 3456, and exact in place of quasi-random for k + k* = 4–6.
-    const bool polynomial = spec.activation == Activation::Linear
-        && spec.teacherActivation == Activation::Linear && spec.loss == Loss::Square
+    const bool polynomial = m_problem.constantHessian() && spec.teacherActivation == Activation::Linear
         && spec.labels == Labels::Real && tamingStep <= 0.0;
     if (polynomial && D0 <= 6) {
         m_method = Method::GaussHermite;
