@@ -151,11 +151,15 @@ void TestDmftKernels::tiledTangentsAreTheGemmTangents_data()
     QTest::addColumn<QString>("preset");
     QTest::addColumn<int>("width");
     QTest::addColumn<int>("steps");
-    QTest::newRow("logistic regression (k = 1)") << "logistic-regression" << 1 << 41;
-    QTest::newRow("erf committee (k = 2)") << "committee-erf" << 2 << 41;
-    QTest::newRow("erf committee, k = 3") << "committee-erf" << 3 << 41;
+    QTest::addColumn<bool>("fullBatch");
+    QTest::newRow("logistic regression (k = 1)") << "logistic-regression" << 1 << 41 << false;
+    QTest::newRow("erf committee (k = 2)") << "committee-erf" << 2 << 41 << false;
+    QTest::newRow("erf committee, k = 3") << "committee-erf" << 3 << 41 << false;
     // D = 91 k > 256: the tangents sum their lanes per tile and slice of columns, not per chunk
-    QTest::newRow("erf committee, k = 3, N = 90") << "committee-erf" << 3 << 90;
+    QTest::newRow("erf committee, k = 3, N = 90") << "committee-erf" << 3 << 90 << false;
+    // τ = 0: s / α is one number, no tiles of it (TileScale)
+    QTest::newRow("logistic regression, GD") << "logistic-regression" << 1 << 41 << true;
+    QTest::newRow("erf committee, GD") << "committee-erf" << 2 << 41 << true;
 }
 
 void TestDmftKernels::tiledTangentsAreTheGemmTangents()
@@ -168,7 +172,10 @@ void TestDmftKernels::tiledTangentsAreTheGemmTangents()
     QFETCH(QString, preset);
     QFETCH(int, width);
     QFETCH(int, steps);
+    QFETCH(bool, fullBatch);
     RunConfig c = smallConfig(preset.toStdString(), steps, 300, 77, 1);
+    if (fullBatch)
+        c.optimizer.tau = 0.0;
     if (width == 3) {
         c.problem.width = c.problem.teacherWidth = 3;
         Eigen::MatrixXd m0 = Eigen::MatrixXd::Zero(3, 3);
@@ -208,7 +215,12 @@ void TestDmftKernels::tiledTangentsAreTheGemmTangents()
     const double mScale = Km[1].cwiseAbs().maxCoeff(), mDiff = (Km[0] - Km[1]).cwiseAbs().maxCoeff();
     qInfo("k = %d: marched, max |K_tiles - K_products| = %.3g of %.3g", width, mDiff, mScale);
     QVERIFY(mScale > 0.0);
-    QVERIFY2(mDiff < 1e-11 * mScale, QByteArray::number(mDiff));
+    // At τ = 0 Cov(z, w) is nearly singular and the march, which factors it row by row from the
+    // kernels of the rows before, amplifies the summation order's rounding: the two formulations
+    // agree to 1e-18 up to row 10, then drift apart to 1e-11 (logistic) and 1e-9 (committee) of
+    // the scale by row 41 (measured; the same before s / α became one number at τ = 0).
+    const double mTolerance = fullBatch ? 1e-8 : 1e-11;
+    QVERIFY2(mDiff < mTolerance * mScale, QByteArray::number(mDiff));
     // not symmetric in the units: a transposed block would show
     if (width > 1)
         QVERIFY(std::fabs(K[1](c.time.steps * width, 1) - K[1](c.time.steps * width + 1, 0)) > 1e-6 * scale);

@@ -171,16 +171,30 @@ template <int K> inline Eigen::Index tileAt(int n, int i)
     return (static_cast<Eigen::Index>(n) * K + i) * kPathTile;
 }
 
+/// s_n / α of a tile's lanes: read from its tiles (ensureTangentStorage), or one number for all
+/// lanes and steps where `tiles` is null (full-batch GD, m_constantS).
+struct TileScale {
+    const double *tiles;
+    double value;
+    TileLanes at(int n) const
+    {
+        if (tiles)
+            return loadTile(tiles + tileAt<1>(n, 0));
+        const Lanes8 v = Lanes8 {} + value;
+        return TileLanes { v, v };
+    }
+};
+
 /// Row n of column m, direction j, from its accumulated memory: J_nm e_j = −acc, Y_n = A_n J_nm e_j,
 /// and H̃_n J_nm e_j added into the column's 8 lane sums Kl (summed over the lanes at the end).
 template <int K>
 inline void finishRow(
-    int n, const TileLanes (&acc)[K], const double *H, const double *S, double *Y, double *Kl)
+    int n, const TileLanes (&acc)[K], const double *H, const TileScale &S, double *Y, double *Kl)
 {
     TileLanes J[K];
     for (int b = 0; b < K; ++b)
         J[b] = TileLanes { -acc[b].lo, -acc[b].hi };
-    const TileLanes s = loadTile(S + tileAt<1>(n, 0));
+    const TileLanes s = S.at(n);
     for (int a = 0; a < K; ++a) {
         TileLanes hj {}, aj {};
         for (int b = 0; b < K; ++b) {
@@ -252,8 +266,8 @@ template <int K, class F> void inRowGroups(int count, F &&f)
 /// Rows n..n+G−1 of column m (one direction): the memory of rows m..n−1 with every load of Y_l
 /// shared by the G rows (2 G k vector accumulators), then the triangle inside the group row by row.
 template <int K, int G>
-inline void tangentRows(
-    int m, int n, const double *H, const double *S, const double *R, Eigen::Index ldR, double *Y, double *Kl)
+inline void tangentRows(int m, int n, const double *H, const TileScale &S, const double *R, Eigen::Index ldR,
+    double *Y, double *Kl)
 {
     TileLanes acc[G][K] = {};
     auto Rat = [&](int p, int a, int l, int b) { return blockEntry<K>(R, ldR, p, a, l, b); };
@@ -277,13 +291,13 @@ inline void tangentRows(
 /// entry of K (D = (N + 1) k rows; column m k + j at 8 D ((m − m0) k + j)), summed over the lanes
 /// by tangentLaneSums once the tiles that share them are done.
 template <int K>
-void tangentTile(int N, int m0, int m1, const double *H, const double *S, const double *R, Eigen::Index ldR,
-    double *Y, double *Kl)
+void tangentTile(int N, int m0, int m1, const double *H, const TileScale &S, const double *R,
+    Eigen::Index ldR, double *Y, double *Kl)
 {
     const Eigen::Index D = static_cast<Eigen::Index>(N + 1) * K;
     for (int m = m0; m < m1; ++m)
         for (int j = 0; j < K; ++j) {
-            const TileLanes s = loadTile(S + tileAt<1>(m, 0));
+            const TileLanes s = S.at(m);
             for (int b = 0; b < K; ++b) { // J_mm e_j = e_j: Y_m = A_m e_j
                 const TileLanes h = loadTile(H + tileAt<K * K>(m, b + j * K));
                 storeTile(Y + tileAt<K>(m, b), TileLanes { h.lo * s.lo, h.hi * s.hi });
@@ -721,9 +735,17 @@ bool DmftReplica::drawPaths(std::uint64_t seed, const std::atomic<bool> *cancel)
         X.swap(mapped);
     }
     const double noiseScale = std::sqrt(m_tau * m_alpha * m_dt);
-    resizeWithHugePages(m_S, m_localP, m_N + 1);
-    m_S = (m_dt - noiseScale * X.rightCols(m_N + 1).array()).matrix();
-    m_S /= m_alpha; // dG = (s / α) g: the quotients once, not at every step of every iteration
+    // dG = (s / α) g: the quotients once, not at every step of every iteration. With τ = 0 they
+    // are all Δ / α (bit for bit what m_S would hold), kept as one number.
+    m_constantS = noiseScale == 0.0;
+    m_sOverAlpha = m_dt / m_alpha;
+    if (m_constantS) {
+        m_S.resize(0, 0);
+    } else {
+        resizeWithHugePages(m_S, m_localP, m_N + 1);
+        m_S = (m_dt - noiseScale * X.rightCols(m_N + 1).array()).matrix();
+        m_S /= m_alpha;
+    }
     const Eigen::VectorXd eps = X.col(Dz); // the label noise's normal
     X.conservativeResize(Eigen::NoChange, Dz); // ξ: the leading columns, kept in place
     m_xi.swap(X);
@@ -768,6 +790,10 @@ void DmftReplica::ensureTangentStorage()
     }
     resizeWithHugePages(m_HsTiles, cols * kPathTile, tiles);
     m_HsTiles.setZero(); // the lanes past a chunk's last path
+    if (m_constantS) {
+        m_STiles.resize(0, 0);
+        return;
+    }
     // s / α of the tangent paths, the same in every iteration, laid out once (lane q at step n)
     resizeWithHugePages(m_STiles, (m_N + 1) * kPathTile, tiles);
     m_STiles.setZero();
@@ -924,8 +950,10 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
             auto G = Gb.middleCols(n * k, k);
             loss[n] += m_problem.evaluateBatch(r, y, G, needH ? &H : nullptr, m_tamingStep);
             // dG_n = s_n g_n / α with s_n = Δ − √(τα) ΔB_n (m_S holds s_n / α)
-            const auto s = m_S.col(n).segment(b0, c).array();
-            dGb.topRows(c).middleCols(n * k, k) = G.array().colwise() * s;
+            if (m_constantS)
+                dGb.topRows(c).middleCols(n * k, k) = G.array() * m_sOverAlpha;
+            else
+                dGb.topRows(c).middleCols(n * k, k) = G.array().colwise() * m_S.col(n).segment(b0, c).array();
             if (!needH) {
                 modelEnd();
                 continue;
@@ -947,7 +975,11 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
                 }
             } else if (cJ > 0) {
                 m_Hs.block(b0, n * kk, cJ, kk) = H.topRows(cJ);
-                m_As.block(b0, n * kk, cJ, kk) = H.topRows(cJ).array().colwise() * s.head(cJ);
+                if (m_constantS)
+                    m_As.block(b0, n * kk, cJ, kk) = H.topRows(cJ).array() * m_sOverAlpha;
+                else
+                    m_As.block(b0, n * kk, cJ, kk)
+                        = H.topRows(cJ).array().colwise() * m_S.col(n).segment(b0, cJ).array();
             }
             modelEnd();
         }
@@ -991,7 +1023,10 @@ void DmftReplica::tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, 
         for (int t0 = q0; t0 < q1; t0 += W) {
             assert(m_tileOffset[t0] % m_HsTiles.rows() == 0); // t0 is lane 0 of its tile
             const double *H = m_HsTiles.data() + m_tileOffset[t0];
-            const double *S = m_STiles.data() + m_tileOffset[t0] / m_HsTiles.rows() * m_STiles.rows();
+            const TileScale S { m_constantS
+                    ? nullptr
+                    : m_STiles.data() + m_tileOffset[t0] / m_HsTiles.rows() * m_STiles.rows(),
+                m_sOverAlpha };
             for (int m0 = 0; m0 < N; m0 += kColumns) {
                 if (cancel && cancel->load(std::memory_order_relaxed))
                     return;
@@ -1442,7 +1477,13 @@ DmftReplica::StepResult DmftReplica::march(
             const bool needH = !m_steinKernel && !m_meanKernel;
             const Eigen::MatrixXd lRows = L.block(i0, 0, k, i0 + k).transpose();
             const Eigen::MatrixXd rRows = R.block(n * k, 0, k, n * k).transpose();
-            const auto s = m_S.col(n).array(); // s_n / α
+            // s_n / α (a column of Δ / α where m_constantS)
+            Eigen::ArrayXd sFilled;
+            if (m_constantS)
+                sFilled.setConstant(P, m_sOverAlpha);
+            const Eigen::Ref<const Eigen::ArrayXd> s = m_constantS
+                ? Eigen::Ref<const Eigen::ArrayXd>(sFilled)
+                : Eigen::Ref<const Eigen::ArrayXd>(m_S.col(n).array());
             Eigen::MatrixXd cuRow = Eigen::MatrixXd::Zero(rows, k); // Σ_p dG_m dG_nᵀ for m ≤ n
             Eigen::MatrixXd gzRow = Eigen::MatrixXd::Zero(k, ks);
             Eigen::RowVectorXd hsum = Eigen::RowVectorXd::Zero(kk);
