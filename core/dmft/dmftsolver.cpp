@@ -661,18 +661,28 @@ bool DmftReplica::drawPaths(std::uint64_t seed, const std::atomic<bool> *cancel)
     // go down its row, whose cache lines the next paths' rows share, and m_xi and m_S are then
     // contiguous column ranges of X. (Drawn column by column and transposed afterwards, the
     // transposes' strided loads and first touches were a third of the set-up's time.)
+    // The drawing, the whitening's products and the coupling's map go block by block, the blocks
+    // split across the replica's threads: each block's numbers are its own (a path's stream, a
+    // product of its rows), the same however the blocks are split. The sums over paths (mean,
+    // covariance) stay in one thread, in block order.
+    const int blocks = static_cast<int>((m_localP + kBlock - 1) / kBlock);
     Eigen::MatrixXd X;
     resizeWithHugePages(X, m_localP, drawn);
-    std::vector<double> normals(drawn); // one path's, drawn in one call (SimRandom::normals)
-    for (Eigen::Index p = 0; p < m_localP; ++p) {
-        if (p % kBlock == 0 && cancelled())
-            return false;
-        SimRandom rng(seed, static_cast<std::uint64_t>(m_globalIndex[p]));
-        rng.normals(normals.data(), drawn);
-        double *x = X.data() + p;
-        for (int i = 0; i < drawn; ++i)
-            x[static_cast<Eigen::Index>(i) * m_localP] = normals[i];
-    }
+    parallelChunks(m_threads, blocks, [&](int, int b0, int b1) {
+        std::vector<double> normals(drawn); // one path's, drawn in one call (SimRandom::normals)
+        const Eigen::Index p1 = std::min<Eigen::Index>(b1 * kBlock, m_localP);
+        for (Eigen::Index p = b0 * kBlock; p < p1; ++p) {
+            if (p % kBlock == 0 && cancelled())
+                return;
+            SimRandom rng(seed, static_cast<std::uint64_t>(m_globalIndex[p]));
+            rng.normals(normals.data(), drawn);
+            double *x = X.data() + p;
+            for (int i = 0; i < drawn; ++i)
+                x[static_cast<Eigen::Index>(i) * m_localP] = normals[i];
+        }
+    });
+    if (cancelled())
+        return false;
     // Moment matching (theory §5.7): centre and whiten the stored normals so that their
     // sample covariance over the P paths is exactly I. The DMFT's dominant Monte-Carlo
     // error at small P is the sampling error of second moments (e.g. E[y z], E[w_n w_mᵀ]);
@@ -720,14 +730,18 @@ bool DmftReplica::drawPaths(std::uint64_t seed, const std::atomic<bool> *cancel)
             const Eigen::MatrixXd Uinv = m_coupling
                 ? Eigen::MatrixXd()
                 : llt.matrixU().solve(Eigen::MatrixXd::Identity(drawn, drawn));
-            Eigen::MatrixXd whitened;
-            for (Eigen::Index c = 0; c < m_localP && !m_coupling; c += kBlock) {
-                if (cancelled())
-                    return false;
-                auto block = X.middleRows(c, std::min<Eigen::Index>(kBlock, m_localP - c));
-                whitened.noalias() = block * Uinv.triangularView<Eigen::Upper>();
-                block = whitened;
-            }
+            if (!m_coupling)
+                parallelChunks(m_threads, blocks, [&](int, int b0, int b1) {
+                    Eigen::MatrixXd whitened;
+                    for (int b = b0; b < b1 && !cancelled(); ++b) {
+                        const Eigen::Index c = static_cast<Eigen::Index>(b) * kBlock;
+                        auto block = X.middleRows(c, std::min<Eigen::Index>(kBlock, m_localP - c));
+                        whitened.noalias() = block * Uinv.triangularView<Eigen::Upper>();
+                        block = whitened;
+                    }
+                });
+            if (cancelled())
+                return false;
         } else {
             m_momentMatched = false;
         }
@@ -736,12 +750,15 @@ bool DmftReplica::drawPaths(std::uint64_t seed, const std::atomic<bool> *cancel)
         // T's rows are orthonormal: still independent standard normals, still whitened
         Eigen::MatrixXd mapped;
         resizeWithHugePages(mapped, m_localP, used);
-        for (Eigen::Index c = 0; c < m_localP; c += kBlock) {
-            if (cancelled())
-                return false;
-            const Eigen::Index n = std::min<Eigen::Index>(kBlock, m_localP - c);
-            mapped.middleRows(c, n).noalias() = X.middleRows(c, n) * couplingMap;
-        }
+        parallelChunks(m_threads, blocks, [&](int, int b0, int b1) {
+            for (int b = b0; b < b1 && !cancelled(); ++b) {
+                const Eigen::Index c = static_cast<Eigen::Index>(b) * kBlock,
+                                   n = std::min<Eigen::Index>(kBlock, m_localP - c);
+                mapped.middleRows(c, n).noalias() = X.middleRows(c, n) * couplingMap;
+            }
+        });
+        if (cancelled())
+            return false;
         X.swap(mapped);
     }
     // dG = (s / α) g: the quotients once, not at every step of every iteration. With τ = 0 they
@@ -798,7 +815,9 @@ void DmftReplica::ensureTangentStorage()
         tiles += (q1 - q0 + kPathTile - 1) / kPathTile;
     }
     resizeWithHugePages(m_HsTiles, cols * kPathTile, tiles);
-    m_HsTiles.setZero(); // the lanes past a chunk's last path
+    // the lanes past a chunk's last path 0; the first touch of its pages shared by the threads
+    parallelChunks(m_threads, static_cast<int>(tiles),
+        [&](int, int t0, int t1) { m_HsTiles.middleCols(t0, t1 - t0).setZero(); });
     if (m_constantS) {
         m_STiles.resize(0, 0);
         return;
