@@ -483,13 +483,15 @@ bool meanKernelByDefault(const RunConfig &c)
 }
 
 double dmftDoubles(int N, int k, int ks, double P, double PJ, int R, int threads, int mixing, bool keepPaths,
-    bool march, bool exactMoments)
+    bool march, bool exactMoments, bool increments)
 {
     const double D = (N + 1.0) * k, Dz = D + ks;
+    // increments: the Brownian increments are drawn, and s / α stored per path and step (τ > 0;
+    // at τ = 0 neither: DmftReplica::drawPaths)
+    const double S = increments ? (N + 1.0) * P : 0.0;
     const double paths = Dz * P // ξ
         + (keepPaths ? 4.0 * D * P : 0.0) // W, G, dG, r (kept for the Stein kernel only)
-        + (N + 1.0) * P // S
-        + (ks + 1.0) * P + 2.0 * (N + 1.0) * k * k * PJ // H̃, A (k > 3; tiles: H̃ and s / α, no more)
+        + S + (ks + 1.0) * P + 2.0 * (N + 1.0) * k * k * PJ // H̃, A (k > 3; tiles: H̃ and s / α, no more)
         + 2.0 * D * PJ * k; // tangent work X, Y (all chunks)
     const double state = 16.0 * Dz * Dz; // Σ, L, state, kernels, partial sums
     // the mixer: `history` pairs ΔX, ΔF and 5 vectors x, F(x), f, best x, F of the state's size
@@ -499,10 +501,10 @@ double dmftDoubles(int N, int k, int ks, double P, double PJ, int R, int threads
         + std::min(8.0 * D * D, kChunkLaneSumBytes / 8.0); // the tiled tangents' lane sums
     const double snapshot = 6.0 * D * D * 3.0; // statistics of 4 kernels
     // transient, one per concurrent worker: the normals being whitened at set-up
-    // ((D + k* + N + 2) × P and its covariance), or a fresh-path replica at the end (ξ, S, and
-    // r for the laws)
-    const double rows = Dz + N + 2.0;
-    const double transient = std::max(2.0 * rows * P + rows * rows, Dz * P + D * P + (N + 1.0) * P);
+    // ((D + k* + 1 [+ N + 1]) × P and its covariance), or a fresh-path replica at the end (ξ, S,
+    // and r for the laws)
+    const double rows = Dz + 1.0 + (increments ? N + 1.0 : 0.0);
+    const double transient = std::max(2.0 * rows * P + rows * rows, Dz * P + D * P + S);
     const double workers = std::min<double>(R, threads); // replicas stepped at once
     if (exactMoments) {
         // exact second moments (dmft/linearmoments.h): no paths in the replicas, five
@@ -539,14 +541,14 @@ double dmftMemoryBytes(const RunConfig &c, int ranks)
         return 1.15 * 8.0
             * dmftDoubles(c.time.steps, c.problem.width, c.problem.teacherWidth, share(c.dmft.paths),
                 share(c.dmft.tangentPaths), c.dmft.replicas, 1, c.dmft.mixingMemory, steinKernelByDefault(c),
-                c.dmft.warmStart == "march", closesOnSecondMoments(c));
+                c.dmft.warmStart == "march", closesOnSecondMoments(c), c.tau() > 0.0);
     }
     // 15 % for allocator overhead and temporaries (measured: committee-erf N = 100 at the
     // defaults peaked at 0.52 GiB resident against 0.48 GiB of counted arrays)
     return 1.15 * 8.0
         * dmftDoubles(c.time.steps, c.problem.width, c.problem.teacherWidth, c.dmft.paths,
             c.dmft.tangentPaths, c.dmft.replicas, resolvedThreads(c.sim.threads), c.dmft.mixingMemory,
-            steinKernelByDefault(c), c.dmft.warmStart == "march", closesOnSecondMoments(c));
+            steinKernelByDefault(c), c.dmft.warmStart == "march", closesOnSecondMoments(c), c.tau() > 0.0);
 }
 
 std::string checkDmft(const RunConfig &c, int ranks)
