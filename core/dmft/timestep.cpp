@@ -3,12 +3,12 @@
 #include "dmft/coupling.h"
 #include "dmft/dmftsolver.h"
 #include "engine/registry.h"
-#include "io/csv.h"
 #include "observables/statistics.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <sstream>
 #include <type_traits>
 
 namespace dmftlab
@@ -16,6 +16,15 @@ namespace dmftlab
 
 namespace
 {
+/// x with 4 significant digits, for messages a person reads (dt = 0.08333, not 0.08333333333333333).
+std::string brief(double x)
+{
+    std::ostringstream os;
+    os.precision(4);
+    os << x;
+    return os.str();
+}
+
 /// Pointers to every estimate of `c`, const when `c` is (CurvesT is Curves or const Curves).
 template <class CurvesT> auto estimates(CurvesT &c)
 {
@@ -385,7 +394,7 @@ std::string extrapolateOrEstimate(Curves &fine, const Curves &coarse, const Curv
     auto check = [&](const Estimate &e, const std::string &name) {
         for (int n = 0; n < points && why.empty() && n < static_cast<int>(e.mean.size()); ++n)
             if (!(e.mean[n] >= 0.0))
-                why = name + " = " + io::formatNumber(e.mean[n]) + " at t = " + io::formatNumber(fine.t[n]);
+                why = name + " = " + brief(e.mean[n]) + " at t = " + brief(fine.t[n]);
     };
     check(fine.trainLoss, "train loss");
     check(fine.testLoss, "test loss");
@@ -591,7 +600,7 @@ EngineResult runDmftWithTimeStepControl(
             : std::make_shared<DistributionRecord>(*fine.distributions);
         record->schemeCurves = std::make_shared<const Curves>(std::move(euler));
         record->note += std::string(record->note.empty() ? "" : "; ")
-            + "laws and effective processes of the Euler solve at dt = " + io::formatNumber(config.dt())
+            + "laws and effective processes of the Euler solve at dt = " + brief(config.dt())
             + " (the curves are extrapolated to continuous time)";
         fine.distributions = std::move(record);
     }
