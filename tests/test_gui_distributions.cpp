@@ -4,10 +4,12 @@
 // (logistic regression) the predictions' plot is the law of the margins y_μ r_μ(t).
 #include "distributionspanel.h"
 #include "guitestutil.h"
+#include "plotarea.h"
 #include "runcontroller.h"
 
 #include <qcustomplot.h>
 
+#include <QDockWidget>
 #include <QSignalSpy>
 #include <QtTest>
 
@@ -19,7 +21,26 @@ class TestGuiDistributions : public QObject
 private slots:
     void runFillsThePanel();
     void signLabelsShowMargins();
+    void dockLeavesThePlotsRoom();
 };
+
+void TestGuiDistributions::dockLeavesThePlotsRoom()
+{
+    // Opened on a 1366×768 screen, the dock takes at most 55 % of the window's height
+    // (capBottomDockHeight; its plots' minimum height allows it): at its size hint it left the
+    // plots about 80 px.
+    MainWindow w;
+    w.resize(1366, 740);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    auto *dock = qobject_cast<QDockWidget *>(w.distributions()->parentWidget());
+    QVERIFY(dock);
+    dock->show();
+    QTRY_VERIFY2(dock->height() <= w.height() * 56 / 100,
+        qPrintable(QString("dock %1 of %2 px").arg(dock->height()).arg(w.height())));
+    QVERIFY2(w.plotArea()->height() >= w.height() / 4, qPrintable(QString::number(w.plotArea()->height())));
+    QVERIFY(dock->height() >= w.height() / 3); // and the laws keep room of their own
+}
 
 void TestGuiDistributions::runFillsThePanel()
 {

@@ -125,8 +125,10 @@ DistributionsPanel::DistributionsPanel(QWidget *parent)
     m_jointPlot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
     m_jointPlot->legend->setWrap(2);
     m_rJointPlot->setObjectName("distributionsRJoint");
+    // Two rows of plots: at 220 px each the dock could not be less than ~540 px high, and left
+    // the main plots about 80 px of a 1366×768 window (capBottomDockHeight).
     for (QCustomPlot *p : { m_thetaPlot, m_rPlot, m_jointPlot, m_rJointPlot }) {
-        p->setMinimumSize(280, 220);
+        p->setMinimumSize(280, 150);
         p->yAxis->setLabel("density");
         p->legend->setVisible(true);
         p->legend->setFont(QFont(font().family(), 8));

@@ -21,7 +21,19 @@ QDockWidget *addHiddenDock(QMainWindow *window, QMenu *menu, QWidget *content, c
         toggle->setShortcut(entry.shortcut);
     toggle->setToolTip(entry.toolTip);
     menu->addAction(toggle);
+    if (entry.area == Qt::BottomDockWidgetArea)
+        capBottomDockHeight(window, dock);
     return dock;
+}
+
+void capBottomDockHeight(QMainWindow *window, QDockWidget *dock)
+{
+    QObject::connect(dock, &QDockWidget::visibilityChanged, window, [window, dock](bool visible) {
+        const int most = window->height() * 55 / 100;
+        if (visible && !dock->isFloating() && window->dockWidgetArea(dock) == Qt::BottomDockWidgetArea
+            && dock->height() > most)
+            window->resizeDocks({ dock }, { most }, Qt::Vertical);
+    });
 }
 
 } // namespace dmftlab

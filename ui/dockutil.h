@@ -26,4 +26,9 @@ struct DockEntry {
 
 QDockWidget *addHiddenDock(QMainWindow *window, QMenu *menu, QWidget *content, const DockEntry &entry);
 
+/// A dock in the bottom area, whenever it is shown docked, takes at most 55 % of the window's
+/// height: at its contents' size hint the Distributions dock left the plots about 80 px of a
+/// 1366×768 window. (addHiddenDock does this for its bottom docks.)
+void capBottomDockHeight(QMainWindow *window, QDockWidget *dock);
+
 } // namespace dmftlab

@@ -3,6 +3,7 @@
 #include "distributionspanel.h"
 
 #include "config/presets.h"
+#include "dockutil.h"
 #include "engine/registry.h"
 #include "exploredock.h"
 #include "exportdialog.h"
@@ -90,6 +91,7 @@ MainWindow::MainWindow(QWidget *parent)
     lawDock->setWidget(m_distributions);
     addDockWidget(Qt::BottomDockWidgetArea, lawDock);
     lawDock->hide();
+    capBottomDockHeight(this, lawDock);
 
     statusBar()->addWidget(m_status, 1);
     buildActions();
