@@ -172,7 +172,7 @@ template <int K> inline Eigen::Index tileAt(int n, int i)
 }
 
 /// s_n / α of a tile's lanes: read from its tiles (ensureTangentStorage), or one number for all
-/// lanes and steps where `tiles` is null (full-batch GD, m_constantS).
+/// lanes and steps where `tiles` is null (full-batch GD, DmftReplica::constantS).
 struct TileScale {
     const double *tiles;
     double value;
@@ -516,6 +516,13 @@ namespace
 {
 /// Whether a replica estimates K by Stein's identity unless told otherwise (a ReLU student:
 /// the pathwise H̃ misses the Dirac part of σ'', theory §5.4); such replicas keep their paths.
+/// Whether a path set draws Brownian increments (and stores s / α per path and step): not for
+/// full-batch GD, τ = 0 (DmftReplica::constantS, and the memory estimate).
+bool drawsIncrements(double tau, double alpha, double dt)
+{
+    return std::sqrt(tau * alpha * dt) != 0.0;
+}
+
 bool steinKernelByDefault(const RunConfig &c)
 {
     return c.problem.activation == Activation::Relu;
@@ -536,7 +543,8 @@ double dmftDoubles(int N, int k, int ks, double P, double PJ, int R, int threads
     const double S = increments ? (N + 1.0) * P : 0.0;
     const double paths = Dz * P // ξ
         + (keepPaths ? 4.0 * D * P : 0.0) // W, G, dG, r (kept for the Stein kernel only)
-        + S + (ks + 1.0) * P + 2.0 * (N + 1.0) * k * k * PJ // H̃, A (k > 3; tiles: H̃ and s / α, no more)
+        + S // s / α
+        + (ks + 1.0) * P + 2.0 * (N + 1.0) * k * k * PJ // H̃, A (k > 3; tiles: H̃ and s / α, no more)
         + 2.0 * D * PJ * k; // tangent work X, Y (all chunks)
     const double state = 16.0 * Dz * Dz; // Σ, L, state, kernels, partial sums
     // the mixer: `history` pairs ΔX, ΔF and 5 vectors x, F(x), f, best x, F of the state's size
@@ -586,14 +594,16 @@ double dmftMemoryBytes(const RunConfig &c, int ranks)
         return 1.15 * 8.0
             * dmftDoubles(c.time.steps, c.problem.width, c.problem.teacherWidth, share(c.dmft.paths),
                 share(c.dmft.tangentPaths), c.dmft.replicas, 1, c.dmft.mixingMemory, steinKernelByDefault(c),
-                c.dmft.warmStart == "march", closesOnSecondMoments(c), c.tau() > 0.0);
+                c.dmft.warmStart == "march", closesOnSecondMoments(c),
+                drawsIncrements(c.tau(), c.alpha, c.dt()));
     }
     // 15 % for allocator overhead and temporaries (measured: committee-erf N = 100 at the
     // defaults peaked at 0.52 GiB resident against 0.48 GiB of counted arrays)
     return 1.15 * 8.0
         * dmftDoubles(c.time.steps, c.problem.width, c.problem.teacherWidth, c.dmft.paths,
             c.dmft.tangentPaths, c.dmft.replicas, resolvedThreads(c.sim.threads), c.dmft.mixingMemory,
-            steinKernelByDefault(c), c.dmft.warmStart == "march", closesOnSecondMoments(c), c.tau() > 0.0);
+            steinKernelByDefault(c), c.dmft.warmStart == "march", closesOnSecondMoments(c),
+            drawsIncrements(c.tau(), c.alpha, c.dt()));
 }
 
 std::string checkDmft(const RunConfig &c, int ranks)
@@ -680,6 +690,20 @@ bool DmftReplica::ensurePaths(const std::atomic<bool> *cancel)
     return m_pathsDrawn;
 }
 
+bool DmftReplica::constantS() const
+{
+    return !drawsIncrements(m_tau, m_alpha, m_dt);
+}
+
+template <class Dst, class Src>
+void DmftReplica::timesSOverAlpha(Dst &&dst, const Src &src, int n, Eigen::Index p0) const
+{
+    if (constantS())
+        dst = src.array() * sOverAlpha();
+    else
+        dst = src.array().colwise() * m_S.col(n).segment(p0, src.rows()).array();
+}
+
 bool DmftReplica::drawPaths(std::uint64_t seed, const std::atomic<bool> *cancel)
 {
     const int Dz = m_ks + m_D, rows = Dz + 1 + (m_N + 1);
@@ -695,8 +719,7 @@ bool DmftReplica::drawPaths(std::uint64_t seed, const std::atomic<bool> *cancel)
     // (z, w) and ε have no entries in the increments' columns). Whitening is column by column in
     // order (x U⁻¹, U upper triangular), so the leading columns come out as with the increments,
     // to rounding. SPOC workload: 53 normals per path instead of 104 (1.02·10⁶ and 8.2 MB fewer).
-    const double noiseScale = std::sqrt(m_tau * m_alpha * m_dt);
-    const bool increments = noiseScale != 0.0;
+    const bool increments = !constantS();
     const int used = increments ? rows : Dz + 1;
     const int fullDrawn = m_coupling ? m_coupling->fineRows : rows;
     const int drawn = increments ? fullDrawn : fullDrawn - (m_coupling ? m_coupling->fineSteps + 1 : m_N + 1);
@@ -712,23 +735,31 @@ bool DmftReplica::drawPaths(std::uint64_t seed, const std::atomic<bool> *cancel)
     // split across the replica's threads: each block's numbers are its own (a path's stream, a
     // product of its rows), the same however the blocks are split. The sums over paths (mean,
     // covariance) stay in one thread, in block order.
+    // inBlocks(f): f(first path, paths, scratch) for every block of kBlock paths, the blocks split
+    // across the threads, one scratch matrix per thread; false when cancelled.
     const int blocks = static_cast<int>((m_localP + kBlock - 1) / kBlock);
+    auto inBlocks = [&](auto &&f) {
+        parallelChunks(m_threads, blocks, [&](int, int b0, int b1) {
+            Eigen::MatrixXd scratch;
+            for (int b = b0; b < b1 && !cancelled(); ++b) {
+                const Eigen::Index c = static_cast<Eigen::Index>(b) * kBlock;
+                f(c, std::min<Eigen::Index>(kBlock, m_localP - c), scratch);
+            }
+        });
+        return !cancelled();
+    };
     Eigen::MatrixXd X;
     resizeWithHugePages(X, m_localP, drawn);
-    parallelChunks(m_threads, blocks, [&](int, int b0, int b1) {
-        std::vector<double> normals(drawn); // one path's, drawn in one call (SimRandom::normals)
-        const Eigen::Index p1 = std::min<Eigen::Index>(b1 * kBlock, m_localP);
-        for (Eigen::Index p = b0 * kBlock; p < p1; ++p) {
-            if (p % kBlock == 0 && cancelled())
-                return;
-            SimRandom rng(seed, static_cast<std::uint64_t>(m_globalIndex[p]));
-            rng.normals(normals.data(), drawn);
-            double *x = X.data() + p;
-            for (int i = 0; i < drawn; ++i)
-                x[static_cast<Eigen::Index>(i) * m_localP] = normals[i];
-        }
-    });
-    if (cancelled())
+    if (!inBlocks([&](Eigen::Index c, Eigen::Index n, Eigen::MatrixXd &normals) {
+            normals.resize(drawn, 1); // one path's, drawn in one call (SimRandom::normals)
+            for (Eigen::Index p = c; p < c + n; ++p) {
+                SimRandom rng(seed, static_cast<std::uint64_t>(m_globalIndex[p]));
+                rng.normals(normals.data(), drawn);
+                double *x = X.data() + p;
+                for (int i = 0; i < drawn; ++i)
+                    x[static_cast<Eigen::Index>(i) * m_localP] = normals(i);
+            }
+        }))
         return false;
     // Moment matching (theory §5.7): centre and whiten the stored normals so that their
     // sample covariance over the P paths is exactly I. The DMFT's dominant Monte-Carlo
@@ -777,17 +808,11 @@ bool DmftReplica::drawPaths(std::uint64_t seed, const std::atomic<bool> *cancel)
             const Eigen::MatrixXd Uinv = m_coupling
                 ? Eigen::MatrixXd()
                 : llt.matrixU().solve(Eigen::MatrixXd::Identity(drawn, drawn));
-            if (!m_coupling)
-                parallelChunks(m_threads, blocks, [&](int, int b0, int b1) {
-                    Eigen::MatrixXd whitened;
-                    for (int b = b0; b < b1 && !cancelled(); ++b) {
-                        const Eigen::Index c = static_cast<Eigen::Index>(b) * kBlock;
-                        auto block = X.middleRows(c, std::min<Eigen::Index>(kBlock, m_localP - c));
-                        whitened.noalias() = block * Uinv.triangularView<Eigen::Upper>();
-                        block = whitened;
-                    }
-                });
-            if (cancelled())
+            if (!m_coupling && !inBlocks([&](Eigen::Index c, Eigen::Index n, Eigen::MatrixXd &whitened) {
+                    auto block = X.middleRows(c, n);
+                    whitened.noalias() = block * Uinv.triangularView<Eigen::Upper>();
+                    block = whitened;
+                }))
                 return false;
         } else {
             m_momentMatched = false;
@@ -797,27 +822,20 @@ bool DmftReplica::drawPaths(std::uint64_t seed, const std::atomic<bool> *cancel)
         // T's rows are orthonormal: still independent standard normals, still whitened
         Eigen::MatrixXd mapped;
         resizeWithHugePages(mapped, m_localP, used);
-        parallelChunks(m_threads, blocks, [&](int, int b0, int b1) {
-            for (int b = b0; b < b1 && !cancelled(); ++b) {
-                const Eigen::Index c = static_cast<Eigen::Index>(b) * kBlock,
-                                   n = std::min<Eigen::Index>(kBlock, m_localP - c);
+        if (!inBlocks([&](Eigen::Index c, Eigen::Index n, Eigen::MatrixXd &) {
                 mapped.middleRows(c, n).noalias() = X.middleRows(c, n) * couplingMap;
-            }
-        });
-        if (cancelled())
+            }))
             return false;
         X.swap(mapped);
     }
     // dG = (s / α) g: the quotients once, not at every step of every iteration. With τ = 0 they
-    // are all Δ / α (bit for bit what m_S would hold), kept as one number.
-    m_constantS = !increments;
-    m_sOverAlpha = m_dt / m_alpha;
-    if (m_constantS) {
-        m_S.resize(0, 0);
-    } else {
+    // are all Δ / α (bit for bit what m_S would hold): sOverAlpha().
+    if (increments) {
         resizeWithHugePages(m_S, m_localP, m_N + 1);
-        m_S = (m_dt - noiseScale * X.rightCols(m_N + 1).array()).matrix();
+        m_S = (m_dt - std::sqrt(m_tau * m_alpha * m_dt) * X.rightCols(m_N + 1).array()).matrix();
         m_S /= m_alpha;
+    } else {
+        m_S.resize(0, 0);
     }
     const Eigen::VectorXd eps = X.col(Dz); // the label noise's normal
     X.conservativeResize(Eigen::NoChange, Dz); // ξ: the leading columns, kept in place
@@ -865,7 +883,7 @@ void DmftReplica::ensureTangentStorage()
     // the lanes past a chunk's last path 0; the first touch of its pages shared by the threads
     parallelChunks(m_threads, static_cast<int>(tiles),
         [&](int, int t0, int t1) { m_HsTiles.middleCols(t0, t1 - t0).setZero(); });
-    if (m_constantS) {
+    if (constantS()) {
         m_STiles.resize(0, 0);
         return;
     }
@@ -1034,10 +1052,7 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
             auto G = Gb.middleCols(n * k, k);
             loss[n] += m_problem.evaluateBatch(r, y, G, needH ? &H : nullptr, m_tamingStep);
             // dG_n = s_n g_n / α with s_n = Δ − √(τα) ΔB_n (m_S holds s_n / α)
-            if (m_constantS)
-                dGb.topRows(c).middleCols(n * k, k) = G.array() * m_sOverAlpha;
-            else
-                dGb.topRows(c).middleCols(n * k, k) = G.array().colwise() * m_S.col(n).segment(b0, c).array();
+            timesSOverAlpha(dGb.topRows(c).middleCols(n * k, k), G, n, b0);
             if (!needH) {
                 modelEnd();
                 continue;
@@ -1059,11 +1074,7 @@ void DmftReplica::forwardChunk(int p0, int p1, const std::atomic<bool> *cancel, 
                 }
             } else if (cJ > 0) {
                 m_Hs.block(b0, n * kk, cJ, kk) = H.topRows(cJ);
-                if (m_constantS)
-                    m_As.block(b0, n * kk, cJ, kk) = H.topRows(cJ).array() * m_sOverAlpha;
-                else
-                    m_As.block(b0, n * kk, cJ, kk)
-                        = H.topRows(cJ).array().colwise() * m_S.col(n).segment(b0, cJ).array();
+                timesSOverAlpha(m_As.block(b0, n * kk, cJ, kk), H.topRows(cJ), n, b0);
             }
             modelEnd();
         }
@@ -1116,13 +1127,14 @@ void DmftReplica::tangentChunk(int q0, int q1, const std::atomic<bool> *cancel, 
         const std::size_t D = static_cast<std::size_t>(N + 1) * k;
         const bool chunkSums = 8 * D * D * sizeof(double) <= kChunkLaneSumBytes;
         std::vector<double> Y(D * W), Kl(chunkSums ? 8 * D * D : 8 * D * kColumns * k, 0.0);
+        const bool constant = constantS();
         for (int t0 = q0; t0 < q1; t0 += W) {
             assert(m_tileOffset[t0] % m_HsTiles.rows() == 0); // t0 is lane 0 of its tile
             const double *H = m_HsTiles.data() + m_tileOffset[t0];
-            const TileScale S { m_constantS
-                    ? nullptr
-                    : m_STiles.data() + m_tileOffset[t0] / m_HsTiles.rows() * m_STiles.rows(),
-                m_sOverAlpha };
+            const TileScale S {
+                constant ? nullptr : m_STiles.data() + m_tileOffset[t0] / m_HsTiles.rows() * m_STiles.rows(),
+                sOverAlpha()
+            };
             for (int m0 = 0; m0 < N; m0 += kColumns) {
                 if (cancel && cancel->load(std::memory_order_relaxed))
                     return;
@@ -1573,13 +1585,6 @@ DmftReplica::StepResult DmftReplica::march(
             const bool needH = !m_steinKernel && !m_meanKernel;
             const Eigen::MatrixXd lRows = L.block(i0, 0, k, i0 + k).transpose();
             const Eigen::MatrixXd rRows = R.block(n * k, 0, k, n * k).transpose();
-            // s_n / α (a column of Δ / α where m_constantS)
-            Eigen::ArrayXd sFilled;
-            if (m_constantS)
-                sFilled.setConstant(P, m_sOverAlpha);
-            const Eigen::Ref<const Eigen::ArrayXd> s = m_constantS
-                ? Eigen::Ref<const Eigen::ArrayXd>(sFilled)
-                : Eigen::Ref<const Eigen::ArrayXd>(m_S.col(n).array());
             Eigen::MatrixXd cuRow = Eigen::MatrixXd::Zero(rows, k); // Σ_p dG_m dG_nᵀ for m ≤ n
             Eigen::MatrixXd gzRow = Eigen::MatrixXd::Zero(k, ks);
             Eigen::RowVectorXd hsum = Eigen::RowVectorXd::Zero(kk);
@@ -1599,7 +1604,7 @@ DmftReplica::StepResult DmftReplica::march(
                         rRows.outerStride(), wb.data(), w.outerStride(), -1.0, true);
                 loss[n] += m_problem.evaluateBatch(
                     wb, m_y.segment(b0, c), Gb, needH ? &Hb : nullptr, m_tamingStep);
-                dG.block(b0, n * k, c, k) = Gb.array().colwise() * s.segment(b0, c);
+                timesSOverAlpha(dG.block(b0, n * k, c, k), Gb, n, b0);
                 transposedProductColumns(k, c, rows, dG.data() + b0, dG.outerStride(),
                     dG.data() + static_cast<Eigen::Index>(n) * k * dG.outerStride() + b0, dG.outerStride(),
                     cuRow.data(), cuRow.outerStride());
@@ -1632,7 +1637,7 @@ DmftReplica::StepResult DmftReplica::march(
             } else if (!m_steinKernel && PJ > 0) {
                 // column m k² + a + c k of A and y: entry (a, c) of A_m, y_m of each tangent path
                 for (int c = 0; c < kk; ++c) {
-                    As.col(n * kk + c).head(PJ) = H.col(c).head(PJ).cwiseProduct(s.head(PJ).matrix());
+                    timesSOverAlpha(As.col(n * kk + c).head(PJ), H.col(c).head(PJ), n, 0);
                     if (!tiledAdjoint)
                         Yadj.col(n * kk + c) = H.col(c).head(PJ);
                 }

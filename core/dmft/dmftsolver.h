@@ -298,6 +298,14 @@ private:
     /// the layout the tangents will read (tiles or path rows), allocated on first use; the tiles'
     /// s / α filled from m_S then. Call after ensurePaths().
     void ensureTangentStorage();
+    /// Full-batch GD (τ = 0): s_n / α = Δ / α (sOverAlpha()) at every path and step, so neither the
+    /// Brownian increments nor m_S nor m_STiles are drawn or stored (SPOC workload: 16 MB fewer
+    /// first touches, and reads per iteration).
+    bool constantS() const;
+    double sOverAlpha() const { return m_dt / m_alpha; }
+    /// dst = src with row i scaled by s_n / α of path p0 + i (dG = (s / α) g, A = (s / α) H̃).
+    template <class Dst, class Src>
+    void timesSOverAlpha(Dst &&dst, const Src &src, int n, Eigen::Index p0) const;
     /// Whether forwardChunk keeps H̃ (and the tangent paths' H̃, A): the tangents need them
     /// (E[H̃_n] is K's diagonal); the Stein estimator of K and the fresh-path train loss do not.
     bool needsTangentInputs() const { return !m_pathsOnly && !m_steinKernel && !m_meanKernel; }
@@ -335,11 +343,7 @@ private:
     // common random numbers, fixed across iterations
     // Path-major: row p = path p.
     Eigen::MatrixXd m_xi; // P × (k* + D) standard normals for (z, w)
-    Eigen::MatrixXd m_S; // P × (N+1): s_n / α, s_n = Δ − √(τα) ΔB_n; empty where m_constantS
-    // Full-batch GD (τ = 0): s_n / α = Δ / α (m_sOverAlpha) at every path and step, and neither
-    // m_S nor m_STiles is stored. SPOC workload: 16 MB fewer first touches and reads per iteration.
-    bool m_constantS = false;
-    double m_sOverAlpha = 0.0;
+    Eigen::MatrixXd m_S; // P × (N+1): s_n / α, s_n = Δ − √(τα) ΔB_n; empty where constantS()
     Eigen::VectorXd m_y; // P labels
     Eigen::MatrixXd m_Z; // P × k* teacher pre-activations
 
@@ -356,7 +360,7 @@ private:
     // lane of m_HsTiles, n × kPathTile + lane of m_STiles; lanes past a chunk's last path stay
     // 0. m_tileOffset[q]: where tangent path q's lane starts in m_HsTiles. m_STiles, the same in
     // every iteration, is filled from m_S by ensureTangentStorage when it lays the tiles out
-    // (empty where m_constantS).
+    // (empty where constantS()).
     Eigen::MatrixXd m_HsTiles, m_STiles;
     std::vector<Eigen::Index> m_tileOffset;
 
